@@ -1,0 +1,105 @@
+package sidetree
+
+import (
+	"strings"
+)
+
+// DID is a parsed did:ion (or other Sidetree method) identifier, short or long form.
+type DID struct {
+	Method    string // e.g. "ion" or "ion:test"
+	Suffix    string // the unique suffix
+	ShortForm string // did:<method>:<suffix>
+	LongForm  string // the whole long-form DID; "" for a short-form DID
+	// Create is the create operation embedded in a long-form DID.
+	Create *Operation
+}
+
+// IsShortForm reports whether the DID carries no initial state.
+func (d *DID) IsShortForm() bool { return d.LongForm == "" }
+
+// String returns the DID as given.
+func (d *DID) String() string {
+	if d.LongForm != "" {
+		return d.LongForm
+	}
+	return d.ShortForm
+}
+
+// ParseDID parses a DID of the given method as the reference's Did.create does, including the checks of a
+// long-form DID's initial state: it must be the base64url of canonical JSON {suffixData, delta}, its delta
+// must be valid and within the size limit, and the suffix must be the hash of its suffix data.
+func ParseDID(did, method string, p Parameters) (*DID, error) {
+	prefix := "did:" + method + ":"
+	if !strings.HasPrefix(did, prefix) {
+		return nil, newError(CodeDidIncorrectPrefix, "expected DID prefix %s", prefix)
+	}
+	d := &DID{Method: method}
+	// The reference counts the colon-separated parts between the first and second occurrence of the prefix.
+	rest := strings.SplitN(did, prefix, 3)[1]
+	if !strings.Contains(rest, ":") {
+		d.Suffix = did[len(prefix):]
+	} else {
+		d.Suffix = did[len(prefix):strings.LastIndex(did, ":")]
+		d.LongForm = did
+	}
+	if d.Suffix == "" {
+		return nil, newError(CodeDidNoUniqueSuffix, "DID has no unique suffix")
+	}
+	d.ShortForm = prefix + d.Suffix
+	if d.LongForm == "" {
+		return d, nil
+	}
+	create, err := parseInitialState(did[strings.LastIndex(did, ":")+1:], p)
+	if err != nil {
+		return nil, err
+	}
+	canonical, err := create.SuffixData.Canonicalize()
+	if err != nil || !VerifyEncodedMultihash(canonical, d.Suffix) {
+		return nil, newError(CodeDidUniqueSuffixFromInitialStateMismatch, "DID suffix does not match the initial state's suffix data")
+	}
+	d.Create = create
+	return d, nil
+}
+
+func parseInitialState(encoded string, p Parameters) (*Operation, error) {
+	raw, err := DecodeBase64URL(encoded)
+	if err != nil {
+		return nil, err
+	}
+	state, err := ParseJSON(raw)
+	if err != nil {
+		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "long-form initial state is not JSON", Err: err}
+	}
+	canonical, err := state.Canonicalize()
+	if err != nil || EncodeBase64URL(canonical) != encoded {
+		return nil, newError(CodeDidInitialStateJcsIsNotJcs, "long-form initial state is not canonical JSON")
+	}
+	delta, err := propertyOf(state, "delta")
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateDeltaSize(delta, p); err != nil {
+		return nil, err
+	}
+	suffixData, _ := propertyOf(state, "suffixData")
+	// The reference rebuilds the request as {type, suffixData, delta} and parses that.
+	request := Object(Member{"type", String(string(OpCreate))})
+	if suffixData.Kind() != kindUndefined {
+		request.Set("suffixData", suffixData)
+	}
+	request.Set("delta", delta)
+	return parseOperationValue(request, request.Stringify())
+}
+
+// LongFormDID builds a long-form DID from a create request's suffix data and delta, as ion-sdk does.
+func LongFormDID(method string, suffixData, delta Value) (string, error) {
+	suffix, err := ComputeDIDSuffix(suffixData)
+	if err != nil {
+		return "", err
+	}
+	initial, err := Object(Member{"suffixData", suffixData}, Member{"delta", delta}).Canonicalize()
+	if err != nil {
+		return "", &Error{Code: CodeInvalidJSON, Message: "initial state cannot be canonicalized", Err: err}
+	}
+	return "did:" + method + ":" + suffix + ":" + EncodeBase64URL(initial), nil
+}

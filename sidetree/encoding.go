@@ -1,0 +1,52 @@
+package sidetree
+
+import (
+	"encoding/base64"
+)
+
+// EncodeBase64URL encodes data as base64url without padding, ION's encoding for every binary value.
+func EncodeBase64URL(data []byte) string {
+	return base64.RawURLEncoding.EncodeToString(data)
+}
+
+// IsBase64URL reports whether s is a non-empty string of base64url characters (ION's Encoder check).
+func IsBase64URL(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// DecodeBase64URL decodes a base64url string the way the reference does: the characters must be
+// base64url, and, like Node's decoder, trailing bits that do not make a whole byte are dropped rather than
+// rejected. Callers that compare encodings compare strings, as the reference does.
+func DecodeBase64URL(s string) ([]byte, error) {
+	if !IsBase64URL(s) {
+		return nil, newError(CodeEncoderValidateBase64UrlStringInputNotBase64UrlString, "input %q is not a base64url string", truncate(s))
+	}
+	if len(s)%4 == 1 {
+		// Node decodes the lone last character to nothing.
+		s = s[:len(s)-1]
+	}
+	// Non-strict decoding ignores non-zero trailing bits, as Node does.
+	out, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, newError(CodeEncoderValidateBase64UrlStringInputNotBase64UrlString, "input %q is not a base64url string", truncate(s))
+	}
+	return out, nil
+}
+
+// truncate shortens outside input quoted in error messages.
+func truncate(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
+}

@@ -1,0 +1,500 @@
+package sidetree
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gowebpki/jcs"
+)
+
+// maxJSONDepth bounds nesting so hostile input cannot exhaust the stack.
+const maxJSONDepth = 512
+
+// errNotJSON is wrapped by every ParseJSON failure.
+var errNotJSON = errors.New("not valid JSON")
+
+// ParseJSON parses data as JavaScript's JSON.parse does after Buffer.toString(): invalid UTF-8 is replaced
+// by U+FFFD, duplicate keys keep the last value at the first position, array-index keys come first.
+func ParseJSON(data []byte) (Value, error) {
+	p := jsonParser{data: data}
+	p.skipSpace()
+	v, err := p.value(0)
+	if err != nil {
+		return Value{}, err
+	}
+	p.skipSpace()
+	if p.pos != len(p.data) {
+		return Value{}, p.errorf("unexpected data after the JSON value")
+	}
+	return v, nil
+}
+
+type jsonParser struct {
+	data []byte
+	pos  int
+	buf  []byte
+}
+
+func (p *jsonParser) errorf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s at offset %d", errNotJSON, fmt.Sprintf(format, args...), p.pos)
+}
+
+func (p *jsonParser) skipSpace() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) value(depth int) (Value, error) {
+	if depth > maxJSONDepth {
+		return Value{}, p.errorf("nesting deeper than %d", maxJSONDepth)
+	}
+	if p.pos >= len(p.data) {
+		return Value{}, p.errorf("unexpected end of input")
+	}
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		s, err := p.str()
+		return Value{kind: KindString, s: s}, err
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case p.literal("true"):
+		return Value{kind: KindBool, b: true}, nil
+	case p.literal("false"):
+		return Value{kind: KindBool}, nil
+	case p.literal("null"):
+		return Value{kind: KindNull}, nil
+	default:
+		return Value{}, p.errorf("unexpected character %q", c)
+	}
+}
+
+func (p *jsonParser) literal(word string) bool {
+	if len(p.data)-p.pos >= len(word) && string(p.data[p.pos:p.pos+len(word)]) == word {
+		p.pos += len(word)
+		return true
+	}
+	return false
+}
+
+func (p *jsonParser) object(depth int) (Value, error) {
+	p.pos++ // {
+	v := Value{kind: KindObject, members: []Member{}}
+	var index map[string]int // only for large objects, so duplicate detection stays linear
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		return v, nil
+	}
+	for {
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return Value{}, p.errorf("expected a property name")
+		}
+		key, err := p.str()
+		if err != nil {
+			return Value{}, err
+		}
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return Value{}, p.errorf("expected ':'")
+		}
+		p.pos++
+		p.skipSpace()
+		val, err := p.value(depth + 1)
+		if err != nil {
+			return Value{}, err
+		}
+		if len(v.members) >= 32 && index == nil {
+			index = make(map[string]int, 64)
+			for i, m := range v.members {
+				index[m.Key] = i
+			}
+		}
+		if index != nil {
+			if i, dup := index[key]; dup {
+				v.members[i].Value = val
+			} else if _, isIdx := arrayIndex(key); isIdx {
+				v.Set(key, val)
+				for i, m := range v.members {
+					index[m.Key] = i
+				}
+			} else {
+				index[key] = len(v.members)
+				v.members = append(v.members, Member{Key: key, Value: val})
+			}
+		} else {
+			v.Set(key, val)
+		}
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return Value{}, p.errorf("unexpected end of input in object")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			return v, nil
+		default:
+			return Value{}, p.errorf("expected ',' or '}'")
+		}
+	}
+}
+
+func (p *jsonParser) array(depth int) (Value, error) {
+	p.pos++ // [
+	v := Value{kind: KindArray, arr: []Value{}}
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		return v, nil
+	}
+	for {
+		p.skipSpace()
+		e, err := p.value(depth + 1)
+		if err != nil {
+			return Value{}, err
+		}
+		v.arr = append(v.arr, e)
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return Value{}, p.errorf("unexpected end of input in array")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			return v, nil
+		default:
+			return Value{}, p.errorf("expected ',' or ']'")
+		}
+	}
+}
+
+func (p *jsonParser) number() (Value, error) {
+	start := p.pos
+	if p.data[p.pos] == '-' {
+		p.pos++
+	}
+	digits := func() int {
+		n := 0
+		for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
+			p.pos++
+			n++
+		}
+		return n
+	}
+	if p.pos < len(p.data) && p.data[p.pos] == '0' {
+		p.pos++
+	} else if digits() == 0 {
+		return Value{}, p.errorf("malformed number")
+	}
+	if p.pos < len(p.data) && p.data[p.pos] == '.' {
+		p.pos++
+		if digits() == 0 {
+			return Value{}, p.errorf("malformed number")
+		}
+	}
+	if p.pos < len(p.data) && (p.data[p.pos] == 'e' || p.data[p.pos] == 'E') {
+		p.pos++
+		if p.pos < len(p.data) && (p.data[p.pos] == '+' || p.data[p.pos] == '-') {
+			p.pos++
+		}
+		if digits() == 0 {
+			return Value{}, p.errorf("malformed number")
+		}
+	}
+	// Out-of-range literals become ±Infinity or 0 in JavaScript too, so a range error is not a failure.
+	n, err := strconv.ParseFloat(string(p.data[start:p.pos]), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return Value{}, p.errorf("malformed number")
+	}
+	return Value{kind: KindNumber, n: n}, nil
+}
+
+func (p *jsonParser) str() (string, error) {
+	p.pos++ // opening quote
+	start := p.pos
+	// Fast path: no escapes and plain ASCII or valid UTF-8.
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		if c == '"' {
+			s := p.data[start:p.pos]
+			p.pos++
+			if utf8.Valid(s) {
+				return string(s), nil
+			}
+			return string(replaceInvalidUTF8(nil, s)), nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		p.pos++
+	}
+	p.buf = append(p.buf[:0], p.data[start:p.pos]...)
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			out := p.buf
+			if !utf8.Valid(out) {
+				out = replaceInvalidUTF8(nil, out)
+			}
+			return string(out), nil
+		case c < 0x20:
+			return "", p.errorf("control character in string")
+		case c != '\\':
+			p.buf = append(p.buf, c)
+			p.pos++
+			continue
+		}
+		p.pos++
+		if p.pos >= len(p.data) {
+			break
+		}
+		esc := p.data[p.pos]
+		p.pos++
+		switch esc {
+		case '"', '\\', '/':
+			p.buf = append(p.buf, esc)
+		case 'b':
+			p.buf = append(p.buf, '\b')
+		case 'f':
+			p.buf = append(p.buf, '\f')
+		case 'n':
+			p.buf = append(p.buf, '\n')
+		case 'r':
+			p.buf = append(p.buf, '\r')
+		case 't':
+			p.buf = append(p.buf, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", p.errorf("malformed \\u escape")
+			}
+			if r >= 0xD800 && r <= 0xDBFF && p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
+				save := p.pos
+				p.pos += 2
+				lo, ok := p.hex4()
+				if ok && lo >= 0xDC00 && lo <= 0xDFFF {
+					p.buf = utf8.AppendRune(p.buf, 0x10000+(r-0xD800)<<10+(lo-0xDC00))
+					continue
+				}
+				p.pos = save
+			}
+			p.buf = appendWTF8(p.buf, r)
+		default:
+			return "", p.errorf("invalid escape character %q", esc)
+		}
+	}
+	return "", p.errorf("unterminated string")
+}
+
+func (p *jsonParser) hex4() (rune, bool) {
+	if len(p.data)-p.pos < 4 {
+		return 0, false
+	}
+	var r rune
+	for i := 0; i < 4; i++ {
+		c := p.data[p.pos+i]
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	p.pos += 4
+	return r, true
+}
+
+// appendWTF8 appends r, writing a lone surrogate in its three-byte form instead of U+FFFD.
+func appendWTF8(b []byte, r rune) []byte {
+	if r >= 0xD800 && r <= 0xDFFF {
+		return append(b, 0xED, byte(0x80|(r>>6)&0x3F), byte(0x80|r&0x3F))
+	}
+	return utf8.AppendRune(b, r)
+}
+
+// replaceInvalidUTF8 replaces each invalid byte sequence with U+FFFD, keeping WTF-8 surrogates made by
+// appendWTF8.
+func replaceInvalidUTF8(dst, s []byte) []byte {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			dst = append(dst, s[i])
+			i++
+			continue
+		}
+		if r, size := decodeWTF8(string(s[i:min(len(s), i+4)])); r != utf8.RuneError || size > 1 {
+			dst = append(dst, s[i:i+size]...)
+			i += size
+			continue
+		}
+		dst = utf8.AppendRune(dst, utf8.RuneError)
+		i++
+	}
+	return dst
+}
+
+// Stringify serializes v as JavaScript's JSON.stringify does (no indentation).
+func (v Value) Stringify() []byte {
+	return v.appendJSON(make([]byte, 0, 256), false)
+}
+
+// String returns the JSON.stringify form, for logs and tests.
+func (v Value) String() string { return string(v.Stringify()) }
+
+// errNotCanonicalizable is returned for values RFC 8785 cannot express (NaN, ±Infinity).
+var errNotCanonicalizable = errors.New("value has a number JCS cannot represent")
+
+// Canonicalize serializes v by RFC 8785 (JCS), as the reference's `canonicalize` package does.
+func (v Value) Canonicalize() ([]byte, error) {
+	if v.hasNonFinite() {
+		return nil, errNotCanonicalizable
+	}
+	return v.appendJSON(make([]byte, 0, 256), true), nil
+}
+
+func (v Value) hasNonFinite() bool {
+	switch v.kind {
+	case KindNumber:
+		return math.IsInf(v.n, 0) || math.IsNaN(v.n)
+	case KindArray:
+		for _, e := range v.arr {
+			if e.hasNonFinite() {
+				return true
+			}
+		}
+	case KindObject:
+		for _, m := range v.members {
+			if m.Value.hasNonFinite() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (v Value) appendJSON(b []byte, canonical bool) []byte {
+	switch v.kind {
+	case KindNull:
+		return append(b, "null"...)
+	case KindBool:
+		if v.b {
+			return append(b, "true"...)
+		}
+		return append(b, "false"...)
+	case KindNumber:
+		return appendNumber(b, v.n)
+	case KindString:
+		return appendString(b, v.s)
+	case KindArray:
+		b = append(b, '[')
+		for i, e := range v.arr {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = e.appendJSON(b, canonical)
+		}
+		return append(b, ']')
+	default:
+		ms := v.members
+		if canonical && len(ms) > 1 {
+			ms = sortedMembers(ms)
+		}
+		b = append(b, '{')
+		for i, m := range ms {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, m.Key)
+			b = append(b, ':')
+			b = m.Value.appendJSON(b, canonical)
+		}
+		return append(b, '}')
+	}
+}
+
+func appendNumber(b []byte, n float64) []byte {
+	if math.IsInf(n, 0) || math.IsNaN(n) {
+		return append(b, "null"...) // JSON.stringify's rule
+	}
+	if n == math.Trunc(n) && math.Abs(n) < 1e15 {
+		return strconv.AppendInt(b, int64(n), 10) // covers -0, which JavaScript prints as 0
+	}
+	s, err := jcs.NumberToJSON(n)
+	if err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, s...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString quotes s as JSON.stringify does: only '"', '\\', control characters and lone surrogates are
+// escaped; everything else, including '<', '>' and U+2028, is written as it is.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c != 0xED {
+			i++
+			continue
+		}
+		if c == 0xED {
+			r, size := decodeWTF8(s[i:])
+			if size == 3 && r >= 0xD800 && r <= 0xDFFF {
+				b = append(b, s[start:i]...)
+				b = append(b, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
+				i += 3
+				start = i
+				continue
+			}
+			i++
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"':
+			b = append(b, '\\', '"')
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+		}
+		i++
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,128 @@
+package sidetree
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strings"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+)
+
+// JWS is a compact JWS as ION's signed data carries it. The protocol is stricter than JOSE: the protected
+// header must be exactly {"alg":"ES256K"}, so this is ours rather than a general JOSE library's.
+type JWS struct {
+	Protected string // base64url header, as received
+	Payload   string // base64url payload, as received
+	Signature string // base64url signature, as received
+}
+
+// ParseCompactJWS checks a compact JWS as the reference's Jws constructor does.
+func ParseCompactJWS(v Value) (JWS, error) {
+	s, ok := v.Str()
+	if !ok {
+		return JWS{}, newError(CodeJwsCompactJwsNotString, "signed data must be a compact JWS string")
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return JWS{}, newError(CodeJwsCompactJwsInvalid, "compact JWS must have three parts")
+	}
+	header, err := decodeJSONPart(parts[0], "protected header")
+	if err != nil {
+		return JWS{}, err
+	}
+	if header.Kind() != KindObject || header.Len() != 1 {
+		if header.Kind() == KindObject || header.Kind() == KindArray || header.Kind() == KindString {
+			return JWS{}, newError(CodeJwsProtectedHeaderMissingOrUnknownProperty, "protected header must have exactly one property, alg")
+		}
+		// Object.keys of a number, boolean or null: null throws in the reference, the others have no keys.
+		return JWS{}, newError(CodeJwsProtectedHeaderMissingOrUnknownProperty, "protected header must be an object")
+	}
+	if alg, ok := field(header, "alg").Str(); !ok || alg != "ES256K" {
+		return JWS{}, newError(CodeJwsProtectedHeaderMissingOrIncorrectAlg, "protected header alg must be ES256K")
+	}
+	if !IsBase64URL(parts[2]) {
+		return JWS{}, newError(CodeJwsSignatureNotBase64UrlString, "JWS signature is not base64url")
+	}
+	if !IsBase64URL(parts[1]) {
+		return JWS{}, newError(CodeJwsPayloadNotBase64UrlString, "JWS payload is not base64url")
+	}
+	return JWS{Protected: parts[0], Payload: parts[1], Signature: parts[2]}, nil
+}
+
+// decodeJSONPart decodes a base64url JSON part. The reference decodes to a string first, so invalid UTF-8
+// becomes U+FFFD before JSON.parse; ParseJSON does the same.
+func decodeJSONPart(part, what string) (Value, error) {
+	raw, err := DecodeBase64URL(part)
+	if err != nil {
+		return Value{}, err
+	}
+	v, err := ParseJSON(raw)
+	if err != nil {
+		return Value{}, &Error{Code: CodeInvalidJSON, Message: what + " is not JSON", Err: err}
+	}
+	return v, nil
+}
+
+// PayloadValue decodes the JWS payload as JSON.
+func (j JWS) PayloadValue() (Value, error) {
+	return decodeJSONPart(j.Payload, "signed data payload")
+}
+
+// Compact returns the compact serialization.
+func (j JWS) Compact() string { return j.Protected + "." + j.Payload + "." + j.Signature }
+
+// VerifyES256K reports whether the signature is a valid ES256K signature by key (a secp256k1 JWK value)
+// over the JWS signing input. As with the reference (Node's crypto through jose), high-S signatures are
+// accepted and r, s must lie in [1, n-1].
+func (j JWS) VerifyES256K(key Value) bool {
+	pub, err := es256kPublicKey(key)
+	if err != nil {
+		return false
+	}
+	return j.verifyWith(pub)
+}
+
+func (j JWS) verifyWith(pub *secp256k1.PublicKey) bool {
+	sig, err := DecodeBase64URL(j.Signature)
+	if err != nil || len(sig) != 64 {
+		return false
+	}
+	var r, s secp256k1.ModNScalar
+	if r.SetByteSlice(sig[:32]) || s.SetByteSlice(sig[32:]) || r.IsZero() || s.IsZero() {
+		return false
+	}
+	hash := signingHash(j.Protected, j.Payload)
+	return ecdsa.NewSignature(&r, &s).Verify(hash[:], pub)
+}
+
+func signingHash(protected, payload string) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(protected))
+	h.Write([]byte{'.'})
+	h.Write([]byte(payload))
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// SignES256K signs payload (serialized with JSON.stringify's rules) under the header {"alg":"ES256K"} with
+// a secp256k1 private JWK, as ion-sdk's LocalSigner does: RFC 6979 deterministic, low-S, 64-byte R||S.
+func SignES256K(payload Value, key JWK) (JWS, error) {
+	if key.Kty != "EC" || key.Crv != "secp256k1" || key.D == "" {
+		return JWS{}, fmt.Errorf("signing key must be a secp256k1 private JWK")
+	}
+	d, err := DecodeBase64URL(key.D)
+	if err != nil || len(d) != 32 {
+		return JWS{}, fmt.Errorf("signing key 'd' is not a 32-byte base64url value")
+	}
+	priv := secp256k1.PrivKeyFromBytes(d)
+	j := JWS{
+		Protected: EncodeBase64URL([]byte(`{"alg":"ES256K"}`)),
+		Payload:   EncodeBase64URL(payload.Stringify()),
+	}
+	hash := signingHash(j.Protected, j.Payload)
+	sig := ecdsa.SignCompact(priv, hash[:], false) // [recovery byte][R][S]
+	j.Signature = EncodeBase64URL(sig[1:])
+	return j, nil
+}

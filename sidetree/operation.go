@@ -1,0 +1,287 @@
+package sidetree
+
+// OperationType names the four Sidetree operations.
+type OperationType string
+
+// The operation types, as they appear in requests.
+const (
+	OpCreate     OperationType = "create"
+	OpUpdate     OperationType = "update"
+	OpRecover    OperationType = "recover"
+	OpDeactivate OperationType = "deactivate"
+)
+
+// Operation is a parsed and structurally validated operation request. Signatures and commitments are
+// checked when the operation is applied to a DID state, as in the reference.
+type Operation struct {
+	Type      OperationType
+	DIDSuffix string
+	// RevealValue is the multihash of the signing key (update, recover, deactivate).
+	RevealValue string
+	// SuffixData is the create operation's suffix data.
+	SuffixData Value
+	// Delta is the operation's delta; HasDelta is false when a create or recover carried an invalid one
+	// (the reference keeps such operations: they still set the recovery commitment).
+	Delta    Value
+	HasDelta bool
+	// SignedData is the JWS of update, recover and deactivate; Signed is its decoded payload.
+	SignedData JWS
+	Signed     Value
+	// Raw is the operation as received.
+	Raw []byte
+}
+
+// ParseOperation parses an operation request body as the reference's Operation.parse does.
+func ParseOperation(raw []byte) (*Operation, error) {
+	v, err := ParseJSON(raw)
+	if err != nil {
+		return nil, &Error{Code: CodeInvalidJSON, Message: "operation is not JSON", Err: err}
+	}
+	return parseOperationValue(v, raw)
+}
+
+func parseOperationValue(v Value, raw []byte) (*Operation, error) {
+	typeV, err := propertyOf(v, "type")
+	if err != nil {
+		return nil, err
+	}
+	t, _ := typeV.Str()
+	if typeV.Kind() != KindString {
+		t = ""
+	}
+	switch OperationType(t) {
+	case OpCreate:
+		return parseCreate(v, raw)
+	case OpUpdate:
+		return parseUpdate(v, raw)
+	case OpRecover:
+		return parseRecover(v, raw)
+	case OpDeactivate:
+		return parseDeactivate(v, raw)
+	}
+	return nil, newError(CodeOperationTypeUnknownOrMissing, "operation type is missing or unknown")
+}
+
+func parseCreate(v Value, raw []byte) (*Operation, error) {
+	if v.Len() != 3 {
+		return nil, newError(CodeCreateOperationMissingOrUnknownProperty, "create operation must have exactly type, suffixData and delta")
+	}
+	suffixData := field(v, "suffixData")
+	if err := ValidateSuffixData(suffixData); err != nil {
+		return nil, err
+	}
+	op := &Operation{Type: OpCreate, SuffixData: suffixData, Raw: raw}
+	if delta := field(v, "delta"); ValidateDelta(delta) == nil {
+		op.Delta, op.HasDelta = delta, true
+	}
+	suffix, err := ComputeDIDSuffix(suffixData)
+	if err != nil {
+		return nil, err
+	}
+	op.DIDSuffix = suffix
+	return op, nil
+}
+
+func parseUpdate(v Value, raw []byte) (*Operation, error) {
+	op, err := parseSignedOperation(v, raw, OpUpdate, []string{"type", "didSuffix", "revealValue", "signedData", "delta"})
+	if err != nil {
+		return nil, err
+	}
+	if !signedLenIs(op.Signed, 2) {
+		return nil, newError(CodeUpdateOperationSignedDataHasMissingOrUnknownProperty, "update signed data must have exactly updateKey and deltaHash")
+	}
+	key := field(op.Signed, "updateKey")
+	if err := ValidateES256KValue(key); err != nil {
+		return nil, err
+	}
+	if err := ValidateEncodedMultihash(field(op.Signed, "deltaHash"), "update operation delta hash"); err != nil {
+		return nil, err
+	}
+	if err := checkRevealValue(key, op.RevealValue, "update request update key"); err != nil {
+		return nil, err
+	}
+	delta := field(v, "delta")
+	if err := ValidateDelta(delta); err != nil {
+		return nil, err
+	}
+	op.Delta, op.HasDelta = delta, true
+	return op, nil
+}
+
+func parseRecover(v Value, raw []byte) (*Operation, error) {
+	op, err := parseSignedOperation(v, raw, OpRecover, []string{"type", "didSuffix", "revealValue", "signedData", "delta"})
+	if err != nil {
+		return nil, err
+	}
+	if !signedLenIs(op.Signed, 3) {
+		return nil, newError(CodeRecoverOperationSignedDataMissingOrUnknownProperty, "recover signed data must have exactly recoveryCommitment, recoveryKey and deltaHash")
+	}
+	key := field(op.Signed, "recoveryKey")
+	if err := ValidateES256KValue(key); err != nil {
+		return nil, err
+	}
+	if err := ValidateEncodedMultihash(field(op.Signed, "deltaHash"), "recover operation delta hash"); err != nil {
+		return nil, err
+	}
+	if err := ValidateEncodedMultihash(field(op.Signed, "recoveryCommitment"), "recover operation next recovery commitment"); err != nil {
+		return nil, err
+	}
+	if err := checkRevealValue(key, op.RevealValue, "recover request recovery key"); err != nil {
+		return nil, err
+	}
+	if delta := field(v, "delta"); ValidateDelta(delta) == nil {
+		op.Delta, op.HasDelta = delta, true
+	}
+	return op, nil
+}
+
+func parseDeactivate(v Value, raw []byte) (*Operation, error) {
+	op, err := parseSignedOperation(v, raw, OpDeactivate, []string{"type", "didSuffix", "revealValue", "signedData"})
+	if err != nil {
+		return nil, err
+	}
+	if !signedLenIs(op.Signed, 2) {
+		return nil, newError(CodeDeactivateOperationSignedDataMissingOrUnknownProperty, "deactivate signed data must have exactly didSuffix and recoveryKey")
+	}
+	if s, ok := field(op.Signed, "didSuffix").Str(); !ok || s != op.DIDSuffix {
+		return nil, newError(CodeDeactivateOperationSignedDidUniqueSuffixMismatch, "signed didSuffix does not match the operation's didSuffix")
+	}
+	key := field(op.Signed, "recoveryKey")
+	if err := ValidateES256KValue(key); err != nil {
+		return nil, err
+	}
+	if err := checkRevealValue(key, op.RevealValue, "deactivate request recovery key"); err != nil {
+		return nil, err
+	}
+	return op, nil
+}
+
+// signedLenIs is Object.keys(payload).length === n, where a null payload throws.
+func signedLenIs(v Value, n int) bool {
+	got, err := objectKeysLen(v)
+	return err == nil && got == n
+}
+
+// parseSignedOperation does the checks update, recover and deactivate share, in the reference's order.
+func parseSignedOperation(v Value, raw []byte, t OperationType, allowed []string) (*Operation, error) {
+	for _, k := range forInKeys(v) {
+		if !contains(allowed, k) {
+			return nil, newError(CodeInputValidatorInputContainsNowAllowedProperty, "property %q is not allowed in %s request", truncate(k), t)
+		}
+	}
+	if err := ValidateEncodedMultihash(field(v, "didSuffix"), string(t)+" request didSuffix"); err != nil {
+		return nil, err
+	}
+	if err := ValidateEncodedMultihash(field(v, "revealValue"), string(t)+" request reveal value"); err != nil {
+		return nil, err
+	}
+	jws, err := ParseCompactJWS(field(v, "signedData"))
+	if err != nil {
+		return nil, err
+	}
+	payload, err := jws.PayloadValue()
+	if err != nil {
+		return nil, err
+	}
+	suffix, _ := field(v, "didSuffix").Str()
+	reveal, _ := field(v, "revealValue").Str()
+	return &Operation{Type: t, DIDSuffix: suffix, RevealValue: reveal, SignedData: jws, Signed: payload, Raw: raw}, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRevealValue checks that the reveal value is the hash of the signing key's canonical form.
+func checkRevealValue(key Value, reveal, what string) error {
+	if RevealValueOf(key) != reveal {
+		return newError(CodeCanonicalizedObjectHashMismatch, "canonicalized %s object hash does not match the reveal value", what)
+	}
+	return nil
+}
+
+// ValidateSuffixData checks create suffix data: deltaHash, recoveryCommitment and an optional type.
+func ValidateSuffixData(v Value) error {
+	if err := validateNonArrayObject(v, "suffix data"); err != nil {
+		return err
+	}
+	for _, k := range forInKeys(v) {
+		if k != "deltaHash" && k != "recoveryCommitment" && k != "type" {
+			return newError(CodeInputValidatorInputContainsNowAllowedProperty, "property %q is not allowed in suffix data", truncate(k))
+		}
+	}
+	if v.Kind() == KindNull {
+		return newError(CodeInvalidJSON, "suffix data is null")
+	}
+	if err := ValidateEncodedMultihash(field(v, "deltaHash"), "delta hash"); err != nil {
+		return err
+	}
+	if err := ValidateEncodedMultihash(field(v, "recoveryCommitment"), "recovery commitment"); err != nil {
+		return err
+	}
+	t := field(v, "type")
+	if t.Kind() == kindUndefined {
+		return nil
+	}
+	s, ok := t.Str()
+	if !ok {
+		return newError(CodeSuffixDataTypeIsNotString, "DID type must be a string")
+	}
+	if utf16Len(s) > 4 {
+		return newError(CodeSuffixDataTypeLengthGreaterThanFour, "DID type %q is longer than 4 characters", truncate(s))
+	}
+	if !IsBase64URL(s) {
+		return newError(CodeSuffixDataTypeInvalidCharacter, "DID type %q has a non-base64url character", truncate(s))
+	}
+	return nil
+}
+
+func validateNonArrayObject(v Value, what string) error {
+	if !isJSObjectType(v) {
+		return newError(CodeInputValidatorInputIsNotAnObject, "%s is not an object", what)
+	}
+	if v.Kind() == KindArray {
+		return newError(CodeInputValidatorInputCannotBeAnArray, "%s cannot be an array", what)
+	}
+	return nil
+}
+
+// ValidateDelta checks a delta's structure (Operation.validateDelta): patches and updateCommitment only.
+func ValidateDelta(delta Value) error {
+	if err := validateNonArrayObject(delta, "delta"); err != nil {
+		return err
+	}
+	if delta.Kind() == KindNull {
+		return newError(CodeInvalidJSON, "delta is null")
+	}
+	for _, m := range delta.Members() {
+		if m.Key != "patches" && m.Key != "updateCommitment" {
+			return newError(CodeInputValidatorInputContainsNowAllowedProperty, "property %q is not allowed in delta", truncate(m.Key))
+		}
+	}
+	if err := ValidatePatches(field(delta, "patches")); err != nil {
+		return err
+	}
+	return ValidateEncodedMultihash(field(delta, "updateCommitment"), "update commitment")
+}
+
+// ValidateDeltaSize is the size check the reference applies to requests and long-form DIDs (not to
+// anchored operations): the canonical delta must not exceed maxDeltaSizeInBytes.
+func ValidateDeltaSize(delta Value, p Parameters) error {
+	if delta.Kind() == kindUndefined || delta.Kind() == KindNull {
+		return newError(CodeDeltaIsNullOrUndefined, "delta is missing")
+	}
+	canonical, err := delta.Canonicalize()
+	if err != nil {
+		return &Error{Code: CodeInvalidJSON, Message: "delta cannot be canonicalized", Err: err}
+	}
+	if len(canonical) > p.MaxDeltaSizeInBytes {
+		return newError(CodeDeltaExceedsMaximumSize, "%d bytes of delta exceed the limit of %d bytes", len(canonical), p.MaxDeltaSizeInBytes)
+	}
+	return ValidateDelta(delta)
+}

@@ -1,0 +1,109 @@
+package sidetree
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Resolve computes a DID's state from all its anchored operations, exactly as the reference resolver:
+//  1. the first create, in the given order, that yields a state;
+//  2. recover and deactivate operations, grouped by the commitment their reveal value opens, followed
+//     from the current recovery commitment; at each step the earliest valid one applies; a deactivate ends;
+//  3. update operations the same way along the update commitments.
+//
+// It is not a replay in time order: an update anchored before a recovery applies after it if it opens the
+// recovered state's update commitment. A commitment used once is never accepted again. ops must be in
+// (transaction number, operation index) order, as the store returns them. It returns nil when no create
+// applies.
+func Resolve(ops []AnchoredOperation) *State {
+	var creates, recovers, updates, deactivates []AnchoredOperation
+	for _, op := range ops {
+		switch op.Type {
+		case OpCreate:
+			creates = append(creates, op)
+		case OpRecover:
+			recovers = append(recovers, op)
+		case OpUpdate:
+			updates = append(updates, op)
+		default:
+			deactivates = append(deactivates, op)
+		}
+	}
+	var state *State
+	for _, c := range creates {
+		if state = Apply(c, nil); state != nil {
+			break
+		}
+	}
+	if state == nil {
+		return nil
+	}
+	recoveryChain := groupByCommitment(append(recovers, deactivates...))
+	state = followChain(state, recoveryChain, true)
+	if state.Deactivated() {
+		return state
+	}
+	return followChain(state, groupByCommitment(updates), false)
+}
+
+// followChain walks one commitment chain. recovery selects the recovery chain (recover, deactivate) or
+// the update chain.
+func followChain(state *State, byCommitment map[string][]AnchoredOperation, recovery bool) *State {
+	used := make(map[string]bool)
+	current := func(s *State) string {
+		if recovery {
+			return s.NextRecoveryCommitment
+		}
+		return s.NextUpdateCommitment
+	}
+	for {
+		commitment := current(state)
+		candidates, ok := byCommitment[commitment]
+		if !ok || commitment == "" {
+			return state
+		}
+		// A stable sort by transaction number keeps the store's operation-index order within one.
+		slices.SortStableFunc(candidates, func(a, b AnchoredOperation) int {
+			return cmp.Compare(a.TransactionNumber, b.TransactionNumber)
+		})
+		var next *State
+		for _, op := range candidates {
+			applied := Apply(op, state)
+			if applied == nil {
+				continue
+			}
+			nc := current(applied)
+			if nc != "" && used[nc] || nc == commitment {
+				continue // would reuse a commitment
+			}
+			next = applied
+			break
+		}
+		if next == nil {
+			return state
+		}
+		if recovery && next.Deactivated() {
+			return next
+		}
+		used[commitment] = true
+		state = next
+	}
+}
+
+// groupByCommitment maps each commitment to the operations whose reveal value opens it. Operations whose
+// reveal value cannot be read are left out (the reference only stores operations that parsed).
+func groupByCommitment(ops []AnchoredOperation) map[string][]AnchoredOperation {
+	m := make(map[string][]AnchoredOperation)
+	for _, op := range ops {
+		parsed, err := ParseOperation(op.Raw)
+		if err != nil {
+			continue
+		}
+		c, err := CommitmentFromRevealValue(parsed.RevealValue)
+		if err != nil {
+			continue
+		}
+		m[c] = append(m[c], op)
+	}
+	return m
+}
