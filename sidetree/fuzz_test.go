@@ -1,0 +1,97 @@
+package sidetree
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// addSeedFiles adds every file of testdata/seeds/<dir> to a fuzz target's corpus.
+func addSeedFiles(f *testing.F, dir string) {
+	f.Helper()
+	entries, err := os.ReadDir(filepath.Join("testdata", "seeds", dir))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("testdata", "seeds", dir, e.Name()))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+}
+
+func FuzzValidateRequest(f *testing.F) {
+	addSeedFiles(f, "operations")
+	p := Mainnet().Latest()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		op, err := ValidateRequest(data, p)
+		if err != nil {
+			if CodeOf(err) == "" {
+				t.Fatalf("rejection without a code: %v", err)
+			}
+			return
+		}
+		// Whatever validates must also apply (or be ignored) without panicking, as on the chain.
+		state := ApplyParsed(op, 1, nil)
+		if op.Type == OpCreate && state == nil {
+			t.Fatalf("a valid create yields no state")
+		}
+	})
+}
+
+func FuzzParseDID(f *testing.F) {
+	addSeedFiles(f, "dids")
+	p := Mainnet().Latest()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		did, err := ParseDID(string(data), "sidetree", p)
+		if err != nil {
+			if CodeOf(err) == "" {
+				t.Fatalf("rejection without a code: %v", err)
+			}
+			return
+		}
+		res := ResolveDID(did, nil)
+		if did.IsShortForm() && res.Status != 404 {
+			t.Fatalf("unanchored short-form DID resolved with %d", res.Status)
+		}
+		_ = res.Body.Stringify()
+	})
+}
+
+func FuzzParseCompactJWS(f *testing.F) {
+	addSeedFiles(f, "jws")
+	key := Object(Member{"kty", String("EC")}, Member{"crv", String("secp256k1")},
+		Member{"x", String("nIqlRCx0eyBSXcQnqDpReSv4zuWhwCRWssoc9L_nj6A")}, Member{"y", String("iG29VK6l2U5sKBZUSJePvyFusXgSlK2dDFlWaCM8F7k")})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		jws, err := ParseCompactJWS(String(string(data)))
+		if err != nil {
+			if CodeOf(err) == "" {
+				t.Fatalf("rejection without a code: %v", err)
+			}
+			return
+		}
+		_, _ = jws.PayloadValue()
+		_ = jws.VerifyES256K(key)
+	})
+}
+
+func FuzzValidateJWK(f *testing.F) {
+	addSeedFiles(f, "jwk")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := ParseJSON(data)
+		if err != nil {
+			return
+		}
+		if err := ValidateES256KValue(v); err != nil {
+			if CodeOf(err) == "" {
+				t.Fatalf("rejection without a code: %v", err)
+			}
+			return
+		}
+		_, _ = es256kPublicKey(v)
+		_ = RevealValueOf(v)
+		_ = CommitmentOf(v)
+	})
+}
