@@ -1,0 +1,127 @@
+package sidetree
+
+import (
+	"testing"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+)
+
+// benchFixture is one DID with a valid operation of each type against its created state.
+type benchFixture struct {
+	create, update, recover, deactivate []byte
+	state                               *State
+}
+
+func newBenchFixture(b *testing.B) benchFixture {
+	b.Helper()
+	p := Mainnet().Latest()
+	r := newSeeded("bench")
+	recovery, update := mustKey(b, r), mustKey(b, r)
+	doc := docWithKey(b, r, "key-1")
+	doc.Services = []Service{{ID: "dwn", Type: "DecentralizedWebNode", Endpoint: String("https://dwn.example.com")}}
+	create, err := NewCreateRequest("ion", recovery, update, doc, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	up, err := NewUpdateRequest(create.DIDSuffix, update, mustKey(b, r), UpdateChanges{AddPublicKeys: docWithKey(b, r, "key-2").PublicKeys}, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec, err := NewRecoverRequest(create.DIDSuffix, recovery, mustKey(b, r), mustKey(b, r), docWithKey(b, r, "key-3"), p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	deact, err := NewDeactivateRequest(create.DIDSuffix, recovery, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := benchFixture{create: create.Body.Stringify(), update: up.Stringify(), recover: rec.Stringify(), deactivate: deact.Stringify()}
+	f.state = Apply(AnchoredOperation{Type: OpCreate, Raw: f.create, TransactionNumber: 1}, nil)
+	if f.state == nil {
+		b.Fatal("create did not apply")
+	}
+	return f
+}
+
+// benchApply measures parse + validate + apply of one operation, the work a node does per anchored operation.
+func benchApply(b *testing.B, raw []byte, state *State, t OperationType) {
+	b.Helper()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(raw)))
+	for i := 0; i < b.N; i++ {
+		op, err := ParseOperation(raw)
+		if err != nil || op.Type != t {
+			b.Fatal(err)
+		}
+		if ApplyParsed(op, 2, state) == nil {
+			b.Fatal("operation did not apply")
+		}
+	}
+}
+
+func BenchmarkApplyCreate(b *testing.B) {
+	f := newBenchFixture(b)
+	benchApply(b, f.create, nil, OpCreate)
+}
+
+func BenchmarkApplyUpdate(b *testing.B) {
+	f := newBenchFixture(b)
+	benchApply(b, f.update, f.state, OpUpdate)
+}
+
+func BenchmarkApplyRecover(b *testing.B) {
+	f := newBenchFixture(b)
+	benchApply(b, f.recover, f.state, OpRecover)
+}
+
+func BenchmarkApplyDeactivate(b *testing.B) {
+	f := newBenchFixture(b)
+	benchApply(b, f.deactivate, f.state, OpDeactivate)
+}
+
+// BenchmarkVerifyES256K is the bare signature check (point already decoded, hash already computed): the
+// limit no operation that carries a signature can beat.
+func BenchmarkVerifyES256K(b *testing.B) {
+	f := newBenchFixture(b)
+	op, err := ParseOperation(f.update)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pub, err := es256kPublicKey(field(op.Signed, "updateKey"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sig, _ := DecodeBase64URL(op.SignedData.Signature)
+	var r, s = new(secp256k1.ModNScalar), new(secp256k1.ModNScalar)
+	r.SetByteSlice(sig[:32])
+	s.SetByteSlice(sig[32:])
+	signature := ecdsa.NewSignature(r, s)
+	hash := signingHash(op.SignedData.Protected, op.SignedData.Payload)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if !signature.Verify(hash[:], pub) {
+			b.Fatal("signature does not verify")
+		}
+	}
+}
+
+func BenchmarkResolveLongForm(b *testing.B) {
+	f := newBenchFixture(b)
+	op, _ := ParseOperation(f.create)
+	long, err := LongFormDID("ion", op.SuffixData, op.Delta)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := Mainnet().Latest()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		did, err := ParseDID(long, "ion", p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res := ResolveDID(did, nil); res.Status != 200 {
+			b.Fatal(res.Status)
+		}
+	}
+}
