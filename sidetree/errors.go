@@ -197,3 +197,6 @@ const (
 	CodeValueTimeLockVerifierTransactionTimeOutsideLockRange                           Code = "value_time_lock_verifier_transaction_time_outside_lock_range"
 	CodeValueTimeLockVerifierTransactionWriterLockOwnerMismatch                        Code = "value_time_lock_verifier_transaction_writer_lock_owner_mismatch"
 )
+
+// Errorf returns a protocol error with the given code, for packages that extend the protocol core.
+func Errorf(code Code, format string, args ...any) *Error { return newError(code, format, args...) }

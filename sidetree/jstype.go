@@ -120,3 +120,24 @@ func sameValueZero(a, b Value) bool {
 	}
 	return false
 }
+
+// Field returns the property key of an object; for a missing property (or a non-object) it returns a
+// Value whose IsUndefined is true, as JavaScript's property access yields undefined.
+func (v Value) Field(key string) Value {
+	if v.kind != KindObject {
+		return Value{kind: kindUndefined}
+	}
+	return field(v, key)
+}
+
+// IsUndefined reports whether v stands for a missing property.
+func (v Value) IsUndefined() bool { return v.kind == kindUndefined }
+
+// ForInKeys lists the keys a JavaScript for-in loop over v visits (see forInKeys).
+func (v Value) ForInKeys() []string { return forInKeys(v) }
+
+// IsJSObjectType reports whether typeof v is "object" in JavaScript (objects, arrays and null).
+func (v Value) IsJSObjectType() bool { return isJSObjectType(v) }
+
+// UTF16Len is the length JavaScript reports for a string.
+func UTF16Len(s string) int { return utf16Len(s) }
