@@ -14,7 +14,12 @@ type Resolution struct {
 // RequestHandler.handleResolveRequest: a short-form DID is found only if anchored; a long-form DID
 // resolves from the chain when anchored (published) and otherwise from its embedded create operation.
 func ResolveDID(did *DID, anchored []AnchoredOperation) Resolution {
-	state := Resolve(anchored)
+	return ResolveDIDState(did, Resolve(anchored))
+}
+
+// ResolveDIDState is ResolveDID for a published state already computed (nil when the DID has no valid
+// anchored create), e.g. from a cache.
+func ResolveDIDState(did *DID, state *State) Resolution {
 	published := state != nil
 	if state == nil && !did.IsShortForm() {
 		// The reference applies the embedded create at transaction 0: it is a theoretical state.

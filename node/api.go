@@ -1,0 +1,141 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"github.com/ionode/ionode/sidetree"
+)
+
+// maxOperationRequestBytes bounds POST /operations bodies. An ION request is a few kilobytes at most (the
+// delta is limited to 1,000 canonical bytes); anything far larger is refused before parsing.
+const maxOperationRequestBytes = 64 << 10
+
+// ErrAlreadyQueued is returned by an OperationQueue when the DID already has an operation waiting.
+var ErrAlreadyQueued = errors.New("an operation for this DID is already queued")
+
+// OperationQueue is where accepted operations wait for the batch writer.
+type OperationQueue interface {
+	Enqueue(ctx context.Context, didSuffix string, t sidetree.OperationType, request []byte) error
+}
+
+// DIDResolver resolves did:ion DIDs to ION's resolution bodies.
+type DIDResolver interface {
+	Resolve(ctx context.Context, did string) (sidetree.Resolution, error)
+}
+
+// API serves ION's HTTP API: GET /identifiers/{did}, POST /operations, GET /version.
+type API struct {
+	Network  sidetree.Network
+	Resolver DIDResolver
+	Queue    OperationQueue // nil: the node accepts no operations (read-only resolver)
+	Version  string
+	Logger   *slog.Logger
+	Metrics  *Metrics // optional
+}
+
+// Register adds the routes to r.
+func (a *API) Register(r *mux.Router) {
+	r.HandleFunc("/identifiers/{did}", a.handleResolve).Methods(http.MethodGet)
+	r.HandleFunc("/operations", a.handleOperation).Methods(http.MethodPost)
+	r.HandleFunc("/version", a.handleVersion).Methods(http.MethodGet)
+}
+
+func (a *API) handleResolve(w http.ResponseWriter, r *http.Request) {
+	did := mux.Vars(r)["did"]
+	res, err := a.Resolver.Resolve(r.Context(), did)
+	if err != nil {
+		a.logger().Error("resolution failed", "did", did, "err", err)
+		writeError(w, http.StatusInternalServerError, "internal_error", "the node could not read its store")
+		return
+	}
+	a.Metrics.observeResolution(res.Status)
+	writeJSON(w, res.Status, res.Body.Stringify())
+}
+
+func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
+	if a.Queue == nil {
+		writeError(w, http.StatusServiceUnavailable, "read_only", "this node does not accept operations")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxOperationRequestBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, "request_too_large", fmt.Sprintf("operation requests are limited to %d bytes", maxOperationRequestBytes))
+			return
+		}
+		writeError(w, http.StatusBadRequest, "request_unreadable", "the request body could not be read")
+		return
+	}
+	p := a.Network.Latest()
+	op, err := sidetree.ValidateRequest(body, p)
+	if err != nil {
+		a.Metrics.observeOperation("unknown", "rejected")
+		writeJSON(w, http.StatusBadRequest, sidetree.ErrorBody(err).Stringify())
+		return
+	}
+	var created sidetree.Value
+	if op.Type == sidetree.OpCreate {
+		state := sidetree.ApplyParsed(op, 0, nil)
+		if state == nil {
+			writeError(w, http.StatusBadRequest, "invalid_create_operation", "Invalid create operation.")
+			return
+		}
+		did := &sidetree.DID{Method: a.Network.Method, Suffix: op.DIDSuffix, ShortForm: "did:" + a.Network.Method + ":" + op.DIDSuffix}
+		created = sidetree.ResolutionResult(state, did, false)
+	}
+	if err := a.Queue.Enqueue(r.Context(), op.DIDSuffix, op.Type, body); err != nil {
+		if errors.Is(err, ErrAlreadyQueued) {
+			a.Metrics.observeOperation(string(op.Type), "rejected")
+			msg := fmt.Sprintf("An operation request already exists in queue for DID '%s', only one is allowed at a time.", op.DIDSuffix)
+			writeError(w, http.StatusBadRequest, string(sidetree.CodeQueueingMultipleOperationsPerDidNotAllowed), msg)
+			return
+		}
+		a.logger().Error("queueing an operation failed", "type", op.Type, "suffix", op.DIDSuffix, "err", err)
+		writeError(w, http.StatusInternalServerError, "internal_error", "the operation could not be queued")
+		return
+	}
+	a.Metrics.observeOperation(string(op.Type), "queued")
+	a.logger().Info("operation queued", "type", op.Type, "suffix", op.DIDSuffix)
+	if op.Type == sidetree.OpCreate {
+		writeJSON(w, http.StatusOK, created.Stringify())
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (a *API) handleVersion(w http.ResponseWriter, _ *http.Request) {
+	body := sidetree.Object(
+		sidetree.Member{Key: "name", Value: sidetree.String("ionode")},
+		sidetree.Member{Key: "version", Value: sidetree.String(a.Version)},
+		sidetree.Member{Key: "network", Value: sidetree.String(a.Network.Name)},
+		sidetree.Member{Key: "didMethod", Value: sidetree.String(a.Network.Method)},
+		sidetree.Member{Key: "protocolVersion", Value: sidetree.String(a.Network.Latest().Version)},
+	)
+	writeJSON(w, http.StatusOK, body.Stringify())
+}
+
+func (a *API) logger() *slog.Logger {
+	if a.Logger != nil {
+		return a.Logger
+	}
+	return slog.Default()
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeError writes ION's error body {code, message}.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	body := sidetree.Object(sidetree.Member{Key: "code", Value: sidetree.String(code)}, sidetree.Member{Key: "message", Value: sidetree.String(message)})
+	writeJSON(w, status, body.Stringify())
+}

@@ -1,0 +1,86 @@
+package ion
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+// OperationLog is what the resolver needs of the store: a DID's anchored operations in
+// (transaction number, operation index) order.
+type OperationLog interface {
+	Operations(ctx context.Context, didSuffix string) ([]sidetree.AnchoredOperation, error)
+}
+
+// StateCache keeps computed DID states. A cache entry must be dropped by the store whenever an operation
+// for its DID is stored or rolled back, so a cached state is always the state of the current log.
+type StateCache interface {
+	CachedState(ctx context.Context, didSuffix string) (data []byte, ok bool, err error)
+	CacheState(ctx context.Context, didSuffix string, data []byte) error
+}
+
+// Resolver resolves did:ion DIDs of one network.
+type Resolver struct {
+	Network sidetree.Network
+	Log     OperationLog
+	Cache   StateCache // optional
+	Logger  *slog.Logger
+}
+
+// Resolve resolves a DID string. A malformed DID is not an error: it is a 400 resolution with ION's code.
+// Errors are failures of the store.
+func (r *Resolver) Resolve(ctx context.Context, did string) (sidetree.Resolution, error) {
+	parsed, err := sidetree.ParseDID(did, r.Network.Method, r.Network.Latest())
+	if err != nil {
+		return sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(err)}, nil
+	}
+	state, err := r.State(ctx, parsed.Suffix)
+	if err != nil {
+		return sidetree.Resolution{}, err
+	}
+	return sidetree.ResolveDIDState(parsed, state), nil
+}
+
+// State returns the published state of a DID suffix, nil when it has no valid create.
+func (r *Resolver) State(ctx context.Context, suffix string) (*sidetree.State, error) {
+	if r.Cache != nil {
+		data, ok, err := r.Cache.CachedState(ctx, suffix)
+		if err != nil {
+			return nil, fmt.Errorf("read cached state of %s: %w", suffix, err)
+		}
+		if ok {
+			if len(data) == 0 {
+				return nil, nil // cached "no valid create"
+			}
+			state, err := sidetree.DecodeState(data)
+			if err == nil {
+				return state, nil
+			}
+			r.logger().Warn("discarding unreadable cached DID state", "suffix", suffix, "err", err)
+		}
+	}
+	ops, err := r.Log.Operations(ctx, suffix)
+	if err != nil {
+		return nil, fmt.Errorf("read operations of %s: %w", suffix, err)
+	}
+	state := sidetree.Resolve(ops)
+	if r.Cache != nil && len(ops) > 0 {
+		var data []byte
+		if state != nil {
+			data = sidetree.EncodeState(state)
+		}
+		if err := r.Cache.CacheState(ctx, suffix, data); err != nil {
+			r.logger().Warn("caching DID state failed", "suffix", suffix, "err", err)
+		}
+	}
+	return state, nil
+}
+
+func (r *Resolver) logger() *slog.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return slog.Default()
+}
