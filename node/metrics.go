@@ -3,6 +3,8 @@ package node
 import (
 	"strconv"
 
+	"github.com/ionode/ionode/sidetree"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -12,6 +14,8 @@ type Metrics struct {
 	Registry    *prometheus.Registry
 	resolutions *prometheus.CounterVec
 	operations  *prometheus.CounterVec
+	ingested    *prometheus.CounterVec
+	txOutcomes  *prometheus.CounterVec
 }
 
 // NewMetrics creates the metrics on a new registry.
@@ -25,7 +29,13 @@ func NewMetrics() *Metrics {
 			Name: "ionode_operation_requests_total", Help: "Operation requests received, by type and outcome.",
 		}, []string{"type", "outcome"}),
 	}
-	m.Registry.MustRegister(m.resolutions, m.operations)
+	m.ingested = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ionode_anchored_operations_total", Help: "Anchored operations stored from batch files, by type.",
+	}, []string{"type"})
+	m.txOutcomes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ionode_transactions_total", Help: "ION transactions observed, by outcome (processed, unresolvable, invalid).",
+	}, []string{"outcome"})
+	m.Registry.MustRegister(m.resolutions, m.operations, m.ingested, m.txOutcomes)
 	return m
 }
 
@@ -38,5 +48,27 @@ func (m *Metrics) observeResolution(status int) {
 func (m *Metrics) observeOperation(t, outcome string) {
 	if m != nil {
 		m.operations.WithLabelValues(t, outcome).Inc()
+	}
+}
+
+func (m *Metrics) observeIngest(ops []sidetree.AnchoredOperation) {
+	if m == nil {
+		return
+	}
+	m.txOutcomes.WithLabelValues("processed").Inc()
+	for _, op := range ops {
+		m.ingested.WithLabelValues(string(op.Type)).Inc()
+	}
+}
+
+func (m *Metrics) observeUnresolvable() {
+	if m != nil {
+		m.txOutcomes.WithLabelValues("unresolvable").Inc()
+	}
+}
+
+func (m *Metrics) observeInvalidTransaction() {
+	if m != nil {
+		m.txOutcomes.WithLabelValues("invalid").Inc()
 	}
 }
