@@ -31,14 +31,15 @@ func ParseCompactJWS(v Value) (JWS, error) {
 	if err != nil {
 		return JWS{}, err
 	}
-	if header.Kind() != KindObject || header.Len() != 1 {
-		if header.Kind() == KindObject || header.Kind() == KindArray || header.Kind() == KindString {
-			return JWS{}, newError(CodeJwsProtectedHeaderMissingOrUnknownProperty, "protected header must have exactly one property, alg")
-		}
-		// Object.keys of a number, boolean or null: null throws in the reference, the others have no keys.
-		return JWS{}, newError(CodeJwsProtectedHeaderMissingOrUnknownProperty, "protected header must be an object")
+	// Object.keys(header).length must be 1: strings and arrays count their indices, null throws.
+	n, err := objectKeysLen(header)
+	if err != nil {
+		return JWS{}, err
 	}
-	if alg, ok := field(header, "alg").Str(); !ok || alg != "ES256K" {
+	if n != 1 {
+		return JWS{}, newError(CodeJwsProtectedHeaderMissingOrUnknownProperty, "protected header must have exactly one property, alg")
+	}
+	if alg, ok := header.Field("alg").Str(); !ok || alg != "ES256K" {
 		return JWS{}, newError(CodeJwsProtectedHeaderMissingOrIncorrectAlg, "protected header alg must be ES256K")
 	}
 	if !IsBase64URL(parts[2]) {
