@@ -38,8 +38,8 @@ func (q *memoryQueue) Enqueue(_ context.Context, suffix string, _ sidetree.Opera
 // memoryLog is an operation log in memory.
 type memoryLog map[string][]sidetree.AnchoredOperation
 
-func (l memoryLog) Operations(_ context.Context, suffix string) ([]sidetree.AnchoredOperation, error) {
-	return l[suffix], nil
+func (l memoryLog) Operations(_ context.Context, suffix string) ([]sidetree.AnchoredOperation, uint64, error) {
+	return l[suffix], uint64(len(l[suffix])), nil
 }
 
 type detReader struct{ n uint64 }

@@ -11,14 +11,20 @@ import (
 // OperationLog is what the resolver needs of the store: a DID's anchored operations in
 // (transaction number, operation index) order.
 type OperationLog interface {
-	Operations(ctx context.Context, didSuffix string) ([]sidetree.AnchoredOperation, error)
+	// Operations returns a DID's anchored operations and the log's generation for that DID: a number the
+	// store changes whenever an operation of the DID is stored or rolled back.
+	Operations(ctx context.Context, didSuffix string) (ops []sidetree.AnchoredOperation, generation uint64, err error)
 }
 
-// StateCache keeps computed DID states. A cache entry must be dropped by the store whenever an operation
-// for its DID is stored or rolled back, so a cached state is always the state of the current log.
+// StateCache keeps computed DID states. The generation closes the race between a resolver computing a
+// state and the observer storing a new operation meanwhile: a state is cached only with the generation
+// its operations were read at, and served only while that is still the DID's current generation.
 type StateCache interface {
+	// CachedState returns the cached state if it was computed at the DID's current generation.
 	CachedState(ctx context.Context, didSuffix string) (data []byte, ok bool, err error)
-	CacheState(ctx context.Context, didSuffix string, data []byte) error
+	// CacheState stores a state computed from the operations of the given generation; the store ignores it
+	// when the DID's generation has moved on.
+	CacheState(ctx context.Context, didSuffix string, generation uint64, data []byte) error
 }
 
 // Resolver resolves did:ion DIDs of one network.
@@ -61,7 +67,7 @@ func (r *Resolver) State(ctx context.Context, suffix string) (*sidetree.State, e
 			r.logger().Warn("discarding unreadable cached DID state", "suffix", suffix, "err", err)
 		}
 	}
-	ops, err := r.Log.Operations(ctx, suffix)
+	ops, generation, err := r.Log.Operations(ctx, suffix)
 	if err != nil {
 		return nil, fmt.Errorf("read operations of %s: %w", suffix, err)
 	}
@@ -71,7 +77,7 @@ func (r *Resolver) State(ctx context.Context, suffix string) (*sidetree.State, e
 		if state != nil {
 			data = sidetree.EncodeState(state)
 		}
-		if err := r.Cache.CacheState(ctx, suffix, data); err != nil {
+		if err := r.Cache.CacheState(ctx, suffix, generation, data); err != nil {
 			r.logger().Warn("caching DID state failed", "suffix", suffix, "err", err)
 		}
 	}
