@@ -287,7 +287,10 @@ func TestHistories(t *testing.T) {
 	for i, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
 			h := sc.build(t, newSeeded(sc.name))
-			state := Resolve(h.sorted())
+			state, err := Resolve(h.sorted())
+			if err != nil {
+				t.Fatal(err)
+			}
 			if state == nil {
 				t.Fatal("no state")
 			}

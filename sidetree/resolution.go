@@ -14,7 +14,11 @@ type Resolution struct {
 // RequestHandler.handleResolveRequest: a short-form DID is found only if anchored; a long-form DID
 // resolves from the chain when anchored (published) and otherwise from its embedded create operation.
 func ResolveDID(did *DID, anchored []AnchoredOperation) Resolution {
-	return ResolveDIDState(did, Resolve(anchored))
+	state, err := Resolve(anchored)
+	if err != nil {
+		return Resolution{Status: http.StatusBadRequest, Body: ErrorBody(err)}
+	}
+	return ResolveDIDState(did, state)
 }
 
 // ResolveDIDState is ResolveDID for a published state already computed (nil when the DID has no valid

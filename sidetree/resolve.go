@@ -15,7 +15,13 @@ import (
 // recovered state's update commitment. A commitment used once is never accepted again. ops must be in
 // (transaction number, operation index) order, as the store returns them. It returns nil when no create
 // applies.
-func Resolve(ops []AnchoredOperation) *State {
+//
+// The error mirrors a reference quirk that mainnet nodes share: once a create applies, every recover and
+// deactivate operation (and, unless deactivated, every update) is fully parsed to read its reveal value,
+// and the first one that does not parse fails the whole resolution with that parse error (an HTTP 400),
+// even though it opens no commitment. The observer stores what the batch files contain without parsing
+// each operation, so a delta that passed the chunk file's checks but not Operation.parse can reach here.
+func Resolve(ops []AnchoredOperation) (*State, error) {
 	var creates, recovers, updates, deactivates []AnchoredOperation
 	for _, op := range ops {
 		switch op.Type {
@@ -36,14 +42,21 @@ func Resolve(ops []AnchoredOperation) *State {
 		}
 	}
 	if state == nil {
-		return nil
+		return nil, nil
 	}
-	recoveryChain := groupByCommitment(append(recovers, deactivates...))
+	recoveryChain, err := groupByCommitment(append(recovers, deactivates...))
+	if err != nil {
+		return nil, err
+	}
 	state = followChain(state, recoveryChain, true)
 	if state.Deactivated() {
-		return state
+		return state, nil
 	}
-	return followChain(state, groupByCommitment(updates), false)
+	updateChain, err := groupByCommitment(updates)
+	if err != nil {
+		return nil, err
+	}
+	return followChain(state, updateChain, false), nil
 }
 
 // followChain walks one commitment chain. recovery selects the recovery chain (recover, deactivate) or
@@ -90,20 +103,20 @@ func followChain(state *State, byCommitment map[string][]AnchoredOperation, reco
 	}
 }
 
-// groupByCommitment maps each commitment to the operations whose reveal value opens it. Operations whose
-// reveal value cannot be read are left out (the reference only stores operations that parsed).
-func groupByCommitment(ops []AnchoredOperation) map[string][]AnchoredOperation {
+// groupByCommitment maps each commitment to the operations whose reveal value opens it. The first
+// operation that does not parse is the resolution's error, as in the reference (see Resolve).
+func groupByCommitment(ops []AnchoredOperation) (map[string][]AnchoredOperation, error) {
 	m := make(map[string][]AnchoredOperation)
 	for _, op := range ops {
 		parsed, err := ParseOperation(op.Raw)
 		if err != nil {
-			continue
+			return nil, err
 		}
 		c, err := CommitmentFromRevealValue(parsed.RevealValue)
 		if err != nil {
-			continue
+			return nil, err
 		}
 		m[c] = append(m[c], op)
 	}
-	return m
+	return m, nil
 }

@@ -2,6 +2,7 @@ package ion
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -43,13 +44,18 @@ func (r *Resolver) Resolve(ctx context.Context, did string) (sidetree.Resolution
 		return sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(err)}, nil
 	}
 	state, err := r.State(ctx, parsed.Suffix)
+	var unresolvable *sidetree.Error
+	if errors.As(err, &unresolvable) {
+		return sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(unresolvable)}, nil
+	}
 	if err != nil {
 		return sidetree.Resolution{}, err
 	}
 	return sidetree.ResolveDIDState(parsed, state), nil
 }
 
-// State returns the published state of a DID suffix, nil when it has no valid create.
+// State returns the published state of a DID suffix, nil when it has no valid create. A *sidetree.Error
+// means the reference fails this DID's resolution (see sidetree.Resolve); other errors are the store's.
 func (r *Resolver) State(ctx context.Context, suffix string) (*sidetree.State, error) {
 	if r.Cache != nil {
 		data, ok, err := r.Cache.CachedState(ctx, suffix)
@@ -71,7 +77,10 @@ func (r *Resolver) State(ctx context.Context, suffix string) (*sidetree.State, e
 	if err != nil {
 		return nil, fmt.Errorf("read operations of %s: %w", suffix, err)
 	}
-	state := sidetree.Resolve(ops)
+	state, err := sidetree.Resolve(ops)
+	if err != nil {
+		return nil, fmt.Errorf("resolve %s: %w", suffix, err)
+	}
 	if r.Cache != nil && len(ops) > 0 {
 		var data []byte
 		if state != nil {
