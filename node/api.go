@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
 	"github.com/ionode/ionode/sidetree"
@@ -47,6 +48,7 @@ func (a *API) Register(r *mux.Router) {
 }
 
 func (a *API) handleResolve(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	did := mux.Vars(r)["did"]
 	res, err := a.Resolver.Resolve(r.Context(), did)
 	if err != nil {
@@ -54,7 +56,7 @@ func (a *API) handleResolve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "internal_error", "the node could not read its store")
 		return
 	}
-	a.Metrics.observeResolution(res.Status)
+	a.Metrics.observeResolution("ion", res.Status, time.Since(start))
 	writeJSON(w, res.Status, res.Body.Stringify())
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 	"github.com/ionode/ionode/sidetree"
@@ -33,6 +34,7 @@ func (d *Driver) Register(r *mux.Router) {
 }
 
 func (d *Driver) handle(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	raw := mux.Vars(r)["did"]
 	if decoded, err := url.PathUnescape(raw); err == nil {
 		raw = decoded
@@ -48,7 +50,7 @@ func (d *Driver) handle(w http.ResponseWriter, r *http.Request) {
 		writeDriverError(w, http.StatusInternalServerError, "internalError", "the node could not read its store")
 		return
 	}
-	d.Metrics.observeResolution(res.Status)
+	d.Metrics.observeResolution("universal", res.Status, time.Since(start))
 	switch res.Status {
 	case http.StatusOK, http.StatusGone:
 	case http.StatusNotFound:

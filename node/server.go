@@ -1,0 +1,141 @@
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Routes is everything the node serves on its listen address.
+type Routes struct {
+	API     *API    // ION's API: /identifiers, /operations, /version
+	Driver  *Driver // Universal Resolver driver: /1.0/identifiers
+	Metrics *Metrics
+	// Ready reports whether the node is synced closely enough to answer (nil when ready).
+	Ready func(ctx context.Context) error
+	// Gateway serves GET /ipfs/{cid} from the node's CAS (optional).
+	Gateway http.Handler
+	// RequestTimeout bounds each request's context (default 30 s).
+	RequestTimeout time.Duration
+	Logger         *slog.Logger
+}
+
+// Handler returns the node's HTTP handler with request ids, access logs, panic recovery and timeouts.
+func (rt *Routes) Handler() http.Handler {
+	r := mux.NewRouter()
+	if rt.API != nil {
+		rt.API.Register(r)
+	}
+	if rt.Driver != nil {
+		rt.Driver.Register(r)
+	}
+	if rt.Gateway != nil {
+		r.PathPrefix("/ipfs/").Handler(rt.Gateway).Methods(http.MethodGet, http.MethodHead)
+	}
+	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	}).Methods(http.MethodGet)
+	r.HandleFunc("/readyz", rt.handleReady).Methods(http.MethodGet)
+	if rt.Metrics != nil {
+		r.Handle("/metrics", promhttp.HandlerFor(rt.Metrics.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	}
+	timeout := rt.RequestTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	return withRequestLog(rt.logger(), withTimeout(timeout, r))
+}
+
+func (rt *Routes) handleReady(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if rt.Ready != nil {
+		if err := rt.Ready(r.Context()); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("not ready: " + err.Error() + "\n"))
+			return
+		}
+	}
+	w.Write([]byte("ready\n"))
+}
+
+func (rt *Routes) logger() *slog.Logger {
+	if rt.Logger != nil {
+		return rt.Logger
+	}
+	return slog.Default()
+}
+
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// A client's X-Request-Id is kept when it is a plain token, so a caller can follow its request in our
+// logs; anything else is replaced (it is echoed back and logged).
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+type requestIDKey struct{}
+
+// RequestID returns the id of the request a context belongs to.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !requestIDPattern.MatchString(id) {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		rec := &statusRecorder{ResponseWriter: w}
+		start := time.Now()
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("handler panicked", "request_id", id, "panic", p)
+				if rec.status == 0 {
+					http.Error(rec, "internal error", http.StatusInternalServerError)
+				}
+			}
+			log.Info("http request", "request_id", id, "method", r.Method, "path", r.URL.EscapedPath(),
+				"status", rec.status, "bytes", rec.bytes, "duration", time.Since(start), "remote", r.RemoteAddr)
+		}()
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
