@@ -1,0 +1,82 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+func parseServe(t *testing.T, args []string, env map[string]string, file string) (serveConfig, error) {
+	t.Helper()
+	c := defaultServeConfig()
+	f := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	c.bind(f)
+	if err := f.Parse(args); err != nil {
+		return c, err
+	}
+	err := applySources(f, file, func(k string) string { return env[k] })
+	return c, err
+}
+
+func TestServeConfigPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ionode.json")
+	os.WriteFile(file, []byte(`{"network":"testnet","listen":"0.0.0.0:9","batch-interval":"5s","ipfs-peers":["/ip4/1.2.3.4/tcp/4001/p2p/x"],"confirmations":3}`), 0o600)
+
+	c, err := parseServe(t, []string{"--listen", "127.0.0.1:7"}, map[string]string{"ION_NETWORK": "regtest", "ION_BITCOIN_RPC": "127.0.0.1:18334"}, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:7" { // flag beats file
+		t.Errorf("listen = %q", c.Listen)
+	}
+	if c.Network != "regtest" { // env beats file
+		t.Errorf("network = %q", c.Network)
+	}
+	if c.BatchInterval != 5*time.Second || c.Confirmations != 3 || len(c.IPFSPeers) != 1 { // file beats default
+		t.Errorf("file settings not applied: %+v", c)
+	}
+	if c.BitcoinRPC != "127.0.0.1:18334" {
+		t.Errorf("bitcoin-rpc = %q", c.BitcoinRPC)
+	}
+	if _, err := c.validate(); err != nil {
+		t.Errorf("validate: %v", err)
+	}
+}
+
+func TestServeConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"netwrk":"x"}`), 0o600)
+	if _, err := parseServe(t, nil, nil, bad); err == nil || !strings.Contains(err.Error(), "netwrk") {
+		t.Errorf("unknown config key: %v", err)
+	}
+	if _, err := parseServe(t, nil, map[string]string{"ION_CONFIRMATIONS": "many"}, ""); err == nil || !strings.Contains(err.Error(), "ION_CONFIRMATIONS") {
+		t.Errorf("bad env value: %v", err)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--network", "moon", "--bitcoin-rpc", "x:1"}, "unknown network"},
+		{[]string{}, "--bitcoin-rpc is required"},
+		{[]string{"--read-only"}, "needs --mongodb-uri"},
+		{[]string{"--bitcoin-rpc", "x:1", "--ipfs", "ftp://x"}, "--ipfs"},
+		{[]string{"--bitcoin-rpc", "x:1", "--listen", "nope"}, "--listen"},
+		{[]string{"--bitcoin-rpc", "x:1", "--confirmations", "0"}, "--confirmations"},
+		{[]string{"--read-only", "--mongodb-uri", "mongodb://x", "--writer-key-file", "k"}, "exclude"},
+	}
+	for _, tc := range tests {
+		c, err := parseServe(t, tc.args, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
