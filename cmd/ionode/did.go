@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ionode/ionode/sidetree"
 	"github.com/spf13/cobra"
@@ -19,7 +20,7 @@ func newDIDCommand() *cobra.Command {
 		Use:   "did",
 		Short: "Create and resolve did:ion identifiers",
 	}
-	cmd.AddCommand(newDIDResolveCommand(), newDIDCreateCommand())
+	cmd.AddCommand(newDIDResolveCommand(), newDIDCreateCommand(), newDIDUpdateCommand(), newDIDRecoverCommand(), newDIDDeactivateCommand())
 	return cmd
 }
 
@@ -32,13 +33,16 @@ func methodForDID(did string) string {
 }
 
 func newDIDResolveCommand() *cobra.Command {
-	var pretty bool
+	var (
+		pretty bool
+		node   string
+	)
 	cmd := &cobra.Command{
 		Use:   "resolve DID",
 		Short: "Resolve a DID and print the resolution result (the body of GET /identifiers/{did})",
 		Long: `Resolve a did:ion DID and print the resolution result ION returns from GET /identifiers/{did}.
 
-Without a node, a long-form DID is resolved offline from its embedded initial state (published: false);
+Without --node, a long-form DID is resolved offline from its embedded initial state (published: false);
 a short-form DID needs a node that has seen its anchoring.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -46,6 +50,21 @@ a short-form DID needs a node that has seen its anchoring.`,
 			parsed, err := sidetree.ParseDID(did, methodForDID(did), sidetree.Mainnet().Latest())
 			if err != nil {
 				return fail(exitInvalidInput, "invalid DID: %v", err)
+			}
+			if node != "" {
+				status, body, err := nodeClient{base: strings.TrimRight(node, "/")}.resolve(cmd.Context(), did)
+				if err != nil {
+					return err
+				}
+				switch status {
+				case 200, 410:
+					return printJSON(cmd, body, pretty)
+				case 404:
+					return fail(exitNotFound, "DID not found")
+				case 400:
+					return fail(exitInvalidInput, "invalid DID: %s", errorText(body))
+				}
+				return fail(1, "node answered HTTP %d: %s", status, errorText(body))
 			}
 			if parsed.IsShortForm() {
 				return fail(exitNotFound, "%s is a short-form DID: resolving it needs a node (the offline resolver only resolves long-form DIDs)", parsed.ShortForm)
@@ -61,6 +80,7 @@ a short-form DID needs a node that has seen its anchoring.`,
 		},
 	}
 	cmd.Flags().BoolVar(&pretty, "pretty", false, "indent the JSON output")
+	cmd.Flags().StringVar(&node, "node", "", "ION node URL to resolve with (e.g. http://127.0.0.1:3000); empty: offline, long-form only")
 	return cmd
 }
 
@@ -82,6 +102,8 @@ func newDIDCreateCommand() *cobra.Command {
 		network, outDir, keyID, keyType string
 		purposes, services              []string
 		asJSON                          bool
+		node                            string
+		wait                            time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "create",
@@ -125,6 +147,21 @@ to POST to an ION node's /operations.`,
 				return err
 			}
 			shortForm := "did:" + net.Method + ":" + req.DIDSuffix
+			if node != "" {
+				client := nodeClient{base: strings.TrimRight(node, "/")}
+				if _, err := client.submit(cmd.Context(), req.Body.Stringify()); err != nil {
+					return err
+				}
+				if wait > 0 {
+					_, err := client.waitFor(cmd.Context(), shortForm, wait, cmd.ErrOrStderr(), func(r sidetree.Value) bool {
+						published, _ := r.Field("didDocumentMetadata").Field("method").Field("published").Boolean()
+						return published
+					})
+					if err != nil {
+						return err
+					}
+				}
+			}
 			if asJSON {
 				out := sidetree.Object(
 					sidetree.Member{Key: "did", Value: sidetree.String(req.LongForm)},
@@ -150,6 +187,8 @@ to POST to an ION node's /operations.`,
 	f.StringSliceVar(&purposes, "purposes", []string{sidetree.PurposeAuthentication, sidetree.PurposeAssertionMethod}, "purposes of the document key")
 	f.StringArrayVar(&services, "service", nil, "a service as id,type,endpoint (repeatable)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
+	f.StringVar(&node, "node", "", "ION node URL to submit the create request to; empty: print it only")
+	f.DurationVar(&wait, "wait", 0, "with --node: wait up to this long for the DID to be anchored and resolve as published")
 	return cmd
 }
 
