@@ -1,0 +1,10 @@
+// Package writer is the node's batch writer: it takes the operations accepted by POST /operations from
+// the durable queue, builds ION's batch files (sidetree/batch), stores them in the CAS and anchors the
+// core index file's CID on Bitcoin through the node's wallet (anchor), following the reference
+// BatchWriter's policy: batch size bounded by the writer's value time lock, the minimum fee ION's fee
+// rule demands, one batch at a time, the next only after the previous has enough confirmations.
+//
+// Operations stay in the store until their anchor transaction confirms, so a crash at any point loses
+// nothing: on restart the in-flight batch is rebuilt (batch building is deterministic), its transaction
+// looked up by anchor string, and the batch completed, anchored or returned to the queue.
+package writer

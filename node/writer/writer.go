@@ -1,0 +1,268 @@
+package writer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+// Operation is a queued operation request as the writer takes it.
+type Operation struct {
+	BatchID   string // the in-flight batch holding it; empty while queued
+	DIDSuffix string
+	Type      sidetree.OperationType
+	Request   []byte // the POST /operations body
+}
+
+// Queue is the durable queue of accepted operations (the node's store).
+type Queue interface {
+	// TakeBatch atomically marks up to max queued operations as one in-flight batch.
+	TakeBatch(ctx context.Context, max int) ([]Operation, error)
+	// InFlight returns the operations of batches taken and neither returned nor completed.
+	InFlight(ctx context.Context) ([]Operation, error)
+	// ReturnBatch puts a batch back at the front of the queue (its anchoring failed).
+	ReturnBatch(ctx context.Context, batchID string) error
+	// CompleteBatch deletes a batch (its anchor transaction is confirmed).
+	CompleteBatch(ctx context.Context, batchID string) error
+	QueueDepth(ctx context.Context) (int, error)
+}
+
+// ContentStore stores batch files (the CAS).
+type ContentStore interface {
+	Put(ctx context.Context, data []byte) (string, error)
+}
+
+// BuildFunc builds a batch's files from operation requests, storing each file with put in the order
+// ION writes them, and returns the anchor string. It must be deterministic: after a crash the writer
+// rebuilds an in-flight batch to find the transaction that already anchors it.
+type BuildFunc func(requests [][]byte, put func([]byte) (string, error)) (anchorString string, err error)
+
+// Anchorer writes anchor strings to Bitcoin (the node's own wallet).
+type Anchorer interface {
+	// Anchor signs, records and broadcasts a transaction carrying anchorString, paying at least minFee
+	// satoshis, and returns its id and the fee it pays.
+	Anchor(ctx context.Context, anchorString string, minFee uint64) (txid string, fee uint64, err error)
+	// Lookup finds a transaction this wallet already made for anchorString (pending or confirmed).
+	Lookup(ctx context.Context, anchorString string) (txid string, ok bool, err error)
+	// Confirmations returns a transaction's confirmations: 0 while in the mempool, ErrAnchorFailed when
+	// it can no longer confirm (conflicted or dropped for good).
+	Confirmations(ctx context.Context, txid string) (int, error)
+	// MaxOperations is how many operations one batch may carry: 100 without a value time lock, more with
+	// one (ION's ValueTimeLockVerifier.calculateMaxNumberOfOperationsAllowed), at most the protocol's
+	// maximum per batch.
+	MaxOperations(ctx context.Context) (int, error)
+}
+
+// ErrAnchorFailed means an anchor transaction will never confirm; its batch goes back to the queue.
+var ErrAnchorFailed = errors.New("anchor transaction failed")
+
+// FeePolicy gives the minimum fee ION requires of a transaction anchoring a number of operations
+// (FeeManager.computeMinimumTransactionFee over the current normalized fee).
+type FeePolicy interface {
+	MinimumFee(ctx context.Context, operations int) (uint64, error)
+}
+
+// Metrics receives the writer's outcomes (node.Metrics implements it).
+type Metrics interface {
+	BatchAnchored(outcome string, feeSatoshis uint64)
+	SetQueueDepth(n int)
+}
+
+// Writer batches queued operations, writes their files to the CAS and anchors them, one batch at a
+// time as ION's BatchWriter: a new batch is written only after the previous one has
+// ConfirmationsBetweenBatches confirmations (ION: 6), so a writer never builds on an unconfirmed or
+// easily reorganized anchor. A batch leaves the queue only once its transaction is confirmed; a failed
+// anchor returns it to the front of the queue.
+type Writer struct {
+	Queue    Queue
+	CAS      ContentStore
+	Build    BuildFunc
+	Anchorer Anchorer
+	Fees     FeePolicy // nil: no minimum beyond the wallet's own fee rate
+	// Interval between batches (ION's default: 600 s).
+	Interval time.Duration
+	// ConfirmationsBetweenBatches: confirmations of the last batch before the next is written (default 6).
+	ConfirmationsBetweenBatches int
+	Metrics                     Metrics // optional
+	Logger                      *slog.Logger
+
+	// lastTxID is the last anchored batch's transaction, waited on before the next batch; in memory only,
+	// so a restart does not wait (the in-flight batch, if any, is still settled from the store).
+	lastTxID string
+}
+
+// Run writes a batch every Interval until ctx ends.
+func (w *Writer) Run(ctx context.Context) error {
+	interval := w.Interval
+	if interval <= 0 {
+		interval = 600 * time.Second
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := w.WriteOnce(ctx); err != nil && ctx.Err() == nil {
+			w.logger().Error("batch writing failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// WriteOnce settles the in-flight batch, then, if the writer may, takes and anchors a new one. It
+// returns how many operations it anchored.
+func (w *Writer) WriteOnce(ctx context.Context) (int, error) {
+	if depth, err := w.Queue.QueueDepth(ctx); err == nil && w.Metrics != nil {
+		w.Metrics.SetQueueDepth(depth)
+	}
+	busy, err := w.settle(ctx)
+	if err != nil || busy {
+		return 0, err
+	}
+	if w.lastTxID != "" {
+		conf, err := w.Anchorer.Confirmations(ctx, w.lastTxID)
+		if err == nil && conf < w.confirmationsBetween() {
+			return 0, nil
+		}
+		w.lastTxID = ""
+	}
+	max, err := w.Anchorer.MaxOperations(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("operations allowed per batch: %w", err)
+	}
+	ops, err := w.Queue.TakeBatch(ctx, max)
+	if err != nil || len(ops) == 0 {
+		return 0, err
+	}
+	batch := ops[0].BatchID
+	txid, err := w.anchor(ctx, ops)
+	if err != nil {
+		if rerr := w.Queue.ReturnBatch(ctx, batch); rerr != nil {
+			return 0, errors.Join(err, fmt.Errorf("return batch %s: %w", batch, rerr))
+		}
+		w.metric("failed", 0)
+		return 0, err
+	}
+	w.lastTxID = txid
+	w.logger().Info("batch anchored", "batch", batch, "operations", len(ops), "txid", txid)
+	return len(ops), nil
+}
+
+// settle looks at the in-flight batch: anchored and confirmed → completed; failed → returned; never
+// anchored (a crash between taking and anchoring) → anchored now. busy means it still waits.
+func (w *Writer) settle(ctx context.Context) (busy bool, err error) {
+	inflight, err := w.Queue.InFlight(ctx)
+	if err != nil {
+		return false, fmt.Errorf("read in-flight batches: %w", err)
+	}
+	for _, ops := range byBatch(inflight) {
+		batch := ops[0].BatchID
+		anchor, err := w.Build(requestsOf(ops), func(data []byte) (string, error) { return w.CAS.Put(ctx, data) })
+		if err != nil {
+			return true, fmt.Errorf("rebuild batch %s: %w", batch, err)
+		}
+		txid, ok, err := w.Anchorer.Lookup(ctx, anchor)
+		if err != nil {
+			return true, fmt.Errorf("look up anchor of batch %s: %w", batch, err)
+		}
+		if !ok {
+			w.logger().Warn("in-flight batch was never anchored; anchoring it now", "batch", batch)
+			if txid, err = w.anchor(ctx, ops); err != nil {
+				if rerr := w.Queue.ReturnBatch(ctx, batch); rerr != nil {
+					return true, errors.Join(err, rerr)
+				}
+				return false, err
+			}
+		}
+		conf, err := w.Anchorer.Confirmations(ctx, txid)
+		switch {
+		case errors.Is(err, ErrAnchorFailed):
+			w.logger().Warn("anchor transaction failed; operations return to the queue", "batch", batch, "txid", txid)
+			w.metric("failed", 0)
+			if err := w.Queue.ReturnBatch(ctx, batch); err != nil {
+				return true, fmt.Errorf("return batch %s: %w", batch, err)
+			}
+		case err != nil:
+			return true, fmt.Errorf("confirmations of %s: %w", txid, err)
+		case conf == 0:
+			w.lastTxID = txid
+			busy = true
+		default:
+			if err := w.Queue.CompleteBatch(ctx, batch); err != nil {
+				return true, fmt.Errorf("complete batch %s: %w", batch, err)
+			}
+			w.lastTxID = txid
+			w.logger().Info("batch confirmed", "batch", batch, "operations", len(ops), "txid", txid, "confirmations", conf)
+		}
+	}
+	return busy, nil
+}
+
+func (w *Writer) anchor(ctx context.Context, ops []Operation) (string, error) {
+	anchor, err := w.Build(requestsOf(ops), func(data []byte) (string, error) { return w.CAS.Put(ctx, data) })
+	if err != nil {
+		return "", fmt.Errorf("build batch files: %w", err)
+	}
+	var minFee uint64
+	if w.Fees != nil {
+		if minFee, err = w.Fees.MinimumFee(ctx, len(ops)); err != nil {
+			return "", fmt.Errorf("minimum fee: %w", err)
+		}
+	}
+	txid, fee, err := w.Anchorer.Anchor(ctx, anchor, minFee)
+	if err != nil {
+		return "", fmt.Errorf("anchor %s: %w", anchor, err)
+	}
+	w.metric("anchored", fee)
+	return txid, nil
+}
+
+func (w *Writer) confirmationsBetween() int {
+	if w.ConfirmationsBetweenBatches > 0 {
+		return w.ConfirmationsBetweenBatches
+	}
+	return 6
+}
+
+func (w *Writer) metric(outcome string, fee uint64) {
+	if w.Metrics != nil {
+		w.Metrics.BatchAnchored(outcome, fee)
+	}
+}
+
+func (w *Writer) logger() *slog.Logger {
+	if w.Logger != nil {
+		return w.Logger
+	}
+	return slog.Default()
+}
+
+// byBatch groups in-flight operations by batch, keeping queue order.
+func byBatch(ops []Operation) [][]Operation {
+	var out [][]Operation
+	index := map[string]int{}
+	for _, op := range ops {
+		i, ok := index[op.BatchID]
+		if !ok {
+			i = len(out)
+			index[op.BatchID] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], op)
+	}
+	return out
+}
+
+func requestsOf(ops []Operation) [][]byte {
+	out := make([][]byte, len(ops))
+	for i, op := range ops {
+		out[i] = op.Request
+	}
+	return out
+}
