@@ -155,7 +155,9 @@ func (c *chain) mine(n int) {
 
 type feePerOp uint64
 
-func (f feePerOp) MinimumFee(_ context.Context, ops int) (uint64, error) { return uint64(f) * uint64(ops), nil }
+func (f feePerOp) MinimumFee(_ context.Context, ops int) (uint64, error) {
+	return uint64(f) * uint64(ops), nil
+}
 
 func newWriter(q *memQueue, c *chain) *Writer {
 	return &Writer{Queue: q, CAS: &memCAS{files: map[string][]byte{}}, Build: build, Anchorer: c, Fees: feePerOp(3),
