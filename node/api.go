@@ -38,12 +38,26 @@ type API struct {
 	Version  string
 	Logger   *slog.Logger
 	Metrics  *Metrics // optional
+	// Guard protects POST /operations (tokens, rate limits); nil: open.
+	Guard *WriteGuard
+	// MaxQueueDepth refuses new operations (503) while this many wait to be batched; 0: no cap. It needs
+	// a Queue that can report its depth.
+	MaxQueueDepth int
+}
+
+// queueDepther is a queue that can say how many operations wait.
+type queueDepther interface {
+	QueueDepth(ctx context.Context) (int, error)
 }
 
 // Register adds the routes to r.
 func (a *API) Register(r *mux.Router) {
 	r.HandleFunc("/identifiers/{did}", a.handleResolve).Methods(http.MethodGet)
-	r.HandleFunc("/operations", a.handleOperation).Methods(http.MethodPost)
+	var post http.Handler = http.HandlerFunc(a.handleOperation)
+	if a.Guard != nil {
+		post = a.Guard.Wrap(post)
+	}
+	r.Handle("/operations", post).Methods(http.MethodPost)
 	r.HandleFunc("/version", a.handleVersion).Methods(http.MethodGet)
 }
 
@@ -57,7 +71,11 @@ func (a *API) handleResolve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.Metrics.observeResolution("ion", res.Status, time.Since(start))
-	writeJSON(w, res.Status, res.Body.Stringify())
+	body := res.Body.Stringify()
+	if cacheResolution(w, r, res, body) {
+		return
+	}
+	writeJSON(w, res.Status, body)
 }
 
 func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
@@ -74,6 +92,15 @@ func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
 		}
 		writeError(w, http.StatusBadRequest, "request_unreadable", "the request body could not be read")
 		return
+	}
+	if a.MaxQueueDepth > 0 {
+		if q, ok := a.Queue.(queueDepther); ok {
+			if depth, err := q.QueueDepth(r.Context()); err == nil && depth >= a.MaxQueueDepth {
+				w.Header().Set("Retry-After", "60")
+				writeError(w, http.StatusServiceUnavailable, "queue_full", "the node's operation queue is full; retry later")
+				return
+			}
+		}
 	}
 	p := a.Network.Latest()
 	op, err := sidetree.ValidateRequest(body, p)

@@ -1,0 +1,154 @@
+package node
+
+import (
+	"container/list"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// WriteGuard protects the routes that cost the operator money (POST /operations pays Bitcoin fees) or
+// change what it publishes: bearer tokens, and rate limits per token and per client IP.
+type WriteGuard struct {
+	// TokenHashes are SHA-256 hashes of the accepted bearer tokens (several at once for rotation). Empty:
+	// no token needed (a private regtest network).
+	TokenHashes [][sha256.Size]byte
+	// PerToken and PerIP are sustained request rates (per second) with burst Burst; 0 means unlimited.
+	PerToken, PerIP rate.Limit
+	Burst           int
+
+	once    sync.Once
+	byToken *limiters
+	byIP    *limiters
+}
+
+// ParseTokenHash reads a hex SHA-256 token hash (as `sha256sum` prints it).
+func ParseTokenHash(s string) ([sha256.Size]byte, error) {
+	var h [sha256.Size]byte
+	b, err := hex.DecodeString(strings.TrimSpace(s))
+	if err != nil || len(b) != sha256.Size {
+		return h, fmt.Errorf("token hash %q: want 64 hex digits (sha256 of the token)", s)
+	}
+	copy(h[:], b)
+	return h, nil
+}
+
+// Wrap applies the guard to a handler.
+func (g *WriteGuard) Wrap(next http.Handler) http.Handler {
+	g.once.Do(func() {
+		g.byToken = newLimiters(10_000)
+		g.byIP = newLimiters(100_000)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := ""
+		if len(g.TokenHashes) > 0 {
+			var ok bool
+			if token, ok = g.authorized(r); !ok {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="ionode"`)
+				writeError(w, http.StatusUnauthorized, "unauthorized", "a valid bearer token is required for this route")
+				return
+			}
+		}
+		if wait, ok := g.allow(g.byIP, clientIP(r), g.PerIP); !ok {
+			tooMany(w, wait)
+			return
+		}
+		if token != "" {
+			if wait, ok := g.allow(g.byToken, token, g.PerToken); !ok {
+				tooMany(w, wait)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authorized checks the bearer token against every configured hash in constant time, and returns the
+// token's hash as the rate-limit key (the token itself is never kept).
+func (g *WriteGuard) authorized(r *http.Request) (string, bool) {
+	auth := r.Header.Get("Authorization")
+	scheme, token, found := strings.Cut(auth, " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	match := 0
+	for _, h := range g.TokenHashes {
+		match |= subtle.ConstantTimeCompare(sum[:], h[:])
+	}
+	return hex.EncodeToString(sum[:8]), match == 1
+}
+
+func (g *WriteGuard) allow(l *limiters, key string, limit rate.Limit) (time.Duration, bool) {
+	if limit <= 0 {
+		return 0, true
+	}
+	burst := g.Burst
+	if burst <= 0 {
+		burst = int(math.Max(1, float64(limit)))
+	}
+	res := l.get(key, limit, burst).Reserve()
+	if d := res.Delay(); d > 0 {
+		res.Cancel()
+		return d, false
+	}
+	return 0, true
+}
+
+func tooMany(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	writeError(w, http.StatusTooManyRequests, "rate_limited", "too many requests; retry later")
+}
+
+// clientIP is the connection's address: forwarded headers are not trusted, as any client can set them.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limiters is a bounded LRU of rate limiters, so a flood of distinct clients cannot grow memory.
+type limiters struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List
+	items map[string]*list.Element
+}
+
+type limiterEntry struct {
+	key string
+	lim *rate.Limiter
+}
+
+func newLimiters(max int) *limiters {
+	return &limiters{max: max, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (l *limiters) get(key string, limit rate.Limit, burst int) *rate.Limiter {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.items[key]; ok {
+		l.order.MoveToFront(e)
+		return e.Value.(*limiterEntry).lim
+	}
+	lim := rate.NewLimiter(limit, burst)
+	l.items[key] = l.order.PushFront(&limiterEntry{key, lim})
+	if l.order.Len() > l.max {
+		oldest := l.order.Back()
+		l.order.Remove(oldest)
+		delete(l.items, oldest.Value.(*limiterEntry).key)
+	}
+	return lim
+}
