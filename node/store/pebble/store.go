@@ -1,0 +1,189 @@
+package pebble
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
+
+	"github.com/ionode/ionode/node/store"
+)
+
+// Options configure Open. The zero value is a writable store with Pebble's default cache.
+type Options struct {
+	// ReadOnly opens the directory without writing to it; every write returns store.ErrReadOnly.
+	ReadOnly bool
+	// CacheSize is Pebble's block cache in bytes (0: Pebble's default, 8 MiB).
+	CacheSize int64
+}
+
+// Store is the embedded store. It is safe for concurrent use.
+type Store struct {
+	db       *pebble.DB
+	readOnly bool
+
+	// wmu serializes writes that read before they write (counters, queue, unresolvable index): Pebble
+	// batches are atomic but not isolated from each other.
+	wmu        sync.Mutex
+	generation uint64 // last generation handed out; persisted with every batch that uses it
+	queueSeq   uint64
+	batchSeq   uint64
+	depth      atomic.Int64 // queued (not in-flight) operations
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating it if needed) the store in dir.
+func Open(dir string, opts Options) (*Store, error) {
+	po := &pebble.Options{
+		ReadOnly:           opts.ReadOnly,
+		CacheSize:          opts.CacheSize,
+		FormatMajorVersion: pebble.FormatNewest,
+		Logger:             quietLogger{},
+	}
+	// Bloom filters make the point reads (generations, cache, queue uniqueness) skip most tables.
+	for i := range po.Levels {
+		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	db, err := pebble.Open(dir, po)
+	if err != nil {
+		return nil, fmt.Errorf("open pebble store in %s: %w", dir, err)
+	}
+	s := &Store{db: db, readOnly: opts.ReadOnly}
+	if err := s.load(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// load reads the counters kept in memory.
+func (s *Store) load() error {
+	var err error
+	if s.generation, err = s.getUint(keyGenerationCounter); err != nil {
+		return err
+	}
+	if s.queueSeq, err = s.getUint(keyQueueSeq); err != nil {
+		return err
+	}
+	if s.batchSeq, err = s.getUint(keyBatchSeq); err != nil {
+		return err
+	}
+	n, err := s.count([]byte{prefixQueued})
+	if err != nil {
+		return err
+	}
+	s.depth.Store(int64(n))
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close(context.Context) error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close pebble store: %w", err)
+	}
+	return nil
+}
+
+// Flush writes the memtable to disk (used by benchmarks to measure reads from tables, not memory).
+func (s *Store) Flush() error { return s.db.Flush() }
+
+func (s *Store) writable(ctx context.Context) error {
+	if s.readOnly {
+		return store.ErrReadOnly
+	}
+	return ctx.Err()
+}
+
+// get returns a copy of a key's value, nil when absent.
+func (s *Store) get(key []byte) ([]byte, error) {
+	v, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pebble get: %w", err)
+	}
+	out := make([]byte, len(v))
+	copy(out, v)
+	closer.Close()
+	return out, nil
+}
+
+func (s *Store) getUint(key []byte) (uint64, error) {
+	v, err := s.get(key)
+	if err != nil || v == nil {
+		return 0, err
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("%w: counter %q", errCorrupt, key)
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+func (s *Store) count(prefix []byte) (int, error) {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for ok := it.First(); ok; ok = it.Next() {
+		n++
+	}
+	return n, closeIter(it)
+}
+
+// scan calls fn for each key with the prefix, in order, until fn returns false or an error. Key and
+// value are valid only during the call.
+func (s *Store) scan(ctx context.Context, lower, upper []byte, fn func(k, v []byte) (bool, error)) error {
+	it, err := s.db.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: lower, UpperBound: upper})
+	if err != nil {
+		return fmt.Errorf("pebble iterator: %w", err)
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return fmt.Errorf("pebble read: %w", err)
+		}
+		more, err := fn(it.Key(), v)
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if !more {
+			break
+		}
+	}
+	return closeIter(it)
+}
+
+func closeIter(it *pebble.Iterator) error {
+	if err := it.Close(); err != nil {
+		return fmt.Errorf("pebble iterator: %w", err)
+	}
+	return nil
+}
+
+// commit applies a batch durably.
+func commit(b *pebble.Batch) error {
+	defer b.Close()
+	if err := b.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("pebble commit: %w", err)
+	}
+	return nil
+}
+
+// quietLogger drops Pebble's informational messages and keeps its errors on the standard logger's path.
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...any) {}
+
+func (quietLogger) Errorf(format string, args ...any) { pebble.DefaultLogger.Errorf(format, args...) }
+
+func (quietLogger) Fatalf(format string, args ...any) { pebble.DefaultLogger.Fatalf(format, args...) }
