@@ -75,7 +75,8 @@ type processed struct {
 // ProcessTransactions handles the ION transactions of newly confirmed blocks, in transaction-number order.
 // Files are fetched concurrently; results are stored in order, and a transaction is recorded as processed
 // only after its operations are stored, so a crash never skips one.
-func (o *Observer) ProcessTransactions(ctx context.Context, txs []Transaction) error {
+// It returns how many operations it stored.
+func (o *Observer) ProcessTransactions(ctx context.Context, txs []Transaction) (int, error) {
 	results := make([]processed, len(txs))
 	limit := o.MaxConcurrentDownloads
 	if limit <= 0 {
@@ -95,14 +96,18 @@ func (o *Observer) ProcessTransactions(ctx context.Context, txs []Transaction) e
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, err
 	}
+	stored := 0
 	for i, tx := range txs {
 		if err := o.store(ctx, tx, results[i]); err != nil {
-			return err
+			return stored, err
+		}
+		if results[i].err == nil {
+			stored += len(results[i].ops)
 		}
 	}
-	return nil
+	return stored, nil
 }
 
 func (o *Observer) store(ctx context.Context, tx Transaction, res processed) error {

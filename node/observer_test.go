@@ -98,7 +98,7 @@ func TestObserverStoresInOrderAndRetries(t *testing.T) {
 	for i := uint64(0); i < 10; i++ {
 		txs = append(txs, Transaction{Number: 2000000 + i, Time: 2})
 	}
-	if err := o.ProcessTransactions(context.Background(), txs); err != nil {
+	if _, err := o.ProcessTransactions(context.Background(), txs); err != nil {
 		t.Fatal(err)
 	}
 	for i, n := range store.transactions {
