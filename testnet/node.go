@@ -1,0 +1,381 @@
+package testnet
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/btcsuite/btcd/btcjson"
+	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/rpcclient"
+)
+
+// Params are the chain parameters of the network a Node runs (Bitcoin regtest: bcrt1… addresses).
+var Params = &chaincfg.RegressionNetParams
+
+// Config configures a Node. The zero value is a usable, isolated node.
+type Config struct {
+	// DataDir holds btcd's chain data and logs; empty means a temporary directory removed by Stop.
+	DataDir string
+	// RPCUser and RPCPass are btcd's RPC credentials; empty means random ones.
+	RPCUser, RPCPass string
+	// MiningAddr receives the coinbase of mined blocks. Empty means the harness key's address, which
+	// is what Fund spends from; with another address Fund only has the coins mined before.
+	MiningAddr string
+	// ListenPeer makes the node accept peer connections on a loopback port (see PeerAddr).
+	ListenPeer bool
+	// ConnectPeers are peer addresses (host:port) the node keeps connections to.
+	ConnectPeers []string
+	// BtcdPath is the btcd binary; empty means BtcdPath().
+	BtcdPath string
+	// ExtraArgs are passed to btcd after the harness's own arguments.
+	ExtraArgs []string
+	// Logger receives btcd's output at debug level and the harness's events; nil discards them.
+	Logger *slog.Logger
+}
+
+// Node is a running btcd regtest process and its harness key.
+type Node struct {
+	cfg      Config
+	dataDir  string
+	tempDir  bool
+	rpcAddr  string
+	peerAddr string
+	cmd      *exec.Cmd
+	exited   chan struct{}
+	client   *rpcclient.Client
+	log      *slog.Logger
+	tail     *lineTail
+	wallet   *harnessWallet
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// startAttempts bounds retries when a chosen free port is taken between choosing and binding it.
+const startAttempts = 3
+
+// Start starts btcd in regtest mode and waits until its RPC server answers. ctx bounds the start-up
+// only: the process runs until Stop.
+func Start(ctx context.Context, cfg Config) (*Node, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	bin := cfg.BtcdPath
+	if bin == "" {
+		p, err := BtcdPath(ctx)
+		if err != nil {
+			return nil, err
+		}
+		bin = p
+	}
+	wallet, err := newHarnessWallet()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.RPCUser == "" {
+		cfg.RPCUser = randomToken()
+	}
+	if cfg.RPCPass == "" {
+		cfg.RPCPass = randomToken()
+	}
+	if cfg.MiningAddr == "" {
+		cfg.MiningAddr = wallet.addr.EncodeAddress()
+	}
+	dataDir, temp := cfg.DataDir, false
+	if dataDir == "" {
+		d, err := os.MkdirTemp("", "ionode-btcd-")
+		if err != nil {
+			return nil, fmt.Errorf("testnet: %w", err)
+		}
+		dataDir, temp = d, true
+	}
+	var lastErr error
+	for range startAttempts {
+		n, err := startOnce(ctx, cfg, bin, dataDir, log, wallet)
+		if err == nil {
+			n.tempDir = temp
+			return n, nil
+		}
+		lastErr = err
+		if ctx.Err() != nil {
+			break
+		}
+		log.Debug("btcd start failed, retrying with other ports", "err", err)
+	}
+	if temp {
+		os.RemoveAll(dataDir)
+	}
+	return nil, lastErr
+}
+
+func startOnce(ctx context.Context, cfg Config, bin, dataDir string, log *slog.Logger, wallet *harnessWallet) (*Node, error) {
+	rpcAddr, err := freeLoopbackAddr()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{
+		"--regtest",
+		"--datadir=" + filepath.Join(dataDir, "data"),
+		"--logdir=" + filepath.Join(dataDir, "logs"),
+		"--rpcuser=" + cfg.RPCUser,
+		"--rpcpass=" + cfg.RPCPass,
+		"--rpclisten=" + rpcAddr,
+		"--notls", // allowed because the RPC server is bound to loopback only
+		"--txindex",
+		"--miningaddr=" + cfg.MiningAddr,
+		"--nodnsseed",
+		"--nobanning",
+		"--nostalldetect",
+		"--trickleinterval=50ms", // relay transactions to peers promptly (default 10 s)
+		"--debuglevel=info",
+	}
+	var peerAddr string
+	if cfg.ListenPeer {
+		if peerAddr, err = freeLoopbackAddr(); err != nil {
+			return nil, err
+		}
+		args = append(args, "--listen="+peerAddr)
+	} else {
+		args = append(args, "--nolisten")
+	}
+	for _, p := range cfg.ConnectPeers {
+		args = append(args, "--addpeer="+p)
+	}
+	args = append(args, cfg.ExtraArgs...)
+
+	cmd := exec.Command(bin, args...)
+	cmd.SysProcAttr = childAttr()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("testnet: %w", err)
+	}
+	cmd.Stderr = cmd.Stdout
+	n := &Node{
+		cfg: cfg, dataDir: dataDir, rpcAddr: rpcAddr, peerAddr: peerAddr, cmd: cmd,
+		exited: make(chan struct{}), log: log, tail: &lineTail{max: 40}, wallet: wallet,
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("testnet: start btcd: %w", err)
+	}
+	go n.pump(stdout)
+	go func() {
+		_ = cmd.Wait()
+		close(n.exited)
+	}()
+	client, err := rpcclient.New(n.RPCConfig(), nil)
+	if err != nil {
+		n.kill()
+		return nil, fmt.Errorf("testnet: rpc client: %w", err)
+	}
+	n.client = client
+	if err := n.waitReady(ctx); err != nil {
+		n.kill()
+		client.Shutdown()
+		return nil, err
+	}
+	log.Debug("btcd started", "rpc", rpcAddr, "peer", peerAddr, "datadir", dataDir, "pid", cmd.Process.Pid)
+	return n, nil
+}
+
+func (n *Node) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	for {
+		if _, err := n.client.GetBlockCount(); err == nil {
+			return nil
+		}
+		select {
+		case <-n.exited:
+			return fmt.Errorf("testnet: btcd exited during start-up: %s", n.tail.String())
+		case <-ctx.Done():
+			return fmt.Errorf("testnet: btcd RPC not ready: %w: %s", ctx.Err(), n.tail.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// pump forwards btcd's output to the logger and keeps its last lines for error messages.
+func (n *Node) pump(r io.Reader) {
+	s := bufio.NewScanner(r)
+	s.Buffer(make([]byte, 64*1024), 1024*1024)
+	for s.Scan() {
+		line := s.Text()
+		n.tail.add(line)
+		n.log.Debug("btcd", "rpc", n.rpcAddr, "line", line)
+	}
+}
+
+// RPCAddr is btcd's RPC address (host:port on loopback, plain HTTP).
+func (n *Node) RPCAddr() string { return n.rpcAddr }
+
+// PeerAddr is the loopback address btcd accepts peers on; empty unless Config.ListenPeer.
+func (n *Node) PeerAddr() string { return n.peerAddr }
+
+// DataDir is the node's data directory.
+func (n *Node) DataDir() string { return n.dataDir }
+
+// RPCConfig returns an rpcclient configuration for this node: HTTP POST mode without TLS.
+func (n *Node) RPCConfig() *rpcclient.ConnConfig {
+	return &rpcclient.ConnConfig{
+		Host:         n.rpcAddr,
+		User:         n.cfg.RPCUser,
+		Pass:         n.cfg.RPCPass,
+		HTTPPostMode: true,
+		DisableTLS:   true,
+	}
+}
+
+// Client returns the harness's RPC client (shared; do not shut it down).
+func (n *Node) Client() *rpcclient.Client { return n.client }
+
+// MiningAddr is the address the node's mined coinbases pay.
+func (n *Node) MiningAddr() string { return n.cfg.MiningAddr }
+
+// Generate mines n blocks and returns their hashes.
+func (n *Node) Generate(ctx context.Context, blocks uint32) ([]*chainhash.Hash, error) {
+	hashes, err := call(ctx, func() ([]*chainhash.Hash, error) { return n.client.Generate(blocks) })
+	if err != nil {
+		return nil, fmt.Errorf("testnet: generate %d: %w", blocks, err)
+	}
+	return hashes, nil
+}
+
+// Connect asks the node to connect to a peer (host:port) and keep the connection.
+func (n *Node) Connect(ctx context.Context, peer string) error {
+	perm := "perm"
+	_, err := call(ctx, func() (struct{}, error) {
+		return struct{}{}, n.client.Node(btcjson.NConnect, peer, &perm)
+	})
+	if err != nil {
+		return fmt.Errorf("testnet: connect %s: %w", peer, err)
+	}
+	return nil
+}
+
+// Disconnect drops the node's connections to a peer (host:port as given to Connect or ConnectPeers)
+// and removes it from the persistent peers.
+func (n *Node) Disconnect(ctx context.Context, peer string) error {
+	_, err := call(ctx, func() (struct{}, error) {
+		return struct{}{}, n.client.Node(btcjson.NRemove, peer, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("testnet: disconnect %s: %w", peer, err)
+	}
+	return nil
+}
+
+// PeerCount returns the number of connected peers.
+func (n *Node) PeerCount(ctx context.Context) (int, error) {
+	c, err := call(ctx, func() (int64, error) { return n.client.GetConnectionCount() })
+	return int(c), err
+}
+
+// Stop shuts btcd down: the stop RPC, then SIGINT, then SIGKILL, waiting up to 20 s each; it removes a
+// temporary data directory. It is safe to call more than once.
+func (n *Node) Stop() error {
+	n.stopOnce.Do(func() {
+		_, _ = n.client.RawRequest("stop", nil)
+		n.client.Shutdown()
+		if !n.waitExit(20 * time.Second) {
+			_ = n.cmd.Process.Signal(syscall.SIGINT)
+			if !n.waitExit(20 * time.Second) {
+				n.kill()
+				n.stopErr = errors.New("testnet: btcd did not stop; killed")
+			}
+		}
+		if n.tempDir {
+			if err := os.RemoveAll(n.dataDir); err != nil && n.stopErr == nil {
+				n.stopErr = fmt.Errorf("testnet: %w", err)
+			}
+		}
+	})
+	return n.stopErr
+}
+
+func (n *Node) waitExit(d time.Duration) bool {
+	select {
+	case <-n.exited:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+func (n *Node) kill() {
+	_ = n.cmd.Process.Kill()
+	<-n.exited
+}
+
+// call runs a blocking rpcclient call, returning early when ctx ends (the call itself finishes in the
+// background; rpcclient has no context support).
+func call[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := f()
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+func freeLoopbackAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("testnet: free port: %w", err)
+	}
+	defer l.Close()
+	return "127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
+}
+
+func randomToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// lineTail keeps the last lines of btcd's output.
+type lineTail struct {
+	mu    sync.Mutex
+	max   int
+	lines []string
+}
+
+func (t *lineTail) add(line string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.lines = append(t.lines, line)
+	if len(t.lines) > t.max {
+		t.lines = t.lines[len(t.lines)-t.max:]
+	}
+}
+
+func (t *lineTail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.Join(t.lines, "\n")
+}

@@ -1,0 +1,155 @@
+package testnet
+
+import (
+	"context"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/btcsuite/btcd/address/v2"
+	"github.com/btcsuite/btcd/btcec/v2"
+	"github.com/btcsuite/btcd/btcutil/v2"
+	"github.com/btcsuite/btcd/rpcclient"
+	"github.com/btcsuite/btcd/wire/v2"
+)
+
+func startNode(t *testing.T, cfg Config) *Node {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	n, err := Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := n.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return n
+}
+
+func TestStartGenerateFundStop(t *testing.T) {
+	n := startNode(t, Config{})
+	ctx := context.Background()
+
+	// A second, independent client built from RPCConfig reaches the node.
+	c, err := rpcclient.New(n.RPCConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Shutdown()
+	if h, err := c.GetBlockCount(); err != nil || h != 0 {
+		t.Fatalf("fresh regtest height = %d, %v; want 0", h, err)
+	}
+
+	key, _ := btcec.NewPrivateKey()
+	dest, err := address.NewAddressWitnessPubKeyHash(address.Hash160(key.PubKey().SerializeCompressed()), Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dest.EncodeAddress()[:5]; got != "bcrt1" {
+		t.Fatalf("regtest segwit address prefix %q", got)
+	}
+	const amount = btcutil.Amount(12_345_678)
+	op, err := n.Fund(ctx, dest.EncodeAddress(), amount)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Funding from an empty harness mines 101 blocks so that the first coinbase matures.
+	if h, _ := c.GetBlockCount(); h != coinbaseMaturity+1 {
+		t.Fatalf("height after first Fund = %d, want %d", h, coinbaseMaturity+1)
+	}
+	// A second funding in the same block spends the first one's unconfirmed change.
+	op2, err := n.Fund(ctx, dest.EncodeAddress(), amount)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashes, err := n.Generate(ctx, 1)
+	if err != nil || len(hashes) != 1 {
+		t.Fatalf("generate: %v %v", hashes, err)
+	}
+	for i, o := range []wire.OutPoint{op, op2} {
+		out, err := c.GetTxOut(&o.Hash, o.Index, false)
+		if err != nil || out == nil {
+			t.Fatalf("funding %d: output %v not found: %v", i, o, err)
+		}
+		if out.Confirmations != 1 || out.Value != amount.ToBTC() {
+			t.Fatalf("funding %d: %d confirmations, %v BTC", i, out.Confirmations, out.Value)
+		}
+	}
+
+	dir := n.DataDir()
+	if err := n.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("temporary data dir left behind: %v", err)
+	}
+	// (rpcclient retries refused connections for many seconds, so probe the port directly.)
+	if conn, err := net.DialTimeout("tcp", n.RPCAddr(), time.Second); err == nil {
+		conn.Close()
+		t.Fatal("RPC port still open after Stop")
+	}
+}
+
+func TestPeersSyncAndDisconnect(t *testing.T) {
+	ctx := context.Background()
+	a := startNode(t, Config{ListenPeer: true})
+	b := startNode(t, Config{ConnectPeers: []string{a.PeerAddr()}})
+	if _, err := a.Generate(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	waitHeight(t, b, 5)
+	if err := b.Disconnect(ctx, a.PeerAddr()); err != nil {
+		t.Fatal(err)
+	}
+	waitPeers(t, a, 0)
+	if _, err := a.Generate(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Generate(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	// Reconnected, the longer branch (b: height 9) wins on both.
+	if err := b.Connect(ctx, a.PeerAddr()); err != nil {
+		t.Fatal(err)
+	}
+	waitHeight(t, a, 9)
+	ha, _ := a.Client().GetBestBlockHash()
+	hb, _ := b.Client().GetBestBlockHash()
+	if *ha != *hb {
+		t.Fatalf("tips differ after reconnect: %s %s", ha, hb)
+	}
+}
+
+func waitHeight(t *testing.T, n *Node, h int64) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := n.Client().GetBlockCount()
+		if err == nil && got == h {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("height %d, want %d (%v)", got, h, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func waitPeers(t *testing.T, n *Node, want int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := n.PeerCount(context.Background())
+		if err == nil && got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("peers %d, want %d (%v)", got, want, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
