@@ -50,6 +50,19 @@ func TestImportMatchesIPFSAdd(t *testing.T) {
 	}
 }
 
+// ComputeCID (nothing stored) gives every golden CID.
+func TestComputeCIDMatchesIPFSAdd(t *testing.T) {
+	for _, g := range goldenCIDs {
+		got, err := ComputeCID(g.data())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != g.cid {
+			t.Errorf("%s: ComputeCID = %s, ipfs add gives %s", g.name, got, g.cid)
+		}
+	}
+}
+
 // Node.Put (batched, persistent) gives the same CIDs and reads them back.
 func TestNodePutMatchesIPFSAdd(t *testing.T) {
 	n := openTestNode(t, t.TempDir())
