@@ -27,7 +27,12 @@ type Transaction struct {
 // for good, as ION does.
 var ErrFilesUnavailable = errors.New("batch files unavailable")
 
-// TransactionProcessor fetches a transaction's batch files and returns its valid anchored operations.
+// TransactionProcessor fetches a transaction's batch files and returns its anchored operations, as the
+// reference's TransactionProcessor: the operations are always stored, and the error says whether the
+// transaction is done. nil: done. An error wrapping ErrFilesUnavailable: a file could not be fetched now,
+// retry later; the operations returned meanwhile (those of the core files when only the provisional or
+// chunk file is missing) are stored already, and the retry replaces them with the complete ones. Any other
+// error: part or all of the batch is invalid for good; what is valid is returned and stored.
 type TransactionProcessor interface {
 	Operations(ctx context.Context, tx Transaction) ([]sidetree.AnchoredOperation, error)
 }
@@ -41,7 +46,9 @@ type Unresolvable struct {
 }
 
 // ObserverStore is what the observer needs of the store. Writes are idempotent: after a crash the
-// observer re-processes from the last stored transaction and stores the same records again.
+// observer re-processes from the last stored transaction and stores the same records again. PutOperations
+// replaces an operation already stored at the same (DID suffix, transaction number, operation index): a
+// retried transaction brings the complete operation where only its core part was stored before.
 type ObserverStore interface {
 	PutOperations(ctx context.Context, ops []sidetree.AnchoredOperation) error
 	PutTransaction(ctx context.Context, tx Transaction) error
@@ -103,30 +110,30 @@ func (o *Observer) ProcessTransactions(ctx context.Context, txs []Transaction) (
 		if err := o.store(ctx, tx, results[i]); err != nil {
 			return stored, err
 		}
-		if results[i].err == nil {
-			stored += len(results[i].ops)
-		}
+		stored += len(results[i].ops)
 	}
 	return stored, nil
 }
 
 func (o *Observer) store(ctx context.Context, tx Transaction, res processed) error {
-	switch {
-	case res.err == nil:
+	if len(res.ops) > 0 {
 		if err := o.Store.PutOperations(ctx, res.ops); err != nil {
 			return fmt.Errorf("store operations of transaction %d: %w", tx.Number, err)
 		}
 		o.Metrics.observeIngest(res.ops)
+	}
+	switch {
+	case res.err == nil:
 		o.logger().Debug("transaction processed", "number", tx.Number, "operations", len(res.ops))
 	case errors.Is(res.err, ErrFilesUnavailable):
 		if err := o.recordUnresolvable(ctx, tx); err != nil {
 			return err
 		}
 		o.Metrics.observeUnresolvable()
-		o.logger().Info("transaction files unavailable, will retry", "number", tx.Number, "anchor", tx.AnchorString, "err", res.err)
+		o.logger().Info("transaction files unavailable, will retry", "number", tx.Number, "anchor", tx.AnchorString, "stored", len(res.ops), "err", res.err)
 	default:
 		o.Metrics.observeInvalidTransaction()
-		o.logger().Info("ignoring invalid transaction", "number", tx.Number, "anchor", tx.AnchorString, "err", res.err)
+		o.logger().Info("invalid batch files", "number", tx.Number, "anchor", tx.AnchorString, "stored", len(res.ops), "err", res.err)
 	}
 	if err := o.Store.PutTransaction(ctx, tx); err != nil {
 		return fmt.Errorf("record transaction %d: %w", tx.Number, err)
@@ -161,12 +168,14 @@ func (o *Observer) RetryUnresolvable(ctx context.Context, limit int) (resolved i
 	}
 	for _, u := range due {
 		ops, err := o.Processor.Operations(ctx, u.Transaction)
-		switch {
-		case err == nil:
+		if len(ops) > 0 {
 			if err := o.Store.PutOperations(ctx, ops); err != nil {
 				return resolved, fmt.Errorf("store operations of transaction %d: %w", u.Transaction.Number, err)
 			}
 			o.Metrics.observeIngest(ops)
+		}
+		switch {
+		case err == nil:
 		case errors.Is(err, ErrFilesUnavailable):
 			if err := o.recordUnresolvable(ctx, u.Transaction); err != nil {
 				return resolved, err

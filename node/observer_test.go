@@ -22,7 +22,16 @@ type observerMemoryStore struct {
 func (s *observerMemoryStore) PutOperations(_ context.Context, ops []sidetree.AnchoredOperation) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ops = append(s.ops, ops...)
+next:
+	for _, op := range ops {
+		for i, have := range s.ops {
+			if have.DIDSuffix == op.DIDSuffix && have.TransactionNumber == op.TransactionNumber && have.OperationIndex == op.OperationIndex {
+				s.ops[i] = op // replace: a retried transaction completes its operations
+				continue next
+			}
+		}
+		s.ops = append(s.ops, op)
+	}
 	return nil
 }
 func (s *observerMemoryStore) PutTransaction(_ context.Context, tx Transaction) error {
@@ -75,6 +84,7 @@ type scriptedProcessor struct {
 	mu          sync.Mutex
 	unavailable map[uint64]bool
 	invalid     map[uint64]bool
+	partial     map[uint64]bool // the chunk file is missing: core operations only, retry later
 }
 
 func (p *scriptedProcessor) Operations(_ context.Context, tx Transaction) ([]sidetree.AnchoredOperation, error) {
@@ -85,6 +95,9 @@ func (p *scriptedProcessor) Operations(_ context.Context, tx Transaction) ([]sid
 	}
 	if p.invalid[tx.Number] {
 		return nil, errors.New("core index file is not JSON")
+	}
+	if p.partial[tx.Number] {
+		return []sidetree.AnchoredOperation{{Type: sidetree.OpCreate, DIDSuffix: "s", TransactionNumber: tx.Number, Raw: []byte("core")}}, ErrFilesUnavailable
 	}
 	return []sidetree.AnchoredOperation{{Type: sidetree.OpCreate, DIDSuffix: "s", TransactionNumber: tx.Number}}, nil
 }
@@ -141,5 +154,26 @@ func TestObserverStoresInOrderAndRetries(t *testing.T) {
 		if op.TransactionNumber > 2000004 {
 			t.Fatalf("rollback kept %d", op.TransactionNumber)
 		}
+	}
+}
+
+func TestObserverStoresPartialTransactionsAndCompletesThem(t *testing.T) {
+	store := &observerMemoryStore{}
+	proc := &scriptedProcessor{partial: map[uint64]bool{5: true}}
+	now := time.Unix(1_700_000_000, 0)
+	o := &Observer{Store: store, Processor: proc, Now: func() time.Time { return now }}
+	if _, err := o.ProcessTransactions(context.Background(), []Transaction{{Number: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(store.ops) != 1 || string(store.ops[0].Raw) != "core" || len(store.unresolvable) != 1 {
+		t.Fatalf("core operations not stored with a retry: %+v %v", store.ops, store.unresolvable)
+	}
+	proc.partial = nil
+	now = now.Add(time.Hour)
+	if n, err := o.RetryUnresolvable(context.Background(), 10); n != 1 || err != nil {
+		t.Fatalf("retry: %d %v", n, err)
+	}
+	if len(store.ops) != 1 || string(store.ops[0].Raw) != "" || len(store.unresolvable) != 0 {
+		t.Errorf("retry did not replace the partial operation: %+v", store.ops)
 	}
 }
