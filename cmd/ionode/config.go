@@ -3,76 +3,23 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/node/daemon"
 )
 
-// serveConfig is everything `ionode serve` can be told. Each field is a flag; the same setting can come
-// from the environment (ION_ and the flag name in upper snake case: --bitcoin-rpc → ION_BITCOIN_RPC) or
-// from a JSON config file whose keys are the flag names. A flag given on the command line wins, then the
+// serveConfig is the daemon's configuration; each field is a flag. The same setting can come from the
+// environment (ION_ and the flag name in upper snake case: --bitcoin-rpc → ION_BITCOIN_RPC) or from a
+// JSON config file whose keys are the flag names. A flag given on the command line wins, then the
 // environment, then the file, then the default.
-type serveConfig struct {
-	Network       string
-	Listen        string
-	DataDir       string
-	MongoURI      string
-	MongoDatabase string
-	ReadOnly      bool
+type serveConfig = daemon.Config
 
-	BitcoinRPC      string // host:port or URL of btcd / Bitcoin Core RPC
-	BitcoinUser     string
-	BitcoinPassword string
-	BitcoinCert     string // btcd's RPC TLS certificate; empty: plain HTTP
-	Confirmations   int
-	GenesisHeight   int64 // -1: the network's default
+func defaultServeConfig() serveConfig { return daemon.DefaultConfig() }
 
-	IPFS       string // "embedded" or a Kubo RPC URL
-	IPFSListen []string
-	IPFSPeers  []string
-
-	WriterKeyFile  string
-	BatchInterval  time.Duration
-	PollInterval   time.Duration
-	MaxDownloads   int
-	ReadyLagBlocks int
-	LogLevel       string
-	LogFormat      string
-}
-
-func defaultServeConfig() serveConfig {
-	return serveConfig{
-		Network:        "mainnet",
-		Listen:         "127.0.0.1:3000",
-		DataDir:        defaultDataDir(),
-		MongoDatabase:  "ionode",
-		Confirmations:  1,
-		GenesisHeight:  -1,
-		IPFS:           "embedded",
-		IPFSListen:     []string{"/ip4/0.0.0.0/tcp/4001"},
-		BatchInterval:  600 * time.Second, // ION's default batching interval
-		PollInterval:   60 * time.Second,  // ION's default observing interval
-		MaxDownloads:   20,                // ION's default concurrent downloads
-		ReadyLagBlocks: 2,
-		LogLevel:       "info",
-		LogFormat:      "text",
-	}
-}
-
-func defaultDataDir() string {
-	if home, err := os.UserHomeDir(); err == nil {
-		return home + "/.ionode"
-	}
-	return ".ionode"
-}
-
-func (c *serveConfig) bind(f *pflag.FlagSet) {
+func bindServeFlags(c *serveConfig, f *pflag.FlagSet) {
 	f.StringVar(&c.Network, "network", c.Network, "ION network: mainnet, testnet or regtest")
 	f.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen address")
 	f.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for the embedded store, the IPFS blockstore and the chain position")
@@ -90,6 +37,10 @@ func (c *serveConfig) bind(f *pflag.FlagSet) {
 	f.StringSliceVar(&c.IPFSPeers, "ipfs-peers", c.IPFSPeers, "IPFS peers to connect to (multiaddrs with /p2p/<id>)")
 	f.StringVar(&c.WriterKeyFile, "writer-key-file", c.WriterKeyFile, "secp256k1 key (hex or WIF) paying for anchors; empty: the node accepts no operations")
 	f.DurationVar(&c.BatchInterval, "batch-interval", c.BatchInterval, "how often queued operations are batched and anchored")
+	f.IntVar(&c.BatchConfirmations, "batch-confirmations", c.BatchConfirmations, "confirmations of a batch's transaction before the next batch is written (ION: 6)")
+	f.StringSliceVar(&c.WriteTokenHashes, "write-token-hash", c.WriteTokenHashes, "SHA-256 (hex) of a bearer token accepted on POST /operations (repeatable, for rotation); none: open")
+	f.Float64Var(&c.WriteRatePerIP, "write-rate", c.WriteRatePerIP, "POST /operations requests per second per client IP (0: unlimited)")
+	f.IntVar(&c.MaxQueueDepth, "max-queue", c.MaxQueueDepth, "refuse new operations while this many wait to be batched (0: no cap)")
 	f.DurationVar(&c.PollInterval, "poll-interval", c.PollInterval, "how often the chain is polled for new blocks")
 	f.IntVar(&c.MaxDownloads, "max-downloads", c.MaxDownloads, "concurrent batch file downloads")
 	f.IntVar(&c.ReadyLagBlocks, "ready-lag", c.ReadyLagBlocks, "/readyz fails while the node is more than this many blocks behind the tip")
@@ -152,45 +103,4 @@ func applySources(f *pflag.FlagSet, file string, getenv func(string) string) err
 		return fmt.Errorf("invalid settings: %s", strings.Join(errs, "; "))
 	}
 	return nil
-}
-
-// validate checks the settings together and returns the network.
-func (c *serveConfig) validate() (sidetree.Network, error) {
-	network, err := sidetree.NetworkByName(c.Network)
-	if err != nil {
-		return sidetree.Network{}, err
-	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
-		return network, fmt.Errorf("--listen %q: %w", c.Listen, err)
-	}
-	if c.ReadOnly && c.MongoURI == "" {
-		return network, fmt.Errorf("--read-only needs --mongodb-uri: replicas share the observer's MongoDB")
-	}
-	if c.ReadOnly && c.WriterKeyFile != "" {
-		return network, fmt.Errorf("--read-only and --writer-key-file exclude each other")
-	}
-	if !c.ReadOnly && c.BitcoinRPC == "" {
-		return network, fmt.Errorf("--bitcoin-rpc is required (or --read-only with a shared MongoDB)")
-	}
-	if c.IPFS != "embedded" {
-		u, err := url.Parse(c.IPFS)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return network, fmt.Errorf(`--ipfs must be "embedded" or an http(s) Kubo RPC URL, not %q`, c.IPFS)
-		}
-	}
-	if c.Confirmations < 1 {
-		return network, fmt.Errorf("--confirmations must be at least 1")
-	}
-	if c.BatchInterval < time.Second || c.PollInterval < 100*time.Millisecond {
-		return network, fmt.Errorf("--batch-interval must be ≥ 1s and --poll-interval ≥ 100ms")
-	}
-	if c.MaxDownloads < 1 || c.MaxDownloads > 1000 {
-		return network, fmt.Errorf("--max-downloads must be between 1 and 1000")
-	}
-	switch c.LogFormat {
-	case "text", "json":
-	default:
-		return network, fmt.Errorf("--log-format must be text or json")
-	}
-	return network, nil
 }

@@ -14,7 +14,7 @@ func parseServe(t *testing.T, args []string, env map[string]string, file string)
 	t.Helper()
 	c := defaultServeConfig()
 	f := pflag.NewFlagSet("serve", pflag.ContinueOnError)
-	c.bind(f)
+	bindServeFlags(&c, f)
 	if err := f.Parse(args); err != nil {
 		return c, err
 	}
@@ -43,7 +43,7 @@ func TestServeConfigPrecedence(t *testing.T) {
 	if c.BitcoinRPC != "127.0.0.1:18334" {
 		t.Errorf("bitcoin-rpc = %q", c.BitcoinRPC)
 	}
-	if _, err := c.validate(); err != nil {
+	if _, err := c.Validate(); err != nil {
 		t.Errorf("validate: %v", err)
 	}
 }
@@ -75,7 +75,7 @@ func TestServeConfigErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
 		}
 	}

@@ -1,0 +1,123 @@
+package daemon
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+// Config is everything the node can be told (ionode serve binds each field to a flag).
+type Config struct {
+	Network       string
+	Listen        string
+	DataDir       string
+	MongoURI      string
+	MongoDatabase string
+	ReadOnly      bool
+
+	BitcoinRPC      string // host:port or URL of btcd / Bitcoin Core RPC
+	BitcoinUser     string
+	BitcoinPassword string
+	BitcoinCert     string // btcd's RPC TLS certificate; empty: plain HTTP
+	Confirmations   int
+	GenesisHeight   int64 // -1: the network's default
+
+	IPFS       string // "embedded" or a Kubo RPC URL
+	IPFSListen []string
+	IPFSPeers  []string
+
+	WriterKeyFile      string
+	BatchInterval      time.Duration
+	BatchConfirmations int      // confirmations of a batch before the next is written (ION: 6)
+	WriteTokenHashes   []string // SHA-256 hex of bearer tokens accepted on POST /operations; empty: open
+	WriteRatePerIP     float64  // POST /operations per second per client IP; 0: unlimited
+	MaxQueueDepth      int      // refuse operations while this many wait; 0: no cap
+	PollInterval       time.Duration
+	MaxDownloads       int
+	ReadyLagBlocks     int
+	LogLevel           string
+	LogFormat          string
+}
+
+// DefaultConfig returns ION's defaults.
+func DefaultConfig() Config {
+	return Config{
+		Network:            "mainnet",
+		Listen:             "127.0.0.1:3000",
+		DataDir:            defaultDataDir(),
+		MongoDatabase:      "ionode",
+		Confirmations:      1,
+		GenesisHeight:      -1,
+		IPFS:               "embedded",
+		IPFSListen:         []string{"/ip4/0.0.0.0/tcp/4001"},
+		BatchInterval:      600 * time.Second, // ION's default batching interval
+		BatchConfirmations: 6,                 // ION's BatchWriter
+		WriteRatePerIP:     10,
+		MaxQueueDepth:      100_000,
+		PollInterval:       60 * time.Second, // ION's default observing interval
+		MaxDownloads:       20,               // ION's default concurrent downloads
+		ReadyLagBlocks:     2,
+		LogLevel:           "info",
+		LogFormat:          "text",
+	}
+}
+
+func defaultDataDir() string {
+	if home, err := os.UserHomeDir(); err == nil {
+		return home + "/.ionode"
+	}
+	return ".ionode"
+}
+
+// Validate checks the settings together and returns the network.
+func (c *Config) Validate() (sidetree.Network, error) {
+	network, err := sidetree.NetworkByName(c.Network)
+	if err != nil {
+		return sidetree.Network{}, err
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return network, fmt.Errorf("--listen %q: %w", c.Listen, err)
+	}
+	if c.ReadOnly && c.MongoURI == "" {
+		return network, fmt.Errorf("--read-only needs --mongodb-uri: replicas share the observer's MongoDB")
+	}
+	if c.ReadOnly && c.WriterKeyFile != "" {
+		return network, fmt.Errorf("--read-only and --writer-key-file exclude each other")
+	}
+	if !c.ReadOnly && c.BitcoinRPC == "" {
+		return network, fmt.Errorf("--bitcoin-rpc is required (or --read-only with a shared MongoDB)")
+	}
+	if c.IPFS != "embedded" {
+		u, err := url.Parse(c.IPFS)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return network, fmt.Errorf(`--ipfs must be "embedded" or an http(s) Kubo RPC URL, not %q`, c.IPFS)
+		}
+	}
+	if c.Confirmations < 1 {
+		return network, fmt.Errorf("--confirmations must be at least 1")
+	}
+	if c.BatchInterval < time.Second || c.PollInterval < 100*time.Millisecond {
+		return network, fmt.Errorf("--batch-interval must be ≥ 1s and --poll-interval ≥ 100ms")
+	}
+	if c.MaxDownloads < 1 || c.MaxDownloads > 1000 {
+		return network, fmt.Errorf("--max-downloads must be between 1 and 1000")
+	}
+	for _, h := range c.WriteTokenHashes {
+		if len(h) != 64 {
+			return network, fmt.Errorf("--write-token-hash %q: want the 64 hex digits of a token's SHA-256", h)
+		}
+	}
+	if c.BatchConfirmations < 1 {
+		return network, fmt.Errorf("--batch-confirmations must be at least 1")
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return network, fmt.Errorf("--log-format must be text or json")
+	}
+	return network, nil
+}
