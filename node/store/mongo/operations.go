@@ -1,0 +1,324 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ionode/ionode/node"
+	"github.com/ionode/ionode/node/store"
+	"github.com/ionode/ionode/sidetree"
+)
+
+// opDoc is an anchored operation in the operations collection.
+type opDoc struct {
+	DIDSuffix string `bson:"didSuffix"`
+	TxnNumber int64  `bson:"txnNumber"`
+	OpIndex   int64  `bson:"opIndex"`
+	TxnTime   int64  `bson:"txnTime"`
+	Type      string `bson:"type"`
+	Raw       []byte `bson:"raw"`
+}
+
+func (d opDoc) operation() sidetree.AnchoredOperation {
+	return sidetree.AnchoredOperation{
+		Type:              sidetree.OperationType(d.Type),
+		DIDSuffix:         d.DIDSuffix,
+		Raw:               d.Raw,
+		TransactionNumber: uint64(d.TxnNumber),
+		TransactionTime:   uint64(d.TxnTime),
+		OperationIndex:    uint32(d.OpIndex),
+	}
+}
+
+// didDoc holds a DID's generation in the dids collection. Only $inc ever writes it.
+type didDoc struct {
+	Generation int64 `bson:"gen"`
+}
+
+// stateDoc is a cached state in the states collection, apart from the generation so that writing a
+// cache entry can never overwrite a generation (servers that apply an update by rewriting the whole
+// document, as FerretDB does, would otherwise lose a concurrent bump).
+type stateDoc struct {
+	Generation int64  `bson:"gen"`
+	State      []byte `bson:"state"`
+}
+
+var opSort = bson.D{{Key: "txnNumber", Value: 1}, {Key: "opIndex", Value: 1}}
+
+// PutOperations stores anchored operations, then gives their DIDs a new generation.
+func (s *Store) PutOperations(ctx context.Context, ops []sidetree.AnchoredOperation) error {
+	ctx, cancel, err := s.write(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	return s.putOperations(ctx, ops)
+}
+
+// putOperations inserts unordered, treating duplicate keys as already stored, then bumps the
+// generations. In that order: a resolver reading between the two steps caches at the old generation,
+// which the bump invalidates; a crash between them is repaired when the observer re-processes the
+// transaction (its record is written after this).
+func (s *Store) putOperations(ctx context.Context, ops []sidetree.AnchoredOperation) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	docs := make([]any, 0, len(ops))
+	touched := map[string]struct{}{}
+	for _, op := range ops {
+		if op.DIDSuffix == "" {
+			return errors.New("operation without DID suffix")
+		}
+		txn, err := i64("transaction number", op.TransactionNumber)
+		if err != nil {
+			return err
+		}
+		t, err := i64("transaction time", op.TransactionTime)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, opDoc{op.DIDSuffix, txn, int64(op.OperationIndex), t, string(op.Type), op.Raw})
+		touched[op.DIDSuffix] = struct{}{}
+	}
+	if _, err := s.ops.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil && !onlyDuplicates(err) {
+		return fmt.Errorf("insert operations: %w", err)
+	}
+	return s.bumpGenerations(ctx, touched, false)
+}
+
+// bumpGenerations increments the generations of the DIDs (creating them at 1); drop also deletes their
+// cached states.
+func (s *Store) bumpGenerations(ctx context.Context, suffixes map[string]struct{}, drop bool) error {
+	if len(suffixes) == 0 {
+		return nil
+	}
+	if drop {
+		ids := make([]string, 0, len(suffixes))
+		for suffix := range suffixes {
+			ids = append(ids, suffix)
+		}
+		if _, err := s.states.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
+			return fmt.Errorf("drop cached states: %w", err)
+		}
+	}
+	update := bson.D{{Key: "$inc", Value: bson.D{{Key: "gen", Value: int64(1)}}}}
+	models := make([]mongo.WriteModel, 0, len(suffixes))
+	for suffix := range suffixes {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: suffix}}).SetUpdate(update).SetUpsert(true))
+	}
+	err := upsertRetry(func() error {
+		_, err := s.dids.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("update generations: %w", err)
+	}
+	return nil
+}
+
+// PutTransaction records a processed transaction.
+func (s *Store) PutTransaction(ctx context.Context, tx node.Transaction) error {
+	ctx, cancel, err := s.write(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	return s.putTransaction(ctx, tx)
+}
+
+// PutProcessed stores the operations, then the transaction, then the cursor: a crash at any point
+// leaves a state from which re-processing the transaction repairs everything.
+func (s *Store) PutProcessed(ctx context.Context, tx node.Transaction, ops []sidetree.AnchoredOperation, cursor []byte) error {
+	ctx, cancel, err := s.write(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	if err := s.putOperations(ctx, ops); err != nil {
+		return err
+	}
+	if err := s.putTransaction(ctx, tx); err != nil {
+		return err
+	}
+	if cursor != nil {
+		return s.putCursor(ctx, cursor)
+	}
+	return nil
+}
+
+// Operations reads the DID's generation, then its operations (see PutOperations for why this order).
+func (s *Store) Operations(ctx context.Context, suffix string) ([]sidetree.AnchoredOperation, uint64, error) {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
+	gen, err := s.generation(ctx, suffix)
+	if err != nil {
+		return nil, 0, err
+	}
+	cur, err := s.ops.Find(ctx, bson.D{{Key: "didSuffix", Value: suffix}}, options.Find().SetSort(opSort).SetProjection(bson.D{{Key: "_id", Value: 0}}))
+	if err != nil {
+		return nil, 0, fmt.Errorf("read operations of %s: %w", suffix, err)
+	}
+	defer cur.Close(ctx)
+	var ops []sidetree.AnchoredOperation
+	for cur.Next(ctx) {
+		var d opDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, 0, fmt.Errorf("decode operation of %s: %w", suffix, err)
+		}
+		ops = append(ops, d.operation())
+	}
+	if err := cur.Err(); err != nil {
+		return nil, 0, fmt.Errorf("read operations of %s: %w", suffix, err)
+	}
+	return ops, gen, nil
+}
+
+// generation returns a DID's generation, 0 when never written.
+func (s *Store) generation(ctx context.Context, suffix string) (uint64, error) {
+	var d didDoc
+	err := s.dids.FindOne(ctx, bson.D{{Key: "_id", Value: suffix}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read generation of %s: %w", suffix, err)
+	}
+	return uint64(d.Generation), nil
+}
+
+// CachedState returns the cached state when it was cached at the DID's current generation.
+func (s *Store) CachedState(ctx context.Context, suffix string) ([]byte, bool, error) {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
+	var d stateDoc
+	err := s.states.FindOne(ctx, bson.D{{Key: "_id", Value: suffix}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read cached state of %s: %w", suffix, err)
+	}
+	gen, err := s.generation(ctx, suffix)
+	if err != nil || gen != uint64(d.Generation) {
+		return nil, false, err
+	}
+	if d.State == nil {
+		d.State = []byte{}
+	}
+	return d.State, true, nil
+}
+
+// CacheState caches a state computed at generation unless the DID has moved on. An entry written in a
+// race with a generation bump carries the stale generation and is never served.
+func (s *Store) CacheState(ctx context.Context, suffix string, generation uint64, data []byte) error {
+	ctx, cancel, err := s.write(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	gen, err := i64("generation", generation)
+	if err != nil {
+		return err
+	}
+	current, err := s.generation(ctx, suffix)
+	if err != nil || current != generation {
+		return err
+	}
+	if data == nil {
+		data = []byte{}
+	}
+	err = upsertRetry(func() error {
+		_, err := s.states.ReplaceOne(ctx, bson.D{{Key: "_id", Value: suffix}}, stateDoc{gen, data}, options.Replace().SetUpsert(true))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("cache state of %s: %w", suffix, err)
+	}
+	return nil
+}
+
+// RollbackAfter deletes everything numbered above number. The affected DIDs' generations are bumped
+// (and caches dropped) both before and after their operations are deleted, so no state cached from the
+// doomed operations survives, even with a crash in between; transactions are deleted last, so a crash
+// leaves them for the watcher to roll back again.
+func (s *Store) RollbackAfter(ctx context.Context, number uint64) error {
+	ctx, cancel, err := s.write(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	if number >= 1<<63-1 {
+		return nil
+	}
+	after := bson.D{{Key: "$gt", Value: int64(number)}}
+	// The affected DIDs, read through the txnNumber index (not the distinct command: FerretDB's reply
+	// to it does not decode with the v2 driver).
+	cur, err := s.ops.Find(ctx, bson.D{{Key: "txnNumber", Value: after}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 0}, {Key: "didSuffix", Value: 1}}).SetBatchSize(10_000))
+	if err != nil {
+		return fmt.Errorf("rollback: list affected DIDs: %w", err)
+	}
+	touched := map[string]struct{}{}
+	for cur.Next(ctx) {
+		var d struct {
+			DIDSuffix string `bson:"didSuffix"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			cur.Close(ctx)
+			return fmt.Errorf("rollback: list affected DIDs: %w", err)
+		}
+		touched[d.DIDSuffix] = struct{}{}
+	}
+	if err := cur.Err(); err != nil {
+		cur.Close(ctx)
+		return fmt.Errorf("rollback: list affected DIDs: %w", err)
+	}
+	cur.Close(ctx)
+	if err := s.bumpGenerations(ctx, touched, true); err != nil {
+		return err
+	}
+	if _, err := s.ops.DeleteMany(ctx, bson.D{{Key: "txnNumber", Value: after}}); err != nil {
+		return fmt.Errorf("rollback operations: %w", err)
+	}
+	if err := s.bumpGenerations(ctx, touched, true); err != nil {
+		return err
+	}
+	if _, err := s.unresolvable.DeleteMany(ctx, bson.D{{Key: "_id", Value: after}}); err != nil {
+		return fmt.Errorf("rollback unresolvable transactions: %w", err)
+	}
+	if _, err := s.txs.DeleteMany(ctx, bson.D{{Key: "_id", Value: after}}); err != nil {
+		return fmt.Errorf("rollback transactions: %w", err)
+	}
+	return nil
+}
+
+// StateHash hashes every operation in (suffix, transaction number, index) order, read through the
+// unique index.
+func (s *Store) StateHash(ctx context.Context) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.scan)
+	defer cancel()
+	cur, err := s.ops.Find(ctx, bson.D{},
+		options.Find().SetSort(bson.D{{Key: "didSuffix", Value: 1}, {Key: "txnNumber", Value: 1}, {Key: "opIndex", Value: 1}}).
+			SetHint("didSuffix_txnNumber_opIndex").SetProjection(bson.D{{Key: "_id", Value: 0}}).SetBatchSize(10_000))
+	if err != nil {
+		return nil, fmt.Errorf("state hash: %w", err)
+	}
+	defer cur.Close(ctx)
+	h := store.NewStateHasher()
+	for cur.Next(ctx) {
+		var d opDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, fmt.Errorf("state hash: decode: %w", err)
+		}
+		h.Add(d.operation())
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("state hash: %w", err)
+	}
+	return h.Sum(), nil
+}

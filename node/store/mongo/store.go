@@ -1,0 +1,226 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ionode/ionode/node/store"
+)
+
+// Options configure Open.
+type Options struct {
+	// URI is the MongoDB connection string (mongodb:// or mongodb+srv://).
+	URI string
+	// Database is the database name (default "ionode").
+	Database string
+	// ReadOnly opens the store for a resolver replica: no index creation, every write returns
+	// store.ErrReadOnly.
+	ReadOnly bool
+	// Timeout bounds each call that has no earlier context deadline (default 10 s).
+	Timeout time.Duration
+	// ScanTimeout bounds whole-collection scans (StateHash; default 10 min).
+	ScanTimeout time.Duration
+}
+
+// Collection names.
+const (
+	collOperations   = "operations"
+	collDIDs         = "dids"
+	collStates       = "states"
+	collTransactions = "transactions"
+	collUnresolvable = "unresolvable"
+	collQueue        = "queue"
+	collCounters     = "counters"
+	collMeta         = "meta"
+	collUTXOs        = "utxos"
+	collPendingTxs   = "pendingtxs"
+)
+
+// Store is the MongoDB store. It is safe for concurrent use.
+type Store struct {
+	client   *mongo.Client
+	db       *mongo.Database
+	readOnly bool
+	timeout  time.Duration
+	scan     time.Duration
+
+	ops, dids, states, txs, unresolvable, queue, counters, meta, utxos, pending *mongo.Collection
+
+	// queueMu serializes this process's queue position allocation and batch claims. MongoDB applies a
+	// filtered update atomically per document, so claims from several processes are safe there; FerretDB
+	// v1 reads then rewrites documents without isolation, so within one process this lock is what keeps
+	// two takers from claiming the same operation and two enqueues from sharing a position.
+	queueMu sync.Mutex
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects, checks the server answers and, unless read-only, creates the collections' indexes.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	if o.URI == "" {
+		return nil, errors.New("mongo store: no URI")
+	}
+	if o.Database == "" {
+		o.Database = "ionode"
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.ScanTimeout <= 0 {
+		o.ScanTimeout = 10 * time.Minute
+	}
+	co := options.Client().ApplyURI(o.URI).SetRetryWrites(true).SetRetryReads(true).SetTimeout(o.Timeout)
+	client, err := mongo.Connect(co)
+	if err != nil {
+		return nil, fmt.Errorf("mongo store: connect: %w", err)
+	}
+	db := client.Database(o.Database)
+	s := &Store{
+		client: client, db: db, readOnly: o.ReadOnly, timeout: o.Timeout, scan: o.ScanTimeout,
+		ops: db.Collection(collOperations), dids: db.Collection(collDIDs), states: db.Collection(collStates), txs: db.Collection(collTransactions),
+		unresolvable: db.Collection(collUnresolvable), queue: db.Collection(collQueue), counters: db.Collection(collCounters),
+		meta: db.Collection(collMeta), utxos: db.Collection(collUTXOs), pending: db.Collection(collPendingTxs),
+	}
+	if err := s.start(ctx); err != nil {
+		client.Disconnect(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) start(ctx context.Context) error {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
+	if err := s.client.Ping(ctx, nil); err != nil {
+		return fmt.Errorf("mongo store: ping: %w", err)
+	}
+	if s.readOnly {
+		return nil
+	}
+	for _, ix := range indexes {
+		if _, err := s.db.Collection(ix.collection).Indexes().CreateOne(ctx, ix.model()); err != nil {
+			return fmt.Errorf("mongo store: create index %s.%s: %w", ix.collection, ix.name, err)
+		}
+	}
+	return nil
+}
+
+// index is one index the store relies on; doc.go lists them.
+type index struct {
+	collection, name string
+	keys             bson.D
+	unique           bool
+}
+
+func (ix index) model() mongo.IndexModel {
+	return mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetName(ix.name).SetUnique(ix.unique)}
+}
+
+var indexes = []index{
+	{collOperations, "didSuffix_txnNumber_opIndex", bson.D{{Key: "didSuffix", Value: 1}, {Key: "txnNumber", Value: 1}, {Key: "opIndex", Value: 1}}, true},
+	{collOperations, "txnNumber", bson.D{{Key: "txnNumber", Value: 1}}, false},
+	{collUnresolvable, "nextRetry_id", bson.D{{Key: "nextRetry", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{collQueue, "batch_seq", bson.D{{Key: "batch", Value: 1}, {Key: "seq", Value: 1}}, false},
+}
+
+// Close disconnects.
+func (s *Store) Close(ctx context.Context) error {
+	if err := s.client.Disconnect(ctx); err != nil {
+		return fmt.Errorf("mongo store: disconnect: %w", err)
+	}
+	return nil
+}
+
+// Database returns the database the store uses (tests drop it).
+func (s *Store) Database() *mongo.Database { return s.db }
+
+// call bounds a call by the store's timeout unless ctx already ends sooner.
+func (s *Store) call(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+func (s *Store) write(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	if s.readOnly {
+		return nil, nil, store.ErrReadOnly
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := s.call(ctx)
+	return ctx, cancel, nil
+}
+
+// onlyDuplicates reports whether err consists of duplicate-key write errors only: an idempotent
+// re-insert of records already stored.
+func onlyDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) {
+		if bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+			return false
+		}
+		for _, we := range bwe.WriteErrors {
+			if we.Code != 11000 {
+				return false
+			}
+		}
+		return true
+	}
+	var we mongo.WriteException
+	if errors.As(err, &we) {
+		if we.WriteConcernError != nil || len(we.WriteErrors) == 0 {
+			return false
+		}
+		for _, e := range we.WriteErrors {
+			if e.Code != 11000 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// i64 converts a stored unsigned number; BSON has signed 64-bit integers only.
+func i64(what string, v uint64) (int64, error) {
+	if v > math.MaxInt64 {
+		return 0, fmt.Errorf("%s %d exceeds the store's range", what, v)
+	}
+	return int64(v), nil
+}
+
+// nanos stores times as Unix nanoseconds: BSON dates keep only milliseconds, and retry times must
+// round-trip exactly. The zero time is stored as math.MinInt64.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == math.MinInt64 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+// upsertRetry runs an upsert, again when it lost a race with a concurrent upsert of the same _id (a
+// duplicate-key error: MongoDB 4.2+ retries such upserts itself, FerretDB does not); the retry then
+// finds the document and updates it.
+func upsertRetry(upsert func() error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = upsert(); err == nil || !mongo.IsDuplicateKeyError(err) {
+			return err
+		}
+	}
+	return err
+}

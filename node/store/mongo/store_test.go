@@ -1,0 +1,68 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ionode/ionode/node/store"
+	"github.com/ionode/ionode/node/store/internal/ferrettest"
+	"github.com/ionode/ionode/node/store/storetest"
+)
+
+// ferretURI is the embedded FerretDB every test of the package shares (started by TestMain).
+var ferretURI string
+
+func TestMain(m *testing.M) {
+	srv, err := ferrettest.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	ferretURI = srv.URI
+	code := m.Run()
+	srv.Stop()
+	os.Exit(code)
+}
+
+var dbCounter atomic.Int64
+
+// openDB opens a store on a new database of the server at uri and drops it when the test ends.
+func openDB(t testing.TB, uri string, o Options) *Store {
+	t.Helper()
+	o.URI = uri
+	if o.Database == "" {
+		o.Database = fmt.Sprintf("ionode_test_%d_%d", os.Getpid(), dbCounter.Add(1))
+	}
+	s, err := Open(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if !o.ReadOnly {
+			s.Database().Drop(context.Background())
+		}
+		s.Close(context.Background())
+	})
+	return s
+}
+
+// servers lists the MongoDB-wire servers to test against: the embedded FerretDB, and a real MongoDB
+// when MONGODB_URI is set.
+func servers() map[string]string {
+	m := map[string]string{"FerretDB": ferretURI}
+	if uri := os.Getenv("MONGODB_URI"); uri != "" {
+		m["MongoDB"] = uri
+	}
+	return m
+}
+
+func TestConformance(t *testing.T) {
+	for name, uri := range servers() {
+		t.Run(name, func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T) store.Store { return openDB(t, uri, Options{}) })
+		})
+	}
+}
