@@ -1,0 +1,199 @@
+package anchor
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/btcsuite/btcd/btcjson"
+	"github.com/btcsuite/btcd/btcutil/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/rpcclient"
+	"github.com/btcsuite/btcd/wire/v2"
+)
+
+// Chain is what the watcher needs of a Bitcoin node. Transactions are looked up by id, so the node
+// must keep a transaction index (btcd --txindex, bitcoind -txindex=1).
+type Chain interface {
+	GetBlockCount(ctx context.Context) (int64, error)
+	GetBlockHash(ctx context.Context, height int64) (chainhash.Hash, error)
+	GetBlock(ctx context.Context, hash chainhash.Hash) (*wire.MsgBlock, error)
+	GetRawTransaction(ctx context.Context, txid chainhash.Hash) (*wire.MsgTx, error)
+}
+
+// TxStatus is what a node knows of a transaction.
+type TxStatus struct {
+	Found         bool  // in the mempool or the chain
+	Confirmations int64 // 0 while in the mempool
+	BlockHash     chainhash.Hash
+}
+
+// WalletChain is what the writer needs of a Bitcoin node.
+type WalletChain interface {
+	Chain
+	// SendRawTransaction broadcasts a signed transaction.
+	SendRawTransaction(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash, error)
+	// EstimateFeeRate returns the node's fee-rate estimate in satoshis per 1,000 virtual bytes for
+	// confirmation within target blocks; an error when it has none (btcd, a fresh regtest).
+	EstimateFeeRate(ctx context.Context, target int64) (int64, error)
+	// TransactionStatus looks a transaction up in the mempool and the chain.
+	TransactionStatus(ctx context.Context, txid chainhash.Hash) (TxStatus, error)
+	// ListUnspent returns the outputs a Bitcoin Core wallet knows for an address; ErrNoWallet when the
+	// node has no wallet (btcd, or bitcoind without one).
+	ListUnspent(ctx context.Context, address string) ([]UnspentOutput, error)
+}
+
+// UnspentOutput is an output a Bitcoin Core wallet reports (listunspent).
+type UnspentOutput struct {
+	Outpoint
+	Value         int64 // satoshis
+	PkScript      []byte
+	Confirmations int64
+}
+
+// ErrNoWallet is returned by ListUnspent when the node has no wallet.
+var ErrNoWallet = errors.New("anchor: node has no wallet")
+
+// RPC implements WalletChain over btcsuite's rpcclient in HTTP POST mode, against btcd or Bitcoin Core.
+type RPC struct {
+	c *rpcclient.Client
+}
+
+// DialRPC connects to a node's JSON-RPC server. The configuration is forced to HTTP POST mode (Bitcoin
+// Core has no websockets).
+func DialRPC(cfg *rpcclient.ConnConfig) (*RPC, error) {
+	c := *cfg
+	c.HTTPPostMode = true
+	client, err := rpcclient.New(&c, nil)
+	if err != nil {
+		return nil, fmt.Errorf("anchor: rpc: %w", err)
+	}
+	return &RPC{c: client}, nil
+}
+
+// NewRPC wraps an existing client, which must be in HTTP POST mode.
+func NewRPC(c *rpcclient.Client) *RPC { return &RPC{c: c} }
+
+// Close shuts the client down.
+func (r *RPC) Close() { r.c.Shutdown() }
+
+// call runs a blocking rpcclient call, returning early when ctx ends (rpcclient has no context
+// support; the abandoned call finishes in the background).
+func call[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := f()
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+func (r *RPC) GetBlockCount(ctx context.Context) (int64, error) {
+	return call(ctx, r.c.GetBlockCount)
+}
+
+func (r *RPC) GetBlockHash(ctx context.Context, height int64) (chainhash.Hash, error) {
+	h, err := call(ctx, func() (*chainhash.Hash, error) { return r.c.GetBlockHash(height) })
+	if err != nil {
+		return chainhash.Hash{}, err
+	}
+	return *h, nil
+}
+
+func (r *RPC) GetBlock(ctx context.Context, hash chainhash.Hash) (*wire.MsgBlock, error) {
+	return call(ctx, func() (*wire.MsgBlock, error) { return r.c.GetBlock(&hash) })
+}
+
+func (r *RPC) GetRawTransaction(ctx context.Context, txid chainhash.Hash) (*wire.MsgTx, error) {
+	tx, err := call(ctx, func() (*btcutil.Tx, error) { return r.c.GetRawTransaction(&txid) })
+	if err != nil {
+		return nil, err
+	}
+	return tx.MsgTx(), nil
+}
+
+func (r *RPC) SendRawTransaction(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash, error) {
+	h, err := call(ctx, func() (*chainhash.Hash, error) { return r.c.SendRawTransaction(tx, false) })
+	if err != nil {
+		return chainhash.Hash{}, err
+	}
+	return *h, nil
+}
+
+func (r *RPC) EstimateFeeRate(ctx context.Context, target int64) (int64, error) {
+	res, err := call(ctx, func() (*btcjson.EstimateSmartFeeResult, error) { return r.c.EstimateSmartFee(target, nil) })
+	if err != nil {
+		return 0, err
+	}
+	if res.FeeRate == nil || *res.FeeRate <= 0 {
+		return 0, fmt.Errorf("anchor: no fee estimate: %v", res.Errors)
+	}
+	return int64(math.Ceil(*res.FeeRate * 1e8)), nil
+}
+
+func (r *RPC) TransactionStatus(ctx context.Context, txid chainhash.Hash) (TxStatus, error) {
+	res, err := call(ctx, func() (*btcjson.TxRawResult, error) { return r.c.GetRawTransactionVerbose(&txid) })
+	if err != nil {
+		var rpcErr *btcjson.RPCError
+		if errors.As(err, &rpcErr) && rpcErr.Code == btcjson.ErrRPCNoTxInfo {
+			return TxStatus{}, nil
+		}
+		return TxStatus{}, err
+	}
+	st := TxStatus{Found: true, Confirmations: int64(res.Confirmations)}
+	if res.BlockHash != "" {
+		if h, err := chainhash.NewHashFromStr(res.BlockHash); err == nil {
+			st.BlockHash = *h
+		}
+	}
+	return st, nil
+}
+
+func (r *RPC) ListUnspent(ctx context.Context, address string) ([]UnspentOutput, error) {
+	addrs, err := json.Marshal([]string{address})
+	if err != nil {
+		return nil, err
+	}
+	raw, err := call(ctx, func() (json.RawMessage, error) {
+		return r.c.RawRequest("listunspent", []json.RawMessage{json.RawMessage("0"), json.RawMessage("9999999"), addrs})
+	})
+	if err != nil {
+		var rpcErr *btcjson.RPCError
+		if errors.As(err, &rpcErr) && (rpcErr.Code == btcjson.ErrRPCMethodNotFound.Code ||
+			rpcErr.Code == btcjson.ErrRPCWalletNotFound || rpcErr.Code == btcjson.ErrRPCNoWallet) {
+			return nil, ErrNoWallet
+		}
+		return nil, err
+	}
+	var list []btcjson.ListUnspentResult
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, fmt.Errorf("anchor: listunspent: %w", err)
+	}
+	out := make([]UnspentOutput, 0, len(list))
+	for _, u := range list {
+		script, err := hex.DecodeString(u.ScriptPubKey)
+		if err != nil {
+			continue
+		}
+		amt, err := btcutil.NewAmount(u.Amount)
+		if err != nil {
+			continue
+		}
+		out = append(out, UnspentOutput{Outpoint: Outpoint{TxID: u.TxID, Vout: u.Vout}, Value: int64(amt),
+			PkScript: script, Confirmations: u.Confirmations})
+	}
+	return out, nil
+}
