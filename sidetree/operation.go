@@ -87,16 +87,10 @@ func parseUpdate(v Value, raw []byte) (*Operation, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !signedLenIs(op.Signed, 2) {
-		return nil, newError(CodeUpdateOperationSignedDataHasMissingOrUnknownProperty, "update signed data must have exactly updateKey and deltaHash")
+	if err := ValidateUpdateSignedData(op.Signed); err != nil {
+		return nil, err
 	}
 	key := field(op.Signed, "updateKey")
-	if err := ValidateES256KValue(key); err != nil {
-		return nil, err
-	}
-	if err := ValidateEncodedMultihash(field(op.Signed, "deltaHash"), "update operation delta hash"); err != nil {
-		return nil, err
-	}
 	if err := checkRevealValue(key, op.RevealValue, "update request update key"); err != nil {
 		return nil, err
 	}
@@ -113,19 +107,10 @@ func parseRecover(v Value, raw []byte) (*Operation, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !signedLenIs(op.Signed, 3) {
-		return nil, newError(CodeRecoverOperationSignedDataMissingOrUnknownProperty, "recover signed data must have exactly recoveryCommitment, recoveryKey and deltaHash")
+	if err := ValidateRecoverSignedData(op.Signed); err != nil {
+		return nil, err
 	}
 	key := field(op.Signed, "recoveryKey")
-	if err := ValidateES256KValue(key); err != nil {
-		return nil, err
-	}
-	if err := ValidateEncodedMultihash(field(op.Signed, "deltaHash"), "recover operation delta hash"); err != nil {
-		return nil, err
-	}
-	if err := ValidateEncodedMultihash(field(op.Signed, "recoveryCommitment"), "recover operation next recovery commitment"); err != nil {
-		return nil, err
-	}
 	if err := checkRevealValue(key, op.RevealValue, "recover request recovery key"); err != nil {
 		return nil, err
 	}
@@ -140,16 +125,10 @@ func parseDeactivate(v Value, raw []byte) (*Operation, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !signedLenIs(op.Signed, 2) {
-		return nil, newError(CodeDeactivateOperationSignedDataMissingOrUnknownProperty, "deactivate signed data must have exactly didSuffix and recoveryKey")
-	}
-	if s, ok := field(op.Signed, "didSuffix").Str(); !ok || s != op.DIDSuffix {
-		return nil, newError(CodeDeactivateOperationSignedDidUniqueSuffixMismatch, "signed didSuffix does not match the operation's didSuffix")
-	}
-	key := field(op.Signed, "recoveryKey")
-	if err := ValidateES256KValue(key); err != nil {
+	if err := ValidateDeactivateSignedData(op.Signed, op.DIDSuffix); err != nil {
 		return nil, err
 	}
+	key := field(op.Signed, "recoveryKey")
 	if err := checkRevealValue(key, op.RevealValue, "deactivate request recovery key"); err != nil {
 		return nil, err
 	}
@@ -273,15 +252,8 @@ func ValidateDelta(delta Value) error {
 // ValidateDeltaSize is the size check the reference applies to requests and long-form DIDs (not to
 // anchored operations): the canonical delta must not exceed maxDeltaSizeInBytes.
 func ValidateDeltaSize(delta Value, p Parameters) error {
-	if delta.Kind() == kindUndefined || delta.Kind() == KindNull {
-		return newError(CodeDeltaIsNullOrUndefined, "delta is missing")
-	}
-	canonical, err := delta.Canonicalize()
-	if err != nil {
-		return &Error{Code: CodeInvalidJSON, Message: "delta cannot be canonicalized", Err: err}
-	}
-	if len(canonical) > p.MaxDeltaSizeInBytes {
-		return newError(CodeDeltaExceedsMaximumSize, "%d bytes of delta exceed the limit of %d bytes", len(canonical), p.MaxDeltaSizeInBytes)
+	if err := CheckDeltaSize(delta, p); err != nil {
+		return err
 	}
 	return ValidateDelta(delta)
 }

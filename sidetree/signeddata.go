@@ -1,0 +1,58 @@
+package sidetree
+
+// The signed data payloads are checked where an operation is parsed and, for operations anchored in
+// batches, where the proof files are parsed (the reference's parseSignedDataPayload of each operation).
+
+// ValidateUpdateSignedData checks an update's signed data payload: exactly {updateKey, deltaHash}.
+func ValidateUpdateSignedData(payload Value) error {
+	if !signedLenIs(payload, 2) {
+		return newError(CodeUpdateOperationSignedDataHasMissingOrUnknownProperty, "update signed data must have exactly updateKey and deltaHash")
+	}
+	if err := ValidateES256KValue(field(payload, "updateKey")); err != nil {
+		return err
+	}
+	return ValidateEncodedMultihash(field(payload, "deltaHash"), "update operation delta hash")
+}
+
+// ValidateRecoverSignedData checks a recover's signed data payload: exactly {recoveryCommitment,
+// recoveryKey, deltaHash}.
+func ValidateRecoverSignedData(payload Value) error {
+	if !signedLenIs(payload, 3) {
+		return newError(CodeRecoverOperationSignedDataMissingOrUnknownProperty, "recover signed data must have exactly recoveryCommitment, recoveryKey and deltaHash")
+	}
+	if err := ValidateES256KValue(field(payload, "recoveryKey")); err != nil {
+		return err
+	}
+	if err := ValidateEncodedMultihash(field(payload, "deltaHash"), "recover operation delta hash"); err != nil {
+		return err
+	}
+	return ValidateEncodedMultihash(field(payload, "recoveryCommitment"), "recover operation next recovery commitment")
+}
+
+// ValidateDeactivateSignedData checks a deactivate's signed data payload: exactly {didSuffix, recoveryKey},
+// signing the DID it deactivates.
+func ValidateDeactivateSignedData(payload Value, didSuffix string) error {
+	if !signedLenIs(payload, 2) {
+		return newError(CodeDeactivateOperationSignedDataMissingOrUnknownProperty, "deactivate signed data must have exactly didSuffix and recoveryKey")
+	}
+	if s, ok := field(payload, "didSuffix").Str(); !ok || s != didSuffix {
+		return newError(CodeDeactivateOperationSignedDidUniqueSuffixMismatch, "signed didSuffix does not match the operation's didSuffix")
+	}
+	return ValidateES256KValue(field(payload, "recoveryKey"))
+}
+
+// CheckDeltaSize is the reference's Delta.validateDelta: a delta must exist and its canonical form must
+// fit the size limit. (Chunk files check only this; POST /operations and Operation.parse check more.)
+func CheckDeltaSize(delta Value, p Parameters) error {
+	if delta.Kind() == kindUndefined || delta.Kind() == KindNull {
+		return newError(CodeDeltaIsNullOrUndefined, "delta is missing")
+	}
+	canonical, err := delta.Canonicalize()
+	if err != nil {
+		return &Error{Code: CodeInvalidJSON, Message: "delta cannot be canonicalized", Err: err}
+	}
+	if len(canonical) > p.MaxDeltaSizeInBytes {
+		return newError(CodeDeltaExceedsMaximumSize, "%d bytes of delta exceed the limit of %d bytes", len(canonical), p.MaxDeltaSizeInBytes)
+	}
+	return nil
+}
