@@ -1,0 +1,67 @@
+package resolver
+
+import "fmt"
+
+// Code is a DID resolution error code, as DID Resolution writes it in resolution metadata.
+type Code string
+
+const (
+	// CodeInvalidDID: the DID (or DID URL) is not syntactically valid for its method.
+	CodeInvalidDID Code = "invalidDid"
+	// CodeNotFound: the DID is valid but no document exists for it (404 from did:web, unknown did:ion).
+	CodeNotFound Code = "notFound"
+	// CodeMethodNotSupported: no resolver is configured for the DID's method.
+	CodeMethodNotSupported Code = "methodNotSupported"
+	// CodeDeactivated: the DID exists and was deactivated (did:ion 410).
+	CodeDeactivated Code = "deactivated"
+	// CodeInternal: the resolver failed (network error, store failure, unreadable document).
+	CodeInternal Code = "internalError"
+)
+
+// Error is a resolution failure. Errors with the same Code match under errors.Is.
+type Error struct {
+	Code    Code
+	Message string
+	Err     error // cause, if any
+}
+
+// Sentinels for errors.Is.
+var (
+	ErrInvalidDID         = &Error{Code: CodeInvalidDID}
+	ErrNotFound           = &Error{Code: CodeNotFound}
+	ErrMethodNotSupported = &Error{Code: CodeMethodNotSupported}
+	ErrDeactivated        = &Error{Code: CodeDeactivated}
+	ErrInternal           = &Error{Code: CodeInternal}
+)
+
+func (e *Error) Error() string {
+	// Errorf puts the cause's text in Message already.
+	switch {
+	case e.Message != "":
+		return fmt.Sprintf("%s: %s", e.Code, e.Message)
+	case e.Err != nil:
+		return fmt.Sprintf("%s: %v", e.Code, e.Err)
+	}
+	return string(e.Code)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches any *Error with the same code.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+// Errorf builds an *Error with a formatted message; a %w verb sets Err.
+func Errorf(code Code, format string, args ...any) *Error {
+	err := fmt.Errorf(format, args...)
+	return &Error{Code: code, Message: err.Error(), Err: unwrapOnce(err)}
+}
+
+func unwrapOnce(err error) error {
+	if u, ok := err.(interface{ Unwrap() error }); ok {
+		return u.Unwrap()
+	}
+	return nil
+}
