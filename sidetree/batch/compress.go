@@ -1,0 +1,116 @@
+package batch
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+// decompressionMultiplier is the reference's Compressor.estimatedDecompressionMultiplier: a file may
+// decompress to at most this many times its size limit.
+const decompressionMultiplier = 3
+
+// compress gzips data as the reference's Compressor.compress (zlib's default level). The header carries
+// no name or time, so the same input always yields the same bytes, and so the same CID.
+func compress(data []byte) []byte {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	w.Write(data)
+	w.Close()
+	return buf.Bytes()
+}
+
+// decompress gunzips data, reading at most max+1 bytes of output. A failure carries the file's code, as
+// the reference wraps decompression errors; an output over the limit carries oversize.
+func decompress(data []byte, max int, failure, oversize sidetree.Code) ([]byte, error) {
+	r, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, sidetree.Errorf(failure, "not gzip data: %v", err)
+	}
+	out, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+	if err != nil {
+		return nil, sidetree.Errorf(failure, "gzip data is corrupt or truncated: %v", err)
+	}
+	if len(out) > max {
+		return nil, sidetree.Errorf(oversize, "decompressed data exceeds %d bytes", max)
+	}
+	return out, nil
+}
+
+// codeChunkFileDecompressionFailure is ours: the reference lets zlib's own error through for a chunk file.
+const codeChunkFileDecompressionFailure sidetree.Code = "chunk_file_decompression_failure"
+
+// parseFile decompresses and parses a file's JSON.
+func parseFile(data []byte, sizeLimit int, decompressFailure, notJSON sidetree.Code) (sidetree.Value, error) {
+	oversize := decompressFailure
+	if decompressFailure == codeChunkFileDecompressionFailure {
+		oversize = sidetree.CodeCompressorMaxAllowedDecompressedDataSizeExceeded
+	}
+	raw, err := decompress(data, sizeLimit*decompressionMultiplier, decompressFailure, oversize)
+	if err != nil {
+		return sidetree.Value{}, err
+	}
+	v, err := sidetree.ParseJSON(raw)
+	if err != nil {
+		return sidetree.Value{}, sidetree.Errorf(notJSON, "file is not JSON: %v", err)
+	}
+	return v, nil
+}
+
+// onlyProperties is the reference's for-in check of allowed properties.
+func onlyProperties(v sidetree.Value, allowed []string, code sidetree.Code, what string) error {
+	for _, k := range v.ForInKeys() {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == k
+		}
+		if !ok {
+			return sidetree.Errorf(code, "unexpected property %q in %s", truncate(k), what)
+		}
+	}
+	return nil
+}
+
+// casURI is InputValidator.validateCasFileUri: a string of at most maxCasUriLength UTF-16 units. Whether
+// it is a valid CID is the CAS's to say when the file is fetched.
+func casURI(v sidetree.Value, p sidetree.Parameters, what string) (string, error) {
+	s, ok := v.Str()
+	if !ok {
+		return "", sidetree.Errorf(sidetree.CodeInputValidatorCasFileUriNotString, "%s must be a string", what)
+	}
+	if sidetree.UTF16Len(s) > p.MaxCasURILength {
+		return "", sidetree.Errorf(sidetree.CodeInputValidatorCasFileUriExceedsMaxLength, "%s is longer than %d characters", what, p.MaxCasURILength)
+	}
+	return s, nil
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// arrayOf returns the elements of v if it is an array (Array.isArray).
+func arrayOf(v sidetree.Value) ([]sidetree.Value, bool) {
+	if v.Kind() != sidetree.KindArray {
+		return nil, false
+	}
+	return v.Elems(), true
+}
+
+// duplicates reports whether a list has a repeated entry.
+func duplicates(lists ...[]string) bool {
+	seen := map[string]bool{}
+	for _, l := range lists {
+		for _, s := range l {
+			if seen[s] {
+				return true
+			}
+			seen[s] = true
+		}
+	}
+	return false
+}

@@ -1,0 +1,130 @@
+package batch
+
+import "github.com/ionode/ionode/sidetree"
+
+// CoreProofFile is a parsed core proof file: the compact JWS signed data of each recover and deactivate,
+// in the order of the core index file's references.
+type CoreProofFile struct {
+	Recovers    []string
+	Deactivates []string
+}
+
+// ParseCoreProofFile parses a compressed core proof file as the reference's CoreProofFile.parse; each
+// deactivate proof must sign the DID of the deactivate reference at the same position.
+func ParseCoreProofFile(data []byte, p sidetree.Parameters, deactivateSuffixes []string) (*CoreProofFile, error) {
+	model, err := parseFile(data, p.MaxProofFileSizeInBytes, sidetree.CodeCoreProofFileDecompressionFailure, sidetree.CodeCoreProofFileNotJson)
+	if err != nil {
+		return nil, err
+	}
+	ops, err := proofOperations(model, []string{"recover", "deactivate"}, sidetree.CodeCoreProofFileOperationsNotFound, "core proof file")
+	if err != nil {
+		return nil, err
+	}
+	f := &CoreProofFile{}
+	if v := ops.Field("recover"); !v.IsUndefined() {
+		if f.Recovers, err = proofs(v, sidetree.CodeCoreProofFileRecoverPropertyNotAnArray, "recover proof", func(_ int, payload sidetree.Value) error {
+			return sidetree.ValidateRecoverSignedData(payload)
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if v := ops.Field("deactivate"); !v.IsUndefined() {
+		if f.Deactivates, err = proofs(v, sidetree.CodeCoreProofFileDeactivatePropertyNotAnArray, "deactivate proof", func(i int, payload sidetree.Value) error {
+			expected := ""
+			if i < len(deactivateSuffixes) {
+				expected = deactivateSuffixes[i]
+			}
+			return sidetree.ValidateDeactivateSignedData(payload, expected)
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if len(f.Recovers)+len(f.Deactivates) == 0 {
+		return nil, sidetree.Errorf(sidetree.CodeCoreProofFileHasNoProofs, "core proof file has no proofs")
+	}
+	return f, nil
+}
+
+// ProvisionalProofFile is a parsed provisional proof file: each update's compact JWS signed data.
+type ProvisionalProofFile struct {
+	Updates []string
+}
+
+// ParseProvisionalProofFile parses a compressed provisional proof file as the reference's
+// ProvisionalProofFile.parse.
+func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*ProvisionalProofFile, error) {
+	model, err := parseFile(data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure, sidetree.CodeProvisionalProofFileNotJson)
+	if err != nil {
+		return nil, err
+	}
+	ops, err := proofOperations(model, []string{"update"}, sidetree.CodeProvisionalProofFileOperationsNotFound, "provisional proof file")
+	if err != nil {
+		return nil, err
+	}
+	f := &ProvisionalProofFile{}
+	if f.Updates, err = proofs(ops.Field("update"), sidetree.CodeProvisionalProofFileUpdatePropertyNotAnArray, "update proof", func(_ int, payload sidetree.Value) error {
+		return sidetree.ValidateUpdateSignedData(payload)
+	}); err != nil {
+		return nil, err
+	}
+	if len(f.Updates) == 0 {
+		return nil, sidetree.Errorf(sidetree.CodeProvisionalProofFileHasNoProofs, "provisional proof file has no proofs")
+	}
+	return f, nil
+}
+
+func proofOperations(model sidetree.Value, allowed []string, notFound sidetree.Code, what string) (sidetree.Value, error) {
+	if model.Kind() == sidetree.KindNull {
+		return sidetree.Value{}, sidetree.Errorf(notFound, "%s is null", what)
+	}
+	ops := model.Field("operations")
+	if ops.IsUndefined() {
+		return sidetree.Value{}, sidetree.Errorf(notFound, "%s does not have any operation proofs", what)
+	}
+	if err := onlyProperties(ops, allowed, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
+		return sidetree.Value{}, err
+	}
+	if ops.Kind() == sidetree.KindNull {
+		return sidetree.Value{}, sidetree.Errorf(notFound, "operations of a %s cannot be null", what)
+	}
+	return ops, nil
+}
+
+// proofs parses a list of {signedData} proofs, checking each JWS and its payload.
+func proofs(v sidetree.Value, notArray sidetree.Code, what string, payloadCheck func(int, sidetree.Value) error) ([]string, error) {
+	list, ok := arrayOf(v)
+	if !ok {
+		return nil, sidetree.Errorf(notArray, "%ss must be an array", what)
+	}
+	out := make([]string, 0, len(list))
+	for i, proof := range list {
+		if err := onlyProperties(proof, []string{"signedData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
+			return nil, err
+		}
+		if proof.Kind() == sidetree.KindNull {
+			return nil, sidetree.Errorf(sidetree.CodeJwsCompactJwsNotString, "%s cannot be null", what)
+		}
+		jws, err := sidetree.ParseCompactJWS(proof.Field("signedData"))
+		if err != nil {
+			return nil, err
+		}
+		payload, err := jws.PayloadValue()
+		if err != nil {
+			return nil, err
+		}
+		if err := payloadCheck(i, payload); err != nil {
+			return nil, err
+		}
+		out = append(out, jws.Compact())
+	}
+	return out, nil
+}
+
+// proofsValue is the JSON of proofs, {signedData} each.
+func proofsValue(jws []string) sidetree.Value {
+	out := make([]sidetree.Value, len(jws))
+	for i, s := range jws {
+		out[i] = sidetree.Object(sidetree.Member{Key: "signedData", Value: sidetree.String(s)})
+	}
+	return sidetree.Array(out...)
+}

@@ -1,0 +1,178 @@
+package batch
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+// Fetch gets the file a URI names, refusing more than max bytes. Its errors are the caller's (the CAS's)
+// and come back wrapped in a StageError, so the caller can tell "not available now" from "invalid".
+type Fetch func(uri string, max int) ([]byte, error)
+
+// Stage is one of the two stages of reading a batch.
+type Stage string
+
+// The stages of reading a batch.
+const (
+	// StageCore: the core index and core proof files. A failure voids the whole transaction.
+	StageCore Stage = "core"
+	// StageProvisional: the provisional index, provisional proof and chunk files. A failure keeps the
+	// core operations (without deltas) and drops the updates.
+	StageProvisional Stage = "provisional"
+)
+
+// StageError says which stage of reading a batch failed, and why.
+type StageError struct {
+	Stage Stage
+	Err   error
+}
+
+func (e *StageError) Error() string { return fmt.Sprintf("%s files: %v", e.Stage, e.Err) }
+func (e *StageError) Unwrap() error { return e.Err }
+
+// Transaction is what reading needs of the anchoring transaction.
+type Transaction struct {
+	Number uint64 // ION transaction number
+	Time   uint64 // block height
+	// OperationCount and CoreIndexFileURI are the anchor string's parts (the count the writer paid for).
+	OperationCount   int
+	CoreIndexFileURI string
+}
+
+// Reader reads a transaction's batch files as the reference's TransactionProcessor.processTransaction.
+type Reader struct {
+	Parameters sidetree.Parameters
+	Fetch      Fetch
+	// CheckCore, when set, runs after the core index file is read and checked against the paid count:
+	// the reference verifies the writer's value time lock there (a failure voids the transaction).
+	CheckCore func(*CoreIndexFile) error
+}
+
+// Read returns the transaction's anchored operations. On a core-stage failure it returns no operations
+// and a *StageError for StageCore. On a provisional-stage failure it returns the core operations without
+// deltas and a *StageError for StageProvisional: the reference stores those, and retries the transaction
+// later if the failure was a fetch that may succeed then.
+func (r *Reader) Read(tx Transaction) ([]sidetree.AnchoredOperation, error) {
+	core, coreProof, err := r.readCore(tx)
+	if err != nil {
+		return nil, &StageError{Stage: StageCore, Err: err}
+	}
+	files := Files{Core: core, CoreProof: coreProof}
+	files.Provisional, files.ProvisionalProof, files.Chunk, err = r.readProvisional(tx, core)
+	if err != nil {
+		files.Provisional, files.ProvisionalProof, files.Chunk = nil, nil, nil
+		return Compose(tx.Number, tx.Time, files), &StageError{Stage: StageProvisional, Err: err}
+	}
+	return Compose(tx.Number, tx.Time, files), nil
+}
+
+func (r *Reader) readCore(tx Transaction) (*CoreIndexFile, *CoreProofFile, error) {
+	p := r.Parameters
+	if tx.OperationCount > p.MaxOperationsPerBatch {
+		return nil, nil, sidetree.Errorf(sidetree.CodeTransactionProcessorPaidOperationCountExceedsLimit,
+			"paid batch size of %d operations exceeds the limit of %d", tx.OperationCount, p.MaxOperationsPerBatch)
+	}
+	data, err := r.Fetch(tx.CoreIndexFileURI, p.MaxCoreIndexFileSizeInBytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fetch core index file %s: %w", tx.CoreIndexFileURI, err)
+	}
+	core, err := ParseCoreIndexFile(data, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n := len(core.Suffixes()); n > tx.OperationCount {
+		return nil, nil, sidetree.Errorf(sidetree.CodeCoreIndexFileOperationCountExceededPaidLimit,
+			"operation count %d in core index file exceeds the paid %d", n, tx.OperationCount)
+	}
+	if r.CheckCore != nil {
+		if err := r.CheckCore(core); err != nil {
+			return nil, nil, err
+		}
+	}
+	if core.CoreProofFileURI == "" {
+		return core, nil, nil
+	}
+	data, err = r.Fetch(core.CoreProofFileURI, p.MaxProofFileSizeInBytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fetch core proof file %s: %w", core.CoreProofFileURI, err)
+	}
+	proof, err := ParseCoreProofFile(data, p, suffixesOf(core.Deactivates))
+	if err != nil {
+		return nil, nil, err
+	}
+	if want, got := len(core.Recovers)+len(core.Deactivates), len(proof.Recovers)+len(proof.Deactivates); want != got {
+		return nil, nil, sidetree.Errorf(sidetree.CodeCoreProofFileProofCountNotTheSameAsOperationCountInCoreIndexFile,
+			"proof count %d in core proof file differs from the %d recovers and deactivates in core index file", got, want)
+	}
+	return core, proof, nil
+}
+
+func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile) (*ProvisionalIndexFile, *ProvisionalProofFile, *ChunkFile, error) {
+	p := r.Parameters
+	if core.ProvisionalIndexFileURI == "" {
+		return nil, nil, nil, nil
+	}
+	data, err := r.Fetch(core.ProvisionalIndexFileURI, p.MaxProvisionalIndexFileSizeInBytes)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("fetch provisional index file %s: %w", core.ProvisionalIndexFileURI, err)
+	}
+	prov, err := ParseProvisionalIndexFile(data, p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	coreCount := len(core.Suffixes())
+	if maxUpdates := tx.OperationCount - coreCount; len(prov.Updates) > maxUpdates {
+		return nil, nil, nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileUpdateOperationCountGreaterThanMaxPaidCount,
+			"%d updates exceed the %d paid for", len(prov.Updates), maxUpdates)
+	}
+	if duplicates(core.Suffixes(), prov.Suffixes()) {
+		return nil, nil, nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileDidReferenceDuplicatedWithCoreIndexFile,
+			"provisional index file references a DID of the core index file")
+	}
+	var proof *ProvisionalProofFile
+	if prov.ProvisionalProofFileURI != "" {
+		data, err := r.Fetch(prov.ProvisionalProofFileURI, p.MaxProofFileSizeInBytes)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("fetch provisional proof file %s: %w", prov.ProvisionalProofFileURI, err)
+		}
+		if proof, err = ParseProvisionalProofFile(data, p); err != nil {
+			return nil, nil, nil, err
+		}
+		if len(proof.Updates) != len(prov.Updates) {
+			return nil, nil, nil, sidetree.Errorf(sidetree.CodeProvisionalProofFileProofCountNotTheSameAsOperationCountInProvisionalIndexFile,
+				"proof count %d differs from the %d updates", len(proof.Updates), len(prov.Updates))
+		}
+	}
+	data, err = r.Fetch(prov.ChunkFileURI, p.MaxChunkFileSizeInBytes)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("fetch chunk file %s: %w", prov.ChunkFileURI, err)
+	}
+	chunk, err := ParseChunkFile(data, p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if want := len(core.Creates) + len(core.Recovers) + len(prov.Updates); len(chunk.Deltas) != want {
+		return nil, nil, nil, sidetree.Errorf(sidetree.CodeChunkFileDeltaCountIncorrect,
+			"chunk file has %d deltas for %d operations with a delta", len(chunk.Deltas), want)
+	}
+	return prov, proof, chunk, nil
+}
+
+func suffixesOf(refs []Reference) []string {
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = r.DIDSuffix
+	}
+	return out
+}
+
+// Stage reports the stage of a Read error, "" for other errors.
+func StageOf(err error) Stage {
+	var se *StageError
+	if errors.As(err, &se) {
+		return se.Stage
+	}
+	return ""
+}
