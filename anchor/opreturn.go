@@ -1,6 +1,7 @@
 package anchor
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -26,6 +27,9 @@ var opReturnASM = regexp.MustCompile(`\s*OP_RETURN ([0-9a-fA-F]+)$`)
 // reads it: the output's asm ends with OP_RETURN and one hex data token, whose bytes, decoded as UTF-8,
 // start with prefix; the anchor string is what follows the prefix. Everything else is no anchor.
 func OutputAnchorString(pkScript []byte, prefix string) (string, bool) {
+	if bytes.IndexByte(pkScript, opReturn) < 0 {
+		return "", false // no OP_RETURN byte, no OP_RETURN token: skips rendering most outputs
+	}
 	asm, ok := scriptASM(pkScript)
 	if !ok {
 		return "", false // bitcore-lib gives such an output a null script, asm ''

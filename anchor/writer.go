@@ -299,7 +299,7 @@ func (w *Writer) sign(inputs []UTXO, outs []*wire.TxOut, change int64) (*pending
 	}
 	txid := tx.TxHash().String()
 	p := &pendingBuild{PendingTx: PendingTx{
-		TxID: txid, Raw: buf.Bytes(), Created: time.Now().UTC(), Status: StatusBroadcast, Fee: fee,
+		TxID: txid, Raw: buf.Bytes(), Created: nowUTC(), Status: StatusBroadcast, Fee: fee,
 		BroadcastHeight: w.tip,
 	}}
 	for _, u := range inputs {
@@ -345,6 +345,8 @@ func (w *Writer) recordAndSend(ctx context.Context, p *pendingBuild) error {
 	}
 	return nil
 }
+
+func nowUTC() time.Time { return time.Now().UTC() }
 
 func decodeTx(raw []byte) (*wire.MsgTx, error) {
 	var tx wire.MsgTx
