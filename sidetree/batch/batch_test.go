@@ -186,3 +186,5 @@ func TestMissingProvisionalFiles(t *testing.T) {
 		t.Fatalf("ops %d, err %v", len(ops), err)
 	}
 }
+
+func newChaCha(seed byte) *rand.ChaCha8 { return rand.NewChaCha8([32]byte{seed}) }

@@ -1,0 +1,70 @@
+package batch
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+var (
+	benchOnce     sync.Once
+	benchRequests map[string][][]byte
+)
+
+// benchBatches are ION's largest batch (10,000 operations) of creates only and of a mix of all four.
+func benchBatches(b *testing.B) map[string][][]byte {
+	benchOnce.Do(func() {
+		mixed, _ := randomBatch(b, 10_000, 77)
+		var creates [][]byte
+		for len(creates) < 10_000 {
+			more, _ := randomBatch(b, 2_000, uint64(len(creates)))
+			for _, r := range more {
+				if op, _ := sidetree.ParseOperation(r); op.Type == sidetree.OpCreate {
+					creates = append(creates, r)
+				}
+			}
+		}
+		benchRequests = map[string][][]byte{"mixed": mixed, "creates": creates[:10_000]}
+	})
+	return benchRequests
+}
+
+func BenchmarkBuild10k(b *testing.B) {
+	p := sidetree.Mainnet().Latest()
+	for _, kind := range []string{"creates", "mixed"} {
+		requests := benchBatches(b)[kind]
+		b.Run(kind, func(b *testing.B) {
+			for range b.N {
+				if _, _, err := Build(requests, "", p, memCAS{}.put); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkRead10k(b *testing.B) {
+	p := sidetree.Mainnet().Latest()
+	for _, kind := range []string{"creates", "mixed"} {
+		requests := benchBatches(b)[kind]
+		cas := memCAS{}
+		anchor, _, err := Build(requests, "", p, cas.put)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var count int
+		var uri string
+		fmt.Sscanf(anchor, "%d.%s", &count, &uri)
+		r := &Reader{Parameters: p, Fetch: cas.fetch}
+		b.Run(kind, func(b *testing.B) {
+			for range b.N {
+				ops, err := r.Read(Transaction{Number: 1, OperationCount: count, CoreIndexFileURI: uri})
+				if err != nil || len(ops) != 10_000 {
+					b.Fatal(len(ops), err)
+				}
+			}
+		})
+	}
+}
