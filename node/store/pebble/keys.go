@@ -64,7 +64,10 @@ func operationPrefix(suffix string) []byte {
 }
 
 func operationKey(suffix string, txnum uint64, index uint32) []byte {
-	k := make([]byte, 0, len(suffix)+14)
+	return appendOperationKey(make([]byte, 0, len(suffix)+14), suffix, txnum, index)
+}
+
+func appendOperationKey(k []byte, suffix string, txnum uint64, index uint32) []byte {
 	k = append(k, prefixOperation)
 	k = append(k, suffix...)
 	k = append(k, 0)
@@ -84,8 +87,9 @@ func parseOperationKey(k []byte) (suffix string, txnum uint64, index uint32, ok 
 	return string(k[1 : 1+nul]), binary.BigEndian.Uint64(rest), binary.BigEndian.Uint32(rest[8:]), true
 }
 
-func opByTxKey(txnum uint64, index uint32, suffix string) []byte {
-	k := be32(be64([]byte{prefixOpByTx}, txnum), index)
+func appendOpByTxKey(k []byte, txnum uint64, index uint32, suffix string) []byte {
+	k = append(k, prefixOpByTx)
+	k = be32(be64(k, txnum), index)
 	return append(k, suffix...)
 }
 

@@ -37,19 +37,30 @@ func (s *Store) putProcessed(ctx context.Context, tx *node.Transaction, ops []si
 			return err
 		}
 	}
-	size := 64
+	// Room for each operation's two keys, its value and its generation key, so the batch never regrows.
+	size := 256
 	for _, op := range ops {
-		size += 2*len(op.DIDSuffix) + len(op.Raw) + 64
+		size += 3*len(op.DIDSuffix) + len(op.Raw) + 128
 	}
 	b := s.db.NewBatchWithSize(size)
 	var e encoder
+	var key []byte
 	for _, op := range ops {
+		// Keys and the value header are encoded in scratch space and copied once, with the raw
+		// operation, straight into the batch.
 		e.b = e.b[:0]
 		e.string(string(op.Type))
 		e.uint(op.TransactionTime)
-		e.b = append(e.b, op.Raw...)
-		b.Set(operationKey(op.DIDSuffix, op.TransactionNumber, op.OperationIndex), e.b, nil)
-		b.Set(opByTxKey(op.TransactionNumber, op.OperationIndex, op.DIDSuffix), nil, nil)
+		key = appendOperationKey(key[:0], op.DIDSuffix, op.TransactionNumber, op.OperationIndex)
+		d := b.SetDeferred(len(key), len(e.b)+len(op.Raw))
+		copy(d.Key, key)
+		copy(d.Value[copy(d.Value, e.b):], op.Raw)
+		if err := d.Finish(); err != nil {
+			b.Close()
+			return fmt.Errorf("pebble batch: %w", err)
+		}
+		key = appendOpByTxKey(key[:0], op.TransactionNumber, op.OperationIndex, op.DIDSuffix)
+		b.Set(key, nil, nil)
 	}
 	if tx != nil {
 		b.Set(numberKey(prefixTransaction, tx.Number), encodeTransaction(*tx), nil)

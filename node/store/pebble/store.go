@@ -45,6 +45,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		CacheSize:          opts.CacheSize,
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             quietLogger{},
+		// A 10,000-operation transaction is ~8 MB: memtables well above that keep such batches in the
+		// normal write path instead of becoming flushable batches of their own.
+		MemTableSize:                64 << 20,
+		MemTableStopWritesThreshold: 4,
 	}
 	// Bloom filters make the point reads (generations, cache, queue uniqueness) skip most tables.
 	for i := range po.Levels {

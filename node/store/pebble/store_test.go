@@ -8,7 +8,7 @@ import (
 	"github.com/ionode/ionode/node/store/storetest"
 )
 
-func openTemp(t *testing.T) *Store {
+func openTemp(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(t.TempDir(), Options{})
 	if err != nil {

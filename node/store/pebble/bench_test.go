@@ -1,0 +1,32 @@
+package pebble
+
+import (
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/ionode/ionode/node/store"
+	"github.com/ionode/ionode/node/store/storetest"
+)
+
+// BenchmarkIngest: go test -run=^$ -bench=Ingest -benchtime=30x ./node/store/pebble/
+func BenchmarkIngest(b *testing.B) {
+	storetest.BenchIngest(b, func(b *testing.B) store.Store { return openTemp(b) })
+}
+
+// BenchmarkPointRead reads one DID's operations from a store holding IONODE_STORE_BENCH_OPS operations
+// (default 1,000,000; loading them takes a while, which is why this is a benchmark):
+// go test -run=^$ -bench=PointRead -benchtime=20000x ./node/store/pebble/
+func BenchmarkPointRead(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("IONODE_STORE_BENCH_OPS")); err == nil && v > 0 {
+		n = v
+	}
+	s := openTemp(b)
+	suffixes := storetest.LoadForReads(b, s, n)
+	// Read from tables, as a long-running node does, not from the memtable.
+	if err := s.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	storetest.MeasurePointReads(b, s, suffixes)
+}

@@ -1,0 +1,95 @@
+package storetest
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ionode/ionode/node/store"
+)
+
+// BenchStream is the benchmarks' stream: transactions of 10,000 operations (ION's batch maximum) of
+// 500-1000 bytes each, over a pool of DIDs four times smaller than a million operations, so a DID has a
+// few operations in several transactions.
+func BenchStream(transactions int) Stream {
+	return Stream{Seed: 42, Transactions: transactions, DIDs: 250_000, MinOps: 10_000, MaxOps: 10_000, MinSize: 500, MaxSize: 1000}
+}
+
+// BenchIngest measures PutProcessed of 10,000-operation transactions (each a durable write) and
+// reports operations per second. open returns a fresh store.
+func BenchIngest(b *testing.B, open func(b *testing.B) store.Store) {
+	st := open(b)
+	ctx := context.Background()
+	s := BenchStream(b.N)
+	bytes := 0
+	b.ResetTimer()
+	var stored time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer() // generation is not the store's time
+		tx, ops := s.Transaction(i)
+		for _, op := range ops {
+			bytes += len(op.Raw)
+		}
+		b.StartTimer()
+		start := time.Now()
+		if err := st.PutProcessed(ctx, tx, ops, Cursor(i+1)); err != nil {
+			b.Fatal(err)
+		}
+		stored += time.Since(start)
+	}
+	b.StopTimer()
+	ops := float64(b.N * 10_000)
+	b.ReportMetric(ops/stored.Seconds(), "ops/s")
+	b.ReportMetric(float64(bytes)/ops, "raw-bytes/op")
+}
+
+// LoadForReads ingests n operations (in 10,000-operation transactions) and returns the suffixes that
+// have operations.
+func LoadForReads(tb testing.TB, st store.Store, n int) []string {
+	s := BenchStream(n / 10_000)
+	if err := Ingest(context.Background(), st, s, nil); err != nil {
+		tb.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var suffixes []string
+	for i := 0; i < s.Transactions && len(suffixes) < 50_000; i++ {
+		_, ops := s.Transaction(i)
+		for _, op := range ops {
+			if !seen[op.DIDSuffix] {
+				seen[op.DIDSuffix] = true
+				suffixes = append(suffixes, op.DIDSuffix)
+			}
+		}
+	}
+	return suffixes
+}
+
+// MeasurePointReads times Operations for random DIDs (b.N lookups) and reports the p50 and p99
+// latencies in microseconds and the operations returned per lookup.
+func MeasurePointReads(b *testing.B, st store.Store, suffixes []string) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(1, 2))
+	lat := make([]time.Duration, 0, b.N)
+	returned := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		suffix := suffixes[r.IntN(len(suffixes))]
+		start := time.Now()
+		ops, _, err := st.Operations(ctx, suffix)
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ops) == 0 {
+			b.Fatalf("no operations for %s", suffix)
+		}
+		returned += len(ops)
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+	b.ReportMetric(float64(returned)/float64(b.N), "ops/lookup")
+}
