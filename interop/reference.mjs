@@ -17,6 +17,21 @@ const Resolver = st('core/Resolver');
 const RequestHandler = st('core/versions/latest/RequestHandler');
 const OperationProcessor = st('core/versions/latest/OperationProcessor');
 const Response = st('common/Response');
+const Operation = st('core/versions/latest/Operation');
+const CoreIndexFile = st('core/versions/latest/CoreIndexFile');
+const ProvisionalIndexFile = st('core/versions/latest/ProvisionalIndexFile');
+const CoreProofFile = st('core/versions/latest/CoreProofFile');
+const ProvisionalProofFile = st('core/versions/latest/ProvisionalProofFile');
+const ChunkFile = st('core/versions/latest/ChunkFile');
+const AnchoredDataSerializer = st('core/versions/latest/AnchoredDataSerializer');
+const TransactionProcessor = st('core/versions/latest/TransactionProcessor');
+const crypto = require('node:crypto');
+
+// A content store in memory: a file's URI is a hash of its bytes (the reference only checks that URIs are
+// strings of at most 100 characters; fetching is by URI).
+function fakeUri(buf) {
+  return 'Qm' + crypto.createHash('sha256').update(buf).digest('hex').slice(0, 44);
+}
 
 // Resolution through the reference's own Resolver and RequestHandler over an in-memory operation list.
 async function handle(method, ops, call) {
@@ -53,6 +68,55 @@ function httpResponse(response) {
 }
 
 const commands = {
+  // Build a batch's files from request bodies the way the reference's BatchWriter does.
+  async buildBatch({ requests, writerLockId }) {
+    const ops = await Promise.all(requests.map((r) => Operation.parse(Buffer.from(r, 'base64'))));
+    const of = (t) => ops.filter((o) => o.type === t);
+    const files = {};
+    const write = (buf) => { const uri = fakeUri(buf); files[uri] = buf.toString('base64'); return uri; };
+    const creates = of('create'); const recovers = of('recover'); const updates = of('update'); const deactivates = of('deactivate');
+    const coreProof = await CoreProofFile.createBuffer(recovers, deactivates);
+    const coreProofUri = coreProof ? write(coreProof) : undefined;
+    const provProof = await ProvisionalProofFile.createBuffer(updates);
+    const provProofUri = provProof ? write(provProof) : undefined;
+    const chunk = await ChunkFile.createBuffer(creates, recovers, updates);
+    const chunkUri = chunk ? write(chunk) : undefined;
+    const provIndexUri = chunkUri ? write(await ProvisionalIndexFile.createBuffer(chunkUri, provProofUri, updates)) : undefined;
+    const core = await CoreIndexFile.createBuffer(writerLockId, provIndexUri, coreProofUri, creates, recovers, deactivates);
+    const coreUri = write(core);
+    const anchorString = AnchoredDataSerializer.serialize({ coreIndexFileUri: coreUri, numberOfOperations: ops.length });
+    return { anchorString, files };
+  },
+
+  // Process an anchored transaction over the given files with the reference's TransactionProcessor and
+  // return the operations it stores, and whether it considers the transaction done.
+  async processTransaction({ anchorString, files, transactionNumber, transactionTime }) {
+    const stored = [];
+    const downloadManager = {
+      async download(uri, max) {
+        const b64 = files[uri];
+        if (b64 === undefined) return { code: 'content_not_found' };
+        const content = Buffer.from(b64, 'base64');
+        if (content.length > max) return { code: 'content_exceeds_maximum_allowed_size' };
+        return { code: 'success', content };
+      },
+    };
+    const operationStore = { async insertOrReplace(ops) { stored.push(...ops); } };
+    const blockchain = { async getValueTimeLock() { return undefined; } };
+    const versionMetadataFetcher = { getVersionMetadata() { return { normalizedFeeToPerOperationFeeMultiplier: 0.001, valueTimeLockAmountMultiplier: 60000 }; } };
+    const processor = new TransactionProcessor(downloadManager, operationStore, blockchain, versionMetadataFetcher);
+    const done = await processor.processTransaction({
+      anchorString, transactionNumber, transactionTime, transactionTimeHash: 'h', transactionFeePaid: 1e9, normalizedTransactionFee: 1, writer: 'w',
+    });
+    return {
+      done,
+      operations: stored.map((o) => ({
+        type: o.type, didSuffix: o.didUniqueSuffix, raw: o.operationBuffer.toString('base64'),
+        transactionNumber: o.transactionNumber, transactionTime: o.transactionTime, operationIndex: o.operationIndex,
+      })),
+    };
+  },
+
   // Resolve a DID over the given anchored operations.
   async resolve({ method, did, ops }) {
     return handle(method, ops || [], async (h) => httpResponse(await h.handleResolveRequest(did)));

@@ -252,7 +252,7 @@ func ValidateDelta(delta Value) error {
 // ValidateDeltaSize is the size check the reference applies to requests and long-form DIDs (not to
 // anchored operations): the canonical delta must not exceed maxDeltaSizeInBytes.
 func ValidateDeltaSize(delta Value, p Parameters) error {
-	if err := CheckDeltaSize(delta, p); err != nil {
+	if err := checkDeltaSize(delta, p); err != nil {
 		return err
 	}
 	return ValidateDelta(delta)

@@ -19,8 +19,9 @@ import (
 // The error mirrors a reference quirk that mainnet nodes share: once a create applies, every recover and
 // deactivate operation (and, unless deactivated, every update) is fully parsed to read its reveal value,
 // and the first one that does not parse fails the whole resolution with that parse error (an HTTP 400),
-// even though it opens no commitment. The observer stores what the batch files contain without parsing
-// each operation, so a delta that passed the chunk file's checks but not Operation.parse can reach here.
+// even though it opens no commitment. The observer stores the operations it composes from batch files
+// without parsing each one, so such an operation can reach here (a recover composed without the proof a
+// hostile core proof file left out, for instance).
 func Resolve(ops []AnchoredOperation) (*State, error) {
 	var creates, recovers, updates, deactivates []AnchoredOperation
 	for _, op := range ops {

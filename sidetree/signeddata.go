@@ -41,9 +41,9 @@ func ValidateDeactivateSignedData(payload Value, didSuffix string) error {
 	return ValidateES256KValue(field(payload, "recoveryKey"))
 }
 
-// CheckDeltaSize is the reference's Delta.validateDelta: a delta must exist and its canonical form must
-// fit the size limit. (Chunk files check only this; POST /operations and Operation.parse check more.)
-func CheckDeltaSize(delta Value, p Parameters) error {
+// checkDeltaSize is the first half of the reference's Delta.validateDelta: a delta must exist and its
+// canonical form must fit the size limit.
+func checkDeltaSize(delta Value, p Parameters) error {
 	if delta.Kind() == kindUndefined || delta.Kind() == KindNull {
 		return newError(CodeDeltaIsNullOrUndefined, "delta is missing")
 	}

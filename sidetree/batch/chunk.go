@@ -8,7 +8,8 @@ type ChunkFile struct {
 }
 
 // ParseChunkFile parses a compressed chunk file as the reference's ChunkFile.parse: each delta must be a
-// JSON object (typeof "object", so arrays pass, and null fails the size check) within the delta size limit.
+// JSON object (typeof "object") passing Delta.validateDelta: present, within the size limit, and a valid
+// delta (patches and update commitment).
 func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
 	model, err := parseFile(data, p.MaxChunkFileSizeInBytes, codeChunkFileDecompressionFailure, sidetree.CodeInvalidJSON)
 	if err != nil {
@@ -28,7 +29,7 @@ func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
 		if !d.IsJSObjectType() {
 			return nil, sidetree.Errorf(sidetree.CodeChunkFileDeltasNotArrayOfObjects, "deltas must be objects")
 		}
-		if err := sidetree.CheckDeltaSize(d, p); err != nil {
+		if err := sidetree.ValidateDeltaSize(d, p); err != nil {
 			return nil, err
 		}
 	}

@@ -17,6 +17,10 @@
 // proof, chunk file) can only lose what it adds: if one of its files is invalid or missing, the core
 // operations are kept without their deltas and the updates are dropped.
 //
+// Where the reference meets a JavaScript TypeError in a malformed file (null where an object belongs), it
+// retries the transaction forever; this package reports the file as invalid. What either stores is the
+// same (see interop's hostile batch test).
+//
 // Every file is gzip-compressed JSON. Decompression stops once the output passes the file's limit times
 // the reference's estimated decompression multiplier (3), so a gzip bomb costs at most that much memory.
 package batch
