@@ -1,0 +1,213 @@
+package status
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ionode/ionode/credential"
+)
+
+// Manager is the issuer side: it creates lists, hands out indexes, sets and clears bits, and signs and
+// publishes each list's status list credential. It is safe for concurrent use.
+type Manager struct {
+	Store  Store
+	Issuer *credential.Issuer
+	// BaseURL is where the Handler is mounted, e.g. https://issuer.example/status: a list's credential URL
+	// is BaseURL + "/" + id.
+	BaseURL string
+	// Validity of each signed list credential (validUntil); default 24 hours. The credential is
+	// re-signed when half of it has passed, and whenever the list changes.
+	Validity time.Duration
+	// MaxAge is the Cache-Control max-age the Handler sends; default 5 minutes.
+	MaxAge time.Duration
+
+	mu     sync.Mutex
+	signed map[string]signedList
+}
+
+type signedList struct {
+	jwt     string
+	version uint64
+	issued  time.Time
+}
+
+func (m *Manager) validity() time.Duration {
+	if m.Validity > 0 {
+		return m.Validity
+	}
+	return 24 * time.Hour
+}
+
+func (m *Manager) now() time.Time {
+	if m.Issuer != nil && m.Issuer.Now != nil {
+		return m.Issuer.Now()
+	}
+	return time.Now()
+}
+
+// URL is the status list credential URL of a list.
+func (m *Manager) URL(id string) string { return strings.TrimRight(m.BaseURL, "/") + "/" + id }
+
+// Create makes a new empty list of size entries (at least MinEntries); it fails if the list exists.
+func (m *Manager) Create(ctx context.Context, id string, kind Kind, purpose string, size int) error {
+	if !ValidID(id) {
+		return fmt.Errorf("invalid status list id %q", id)
+	}
+	if kind != StatusList2021 && kind != BitstringStatusList {
+		return fmt.Errorf("unknown status list kind %q", kind)
+	}
+	if purpose != "revocation" && purpose != "suspension" {
+		return fmt.Errorf("status purpose %q: want revocation or suspension", purpose)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, err := m.Store.Load(ctx, id); err == nil {
+		return fmt.Errorf("status list %s exists", id)
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return m.Store.Save(ctx, &List{ID: id, Kind: kind, Purpose: purpose, Bits: NewBitstring(size), Allocated: NewBitstring(size), Version: 1})
+}
+
+// ErrFull is returned by Allocate when every index of a list is in use.
+var ErrFull = errors.New("status list full")
+
+// Allocate hands out an unused index of a list, chosen at random as the specifications recommend (a
+// sequential index would tell verifiers the order of issuance), and returns the credentialStatus entry
+// for it.
+func (m *Manager) Allocate(ctx context.Context, id string) (credential.Status, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l, err := m.Store.Load(ctx, id)
+	if err != nil {
+		return credential.Status{}, err
+	}
+	n := l.Allocated.Len()
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	start := int(binary.BigEndian.Uint64(rnd[:]) % uint64(n))
+	for k := 0; k < n; k++ {
+		i := (start + k) % n
+		if used, _ := l.Allocated.Get(i); used {
+			continue
+		}
+		_ = l.Allocated.Set(i, true)
+		l.Version++
+		if err := m.Store.Save(ctx, l); err != nil {
+			return credential.Status{}, err
+		}
+		idx := strconv.Itoa(i)
+		return credential.Status{
+			ID: m.URL(id) + "#" + idx, Type: l.Kind.EntryType(), StatusPurpose: l.Purpose,
+			StatusListIndex: idx, StatusListCredential: m.URL(id),
+		}, nil
+	}
+	return credential.Status{}, fmt.Errorf("%w: %s", ErrFull, id)
+}
+
+// SetStatus sets (revoked or suspended) or clears the bit of index in a list.
+func (m *Manager) SetStatus(ctx context.Context, id string, index int, set bool) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l, err := m.Store.Load(ctx, id)
+	if err != nil {
+		return err
+	}
+	cur, err := l.Bits.Get(index)
+	if err != nil {
+		return err
+	}
+	if cur == set {
+		return nil
+	}
+	_ = l.Bits.Set(index, set)
+	l.Version++
+	return m.Store.Save(ctx, l)
+}
+
+// Credential returns the list's signed status list credential, re-signing it when the list changed or
+// half its validity passed.
+func (m *Manager) Credential(ctx context.Context, id string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l, err := m.Store.Load(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	now := m.now()
+	if s, ok := m.signed[id]; ok && s.version == l.Version && now.Sub(s.issued) < m.validity()/2 {
+		return s.jwt, nil
+	}
+	jwt, err := m.sign(l, now)
+	if err != nil {
+		return "", err
+	}
+	if m.signed == nil {
+		m.signed = map[string]signedList{}
+	}
+	m.signed[id] = signedList{jwt: jwt, version: l.Version, issued: now}
+	return jwt, nil
+}
+
+func (m *Manager) sign(l *List, now time.Time) (string, error) {
+	enc, err := l.Bits.Encode(l.Kind)
+	if err != nil {
+		return "", err
+	}
+	url := m.URL(l.ID)
+	c := credential.Claims{
+		ID:         url,
+		Types:      []string{l.Kind.CredentialType()},
+		ValidFrom:  now,
+		ValidUntil: now.Add(m.validity()),
+		Subject:    map[string]any{"id": url + "#list", "type": string(l.Kind), "statusPurpose": l.Purpose, "encodedList": enc},
+	}
+	if l.Kind == StatusList2021 {
+		c.Format = credential.FormatJWT
+		c.Contexts = []string{"https://w3id.org/vc/status-list/2021/v1"}
+	} else {
+		c.Format = credential.FormatVCJWT
+	}
+	return m.Issuer.Issue(c)
+}
+
+// Handler serves GET /{list} (mount it under BaseURL's path with http.StripPrefix) with the list's
+// signed credential.
+func (m *Manager) Handler() http.Handler {
+	maxAge := m.MaxAge
+	if maxAge <= 0 {
+		maxAge = 5 * time.Minute
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		id := strings.Trim(r.URL.Path, "/")
+		if !ValidID(id) {
+			http.NotFound(w, r)
+			return
+		}
+		jwt, err := m.Credential(r.Context(), id)
+		if errors.Is(err, ErrNotFound) {
+			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			http.Error(w, "status list unavailable", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vc+jwt")
+		w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(maxAge.Seconds())))
+		_, _ = w.Write([]byte(jwt))
+	})
+}
