@@ -82,8 +82,14 @@ type Method struct {
 // method (keyed by fragment). cacheControl is sent with the document.
 func (e *Env) WebDID(t testing.TB, methods []Method, path ...string) (string, map[string]*credential.Signer) {
 	t.Helper()
+	return e.WebDIDWithServices(t, methods, nil, path...)
+}
+
+// WebDIDWithServices is WebDID with service entries in the document.
+func (e *Env) WebDIDWithServices(t testing.TB, methods []Method, services []map[string]any, path ...string) (string, map[string]*credential.Signer) {
+	t.Helper()
 	did := e.Server.DID(path...)
-	doc, signers := Document(t, did, methods, "")
+	doc, signers := Document(t, did, methods, services)
 	e.Server.PublishDocument(did, doc, "max-age=3600")
 	return did, signers
 }
@@ -95,8 +101,8 @@ func (e *Env) WebIssuer(t testing.TB, alg string, path ...string) *credential.Si
 	return s["key-1"]
 }
 
-// Document builds a DID document (relative ids, as ION writes them, when base is "#") with new keys.
-func Document(t testing.TB, did string, methods []Method, _ string) ([]byte, map[string]*credential.Signer) {
+// Document builds a DID document with new keys, with relative ids and an @base as ION writes them.
+func Document(t testing.TB, did string, methods []Method, services []map[string]any) ([]byte, map[string]*credential.Signer) {
 	t.Helper()
 	signers := map[string]*credential.Signer{}
 	var vms []map[string]any
@@ -131,6 +137,9 @@ func Document(t testing.TB, did string, methods []Method, _ string) ([]byte, map
 	doc := map[string]any{"@context": []any{"https://www.w3.org/ns/did/v1", map[string]string{"@base": did}}, "id": did, "verificationMethod": vms}
 	for rel, ids := range rels {
 		doc[rel] = ids
+	}
+	if len(services) > 0 {
+		doc["service"] = services
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {
