@@ -26,6 +26,10 @@ const ChunkFile = st('core/versions/latest/ChunkFile');
 const AnchoredDataSerializer = st('core/versions/latest/AnchoredDataSerializer');
 const TransactionProcessor = st('core/versions/latest/TransactionProcessor');
 const crypto = require('node:crypto');
+const FeeManager = st('core/versions/latest/FeeManager');
+const TransactionSelector = st('core/versions/latest/TransactionSelector');
+const ValueTimeLockVerifier = st('core/versions/latest/ValueTimeLockVerifier');
+const NormalizedFeeCalculator = st('bitcoin/versions/latest/NormalizedFeeCalculator');
 
 // A content store in memory: a file's URI is a hash of its bytes (the reference only checks that URIs are
 // strings of at most 100 characters; fetching is by URI).
@@ -67,7 +71,38 @@ function httpResponse(response) {
   };
 }
 
+const versionMetadata = { getVersionMetadata() { return { normalizedFeeToPerOperationFeeMultiplier: 0.001, valueTimeLockAmountMultiplier: 60000 }; } };
+const codeOf = (f) => { try { f(); return ''; } catch (e) { return e.code || String(e); } };
+
 const commands = {
+  // ION's fee, lock and selection rules on given inputs.
+  async rules({ fees, locks, blocks, feeParams, selections }) {
+    const out = { minimumFees: [], feeChecks: [], lockChecks: [], normalizedFees: [], selections: [] };
+    for (const f of fees) {
+      out.minimumFees.push(Math.ceil(FeeManager.computeMinimumTransactionFee(f.normalizedFee, f.operations)));
+      out.feeChecks.push(codeOf(() => FeeManager.verifyTransactionFeeAndThrowOnError(f.feePaid, f.operations, f.normalizedFee)));
+    }
+    for (const l of locks) {
+      const lock = l.lock ? { amountLocked: l.lock.amountLocked, owner: l.lock.owner, lockTransactionTime: l.lock.lockTime, unlockTransactionTime: l.lock.unlockTime, normalizedFee: l.lock.normalizedFee, identifier: 'x' } : undefined;
+      out.lockChecks.push(codeOf(() => ValueTimeLockVerifier.verifyLockAmountAndThrowOnError(lock, l.operations, l.time, l.writer, versionMetadata)));
+    }
+    const stored = [];
+    const store = { async get(from, to) { return stored.filter((b) => b.height >= from && b.height < to); } };
+    const calc = new NormalizedFeeCalculator(store, feeParams.genesis, feeParams.initial, feeParams.window, feeParams.fluctuation);
+    for (const b of blocks) {
+      const withFee = await calc.addNormalizedFeeToBlockMetadata({ height: b.height, hash: 'h' + b.height, previousHash: '', transactionCount: b.transactionCount, totalFee: b.totalFee });
+      stored.push(withFee);
+      out.normalizedFees.push(withFee.normalizedFee);
+    }
+    for (const txs of selections) {
+      const selector = new TransactionSelector({ async getTransactionsStartingFrom() { return []; } });
+      const models = txs.map((t) => ({ transactionNumber: t.number, transactionTime: 7, transactionTimeHash: 'h', anchorString: t.anchorString, transactionFeePaid: t.feePaid, normalizedTransactionFee: 1, writer: t.writer }));
+      const chosen = await selector.selectQualifiedTransactions(models);
+      out.selections.push(chosen.map((c) => c.transactionNumber).sort((a, b) => a - b));
+    }
+    return out;
+  },
+
   // Build a batch's files from request bodies the way the reference's BatchWriter does.
   async buildBatch({ requests, writerLockId }) {
     const ops = await Promise.all(requests.map((r) => Operation.parse(Buffer.from(r, 'base64'))));
