@@ -3,9 +3,8 @@ package rules
 import (
 	"cmp"
 	"slices"
-	"strconv"
-	"strings"
 
+	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -45,7 +44,7 @@ func Select(txs []Candidate, p sidetree.Parameters) []int {
 		if len(selected) >= p.MaxNumberOfTransactionsPerTransactionTime || operationsSeen >= p.MaxNumberOfOperationsPerTransactionTime {
 			break
 		}
-		n, ok := operationCount(txs[i].AnchorString, p)
+		n, ok := operationCount(txs[i].AnchorString)
 		if !ok {
 			continue
 		}
@@ -58,21 +57,8 @@ func Select(txs []Candidate, p sidetree.Parameters) []int {
 	return selected
 }
 
-// operationCount is the count AnchoredDataSerializer.deserialize accepts: a positive integer without
-// leading zeros, at most the batch maximum, before exactly one dot.
-func operationCount(anchor string, p sidetree.Parameters) (int, bool) {
-	parts := strings.Split(anchor, ".")
-	if len(parts) != 2 || parts[0] == "" || parts[0][0] < '1' || parts[0][0] > '9' {
-		return 0, false
-	}
-	for _, c := range parts[0] {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.Atoi(parts[0])
-	if err != nil || n > p.MaxOperationsPerBatch {
-		return 0, false
-	}
-	return n, true
+// operationCount is the count of an anchor string AnchoredDataSerializer.deserialize accepts.
+func operationCount(anchorString string) (int, bool) {
+	a, err := anchor.ParseAnchorString(anchorString)
+	return a.Operations, err == nil
 }

@@ -1,0 +1,99 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/anchor/rules"
+	"github.com/ionode/ionode/cas"
+	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/sidetree/batch"
+)
+
+// ContentFetcher is what the processor needs of the CAS.
+type ContentFetcher interface {
+	Get(ctx context.Context, cid string, maxSize int64) ([]byte, error)
+}
+
+// LockResolver finds a writer's value time lock by the identifier a core index file names (ION's
+// blockchain.getValueTimeLock); nil means no lock is found.
+type LockResolver interface {
+	ValueTimeLock(ctx context.Context, identifier string) (*rules.Lock, error)
+}
+
+// FileProcessor is the node's TransactionProcessor: it checks a transaction's fee, fetches its batch
+// files from the CAS and composes its operations, as the reference's TransactionProcessor.
+type FileProcessor struct {
+	Network sidetree.Network
+	CAS     ContentFetcher
+	Locks   LockResolver // nil: no lock is ever found (batches above 100 operations are invalid)
+	// FetchTimeout bounds each file fetch (ION: 10 s in its IPFS client).
+	FetchTimeout time.Duration
+	Metrics      *Metrics
+}
+
+// Operations implements TransactionProcessor.
+func (p *FileProcessor) Operations(ctx context.Context, tx Transaction) ([]sidetree.AnchoredOperation, error) {
+	params := p.Network.ParametersAt(tx.Time)
+	a, err := anchor.ParseAnchorString(tx.AnchorString)
+	if err != nil {
+		return nil, err
+	}
+	if err := rules.VerifyFee(tx.FeePaid, tx.NormalizedFee, a.Operations, params); err != nil {
+		return nil, err
+	}
+	r := &batch.Reader{
+		Parameters: params,
+		Fetch: func(uri string, max int) ([]byte, error) {
+			timeout := p.FetchTimeout
+			if timeout <= 0 {
+				timeout = 10 * time.Second
+			}
+			fctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			data, err := p.CAS.Get(fctx, uri, int64(max))
+			if err != nil {
+				p.Metrics.CASFetchFailed(fetchReason(err))
+			}
+			return data, err
+		},
+		CheckCore: func(core *batch.CoreIndexFile) error {
+			var lock *rules.Lock
+			if core.WriterLockID != "" && p.Locks != nil {
+				var err error
+				if lock, err = p.Locks.ValueTimeLock(ctx, core.WriterLockID); err != nil {
+					return fmt.Errorf("%w: value time lock %s: %v", ErrFilesUnavailable, core.WriterLockID, err)
+				}
+			}
+			return rules.VerifyLock(lock, a.Operations, tx.Time, tx.Writer, params)
+		},
+	}
+	ops, err := r.Read(batch.Transaction{Number: tx.Number, Time: tx.Time, OperationCount: a.Operations, CoreIndexFileURI: a.CoreIndexURI})
+	if err != nil && (errors.Is(err, cas.ErrNotFound) || errors.Is(err, cas.ErrUnreachable) || errors.Is(err, ErrFilesUnavailable)) {
+		// Not available now: the reference retries such transactions; what could be read is kept.
+		return ops, fmt.Errorf("%w: %v", ErrFilesUnavailable, err)
+	}
+	if err == nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return ops, err
+}
+
+func fetchReason(err error) string {
+	switch {
+	case errors.Is(err, cas.ErrNotFound):
+		return "not_found"
+	case errors.Is(err, cas.ErrTooLarge):
+		return "too_large"
+	case errors.Is(err, cas.ErrInvalidCID):
+		return "invalid_cid"
+	case errors.Is(err, cas.ErrNotAFile):
+		return "not_a_file"
+	case errors.Is(err, cas.ErrUnreachable):
+		return "unreachable"
+	}
+	return "other"
+}
