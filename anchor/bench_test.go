@@ -34,7 +34,7 @@ func envInt(name string, def int) int {
 func BenchmarkWatcherScan(b *testing.B) {
 	blocks, txsPerBlock, outsPerTx := envInt("ANCHOR_BENCH_BLOCKS", 100), envInt("ANCHOR_BENCH_TXS", 200), envInt("ANCHOR_BENCH_OUTPUTS", 20)
 	ctx := context.Background()
-	n, err := testnet.Start(ctx, testnet.Config{ExtraArgs: []string{"--blockmaxweight=3999000"}})
+	n, err := testnet.Start(ctx, testnet.Config{ExtraArgs: []string{"--blockmaxweight=3996000"}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func BenchmarkWatcherScan(b *testing.B) {
 	first, _ := rpc.GetBlockCount(ctx)
 	first++
 	built := time.Now()
-	var totalBytes int
+	var totalBytes, totalTxs int
 	for blk := range blocks {
 		for t := range txsPerBlock {
 			c := coins[blk*txsPerBlock+t]
@@ -109,12 +109,13 @@ func BenchmarkWatcherScan(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(mb.Transactions) != txsPerBlock+1 {
+		if len(mb.Transactions) < txsPerBlock+1 {
 			b.Fatalf("block has %d transactions, want %d", len(mb.Transactions), txsPerBlock+1)
 		}
 		totalBytes += mb.SerializeSize()
+		totalTxs += len(mb.Transactions)
 	}
-	b.Logf("built %d blocks of %d transactions (%.0f KB each) in %v", blocks, txsPerBlock+1,
+	b.Logf("built %d blocks of %.0f transactions (%.0f KB each) in %v", blocks, float64(totalTxs)/float64(blocks),
 		float64(totalBytes)/float64(blocks)/1000, time.Since(built).Round(time.Second))
 
 	b.ResetTimer()
@@ -138,7 +139,7 @@ func BenchmarkWatcherScan(b *testing.B) {
 	}
 	elapsed := time.Since(start).Seconds()
 	b.ReportMetric(float64(blocks*b.N)/elapsed, "blocks/s")
-	b.ReportMetric(float64(blocks*(txsPerBlock+1)*b.N)/elapsed, "txs/s")
+	b.ReportMetric(float64(totalTxs*b.N)/elapsed, "txs/s")
 	b.ReportMetric(float64(totalBytes*b.N)/elapsed/1e6, "MB/s")
 	var _ chainhash.Hash
 }
