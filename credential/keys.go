@@ -223,3 +223,6 @@ func equalKeys(a, b crypto.PublicKey) (bool, error) {
 	}
 	return string(ja) == string(jb), nil
 }
+
+// PrivateKey returns the signer's private key (for key export and interop tools).
+func (s *Signer) PrivateKey() crypto.PrivateKey { return s.key }
