@@ -233,7 +233,7 @@ func sameSubmission(t *testing.T, what string, want, got response) bool {
 
 // exactMessages makes error messages part of the comparison. ION's codes always match ours; the
 // free-text messages of some validation errors still differ (counted in messageMismatches).
-const exactMessages = false
+const exactMessages = true
 
 var messageMismatches atomic.Int64
 

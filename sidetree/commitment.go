@@ -41,7 +41,7 @@ func CommitmentFromRevealValue(reveal string) (string, error) {
 		return "", err
 	}
 	if mh.Code != SHA256Code {
-		return "", newError(CodeMultihashUnsupportedHashAlgorithm, "reveal value uses unsupported hash 0x%x", mh.Code)
+		return "", codeError(CodeMultihashUnsupportedHashAlgorithm)
 	}
 	return HashThenEncode(mh.Digest), nil
 }

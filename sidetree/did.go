@@ -31,7 +31,7 @@ func (d *DID) String() string {
 func ParseDID(did, method string, p Parameters) (*DID, error) {
 	prefix := "did:" + method + ":"
 	if !strings.HasPrefix(did, prefix) {
-		return nil, newError(CodeDidIncorrectPrefix, "expected DID prefix %s", prefix)
+		return nil, jsError(CodeDidIncorrectPrefix, "Expected DID prefix "+prefix+" not given in DID.")
 	}
 	d := &DID{Method: method}
 	// The reference counts the colon-separated parts between the first and second occurrence of the prefix.
@@ -43,7 +43,7 @@ func ParseDID(did, method string, p Parameters) (*DID, error) {
 		d.LongForm = did
 	}
 	if d.Suffix == "" {
-		return nil, newError(CodeDidNoUniqueSuffix, "DID has no unique suffix")
+		return nil, codeError(CodeDidNoUniqueSuffix)
 	}
 	d.ShortForm = prefix + d.Suffix
 	if d.LongForm == "" {
@@ -55,7 +55,7 @@ func ParseDID(did, method string, p Parameters) (*DID, error) {
 	}
 	canonical, err := create.SuffixData.Canonicalize()
 	if err != nil || !VerifyEncodedMultihash(canonical, d.Suffix) {
-		return nil, newError(CodeDidUniqueSuffixFromInitialStateMismatch, "DID suffix does not match the initial state's suffix data")
+		return nil, codeError(CodeDidUniqueSuffixFromInitialStateMismatch)
 	}
 	d.Create = create
 	return d, nil
@@ -68,11 +68,11 @@ func parseInitialState(encoded string, p Parameters) (*Operation, error) {
 	}
 	state, err := ParseJSON(raw)
 	if err != nil {
-		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "long-form initial state is not JSON", Err: err}
+		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
 	}
 	canonical, err := state.Canonicalize()
 	if err != nil || EncodeBase64URL(canonical) != encoded {
-		return nil, newError(CodeDidInitialStateJcsIsNotJcs, "long-form initial state is not canonical JSON")
+		return nil, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
 	}
 	delta, err := propertyOf(state, "delta")
 	if err != nil {

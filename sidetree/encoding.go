@@ -28,25 +28,22 @@ func IsBase64URL(s string) bool {
 // rejected. Callers that compare encodings compare strings, as the reference does.
 func DecodeBase64URL(s string) ([]byte, error) {
 	if !IsBase64URL(s) {
-		return nil, newError(CodeEncoderValidateBase64UrlStringInputNotBase64UrlString, "input %q is not a base64url string", truncate(s))
+		return nil, notBase64URL(s)
 	}
+	trimmed := s
 	if len(s)%4 == 1 {
 		// Node decodes the lone last character to nothing.
-		s = s[:len(s)-1]
+		trimmed = s[:len(s)-1]
 	}
 	// Non-strict decoding ignores non-zero trailing bits, as Node does.
-	out, err := base64.RawURLEncoding.DecodeString(s)
+	out, err := base64.RawURLEncoding.DecodeString(trimmed)
 	if err != nil {
-		return nil, newError(CodeEncoderValidateBase64UrlStringInputNotBase64UrlString, "input %q is not a base64url string", truncate(s))
+		return nil, notBase64URL(s)
 	}
 	return out, nil
 }
 
-// truncate shortens outside input quoted in error messages.
-func truncate(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
+// notBase64URL is the reference Encoder's rejection of a string with a non-base64url character.
+func notBase64URL(s string) error {
+	return jsError(CodeEncoderValidateBase64UrlStringInputNotBase64UrlString, "Input '"+jsonText(String(s))+"' not a Base64URL string.")
 }

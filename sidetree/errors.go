@@ -17,7 +17,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.Message == "" {
+	if e.Message == "" || e.Message == string(e.Code) {
 		return string(e.Code)
 	}
 	return string(e.Code) + ": " + e.Message

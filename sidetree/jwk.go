@@ -76,44 +76,39 @@ func GenerateEd25519(rand io.Reader) (JWK, error) {
 // x and y, each x and y 43 characters long.
 func ValidateES256KValue(v Value) error {
 	if v.Kind() == kindUndefined {
-		return newError(CodeJwkEs256kUndefined, "secp256k1 JWK is missing")
+		return codeError(CodeJwkEs256kUndefined)
 	}
-	if v.Kind() != KindObject && v.Kind() != KindArray {
-		// The reference's for-in over a primitive finds no property; the kty check then fails.
-		return newError(CodeJwkEs256kMissingOrInvalidKty, "secp256k1 JWK must be an object")
-	}
-	if v.Kind() == KindArray {
-		if v.Len() > 0 {
-			return newError(CodeJwkEs256kHasUnknownProperty, "secp256k1 JWK must be an object")
-		}
-		return newError(CodeJwkEs256kMissingOrInvalidKty, "secp256k1 JWK must be an object")
-	}
-	for _, m := range v.Members() {
-		switch m.Key {
+	// for-in visits an object's properties and an array's or a string's indices; none is allowed.
+	for _, k := range forInKeys(v) {
+		switch k {
 		case "kty", "crv", "x", "y":
 		default:
-			return newError(CodeJwkEs256kHasUnknownProperty, "secp256k1 JWK has unknown property %q", truncate(m.Key))
+			return codeError(CodeJwkEs256kHasUnknownProperty)
 		}
 	}
-	if s, _ := field(v, "kty").Str(); s != "EC" || field(v, "kty").Kind() != KindString {
-		return newError(CodeJwkEs256kMissingOrInvalidKty, "secp256k1 JWK 'kty' must be 'EC'")
+	kty, err := propertyOf(v, "kty") // null throws
+	if err != nil {
+		return err
 	}
-	if s, _ := field(v, "crv").Str(); s != "secp256k1" || field(v, "crv").Kind() != KindString {
-		return newError(CodeJwkEs256kMissingOrInvalidCrv, "secp256k1 JWK 'crv' must be 'secp256k1'")
+	if s, ok := kty.Str(); !ok || s != "EC" {
+		return codeError(CodeJwkEs256kMissingOrInvalidKty)
+	}
+	if s, ok := field(v, "crv").Str(); !ok || s != "secp256k1" {
+		return codeError(CodeJwkEs256kMissingOrInvalidCrv)
 	}
 	x, ok := field(v, "x").Str()
 	if !ok {
-		return newError(CodeJwkEs256kMissingOrInvalidTypeX, "secp256k1 JWK 'x' must be a string")
+		return codeError(CodeJwkEs256kMissingOrInvalidTypeX)
 	}
 	y, ok := field(v, "y").Str()
 	if !ok {
-		return newError(CodeJwkEs256kMissingOrInvalidTypeY, "secp256k1 JWK 'y' must be a string")
+		return codeError(CodeJwkEs256kMissingOrInvalidTypeY)
 	}
 	if utf16Len(x) != 43 {
-		return newError(CodeJwkEs256kHasIncorrectLengthOfX, "secp256k1 JWK 'x' must be 43 characters")
+		return jsError(CodeJwkEs256kHasIncorrectLengthOfX, "SECP256K1 JWK 'x' property must be 43 bytes.")
 	}
 	if utf16Len(y) != 43 {
-		return newError(CodeJwkEs256kHasIncorrectLengthOfY, "secp256k1 JWK 'y' must be 43 characters")
+		return jsError(CodeJwkEs256kHasIncorrectLengthOfY, "SECP256K1 JWK 'y' property must be 43 bytes.")
 	}
 	return nil
 }

@@ -21,11 +21,11 @@ type JWS struct {
 func ParseCompactJWS(v Value) (JWS, error) {
 	s, ok := v.Str()
 	if !ok {
-		return JWS{}, newError(CodeJwsCompactJwsNotString, "signed data must be a compact JWS string")
+		return JWS{}, codeError(CodeJwsCompactJwsNotString)
 	}
 	parts := strings.Split(s, ".")
 	if len(parts) != 3 {
-		return JWS{}, newError(CodeJwsCompactJwsInvalid, "compact JWS must have three parts")
+		return JWS{}, codeError(CodeJwsCompactJwsInvalid)
 	}
 	header, err := decodeJSONPart(parts[0], "protected header")
 	if err != nil {
@@ -37,16 +37,16 @@ func ParseCompactJWS(v Value) (JWS, error) {
 		return JWS{}, err
 	}
 	if n != 1 {
-		return JWS{}, newError(CodeJwsProtectedHeaderMissingOrUnknownProperty, "protected header must have exactly one property, alg")
+		return JWS{}, codeError(CodeJwsProtectedHeaderMissingOrUnknownProperty)
 	}
 	if alg, ok := header.Field("alg").Str(); !ok || alg != "ES256K" {
-		return JWS{}, newError(CodeJwsProtectedHeaderMissingOrIncorrectAlg, "protected header alg must be ES256K")
+		return JWS{}, codeError(CodeJwsProtectedHeaderMissingOrIncorrectAlg)
 	}
 	if !IsBase64URL(parts[2]) {
-		return JWS{}, newError(CodeJwsSignatureNotBase64UrlString, "JWS signature is not base64url")
+		return JWS{}, codeError(CodeJwsSignatureNotBase64UrlString)
 	}
 	if !IsBase64URL(parts[1]) {
-		return JWS{}, newError(CodeJwsPayloadNotBase64UrlString, "JWS payload is not base64url")
+		return JWS{}, codeError(CodeJwsPayloadNotBase64UrlString)
 	}
 	return JWS{Protected: parts[0], Payload: parts[1], Signature: parts[2]}, nil
 }

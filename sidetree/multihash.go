@@ -92,7 +92,7 @@ func knownMultihashCode(code uint64) bool {
 func ValidateEncodedMultihash(v Value, what string) error {
 	s, ok := v.Str()
 	if !ok {
-		return newError(CodeEncodedMultihashMustBeAString, "the %s must be a string", what)
+		return jsError(CodeEncodedMultihashMustBeAString, "The "+what+" must be a string but is of "+jsTypeof(v)+" type.")
 	}
 	return validateMultihashString(s, what)
 }
@@ -104,10 +104,10 @@ func validateMultihashString(s, what string) error {
 	}
 	mh, err := DecodeMultihash(buf)
 	if err != nil {
-		return newError(CodeMultihashStringNotAMultihash, "the %s %q is not a multihash", what, truncate(s))
+		return jsError(CodeMultihashStringNotAMultihash, "Given "+what+" string '"+s+"' is not a multihash.")
 	}
 	if mh.Code != SHA256Code {
-		return newError(CodeMultihashNotSupported, "the %s uses unsupported multihash algorithm 0x%x", what, mh.Code)
+		return newError(CodeMultihashNotSupported, "Given %s uses unsupported multihash algorithm with code %d.", what, mh.Code)
 	}
 	return nil
 }

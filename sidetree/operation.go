@@ -59,12 +59,12 @@ func parseOperationValue(v Value, raw []byte) (*Operation, error) {
 	case OpDeactivate:
 		return parseDeactivate(v, raw)
 	}
-	return nil, newError(CodeOperationTypeUnknownOrMissing, "operation type is missing or unknown")
+	return nil, codeError(CodeOperationTypeUnknownOrMissing)
 }
 
 func parseCreate(v Value, raw []byte) (*Operation, error) {
 	if v.Len() != 3 {
-		return nil, newError(CodeCreateOperationMissingOrUnknownProperty, "create operation must have exactly type, suffixData and delta")
+		return nil, codeError(CodeCreateOperationMissingOrUnknownProperty)
 	}
 	suffixData := field(v, "suffixData")
 	if err := ValidateSuffixData(suffixData); err != nil {
@@ -145,7 +145,7 @@ func signedLenIs(v Value, n int) bool {
 func parseSignedOperation(v Value, raw []byte, t OperationType, allowed []string) (*Operation, error) {
 	for _, k := range forInKeys(v) {
 		if !contains(allowed, k) {
-			return nil, newError(CodeInputValidatorInputContainsNowAllowedProperty, "property %q is not allowed in %s request", truncate(k), t)
+			return nil, notAllowedProperty(k, string(t)+" request")
 		}
 	}
 	if err := ValidateEncodedMultihash(field(v, "didSuffix"), string(t)+" request didSuffix"); err != nil {
@@ -179,7 +179,7 @@ func contains(list []string, s string) bool {
 // checkRevealValue checks that the reveal value is the hash of the signing key's canonical form.
 func checkRevealValue(key Value, reveal, what string) error {
 	if RevealValueOf(key) != reveal {
-		return newError(CodeCanonicalizedObjectHashMismatch, "canonicalized %s object hash does not match the reveal value", what)
+		return jsError(CodeCanonicalizedObjectHashMismatch, "Canonicalized "+what+" object hash does not match expected hash '"+reveal+"'.")
 	}
 	return nil
 }
@@ -191,7 +191,7 @@ func ValidateSuffixData(v Value) error {
 	}
 	for _, k := range forInKeys(v) {
 		if k != "deltaHash" && k != "recoveryCommitment" && k != "type" {
-			return newError(CodeInputValidatorInputContainsNowAllowedProperty, "property %q is not allowed in suffix data", truncate(k))
+			return notAllowedProperty(k, "suffix data")
 		}
 	}
 	if v.Kind() == KindNull {
@@ -209,23 +209,28 @@ func ValidateSuffixData(v Value) error {
 	}
 	s, ok := t.Str()
 	if !ok {
-		return newError(CodeSuffixDataTypeIsNotString, "DID type must be a string")
+		return jsError(CodeSuffixDataTypeIsNotString, "DID type must be a string, but is of type "+jsTypeof(t)+".")
 	}
 	if utf16Len(s) > 4 {
-		return newError(CodeSuffixDataTypeLengthGreaterThanFour, "DID type %q is longer than 4 characters", truncate(s))
+		return jsError(CodeSuffixDataTypeLengthGreaterThanFour, "DID type string '"+s+"' cannot be longer than 4 characters.")
 	}
 	if !IsBase64URL(s) {
-		return newError(CodeSuffixDataTypeInvalidCharacter, "DID type %q has a non-base64url character", truncate(s))
+		return jsError(CodeSuffixDataTypeInvalidCharacter, "DID type string '"+s+"' contains a non-Base64URL character.")
 	}
 	return nil
 }
 
+// notAllowedProperty is InputValidator.validateObjectContainsOnlyAllowedProperties's rejection.
+func notAllowedProperty(property, what string) error {
+	return jsError(CodeInputValidatorInputContainsNowAllowedProperty, "Property '"+property+"' is not allowed in '"+what+"' object.")
+}
+
 func validateNonArrayObject(v Value, what string) error {
 	if !isJSObjectType(v) {
-		return newError(CodeInputValidatorInputIsNotAnObject, "%s is not an object", what)
+		return jsError(CodeInputValidatorInputIsNotAnObject, "Input "+what+" is not an object.")
 	}
 	if v.Kind() == KindArray {
-		return newError(CodeInputValidatorInputCannotBeAnArray, "%s cannot be an array", what)
+		return jsError(CodeInputValidatorInputCannotBeAnArray, "Input "+what+" object cannot be an array.")
 	}
 	return nil
 }
@@ -240,7 +245,7 @@ func ValidateDelta(delta Value) error {
 	}
 	for _, m := range delta.Members() {
 		if m.Key != "patches" && m.Key != "updateCommitment" {
-			return newError(CodeInputValidatorInputContainsNowAllowedProperty, "property %q is not allowed in delta", truncate(m.Key))
+			return notAllowedProperty(m.Key, "delta")
 		}
 	}
 	if err := ValidatePatches(field(delta, "patches")); err != nil {

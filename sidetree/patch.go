@@ -36,7 +36,7 @@ const (
 // ValidatePatches checks a delta's patches as the reference's DocumentComposer.validateDocumentPatches.
 func ValidatePatches(patches Value) error {
 	if patches.Kind() != KindArray {
-		return newError(CodeDocumentComposerUpdateOperationDocumentPatchesNotArray, "patches must be an array")
+		return codeError(CodeDocumentComposerUpdateOperationDocumentPatchesNotArray)
 	}
 	for _, p := range patches.Elems() {
 		if err := validatePatch(p); err != nil {
@@ -61,34 +61,34 @@ func validatePatch(patch Value) error {
 		return validateDocument(doc)
 	case PatchAddPublicKeys:
 		if n, _ := objectKeysLen(patch); n != 2 {
-			return newError(CodeDocumentComposerPatchMissingOrUnknownProperty, "add-public-keys patch must have exactly action and publicKeys")
+			return codeError(CodeDocumentComposerPatchMissingOrUnknownProperty)
 		}
 		return validatePublicKeys(field(patch, "publicKeys"))
 	case PatchRemovePublicKeys:
 		return validateRemovePatch(patch, CodeDocumentComposerUnknownPropertyInRemovePublicKeysPatch, CodeDocumentComposerPatchPublicKeyIdsNotArray, "remove-public-keys")
 	case PatchAddServices:
 		if n, _ := objectKeysLen(patch); n != 2 {
-			return newError(CodeDocumentComposerPatchMissingOrUnknownProperty, "add-services patch must have exactly action and services")
+			return codeError(CodeDocumentComposerPatchMissingOrUnknownProperty)
 		}
 		if field(patch, "services").Kind() != KindArray {
-			return newError(CodeDocumentComposerPatchServicesNotArray, "services must be an array")
+			return codeError(CodeDocumentComposerPatchServicesNotArray)
 		}
 		return validateServices(field(patch, "services"))
 	case PatchRemoveServices:
 		return validateRemovePatch(patch, CodeDocumentComposerUnknownPropertyInRemoveServicesPatch, CodeDocumentComposerPatchServiceIdsNotArray, "remove-services")
 	}
-	return newError(CodeDocumentComposerPatchMissingOrUnknownAction, "patch action is missing or unknown")
+	return codeError(CodeDocumentComposerPatchMissingOrUnknownAction)
 }
 
 func validateRemovePatch(patch Value, unknownProp, idsNotArray Code, name string) error {
 	for _, k := range forInKeys(patch) {
 		if k != "action" && k != "ids" {
-			return newError(unknownProp, "unexpected property %q in %s patch", truncate(k), name)
+			return jsError(unknownProp, "Unexpected property "+k+" in "+name+" patch.")
 		}
 	}
 	ids := field(patch, "ids")
 	if ids.Kind() != KindArray {
-		return newError(idsNotArray, "%s patch ids must be an array", name)
+		return codeError(idsNotArray)
 	}
 	for _, id := range ids.Elems() {
 		if err := validateID(id); err != nil {
@@ -101,11 +101,11 @@ func validateRemovePatch(patch Value, unknownProp, idsNotArray Code, name string
 // validateDocument checks the document of a replace patch: only publicKeys and services.
 func validateDocument(doc Value) error {
 	if doc.Kind() == kindUndefined {
-		return newError(CodeDocumentComposerDocumentMissing, "replace patch has no document")
+		return codeError(CodeDocumentComposerDocumentMissing)
 	}
 	for _, k := range forInKeys(doc) {
 		if k != "publicKeys" && k != "services" {
-			return newError(CodeDocumentComposerUnknownPropertyInDocument, "unexpected property %q in document", truncate(k))
+			return jsError(CodeDocumentComposerUnknownPropertyInDocument, "Unexpected property "+k+" in document.")
 		}
 	}
 	hasKeys, err := hasProperty(doc, "publicKeys")
@@ -125,7 +125,7 @@ func validateDocument(doc Value) error {
 
 func validatePublicKeys(keys Value) error {
 	if keys.Kind() != KindArray {
-		return newError(CodeDocumentComposerPublicKeysNotArray, "publicKeys must be an array")
+		return codeError(CodeDocumentComposerPublicKeysNotArray)
 	}
 	seen := make(map[string]bool, keys.Len())
 	for _, key := range keys.Elems() {
@@ -133,21 +133,18 @@ func validatePublicKeys(keys Value) error {
 			switch k {
 			case "id", "type", "purposes", "publicKeyJwk":
 			default:
-				return newError(CodeDocumentComposerPublicKeyUnknownProperty, "unexpected property %q in public key", truncate(k))
+				return jsError(CodeDocumentComposerPublicKeyUnknownProperty, "Unexpected property, "+k+", in publicKey.")
 			}
 		}
 		jwk, err := propertyOf(key, "publicKeyJwk")
 		if err != nil {
 			return err
 		}
-		if !isJSObjectType(jwk) {
-			return newError(CodeInputValidatorInputIsNotAnObject, "publicKeyJwk is not an object")
-		}
-		if jwk.Kind() == KindArray {
-			return newError(CodeInputValidatorInputCannotBeAnArray, "publicKeyJwk cannot be an array")
+		if err := validateNonArrayObject(jwk, "publicKeyJwk"); err != nil {
+			return err
 		}
 		if field(key, "type").Kind() != KindString {
-			return newError(CodeDocumentComposerPublicKeyTypeMissingOrIncorrectType, "public key type must be a string")
+			return codeError(CodeDocumentComposerPublicKeyTypeMissingOrIncorrectType)
 		}
 		id := field(key, "id")
 		if err := validateID(id); err != nil {
@@ -155,25 +152,25 @@ func validatePublicKeys(keys Value) error {
 		}
 		idStr, _ := id.Str()
 		if seen[idStr] {
-			return newError(CodeDocumentComposerPublicKeyIdDuplicated, "public key id %q is duplicated", idStr)
+			return codeError(CodeDocumentComposerPublicKeyIdDuplicated)
 		}
 		seen[idStr] = true
 		if key.Has("purposes") {
 			purposes := field(key, "purposes")
 			if purposes.Kind() != KindArray {
-				return newError(CodeDocumentComposerPublicKeyPurposesIncorrectType, "public key purposes must be an array")
+				return codeError(CodeDocumentComposerPublicKeyPurposesIncorrectType)
 			}
 			elems := purposes.Elems()
 			for i := range elems {
 				for j := 0; j < i; j++ {
 					if sameValueZero(elems[i], elems[j]) {
-						return newError(CodeDocumentComposerPublicKeyPurposesDuplicated, "public key purposes are duplicated")
+						return codeError(CodeDocumentComposerPublicKeyPurposesDuplicated)
 					}
 				}
 			}
 			for _, p := range elems {
 				if s, ok := p.Str(); !ok || !isPurpose(s) {
-					return newError(CodeDocumentComposerPublicKeyInvalidPurpose, "invalid public key purpose %s", truncate(p.String()))
+					return codeError(CodeDocumentComposerPublicKeyInvalidPurpose)
 				}
 			}
 		}
@@ -183,7 +180,7 @@ func validatePublicKeys(keys Value) error {
 
 func validateServices(services Value) error {
 	if services.Kind() != KindArray {
-		return newError(CodeDocumentComposerPatchServicesNotArray, "services must be an array")
+		return codeError(CodeDocumentComposerPatchServicesNotArray)
 	}
 	seen := make(map[string]bool, services.Len())
 	for _, svc := range services.Elems() {
@@ -192,7 +189,7 @@ func validateServices(services Value) error {
 			return err
 		}
 		if n != 3 {
-			return newError(CodeDocumentComposerServiceHasMissingOrUnknownProperty, "a service must have exactly id, type and serviceEndpoint")
+			return codeError(CodeDocumentComposerServiceHasMissingOrUnknownProperty)
 		}
 		id := field(svc, "id")
 		if err := validateID(id); err != nil {
@@ -200,27 +197,27 @@ func validateServices(services Value) error {
 		}
 		idStr, _ := id.Str()
 		if seen[idStr] {
-			return newError(CodeDocumentComposerPatchServiceIdNotUnique, "service id %q is not unique", idStr)
+			return jsError(CodeDocumentComposerPatchServiceIdNotUnique, "Service id has to be unique")
 		}
 		seen[idStr] = true
 		typ, ok := field(svc, "type").Str()
 		if !ok {
-			return newError(CodeDocumentComposerPatchServiceTypeNotString, "service type must be a string")
+			return codeError(CodeDocumentComposerPatchServiceTypeNotString)
 		}
 		if utf16Len(typ) > maxServiceTypeLength {
-			return newError(CodeDocumentComposerPatchServiceTypeTooLong, "service type is longer than %d characters", maxServiceTypeLength)
+			return codeError(CodeDocumentComposerPatchServiceTypeTooLong)
 		}
 		endpoint := field(svc, "serviceEndpoint")
 		switch endpoint.Kind() {
 		case KindString:
 			if s, _ := endpoint.Str(); !isValidServiceEndpointURI(s) {
-				return newError(CodeDocumentComposerPatchServiceEndpointStringNotValidUri, "service endpoint %q is not a valid URI", truncate(s))
+				return jsError(CodeDocumentComposerPatchServiceEndpointStringNotValidUri, "Service endpoint string '"+s+"' is not a valid URI.")
 			}
 		case KindArray:
-			return newError(CodeDocumentComposerPatchServiceEndpointCannotBeAnArray, "service endpoint cannot be an array")
+			return codeError(CodeDocumentComposerPatchServiceEndpointCannotBeAnArray)
 		case KindObject, KindNull:
 		default:
-			return newError(CodeDocumentComposerPatchServiceEndpointMustBeStringOrNonArrayObject, "service endpoint must be a string or an object")
+			return codeError(CodeDocumentComposerPatchServiceEndpointMustBeStringOrNonArrayObject)
 		}
 	}
 	return nil
@@ -229,13 +226,13 @@ func validateServices(services Value) error {
 func validateID(id Value) error {
 	s, ok := id.Str()
 	if !ok {
-		return newError(CodeDocumentComposerIdNotString, "id must be a string")
+		return jsError(CodeDocumentComposerIdNotString, "ID not string: "+jsonText(id)+" is of type '"+jsTypeof(id)+"'")
 	}
 	if utf16Len(s) > maxIDLength {
-		return newError(CodeDocumentComposerIdTooLong, "id is longer than %d characters", maxIDLength)
+		return codeError(CodeDocumentComposerIdTooLong)
 	}
 	if !IsBase64URL(s) {
-		return newError(CodeDocumentComposerIdNotUsingBase64UrlCharacterSet, "id %q is not base64url", truncate(s))
+		return codeError(CodeDocumentComposerIdNotUsingBase64UrlCharacterSet)
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ package sidetree
 // ValidateUpdateSignedData checks an update's signed data payload: exactly {updateKey, deltaHash}.
 func ValidateUpdateSignedData(payload Value) error {
 	if !signedLenIs(payload, 2) {
-		return newError(CodeUpdateOperationSignedDataHasMissingOrUnknownProperty, "update signed data must have exactly updateKey and deltaHash")
+		return codeError(CodeUpdateOperationSignedDataHasMissingOrUnknownProperty)
 	}
 	if err := ValidateES256KValue(field(payload, "updateKey")); err != nil {
 		return err
@@ -18,7 +18,7 @@ func ValidateUpdateSignedData(payload Value) error {
 // recoveryKey, deltaHash}.
 func ValidateRecoverSignedData(payload Value) error {
 	if !signedLenIs(payload, 3) {
-		return newError(CodeRecoverOperationSignedDataMissingOrUnknownProperty, "recover signed data must have exactly recoveryCommitment, recoveryKey and deltaHash")
+		return codeError(CodeRecoverOperationSignedDataMissingOrUnknownProperty)
 	}
 	if err := ValidateES256KValue(field(payload, "recoveryKey")); err != nil {
 		return err
@@ -33,10 +33,10 @@ func ValidateRecoverSignedData(payload Value) error {
 // signing the DID it deactivates.
 func ValidateDeactivateSignedData(payload Value, didSuffix string) error {
 	if !signedLenIs(payload, 2) {
-		return newError(CodeDeactivateOperationSignedDataMissingOrUnknownProperty, "deactivate signed data must have exactly didSuffix and recoveryKey")
+		return codeError(CodeDeactivateOperationSignedDataMissingOrUnknownProperty)
 	}
 	if s, ok := field(payload, "didSuffix").Str(); !ok || s != didSuffix {
-		return newError(CodeDeactivateOperationSignedDidUniqueSuffixMismatch, "signed didSuffix does not match the operation's didSuffix")
+		return codeError(CodeDeactivateOperationSignedDidUniqueSuffixMismatch)
 	}
 	return ValidateES256KValue(field(payload, "recoveryKey"))
 }
@@ -45,14 +45,14 @@ func ValidateDeactivateSignedData(payload Value, didSuffix string) error {
 // canonical form must fit the size limit.
 func checkDeltaSize(delta Value, p Parameters) error {
 	if delta.Kind() == kindUndefined || delta.Kind() == KindNull {
-		return newError(CodeDeltaIsNullOrUndefined, "delta is missing")
+		return jsError(CodeDeltaIsNullOrUndefined, "Delta is "+jsString(delta))
 	}
 	canonical, err := delta.Canonicalize()
 	if err != nil {
 		return &Error{Code: CodeInvalidJSON, Message: "delta cannot be canonicalized", Err: err}
 	}
 	if len(canonical) > p.MaxDeltaSizeInBytes {
-		return newError(CodeDeltaExceedsMaximumSize, "%d bytes of delta exceed the limit of %d bytes", len(canonical), p.MaxDeltaSizeInBytes)
+		return newError(CodeDeltaExceedsMaximumSize, "%d bytes of 'delta' exceeded limit of %d bytes.", len(canonical), p.MaxDeltaSizeInBytes)
 	}
 	return nil
 }
