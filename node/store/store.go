@@ -114,11 +114,16 @@ type UTXO struct {
 
 // PendingTx is an anchor transaction the writer broadcast and waits to see confirmed.
 type PendingTx struct {
-	TxID    string
-	Raw     []byte // serialized transaction
-	Anchor  string // the anchor string it carries
-	Created time.Time
-	Status  string // the writer's own vocabulary ("broadcast", "confirmed", ...)
+	TxID            string
+	Raw             []byte // serialized transaction
+	Kind            string // the writer's vocabulary: anchor, lock, release
+	Anchor          string // the anchor string it carries
+	Created         time.Time
+	Status          string // the writer's own vocabulary ("broadcast", "confirmed", ...)
+	Fee             int64  // satoshis
+	BroadcastHeight int64  // chain height when (last) broadcast
+	ConfirmedHeight int64  // block height once confirmed
+	ReplacedBy      string // txid of a fee-bump replacement
 }
 
 // Wallet holds the batch writer's wallet records. Records are written whole (upsert by key).

@@ -48,15 +48,21 @@ func (d utxoDoc) utxo() store.UTXO {
 
 // pendingDoc is a pending transaction; _id is its txid.
 type pendingDoc struct {
-	TxID    string `bson:"_id"`
-	Raw     []byte `bson:"raw"`
-	Anchor  string `bson:"anchor"`
-	Created int64  `bson:"created"`
-	Status  string `bson:"status"`
+	TxID            string `bson:"_id"`
+	Raw             []byte `bson:"raw"`
+	Kind            string `bson:"kind"`
+	Anchor          string `bson:"anchor"`
+	Created         int64  `bson:"created"`
+	Status          string `bson:"status"`
+	Fee             int64  `bson:"fee"`
+	BroadcastHeight int64  `bson:"broadcastHeight"`
+	ConfirmedHeight int64  `bson:"confirmedHeight"`
+	ReplacedBy      string `bson:"replacedBy"`
 }
 
 func (d pendingDoc) pending() store.PendingTx {
-	return store.PendingTx{TxID: d.TxID, Raw: d.Raw, Anchor: d.Anchor, Created: fromNanos(d.Created), Status: d.Status}
+	return store.PendingTx{TxID: d.TxID, Raw: d.Raw, Kind: d.Kind, Anchor: d.Anchor, Created: fromNanos(d.Created), Status: d.Status,
+		Fee: d.Fee, BroadcastHeight: d.BroadcastHeight, ConfirmedHeight: d.ConfirmedHeight, ReplacedBy: d.ReplacedBy}
 }
 
 func (s *Store) putUTXOs(ctx context.Context, utxos []store.UTXO) error {
@@ -169,7 +175,8 @@ func (s *Store) PutPendingTx(ctx context.Context, tx store.PendingTx, utxos ...s
 	if raw == nil {
 		raw = []byte{}
 	}
-	d := pendingDoc{tx.TxID, raw, tx.Anchor, nanos(tx.Created), tx.Status}
+	d := pendingDoc{TxID: tx.TxID, Raw: raw, Kind: tx.Kind, Anchor: tx.Anchor, Created: nanos(tx.Created), Status: tx.Status,
+		Fee: tx.Fee, BroadcastHeight: tx.BroadcastHeight, ConfirmedHeight: tx.ConfirmedHeight, ReplacedBy: tx.ReplacedBy}
 	err = upsertRetry(func() error {
 		_, err := s.pending.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.TxID}}, d, options.Replace().SetUpsert(true))
 		return err

@@ -37,6 +37,11 @@ func encodePendingTx(tx store.PendingTx) []byte {
 	e.string(tx.Anchor)
 	e.time(tx.Created)
 	e.string(tx.Status)
+	e.string(tx.Kind)
+	e.int(tx.Fee)
+	e.int(tx.BroadcastHeight)
+	e.int(tx.ConfirmedHeight)
+	e.string(tx.ReplacedBy)
 	return e.b
 }
 
@@ -47,6 +52,11 @@ func decodePendingTx(txid string, v []byte) (store.PendingTx, error) {
 	tx.Anchor = d.string()
 	tx.Created = d.time()
 	tx.Status = d.string()
+	tx.Kind = d.string()
+	tx.Fee = d.int()
+	tx.BroadcastHeight = d.int()
+	tx.ConfirmedHeight = d.int()
+	tx.ReplacedBy = d.string()
 	return tx, d.finish()
 }
 

@@ -797,7 +797,8 @@ func testWallet(t *testing.T, open Open) {
 	}
 	// A pending transaction reserving two outputs, stored together.
 	created := time.Unix(1_700_000_000, 42)
-	ptx := store.PendingTx{TxID: "dd", Raw: []byte{1, 0, 0, 0, 0xff}, Anchor: "10.QmZ", Created: created, Status: "broadcast"}
+	ptx := store.PendingTx{TxID: "dd", Raw: []byte{1, 0, 0, 0, 0xff}, Kind: "anchor", Anchor: "10.QmZ", Created: created, Status: "broadcast",
+		Fee: 1234, BroadcastHeight: 17, ConfirmedHeight: 0, ReplacedBy: "ff"}
 	r0, r1 := utxos[0], utxos[1]
 	r0.ReservedBy, r1.ReservedBy = "dd", "dd"
 	if err := s.PutPendingTx(ctx, ptx, r0, r1); err != nil {
@@ -811,17 +812,18 @@ func testWallet(t *testing.T, open Open) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pend) != 2 || pend[0].TxID != "ee" || pend[1].TxID != "dd" || !pend[1].Created.Equal(created) || !bytes.Equal(pend[1].Raw, ptx.Raw) || pend[1].Anchor != ptx.Anchor || pend[1].Status != ptx.Status {
+	if len(pend) != 2 || pend[0].TxID != "ee" || pend[1].TxID != "dd" || !pend[1].Created.Equal(created) || !bytes.Equal(pend[1].Raw, ptx.Raw) || pend[1].Anchor != ptx.Anchor || pend[1].Status != ptx.Status ||
+		pend[1].Kind != ptx.Kind || pend[1].Fee != ptx.Fee || pend[1].BroadcastHeight != ptx.BroadcastHeight || pend[1].ReplacedBy != ptx.ReplacedBy {
 		t.Fatalf("PendingTxs = %+v", pend)
 	}
 	if u, _, _ := s.GetUTXO(ctx, r0.Outpoint); u.ReservedBy != "dd" {
 		t.Fatalf("reservation not stored with the pending transaction: %+v", u)
 	}
-	ptx.Status = "confirmed"
+	ptx.Status, ptx.ConfirmedHeight = "confirmed", 19
 	if err := s.PutPendingTx(ctx, ptx); err != nil {
 		t.Fatal(err)
 	}
-	if p, ok, err := s.GetPendingTx(ctx, "dd"); err != nil || !ok || p.Status != "confirmed" {
+	if p, ok, err := s.GetPendingTx(ctx, "dd"); err != nil || !ok || p.Status != "confirmed" || p.ConfirmedHeight != 19 {
 		t.Fatalf("GetPendingTx = %+v, %v, %v", p, ok, err)
 	}
 	if err := s.DeletePendingTx(ctx, "dd"); err != nil {
