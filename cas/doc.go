@@ -17,7 +17,8 @@
 //   - ErrNotAFile: a directory or other non-file (invalid).
 //
 // Permanent tells the invalid kinds from those worth retrying, as ION's
-// TransactionProcessor does. Gateway serves any Store as `GET /ipfs/{cid}`.
+// TransactionProcessor does. Gateway serves any Store as `GET /ipfs/{cid}`;
+// ComputeCID gives the CID of bytes without storing them (`ipfs add -n`).
 //
 // # Compatibility with `ipfs add`
 //

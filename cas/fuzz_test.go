@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -53,25 +54,24 @@ func FuzzParseCID(f *testing.F) {
 	})
 }
 
+// FuzzReadAtMost: content within the limit comes back whole; larger content
+// is refused after at most max+1 bytes, in a buffer never larger than max+1.
+// (Sizes are 32-bit here: the engine stalls on int64 values near the limits;
+// those are covered by TestReadAtMostExtremes.)
 func FuzzReadAtMost(f *testing.F) {
-	f.Add([]byte("hello world\n"), int64(12), int64(-1), uint8(3))
-	f.Add([]byte("hello world\n"), int64(11), int64(12), uint8(1))
-	f.Add([]byte{}, int64(0), int64(0), uint8(0))
-	f.Add(bytes.Repeat([]byte{7}, 5000), int64(4999), int64(1<<40), uint8(200))
-	f.Fuzz(func(t *testing.T, data []byte, maxSize, hint int64, step uint8) {
-		if maxSize < 0 {
-			if _, err := ReadAtMost(bytes.NewReader(data), maxSize, hint); err == nil {
-				t.Fatal("negative maximum accepted")
-			}
-			return
-		}
+	f.Add([]byte("hello world\n"), uint32(12), int32(-1), uint8(3))
+	f.Add([]byte("hello world\n"), uint32(11), int32(12), uint8(1))
+	f.Add([]byte{}, uint32(0), int32(0), uint8(0))
+	f.Add(bytes.Repeat([]byte{7}, 5000), uint32(4999), int32(1<<30), uint8(200))
+	f.Fuzz(func(t *testing.T, data []byte, max32 uint32, hint32 int32, step uint8) {
+		maxSize, hint := int64(max32), int64(hint32)
 		r := &countingReader{data: data, step: int(step) + 1}
 		got, err := ReadAtMost(r, maxSize, hint)
 		if int64(len(data)) > maxSize {
 			if !errors.Is(err, ErrTooLarge) {
 				t.Fatalf("%d bytes, max %d: %v", len(data), maxSize, err)
 			}
-			if int64(r.read)-1 > maxSize {
+			if int64(r.read) > maxSize+1 {
 				t.Fatalf("read %d bytes to find %d > max %d", r.read, len(data), maxSize)
 			}
 			return
@@ -79,7 +79,7 @@ func FuzzReadAtMost(f *testing.F) {
 		if err != nil || !bytes.Equal(got, data) {
 			t.Fatalf("%d bytes, max %d: got %d bytes, %v", len(data), maxSize, len(got), err)
 		}
-		if int64(cap(got))-1 > maxSize {
+		if int64(cap(got)) > maxSize+1 {
 			t.Fatalf("buffer capacity %d beyond max+1 (max %d)", cap(got), maxSize)
 		}
 	})
@@ -176,6 +176,9 @@ func FuzzGateway(f *testing.F) {
 	f.Fuzz(func(t *testing.T, path, inm string) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " ?#\x00\r\n") {
 			return
+		}
+		if _, err := url.ParseRequestURI(path); err != nil {
+			return // no HTTP server would hand the handler this path
 		}
 		req := httptest.NewRequest(http.MethodGet, "http://gw"+path, nil)
 		if inm != "" && !strings.ContainsAny(inm, "\r\n\x00") {
