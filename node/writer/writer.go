@@ -87,6 +87,9 @@ type Writer struct {
 	Interval time.Duration
 	// ConfirmationsBetweenBatches: confirmations of the last batch before the next is written (default 6).
 	ConfirmationsBetweenBatches int
+	// SettleInterval is how often an anchored batch is checked for confirmation (default 2 s): a batch's
+	// DIDs accept their next operation once it is settled, so this is kept short whatever Interval is.
+	SettleInterval time.Duration
 	Metrics                     Metrics // optional
 	Logger                      *slog.Logger
 
@@ -101,16 +104,30 @@ func (w *Writer) Run(ctx context.Context) error {
 	if interval <= 0 {
 		interval = 600 * time.Second
 	}
+	settleEvery := w.SettleInterval
+	if settleEvery <= 0 {
+		settleEvery = 2 * time.Second
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	settle := time.NewTicker(min(settleEvery, interval))
+	defer settle.Stop()
 	for {
 		if _, err := w.WriteOnce(ctx); err != nil && ctx.Err() == nil {
 			w.logger().Error("batch writing failed", "err", err)
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				break wait
+			case <-settle.C:
+				if _, err := w.settle(ctx); err != nil && ctx.Err() == nil {
+					w.logger().Warn("settling the anchored batch failed", "err", err)
+				}
+			}
 		}
 	}
 }

@@ -1,0 +1,323 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+
+	"sync"
+	"time"
+
+	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/rpcclient"
+
+	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/anchor/rules"
+	"github.com/ionode/ionode/node"
+	"github.com/ionode/ionode/node/writer"
+	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/sidetree/batch"
+)
+
+// chain is the daemon's Bitcoin side: the watcher feeding the syncer, the normalized-fee window, and
+// (with a writer key) the wallet and the batch writer.
+type chain struct {
+	d       *Daemon
+	rpc     *anchor.RPC
+	client  *rpcclient.Client
+	watcher *anchor.Watcher
+	wallet  *anchor.Writer // nil without a writer key
+	batches *writer.Writer
+
+	mu      sync.Mutex
+	fees    rules.FeeWindow
+	tip     uint64
+	tipRead time.Time
+	cancel  context.CancelFunc
+}
+
+// position is what the daemon persists as the chain cursor: the watcher's cursor and the fee window,
+// which depends on every block before it and so must move with the cursor.
+type position struct {
+	Watcher []byte           `json:"watcher"`
+	Fees    []rules.BlockFee `json:"fees"`
+}
+
+func chainParams(network string) (*chaincfg.Params, rules.FeeParameters, int64) {
+	switch network {
+	case "testnet":
+		return &chaincfg.TestNet3Params, rules.TestnetFees, anchor.TestnetGenesis
+	case "regtest":
+		return &chaincfg.RegressionNetParams, rules.RegtestFees, anchor.RegtestGenesis
+	}
+	return &chaincfg.MainNetParams, rules.MainnetFees, anchor.MainnetGenesis
+}
+
+// rpcConfig builds the RPC client configuration: host:port or an http(s) URL, TLS with btcd's
+// certificate when one is given.
+func (c Config) rpcConfig() (*rpcclient.ConnConfig, error) {
+	host := c.BitcoinRPC
+	tls := c.BitcoinCert != ""
+	if u, err := url.Parse(c.BitcoinRPC); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		host = u.Host
+		tls = tls || u.Scheme == "https"
+	}
+	cfg := &rpcclient.ConnConfig{Host: host, User: c.BitcoinUser, Pass: c.BitcoinPassword, HTTPPostMode: true, DisableTLS: !tls}
+	if c.BitcoinCert != "" {
+		cert, err := os.ReadFile(c.BitcoinCert)
+		if err != nil {
+			return nil, fmt.Errorf("--bitcoin-cert: %w", err)
+		}
+		cfg.Certificates = cert
+	}
+	return cfg, nil
+}
+
+func (d *Daemon) startChain(ctx context.Context) error {
+	if d.cfg.ReadOnly {
+		return nil
+	}
+	params, feeParams, genesis := chainParams(d.cfg.Network)
+	if d.cfg.GenesisHeight >= 0 {
+		genesis = d.cfg.GenesisHeight
+		feeParams.Genesis = genesis
+	}
+	rpcCfg, err := d.cfg.rpcConfig()
+	if err != nil {
+		return err
+	}
+	client, err := rpcclient.New(rpcCfg, nil)
+	if err != nil {
+		return fmt.Errorf("bitcoin RPC: %w", err)
+	}
+	c := &chain{d: d, client: client, rpc: anchor.NewRPC(client), fees: rules.FeeWindow{Params: feeParams}}
+	d.closers = append(d.closers, func(context.Context) error { client.Shutdown(); return nil })
+	if _, err := c.rpc.GetBlockCount(ctx); err != nil {
+		return fmt.Errorf("bitcoin RPC at %s does not answer: %w", d.cfg.BitcoinRPC, err)
+	}
+	c.watcher = &anchor.Watcher{Chain: c.rpc, Genesis: genesis, Confirmations: d.cfg.Confirmations, Logger: d.log}
+
+	processor := &node.FileProcessor{Network: d.network, CAS: d.CAS, Metrics: d.Metrics}
+	observer := &node.Observer{Store: d.Store, Processor: processor, MaxConcurrentDownloads: d.cfg.MaxDownloads, Logger: d.log, Metrics: d.Metrics}
+	d.Syncer = &node.Syncer{Observer: observer, Cursors: d.Store, ReadyLag: uint64(d.cfg.ReadyLagBlocks), Metrics: d.Metrics, Logger: d.log}
+
+	cursor, err := c.loadPosition(ctx)
+	if err != nil {
+		return err
+	}
+	if d.cfg.WriterKeyFile != "" {
+		if err := c.startWriter(ctx, params); err != nil {
+			return err
+		}
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	d.chain = c
+	d.goRun("chain watcher", func() error { return c.watcher.Run(runCtx, cursor, d.cfg.PollInterval, c.emit) }, runCtx)
+	if c.batches != nil {
+		d.goRun("batch writer", func() error { return c.batches.Run(runCtx) }, runCtx)
+		d.goRun("wallet maintenance", func() error { return c.maintain(runCtx) }, runCtx)
+	}
+	return nil
+}
+
+func (c *chain) loadPosition(ctx context.Context) (anchor.Cursor, error) {
+	var cur anchor.Cursor
+	raw, err := c.d.Store.Cursor(ctx)
+	if err != nil || raw == nil {
+		return cur, err
+	}
+	var pos position
+	if err := json.Unmarshal(raw, &pos); err != nil {
+		return cur, fmt.Errorf("stored chain position is unreadable: %w", err)
+	}
+	if err := cur.UnmarshalBinary(pos.Watcher); err != nil {
+		return cur, fmt.Errorf("stored chain position is unreadable: %w", err)
+	}
+	c.fees.Blocks = pos.Fees
+	c.d.log.Info("resuming chain position", "height", cur.Height)
+	return cur, nil
+}
+
+// emit handles one watcher event. The fee window changes only once the event is stored, so an event
+// that fails and comes again is not counted twice.
+func (c *chain) emit(ctx context.Context, ev anchor.Event, next anchor.Cursor) error {
+	c.mu.Lock()
+	fees := rules.FeeWindow{Params: c.fees.Params, Blocks: slices.Clone(c.fees.Blocks)}
+	c.mu.Unlock()
+	var ce node.ChainEvent
+	switch e := ev.(type) {
+	case *anchor.Block:
+		blockFee := fees.Add(e.Height, e.TotalFee, int64(e.TransactionCount))
+		ce = node.ChainEvent{Height: uint64(e.Height), Transactions: c.selected(e, rules.TransactionNormalizedFee(blockFee))}
+		if c.wallet != nil {
+			if err := c.wallet.ApplyBlock(ctx, e); err != nil {
+				return fmt.Errorf("wallet: block %d: %w", e.Height, err)
+			}
+		}
+	case *anchor.Reorg:
+		fees.Truncate(e.ForkHeight)
+		ce = node.ChainEvent{Reorg: true, RevertAfter: e.RevertAfterTransactionNumber, Height: uint64(max(e.ForkHeight, 0))}
+		if c.wallet != nil {
+			if err := c.wallet.Revert(ctx, e.ForkHeight); err != nil {
+				return fmt.Errorf("wallet: revert to %d: %w", e.ForkHeight, err)
+			}
+		}
+	default:
+		return fmt.Errorf("unknown chain event %T", ev)
+	}
+	watcherCursor, err := next.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	if ce.Cursor, err = json.Marshal(position{Watcher: watcherCursor, Fees: fees.Blocks}); err != nil {
+		return err
+	}
+	ce.Tip = c.chainTip(ctx, ce.Height)
+	if err := c.d.Syncer.Handle(ctx, ce); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.fees = fees
+	c.mu.Unlock()
+	return nil
+}
+
+// selected applies ION's per-block selection and returns the transactions that count.
+func (c *chain) selected(b *anchor.Block, normalizedFee uint64) []node.Transaction {
+	cands := make([]rules.Candidate, len(b.Transactions))
+	for i, tx := range b.Transactions {
+		cands[i] = rules.Candidate{Number: tx.Number, AnchorString: tx.AnchorString, FeePaid: tx.FeePaid, Writer: tx.Writer}
+	}
+	var out []node.Transaction
+	for _, i := range rules.Select(cands, c.d.network.ParametersAt(uint64(b.Height))) {
+		tx := b.Transactions[i]
+		out = append(out, node.Transaction{
+			Number: tx.Number, Time: tx.Height, TimeHash: tx.BlockHash, AnchorString: tx.AnchorString,
+			FeePaid: tx.FeePaid, NormalizedFee: normalizedFee, Writer: tx.Writer,
+		})
+	}
+	return out
+}
+
+// chainTip is the node's block count, read at most once a second.
+func (c *chain) chainTip(ctx context.Context, height uint64) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.tipRead) > time.Second {
+		if n, err := c.rpc.GetBlockCount(ctx); err == nil {
+			c.tip, c.tipRead = uint64(n), time.Now()
+		}
+	}
+	return max(c.tip, height)
+}
+
+func (c *chain) normalizedFee() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fees.Latest()
+}
+
+func (c *chain) startWriter(ctx context.Context, params *chaincfg.Params) error {
+	d := c.d
+	key, err := anchor.LoadKey(d.cfg.WriterKeyFile, params)
+	if err != nil {
+		return fmt.Errorf("writer key: %w", err)
+	}
+	c.wallet = &anchor.Writer{Chain: c.rpc, Key: key, Store: walletStore{d.Store}, FeeMarkupPercent: 1, Logger: d.log}
+	p := d.network.Latest()
+	c.batches = &writer.Writer{
+		Queue: queue{d.Store},
+		CAS:   d.CAS,
+		Build: func(requests [][]byte, put func([]byte) (string, error)) (string, error) {
+			a, _, err := batch.Build(requests, "", p, put)
+			return a, err
+		},
+		Anchorer:                    anchorer{c.wallet, p},
+		Fees:                        feePolicy{c, p},
+		Interval:                    d.cfg.BatchInterval,
+		ConfirmationsBetweenBatches: d.cfg.BatchConfirmations,
+		Metrics:                     d.Metrics,
+		Logger:                      d.log,
+	}
+	balance, _ := c.wallet.Balance(ctx)
+	d.log.Info("writer wallet", "address", key.Address(), "balance_sats", balance)
+	return nil
+}
+
+// maintain rebroadcasts and fee-bumps the wallet's stuck transactions.
+func (c *chain) maintain(ctx context.Context) error {
+	t := time.NewTicker(c.d.cfg.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			if err := c.wallet.Maintain(ctx); err != nil && ctx.Err() == nil {
+				c.d.log.Warn("wallet maintenance failed", "err", err)
+			}
+		}
+	}
+}
+
+func (d *Daemon) stopChain() {
+	if d.chain != nil && d.chain.cancel != nil {
+		d.chain.cancel()
+	}
+}
+
+// goRun runs a component until ctx ends; a failure before that stops the daemon.
+func (d *Daemon) goRun(name string, run func() error, ctx context.Context) {
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		err := run()
+		if err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+			d.errs <- fmt.Errorf("%s: %w", name, err)
+		}
+	}()
+}
+
+// anchorer adapts the wallet to the batch writer.
+type anchorer struct {
+	w *anchor.Writer
+	p sidetree.Parameters
+}
+
+func (a anchorer) Anchor(ctx context.Context, s string, minFee uint64) (string, uint64, error) {
+	return a.w.Anchor(ctx, s, minFee)
+}
+
+func (a anchorer) Lookup(ctx context.Context, s string) (string, bool, error) {
+	return a.w.Lookup(ctx, s)
+}
+
+func (a anchorer) Confirmations(ctx context.Context, txid string) (int, error) {
+	n, err := a.w.Confirmations(ctx, txid)
+	if errors.Is(err, anchor.ErrTxFailed) {
+		return 0, fmt.Errorf("%w: %v", writer.ErrAnchorFailed, err)
+	}
+	return n, err
+}
+
+// MaxOperations: the node writes without a value time lock, so ION allows it 100 operations a batch.
+func (a anchorer) MaxOperations(context.Context) (int, error) {
+	return min(rules.MaxOperationsAllowed(0, 0, a.p), a.p.MaxOperationsPerBatch), nil
+}
+
+// feePolicy is ION's minimum fee at the current normalized fee.
+type feePolicy struct {
+	c *chain
+	p sidetree.Parameters
+}
+
+func (f feePolicy) MinimumFee(_ context.Context, operations int) (uint64, error) {
+	return rules.MinimumFee(f.c.normalizedFee(), operations, f.p)
+}
+
+

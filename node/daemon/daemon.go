@@ -1,0 +1,225 @@
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/ionode/ionode/cas"
+	"github.com/ionode/ionode/cas/kubo"
+	"github.com/ionode/ionode/node"
+	"github.com/ionode/ionode/node/store"
+	"github.com/ionode/ionode/node/store/mongo"
+	"github.com/ionode/ionode/node/store/pebble"
+	"github.com/ionode/ionode/resolver/ion"
+	"github.com/ionode/ionode/sidetree"
+)
+
+// Version is the node's version string (set by the binary).
+var Version = "dev"
+
+// Daemon is a running node: its store, its CAS, its HTTP server and (unless read-only) the chain
+// follower and the batch writer.
+type Daemon struct {
+	cfg      Config
+	network  sidetree.Network
+	log      *slog.Logger
+	Store    store.Store
+	CAS      cas.Store
+	CASNode  *cas.Node // the embedded IPFS node, nil with Kubo
+	Metrics  *node.Metrics
+	Syncer   *node.Syncer
+	chain    *chain
+	listener net.Listener
+	server   *http.Server
+
+	closers []func(context.Context) error
+	wg      sync.WaitGroup
+	errs    chan error
+}
+
+// Start opens everything the configuration names and starts serving. Close stops it.
+func Start(ctx context.Context, cfg Config, log *slog.Logger) (d *Daemon, err error) {
+	network, err := cfg.Validate()
+	if err != nil {
+		return nil, err
+	}
+	d = &Daemon{cfg: cfg, network: network, log: log, Metrics: node.NewMetrics(), errs: make(chan error, 8)}
+	defer func() {
+		if err != nil {
+			d.Close(context.Background())
+		}
+	}()
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if err := d.openStore(ctx); err != nil {
+		return nil, err
+	}
+	if !cfg.ReadOnly {
+		if err := d.openCAS(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.startChain(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.serveHTTP(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *Daemon) openStore(ctx context.Context) error {
+	if d.cfg.MongoURI != "" {
+		s, err := mongo.Open(ctx, mongo.Options{URI: d.cfg.MongoURI, Database: d.cfg.MongoDatabase, ReadOnly: d.cfg.ReadOnly})
+		if err != nil {
+			return fmt.Errorf("open MongoDB store: %w", err)
+		}
+		d.Store = s
+		d.log.Info("store: MongoDB", "database", d.cfg.MongoDatabase, "read_only", d.cfg.ReadOnly)
+	} else {
+		dir := filepath.Join(d.cfg.DataDir, "store")
+		s, err := pebble.Open(dir, pebble.Options{})
+		if err != nil {
+			return fmt.Errorf("open embedded store (is another ionode using %s?): %w", d.cfg.DataDir, err)
+		}
+		d.Store = s
+		d.log.Info("store: embedded", "dir", dir)
+	}
+	d.closers = append(d.closers, d.Store.Close)
+	return nil
+}
+
+func (d *Daemon) openCAS(ctx context.Context) error {
+	if d.cfg.IPFS != "embedded" {
+		c, err := kubo.New(d.cfg.IPFS, &http.Client{})
+		if err != nil {
+			return err
+		}
+		c.Logger = d.log
+		d.CAS = c
+		d.log.Info("CAS: Kubo", "api", d.cfg.IPFS)
+		return nil
+	}
+	n, err := cas.OpenNode(ctx, cas.NodeConfig{
+		DataDir: filepath.Join(d.cfg.DataDir, "ipfs"), ListenAddrs: d.cfg.IPFSListen, Peers: d.cfg.IPFSPeers, Logger: d.log,
+	})
+	if err != nil {
+		return fmt.Errorf("start the embedded IPFS node: %w", err)
+	}
+	d.CAS, d.CASNode = n, n
+	d.closers = append(d.closers, func(context.Context) error { return n.Close() })
+	d.log.Info("CAS: embedded IPFS node", "peer_id", n.ID(), "addrs", n.Addrs())
+	return nil
+}
+
+// Resolver returns the node's did:ion resolver.
+func (d *Daemon) Resolver() *ion.Resolver {
+	return &ion.Resolver{Network: d.network, Log: d.Store, Cache: d.Store, Logger: d.log}
+}
+
+func (d *Daemon) routes() (*node.Routes, error) {
+	res := d.Resolver()
+	api := &node.API{Network: d.network, Resolver: res, Version: Version, Logger: d.log, Metrics: d.Metrics, MaxQueueDepth: d.cfg.MaxQueueDepth}
+	if d.acceptsOperations() {
+		api.Queue = d.Store
+		guard := &node.WriteGuard{PerIP: rate.Limit(d.cfg.WriteRatePerIP), Burst: max(1, int(2*d.cfg.WriteRatePerIP))}
+		for _, h := range d.cfg.WriteTokenHashes {
+			sum, err := node.ParseTokenHash(h)
+			if err != nil {
+				return nil, err
+			}
+			guard.TokenHashes = append(guard.TokenHashes, sum)
+		}
+		api.Guard = guard
+	}
+	rt := &node.Routes{API: api, Driver: &node.Driver{Resolver: res, Metrics: d.Metrics}, Metrics: d.Metrics, Logger: d.log}
+	if d.CASNode != nil {
+		rt.Gateway = d.CASNode.Handler()
+	}
+	if d.Syncer != nil {
+		rt.Ready = d.Syncer.Ready
+	}
+	return rt, nil
+}
+
+// acceptsOperations: only a node that can pay for anchors takes operations.
+func (d *Daemon) acceptsOperations() bool {
+	return !d.cfg.ReadOnly && d.cfg.WriterKeyFile != ""
+}
+
+func (d *Daemon) serveHTTP() error {
+	rt, err := d.routes()
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", d.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", d.cfg.Listen, err)
+	}
+	d.listener = l
+	d.server = &http.Server{
+		Handler:           rt.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(d.log.Handler(), slog.LevelDebug),
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		if err := d.server.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			d.errs <- fmt.Errorf("HTTP server: %w", err)
+		}
+	}()
+	d.log.Info("serving HTTP", "addr", l.Addr().String(), "network", d.network.Name, "accepts_operations", d.acceptsOperations())
+	return nil
+}
+
+// Addr is the HTTP address the node listens on.
+func (d *Daemon) Addr() string { return d.listener.Addr().String() }
+
+// Wait blocks until ctx ends or a component fails.
+func (d *Daemon) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-d.errs:
+		return err
+	}
+}
+
+// Close stops serving and closes everything, in reverse order of opening.
+func (d *Daemon) Close(ctx context.Context) error {
+	var errs []error
+	if d.server != nil {
+		shutdown, cancel := context.WithTimeout(ctx, 10*time.Second)
+		errs = append(errs, d.server.Shutdown(shutdown))
+		cancel()
+	}
+	d.stopChain()
+	d.wg.Wait()
+	for i := len(d.closers) - 1; i >= 0; i-- {
+		errs = append(errs, d.closers[i](ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// tokenHash is the hash form of a bearer token, as --write-token-hash takes it.
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return fmt.Sprintf("%x", sum)
+}

@@ -1,0 +1,246 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/btcsuite/btcd/btcutil/v2"
+
+	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/testnet"
+)
+
+func testLogger(t *testing.T) *slog.Logger {
+	t.Helper()
+	if os.Getenv("IONODE_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// regtestNode starts a btcd regtest and a daemon with a funded writer key over it.
+func regtestNode(t *testing.T, ctx context.Context, btc *testnet.Node, mongoURI string) *Daemon {
+	t.Helper()
+	dir := t.TempDir()
+	key, err := anchor.GenerateKey(testnet.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wif, _ := key.WIF()
+	keyFile := filepath.Join(dir, "writer.key")
+	if err := os.WriteFile(keyFile, []byte(wif), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := btc.Fund(ctx, key.Address(), btcutil.Amount(5e8)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := btc.Generate(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	rpc := btc.RPCConfig()
+	cfg := DefaultConfig()
+	cfg.Network = "regtest"
+	cfg.Listen = "127.0.0.1:0"
+	cfg.DataDir = filepath.Join(dir, "data")
+	cfg.MongoURI = mongoURI
+	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = rpc.Host, rpc.User, rpc.Pass
+	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
+	cfg.WriterKeyFile = keyFile
+	cfg.BatchInterval = time.Second
+	cfg.BatchConfirmations = 1
+	cfg.PollInterval = 200 * time.Millisecond
+	cfg.WriteRatePerIP = 0
+	d, err := Start(ctx, cfg, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	return d
+}
+
+type client struct {
+	t    *testing.T
+	base string
+}
+
+func (c client) post(body []byte) (int, string) {
+	c.t.Helper()
+	resp, err := http.Post(c.base+"/operations", "application/json", bytes.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (c client) resolve(did string) (int, sidetree.Value) {
+	c.t.Helper()
+	resp, err := http.Get(c.base + "/identifiers/" + did)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	v, _ := sidetree.ParseJSON(b)
+	return resp.StatusCode, v
+}
+
+// mineUntil mines a block every 300 ms until cond holds.
+func mineUntil(t *testing.T, ctx context.Context, btc *testnet.Node, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		if _, err := btc.Generate(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+// TestEndToEnd runs the whole node on a real btcd regtest: operations posted over HTTP are batched,
+// written to the embedded IPFS node, anchored by the node's wallet, observed back from the chain and
+// resolved; a second node started later syncs the same state over bitswap.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts btcd and two nodes")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { btc.Stop() })
+	d := regtestNode(t, ctx, btc, "")
+	c := client{t, "http://" + d.Addr()}
+	p := sidetree.Regtest().Latest()
+
+	rec, upd := mustKey(t), mustKey(t)
+	doc := sidetree.Document{Services: []sidetree.Service{{ID: "hub", Type: "LinkedDomains", Endpoint: sidetree.String("https://hub.example.com/")}}}
+	create, err := sidetree.NewCreateRequest("ion", rec, upd, doc, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	did := "did:ion:" + create.DIDSuffix
+	if status, body := c.post(create.Body.Stringify()); status != 200 || !strings.Contains(body, `"published":false`) {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	if status, body := c.post(create.Body.Stringify()); status != 400 || !strings.Contains(body, "queueing_multiple_operations_per_did_not_allowed") {
+		t.Fatalf("second create for the same DID: %d %s", status, body)
+	}
+	published := func() bool {
+		status, v := c.resolve(did)
+		ok, _ := v.Field("didDocumentMetadata").Field("method").Field("published").Boolean()
+		return status == 200 && ok
+	}
+	mineUntil(t, ctx, btc, "the create to be anchored and resolved", published)
+
+	// Update, recover and deactivate, each anchored and observed.
+	next := mustKey(t)
+	update, err := sidetree.NewUpdateRequest(create.DIDSuffix, upd, next, sidetree.UpdateChanges{
+		AddServices: []sidetree.Service{{ID: "extra", Type: "LinkedDomains", Endpoint: sidetree.String("https://extra.example.com/")}},
+	}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustPost(t, c, update)
+	mineUntil(t, ctx, btc, "the update", func() bool {
+		_, v := c.resolve(did)
+		return strings.Contains(string(v.Stringify()), "#extra")
+	})
+	nextRec, nextUpd := mustKey(t), mustKey(t)
+	recover, err := sidetree.NewRecoverRequest(create.DIDSuffix, rec, nextRec, nextUpd, sidetree.Document{}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustPost(t, c, recover)
+	mineUntil(t, ctx, btc, "the recover", func() bool {
+		_, v := c.resolve(did)
+		return !strings.Contains(string(v.Stringify()), "#hub")
+	})
+	deactivate, err := sidetree.NewDeactivateRequest(create.DIDSuffix, nextRec, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustPost(t, c, deactivate)
+	mineUntil(t, ctx, btc, "the deactivate", func() bool {
+		status, _ := c.resolve(did)
+		return status == 410
+	})
+	hash1, err := d.Store.StateHash(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A second node with no writer, fetching files from the first over bitswap, reaches the same state.
+	rpc := btc.RPCConfig()
+	cfg := DefaultConfig()
+	cfg.Network, cfg.Listen, cfg.DataDir = "regtest", "127.0.0.1:0", filepath.Join(t.TempDir(), "second")
+	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = rpc.Host, rpc.User, rpc.Pass
+	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
+	cfg.IPFSPeers = d.CASNode.Addrs()
+	cfg.PollInterval = 200 * time.Millisecond
+	second, err := Start(ctx, cfg, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close(context.Background())
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		hash2, err := second.Store.StateHash(ctx)
+		if err == nil && bytes.Equal(hash1, hash2) && second.Syncer.Ready(ctx) == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("second node did not reach the same state (err %v)", err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	status, v := client{t, "http://" + second.Addr()}.resolve(did)
+	if status != 410 {
+		t.Fatalf("second node resolves %d %s", status, v.Stringify())
+	}
+}
+
+func mustKey(t *testing.T) sidetree.JWK {
+	t.Helper()
+	k, err := sidetree.GenerateES256K(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// mustPost posts an operation; while the DID's previous operation is still being settled by the batch
+// writer (anchored, confirmation not yet seen) the node refuses it, so it retries for a few seconds.
+func mustPost(t *testing.T, c client, body sidetree.Value) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		status, resp := c.post(body.Stringify())
+		if status == 200 {
+			return
+		}
+		if !strings.Contains(resp, "queueing_multiple_operations_per_did_not_allowed") || time.Now().After(deadline) {
+			t.Fatalf("POST %s: %d %s", body.Field("type").String(), status, resp)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+
+
