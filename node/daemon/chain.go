@@ -319,5 +319,3 @@ type feePolicy struct {
 func (f feePolicy) MinimumFee(_ context.Context, operations int) (uint64, error) {
 	return rules.MinimumFee(f.c.normalizedFee(), operations, f.p)
 }
-
-

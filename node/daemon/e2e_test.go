@@ -241,6 +241,3 @@ func mustPost(t *testing.T, c client, body sidetree.Value) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
-
-
-

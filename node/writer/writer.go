@@ -90,8 +90,8 @@ type Writer struct {
 	// SettleInterval is how often an anchored batch is checked for confirmation (default 2 s): a batch's
 	// DIDs accept their next operation once it is settled, so this is kept short whatever Interval is.
 	SettleInterval time.Duration
-	Metrics                     Metrics // optional
-	Logger                      *slog.Logger
+	Metrics        Metrics // optional
+	Logger         *slog.Logger
 
 	// lastTxID is the last anchored batch's transaction, waited on before the next batch; in memory only,
 	// so a restart does not wait (the in-flight batch, if any, is still settled from the store).
