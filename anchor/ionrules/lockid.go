@@ -3,7 +3,6 @@ package ionrules
 import (
 	"bytes"
 	"encoding/base64"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -42,8 +41,8 @@ func ParseLockIdentifier(s string) (LockIdentifier, error) {
 		return LockIdentifier{}, sidetree.Errorf(CodeLockIdentifierIncorrectFormat, "input: %s", s)
 	}
 	return LockIdentifier{
-		TransactionID:   strings.ToValidUTF8(string(parts[0]), "\uFFFD"),
-		RedeemScriptHex: strings.ToValidUTF8(string(parts[1]), "\uFFFD"),
+		TransactionID:   nodeUTF8Decode(parts[0]),
+		RedeemScriptHex: nodeUTF8Decode(parts[1]),
 	}, nil
 }
 
@@ -71,7 +70,7 @@ func padBase64URL(s string) string {
 	for i := len(units); i < n; i++ {
 		buf[i] = '='
 	}
-	return strings.ToValidUTF8(string(buf), "\uFFFD")
+	return nodeUTF8Decode(buf)
 }
 
 // RedeemScript is the redeem script as ION reads it from the hex: Buffer.from(hex, 'hex'), which stops

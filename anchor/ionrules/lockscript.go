@@ -26,8 +26,9 @@ func LockScript(duration int64, pubKeyHash []byte) ([]byte, error) {
 	if len(pubKeyHash) != 20 {
 		return nil, fmt.Errorf("ionrules: public key hash is %d bytes, want 20", len(pubKeyHash))
 	}
-	return txscript.NewScriptBuilder().
-		AddFullData(scriptNum(duration)).
+	// A direct push (length byte, then the bytes): txscript's builder would turn 1 to 16 into OP_1–OP_16.
+	num := scriptNum(duration)
+	rest, err := txscript.NewScriptBuilder().
 		AddOp(txscript.OP_CHECKSEQUENCEVERIFY).
 		AddOp(txscript.OP_DROP).
 		AddOp(txscript.OP_DUP).
@@ -36,6 +37,10 @@ func LockScript(duration int64, pubKeyHash []byte) ([]byte, error) {
 		AddOp(txscript.OP_EQUALVERIFY).
 		AddOp(txscript.OP_CHECKSIG).
 		Script()
+	if err != nil {
+		return nil, err
+	}
+	return append(append([]byte{byte(len(num))}, num...), rest...), nil
 }
 
 // scriptNum is the minimal little-endian sign-magnitude encoding of a positive number.

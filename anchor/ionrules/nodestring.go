@@ -83,3 +83,57 @@ func unbase64(c byte) (byte, bool) {
 	}
 	return 0, false
 }
+
+// nodeUTF8Decode is Buffer.toString('utf8') (the WHATWG UTF-8 decoder): each maximal invalid subsequence
+// becomes one U+FFFD.
+func nodeUTF8Decode(b []byte) string {
+	var out []rune
+	var cp rune
+	needed, seen := 0, 0
+	lower, upper := byte(0x80), byte(0xBF)
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if needed == 0 {
+			switch {
+			case c <= 0x7F:
+				out = append(out, rune(c))
+			case c >= 0xC2 && c <= 0xDF:
+				needed, cp = 1, rune(c&0x1F)
+			case c >= 0xE0 && c <= 0xEF:
+				if c == 0xE0 {
+					lower = 0xA0
+				} else if c == 0xED {
+					upper = 0x9F
+				}
+				needed, cp = 2, rune(c&0x0F)
+			case c >= 0xF0 && c <= 0xF4:
+				if c == 0xF0 {
+					lower = 0x90
+				} else if c == 0xF4 {
+					upper = 0x8F
+				}
+				needed, cp = 3, rune(c&0x07)
+			default:
+				out = append(out, '\uFFFD')
+			}
+			continue
+		}
+		if c < lower || c > upper {
+			needed, seen, cp, lower, upper = 0, 0, 0, 0x80, 0xBF
+			out = append(out, '\uFFFD')
+			i-- // the byte starts over
+			continue
+		}
+		lower, upper = 0x80, 0xBF
+		cp = cp<<6 | rune(c&0x3F)
+		seen++
+		if seen == needed {
+			out = append(out, cp)
+			needed, seen, cp = 0, 0, 0
+		}
+	}
+	if needed != 0 {
+		out = append(out, '\uFFFD')
+	}
+	return string(out)
+}
