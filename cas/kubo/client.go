@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -173,7 +174,10 @@ func (c *Client) Get(ctx context.Context, id string, maxSize int64) ([]byte, err
 
 	// length = max+1: Kubo stops there, and max+1 bytes received mean "too
 	// large" (the reference does the same, lib/ipfs/Ipfs.ts fetchContent).
-	q := url.Values{"arg": {id}, "length": {strconv.FormatInt(maxSize+1, 10)}}
+	q := url.Values{"arg": {id}}
+	if maxSize < math.MaxInt64 {
+		q.Set("length", strconv.FormatInt(maxSize+1, 10))
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint("cat", q), nil)
 	if err != nil {
 		return nil, fmt.Errorf("kubo: cat: %w", err)
