@@ -123,7 +123,7 @@ func (v *Verifier) verifyCredential(ctx context.Context, jwt, txid string) *Resu
 	if err != nil {
 		return r.fail(CheckJWT, err, CodeInvalidJWT)
 	}
-	vc, err := readCredential(tok)
+	vc, parsed, err := readCredential(tok)
 	if vc != nil {
 		r.Credential = vc
 	}
@@ -131,7 +131,7 @@ func (v *Verifier) verifyCredential(ctx context.Context, jwt, txid string) *Resu
 		return r.fail(CheckJWT, err, CodeInvalidJWT)
 	}
 	r.pass(CheckJWT, fmt.Sprintf("%s, alg %s", vc.Format, tok.header.Alg))
-	if err := checkCredentialClaims(tok, vc); err != nil {
+	if err := checkCredentialClaims(parsed); err != nil {
 		return r.fail(CheckClaims, err, CodeInvalidClaims)
 	}
 	r.pass(CheckClaims, "")
@@ -249,11 +249,18 @@ func trunc(s string) string {
 	return s
 }
 
+// parsedCredential keeps the decoded claims and credential for the consistency checks.
+type parsedCredential struct {
+	claims jwtClaims
+	body   vcBody
+}
+
 // readCredential reads the credential of a parsed VC-JWT in either format.
-func readCredential(tok *token) (*VerifiedCredential, error) {
-	var c jwtClaims
-	if err := json.Unmarshal(tok.payload, &c); err != nil {
-		return nil, fail(CodeInvalidJWT, "claims: %w", err)
+func readCredential(tok *token) (*VerifiedCredential, *parsedCredential, error) {
+	p := &parsedCredential{}
+	c := &p.claims
+	if err := json.Unmarshal(tok.payload, c); err != nil {
+		return nil, nil, fail(CodeInvalidJWT, "claims: %w", err)
 	}
 	out := &VerifiedCredential{}
 	raw := c.VC
@@ -263,20 +270,20 @@ func readCredential(tok *token) (*VerifiedCredential, error) {
 	case len(c.VC) > 0:
 		out.Format = FormatJWT
 	default:
-		return nil, fail(CodeInvalidJWT, "no vc claim and typ %q is not vc+jwt", tok.header.Typ)
+		return nil, nil, fail(CodeInvalidJWT, "no vc claim and typ %q is not vc+jwt", tok.header.Typ)
 	}
-	var body vcBody
-	if err := json.Unmarshal(raw, &body); err != nil {
-		return nil, fail(CodeInvalidJWT, "credential: %w", err)
+	body := &p.body
+	if err := json.Unmarshal(raw, body); err != nil {
+		return nil, nil, fail(CodeInvalidJWT, "credential: %w", err)
 	}
 	out.Claims = raw
 	out.Types = body.Type
 	if !contains(out.Types, "VerifiableCredential") {
-		return out, fail(CodeInvalidJWT, "type does not include VerifiableCredential")
+		return out, nil, fail(CodeInvalidJWT, "type does not include VerifiableCredential")
 	}
 	issuer, err := issuerID(body.Issuer)
 	if err != nil {
-		return out, fail(CodeInvalidJWT, "%w", err)
+		return out, nil, fail(CodeInvalidJWT, "%w", err)
 	}
 	if out.Format == FormatVCJWT {
 		out.Issuer, out.ID = issuer, body.ID
@@ -284,18 +291,18 @@ func readCredential(tok *token) (*VerifiedCredential, error) {
 		out.Issuer, out.ID = c.Iss, c.Jti
 	}
 	if out.Issuer == "" {
-		return out, fail(CodeInvalidJWT, "no issuer")
+		return out, nil, fail(CodeInvalidJWT, "no issuer")
 	}
 	ids, err := subjectIDs(body.CredentialSubject)
 	if err != nil {
-		return out, fail(CodeInvalidJWT, "%w", err)
+		return out, nil, fail(CodeInvalidJWT, "%w", err)
 	}
 	out.Subject = c.Sub
 	if out.Subject == "" && len(ids) == 1 {
 		out.Subject = ids[0]
 	}
 	if out.Status, err = statusEntries(body.CredentialStatus); err != nil {
-		return out, fail(CodeInvalidJWT, "%w", err)
+		return out, nil, fail(CodeInvalidJWT, "%w", err)
 	}
 	// Validity: the JWT claims, else the data model's dates; with both, the narrower window.
 	from, until := timePtr(c.Nbf), timePtr(c.Exp)
@@ -309,14 +316,14 @@ func readCredential(tok *token) (*VerifiedCredential, error) {
 		}
 		t, err := parseDate(d.s)
 		if err != nil {
-			return out, fail(CodeInvalidJWT, "%w", err)
+			return out, nil, fail(CodeInvalidJWT, "%w", err)
 		}
 		if *d.dst == nil || (d.later && t.After(**d.dst)) || (!d.later && t.Before(**d.dst)) {
 			*d.dst = &t
 		}
 	}
 	out.ValidFrom, out.ValidUntil = from, until
-	return out, nil
+	return out, p, nil
 }
 
 func timePtr(n *numericDate) *time.Time {
@@ -328,11 +335,8 @@ func timePtr(n *numericDate) *time.Time {
 }
 
 // checkCredentialClaims checks that the JWT claims agree with the credential they carry.
-func checkCredentialClaims(tok *token, vc *VerifiedCredential) error {
-	var c jwtClaims
-	_ = json.Unmarshal(tok.payload, &c) // parsed before
-	var body vcBody
-	_ = json.Unmarshal(vc.Claims, &body)
+func checkCredentialClaims(p *parsedCredential) error {
+	c, body := &p.claims, &p.body
 	issuer, _ := issuerID(body.Issuer)
 	if c.Iss != "" && issuer != "" && c.Iss != issuer {
 		return fail(CodeInvalidClaims, "iss %q is not the credential's issuer %q", trunc(c.Iss), trunc(issuer))
