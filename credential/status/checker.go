@@ -142,13 +142,17 @@ func (c *Checker) fetch(ctx context.Context, url string) (*cachedList, error) {
 		limit = 256
 	}
 	if len(c.cache) >= limit {
-		for k, old := range c.cache { // drop expired entries, else an arbitrary one
-			if !c.now().Before(old.expires) || len(c.cache) >= limit {
+		now := c.now()
+		for k, old := range c.cache {
+			if !now.Before(old.expires) {
 				delete(c.cache, k)
 			}
+		}
+		for k := range c.cache { // still full: drop one (map order is arbitrary)
 			if len(c.cache) < limit {
 				break
 			}
+			delete(c.cache, k)
 		}
 	}
 	c.cache[url] = *l
