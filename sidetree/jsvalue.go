@@ -234,10 +234,8 @@ func (v Value) Equal(o Value) bool {
 func utf16Len(s string) int {
 	n := 0
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 3 {
-			n++ // a lone surrogate kept in WTF-8 form
-		} else if r >= 0x10000 {
+		r, size := decodeWTF8(s[i:]) // a lone surrogate, kept in WTF-8 form, is one code unit
+		if r >= 0x10000 {
 			n += 2
 		} else {
 			n++

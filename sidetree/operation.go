@@ -135,10 +135,17 @@ func parseDeactivate(v Value, raw []byte) (*Operation, error) {
 	return op, nil
 }
 
-// signedLenIs is Object.keys(payload).length === n, where a null payload throws.
-func signedLenIs(v Value, n int) bool {
+// checkPropertyCount is `Object.keys(payload).length !== n` rejected with code; a null payload throws a
+// TypeError there, which the reference does not report with a code (invalid_json here).
+func checkPropertyCount(v Value, n int, code Code) error {
 	got, err := objectKeysLen(v)
-	return err == nil && got == n
+	if err != nil {
+		return err
+	}
+	if got != n {
+		return codeError(code)
+	}
+	return nil
 }
 
 // parseSignedOperation does the checks update, recover and deactivate share, in the reference's order.

@@ -5,8 +5,8 @@ package sidetree
 
 // ValidateUpdateSignedData checks an update's signed data payload: exactly {updateKey, deltaHash}.
 func ValidateUpdateSignedData(payload Value) error {
-	if !signedLenIs(payload, 2) {
-		return codeError(CodeUpdateOperationSignedDataHasMissingOrUnknownProperty)
+	if err := checkPropertyCount(payload, 2, CodeUpdateOperationSignedDataHasMissingOrUnknownProperty); err != nil {
+		return err
 	}
 	if err := ValidateES256KValue(field(payload, "updateKey")); err != nil {
 		return err
@@ -17,8 +17,8 @@ func ValidateUpdateSignedData(payload Value) error {
 // ValidateRecoverSignedData checks a recover's signed data payload: exactly {recoveryCommitment,
 // recoveryKey, deltaHash}.
 func ValidateRecoverSignedData(payload Value) error {
-	if !signedLenIs(payload, 3) {
-		return codeError(CodeRecoverOperationSignedDataMissingOrUnknownProperty)
+	if err := checkPropertyCount(payload, 3, CodeRecoverOperationSignedDataMissingOrUnknownProperty); err != nil {
+		return err
 	}
 	if err := ValidateES256KValue(field(payload, "recoveryKey")); err != nil {
 		return err
@@ -32,8 +32,8 @@ func ValidateRecoverSignedData(payload Value) error {
 // ValidateDeactivateSignedData checks a deactivate's signed data payload: exactly {didSuffix, recoveryKey},
 // signing the DID it deactivates.
 func ValidateDeactivateSignedData(payload Value, didSuffix string) error {
-	if !signedLenIs(payload, 2) {
-		return codeError(CodeDeactivateOperationSignedDataMissingOrUnknownProperty)
+	if err := checkPropertyCount(payload, 2, CodeDeactivateOperationSignedDataMissingOrUnknownProperty); err != nil {
+		return err
 	}
 	if s, ok := field(payload, "didSuffix").Str(); !ok || s != didSuffix {
 		return codeError(CodeDeactivateOperationSignedDidUniqueSuffixMismatch)
