@@ -82,12 +82,12 @@ func parseInitialState(encoded string, p Parameters) (*Operation, error) {
 		return nil, err
 	}
 	suffixData, _ := propertyOf(state, "suffixData")
-	// The reference rebuilds the request as {type, suffixData, delta} and parses that.
-	request := Object(Member{"type", String(string(OpCreate))})
-	if suffixData.Kind() != kindUndefined {
-		request.Set("suffixData", suffixData)
+	if suffixData.Kind() == kindUndefined {
+		// {type, suffixData: undefined, delta} still has three keys: the suffix data check is what fails.
+		return nil, ValidateSuffixData(suffixData)
 	}
-	request.Set("delta", delta)
+	// The reference rebuilds the request as {type, suffixData, delta} and parses that.
+	request := Object(Member{"type", String(string(OpCreate))}, Member{"suffixData", suffixData}, Member{"delta", delta})
 	return parseOperationValue(request, request.Stringify())
 }
 
