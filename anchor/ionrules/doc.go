@@ -53,7 +53,8 @@
 // lock identifier, base64url("<txid>.<redeem script hex>") ([LockIdentifier]). ION reads scripts through
 // bitcore-lib's asm text, so [ParseLockScript] and [PaysToLockScript] match that text ([ScriptASM]), and
 // [ParseLockIdentifier] decodes with Node's lenient decoders. [ResolveLock] puts it together with the
-// chain data it needs ([LockTransactionSource], [NormalizedFeeSource]).
+// chain data it needs ([LockTransactionSource], [NormalizedFeeSource]). The core looks a writerLockId up
+// through an unescaped URL path, so what the lock resolver sees is [LockRouteIdentifier] of it.
 //
 // # Transaction selection (TransactionSelector.ts, ThroughputLimiter.ts)
 //
