@@ -13,7 +13,7 @@ import (
 func TestGateway(t *testing.T) {
 	n := openTestNode(t, t.TempDir())
 	n.cfg.GatewayMaxSize = ChunkSize
-	n.cfg.GatewayTimeout = 300 * time.Millisecond
+	n.cfg.GatewayTimeout = 2 * time.Second // what the 404 case waits; local reads take far less
 	srv := httptest.NewServer(n.Handler())
 	defer srv.Close()
 

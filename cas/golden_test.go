@@ -23,16 +23,16 @@ var goldenCIDs = []struct {
 }{
 	{"empty", func() []byte { return nil }, "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH"},
 	{"hello world", func() []byte { return []byte("hello world\n") }, "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o"},
-	{"1 byte", func() []byte { return pattern(1) }, "QmboLZtGz8oLt5vaHpWCoFAbYbTueVmE48GEwBFUvrJS9g"},
-	{"1 KiB", func() []byte { return pattern(1024) }, "QmQ4KhjsHVMRVRJaHF413CfrtfWGfcr1wuKTYjoMnkrqfu"},
-	{"262143 bytes", func() []byte { return pattern(262143) }, "QmQ7nfYVCVUZFfWPPdeoGCwZ2aTnai7MW49y34JxrnMjDg"},
-	{"262144 bytes", func() []byte { return pattern(262144) }, "Qma8iYabJuw8DhVJ6yV14tKDQBhb6sApmYy8pVqEvxz2H4"},
-	{"262145 bytes", func() []byte { return pattern(262145) }, "QmZRZYEtyYsJWDc4bCne5vmXzndMefW6W7Gx1zLmw67QuT"},
-	{"512 KiB", func() []byte { return pattern(524288) }, "QmYXBEYfixiXvViAFH2Mn1YftdwoS4TzDZ8doWWHQ1nP3q"},
-	{"1 MiB", func() []byte { return pattern(1 << 20) }, "Qmf5BJUJ129GdC2TuaEXvBV3q5cJ4oD7gBnUD64EcTJW4y"},
-	{"5 MiB", func() []byte { return pattern(5 << 20) }, "QmcjgCQqPVJsYsCTAPA9cB7MT25NJjk8sKJqUvCZKQds1A"},
-	{"174 chunks", func() []byte { return pattern(174 * ChunkSize) }, "QmTerRRcTwSyrYNp5bRHakduMx4h4pRN3xFhdCj1zDJnmp"},
-	{"175 chunks", func() []byte { return pattern(175 * ChunkSize) }, "QmXCEakQjxzZjC4oG21dR7KMs1D1osRPEnnzvL7Z9YpYWU"},
+	{"1 byte", func() []byte { return patternPrefix(1) }, "QmboLZtGz8oLt5vaHpWCoFAbYbTueVmE48GEwBFUvrJS9g"},
+	{"1 KiB", func() []byte { return patternPrefix(1024) }, "QmQ4KhjsHVMRVRJaHF413CfrtfWGfcr1wuKTYjoMnkrqfu"},
+	{"262143 bytes", func() []byte { return patternPrefix(262143) }, "QmQ7nfYVCVUZFfWPPdeoGCwZ2aTnai7MW49y34JxrnMjDg"},
+	{"262144 bytes", func() []byte { return patternPrefix(262144) }, "Qma8iYabJuw8DhVJ6yV14tKDQBhb6sApmYy8pVqEvxz2H4"},
+	{"262145 bytes", func() []byte { return patternPrefix(262145) }, "QmZRZYEtyYsJWDc4bCne5vmXzndMefW6W7Gx1zLmw67QuT"},
+	{"512 KiB", func() []byte { return patternPrefix(524288) }, "QmYXBEYfixiXvViAFH2Mn1YftdwoS4TzDZ8doWWHQ1nP3q"},
+	{"1 MiB", func() []byte { return patternPrefix(1 << 20) }, "Qmf5BJUJ129GdC2TuaEXvBV3q5cJ4oD7gBnUD64EcTJW4y"},
+	{"5 MiB", func() []byte { return patternPrefix(5 << 20) }, "QmcjgCQqPVJsYsCTAPA9cB7MT25NJjk8sKJqUvCZKQds1A"},
+	{"174 chunks", func() []byte { return patternPrefix(174 * ChunkSize) }, "QmTerRRcTwSyrYNp5bRHakduMx4h4pRN3xFhdCj1zDJnmp"},
+	{"175 chunks", func() []byte { return patternPrefix(175 * ChunkSize) }, "QmXCEakQjxzZjC4oG21dR7KMs1D1osRPEnnzvL7Z9YpYWU"},
 }
 
 // The importer alone, into memory, must give every golden CID.

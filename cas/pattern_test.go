@@ -3,6 +3,7 @@ package cas
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"sync"
 )
 
 // pattern returns n deterministic, incompressible bytes: the SHA-256 counter
@@ -19,3 +20,19 @@ func pattern(n int) []byte {
 	}
 	return out[:n]
 }
+
+// patternPrefix returns pattern(n) from one shared stream (pattern(n) is a
+// prefix of pattern(m) for n < m), so that the golden tables generate their
+// 45 MB inputs once. Callers must not modify the result.
+func patternPrefix(n int) []byte {
+	patternOnce.Do(func() { patternStream = pattern(175 * ChunkSize) })
+	if n > len(patternStream) {
+		return pattern(n)
+	}
+	return patternStream[:n:n]
+}
+
+var (
+	patternOnce   sync.Once
+	patternStream []byte
+)

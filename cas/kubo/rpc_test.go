@@ -179,7 +179,11 @@ func TestClientAgainstRPC(t *testing.T) {
 				s.mu.Unlock()
 				tt.cid = id
 			}
-			ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			timeout := 10 * time.Second // answered at once by the test server
+			if tt.cid == unknownCID {
+				timeout = 300 * time.Millisecond
+			}
+			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			data, err := c.Get(ctx, tt.cid, tt.maxSize)
 			if !errors.Is(err, tt.want) {
