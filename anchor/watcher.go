@@ -41,6 +41,10 @@ type Watcher struct {
 	// A reorganization deeper than that reverts everything back to Genesis.
 	KeepHashes int
 	Logger     *slog.Logger
+	// Blocks, when set, fetches the blocks themselves (PeerBlocks over the node's P2P port, RESTBlocks
+	// from Bitcoin Core's REST interface): much cheaper than JSON-RPC getblock for both sides. Chain
+	// still answers everything else, and fetches a block when Blocks fails.
+	Blocks BlockSource
 
 	src *txSource
 }
@@ -239,9 +243,28 @@ func (w *Watcher) fetch(ctx context.Context, height int64) (*Block, error) {
 	if err != nil {
 		return nil, fmt.Errorf("anchor: block hash %d: %w", height, err)
 	}
-	msg, err := w.Chain.GetBlock(ctx, hash)
+	msg, err := w.getBlock(ctx, hash)
 	if err != nil {
 		return nil, fmt.Errorf("anchor: block %d %s: %w", height, hash, err)
 	}
 	return readBlock(ctx, w.src, w.prefix(), height, msg, w.log())
+}
+
+// getBlock reads a block from Blocks, falling back to Chain: a block source failing (a dropped peer
+// connection, a pruned or still-syncing REST server) slows the scan down but does not stop it.
+func (w *Watcher) getBlock(ctx context.Context, hash chainhash.Hash) (*wire.MsgBlock, error) {
+	if w.Blocks == nil {
+		return w.Chain.GetBlock(ctx, hash)
+	}
+	msg, err := w.Blocks.GetBlock(ctx, hash)
+	if err == nil {
+		if got := msg.BlockHash(); got != hash {
+			err = fmt.Errorf("anchor: block source returned block %s for %s", got, hash)
+		}
+	}
+	if err == nil || ctx.Err() != nil {
+		return msg, err
+	}
+	w.log().Warn("block source failed, reading the block over RPC", "hash", hash, "err", err)
+	return w.Chain.GetBlock(ctx, hash)
 }

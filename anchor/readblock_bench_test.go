@@ -1,0 +1,63 @@
+package anchor
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
+)
+
+// BenchmarkReadBlock measures the watcher's own work on a block once it has it (no node involved):
+// 200 transactions of 20 P2PKH outputs to random keys plus one ION anchor, like BenchmarkWatcherScan's
+// blocks. Random keys matter: about 7.5% of P2PKH scripts contain the OP_RETURN byte 0x6a in their
+// hash and take the asm path.
+func BenchmarkReadBlock(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	randomScript := func() []byte {
+		var h [20]byte
+		for i := range h {
+			h[i] = byte(rng.Uint32())
+		}
+		s, _ := txscript.NewScriptBuilder().AddOp(txscript.OP_DUP).AddOp(txscript.OP_HASH160).AddData(h[:]).
+			AddOp(txscript.OP_EQUALVERIFY).AddOp(txscript.OP_CHECKSIG).Script()
+		return s
+	}
+	sig := make([]byte, 107)
+	sig[0], sig[73] = 72, 33 // <72-byte signature> <33-byte key>
+	funding := wire.NewMsgTx(2)
+	funding.AddTxOut(wire.NewTxOut(1e8, randomScript()))
+	cache, _ := lru.New[chainhash.Hash, *wire.MsgTx](16)
+	cache.Add(funding.TxHash(), funding)
+	src := &txSource{cache: cache}
+
+	msg := &wire.MsgBlock{}
+	coinbase := wire.NewMsgTx(2)
+	coinbase.AddTxIn(wire.NewTxIn(&wire.OutPoint{Index: wire.MaxPrevOutIndex}, []byte{1, 2}, nil))
+	coinbase.AddTxOut(wire.NewTxOut(50e8, randomScript()))
+	msg.AddTransaction(coinbase)
+	for t := range 200 {
+		tx := wire.NewMsgTx(2)
+		tx.AddTxIn(wire.NewTxIn(&wire.OutPoint{Hash: funding.TxHash()}, sig, nil))
+		for range 20 {
+			tx.AddTxOut(wire.NewTxOut(9000, randomScript()))
+		}
+		if t == 0 {
+			s, _ := AnchorScript(Prefix, "1.QmBench")
+			tx.AddTxOut(wire.NewTxOut(0, s))
+		}
+		msg.AddTransaction(tx)
+	}
+	b.SetBytes(int64(msg.SerializeSize()))
+	log := slog.New(slog.DiscardHandler)
+	for b.Loop() {
+		blk, err := readBlock(context.Background(), src, Prefix, 1000, msg, log)
+		if err != nil || len(blk.Transactions) != 1 {
+			b.Fatalf("%v, %d transactions", err, len(blk.Transactions))
+		}
+	}
+}
