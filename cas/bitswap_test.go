@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -60,5 +61,37 @@ func TestNodeRemoteErrors(t *testing.T) {
 	defer cancelShort()
 	if _, err := b.Get(short, unknownCID(t), 100); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("B.Get(unknown): %v, want ErrNotFound", err)
+	}
+}
+
+// Close stops everything the nodes started: libp2p, bitswap, peering.
+func TestNodeCloseReleasesGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	a := openTestNode(t, t.TempDir())
+	c, err := a.Put(context.Background(), pattern(2*ChunkSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := openTestNode(t, t.TempDir(), a.Addrs()...)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := b.Get(ctx, c, 2*ChunkSize); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Some goroutines finish just after Close returns; allow them a moment
+	// and a small margin for the runtime's own.
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before+3 {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines before, %d after Close:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
