@@ -97,19 +97,21 @@ func (s *Store) bumpGenerations(ctx context.Context, suffixes map[string]struct{
 	if len(suffixes) == 0 {
 		return nil
 	}
+	ids := make([]string, 0, len(suffixes))
+	for suffix := range suffixes {
+		ids = append(ids, suffix)
+	}
 	if drop {
-		ids := make([]string, 0, len(suffixes))
-		for suffix := range suffixes {
-			ids = append(ids, suffix)
-		}
 		if _, err := s.states.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
 			return fmt.Errorf("drop cached states: %w", err)
 		}
 	}
+	// One unordered bulk of upserts by _id: each is an index lookup on MongoDB, and the only filter
+	// FerretDB's SQLite backend pushes down to SQL.
 	update := bson.D{{Key: "$inc", Value: bson.D{{Key: "gen", Value: int64(1)}}}}
-	models := make([]mongo.WriteModel, 0, len(suffixes))
-	for suffix := range suffixes {
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: suffix}}).SetUpdate(update).SetUpsert(true))
+	models := make([]mongo.WriteModel, 0, len(ids))
+	for _, id := range ids {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetUpdate(update).SetUpsert(true))
 	}
 	err := upsertRetry(func() error {
 		_, err := s.dids.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))

@@ -11,7 +11,7 @@ import (
 
 // BenchmarkIngest: go test -run=^$ -bench=Ingest -benchtime=30x ./node/store/pebble/
 func BenchmarkIngest(b *testing.B) {
-	storetest.BenchIngest(b, func(b *testing.B) store.Store { return openTemp(b) })
+	storetest.BenchIngest(b, 10_000, func(b *testing.B) store.Store { return openTemp(b) })
 }
 
 // BenchmarkPointRead reads one DID's operations from a store holding IONODE_STORE_BENCH_OPS operations
@@ -23,7 +23,7 @@ func BenchmarkPointRead(b *testing.B) {
 		n = v
 	}
 	s := openTemp(b)
-	suffixes := storetest.LoadForReads(b, s, n)
+	suffixes := storetest.LoadForReads(b, s, n, 10_000)
 	// Read from tables, as a long-running node does, not from the memtable.
 	if err := s.Flush(); err != nil {
 		b.Fatal(err)

@@ -10,19 +10,19 @@ import (
 	"github.com/ionode/ionode/node/store"
 )
 
-// BenchStream is the benchmarks' stream: transactions of 10,000 operations (ION's batch maximum) of
-// 500-1000 bytes each, over a pool of DIDs four times smaller than a million operations, so a DID has a
-// few operations in several transactions.
-func BenchStream(transactions int) Stream {
-	return Stream{Seed: 42, Transactions: transactions, DIDs: 250_000, MinOps: 10_000, MaxOps: 10_000, MinSize: 500, MaxSize: 1000}
+// BenchStream is the benchmarks' stream: transactions of opsPerTx operations (ION's batch maximum is
+// 10,000) of 500-1000 bytes each, over a pool of 250,000 DIDs, so that with a million operations a DID
+// has a few operations in several transactions.
+func BenchStream(transactions, opsPerTx int) Stream {
+	return Stream{Seed: 42, Transactions: transactions, DIDs: 250_000, MinOps: opsPerTx, MaxOps: opsPerTx, MinSize: 500, MaxSize: 1000}
 }
 
-// BenchIngest measures PutProcessed of 10,000-operation transactions (each a durable write) and
+// BenchIngest measures PutProcessed of opsPerTx-operation transactions (each a durable write) and
 // reports operations per second. open returns a fresh store.
-func BenchIngest(b *testing.B, open func(b *testing.B) store.Store) {
+func BenchIngest(b *testing.B, opsPerTx int, open func(b *testing.B) store.Store) {
 	st := open(b)
 	ctx := context.Background()
-	s := BenchStream(b.N)
+	s := BenchStream(b.N, opsPerTx)
 	bytes := 0
 	b.ResetTimer()
 	var stored time.Duration
@@ -40,15 +40,15 @@ func BenchIngest(b *testing.B, open func(b *testing.B) store.Store) {
 		stored += time.Since(start)
 	}
 	b.StopTimer()
-	ops := float64(b.N * 10_000)
+	ops := float64(b.N * opsPerTx)
 	b.ReportMetric(ops/stored.Seconds(), "ops/s")
 	b.ReportMetric(float64(bytes)/ops, "raw-bytes/op")
 }
 
-// LoadForReads ingests n operations (in 10,000-operation transactions) and returns the suffixes that
+// LoadForReads ingests n operations (in opsPerTx-operation transactions) and returns the suffixes that
 // have operations.
-func LoadForReads(tb testing.TB, st store.Store, n int) []string {
-	s := BenchStream(n / 10_000)
+func LoadForReads(tb testing.TB, st store.Store, n, opsPerTx int) []string {
+	s := BenchStream(n/opsPerTx, opsPerTx)
 	if err := Ingest(context.Background(), st, s, nil); err != nil {
 		tb.Fatal(err)
 	}
