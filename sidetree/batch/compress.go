@@ -22,21 +22,35 @@ func compress(data []byte) []byte {
 	return buf.Bytes()
 }
 
-// decompress gunzips data, reading at most max+1 bytes of output. A failure carries the file's code, as
+// decompress gunzips data as Node's zlib gunzip does, reading at most max+1 bytes of output. Like Node, it
+// reads gzip members one after another, and stops without error where the input left after a member is
+// empty or starts with a zero byte (padding); any other byte must start a valid member. zlib also refuses
+// a header with reserved flag bits set, which Go's reader ignores. A failure carries the file's code, as
 // the reference wraps decompression errors; an output over the limit carries oversize.
 func decompress(data []byte, max int, failure, oversize sidetree.Code) ([]byte, error) {
-	r, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, sidetree.Errorf(failure, "not gzip data: %v", err)
+	in := bytes.NewReader(data)
+	var zr gzip.Reader
+	var out bytes.Buffer
+	for member := 0; ; member++ {
+		rest := data[len(data)-in.Len():]
+		if member > 0 && (len(rest) == 0 || rest[0] == 0) {
+			return out.Bytes(), nil
+		}
+		if len(rest) >= 4 && rest[0] == 0x1f && rest[1] == 0x8b && rest[3]&0xe0 != 0 {
+			return nil, sidetree.Errorf(failure, "gzip header has unknown flags set")
+		}
+		// A bytes.Reader is an io.ByteReader, so gzip reads exactly one member and no further.
+		if err := zr.Reset(in); err != nil {
+			return nil, sidetree.Errorf(failure, "not gzip data: %v", err)
+		}
+		zr.Multistream(false)
+		if _, err := io.Copy(&out, io.LimitReader(&zr, int64(max-out.Len())+1)); err != nil {
+			return nil, sidetree.Errorf(failure, "gzip data is corrupt or truncated: %v", err)
+		}
+		if out.Len() > max {
+			return nil, sidetree.Errorf(oversize, "decompressed data exceeds %d bytes", max)
+		}
 	}
-	out, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
-	if err != nil {
-		return nil, sidetree.Errorf(failure, "gzip data is corrupt or truncated: %v", err)
-	}
-	if len(out) > max {
-		return nil, sidetree.Errorf(oversize, "decompressed data exceeds %d bytes", max)
-	}
-	return out, nil
 }
 
 // codeChunkFileDecompressionFailure is ours: the reference lets zlib's own error through for a chunk file.
@@ -52,7 +66,7 @@ func parseFile(data []byte, sizeLimit int, decompressFailure, notJSON sidetree.C
 	if err != nil {
 		return sidetree.Value{}, err
 	}
-	v, err := sidetree.ParseJSON(raw)
+	v, err := parseJS(raw)
 	if err != nil {
 		return sidetree.Value{}, sidetree.Errorf(notJSON, "file is not JSON: %v", err)
 	}

@@ -46,8 +46,10 @@ func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, err
 		sidetree.CodeCoreIndexFileHasUnknownProperty, "core index file"); err != nil {
 		return nil, err
 	}
-	if !model.IsObject() {
-		// `'writerLockId' in model` throws on anything but an object.
+	if !model.IsObject() && model.Kind() != sidetree.KindArray {
+		// `'writerLockId' in model` throws on anything but an object (a TypeError the reference retries
+		// forever; the file is invalid here). An array passed the property check only if empty, and then
+		// reads as a file without operations, as in the reference.
 		return nil, sidetree.Errorf(sidetree.CodeCoreIndexFileNotJson, "core index file is not a JSON object")
 	}
 	f := &CoreIndexFile{}

@@ -30,11 +30,10 @@ func ParseCoreProofFile(data []byte, p sidetree.Parameters, deactivateSuffixes [
 	}
 	if v := ops.Field("deactivate"); !v.IsUndefined() {
 		if f.Deactivates, err = proofs(v, sidetree.CodeCoreProofFileDeactivatePropertyNotAnArray, "deactivate proof", func(i int, payload sidetree.Value) error {
-			expected := ""
 			if i < len(deactivateSuffixes) {
-				expected = deactivateSuffixes[i]
+				return sidetree.ValidateDeactivateSignedData(payload, deactivateSuffixes[i])
 			}
-			return sidetree.ValidateDeactivateSignedData(payload, expected)
+			return validateUnexpectedDeactivate(payload)
 		}); err != nil {
 			return nil, err
 		}
@@ -108,7 +107,7 @@ func proofs(v sidetree.Value, notArray sidetree.Code, what string, payloadCheck 
 		if err != nil {
 			return nil, err
 		}
-		payload, err := jws.PayloadValue()
+		payload, err := signedDataPayload(jws)
 		if err != nil {
 			return nil, err
 		}
@@ -127,4 +126,42 @@ func proofsValue(jws []string) sidetree.Value {
 		out[i] = sidetree.Object(sidetree.Member{Key: "signedData", Value: sidetree.String(s)})
 	}
 	return sidetree.Array(out...)
+}
+
+// signedDataPayload decodes a proof's payload as the reference's parseSignedDataPayload methods do:
+// Encoder.decodeAsString, then JsonAsync.parse (yieldable-json, not JSON.parse).
+func signedDataPayload(jws sidetree.JWS) (sidetree.Value, error) {
+	raw, err := sidetree.DecodeBase64URL(jws.Payload)
+	if err != nil {
+		return sidetree.Value{}, err
+	}
+	v, err := parseJS(raw)
+	if err != nil {
+		return sidetree.Value{}, sidetree.Errorf(sidetree.CodeInvalidJSON, "signed data payload is not JSON: %v", err)
+	}
+	return v, nil
+}
+
+// validateUnexpectedDeactivate checks a deactivate proof beyond the core index file's deactivates: the
+// reference compares its didSuffix with undefined (CoreProofFile.ts passes
+// expectedDeactivatedDidUniqueSuffixes[i] past the end), so the payload must have two properties, no
+// didSuffix, and a valid recovery key. The proof count check then decides the file.
+func validateUnexpectedDeactivate(payload sidetree.Value) error {
+	n := 0
+	switch payload.Kind() {
+	case sidetree.KindNull:
+		return sidetree.Errorf(sidetree.CodeInvalidJSON, "cannot convert null to object")
+	case sidetree.KindObject, sidetree.KindArray:
+		n = payload.Len()
+	case sidetree.KindString:
+		s, _ := payload.Str()
+		n = sidetree.UTF16Len(s)
+	}
+	if n != 2 {
+		return sidetree.Errorf(sidetree.CodeDeactivateOperationSignedDataMissingOrUnknownProperty, "deactivate signed data must have two properties")
+	}
+	if !payload.Field("didSuffix").IsUndefined() {
+		return sidetree.Errorf(sidetree.CodeDeactivateOperationSignedDidUniqueSuffixMismatch, "deactivate proof has no deactivate reference to sign")
+	}
+	return sidetree.ValidateES256KValue(payload.Field("recoveryKey"))
 }
