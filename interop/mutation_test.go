@@ -109,7 +109,7 @@ func (m mutator) richValue(v sidetree.Value) sidetree.Value {
 	case 4:
 		return sidetree.String("EiA") // base64url, but not a whole multihash
 	case 5:
-		return sidetree.Number([]float64{1.5, -1, 1e20, 123456789012345680000, 0.000001, 2.5e-6}[rng.IntN(6)])
+		return sidetree.Number([]float64{1.5, -1, 1e21, 123456789012345680000, 0.000001, 1e-7}[rng.IntN(6)])
 	case 6:
 		// Large enough to exceed the delta size limit wherever it lands in a delta.
 		return sidetree.String(strings.Repeat("Z", 1001))

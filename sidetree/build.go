@@ -243,17 +243,27 @@ func NewDeactivateRequest(didSuffix string, recoveryKey JWK, p Parameters) (Valu
 // ValidateRequest checks an operation request as ION's POST /operations does before queuing it: the
 // delta size limit (create, update, recover), then the full parse. It returns the parsed operation.
 func ValidateRequest(raw []byte, p Parameters) (*Operation, error) {
-	v, err := ParseJSON(raw)
+	// RequestHandler parses the body with yieldable-json first and checks the delta of what that parser
+	// made; only then does Operation.parse parse it again with JSON.parse.
+	y, err := ParseYieldableJSON(raw)
 	if err != nil {
-		return nil, &Error{Code: CodeInvalidJSON, Message: "request is not JSON", Err: err}
+		return nil, err
 	}
-	if t, _ := propertyOf(v, "type"); t.Kind() == KindString {
-		switch s, _ := t.Str(); OperationType(s) {
+	t, err := propertyOf(y, "type")
+	if err != nil {
+		return nil, err
+	}
+	if s, ok := t.Str(); ok {
+		switch OperationType(s) {
 		case OpCreate, OpUpdate, OpRecover:
-			if err := ValidateDeltaSize(field(v, "delta"), p); err != nil {
+			if err := ValidateDeltaSize(field(y, "delta"), p); err != nil {
 				return nil, err
 			}
 		}
+	}
+	v, err := ParseJSON(raw)
+	if err != nil {
+		return nil, &Error{Code: CodeInvalidJSON, Message: "request is not JSON", Err: err}
 	}
 	return parseOperationValue(v, raw)
 }

@@ -3,6 +3,7 @@ package sidetree
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +94,28 @@ func FuzzValidateJWK(f *testing.F) {
 		_, _ = es256kPublicKey(v)
 		_ = RevealValueOf(v)
 		_ = CommitmentOf(v)
+	})
+}
+
+func FuzzParseYieldableJSON(f *testing.F) {
+	addSeedFiles(f, "yieldable")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := ParseYieldableJSON(data)
+		if err != nil {
+			if CodeOf(err) != CodeInvalidJSON {
+				t.Fatalf("rejection with code %q", CodeOf(err))
+			}
+			return
+		}
+		// On JSON without the parser's known differences (escapes, signed exponents, __proto__), it must
+		// agree with JSON.parse.
+		s := string(data)
+		if strings.ContainsAny(s, `\`) || strings.Contains(s, "__proto__") || strings.Contains(s, "e-") || strings.Contains(s, "e+") ||
+			strings.Contains(s, "E-") || strings.Contains(s, "E+") {
+			return
+		}
+		if j, err := ParseJSON(data); err == nil && !v.Equal(j) {
+			t.Fatalf("yieldable %s, JSON.parse %s", v.Stringify(), j.Stringify())
+		}
 	})
 }

@@ -19,6 +19,11 @@ var errNotJSON = errors.New("not valid JSON")
 // ParseJSON parses data as JavaScript's JSON.parse does after Buffer.toString(): invalid UTF-8 is replaced
 // by U+FFFD, duplicate keys keep the last value at the first position, array-index keys come first.
 func ParseJSON(data []byte) (Value, error) {
+	if !utf8.Valid(data) {
+		// Buffer.toString() first: each maximal invalid subpart (a surrogate's encoding included) becomes
+		// one U+FFFD, as Node's decoder does.
+		data = []byte(utf16ToWTF8(decodeUTF8AsNode(data)))
+	}
 	p := jsonParser{data: data}
 	p.skipSpace()
 	v, err := p.value(0)

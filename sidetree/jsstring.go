@@ -1,6 +1,9 @@
 package sidetree
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // The reference builds its error messages with template literals, typeof and JSON.stringify. These
 // helpers convert values exactly as JavaScript does, so a `{code, message}` body is byte for byte ION's.
@@ -19,6 +22,14 @@ func jsString(v Value) string {
 		}
 		return "false"
 	case KindNumber:
+		switch {
+		case math.IsNaN(v.n):
+			return "NaN"
+		case math.IsInf(v.n, 1):
+			return "Infinity"
+		case math.IsInf(v.n, -1):
+			return "-Infinity"
+		}
 		return string(appendNumber(nil, v.n))
 	case KindString:
 		return v.s

@@ -69,3 +69,26 @@ func TestCodeOnlyErrorPrintsCodeOnce(t *testing.T) {
 		t.Errorf("body %s, want %s", body, want)
 	}
 }
+
+// TestNodeUTF8Decoding: invalid UTF-8 reads as Buffer.toString() reads it (answers taken from Node 20).
+func TestNodeUTF8Decoding(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"\"\xe0\xbf0\"", "\uFFFD0"},               // one U+FFFD for a maximal subpart
+		{"\"\xed\xa0\x80\"", "\uFFFD\uFFFD\uFFFD"}, // an encoded surrogate is three errors
+		{"\"\xe2\x82A\"", "\uFFFDA"},               // truncated sequence
+		{"\"\xf0\x9f\x98\x80\"", "\U0001F600"},     // valid four-byte sequence
+		{"\"\xff\xfe\"", "\uFFFD\uFFFD"},           // bytes that never start a sequence
+	}
+	for _, tc := range tests {
+		for name, parse := range map[string]func([]byte) (Value, error){"JSON.parse": ParseJSON, "yieldable-json": ParseYieldableJSON} {
+			v, err := parse([]byte(tc.in))
+			if err != nil {
+				t.Errorf("%s(%q): %v", name, tc.in, err)
+				continue
+			}
+			if s, _ := v.Str(); s != tc.want {
+				t.Errorf("%s(%q) = %q, want %q", name, tc.in, s, tc.want)
+			}
+		}
+	}
+}

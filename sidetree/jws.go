@@ -65,9 +65,14 @@ func decodeJSONPart(part, what string) (Value, error) {
 	return v, nil
 }
 
-// PayloadValue decodes the JWS payload as JSON.
+// PayloadValue decodes the JWS payload as the reference's parseSignedDataPayload does: with yieldable-json
+// (JsonAsync), not JSON.parse, so it accepts and rejects what the reference does.
 func (j JWS) PayloadValue() (Value, error) {
-	return decodeJSONPart(j.Payload, "signed data payload")
+	raw, err := DecodeBase64URL(j.Payload)
+	if err != nil {
+		return Value{}, err
+	}
+	return ParseYieldableJSON(raw)
 }
 
 // Compact returns the compact serialization.
