@@ -70,6 +70,7 @@ func BenchmarkWatcherScan(b *testing.B) {
 	// measure runs f and reports the rates, and where the CPU time went (btcd and this process).
 	measure := func(b *testing.B, f func()) {
 		b.Helper()
+		waitIdle(btcdPID)
 		btcd0, self0 := procCPU(btcdPID), selfCPU()
 		start := time.Now()
 		f()
@@ -171,6 +172,18 @@ func pidListening(addr string) int {
 		}
 	}
 	return 0
+}
+
+// waitIdle waits (up to a minute) until btcd uses under 10% of a core, so that a measurement does not
+// include its background work after the chain was built (UTXO cache flush, garbage collection).
+func waitIdle(pid int) {
+	for range 60 {
+		before := procCPU(pid)
+		time.Sleep(time.Second)
+		if procCPU(pid)-before < 100*time.Millisecond {
+			return
+		}
+	}
 }
 
 // procCPU is the user+system CPU time a process used so far (Linux /proc, 100 ticks per second).

@@ -81,17 +81,23 @@ func (c *jsonRPC) auth() (user, pass string, err error) {
 	return user, pass, nil
 }
 
+type rpcRequest struct {
+	JSONRPC string `json:"jsonrpc"`
+	ID      uint64 `json:"id"`
+	Method  string `json:"method"`
+	Params  []any  `json:"params"`
+}
+
 // do sends one request and returns the response body.
 func (c *jsonRPC) do(ctx context.Context, method string, params ...any) ([]byte, error) {
-	req, err := json.Marshal(struct {
-		JSONRPC string `json:"jsonrpc"`
-		ID      uint64 `json:"id"`
-		Method  string `json:"method"`
-		Params  []any  `json:"params"`
-	}{"1.0", c.id.Add(1), method, params})
+	req, err := json.Marshal(rpcRequest{"1.0", c.id.Add(1), method, params})
 	if err != nil {
 		return nil, err
 	}
+	return c.post(ctx, method, req)
+}
+
+func (c *jsonRPC) post(ctx context.Context, method string, req []byte) ([]byte, error) {
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(req))
 	if err != nil {
 		return nil, fmt.Errorf("anchor: rpc %s: %w", method, err)
@@ -148,6 +154,54 @@ func (c *jsonRPC) call(ctx context.Context, out any, method string, params ...an
 		return fmt.Errorf("anchor: rpc %s result: %w", method, err)
 	}
 	return nil
+}
+
+// batch runs method once per params list in one JSON-RPC batch request (btcd and Bitcoin Core both
+// take them) and returns the results in order; the first failed call's error fails the batch.
+func (c *jsonRPC) batch(ctx context.Context, method string, params [][]any) ([]json.RawMessage, error) {
+	reqs := make([]rpcRequest, len(params))
+	for i, p := range params {
+		reqs[i] = rpcRequest{"2.0", c.id.Add(1), method, p}
+	}
+	req, err := json.Marshal(reqs)
+	if err != nil {
+		return nil, err
+	}
+	body, err := c.post(ctx, method, req)
+	if err != nil {
+		return nil, err
+	}
+	var resps []struct {
+		ID uint64 `json:"id"`
+		rpcResponse
+	}
+	if err := json.Unmarshal(body, &resps); err != nil {
+		// A server without batches answers with one error object.
+		var one rpcResponse
+		if json.Unmarshal(body, &one) == nil && one.Error != nil {
+			return nil, one.Error
+		}
+		return nil, fmt.Errorf("anchor: rpc %s batch: %w", method, err)
+	}
+	// Answers may come in any order: match them by id.
+	first := reqs[0].ID
+	out := make([]json.RawMessage, len(reqs))
+	for _, r := range resps {
+		if r.Error != nil {
+			return nil, r.Error
+		}
+		i := r.ID - first
+		if r.ID < first || i >= uint64(len(out)) || out[i] != nil {
+			return nil, fmt.Errorf("anchor: rpc %s batch: unexpected answer id %d", method, r.ID)
+		}
+		out[i] = r.Result
+	}
+	for i, r := range out {
+		if r == nil {
+			return nil, fmt.Errorf("anchor: rpc %s batch: no answer for call %d of %d", method, i+1, len(out))
+		}
+	}
+	return out, nil
 }
 
 // callHex runs a request whose result is a hex string and returns its bytes.

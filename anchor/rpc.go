@@ -144,6 +144,43 @@ func (r *RPC) GetBlockHash(ctx context.Context, height int64) (chainhash.Hash, e
 	return *h, nil
 }
 
+// GetBlockHashes returns the hashes of the main-chain blocks at heights from to from+count-1, in one
+// JSON-RPC batch request when it can (the watcher looks hashes up this way when its Chain has this
+// method).
+func (r *RPC) GetBlockHashes(ctx context.Context, from int64, count int) ([]chainhash.Hash, error) {
+	out := make([]chainhash.Hash, count)
+	if r.fast == nil || count == 1 {
+		for i := range out {
+			h, err := r.GetBlockHash(ctx, from+int64(i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = h
+		}
+		return out, nil
+	}
+	params := make([][]any, count)
+	for i := range params {
+		params[i] = []any{from + int64(i)}
+	}
+	results, err := r.fast.batch(ctx, "getblockhash", params)
+	if err != nil {
+		return nil, err
+	}
+	for i, res := range results {
+		var s string
+		if err := json.Unmarshal(res, &s); err != nil {
+			return nil, fmt.Errorf("anchor: getblockhash %d: %w", from+int64(i), err)
+		}
+		h, err := chainhash.NewHashFromStr(s)
+		if err != nil {
+			return nil, fmt.Errorf("anchor: getblockhash %d: %w", from+int64(i), err)
+		}
+		out[i] = *h
+	}
+	return out, nil
+}
+
 func (r *RPC) GetBlock(ctx context.Context, hash chainhash.Hash) (*wire.MsgBlock, error) {
 	if r.fast != nil {
 		raw, err := r.fast.callHex(ctx, "getblock", hash.String(), 0)

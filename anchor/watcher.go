@@ -198,14 +198,33 @@ func (w *Watcher) scan(ctx context.Context, cur Cursor, last int64, emit EmitFun
 	window := w.fetchers() * 4
 	order := make(chan chan fetchResult, window)
 	sem := make(chan struct{}, w.fetchers())
+	ranger, _ := w.Chain.(blockHashRanger)
 	go func() {
 		defer close(order)
+		var hashes []chainhash.Hash // of the heights from hashesFrom on, when ranger looked them up
+		var hashesFrom int64
 		for h := start; h <= last; h++ {
 			ch := make(chan fetchResult, 1)
 			select {
 			case order <- ch:
 			case <-ctx.Done():
 				return
+			}
+			var hash *chainhash.Hash
+			if ranger != nil {
+				if h-hashesFrom >= int64(len(hashes)) {
+					n := int(min(last-h+1, hashBatch))
+					var err error
+					if hashes, err = ranger.GetBlockHashes(ctx, h, n); err == nil && len(hashes) != n {
+						err = fmt.Errorf("%d hashes for %d heights", len(hashes), n)
+					}
+					if err != nil {
+						ch <- fetchResult{err: fmt.Errorf("anchor: block hashes from %d: %w", h, err)}
+						return
+					}
+					hashesFrom = h
+				}
+				hash = &hashes[h-hashesFrom]
 			}
 			select {
 			case sem <- struct{}{}:
@@ -215,7 +234,7 @@ func (w *Watcher) scan(ctx context.Context, cur Cursor, last int64, emit EmitFun
 			}
 			go func(h int64) {
 				defer func() { <-sem }()
-				b, err := w.fetch(ctx, h)
+				b, err := w.fetch(ctx, h, hash)
 				ch <- fetchResult{b, err}
 			}(h)
 		}
@@ -238,14 +257,27 @@ func (w *Watcher) scan(ctx context.Context, cur Cursor, last int64, emit EmitFun
 	return cur, ctx.Err()
 }
 
-func (w *Watcher) fetch(ctx context.Context, height int64) (*Block, error) {
-	hash, err := w.Chain.GetBlockHash(ctx, height)
-	if err != nil {
-		return nil, fmt.Errorf("anchor: block hash %d: %w", height, err)
+// blockHashRanger is a Chain that looks up many block hashes in one request (RPC: a JSON-RPC batch).
+type blockHashRanger interface {
+	GetBlockHashes(ctx context.Context, from int64, count int) ([]chainhash.Hash, error)
+}
+
+// hashBatch is how many heights a scan looks up per GetBlockHashes call.
+const hashBatch = 64
+
+// fetch reads the block at height; hash, when known, is its hash looked up beforehand (the check of
+// each block's previous hash against the cursor catches a chain that moved since).
+func (w *Watcher) fetch(ctx context.Context, height int64, hash *chainhash.Hash) (*Block, error) {
+	if hash == nil {
+		h, err := w.Chain.GetBlockHash(ctx, height)
+		if err != nil {
+			return nil, fmt.Errorf("anchor: block hash %d: %w", height, err)
+		}
+		hash = &h
 	}
-	msg, err := w.getBlock(ctx, hash)
+	msg, err := w.getBlock(ctx, *hash)
 	if err != nil {
-		return nil, fmt.Errorf("anchor: block %d %s: %w", height, hash, err)
+		return nil, fmt.Errorf("anchor: block %d %s: %w", height, *hash, err)
 	}
 	return readBlock(ctx, w.src, w.prefix(), height, msg, w.log())
 }

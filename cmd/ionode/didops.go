@@ -220,7 +220,7 @@ func (o *opFlags) finish(cmd *cobra.Command, did *sidetree.DID, body sidetree.Va
 		return printJSON(cmd, body.Stringify(), false)
 	}
 	client := nodeClient{base: strings.TrimRight(o.node, "/")}
-	if _, err := client.submit(cmd.Context(), body.Stringify()); err != nil {
+	if err := client.submitPatiently(cmd.Context(), body.Stringify(), o.wait); err != nil {
 		return err
 	}
 	if err := promoteKeys(o.keys, rot); err != nil {

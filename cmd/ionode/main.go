@@ -63,6 +63,6 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newDIDCommand(), newKeysCommand())
+	root.AddCommand(newDIDCommand(), newKeysCommand(), newServeCommand(os.Getenv), newTestnetCommand(os.Getenv))
 	return root
 }

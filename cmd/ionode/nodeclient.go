@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ionode/ionode/sidetree"
@@ -59,6 +60,24 @@ func (c nodeClient) submit(ctx context.Context, body []byte) ([]byte, error) {
 		return nil, fail(exitInvalidInput, "node refused the operation (HTTP %d): %s", status, errorText(answer))
 	}
 	return answer, nil
+}
+
+// submitPatiently submits, and while the node still holds the DID's previous operation (anchored, its
+// confirmation not yet settled) retries for up to wait: that lasts seconds, and a user who waited for
+// the previous operation expects the next one to go through.
+func (c nodeClient) submitPatiently(ctx context.Context, body []byte, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		_, err := c.submit(ctx, body)
+		if err == nil || wait <= 0 || time.Now().After(deadline) || !strings.Contains(err.Error(), "queueing_multiple_operations_per_did_not_allowed") {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // resolve returns the status and body of GET /identifiers/{did}.

@@ -2,7 +2,6 @@ package batch
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/ionode/ionode/sidetree"
 )
@@ -36,12 +35,16 @@ func Build(requests [][]byte, writerLockID string, p sidetree.Parameters, put Pu
 	var creates, recovers, deactivates, updates []*sidetree.Operation
 	seen := map[string]bool{}
 	for i, raw := range requests {
-		op, err := sidetree.ParseOperation(raw)
+		// What POST /operations accepts (RequestHandler): a request that would not have been queued could
+		// make the whole batch's chunk file invalid (a missing delta is written as null).
+		op, err := sidetree.ValidateRequest(raw, p)
 		if err != nil {
 			return "", nil, fmt.Errorf("batch: operation %d: %w", i, err)
 		}
 		if seen[op.DIDSuffix] {
-			return "", nil, fmt.Errorf("batch: two operations for DID %s", op.DIDSuffix)
+			// The reference's queue refuses a second operation for a DID (MongoDbOperationQueue.ts:56).
+			return "", nil, fmt.Errorf("batch: operation %d: %w", i, sidetree.Errorf(sidetree.CodeBatchWriterAlreadyHasOperationForDid,
+				"a batch cannot have more than one operation for DID %s", op.DIDSuffix))
 		}
 		seen[op.DIDSuffix] = true
 		switch op.Type {
@@ -131,7 +134,7 @@ func Build(requests [][]byte, writerLockID string, p sidetree.Parameters, put Pu
 	if err != nil {
 		return "", nil, err
 	}
-	return strconv.Itoa(len(requests)) + "." + coreURI, written, nil
+	return AnchorString(len(requests), coreURI), written, nil
 }
 
 // suffixDataValue is the reference's create reference: {deltaHash, recoveryCommitment, type?} in that order.
