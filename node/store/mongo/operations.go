@@ -60,15 +60,15 @@ func (s *Store) PutOperations(ctx context.Context, ops []sidetree.AnchoredOperat
 	return s.putOperations(ctx, ops)
 }
 
-// putOperations inserts unordered, treating duplicate keys as already stored, then bumps the
-// generations. In that order: a resolver reading between the two steps caches at the old generation,
-// which the bump invalidates; a crash between them is repaired when the observer re-processes the
-// transaction (its record is written after this).
+// putOperations upserts unordered, replacing an operation stored at the same (DID, transaction, index),
+// as the reference's insertOrReplace does, then bumps the generations. In that order: a resolver reading
+// between the two steps caches at the old generation, which the bump invalidates; a crash between them is
+// repaired when the observer re-processes the transaction (its record is written after this).
 func (s *Store) putOperations(ctx context.Context, ops []sidetree.AnchoredOperation) error {
 	if len(ops) == 0 {
 		return nil
 	}
-	docs := make([]any, 0, len(ops))
+	models := make([]mongo.WriteModel, 0, len(ops))
 	touched := map[string]struct{}{}
 	for _, op := range ops {
 		if op.DIDSuffix == "" {
@@ -82,11 +82,15 @@ func (s *Store) putOperations(ctx context.Context, ops []sidetree.AnchoredOperat
 		if err != nil {
 			return err
 		}
-		docs = append(docs, opDoc{op.DIDSuffix, txn, int64(op.OperationIndex), t, string(op.Type), op.Raw})
+		doc := opDoc{op.DIDSuffix, txn, int64(op.OperationIndex), t, string(op.Type), op.Raw}
+		filter := bson.D{{Key: "didSuffix", Value: doc.DIDSuffix}, {Key: "txnNumber", Value: txn}, {Key: "opIndex", Value: doc.OpIndex}}
+		models = append(models, mongo.NewReplaceOneModel().SetFilter(filter).SetReplacement(doc).SetUpsert(true))
 		touched[op.DIDSuffix] = struct{}{}
 	}
-	if _, err := s.ops.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil && !onlyDuplicates(err) {
-		return fmt.Errorf("insert operations: %w", err)
+	// Two writers upserting the same new key race to a duplicate-key error; the other one's document is
+	// the same operation, so that error means stored.
+	if _, err := s.ops.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil && !onlyDuplicates(err) {
+		return fmt.Errorf("upsert operations: %w", err)
 	}
 	return s.bumpGenerations(ctx, touched, false)
 }

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Open) {
 	}{
 		{"Operations", testOperations},
 		{"Idempotency", testIdempotency},
+		{"Replacement", testReplacement},
 		{"Generations", testGenerations},
 		{"StateCache", testStateCache},
 		{"Transactions", testTransactions},
@@ -161,6 +162,22 @@ func testOperations(t *testing.T, open Open) {
 	mustPut(t, s, big)
 	mustPut(t, s)
 	checkOps(t, s, "did-big", []sidetree.AnchoredOperation{big})
+}
+
+// testReplacement: storing an operation again at the same (DID, transaction, index) replaces it, as the
+// reference's insertOrReplace does. The observer relies on it: a transaction whose later files were
+// unavailable stores its operations without their deltas and stores them complete when a retry succeeds.
+func testReplacement(t *testing.T, open Open) {
+	s := open(t)
+	partial := Op("did-r", 1_000_000, 0)
+	mustPut(t, s, partial)
+	_, gen := mustOps(t, s, "did-r")
+	complete := partial
+	complete.Raw = []byte(`{"complete":true}`)
+	mustPut(t, s, complete)
+	if got := checkOps(t, s, "did-r", []sidetree.AnchoredOperation{complete}); got == gen {
+		t.Errorf("generation %d unchanged by a replacement", got)
+	}
 }
 
 func testIdempotency(t *testing.T, open Open) {
