@@ -188,6 +188,20 @@ func onlyDuplicates(err error) bool {
 	return false
 }
 
+// duplicateIndexes lists the positions of the documents an InsertMany refused as duplicates.
+func duplicateIndexes(err error) []int {
+	var out []int
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) {
+		for _, we := range bwe.WriteErrors {
+			if we.Code == 11000 {
+				out = append(out, we.Index)
+			}
+		}
+	}
+	return out
+}
+
 // i64 converts a stored unsigned number; BSON has signed 64-bit integers only.
 func i64(what string, v uint64) (int64, error) {
 	if v > math.MaxInt64 {
