@@ -18,7 +18,7 @@ import (
 type Options struct {
 	// ReadOnly opens the directory without writing to it; every write returns store.ErrReadOnly.
 	ReadOnly bool
-	// CacheSize is Pebble's block cache in bytes (0: Pebble's default, 8 MiB).
+	// CacheSize is Pebble's block cache in bytes (0: DefaultCacheSize).
 	CacheSize int64
 }
 
@@ -38,8 +38,16 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// DefaultCacheSize is the block cache of a store opened without a size: resolution reads one DID's
+// operations from wherever they landed in the tables, and Pebble's own default (8 MiB) left most of those
+// reads to the kernel (p50 ~200 µs with 1,000,000 operations stored).
+const DefaultCacheSize = 256 << 20
+
 // Open opens (creating it if needed) the store in dir.
 func Open(dir string, opts Options) (*Store, error) {
+	if opts.CacheSize == 0 {
+		opts.CacheSize = DefaultCacheSize
+	}
 	po := &pebble.Options{
 		ReadOnly:           opts.ReadOnly,
 		CacheSize:          opts.CacheSize,
