@@ -1,0 +1,73 @@
+package gen
+
+import (
+	"crypto/rand"
+	"fmt"
+	"io"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+// Keys are the keys every generated DID shares.
+type Keys struct {
+	Recovery, Update, NextUpdate, Document sidetree.JWK
+}
+
+// NewKeys generates fresh keys from r (crypto/rand when nil).
+func NewKeys(r io.Reader) (Keys, error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	var k Keys
+	for _, dst := range []*sidetree.JWK{&k.Recovery, &k.Update, &k.NextUpdate, &k.Document} {
+		key, err := sidetree.GenerateES256K(r)
+		if err != nil {
+			return k, err
+		}
+		*dst = key
+	}
+	return k, nil
+}
+
+// Create is a create request and its DID suffix.
+type Create struct {
+	Request []byte
+	Suffix  string
+}
+
+// Creates makes n create requests numbered from first: each DID has one verification key and one
+// service whose endpoint carries its number.
+func Creates(k Keys, first, n int, p sidetree.Parameters) ([]Create, error) {
+	out := make([]Create, n)
+	for i := range out {
+		doc := sidetree.Document{
+			PublicKeys: []sidetree.PublicKey{{ID: "key-1", Type: "EcdsaSecp256k1VerificationKey2019", JWK: k.Document.Public().Value(),
+				Purposes: []string{"authentication", "assertionMethod"}}},
+			Services: []sidetree.Service{{ID: "dwn", Type: "DecentralizedWebNode",
+				Endpoint: sidetree.String(fmt.Sprintf("https://dwn.example.com/%d", first+i))}},
+		}
+		c, err := sidetree.NewCreateRequest("ion", k.Recovery, k.Update, doc, p)
+		if err != nil {
+			return nil, fmt.Errorf("create %d: %w", first+i, err)
+		}
+		out[i] = Create{Request: c.Body.Stringify(), Suffix: c.DIDSuffix}
+	}
+	return out, nil
+}
+
+// Updates makes one update request per suffix, each adding a service named after the DID's position,
+// signed with the shared update key.
+func Updates(k Keys, suffixes []string, p sidetree.Parameters) ([][]byte, error) {
+	out := make([][]byte, len(suffixes))
+	for i, s := range suffixes {
+		u, err := sidetree.NewUpdateRequest(s, k.Update, k.NextUpdate, sidetree.UpdateChanges{
+			AddServices: []sidetree.Service{{ID: "hub", Type: "LinkedDomains",
+				Endpoint: sidetree.String(fmt.Sprintf("https://hub.example.com/%d", i))}},
+		}, p)
+		if err != nil {
+			return nil, fmt.Errorf("update %s: %w", s, err)
+		}
+		out[i] = u.Stringify()
+	}
+	return out, nil
+}

@@ -1,0 +1,87 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Usage is a process's CPU time and memory high-water mark.
+type Usage struct {
+	User, System time.Duration
+	MaxRSS       int64 // bytes (getrusage ru_maxrss)
+}
+
+// CPU is user plus system time.
+func (u Usage) CPU() time.Duration { return u.User + u.System }
+
+// Sub is the CPU used since an earlier reading (MaxRSS stays the later high-water mark).
+func (u Usage) Sub(earlier Usage) Usage {
+	return Usage{User: u.User - earlier.User, System: u.System - earlier.System, MaxRSS: u.MaxRSS}
+}
+
+// FromRusage converts a getrusage result (Linux: ru_maxrss in KiB).
+func FromRusage(r *syscall.Rusage) Usage {
+	if r == nil {
+		return Usage{}
+	}
+	return Usage{
+		User:   time.Duration(r.Utime.Nano()),
+		System: time.Duration(r.Stime.Nano()),
+		MaxRSS: r.Maxrss * 1024,
+	}
+}
+
+// Self is this process's usage so far.
+func Self() Usage {
+	var r syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r); err != nil {
+		return Usage{}
+	}
+	return FromRusage(&r)
+}
+
+// Memory is /proc/self/status's resident set figures, in bytes (0 where the file is missing).
+type Memory struct {
+	RSS, HWM int64 // VmRSS, VmHWM
+}
+
+// ReadMemory reads /proc/self/status.
+func ReadMemory() Memory {
+	var m Memory
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return m
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		var dst *int64
+		switch k {
+		case "VmRSS":
+			dst = &m.RSS
+		case "VmHWM":
+			dst = &m.HWM
+		default:
+			continue
+		}
+		fields := strings.Fields(v)
+		if len(fields) >= 1 {
+			if n, err := strconv.ParseInt(fields[0], 10, 64); err == nil {
+				*dst = n * 1024 // the file says kB
+			}
+		}
+	}
+	return m
+}
+
+// MiB formats bytes as mebibytes.
+func MiB(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/ionode/ionode/bench/internal/report"
+	"github.com/ionode/ionode/node"
+	"github.com/ionode/ionode/node/daemon"
+	"github.com/ionode/ionode/node/store"
+	"github.com/ionode/ionode/resolver/ion"
+	"github.com/ionode/ionode/sidetree"
+)
+
+// nodeSpec is what the parent tells the node process.
+type nodeSpec struct {
+	Wiring     string   `json:"wiring"` // "daemon" or "components"
+	RPC        string   `json:"rpc"`
+	User       string   `json:"user"`
+	Pass       string   `json:"pass"`
+	Peers      []string `json:"peers"`
+	Dir        string   `json:"dir"`
+	MongoURI   string   `json:"mongo_uri"`
+	Tip        int64    `json:"tip"`
+	Expect     int      `json:"expect"`
+	SuffixFile string   `json:"suffix_file"`
+	Updated    int      `json:"updated"`
+	Timeout    float64  `json:"timeout_seconds"`
+	Verbose    bool     `json:"verbose"`
+}
+
+// nodeResult is what the node process reports.
+type nodeResult struct {
+	Wiring        string             `json:"wiring"`
+	SyncSeconds   float64            `json:"sync_seconds"`
+	Ingested      map[string]float64 `json:"ingested"`
+	Transactions  map[string]float64 `json:"transactions"`
+	SyncCPU       float64            `json:"sync_cpu_seconds"`
+	SyncHWM       int64              `json:"sync_hwm_bytes"`
+	ResolveSecs   float64            `json:"resolve_seconds"`
+	ResolveCPU    float64            `json:"resolve_cpu_seconds"`
+	Resolved      int                `json:"resolved"`
+	UpdatedSeen   int                `json:"updated_seen"`
+	ResolveErrors int                `json:"resolve_errors"`
+	FinalHWM      int64              `json:"final_hwm_bytes"`
+	StateHash     string             `json:"state_hash"`
+}
+
+// syncNode is a started node: its store, metrics and sync position.
+type syncNode interface {
+	Store() store.Store
+	Metrics() *node.Metrics
+	Height() uint64
+	Resolver() *ion.Resolver
+	Close(context.Context) error
+}
+
+type daemonNode struct{ d *daemon.Daemon }
+
+func (n daemonNode) Store() store.Store               { return n.d.Store }
+func (n daemonNode) Metrics() *node.Metrics           { return n.d.Metrics }
+func (n daemonNode) Height() uint64                   { return n.d.Syncer.Progress().Height }
+func (n daemonNode) Resolver() *ion.Resolver          { return n.d.Resolver() }
+func (n daemonNode) Close(ctx context.Context) error { return n.d.Close(ctx) }
+
+func startDaemon(ctx context.Context, spec nodeSpec, log *slog.Logger) (syncNode, error) {
+	cfg := daemon.DefaultConfig()
+	cfg.Network = "regtest"
+	cfg.Listen = "127.0.0.1:0"
+	cfg.DataDir = filepath.Join(spec.Dir, "node")
+	cfg.MongoURI = spec.MongoURI
+	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = spec.RPC, spec.User, spec.Pass
+	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
+	cfg.IPFSPeers = spec.Peers
+	cfg.PollInterval = 100 * time.Millisecond
+	d, err := daemon.Start(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return daemonNode{d}, nil
+}
+
+// counters sums a counter family of the node's metrics by its single label.
+func counters(m *node.Metrics, name string) map[string]float64 {
+	out := map[string]float64{}
+	families, err := m.Registry.Gather()
+	if err != nil {
+		return out
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, metric := range f.GetMetric() {
+			out[labelOf(metric)] += metric.GetCounter().GetValue()
+		}
+	}
+	return out
+}
+
+func labelOf(m *dto.Metric) string {
+	var parts []string
+	for _, l := range m.GetLabel() {
+		parts = append(parts, l.GetValue())
+	}
+	return strings.Join(parts, ",")
+}
+
+func sum(m map[string]float64) (n float64) {
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// runNode is the child process: start a fresh node, wait until it has ingested the whole chain, then
+// resolve every DID once.
+func runNode(ctx context.Context, spec nodeSpec) (nodeResult, error) {
+	level := slog.LevelWarn
+	if spec.Verbose {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	res := nodeResult{Wiring: spec.Wiring}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(spec.Timeout*float64(time.Second)))
+	defer cancel()
+
+	before := report.Self()
+	start := time.Now()
+	var (
+		n   syncNode
+		err error
+	)
+	switch spec.Wiring {
+	case "daemon":
+		n, err = startDaemon(ctx, spec, log)
+	case "components":
+		n, err = startComponents(ctx, spec, log)
+	default:
+		err = fmt.Errorf("unknown -node %q", spec.Wiring)
+	}
+	if err != nil {
+		return res, err
+	}
+	defer n.Close(context.Background())
+
+	// Synced: the observer has handled the tip block and every operation is stored. A height at the tip
+	// with operations missing for a while means batches were refused: report what the node counted.
+	var stuckSince time.Time
+	for {
+		ingested := sum(counters(n.Metrics(), "ionode_anchored_operations_total"))
+		if int(ingested) >= spec.Expect && n.Height() >= uint64(spec.Tip) {
+			break
+		}
+		if n.Height() >= uint64(spec.Tip) {
+			if stuckSince.IsZero() {
+				stuckSince = time.Now()
+			} else if time.Since(stuckSince) > 20*time.Second {
+				return res, fmt.Errorf("node reached the tip with %.0f of %d operations (transactions: %v)",
+					ingested, spec.Expect, counters(n.Metrics(), "ionode_transactions_total"))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return res, fmt.Errorf("sync did not finish: height %d of %d, %.0f of %d operations: %w",
+				n.Height(), spec.Tip, ingested, spec.Expect, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	res.SyncSeconds = time.Since(start).Seconds()
+	res.SyncCPU = report.Self().Sub(before).CPU().Seconds()
+	res.SyncHWM = report.ReadMemory().HWM
+	res.Ingested = counters(n.Metrics(), "ionode_anchored_operations_total")
+	res.Transactions = counters(n.Metrics(), "ionode_transactions_total")
+
+	// First resolution of every DID: the resolver computes and caches each state, checking every
+	// update's signature.
+	raw, err := os.ReadFile(spec.SuffixFile)
+	if err != nil {
+		return res, err
+	}
+	suffixes := strings.Fields(string(raw))
+	r := n.Resolver()
+	cpu0 := report.Self()
+	t0 := time.Now()
+	var (
+		next, updated, failed atomic.Int64
+		wg                    sync.WaitGroup
+		firstErr              error
+		once                  sync.Once
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(suffixes) {
+					return
+				}
+				state, err := r.State(ctx, suffixes[i])
+				if err != nil || state == nil {
+					failed.Add(1)
+					once.Do(func() { firstErr = fmt.Errorf("DID %s: state %v: %w", suffixes[i], state, err) })
+					continue
+				}
+				if i < spec.Updated && isUpdated(state) {
+					updated.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	res.ResolveSecs = time.Since(t0).Seconds()
+	res.ResolveCPU = report.Self().Sub(cpu0).CPU().Seconds()
+	res.Resolved = len(suffixes) - int(failed.Load())
+	res.UpdatedSeen = int(updated.Load())
+	res.ResolveErrors = int(failed.Load())
+	if firstErr != nil {
+		log.Warn("resolution failed", "err", firstErr)
+	}
+	if hash, err := n.Store().StateHash(ctx); err == nil {
+		res.StateHash = hex.EncodeToString(hash)
+	}
+	res.FinalHWM = report.ReadMemory().HWM
+	return res, nil
+}
+
+// isUpdated: the generated update adds the service "hub".
+func isUpdated(s *sidetree.State) bool {
+	return strings.Contains(string(s.Document.Stringify()), "hub.example.com")
+}
