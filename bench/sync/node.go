@@ -68,10 +68,10 @@ type syncNode interface {
 
 type daemonNode struct{ d *daemon.Daemon }
 
-func (n daemonNode) Store() store.Store               { return n.d.Store }
-func (n daemonNode) Metrics() *node.Metrics           { return n.d.Metrics }
-func (n daemonNode) Height() uint64                   { return n.d.Syncer.Progress().Height }
-func (n daemonNode) Resolver() *ion.Resolver          { return n.d.Resolver() }
+func (n daemonNode) Store() store.Store              { return n.d.Store }
+func (n daemonNode) Metrics() *node.Metrics          { return n.d.Metrics }
+func (n daemonNode) Height() uint64                  { return n.d.Syncer.Progress().Height }
+func (n daemonNode) Resolver() *ion.Resolver         { return n.d.Resolver() }
 func (n daemonNode) Close(ctx context.Context) error { return n.d.Close(ctx) }
 
 func startDaemon(ctx context.Context, spec nodeSpec, log *slog.Logger) (syncNode, error) {
