@@ -11,6 +11,11 @@ import (
 // The fuzz targets feed decompressed JSON (wrapped in gzip here, so the fuzzer explores the JSON rules
 // rather than the gzip format) and raw bytes (the gzip path). Seeds: testdata/seeds/*.json, real files of
 // a built batch.
+//
+// Run each with a short minimization time: the fuzzer otherwise spends up to a minute minimizing every
+// new input of these ~1 KB files, which looks like a hang (execs stop counting):
+//
+//	go test -run='^$' -fuzz='^FuzzParseChunkFile$' -fuzztime=60s -fuzzminimizetime=3s ./sidetree/batch/
 
 func seeds(f *testing.F) {
 	f.Helper()
