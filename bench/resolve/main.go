@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ionode/ionode/bench/internal/benchnode"
+	"github.com/ionode/ionode/bench/internal/loadgen"
+	"github.com/ionode/ionode/bench/internal/report"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "resolve:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	dids           int
+	rate           float64
+	duration       time.Duration
+	workers        int
+	closedWorkers  int
+	closedDuration time.Duration
+	dir            string
+	verbose        bool
+	// load generator (child) only
+	role, url, didFile, mode string
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	var o options
+	fs := flag.NewFlagSet("resolve", flag.ContinueOnError)
+	fs.IntVar(&o.dids, "dids", 100_000, "DIDs stored in the node")
+	fs.Float64Var(&o.rate, "rate", 1000, "open-loop request rate (requests/s)")
+	fs.DurationVar(&o.duration, "duration", 30*time.Second, "open-loop run length")
+	fs.IntVar(&o.workers, "workers", 64, "open loop: most requests in flight (connections)")
+	fs.IntVar(&o.closedWorkers, "closed-workers", 8, "closed loop: concurrent clients")
+	fs.DurationVar(&o.closedDuration, "closed-duration", 10*time.Second, "closed-loop run length (0: skip)")
+	fs.StringVar(&o.dir, "dir", "", "working directory (default: a temporary one, removed at the end)")
+	fs.BoolVar(&o.verbose, "v", false, "log the node")
+	fs.StringVar(&o.role, "role", "", "internal: loadgen (the load generator process)")
+	fs.StringVar(&o.url, "url", "", "internal: the node's base URL")
+	fs.StringVar(&o.didFile, "did-file", "", "internal: file of DID suffixes")
+	fs.StringVar(&o.mode, "mode", "", "internal: open or closed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if o.role == "loadgen" {
+		return loadGenerator(ctx, o, out)
+	}
+	loadStart := report.Header(out, "bench/resolve: DID resolution over HTTP on loopback, load from a second process")
+	work := o.dir
+	if work == "" {
+		tmp, err := os.MkdirTemp("", "ionode-bench-resolve-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		work = tmp
+	}
+	level := slog.LevelWarn
+	if o.verbose {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	dataDir := filepath.Join(work, "node")
+	fmt.Fprintf(out, "storing %d DIDs through the observer (batches of %d), materializing their states…\n", o.dids, benchnode.BatchSize)
+	t0 := time.Now()
+	suffixes, err := benchnode.Populate(ctx, dataDir, o.dids, log)
+	if err != nil {
+		return err
+	}
+	populate := time.Since(t0)
+	didFile := filepath.Join(work, "dids.txt")
+	if err := os.WriteFile(didFile, []byte(strings.Join(suffixes, "\n")), 0o600); err != nil {
+		return err
+	}
+	n, err := benchnode.Serve(ctx, dataDir, benchnode.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	fmt.Fprintf(out, "stored in %s; node serving at %s\n", populate.Round(time.Millisecond), n.URL())
+
+	t := report.Table{Title: "bench/resolve results"}
+	t.Environment(loadStart)
+	t.Add("node", "node/daemon, embedded Pebble store, %d DIDs (stored in %s, states materialized)", len(suffixes), populate.Round(time.Millisecond))
+	t.Add("request", "GET /identifiers/did:ion:<suffix>, DIDs drawn uniformly; load generator: a second process on loopback")
+	gen := func(mode string, extra ...string) (loadgen.Result, report.Usage, error) {
+		before := report.Self()
+		res, err := child(ctx, append([]string{"-role", "loadgen", "-url", n.URL(), "-did-file", didFile, "-mode", mode}, extra...))
+		return res, report.Self().Sub(before), err
+	}
+	open, cpu, err := gen("open", "-rate", fmt.Sprint(o.rate), "-duration", o.duration.String(), "-workers", strconv.Itoa(o.workers))
+	if err != nil {
+		return err
+	}
+	t.Add(fmt.Sprintf("open loop %.0f req/s for %s: latency", o.rate, o.duration), "%s", open.Summary)
+	t.Add("open loop: latency from actual send (excludes waiting for the sender or a connection)", "%s", open.ServiceSummary)
+	t.Add("open loop: status codes, transport errors", "%v, %d", open.Status, open.Errors)
+	t.Add("open loop: node CPU", "%.1f s (%.0f %% of one core)", cpu.CPU().Seconds(), 100*cpu.CPU().Seconds()/open.Elapsed.Seconds())
+	t.Add("p99 target < 2 ms at 1,000 req/s", "%s", verdict(open.Summary.P99 < 2*time.Millisecond && o.rate >= 1000))
+	if o.closedDuration > 0 {
+		closed, cpu, err := gen("closed", "-workers", strconv.Itoa(o.closedWorkers), "-duration", o.closedDuration.String())
+		if err != nil {
+			return err
+		}
+		t.Add(fmt.Sprintf("closed loop %d clients for %s: throughput, latency", o.closedWorkers, o.closedDuration), "%s", closed.Summary)
+		t.Add("closed loop: status codes, transport errors", "%v, %d", closed.Status, closed.Errors)
+		t.Add("closed loop: node CPU", "%.1f s (%.0f %% of one core)", cpu.CPU().Seconds(), 100*cpu.CPU().Seconds()/closed.Elapsed.Seconds())
+		if closed.Status[http.StatusOK] != closed.Summary.Count {
+			return fmt.Errorf("closed loop: not every answer was 200: %v", closed.Status)
+		}
+	}
+	mem := report.ReadMemory()
+	t.Add("node process: RSS, peak RSS (incl. the populate step)", "%s, %s", report.MiB(mem.RSS), report.MiB(mem.HWM))
+	t.Print(out)
+	if open.Status[http.StatusOK] != open.Summary.Count || open.Errors > 0 {
+		return fmt.Errorf("open loop: not every request answered 200: %v, %d errors (%s)", open.Status, open.Errors, open.FirstErr)
+	}
+	return nil
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT met"
+}
+
+// child runs the load generator process and reads its result.
+func child(ctx context.Context, args []string) (loadgen.Result, error) {
+	var res loadgen.Result
+	exe, err := os.Executable()
+	if err != nil {
+		return res, err
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return res, fmt.Errorf("load generator: %w", err)
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		return res, fmt.Errorf("load generator output %q: %w", stdout.String(), err)
+	}
+	res.Summary.Restore()
+	res.ServiceSummary.Restore()
+	return res, nil
+}
+
+// loadGenerator is the child process: it loads the node and prints its Result as JSON.
+func loadGenerator(ctx context.Context, o options, out io.Writer) error {
+	raw, err := os.ReadFile(o.didFile)
+	if err != nil {
+		return err
+	}
+	suffixes := strings.Fields(string(raw))
+	if len(suffixes) == 0 {
+		return fmt.Errorf("no DIDs in %s", o.didFile)
+	}
+	next := func(i int) (*http.Request, error) {
+		r := rand.New(rand.NewPCG(uint64(i), 0x10de))
+		return http.NewRequest(http.MethodGet, o.url+"/identifiers/did:ion:"+suffixes[r.IntN(len(suffixes))], nil)
+	}
+	// Warm the connections and both processes' code paths before measuring.
+	c := loadgen.Client(o.workers, 10*time.Second)
+	if _, err := loadgen.ClosedLoop(ctx, c, o.workers, 500*time.Millisecond, next); err != nil {
+		return err
+	}
+	var res loadgen.Result
+	switch o.mode {
+	case "open":
+		res, err = loadgen.OpenLoop(ctx, c, o.rate, o.duration, next)
+	case "closed":
+		res, err = loadgen.ClosedLoop(ctx, c, o.workers, o.duration, next)
+	default:
+		err = fmt.Errorf("-mode %q", o.mode)
+	}
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(out).Encode(res)
+}
