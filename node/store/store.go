@@ -42,6 +42,9 @@ type TransactionLog interface {
 	LastTransaction(ctx context.Context) (tx node.Transaction, ok bool, err error)
 	// TransactionsAfter returns up to limit processed transactions numbered above number, in order.
 	TransactionsAfter(ctx context.Context, number uint64, limit int) ([]node.Transaction, error)
+	// TransactionsBefore returns up to limit processed transactions numbered below number, highest first
+	// (the explorer's "recent transactions" page walks back with it).
+	TransactionsBefore(ctx context.Context, number uint64, limit int) ([]node.Transaction, error)
 	// PutCursor stores the watcher's opaque resume position.
 	PutCursor(ctx context.Context, cursor []byte) error
 	// Cursor returns the stored resume position, nil when there is none.
@@ -54,6 +57,9 @@ type OperationLog interface {
 	// the DID's generation: 0 for a DID never written, otherwise a number that changes with every write
 	// or rollback touching the DID and never returns to an earlier value.
 	Operations(ctx context.Context, didSuffix string) (ops []sidetree.AnchoredOperation, generation uint64, err error)
+	// OperationCounts counts the stored operations of one transaction by type (empty when it has none). It
+	// reads no operation bodies, so a full batch of 10,000 costs little.
+	OperationCounts(ctx context.Context, number uint64) (map[sidetree.OperationType]int, error)
 }
 
 // StateCache keeps materialized DID states (resolver/ion.StateCache).

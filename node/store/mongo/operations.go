@@ -349,3 +349,32 @@ func (s *Store) StateHash(ctx context.Context) ([]byte, error) {
 	}
 	return h.Sum(), nil
 }
+
+// OperationCounts counts one transaction's operations by type through the txnNumber index, reading only
+// the type field.
+func (s *Store) OperationCounts(ctx context.Context, number uint64) (map[sidetree.OperationType]int, error) {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
+	counts := map[sidetree.OperationType]int{}
+	if number > 1<<63-1 {
+		return counts, ctx.Err()
+	}
+	cur, err := s.ops.Find(ctx, bson.D{{Key: "txnNumber", Value: int64(number)}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 0}, {Key: "type", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("count operations of transaction %d: %w", number, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			Type string `bson:"type"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return nil, fmt.Errorf("count operations of transaction %d: %w", number, err)
+		}
+		counts[sidetree.OperationType(d.Type)]++
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("count operations of transaction %d: %w", number, err)
+	}
+	return counts, nil
+}

@@ -255,3 +255,29 @@ func (s *Store) RemoveUnresolvable(ctx context.Context, number uint64) error {
 	}
 	return nil
 }
+
+// TransactionsBefore returns up to limit processed transactions numbered below number, highest first.
+func (s *Store) TransactionsBefore(ctx context.Context, number uint64, limit int) ([]node.Transaction, error) {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
+	if limit <= 0 || number == 0 {
+		return nil, ctx.Err()
+	}
+	filter := bson.D{}
+	if number <= 1<<63-1 { // every stored number is below 2^63
+		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$lt", Value: int64(number)}}}}
+	}
+	cur, err := s.txs.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("list transactions: %w", err)
+	}
+	var docs []txDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("list transactions: %w", err)
+	}
+	txs := make([]node.Transaction, 0, len(docs))
+	for _, d := range docs {
+		txs = append(txs, d.transaction())
+	}
+	return txs, nil
+}

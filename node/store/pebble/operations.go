@@ -257,3 +257,41 @@ func (s *Store) StateHash(ctx context.Context) ([]byte, error) {
 	}
 	return h.Sum(), nil
 }
+
+// OperationCounts counts one transaction's operations by type, walking the by-transaction index and
+// reading only the type at the head of each operation's value.
+func (s *Store) OperationCounts(ctx context.Context, number uint64) (map[sidetree.OperationType]int, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	counts := map[sidetree.OperationType]int{}
+	from := numberKey(prefixOpByTx, number)
+	var lookups [][]byte
+	err := s.scan(ctx, from, prefixEnd(from), func(k, _ []byte) (bool, error) {
+		if len(k) < 14 {
+			return false, fmt.Errorf("%w: operation index key %x", errCorrupt, k)
+		}
+		txnum, index, suffix := binary.BigEndian.Uint64(k[1:]), binary.BigEndian.Uint32(k[9:]), string(k[13:])
+		lookups = append(lookups, operationKey(suffix, txnum, index))
+		return true, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count operations of transaction %d: %w", number, err)
+	}
+	for _, k := range lookups {
+		v, err := s.get(k)
+		if err != nil {
+			return nil, fmt.Errorf("count operations of transaction %d: %w", number, err)
+		}
+		if v == nil {
+			continue // rolled back since the index was read
+		}
+		d := decoder{b: v}
+		typ := d.string()
+		if d.err != nil {
+			return nil, fmt.Errorf("%w: operation %x: %w", errCorrupt, k, d.err)
+		}
+		counts[sidetree.OperationType(typ)]++
+	}
+	return counts, nil
+}

@@ -222,3 +222,32 @@ func (s *Store) RemoveUnresolvable(ctx context.Context, number uint64) error {
 	b.Delete(retryKey(u.NextRetry, number), nil)
 	return commit(b)
 }
+
+// TransactionsBefore returns up to limit processed transactions numbered below number, highest first.
+func (s *Store) TransactionsBefore(ctx context.Context, number uint64, limit int) ([]node.Transaction, error) {
+	if number == 0 || limit <= 0 {
+		return nil, ctx.Err()
+	}
+	it, err := s.db.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: []byte{prefixTransaction}, UpperBound: numberKey(prefixTransaction, number)})
+	if err != nil {
+		return nil, fmt.Errorf("pebble iterator: %w", err)
+	}
+	var txs []node.Transaction
+	for ok := it.Last(); ok && len(txs) < limit; ok = it.Prev() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return nil, fmt.Errorf("pebble read: %w", err)
+		}
+		tx, err := decodeTransaction(v)
+		if err != nil {
+			it.Close()
+			return nil, fmt.Errorf("list transactions: %w", err)
+		}
+		txs = append(txs, tx)
+	}
+	if err := closeIter(it); err != nil {
+		return nil, err
+	}
+	return txs, nil
+}

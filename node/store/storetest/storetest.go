@@ -33,6 +33,8 @@ func Run(t *testing.T, open Open) {
 		{"Generations", testGenerations},
 		{"StateCache", testStateCache},
 		{"Transactions", testTransactions},
+		{"TransactionsBefore", testTransactionsBefore},
+		{"OperationCounts", testOperationCounts},
 		{"Cursor", testCursor},
 		{"Rollback", testRollback},
 		{"Unresolvable", testUnresolvable},
@@ -375,6 +377,92 @@ func testTransactions(t *testing.T, open Open) {
 		}
 	}
 	checkOps(t, s, "did-t", []sidetree.AnchoredOperation{Op("did-t", 1_000_000, 0), Op("did-t", 1_000_005, 0)})
+}
+
+func testTransactionsBefore(t *testing.T, open Open) {
+	s := open(t)
+	ctx := ctxFor(t)
+	if got, err := s.TransactionsBefore(ctx, ^uint64(0), 10); err != nil || len(got) != 0 {
+		t.Fatalf("TransactionsBefore on an empty store = %+v, %v", got, err)
+	}
+	var txs []node.Transaction // highest first once sorted
+	for i, n := range []uint64{2_000_001, 1_000_000, 3_000_000, 1_000_005, 2_000_000} {
+		tx := node.Transaction{Number: n, Time: n / 1_000_000, TimeHash: fmt.Sprintf("hash-%d", i), AnchorString: fmt.Sprintf("%d.QmY", i+1), FeePaid: uint64(10 * i), Writer: "w"}
+		txs = append(txs, tx)
+		if err := s.PutTransaction(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sort.Slice(txs, func(i, j int) bool { return txs[i].Number > txs[j].Number })
+	tests := []struct {
+		before uint64
+		limit  int
+		want   []node.Transaction
+	}{
+		{^uint64(0), 100, txs},
+		{1 << 63, 100, txs},
+		{^uint64(0), 2, txs[:2]},
+		{3_000_000, 100, txs[1:]},
+		{3_000_001, 1, txs[:1]},
+		{2_000_000, 2, txs[3:]},
+		{1_000_000, 10, nil},
+		{0, 10, nil},
+		{^uint64(0), 0, nil},
+	}
+	for _, tc := range tests {
+		got, err := s.TransactionsBefore(ctx, tc.before, tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(tc.want) || (len(got) > 0 && !reflect.DeepEqual(got, tc.want)) {
+			t.Errorf("TransactionsBefore(%d, %d) = %+v, want %+v", tc.before, tc.limit, got, tc.want)
+		}
+	}
+	if err := s.RollbackAfter(ctx, 2_000_000); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.TransactionsBefore(ctx, ^uint64(0), 100); err != nil || !reflect.DeepEqual(got, txs[2:]) {
+		t.Errorf("TransactionsBefore after a rollback = %+v, %v, want %+v", got, err, txs[2:])
+	}
+}
+
+func testOperationCounts(t *testing.T, open Open) {
+	s := open(t)
+	ctx := ctxFor(t)
+	var ops []sidetree.AnchoredOperation
+	want := map[sidetree.OperationType]int{}
+	for i := range uint32(11) {
+		op := Op(fmt.Sprintf("did-c%d", i%5), 5_000_000, i)
+		ops = append(ops, op)
+		want[op.Type]++
+	}
+	// Neighbours on both sides must not be counted.
+	mustPut(t, s, append(ops, Op("did-c0", 4_999_999, 0), Op("did-c1", 5_000_001, 0))...)
+	tests := []struct {
+		number uint64
+		want   map[sidetree.OperationType]int
+	}{
+		{5_000_000, want},
+		{4_999_999, map[sidetree.OperationType]int{Op("", 4_999_999, 0).Type: 1}},
+		{6_000_000, map[sidetree.OperationType]int{}},
+		{0, map[sidetree.OperationType]int{}},
+		{^uint64(0), map[sidetree.OperationType]int{}},
+	}
+	for _, tc := range tests {
+		got, err := s.OperationCounts(ctx, tc.number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("OperationCounts(%d) = %v, want %v", tc.number, got, tc.want)
+		}
+	}
+	if err := s.RollbackAfter(ctx, 4_999_999); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.OperationCounts(ctx, 5_000_000); err != nil || len(got) != 0 {
+		t.Errorf("OperationCounts after a rollback = %v, %v, want none", got, err)
+	}
 }
 
 func testCursor(t *testing.T, open Open) {
