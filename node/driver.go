@@ -1,6 +1,8 @@
 package node
 
 import (
+	"context"
+	"errors"
 	"mime"
 	"net/http"
 	"net/url"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -22,9 +25,16 @@ const (
 	resolutionContext = "https://w3id.org/did-resolution/v1"
 )
 
-// Driver serves the Universal Resolver driver API over a DIDResolver.
+// MethodResolver resolves DIDs of any method (*resolver.Dispatcher).
+type MethodResolver interface {
+	Resolve(ctx context.Context, did string) (*resolver.Result, error)
+}
+
+// Driver serves the Universal Resolver driver API: did:ion through Resolver (ION's own resolution, so
+// its metadata stays ION's), every other method through Methods when set.
 type Driver struct {
 	Resolver DIDResolver
+	Methods  MethodResolver // optional: did:web, did:key, did:jwk, ...
 	Metrics  *Metrics
 }
 
@@ -35,14 +45,14 @@ func (d *Driver) Register(r *mux.Router) {
 
 func (d *Driver) handle(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	raw := mux.Vars(r)["did"]
-	if decoded, err := url.PathUnescape(raw); err == nil {
-		raw = decoded
-	}
-	did, fragment, _ := strings.Cut(raw, "#")
+	did, fragment, _ := strings.Cut(driverDID(r), "#")
 	media := negotiate(r.Header.Get("Accept"))
 	if media == "" {
 		writeDriverError(w, http.StatusNotAcceptable, "representationNotSupported", "supported: "+mediaResolution+", "+mediaDIDLDJSON+", "+mediaDIDJSON+", "+mediaJSON)
+		return
+	}
+	if name, err := resolver.MethodName(did); err == nil && name != "ion" && d.Methods != nil {
+		d.handleMethod(w, r, start, did, fragment, media)
 		return
 	}
 	res, err := d.Resolver.Resolve(r.Context(), did)
@@ -63,13 +73,67 @@ func (d *Driver) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	document := res.Body.Field("didDocument")
 	metadata := res.Body.Field("didDocumentMetadata")
-	if fragment != "" {
-		d.dereference(w, document, fragment, media)
-		return
-	}
 	status := http.StatusOK
 	if res.Status == http.StatusGone {
 		status = http.StatusGone // deactivated: the document is returned with deactivated metadata
+	}
+	d.write(w, status, did, document, metadata, fragment, media)
+}
+
+// handleMethod resolves a DID of another method than ion through Methods.
+func (d *Driver) handleMethod(w http.ResponseWriter, r *http.Request, start time.Time, did, fragment, media string) {
+	res, err := d.Methods.Resolve(r.Context(), did)
+	status := http.StatusOK
+	var rerr *resolver.Error
+	switch {
+	case err == nil:
+	case errors.Is(err, resolver.ErrDeactivated) && res != nil && res.Document != nil:
+		status = http.StatusGone
+	case errors.As(err, &rerr):
+		status = driverStatus(rerr.Code)
+		d.Metrics.observeResolution("universal", status, time.Since(start))
+		writeDriverError(w, status, string(rerr.Code), rerr.Message)
+		return
+	default:
+		d.Metrics.observeResolution("universal", http.StatusInternalServerError, time.Since(start))
+		writeDriverError(w, http.StatusInternalServerError, string(resolver.CodeInternal), err.Error())
+		return
+	}
+	d.Metrics.observeResolution("universal", status, time.Since(start))
+	document, perr := sidetree.ParseJSON(res.Document.Raw)
+	metadata := sidetree.Object()
+	if perr == nil && len(res.Metadata.Raw) > 0 {
+		metadata, perr = sidetree.ParseJSON(res.Metadata.Raw)
+	} else if res.Metadata.Deactivated {
+		metadata.Set("deactivated", sidetree.Bool(true))
+	}
+	if perr != nil {
+		writeDriverError(w, http.StatusInternalServerError, string(resolver.CodeInternal), "unreadable DID document")
+		return
+	}
+	d.write(w, status, did, document, metadata, fragment, media)
+}
+
+// driverStatus is the HTTP status the Universal Resolver gives a resolution error.
+func driverStatus(code resolver.Code) int {
+	switch code {
+	case resolver.CodeInvalidDID:
+		return http.StatusBadRequest
+	case resolver.CodeNotFound:
+		return http.StatusNotFound
+	case resolver.CodeMethodNotSupported:
+		return http.StatusNotImplemented
+	case resolver.CodeDeactivated:
+		return http.StatusGone
+	}
+	return http.StatusInternalServerError
+}
+
+// write answers a resolved document in the negotiated representation, or the part a fragment names.
+func (d *Driver) write(w http.ResponseWriter, status int, did string, document, metadata sidetree.Value, fragment, media string) {
+	if fragment != "" {
+		d.dereference(w, did, document, fragment, media)
+		return
 	}
 	switch media {
 	case mediaDIDLDJSON, mediaDIDJSON:
@@ -85,12 +149,32 @@ func (d *Driver) handle(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// dereference returns the verification method or service whose relative id is #fragment.
-func (d *Driver) dereference(w http.ResponseWriter, document sidetree.Value, fragment, media string) {
+// driverDID reads the DID (URL) from the request path. Clients either escape it
+// (did%3Aweb%3Aexample.com%253A8443 as encodeURIComponent writes it, did:web:example.com%253A8443 as
+// Go's url.PathEscape does), or put it in the path as it is (did:web:example.com%3A8443), where its
+// percent-encoding belongs to the DID and only a fragment's "#" is escaped. The escaped path tells
+// them apart (an escaped "%" or ":"); the decoded one cannot.
+func driverDID(r *http.Request) string {
+	raw, ok := strings.CutPrefix(r.URL.EscapedPath(), "/1.0/identifiers/")
+	if !ok {
+		raw = mux.Vars(r)["did"]
+	}
+	if strings.HasPrefix(raw, "did:") && !strings.Contains(raw, "%25") {
+		return strings.ReplaceAll(raw, "%23", "#")
+	}
+	if decoded, err := url.PathUnescape(raw); err == nil {
+		return decoded
+	}
+	return raw
+}
+
+// dereference returns the verification method or service whose id is #fragment (relative, as ION
+// writes ids, or absolute, as did:web documents usually do).
+func (d *Driver) dereference(w http.ResponseWriter, did string, document sidetree.Value, fragment, media string) {
 	want := "#" + fragment
 	for _, list := range []string{"verificationMethod", "service"} {
 		for _, item := range document.Field(list).Elems() {
-			if id, _ := item.Field("id").Str(); id == want {
+			if id, _ := item.Field("id").Str(); id == want || id == did+want {
 				ct := mediaJSON
 				if media == mediaDIDLDJSON || media == mediaResolution {
 					ct = mediaDIDLDJSON

@@ -22,6 +22,9 @@ type Routes struct {
 	Ready func(ctx context.Context) error
 	// Gateway serves GET /ipfs/{cid} from the node's CAS (optional).
 	Gateway http.Handler
+	// Credentials serves the credential routes (credential/httpapi) under /credentials/,
+	// /presentations/ and /status/ (optional).
+	Credentials http.Handler
 	// RequestTimeout bounds each request's context (default 30 s).
 	RequestTimeout time.Duration
 	Logger         *slog.Logger
@@ -35,6 +38,11 @@ func (rt *Routes) Handler() http.Handler {
 	}
 	if rt.Driver != nil {
 		rt.Driver.Register(r)
+	}
+	if rt.Credentials != nil {
+		for _, prefix := range []string{"/credentials/", "/presentations/", "/status/"} {
+			r.PathPrefix(prefix).Handler(rt.Credentials)
+		}
 	}
 	if rt.Gateway != nil {
 		r.PathPrefix("/ipfs/").Handler(rt.Gateway).Methods(http.MethodGet, http.MethodHead)

@@ -46,6 +46,21 @@ func bindServeFlags(c *serveConfig, f *pflag.FlagSet) {
 	f.IntVar(&c.ReadyLagBlocks, "ready-lag", c.ReadyLagBlocks, "/readyz fails while the node is more than this many blocks behind the tip")
 	f.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	f.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json")
+	bindCredentialFlags(&c.Credentials, f)
+}
+
+func bindCredentialFlags(c *daemon.CredentialConfig, f *pflag.FlagSet) {
+	f.BoolVar(&c.WebAllowLoopback, "did-web-allow-loopback", c.WebAllowLoopback, "TESTS ONLY: let did:web, status list and DID configuration fetches reach loopback addresses (plain HTTP too)")
+	f.BoolVar(&c.WebAllowPrivate, "did-web-allow-private", c.WebAllowPrivate, "let did:web and other verifier fetches reach private (RFC 1918, ULA, CGNAT) addresses")
+	f.StringVar(&c.WebCAFile, "did-web-ca-file", c.WebCAFile, "PEM certificates trusted for did:web and verifier fetches besides the system roots")
+	f.DurationVar(&c.WebMaxTTL, "did-web-max-ttl", c.WebMaxTTL, "longest time a did:web document is cached, whatever its Cache-Control says")
+	f.StringSliceVar(&c.AdminTokenHashes, "admin-token-hash", c.AdminTokenHashes, "SHA-256 (hex) of a bearer token accepted on POST /credentials/issue and /status/{list}/{index} (repeatable); none: those routes answer 401")
+	f.StringVar(&c.TrustPolicyFile, "trust-policy-file", c.TrustPolicyFile, "JSON file of trusted issuers per credential type; empty: every issuer whose signature verifies")
+	f.StringVar(&c.IssuerKeyFile, "issuer-key-file", c.IssuerKeyFile, "private JWK (from `ionode keys generate` or `did create --out`) the node issues credentials and signs its status list with")
+	f.StringVar(&c.IssuerKID, "issuer-kid", c.IssuerKID, "DID URL of the issuer key's verification method (in its DID's assertionMethod), e.g. did:ion:EiA…#key-1")
+	f.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the node's external base URL, for status list credential URLs; empty: http://<listen address>")
+	f.StringVar(&c.StatusList, "status-list", c.StatusList, "id of the node's revocation status list (served at <public-url>/status/<id>)")
+	f.StringVar(&c.StatusListKind, "status-list-kind", c.StatusListKind, "StatusList2021 or BitstringStatusList")
 }
 
 // envName is the environment variable for a flag.

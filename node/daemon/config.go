@@ -41,6 +41,30 @@ type Config struct {
 	ReadyLagBlocks     int
 	LogLevel           string
 	LogFormat          string
+
+	Credentials CredentialConfig
+}
+
+// CredentialConfig configures DID resolution of other methods than ion and the credential routes.
+type CredentialConfig struct {
+	// did:web and every other outgoing fetch of the verifier (status lists, DID configurations).
+	WebAllowLoopback bool          // tests and local development only: loopback addresses, plain HTTP to them
+	WebAllowPrivate  bool          // issuers on an internal network: RFC 1918 / ULA / CGNAT addresses
+	WebCAFile        string        // PEM certificates trusted besides the system roots; empty: system roots
+	WebMaxTTL        time.Duration // cap on how long a did:web document is cached
+	// AdminTokenHashes are SHA-256 (hex) of the bearer tokens accepted on issuing and status routes;
+	// none: those routes always answer 401.
+	AdminTokenHashes []string
+	TrustPolicyFile  string // trusted issuers per credential type; empty: every verifiable issuer
+	// IssuerKeyFile is the private JWK the node issues and signs its status lists with, IssuerKID the DID
+	// URL of its verification method (in the DID's assertionMethod). Empty: the node issues nothing.
+	IssuerKeyFile string
+	IssuerKID     string
+	// PublicURL is the node's external base URL; status list credential URLs are built on it. Empty:
+	// http:// and the listen address.
+	PublicURL      string
+	StatusList     string // id of the node's status list
+	StatusListKind string // StatusList2021 or BitstringStatusList
 }
 
 // DefaultConfig returns ION's defaults.
@@ -63,6 +87,11 @@ func DefaultConfig() Config {
 		ReadyLagBlocks:     2,
 		LogLevel:           "info",
 		LogFormat:          "text",
+		Credentials: CredentialConfig{
+			WebMaxTTL:      time.Hour,
+			StatusList:     "revocation",
+			StatusListKind: "StatusList2021",
+		},
 	}
 }
 
@@ -119,5 +148,5 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	default:
 		return network, fmt.Errorf("--log-format must be text or json")
 	}
-	return network, nil
+	return network, c.Credentials.validate()
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/ionode/ionode/node/store"
 	"github.com/ionode/ionode/node/store/mongo"
 	"github.com/ionode/ionode/node/store/pebble"
+	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/sidetree"
 )
@@ -40,6 +41,7 @@ type Daemon struct {
 	Metrics  *node.Metrics
 	Syncer   *node.Syncer
 	chain    *chain
+	methods  *resolver.Dispatcher
 	listener net.Listener
 	server   *http.Server
 
@@ -74,7 +76,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (d *Daemon, err er
 	if err := d.startChain(ctx); err != nil {
 		return nil, err
 	}
-	if err := d.serveHTTP(); err != nil {
+	if err := d.serveHTTP(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -129,9 +131,21 @@ func (d *Daemon) Resolver() *ion.Resolver {
 	return &ion.Resolver{Network: d.network, Log: d.Store, Cache: d.Store, Logger: d.log}
 }
 
-func (d *Daemon) routes() (*node.Routes, error) {
+// Methods returns the dispatcher the node resolves every DID method with (set once serving).
+func (d *Daemon) Methods() *resolver.Dispatcher { return d.methods }
+
+func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, error) {
 	res := d.Resolver()
-	api := &node.API{Network: d.network, Resolver: res, Version: Version, Logger: d.log, Metrics: d.Metrics, MaxQueueDepth: d.cfg.MaxQueueDepth}
+	client, err := d.cfg.Credentials.webClient()
+	if err != nil {
+		return nil, err
+	}
+	d.methods = d.dispatcher(client)
+	creds, err := d.openCredentials(ctx, d.methods, client, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	api := &node.API{Network: d.network, Resolver: identifiers{ion: res, methods: d.methods}, Version: Version, Logger: d.log, Metrics: d.Metrics, MaxQueueDepth: d.cfg.MaxQueueDepth}
 	if d.acceptsOperations() {
 		api.Queue = d.Store
 		guard := &node.WriteGuard{PerIP: rate.Limit(d.cfg.WriteRatePerIP), Burst: max(1, int(2*d.cfg.WriteRatePerIP))}
@@ -144,7 +158,8 @@ func (d *Daemon) routes() (*node.Routes, error) {
 		}
 		api.Guard = guard
 	}
-	rt := &node.Routes{API: api, Driver: &node.Driver{Resolver: res, Metrics: d.Metrics}, Metrics: d.Metrics, Logger: d.log}
+	rt := &node.Routes{API: api, Driver: &node.Driver{Resolver: res, Methods: d.methods, Metrics: d.Metrics}, Metrics: d.Metrics, Logger: d.log,
+		Credentials: creds.handler(d.cfg.Credentials, d.log)}
 	if d.CASNode != nil {
 		rt.Gateway = d.CASNode.Handler()
 	}
@@ -159,16 +174,21 @@ func (d *Daemon) acceptsOperations() bool {
 	return !d.cfg.ReadOnly && d.cfg.WriterKeyFile != ""
 }
 
-func (d *Daemon) serveHTTP() error {
-	rt, err := d.routes()
-	if err != nil {
-		return err
-	}
+func (d *Daemon) serveHTTP(ctx context.Context) error {
 	l, err := net.Listen("tcp", d.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", d.cfg.Listen, err)
 	}
 	d.listener = l
+	baseURL := d.cfg.Credentials.PublicURL
+	if baseURL == "" {
+		baseURL = "http://" + l.Addr().String()
+	}
+	rt, err := d.routes(ctx, baseURL)
+	if err != nil {
+		l.Close()
+		return err
+	}
 	d.server = &http.Server{
 		Handler:           rt.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,

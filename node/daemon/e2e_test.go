@@ -28,8 +28,15 @@ func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-// regtestNode starts a btcd regtest and a daemon with a funded writer key over it.
-func regtestNode(t *testing.T, ctx context.Context, btc *testnet.Node, mongoURI string) *Daemon {
+// nodeSetup is what an option of regtestNode may change before the daemon starts.
+type nodeSetup struct {
+	Config *Config
+	Log    *slog.Logger
+}
+
+// regtestNode starts a btcd regtest and a daemon with a funded writer key over it; options adjust the
+// configuration and the logger.
+func regtestNode(t *testing.T, ctx context.Context, btc *testnet.Node, mongoURI string, options ...func(*nodeSetup)) *Daemon {
 	t.Helper()
 	dir := t.TempDir()
 	key, err := anchor.GenerateKey(testnet.Params)
@@ -60,7 +67,11 @@ func regtestNode(t *testing.T, ctx context.Context, btc *testnet.Node, mongoURI 
 	cfg.BatchConfirmations = 1
 	cfg.PollInterval = 200 * time.Millisecond
 	cfg.WriteRatePerIP = 0
-	d, err := Start(ctx, cfg, testLogger(t))
+	setup := nodeSetup{Config: &cfg, Log: testLogger(t)}
+	for _, o := range options {
+		o(&setup)
+	}
+	d, err := Start(ctx, cfg, setup.Log)
 	if err != nil {
 		t.Fatal(err)
 	}

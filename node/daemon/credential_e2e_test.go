@@ -1,0 +1,234 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/resolver/web/webtest"
+	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/testnet"
+)
+
+// syncBuffer is a log destination the test reads while the node writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// credClient calls the node's credential routes.
+type credClient struct {
+	t    *testing.T
+	base string
+}
+
+func (c credClient) do(method, path, token string, body any) (int, []byte) {
+	c.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, r)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+func (c credClient) verify(jwt string) credential.Result {
+	c.t.Helper()
+	status, body := c.do(http.MethodPost, "/credentials/verify", "", map[string]string{"jwt": jwt})
+	if status != http.StatusOK {
+		c.t.Fatalf("POST /credentials/verify: %d %s", status, body)
+	}
+	var r credential.Result
+	if err := json.Unmarshal(body, &r); err != nil {
+		c.t.Fatalf("verify answer: %v: %s", err, body)
+	}
+	return r
+}
+
+// TestCredentialsEndToEnd runs the credential routes of a node on a real btcd regtest: a did:ion issuer
+// published through the node's own POST /operations issues through the admin route, the credential
+// verifies at POST /credentials/verify, revoking it through the admin route makes it fail with revoked,
+// and a did:web issuer on a local HTTPS server (loopback allowed by configuration) verifies too.
+func TestCredentialsEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts btcd and a node")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { btc.Stop() })
+
+	// The issuer's did:ion is computed before the node starts (a create request fixes the DID), so the
+	// node can be configured with its key; it is anchored through the node afterwards.
+	dir := t.TempDir()
+	docKey := mustKey(t)
+	keyData, _ := json.Marshal(docKey)
+	keyFile := filepath.Join(dir, "key-1.jwk")
+	if err := os.WriteFile(keyFile, keyData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	create, err := sidetree.NewCreateRequest("ion", mustKey(t), mustKey(t), sidetree.Document{PublicKeys: []sidetree.PublicKey{{
+		ID: "key-1", Type: "EcdsaSecp256k1VerificationKey2019", JWK: docKey.Public().Value(),
+		Purposes: []string{sidetree.PurposeAssertionMethod, sidetree.PurposeAuthentication},
+	}}}, sidetree.Regtest().Latest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuerDID := "did:ion:" + create.DIDSuffix
+	const adminToken = "e2e-admin-token"
+
+	// A did:web issuer on a local HTTPS server with its own CA, which the node is told to trust.
+	webServer := webtest.NewServer(t)
+	webDID, webSigners := credtest.Document(t, webServer.DID("issuer"), []credtest.Method{{Fragment: "key-1", Alg: credential.EdDSA}}, nil)
+	webServer.PublishDocument(webServer.DID("issuer"), webDID, "max-age=60")
+
+	logs := &syncBuffer{}
+	d := regtestNode(t, ctx, btc, "", func(s *nodeSetup) {
+		s.Log = slog.New(slog.NewJSONHandler(logs, nil))
+		c := &s.Config.Credentials
+		c.WebAllowLoopback = true
+		c.WebCAFile = webServer.WriteCA(t, dir)
+		c.AdminTokenHashes = []string{httpapi.HashToken(adminToken)}
+		c.IssuerKeyFile, c.IssuerKID = keyFile, issuerDID+"#key-1"
+	})
+	base := "http://" + d.Addr()
+	ops, cc := client{t, base}, credClient{t, base}
+
+	if status, body := ops.post(create.Body.Stringify()); status != 200 {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	mineUntil(t, ctx, btc, "the issuer DID to be anchored", func() bool {
+		status, v := ops.resolve(issuerDID)
+		ok, _ := v.Field("didDocumentMetadata").Field("method").Field("published").Boolean()
+		return status == 200 && ok
+	})
+
+	holder := credtest.KeyDID(t, credential.ES256)
+	issue := map[string]any{"types": []string{"VerifiedEmployee"}, "credentialSubject": map[string]any{"id": holder.DID(), "name": "Alice"}, "status": true}
+	for _, token := range []string{"", "wrong"} {
+		if status, body := cc.do(http.MethodPost, "/credentials/issue", token, issue); status != http.StatusUnauthorized {
+			t.Fatalf("issue with token %q: %d %s", token, status, body)
+		}
+	}
+	status, body := cc.do(http.MethodPost, "/credentials/issue", adminToken, issue)
+	if status != http.StatusOK {
+		t.Fatalf("issue: %d %s", status, body)
+	}
+	var issued struct {
+		JWT              string            `json:"jwt"`
+		CredentialStatus credential.Status `json:"credentialStatus"`
+	}
+	if err := json.Unmarshal(body, &issued); err != nil {
+		t.Fatal(err)
+	}
+	if want := base + "/status/revocation"; issued.CredentialStatus.StatusListCredential != want {
+		t.Fatalf("status list URL %q, want %q", issued.CredentialStatus.StatusListCredential, want)
+	}
+	r := cc.verify(issued.JWT)
+	if !r.Valid || r.Credential == nil || r.Credential.Issuer != issuerDID || r.TransactionID == "" {
+		t.Fatalf("issued credential: %+v", r)
+	}
+	if !strings.Contains(logs.String(), `"transactionId":"`+r.TransactionID+`"`) {
+		t.Fatalf("no audit line with transaction id %s in the node's log", r.TransactionID)
+	}
+
+	// The status list credential is public at its stable URL and verifies as the issuer's.
+	resp, err := http.Get(issued.CredentialStatus.StatusListCredential)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listJWT, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET status list: %d %s", resp.StatusCode, listJWT)
+	}
+	if lr := cc.verify(string(listJWT)); !lr.Valid || lr.Credential.Issuer != issuerDID {
+		t.Fatalf("status list credential: %+v", lr)
+	}
+
+	// Revocation needs the admin token, and then counts.
+	path := "/status/revocation/" + issued.CredentialStatus.StatusListIndex
+	if status, _ := cc.do(http.MethodPost, path, "", map[string]bool{"revoked": true}); status != http.StatusUnauthorized {
+		t.Fatalf("revoke without token: %d", status)
+	}
+	if status, body := cc.do(http.MethodPost, path, adminToken, map[string]bool{"revoked": true}); status != http.StatusNoContent {
+		t.Fatalf("revoke: %d %s", status, body)
+	}
+	if r := cc.verify(issued.JWT); r.Valid || r.Code != credential.CodeRevoked {
+		t.Fatalf("revoked credential: %+v", r)
+	}
+
+	// A did:web issuer's credential verifies; its DID resolves on both resolution endpoints.
+	webIssued, err := (&credential.Issuer{Signer: webSigners["key-1"]}).Issue(credential.Claims{
+		Types: []string{"VerifiedEmployee"}, Subject: map[string]any{"id": holder.DID()}, ValidUntil: time.Now().Add(time.Hour),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cc.verify(webIssued); !r.Valid || r.Credential.Issuer != webServer.DID("issuer") {
+		t.Fatalf("did:web credential: %+v", r)
+	}
+	// The DID goes in the path escaped whole, or (on the driver) as it is: its %3A belongs to the DID.
+	for _, p := range []string{"/1.0/identifiers/" + url.PathEscape(webServer.DID("issuer")), "/1.0/identifiers/" + webServer.DID("issuer"),
+		"/identifiers/" + url.PathEscape(webServer.DID("issuer"))} {
+		status, body := cc.do(http.MethodGet, p, "", nil)
+		if status != 200 || !strings.Contains(string(body), `"id":"`+webServer.DID("issuer")+`"`) {
+			t.Fatalf("GET %s: %d %s", p, status, body)
+		}
+	}
+
+	// A presentation of the did:web credential by its holder, bound to audience and nonce.
+	vp, err := (&credential.Issuer{Signer: holder}).Present([]string{webIssued}, "https://verifier.example", "n-1", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body = cc.do(http.MethodPost, "/presentations/verify", "", map[string]string{"jwt": vp, "audience": "https://verifier.example", "nonce": "n-1"})
+	var pr credential.Result
+	if err := json.Unmarshal(body, &pr); status != 200 || err != nil || !pr.Valid {
+		t.Fatalf("presentation: %d %s", status, body)
+	}
+}

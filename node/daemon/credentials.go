@@ -1,0 +1,175 @@
+package daemon
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/credential/linkeddomains"
+	"github.com/ionode/ionode/credential/policy"
+	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/resolver"
+	"github.com/ionode/ionode/resolver/web"
+)
+
+func (c *CredentialConfig) validate() error {
+	for _, h := range c.AdminTokenHashes {
+		if len(h) != 64 || strings.Trim(strings.ToLower(h), "0123456789abcdef") != "" {
+			return fmt.Errorf("--admin-token-hash %q: want the 64 hex digits of a token's SHA-256", h)
+		}
+	}
+	if c.WebMaxTTL < 0 {
+		return fmt.Errorf("--did-web-max-ttl must not be negative")
+	}
+	if (c.IssuerKeyFile == "") != (c.IssuerKID == "") {
+		return fmt.Errorf("--issuer-key-file and --issuer-kid go together: the key and the DID URL of its verification method")
+	}
+	if c.IssuerKID != "" {
+		if did, fragment, ok := strings.Cut(c.IssuerKID, "#"); !ok || fragment == "" || !strings.HasPrefix(did, "did:") {
+			return fmt.Errorf("--issuer-kid %q: want a DID URL with a fragment, such as did:ion:EiA…#key-1", c.IssuerKID)
+		}
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("--public-url %q: want an http(s) base URL such as https://node.example.com", c.PublicURL)
+		}
+	}
+	if !status.ValidID(c.StatusList) {
+		return fmt.Errorf("--status-list %q: want 1-64 letters, digits, '-' or '_'", c.StatusList)
+	}
+	switch status.Kind(c.StatusListKind) {
+	case status.StatusList2021, status.BitstringStatusList:
+	default:
+		return fmt.Errorf("--status-list-kind must be StatusList2021 or BitstringStatusList")
+	}
+	return nil
+}
+
+// credentials is the node's verifier, and its issuer when one is configured.
+type credentials struct {
+	client   *web.Client
+	verifier *credential.Verifier
+	issuer   *credential.Issuer // nil: the node issues nothing
+	status   *status.Manager    // nil without an issuer
+}
+
+// webClient is the SSRF-guarded client of every outgoing fetch (did:web, status lists, DID configurations).
+func (c *CredentialConfig) webClient() (*web.Client, error) {
+	client := &web.Client{
+		Guard:             web.Guard{AllowLoopback: c.WebAllowLoopback, AllowPrivate: c.WebAllowPrivate},
+		AllowHTTPLoopback: c.WebAllowLoopback,
+		UserAgent:         "ionode/" + Version,
+	}
+	if c.WebCAFile != "" {
+		pem, err := os.ReadFile(c.WebCAFile)
+		if err != nil {
+			return nil, fmt.Errorf("--did-web-ca-file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--did-web-ca-file %s holds no PEM certificate", c.WebCAFile)
+		}
+		client.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return client, nil
+}
+
+// openCredentials builds the verifier over the dispatcher and, with an issuer key, the issuer and its
+// status list. baseURL is where the node is reachable (for status list URLs).
+func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatcher, client *web.Client, baseURL string) (*credentials, error) {
+	c := d.cfg.Credentials
+	// The core verifier checks status list and domain linkage credentials: no status of their own, no policy.
+	core := &credential.Verifier{Resolver: methods, IgnoreStatus: true}
+	checker := &statusChecker{remote: &status.Checker{Client: client, Verifier: core}}
+	v := &credential.Verifier{Resolver: methods, Status: checker, Logger: d.log}
+	if c.TrustPolicyFile != "" {
+		p, err := policy.Load(c.TrustPolicyFile)
+		if err != nil {
+			return nil, fmt.Errorf("--trust-policy-file: %w", err)
+		}
+		p.Links = &linkeddomains.Verifier{Client: client, Credentials: core}
+		v.Policy = p
+		d.log.Info("credentials: trust policy loaded", "file", c.TrustPolicyFile, "rules", len(p.Rules))
+	}
+	out := &credentials{client: client, verifier: v}
+	if c.IssuerKeyFile == "" {
+		return out, nil
+	}
+	key, err := readIssuerKey(c.IssuerKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := credential.NewSigner(c.IssuerKID, key)
+	if err != nil {
+		return nil, fmt.Errorf("--issuer-kid: %w", err)
+	}
+	// The node may not have seen its issuer DID anchored yet (it may be publishing it, or still syncing):
+	// warn, and let verifiers judge the credentials it signs.
+	check, cancel := context.WithTimeout(ctx, 15*time.Second)
+	if err := signer.CheckAuthorized(check, methods, resolver.AssertionMethod); err != nil {
+		d.log.Warn("credentials: the issuer key is not (yet) an assertionMethod of its DID; verifiers will refuse what it signs until it is",
+			"kid", c.IssuerKID, "err", err)
+	}
+	cancel()
+	out.issuer = &credential.Issuer{Signer: signer}
+	out.status = &status.Manager{
+		Store:   &status.FileStore{Dir: filepath.Join(d.cfg.DataDir, "status")},
+		Issuer:  out.issuer,
+		BaseURL: strings.TrimRight(baseURL, "/") + "/status",
+	}
+	if _, err := out.status.Store.Load(ctx, c.StatusList); errors.Is(err, status.ErrNotFound) {
+		if err := out.status.Create(ctx, c.StatusList, status.Kind(c.StatusListKind), "revocation", 0); err != nil {
+			return nil, fmt.Errorf("create status list %s: %w", c.StatusList, err)
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("status list %s: %w", c.StatusList, err)
+	}
+	checker.own, checker.issuer = out.status, signer.DID()
+	d.log.Info("credentials: issuing", "kid", c.IssuerKID, "alg", signer.Alg, "status_list", out.status.URL(c.StatusList))
+	return out, nil
+}
+
+// handler is the credential routes (credential/httpapi).
+func (c *credentials) handler(cfg CredentialConfig, log *slog.Logger) http.Handler {
+	api := &httpapi.API{Verifier: c.verifier, Issuer: c.issuer, AdminTokenSHA256: cfg.AdminTokenHashes, Logger: log}
+	if c.status != nil {
+		api.Status, api.StatusList = c.status, cfg.StatusList
+	}
+	return api.Handler()
+}
+
+// readIssuerKey reads a private JWK as `ionode keys generate` and `ionode did create` write it,
+// refusing a file others can read.
+func readIssuerKey(path string) (any, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("--issuer-key-file: %w", err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("--issuer-key-file %s is readable by others (mode %v): chmod 600 it", path, info.Mode().Perm())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--issuer-key-file: %w", err)
+	}
+	key, err := credential.ParsePrivateJWK(data)
+	if err != nil {
+		return nil, fmt.Errorf("--issuer-key-file %s: %w", path, err)
+	}
+	return key, nil
+}

@@ -1,0 +1,69 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/ionode/ionode/node"
+	"github.com/ionode/ionode/resolver"
+	"github.com/ionode/ionode/resolver/key"
+	"github.com/ionode/ionode/resolver/web"
+	"github.com/ionode/ionode/sidetree"
+)
+
+// dispatcher resolves every DID method the node knows through one resolver.Dispatcher: did:ion from the
+// node's store (its state cache is generation-checked, so a cached state is never older than the
+// store's operations for the DID), did:web over the SSRF-guarded client, did:key and did:jwk offline.
+func (d *Daemon) dispatcher(client *web.Client) *resolver.Dispatcher {
+	return &resolver.Dispatcher{
+		Methods: map[string]resolver.Method{
+			"ion": resolver.ION(d.Resolver()),
+			"web": web.New(client, web.Options{MaxTTL: d.cfg.Credentials.WebMaxTTL, Logger: d.log}),
+			"key": key.Key{},
+			"jwk": key.JWK{},
+		},
+		Logger: d.log,
+	}
+}
+
+// identifiers answers GET /identifiers/{did}: did:ion (and anything that is not a DID) through ION's
+// resolver, so those answers stay exactly ION's; DIDs of other methods through the dispatcher, as W3C
+// DID Resolution results with the Universal Resolver's statuses.
+type identifiers struct {
+	ion     node.DIDResolver
+	methods *resolver.Dispatcher
+}
+
+func (r identifiers) Resolve(ctx context.Context, did string) (sidetree.Resolution, error) {
+	name, err := resolver.MethodName(did)
+	if err != nil || name == "ion" {
+		return r.ion.Resolve(ctx, did)
+	}
+	res, err := r.methods.Resolve(ctx, did)
+	status := http.StatusOK
+	var rerr *resolver.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &rerr):
+		switch rerr.Code {
+		case resolver.CodeInvalidDID:
+			status = http.StatusBadRequest
+		case resolver.CodeNotFound:
+			status = http.StatusNotFound
+		case resolver.CodeMethodNotSupported:
+			status = http.StatusNotImplemented
+		case resolver.CodeDeactivated:
+			status = http.StatusGone
+		default:
+			status = http.StatusBadGateway // the method's source (a did:web server) failed
+		}
+	default:
+		status = http.StatusBadGateway
+	}
+	body, perr := sidetree.ParseJSON(resolver.ResultJSON(res, err))
+	if perr != nil {
+		return sidetree.Resolution{}, perr
+	}
+	return sidetree.Resolution{Status: status, Body: body}, nil
+}
