@@ -99,23 +99,26 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		"-conns", strconv.Itoa(o.conns), "-body", strconv.Itoa(o.bodySize), "-slow-interval", o.slowInterval.String()}
 
 	fmt.Fprintf(out, "node at %s; warm-up: %d requests…\n", n.URL(), o.warmup)
+	settled := benchnode.Settle(ctx, 2*time.Minute)
+	fmt.Fprintf(out, "store settled (node idle) after %s\n", settled.Round(100*time.Millisecond))
 	if _, err := child(ctx, append(common, "-requests", strconv.Itoa(o.warmup), "-slow", "0")); err != nil {
 		return err
 	}
 	before := settledMemory()
 	fmt.Fprintf(out, "mix: %d requests at %.0f/s with %d slow clients…\n", o.requests, o.rate, o.slow)
-	cpu0 := report.Self()
+	cpu0, wait0 := report.Self(), report.RunQueueWait()
 	res, err := child(ctx, append(common, "-requests", strconv.Itoa(o.requests), "-slow", strconv.Itoa(o.slow)))
 	if err != nil {
 		return err
 	}
-	cpu := report.Self().Sub(cpu0)
+	cpu, wait := report.Self().Sub(cpu0), report.RunQueueWait()-wait0
 	time.Sleep(time.Second) // let the node notice the load generator's connections closing
 	after := settledMemory()
 
 	t := report.Table{Title: "bench/load results"}
 	t.Environment(loadStart)
-	t.Add("node", "node/daemon with a writer key (unfunded), embedded Pebble store, %d DIDs; per-IP write rate %s", len(suffixes), "10/s, burst 20 (daemon default)")
+	t.Add("node", "node/daemon with a writer key (unfunded), embedded Pebble store, %d DIDs (then %s until compactions were done); per-IP write rate 10/s, burst 20 (daemon default)",
+		len(suffixes), settled.Round(100*time.Millisecond))
 	t.Add("mix", "%d requests at %.0f/s open loop (%s), %d slow clients", o.requests, o.rate, mixShares(), o.slow)
 	total := 0
 	for _, k := range classes {
@@ -134,6 +137,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	t.Add("slow clients", "%d clients, %d connections, %d dropped by the node after p50 %s (max %s), %d dial errors",
 		res.Slow.Clients, res.Slow.Connections, res.Slow.Dropped, res.Slow.HoldP50.Round(time.Millisecond), res.Slow.HoldMax.Round(time.Millisecond), res.Slow.DialErrors)
 	t.Add("mix wall time, node CPU", "%s, %.1f s (%.0f %% of one core)", res.Elapsed.Round(time.Millisecond), cpu.CPU().Seconds(), 100*cpu.CPU().Seconds()/res.Elapsed.Seconds())
+	t.Add("time runnable but waiting for a CPU (machine shared): node, load generator", "%s, %s", wait.Round(time.Millisecond), res.RunQueueWait.Round(time.Millisecond))
 	t.Add("node memory before (after warm-up, GC)", "%s", before)
 	t.Add("node memory after (GC)", "%s", after)
 	t.Add("growth", "heap in use %+.1f MiB, RSS %+.1f MiB, goroutines %+d",
@@ -235,7 +239,9 @@ func loadGenerator(ctx context.Context, o options, out io.Writer) error {
 	slowCtx, stopSlow := context.WithCancel(ctx)
 	slowDone := make(chan slowResult, 1)
 	go func() { slowDone <- slowloris(slowCtx, u.Host, o.slow, o.slowInterval) }()
+	wait0 := report.RunQueueWait()
 	res, err := runMix(ctx, o.url, suffixes, o.requests, o.rate, o.bodySize, c)
+	res.RunQueueWait = report.RunQueueWait() - wait0
 	stopSlow()
 	res.Slow = <-slowDone
 	if err != nil {

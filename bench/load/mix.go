@@ -47,6 +47,8 @@ type mixResult struct {
 	Classes map[class]*classResult `json:"classes"`
 	Elapsed time.Duration          `json:"elapsed"`
 	Slow    slowResult             `json:"slow"`
+	// RunQueueWait is the load generator's time waiting for a CPU during the mix.
+	RunQueueWait time.Duration `json:"run_queue_wait"`
 }
 
 // sourceClient is a keep-alive client whose connections come from one loopback source address.

@@ -100,14 +100,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer n.Close()
 	fmt.Fprintf(out, "stored in %s; node serving at %s\n", populate.Round(time.Millisecond), n.URL())
+	settled := benchnode.Settle(ctx, 2*time.Minute)
+	fmt.Fprintf(out, "store settled (node idle) after %s\n", settled.Round(100*time.Millisecond))
 
 	t := report.Table{Title: "bench/resolve results"}
 	t.Environment(loadStart)
-	t.Add("node", "node/daemon, embedded Pebble store, %d DIDs (stored in %s, states materialized)", len(suffixes), populate.Round(time.Millisecond))
+	t.Add("node", "node/daemon, embedded Pebble store, %d DIDs (stored in %s, states materialized; then %s until the store's compactions were done)",
+		len(suffixes), populate.Round(time.Millisecond), settled.Round(100*time.Millisecond))
 	t.Add("request", "GET /identifiers/did:ion:<suffix>, DIDs drawn uniformly; load generator: a second process on loopback")
+	var wait time.Duration // the node's run-queue wait during the last run
 	gen := func(mode string, extra ...string) (loadgen.Result, report.Usage, error) {
-		before := report.Self()
+		before, wait0 := report.Self(), report.RunQueueWait()
 		res, err := child(ctx, append([]string{"-role", "loadgen", "-url", n.URL(), "-did-file", didFile, "-mode", mode}, extra...))
+		wait = report.RunQueueWait() - wait0
 		return res, report.Self().Sub(before), err
 	}
 	open, cpu, err := gen("open", "-rate", fmt.Sprint(o.rate), "-duration", o.duration.String(), "-workers", strconv.Itoa(o.workers))
@@ -118,6 +123,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	t.Add("open loop: latency from actual send (excludes waiting for the sender or a connection)", "%s", open.ServiceSummary)
 	t.Add("open loop: status codes, transport errors", "%v, %d", open.Status, open.Errors)
 	t.Add("open loop: node CPU", "%.1f s (%.0f %% of one core)", cpu.CPU().Seconds(), 100*cpu.CPU().Seconds()/open.Elapsed.Seconds())
+	t.Add("open loop: time runnable but waiting for a CPU (machine shared): node, load generator", "%s, %s",
+		wait.Round(time.Millisecond), open.RunQueueWait.Round(time.Millisecond))
 	t.Add("p99 target < 2 ms at 1,000 req/s", "%s", verdict(open.Summary.P99 < 2*time.Millisecond && o.rate >= 1000))
 	if o.closedDuration > 0 {
 		closed, cpu, err := gen("closed", "-workers", strconv.Itoa(o.closedWorkers), "-duration", o.closedDuration.String())
@@ -127,6 +134,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		t.Add(fmt.Sprintf("closed loop %d clients for %s: throughput, latency", o.closedWorkers, o.closedDuration), "%s", closed.Summary)
 		t.Add("closed loop: status codes, transport errors", "%v, %d", closed.Status, closed.Errors)
 		t.Add("closed loop: node CPU", "%.1f s (%.0f %% of one core)", cpu.CPU().Seconds(), 100*cpu.CPU().Seconds()/closed.Elapsed.Seconds())
+		t.Add("closed loop: time waiting for a CPU: node, load generator", "%s, %s", wait.Round(time.Millisecond), closed.RunQueueWait.Round(time.Millisecond))
 		if closed.Status[http.StatusOK] != closed.Summary.Count {
 			return fmt.Errorf("closed loop: not every answer was 200: %v", closed.Status)
 		}
@@ -188,6 +196,7 @@ func loadGenerator(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	var res loadgen.Result
+	wait0 := report.RunQueueWait()
 	switch o.mode {
 	case "open":
 		res, err = loadgen.OpenLoop(ctx, c, o.rate, o.duration, next)
@@ -199,5 +208,6 @@ func loadGenerator(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	res.RunQueueWait = report.RunQueueWait() - wait0
 	return json.NewEncoder(out).Encode(res)
 }

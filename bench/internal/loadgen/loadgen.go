@@ -25,8 +25,10 @@ type Result struct {
 	Summary   Summary         `json:"summary"`
 	// Service is the open loop's latency from when each request was actually sent (Summary counts from
 	// when it was due): the gap is time spent waiting for a connection or for the sender to wake up.
-	Service        []time.Duration `json:"-"`
-	ServiceSummary Summary         `json:"service_summary"`
+	Service []time.Duration `json:"-"`
+	// RunQueueWait is the load generator's own time waiting for a CPU during the run (set by the caller).
+	RunQueueWait   time.Duration `json:"run_queue_wait"`
+	ServiceSummary Summary       `json:"service_summary"`
 }
 
 // Summary is the latency distribution of the answered requests.

@@ -85,3 +85,27 @@ func ReadMemory() Memory {
 
 // MiB formats bytes as mebibytes.
 func MiB(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+// RunQueueWait is the time this process's threads have spent runnable but waiting for a CPU (the
+// second field of /proc/self/task/*/schedstat, summed; threads that already exited are not counted).
+// On a shared machine it shows how much of a latency tail is other processes holding the cores.
+func RunQueueWait() time.Duration {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return 0
+	}
+	var total int64
+	for _, t := range tasks {
+		b, err := os.ReadFile("/proc/self/task/" + t.Name() + "/schedstat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b))
+		if len(f) >= 2 {
+			if ns, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+				total += ns
+			}
+		}
+	}
+	return time.Duration(total)
+}
