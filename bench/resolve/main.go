@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,6 +41,7 @@ type options struct {
 	closedDuration time.Duration
 	dir            string
 	verbose        bool
+	cpuProfile     string
 	// load generator (child) only
 	role, url, didFile, mode string
 }
@@ -55,6 +57,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.closedDuration, "closed-duration", 10*time.Second, "closed-loop run length (0: skip)")
 	fs.StringVar(&o.dir, "dir", "", "working directory (default: a temporary one, removed at the end)")
 	fs.BoolVar(&o.verbose, "v", false, "log the node")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the node process's CPU profile of the load runs to this file")
 	fs.StringVar(&o.role, "role", "", "internal: loadgen (the load generator process)")
 	fs.StringVar(&o.url, "url", "", "internal: the node's base URL")
 	fs.StringVar(&o.didFile, "did-file", "", "internal: file of DID suffixes")
@@ -103,6 +106,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	settled := benchnode.Settle(ctx, 2*time.Minute)
 	fmt.Fprintf(out, "store settled (node idle) after %s\n", settled.Round(100*time.Millisecond))
 
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	t := report.Table{Title: "bench/resolve results"}
 	t.Environment(loadStart)
 	t.Add("node", "node/daemon, embedded Pebble store, %d DIDs (stored in %s, states materialized; then %s until the store's compactions were done)",
