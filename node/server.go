@@ -11,13 +11,19 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ionode/ionode/web"
 )
 
 // Routes is everything the node serves on its listen address.
 type Routes struct {
-	API     *API    // ION's API: /identifiers, /operations, /version
-	Driver  *Driver // Universal Resolver driver: /1.0/identifiers
-	Metrics *Metrics
+	API    *API    // ION's API: /identifiers, /operations, /version
+	Driver *Driver // Universal Resolver driver: /1.0/identifiers
+	// The explorer's API: GET /status, GET /transactions, GET /identifiers/{did}/operations (each optional).
+	Status       *Status
+	Transactions *Transactions
+	History      *History
+	Metrics      *Metrics
 	// Ready reports whether the node is synced closely enough to answer (nil when ready).
 	Ready func(ctx context.Context) error
 	// Gateway serves GET /ipfs/{cid} from the node's CAS (optional).
@@ -32,6 +38,15 @@ type Routes struct {
 
 // Handler returns the node's HTTP handler with request ids, access logs, panic recovery and timeouts.
 func (rt *Routes) Handler() http.Handler {
+	timeout := rt.RequestTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	return withRequestLog(rt.logger(), withTimeout(timeout, rt.router()))
+}
+
+// router is every route, unwrapped (the OpenAPI test walks it).
+func (rt *Routes) router() *mux.Router {
 	r := mux.NewRouter()
 	if rt.API != nil {
 		rt.API.Register(r)
@@ -44,6 +59,19 @@ func (rt *Routes) Handler() http.Handler {
 			r.PathPrefix(prefix).Handler(rt.Credentials)
 		}
 	}
+	if rt.Status != nil {
+		rt.Status.Register(r)
+	}
+	if rt.Transactions != nil {
+		rt.Transactions.Register(r)
+	}
+	if rt.History != nil {
+		rt.History.Register(r)
+	}
+	registerOpenAPI(r)
+	explorer := web.Handler()
+	r.Handle("/", explorer).Methods(http.MethodGet, http.MethodHead)
+	r.PathPrefix(web.AssetPrefix).Handler(explorer).Methods(http.MethodGet, http.MethodHead)
 	if rt.Gateway != nil {
 		r.PathPrefix("/ipfs/").Handler(rt.Gateway).Methods(http.MethodGet, http.MethodHead)
 	}
@@ -55,11 +83,7 @@ func (rt *Routes) Handler() http.Handler {
 	if rt.Metrics != nil {
 		r.Handle("/metrics", promhttp.HandlerFor(rt.Metrics.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	}
-	timeout := rt.RequestTimeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
-	return withRequestLog(rt.logger(), withTimeout(timeout, r))
+	return r
 }
 
 func (rt *Routes) handleReady(w http.ResponseWriter, r *http.Request) {

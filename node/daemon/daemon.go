@@ -166,7 +166,59 @@ func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, erro
 	if d.Syncer != nil {
 		rt.Ready = d.Syncer.Ready
 	}
+	d.explorerRoutes(rt)
 	return rt, nil
+}
+
+// explorerRoutes adds the explorer's API: node status, recent transactions, a DID's operations.
+func (d *Daemon) explorerRoutes(rt *node.Routes) {
+	st := &node.Status{Network: d.network, Version: Version, CAS: d.casCheck()}
+	if d.acceptsOperations() {
+		st.Queue = d.Store
+	}
+	if d.Syncer != nil {
+		st.Progress, st.Ready = d.Syncer.Progress, d.Syncer.Ready
+	}
+	if c := d.chain; c != nil {
+		st.Bitcoin = func(ctx context.Context) error { _, err := c.rpc.GetBlockCount(ctx); return err }
+	}
+	rt.Status = st
+	rt.Transactions = &node.Transactions{Network: d.network, Store: d.Store, CAS: d.CAS, TxIDs: d.anchorTxIDs, Logger: d.log}
+	rt.History = &node.History{Network: d.network, Log: d.Store, Logger: d.log}
+}
+
+// casCheck probes the CAS: the embedded node is in-process and always there; Kubo is asked for the empty
+// directory every Kubo node has, which answers at once ("not a file") when the daemon is up.
+func (d *Daemon) casCheck() func(context.Context) error {
+	switch {
+	case d.CAS == nil:
+		return nil
+	case d.CASNode != nil:
+		return func(context.Context) error { return nil }
+	}
+	return func(ctx context.Context) error {
+		_, err := d.CAS.Get(ctx, "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn", 0)
+		if err == nil || cas.Permanent(err) {
+			return nil
+		}
+		return err
+	}
+}
+
+// anchorTxIDs names the Bitcoin transaction of each anchor this node's writer still remembers (the
+// latest replacement when a fee bump replaced one).
+func (d *Daemon) anchorTxIDs(ctx context.Context) (map[string]string, error) {
+	pending, err := d.Store.PendingTxs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for _, p := range pending {
+		if p.Anchor != "" && (p.ReplacedBy == "" || m[p.Anchor] == "") {
+			m[p.Anchor] = p.TxID
+		}
+	}
+	return m, nil
 }
 
 // acceptsOperations: only a node that can pay for anchors takes operations.

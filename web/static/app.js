@@ -1,0 +1,413 @@
+// ionode explorer: plain JavaScript over the node's public HTTP API. Everything the API returns is put
+// on the page as text (textContent), never as HTML.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+
+  // el builds an element: attributes (class, href, data-*, ...) and children (nodes or strings).
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "class") e.className = v;
+      else if (k === "text") e.textContent = v;
+      else e.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const c of children.flat()) {
+      if (c === undefined || c === null || c === false) continue;
+      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return e;
+  }
+
+  function notice(kind, sentence) {
+    return el("div", { class: "notice " + kind, role: kind === "error" ? "alert" : "status" }, sentence);
+  }
+
+  // APIError carries a sentence fit to show a person.
+  class APIError extends Error {
+    constructor(sentence, status, code) {
+      super(sentence);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  // Known error codes, said plainly; anything else is shown with the node's own message.
+  const codeSentences = {
+    did_not_found: "This node knows no DID with that identifier: it was never anchored, or the node has not synced the block that anchors it yet.",
+    did_incorrect_format: "That is not a valid DID. A did:ion DID looks like did:ion:EiA… (long-form DIDs carry a second part after a colon).",
+    invalid_parameter: null, // the message is already a sentence
+    internal_error: "The node could not answer because of an internal problem; its log has the details.",
+  };
+
+  function sentenceFor(status, body) {
+    const code = body && typeof body.code === "string" ? body.code : "";
+    const message = body && typeof body.message === "string" ? body.message : (body && typeof body.error === "string" ? body.error : "");
+    if (codeSentences[code]) return codeSentences[code];
+    if (message) {
+      const m = message.trim();
+      return "The node refused the request: " + m.charAt(0).toLowerCase() + m.slice(1) + (/[.!?]$/.test(m) ? "" : ".");
+    }
+    if (status === 404) return "The node does not serve this.";
+    if (status === 429) return "The node is limiting requests from this address; wait a moment and try again.";
+    if (status === 503) return "The node is not ready to answer yet (it may still be syncing); try again shortly.";
+    if (status >= 500) return "The node failed to answer (HTTP " + status + "); its log has the details.";
+    return "The node answered with an unexpected HTTP status " + status + ".";
+  }
+
+  // api fetches JSON from the node. Resolves with {status, body}; rejects with an APIError whose message
+  // is a sentence. okStatuses lists non-2xx statuses that still carry a useful body (410: deactivated).
+  async function api(path, options, okStatuses) {
+    let resp;
+    try {
+      resp = await fetch(path, Object.assign({ headers: { Accept: "application/json" }, cache: "no-store" }, options || {}));
+    } catch (e) {
+      throw new APIError("The node could not be reached. Check that it is running and that this page was opened from it.", 0, "");
+    }
+    let body = null;
+    const text = await resp.text();
+    if (text) {
+      try { body = JSON.parse(text); } catch (e) { body = null; }
+    }
+    if (resp.ok || (okStatuses || []).includes(resp.status)) {
+      if (body === null && text) throw new APIError("The node answered with something that is not JSON.", resp.status, "");
+      return { status: resp.status, body };
+    }
+    throw new APIError(sentenceFor(resp.status, body), resp.status, body && body.code);
+  }
+
+  function fmtNumber(n) {
+    return typeof n === "number" ? n.toLocaleString("en-US") : String(n);
+  }
+
+  // ---------------------------------------------------------------- views and routing
+
+  const views = ["status", "transactions", "did", "credential"];
+  let statusTimer = null;
+
+  function route() {
+    const hash = decodeURIComponent(location.hash.replace(/^#/, ""));
+    let [view, arg] = [hash, ""];
+    const sep = hash.indexOf("=");
+    if (sep >= 0) [view, arg] = [hash.slice(0, sep), hash.slice(sep + 1)];
+    if (!views.includes(view)) view = "status";
+    for (const v of views) {
+      $("view-" + v).hidden = v !== view;
+      const tab = document.querySelector('.tabs a[data-view="' + v + '"]');
+      if (v === view) tab.setAttribute("aria-current", "page");
+      else tab.removeAttribute("aria-current");
+    }
+    clearInterval(statusTimer);
+    statusTimer = null;
+    if (view === "status") {
+      loadStatus();
+      statusTimer = setInterval(loadStatus, 10000);
+    } else if (view === "transactions") {
+      loadTransactions(arg, true);
+    } else if (view === "did" && arg) {
+      $("did-input").value = arg;
+      lookup(arg);
+    }
+  }
+
+  // ---------------------------------------------------------------- status
+
+  function card(label, value, sub, cls) {
+    return el("div", { class: "card" },
+      el("div", { class: "label" }, label),
+      el("div", { class: "value " + (cls || "") }, value),
+      sub ? el("div", { class: "sub" }, sub) : null);
+  }
+
+  function checkCard(label, check, absent) {
+    if (!check) return card(label, absent, null, "muted");
+    return check.ok ? card(label, "connected", null, "ok") : card(label, "unreachable", check.error || "", "bad");
+  }
+
+  async function loadStatus() {
+    const target = $("status-body");
+    try {
+      const { body: s } = await api("/status");
+      const badge = $("node-badge");
+      badge.textContent = s.network + " · " + s.version;
+      badge.hidden = false;
+      const cards = [
+        card("Network", s.network, "did:" + s.didMethod + " · protocol " + s.protocolVersion),
+        card("Version", s.version, s.name),
+      ];
+      if (s.sync) {
+        const pct = Math.floor(s.sync.progress * 1000) / 10;
+        const syncCard = card("Synced height", fmtNumber(s.sync.height) + " / " + fmtNumber(s.sync.tip),
+          s.sync.ready ? "ready · " + fmtNumber(s.sync.blocksBehind) + " blocks behind" : "not ready: " + (s.sync.notReadyReason || "syncing"),
+          s.sync.ready ? "ok" : "warn");
+        syncCard.append(el("progress", { max: "100", value: String(pct), "aria-label": "sync progress " + pct + "%" }));
+        cards.push(syncCard,
+          card("Sync progress", pct + "%", fmtNumber(Math.round(s.sync.blocksPerSecond * 10) / 10) + " blocks/s"),
+          card("Operations per second", fmtNumber(Math.round(s.sync.operationsPerSecond))));
+      } else {
+        cards.push(card("Chain", "not followed", "a read-only resolver", "muted"));
+      }
+      cards.push(s.queue ? card("Queue depth", fmtNumber(s.queue.depth), "operations waiting to be anchored")
+        : card("Queue depth", "—", "this node accepts no operations", "muted"));
+      cards.push(checkCard("IPFS (CAS)", s.connectivity.cas, "not used"), checkCard("Bitcoin", s.connectivity.bitcoin, "not used"));
+      cards.push(card("Accepts operations", s.acceptsOperations ? "yes" : "no"));
+      target.replaceChildren(el("div", { class: "cards", id: "status-cards" }, cards),
+        el("p", { class: "muted" }, "Updated " + new Date(s.time).toLocaleTimeString() + "; refreshes every 10 s."));
+    } catch (e) {
+      target.replaceChildren(notice("error", e.message));
+    }
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  let txNext = null;
+
+  function cidLink(cid) {
+    return el("a", { href: "/ipfs/" + encodeURIComponent(cid), class: "mono", title: "fetch from this node's IPFS gateway" }, cid);
+  }
+
+  function txRow(tx) {
+    const ops = Object.entries(tx.operations).filter(([, n]) => n > 0)
+      .map(([type, n]) => el("span", { class: "pill" }, type + " " + n));
+    const f = tx.files;
+    const files = el("div", { class: "stack" },
+      el("div", null, "core index ", cidLink(f.coreIndexFile)),
+      f.coreProofFile ? el("div", null, "core proof ", cidLink(f.coreProofFile)) : null,
+      f.provisionalIndexFile ? el("div", null, "provisional index ", cidLink(f.provisionalIndexFile)) : null,
+      f.provisionalProofFile ? el("div", null, "provisional proof ", cidLink(f.provisionalProofFile)) : null,
+      f.chunkFile ? el("div", null, "chunk ", cidLink(f.chunkFile)) : null,
+      f.complete ? null : el("div", { class: "muted" }, "(other files not available on this node now)"));
+    return el("tr", { class: "tx-row" },
+      el("td", { "data-label": "Transaction", class: "mono" }, tx.transactionNumber),
+      el("td", { "data-label": "Block" }, fmtNumber(tx.blockHeight)),
+      el("td", { "data-label": "Bitcoin txid", class: "mono" }, tx.txid || el("span", { class: "muted" }, "not known")),
+      el("td", { "data-label": "Operations" }, ops.length ? ops : el("span", { class: "muted" }, "none stored"),
+        tx.storedOperations !== tx.declaredOperations ? el("div", { class: "muted" }, tx.declaredOperations + " declared") : null),
+      el("td", { "data-label": "Batch files" }, files),
+      el("td", { "data-label": "Fee (sat)" }, fmtNumber(tx.feePaid)));
+  }
+
+  async function loadTransactions(before, fresh) {
+    const target = $("tx-body");
+    const more = $("tx-more");
+    if (fresh) target.replaceChildren(el("p", { class: "muted" }, "Loading…"));
+    more.disabled = true;
+    try {
+      const q = "/transactions?limit=20" + (before ? "&before=" + encodeURIComponent(before) : "");
+      const { body } = await api(q);
+      txNext = body.next || null;
+      let tbody = target.querySelector("tbody");
+      if (fresh || !tbody) {
+        if (body.transactions.length === 0) {
+          target.replaceChildren(notice("info", "This node has not processed any anchor transaction yet."));
+          more.hidden = true;
+          return;
+        }
+        tbody = el("tbody");
+        target.replaceChildren(el("div", { class: "table-wrap" }, el("table", { class: "stacked", id: "tx-table" },
+          el("thead", null, el("tr", null, ["Transaction", "Block", "Bitcoin txid", "Operations", "Batch files", "Fee (sat)"].map((h) => el("th", null, h)))),
+          tbody)));
+      }
+      for (const tx of body.transactions) tbody.append(txRow(tx));
+      more.hidden = !txNext;
+    } catch (e) {
+      target.replaceChildren(notice("error", e.message));
+      more.hidden = true;
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- DID lookup
+
+  function didState(res) {
+    const meta = res.didDocumentMetadata || {};
+    const method = meta.method || {};
+    if (meta.deactivated) return { text: "deactivated", cls: "bad" };
+    return method.published ? { text: "published", cls: "ok" } : { text: "not published", cls: "warn" };
+  }
+
+  function renderDocument(res, status) {
+    const doc = res.didDocument || {};
+    const meta = res.didDocumentMetadata || {};
+    const state = didState(res);
+    const out = [];
+    out.push(el("dl", { class: "meta" },
+      el("dt", null, "DID"), el("dd", { class: "mono", id: "did-id" }, doc.id || ""),
+      el("dt", null, "State"), el("dd", null, el("span", { class: "state " + state.cls, id: "did-state" }, state.text),
+        status === 410 ? " (the DID was deactivated; its keys and services are gone)" : ""),
+      meta.canonicalId ? [el("dt", null, "Canonical ID"), el("dd", { class: "mono" }, meta.canonicalId)] : null,
+      meta.equivalentId ? [el("dt", null, "Equivalent ID"), el("dd", { class: "mono" }, meta.equivalentId.join(", "))] : null,
+      meta.method && meta.method.recoveryCommitment ? [el("dt", null, "Recovery commitment"), el("dd", { class: "mono" }, meta.method.recoveryCommitment)] : null,
+      meta.method && meta.method.updateCommitment ? [el("dt", null, "Update commitment"), el("dd", { class: "mono" }, meta.method.updateCommitment)] : null));
+
+    // Purposes are the verification relationships that name each key.
+    const relationships = ["authentication", "assertionMethod", "keyAgreement", "capabilityInvocation", "capabilityDelegation"];
+    const keys = doc.verificationMethod || [];
+    out.push(el("h3", null, "Keys (" + keys.length + ")"));
+    if (keys.length === 0) {
+      out.push(el("p", { class: "muted" }, "The document has no keys."));
+    } else {
+      const rows = keys.map((k) => {
+        const purposes = relationships.filter((r) => Array.isArray(doc[r]) && doc[r].includes(k.id));
+        const jwk = k.publicKeyJwk || {};
+        return el("tr", { class: "key-row", "data-key-id": k.id },
+          el("td", { "data-label": "ID", class: "mono key-id" }, k.id),
+          el("td", { "data-label": "Type" }, k.type || ""),
+          el("td", { "data-label": "Purposes", class: "key-purposes" }, purposes.length ? purposes.map((p) => el("span", { class: "pill" }, p)) : el("span", { class: "muted" }, "none")),
+          el("td", { "data-label": "Public key", class: "mono" }, [jwk.kty, jwk.crv].filter(Boolean).join(" ") + (jwk.x ? " x=" + jwk.x : "")));
+      });
+      out.push(el("div", { class: "table-wrap" }, el("table", { class: "stacked", id: "did-keys" },
+        el("thead", null, el("tr", null, ["ID", "Type", "Purposes", "Public key"].map((h) => el("th", null, h)))),
+        el("tbody", null, rows))));
+    }
+
+    const services = doc.service || [];
+    out.push(el("h3", null, "Services (" + services.length + ")"));
+    if (services.length === 0) {
+      out.push(el("p", { class: "muted" }, "The document has no services."));
+    } else {
+      out.push(el("div", { class: "table-wrap" }, el("table", { class: "stacked", id: "did-services" },
+        el("thead", null, el("tr", null, ["ID", "Type", "Endpoint"].map((h) => el("th", null, h)))),
+        el("tbody", null, services.map((s) => el("tr", { class: "service-row" },
+          el("td", { "data-label": "ID", class: "mono" }, s.id),
+          el("td", { "data-label": "Type" }, s.type || ""),
+          el("td", { "data-label": "Endpoint", class: "mono" }, typeof s.serviceEndpoint === "string" ? s.serviceEndpoint : JSON.stringify(s.serviceEndpoint))))))));
+    }
+    return out;
+  }
+
+  function renderHistory(h) {
+    const out = [el("h3", null, "Operation history (" + h.total + ")")];
+    if (h.resolutionError) out.push(notice("error", "The DID does not resolve: " + h.resolutionError));
+    if (h.operations.length === 0) {
+      out.push(el("p", { class: "muted" }, "No operation for this DID is anchored on the chain this node follows."));
+      return out;
+    }
+    out.push(el("div", { class: "table-wrap" }, el("table", { class: "stacked", id: "did-history" },
+      el("thead", null, el("tr", null, ["#", "Type", "Transaction", "Block", "Counts"].map((t) => el("th", null, t)))),
+      el("tbody", null, h.operations.map((op, i) => el("tr", { class: "history-row" },
+        el("td", { "data-label": "#" }, String(i + 1)),
+        el("td", { "data-label": "Type" }, op.type),
+        el("td", { "data-label": "Transaction", class: "mono" },
+          el("a", { href: "#transactions=" + (BigInt(op.transactionNumber) + 1n).toString(), title: "show this transaction" }, op.transactionNumber),
+          op.operationIndex ? " #" + op.operationIndex : ""),
+        el("td", { "data-label": "Block" }, fmtNumber(op.blockHeight)),
+        el("td", { "data-label": "Counts" }, op.applied === null ? el("span", { class: "muted" }, "unknown")
+          : op.applied ? el("span", { class: "ok" }, "yes") : el("span", { class: "bad", title: "anchored but not part of the DID's state" }, "no"))))))));
+    if (h.truncated) out.push(el("p", { class: "muted" }, "Only the first operations are listed."));
+    return out;
+  }
+
+  let lookupSeq = 0;
+
+  async function lookup(did) {
+    const seq = ++lookupSeq;
+    const target = $("did-result");
+    did = did.trim();
+    if (!did.startsWith("did:")) {
+      target.replaceChildren(notice("error", "A DID starts with \"did:\", for example did:ion:EiA…"));
+      return;
+    }
+    target.replaceChildren(el("p", { class: "muted" }, "Resolving…"));
+    const path = "/identifiers/" + encodeURIComponent(did);
+    const [res, hist] = await Promise.allSettled([api(path, null, [410]), api(path + "/operations")]);
+    if (seq !== lookupSeq) return; // a newer lookup started
+    const parts = [];
+    if (res.status === "rejected") {
+      parts.push(notice("error", res.reason.message));
+    } else {
+      parts.push(...renderDocument(res.value.body, res.value.status));
+    }
+    if (hist.status === "fulfilled") {
+      parts.push(...renderHistory(hist.value.body));
+    } else if (res.status === "fulfilled") {
+      const ion = /^did:ion:/.test(did);
+      parts.push(el("h3", null, "Operation history"), ion ? notice("error", hist.reason.message)
+        : notice("info", "Operation histories exist only for did:ion DIDs; this DID was resolved through its own method."));
+    }
+    if (res.status === "fulfilled") {
+      const raw = el("pre", { class: "raw", id: "did-raw", hidden: true }, JSON.stringify(res.value.body, null, 2));
+      const toggle = el("button", { type: "button", class: "secondary", id: "did-raw-toggle", "aria-expanded": "false" }, "Show raw JSON");
+      toggle.addEventListener("click", () => {
+        raw.hidden = !raw.hidden;
+        toggle.textContent = raw.hidden ? "Show raw JSON" : "Hide raw JSON";
+        toggle.setAttribute("aria-expanded", String(!raw.hidden));
+      });
+      parts.push(el("h3", null, "Resolution result"), toggle, raw);
+    }
+    target.replaceChildren(...parts);
+  }
+
+  // ---------------------------------------------------------------- credential check
+
+  function renderResult(r, depth) {
+    const box = el("div", { class: "card", style: null });
+    box.append(el("p", null, el("span", { class: "state " + (r.valid ? "ok" : "bad"), "data-testid": "verdict" },
+      (r.kind === "presentation" ? "Presentation " : "Credential ") + (r.valid ? "valid" : "not valid")),
+      r.code ? " — " + r.code : "", r.detail ? ": " + r.detail : ""));
+    const checks = r.checks || [];
+    if (checks.length) {
+      box.append(el("ul", { class: "checks" }, checks.map((c) => el("li", null,
+        el("span", { class: c.outcome === "pass" ? "ok" : c.outcome === "fail" ? "bad" : "muted" },
+          c.outcome === "pass" ? "✔ pass" : c.outcome === "fail" ? "✘ fail" : "– " + c.outcome),
+        " ", el("strong", null, c.name), c.detail ? ": " + c.detail : ""))));
+    }
+    for (const sub of r.credentials || []) {
+      if (depth < 3) box.append(el("h3", null, "Enclosed credential"), renderResult(sub, depth + 1));
+    }
+    return box;
+  }
+
+  async function verify(event) {
+    event.preventDefault();
+    const target = $("cred-result");
+    const kind = document.querySelector('input[name="kind"]:checked').value;
+    const jwt = $("cred-jwt").value.trim();
+    if (!jwt) {
+      target.replaceChildren(notice("error", "Paste a JWT first."));
+      return;
+    }
+    const body = { jwt };
+    if (kind === "presentation") {
+      body.nonce = $("vp-nonce").value.trim();
+      body.audience = $("vp-audience").value.trim();
+    }
+    const path = kind === "presentation" ? "/presentations/verify" : "/credentials/verify";
+    $("cred-verify").disabled = true;
+    target.replaceChildren(el("p", { class: "muted" }, "Verifying…"));
+    try {
+      const { body: r } = await api(path, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) });
+      target.replaceChildren(renderResult(r, 0));
+    } catch (e) {
+      if (e.status === 404 || e.status === 405) {
+        target.replaceChildren(notice("info", "This node does not serve credential verification (it has no " + path + " endpoint)."));
+      } else {
+        target.replaceChildren(notice("error", e.message));
+      }
+    } finally {
+      $("cred-verify").disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("did-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const did = $("did-input").value.trim();
+      const hash = "#did=" + encodeURIComponent(did);
+      if (location.hash === hash) lookup(did);
+      else location.hash = hash;
+    });
+    $("tx-more").addEventListener("click", () => { if (txNext) loadTransactions(txNext, false); });
+    $("cred-form").addEventListener("submit", verify);
+    for (const r of document.querySelectorAll('input[name="kind"]')) {
+      r.addEventListener("change", () => { $("vp-options").hidden = document.querySelector('input[name="kind"]:checked').value !== "presentation"; });
+    }
+    window.addEventListener("hashchange", route);
+    route();
+  });
+})();
