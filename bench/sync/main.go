@@ -147,8 +147,12 @@ func printResults(out io.Writer, loadStart string, size int, chain *chainbuild.C
 		wiring += " (node components wired by the benchmark, lock resolver ionrules.ResolveLock: node/daemon does not resolve locks yet)"
 	}
 	t.Add("node wiring", "%s", wiring)
-	t.Add("chain", "%d creates + %d updates = %d operations in %d batches of %d, blocks %d..%d, value time lock %d sats in block %d",
-		chain.Creates, chain.Updates, ops, len(chain.Anchors), size, chain.FirstBlock, chain.Tip, chain.Lock.Amount, chain.LockHeight)
+	lock := "no value time lock (batches within ION's 100-operation limit)"
+	if chain.LockHeight > 0 {
+		lock = fmt.Sprintf("value time lock %d sats in block %d", chain.Lock.Amount, chain.LockHeight)
+	}
+	t.Add("chain", "%d creates + %d updates = %d operations in %d batches of %d, blocks %d..%d, %s",
+		chain.Creates, chain.Updates, ops, len(chain.Anchors), size, chain.FirstBlock, chain.Tip, lock)
 	t.Add("chain build (requests + batch files, of the total)", "%s (%s)", chain.BuildTime.Round(time.Millisecond), buildWall.Round(time.Millisecond))
 	sync := time.Duration(res.SyncSeconds * float64(time.Second))
 	t.Add("sync wall time (node start → last operation stored)", "%s", sync.Round(time.Millisecond))

@@ -20,22 +20,33 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestSmoke runs the whole benchmark at a tiny size: batches above ION's 100-operation no-lock limit
-// (so the value time lock is resolved), creates then updates, synced by a fresh node process over
-// bitswap; run fails unless every DID resolves with its update.
+// TestSmoke runs the whole benchmark at tiny sizes, creates then updates, synced by a fresh node
+// process over bitswap; run fails unless every DID resolves with its update. The components wiring
+// gets batches above ION's 100-operation no-lock limit, so the writer's value time lock is resolved;
+// node/daemon gets batches at the limit.
 func TestSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts btcd, two IPFS nodes and a node process")
 	}
-	var out bytes.Buffer
-	err := run(context.Background(), []string{"-creates", "2", "-updates", "1", "-batch", "150", "-dir", t.TempDir()}, &out)
-	t.Log(out.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"ingest rate", "create:300 update:150", "processed:3", "300 DIDs", "150 updates visible", "| machine |"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q", want)
-		}
+	for _, c := range []struct {
+		wiring, batch string
+		want          []string
+	}{
+		{"components", "150", []string{"create:300 update:150", "300 DIDs", "150 updates visible"}},
+		{"daemon", "100", []string{"create:200 update:100", "200 DIDs", "100 updates visible"}},
+	} {
+		t.Run(c.wiring, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"-node", c.wiring, "-creates", "2", "-updates", "1", "-batch", c.batch, "-dir", t.TempDir()}, &out)
+			t.Log(out.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range append(c.want, "ingest rate", "processed:3", "| machine |") {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("output lacks %q", want)
+				}
+			}
+		})
 	}
 }
