@@ -42,14 +42,24 @@
     internal_error: "The node could not answer because of an internal problem; its log has the details.",
   };
 
+  // sentence turns a message into one sentence; a bare error code becomes words.
+  function sentence(m) {
+    m = m.trim();
+    if (/^[a-z0-9_]+$/.test(m)) m = m.replace(/_/g, " ");
+    return m.charAt(0).toLowerCase() + m.slice(1) + (/[.!?]$/.test(m) ? "" : ".");
+  }
+
   function sentenceFor(status, body) {
-    const code = body && typeof body.code === "string" ? body.code : "";
-    const message = body && typeof body.message === "string" ? body.message : (body && typeof body.error === "string" ? body.error : "");
+    body = body && typeof body === "object" ? body : {};
+    const code = typeof body.code === "string" ? body.code : "";
+    const meta = body.didResolutionMetadata || {};
+    const message = [body.message, body.error, meta.errorMessage, meta.error].find((m) => typeof m === "string" && m) || "";
     if (codeSentences[code]) return codeSentences[code];
-    if (message) {
-      const m = message.trim();
-      return "The node refused the request: " + m.charAt(0).toLowerCase() + m.slice(1) + (/[.!?]$/.test(m) ? "" : ".");
+    // ION's DID parsing errors (did_…, encoder_…, long-form initial state) all mean a malformed DID.
+    if (status === 400 && /^(did_|encoder_|multihash_)/.test(code)) {
+      return "That is not a valid DID: " + sentence(message || code);
     }
+    if (message) return "The node refused the request: " + sentence(message);
     if (status === 404) return "The node does not serve this.";
     if (status === 429) return "The node is limiting requests from this address; wait a moment and try again.";
     if (status === 503) return "The node is not ready to answer yet (it may still be syncing); try again shortly.";

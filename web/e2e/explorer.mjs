@@ -1,0 +1,198 @@
+// Drives the node's web explorer in Debian's Chromium: the status page, the transactions page, a DID
+// lookup (short and long form) checked against what the node's API says, the credential page, all at a
+// desktop width and at 375 px, failing on any console error or uncaught exception.
+//
+//   node explorer.mjs --node http://127.0.0.1:PORT --did did:ion:... --long-form did:ion:...:... \
+//        --key-id '#key-1' --screenshot-dir DIR
+//
+// It prints one line per check and "N passed, N failed" at the end; the exit code is 1 on any failure.
+import { chromium } from "playwright-core";
+import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values: opt } = parseArgs({
+  options: {
+    node: { type: "string" },
+    did: { type: "string" },
+    "long-form": { type: "string" },
+    "key-id": { type: "string" },
+    "screenshot-dir": { type: "string", default: "." },
+    chromium: { type: "string", default: process.env.CHROMIUM || "/usr/bin/chromium" },
+  },
+});
+for (const k of ["node", "did", "long-form", "key-id"]) {
+  if (!opt[k]) {
+    console.error(`missing --${k}`);
+    process.exit(2);
+  }
+}
+
+const timeout = 30_000; // generous: two cores shared with the node, btcd and the test runner
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok   ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${name}${detail ? ": " + detail : ""}`);
+  }
+}
+
+// The node's own view, to compare the page with.
+async function apiJSON(path) {
+  const resp = await fetch(opt.node + path);
+  return { status: resp.status, body: await resp.json() };
+}
+
+mkdirSync(opt["screenshot-dir"], { recursive: true });
+
+// launch starts Chromium with the flags the environment needs and a fresh profile directory (playwright
+// passes it as --user-data-dir).
+async function launch(viewport) {
+  const profile = mkdtempSync(join(tmpdir(), "ionode-explorer-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: opt.chromium,
+    headless: true,
+    timeout: 60_000,
+    viewport,
+    deviceScaleFactor: 1,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+}
+
+// watch records console errors, page errors and failed requests of one page. Chromium logs every 4xx
+// answer to a fetch as a console error ("Failed to load resource"); those are expected only while the
+// test looks up an unknown or malformed DID on purpose (expectHTTPErrors), and fail the run anywhere else.
+function watch(page, label) {
+  const problems = [];
+  let expected = false;
+  const httpError = /^Failed to load resource: the server responded with a status of 4\d\d/;
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    if (expected && httpError.test(msg.text())) return;
+    problems.push(`console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`uncaught exception: ${err.message}`));
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  return {
+    expectHTTPErrors: (on) => { expected = on; },
+    done: () => check(`${label}: no console errors`, problems.length === 0, problems.join("; ")),
+  };
+}
+
+async function run(label, viewport) {
+  const { context, close } = await launch(viewport);
+  try {
+    await checkPage(label, context);
+  } finally {
+    await close();
+  }
+}
+
+async function checkPage(label, context) {
+  const page = context.pages()[0] || await context.newPage();
+  page.setDefaultTimeout(timeout);
+  const consoleWatch = watch(page, label);
+
+  // Status.
+  await page.goto(opt.node + "/#status", { waitUntil: "load" });
+  await page.locator("#status-cards").waitFor();
+  const statusText = await page.locator("#status-body").innerText();
+  const { body: status } = await apiJSON("/status");
+  check(`${label}: status shows the network`, statusText.includes(status.network), statusText.slice(0, 200));
+  check(`${label}: status shows Bitcoin connected`, /Bitcoin\s+connected/i.test(statusText), statusText.slice(0, 300));
+  check(`${label}: status shows the synced height`, /synced height\s+[\d,]+ \/ [\d,]+/i.test(statusText), statusText.slice(0, 300));
+
+  // Transactions: the newest row is the node's newest transaction.
+  await page.locator('.tabs a[data-view="transactions"]').click();
+  await page.locator("#tx-table .tx-row").first().waitFor();
+  const { body: txs } = await apiJSON("/transactions?limit=1");
+  const firstRow = await page.locator("#tx-table .tx-row").first().innerText();
+  check(`${label}: transactions list the newest anchor`, txs.transactions.length > 0 && firstRow.includes(txs.transactions[0].transactionNumber) && firstRow.includes("create"), firstRow);
+
+  // DID lookup, typed as a person would.
+  await page.locator('.tabs a[data-view="did"]').click();
+  await page.locator("#did-input").fill(opt.did);
+  await page.locator("#did-search").click();
+  await page.locator("#did-state").waitFor();
+  const state = await page.locator("#did-state").innerText();
+  check(`${label}: DID shows as published`, state === "published", state);
+  const keyIds = await page.locator("#did-keys .key-id").allInnerTexts();
+  const { body: resolved } = await apiJSON("/identifiers/" + encodeURIComponent(opt.did));
+  const wantKeys = (resolved.didDocument.verificationMethod || []).map((k) => k.id);
+  check(`${label}: rendered keys are the document's`, JSON.stringify(keyIds) === JSON.stringify(wantKeys) && keyIds.includes(opt["key-id"]), `page ${JSON.stringify(keyIds)}, API ${JSON.stringify(wantKeys)}`);
+  const purposes = await page.locator(`#did-keys .key-row[data-key-id="${opt["key-id"]}"] .key-purposes`).innerText();
+  const wantPurposes = ["authentication", "assertionMethod", "keyAgreement", "capabilityInvocation", "capabilityDelegation"]
+    .filter((r) => (resolved.didDocument[r] || []).includes(opt["key-id"]));
+  check(`${label}: key purposes rendered`, wantPurposes.length > 0 && wantPurposes.every((p) => purposes.includes(p)), `${purposes} vs ${wantPurposes}`);
+  await page.locator("#did-history .history-row").first().waitFor();
+  const history = await page.locator("#did-history").innerText();
+  check(`${label}: history lists the anchored create`, /create/.test(history) && /yes/.test(history), history);
+  await page.screenshot({ path: join(opt["screenshot-dir"], `explorer-${label}.png`), fullPage: true });
+  await page.locator("#did-raw-toggle").click();
+  const raw = await page.locator("#did-raw").innerText();
+  check(`${label}: raw JSON toggle shows the resolution result`, raw.includes('"didDocumentMetadata"') && raw.includes(opt.did), raw.slice(0, 100));
+
+  // Nothing scrolls sideways (the 375 px check that matters to a phone user).
+  const overflow = await page.evaluate(() => [document.documentElement, ...document.querySelectorAll(".table-wrap")]
+    .map((e) => e.scrollWidth - e.clientWidth).filter((d) => d > 0));
+  check(`${label}: no horizontal scrolling (page and tables)`, overflow.length === 0, `too wide by ${overflow.join(", ")} px`);
+
+  // The long form of the same DID resolves to the same published DID.
+  await page.locator("#did-input").fill(opt["long-form"]);
+  await page.locator("#did-search").click();
+  await page.waitForFunction((did) => {
+    const id = document.getElementById("did-id");
+    return id && id.textContent.length > did.length;
+  }, opt.did);
+  check(`${label}: long form accepted`, (await page.locator("#did-state").innerText()) === "published");
+
+  // An unknown DID and a malformed one are sentences, not stacks.
+  consoleWatch.expectHTTPErrors(true);
+  await page.locator("#did-input").fill(opt.did.slice(0, -4) + "AAAA");
+  await page.locator("#did-search").click();
+  await page.locator("#did-result .notice.error").first().waitFor();
+  const notFound = await page.locator("#did-result .notice.error").first().innerText();
+  check(`${label}: unknown DID explained`, /knows no DID/.test(notFound), notFound);
+  await page.locator("#did-input").fill(opt.did + ":!!");
+  await page.locator("#did-search").click();
+  await page.waitForFunction(() => /not a valid DID|refused/.test(document.querySelector("#did-result .notice.error")?.textContent || ""));
+  const malformed = await page.locator("#did-result .notice.error").first().innerText();
+  check(`${label}: malformed DID explained`, /\.$/.test(malformed.trim()) && !/Error:|at \w+ \(/.test(malformed), malformed);
+
+  // Let the console messages of the failed lookups arrive before errors count again.
+  await page.waitForTimeout(500);
+  consoleWatch.expectHTTPErrors(false);
+
+  // Credential check: a JWT that is not one is refused with the node's checks, or the page says the
+  // node does not verify credentials.
+  await page.locator('.tabs a[data-view="credential"]').click();
+  await page.locator("#cred-jwt").fill("eyJhbGciOiJFUzI1NksifQ.e30.c2ln");
+  await page.locator("#cred-verify").click();
+  await page.locator("#cred-result .card, #cred-result .notice").first().waitFor();
+  const verdict = await page.locator("#cred-result").innerText();
+  check(`${label}: credential check answers`, /not valid|does not serve credential verification/.test(verdict), verdict.slice(0, 200));
+  if (label === "desktop") {
+    await page.screenshot({ path: join(opt["screenshot-dir"], `explorer-credential.png`), fullPage: true });
+  }
+
+  consoleWatch.done();
+}
+
+try {
+  await run("desktop", { width: 1280, height: 900 });
+  await run("375px", { width: 375, height: 812 });
+} catch (e) {
+  failed++;
+  console.log(`FAIL the browser run stopped: ${e.message.split("\n")[0]}`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
