@@ -92,3 +92,41 @@ func TestDriverOtherMethods(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDriver sends arbitrary DID paths and Accept headers to the driver over did:ion, did:key and did:jwk:
+// it must answer one of its statuses with a JSON body, never panic.
+func FuzzDriver(f *testing.F) {
+	pub, _, _ := ed25519.GenerateKey(nil)
+	didKey, _ := key.DIDKey(pub)
+	for _, seed := range []string{didKey, url.PathEscape(didKey + "#" + didKey[len("did:key:"):]), "did:web:example.com%3A8443:user",
+		"did%3Aweb%3Aexample.com%253A8443", "did:ion:EiDyOQbbZAa3aiRzeCkV7LOx3SERjjH93EXoIM3UoN4oWg%23key-1", "%zz", "did:jwk:e30", "did:"} {
+		f.Add(seed, "")
+		f.Add(seed, mediaDIDJSON)
+	}
+	methods := &resolver.Dispatcher{Methods: map[string]resolver.Method{"key": key.Key{}, "jwk": key.JWK{}}}
+	router := mux.NewRouter()
+	(&Driver{Resolver: &ion.Resolver{Network: sidetree.Mainnet(), Log: memoryLog{}}, Methods: methods}).Register(router)
+	f.Fuzz(func(t *testing.T, path, accept string) {
+		req, err := http.NewRequest(http.MethodGet, "http://node/1.0/identifiers/"+path, nil)
+		if err != nil {
+			return // not a URL a client could send
+		}
+		req.Header.Set("Accept", accept)
+		var match mux.RouteMatch
+		if !router.Match(req, &match) || match.MatchErr != nil {
+			return // not a driver route (empty DID, a "/" in it): the router's own 404/405
+		}
+		rec := httptest.NewRecorder()
+		router.ServeHTTP(rec, req)
+		switch rec.Code {
+		case 200, 400, 404, 406, 410, 500, 501:
+		case 301: // gorilla's path cleaning
+			return
+		default:
+			t.Fatalf("status %d for %q", rec.Code, path)
+		}
+		if !json.Valid(rec.Body.Bytes()) {
+			t.Fatalf("body is not JSON for %q: %s", path, rec.Body)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -246,4 +247,30 @@ func TestVCThroughNode(t *testing.T) {
 		t.Fatalf("undo: %v %s", err, out)
 	}
 	mustRun(t, "vc", "verify", "--remote", "--node", srv.URL, issued.JWT)
+}
+
+// FuzzStatusOf reads credentialStatus entries out of arbitrary JWTs (vc revoke's input): an entry or an
+// invalid-input error, never a panic; a found entry yields a list id and index or an invalid-input error.
+func FuzzStatusOf(f *testing.F) {
+	for _, payload := range []string{
+		`{"vc":{"credentialStatus":{"type":"StatusList2021Entry","statusPurpose":"revocation","statusListIndex":"94567","statusListCredential":"https://node.example/status/revocation"}}}`,
+		`{"credentialStatus":[{"type":"BitstringStatusListEntry","statusPurpose":"suspension","statusListIndex":7,"statusListCredential":"https://n/status/s"},{"statusPurpose":"revocation","statusListIndex":"1","statusListCredential":"https://n/status/r"}]}`,
+		`{"vc":{}}`, `[]`, `{"credentialStatus":"x"}`,
+	} {
+		f.Add("eyJhbGciOiJFZERTQSJ9." + sidetree.EncodeBase64URL([]byte(payload)) + ".sig")
+	}
+	f.Add("a.b")
+	f.Fuzz(func(t *testing.T, jwt string) {
+		entry, err := statusOf(jwt)
+		if err != nil {
+			var ee *exitError
+			if !errors.As(err, &ee) || ee.code != exitInvalidInput {
+				t.Fatalf("error is not invalid input: %v", err)
+			}
+			return
+		}
+		if list, index, err := listAndIndex(entry); err == nil && index < 0 {
+			t.Fatalf("negative index %d of list %q", index, list)
+		}
+	})
 }
