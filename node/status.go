@@ -31,7 +31,15 @@ type Status struct {
 	// CAS and Bitcoin probe the node's connections (nil error: reachable); nil when the node has none.
 	CAS     func(ctx context.Context) error
 	Bitcoin func(ctx context.Context) error
+
+	// The probes' outcome is reused for connectivityTTL: GET /status is public, and a page left open
+	// or a script polling it must not turn into a stream of RPCs to Bitcoin and the CAS.
+	mu          sync.Mutex
+	checked     Connectivity
+	checkedTime time.Time
 }
+
+const connectivityTTL = 2 * time.Second
 
 // StatusReport is the body of GET /status.
 type StatusReport struct {
@@ -81,31 +89,13 @@ func (s *Status) Register(r *mux.Router) {
 	r.HandleFunc("/status", s.handle).Methods(http.MethodGet)
 }
 
-// Report gathers the status; the probes run concurrently, each bounded by statusCheckTimeout.
+// Report gathers the status.
 func (s *Status) Report(ctx context.Context) StatusReport {
 	rep := StatusReport{
 		Name: "ionode", Version: s.Version, Network: s.Network.Name, DIDMethod: s.Network.Method,
 		ProtocolVersion: s.Network.Latest().Version, AcceptsOperations: s.Queue != nil, Time: time.Now().UTC(),
 	}
 	var wg sync.WaitGroup
-	probe := func(f func(context.Context) error) *Check {
-		if f == nil {
-			return nil
-		}
-		c := &Check{}
-		wg.Go(func() {
-			pctx, cancel := context.WithTimeout(ctx, statusCheckTimeout)
-			defer cancel()
-			if err := f(pctx); err != nil {
-				c.Error = err.Error()
-				return
-			}
-			c.OK = true
-		})
-		return c
-	}
-	rep.Connectivity.CAS = probe(s.CAS)
-	rep.Connectivity.Bitcoin = probe(s.Bitcoin)
 	if s.Queue != nil {
 		wg.Go(func() {
 			if depth, err := s.Queue.QueueDepth(ctx); err == nil {
@@ -113,6 +103,7 @@ func (s *Status) Report(ctx context.Context) StatusReport {
 			}
 		})
 	}
+	rep.Connectivity = s.connectivity(ctx)
 	if s.Progress != nil {
 		p := s.Progress()
 		st := &SyncStatus{Height: p.Height, Tip: p.Tip, BlocksBehind: p.Tip - min(p.Tip, p.Height),
@@ -129,6 +120,38 @@ func (s *Status) Report(ctx context.Context) StatusReport {
 	}
 	wg.Wait()
 	return rep
+}
+
+// connectivity runs the probes concurrently, each bounded by statusCheckTimeout, or answers the outcome
+// of a run less than connectivityTTL old. Concurrent callers wait for one run.
+func (s *Status) connectivity(ctx context.Context) Connectivity {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.checkedTime.IsZero() && time.Since(s.checkedTime) < connectivityTTL {
+		return s.checked
+	}
+	var wg sync.WaitGroup
+	probe := func(f func(context.Context) error) *Check {
+		if f == nil {
+			return nil
+		}
+		c := &Check{}
+		wg.Go(func() {
+			// Detached from the request: the outcome is shared with other callers.
+			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), statusCheckTimeout)
+			defer cancel()
+			if err := f(pctx); err != nil {
+				c.Error = err.Error()
+				return
+			}
+			c.OK = true
+		})
+		return c
+	}
+	c := Connectivity{CAS: probe(s.CAS), Bitcoin: probe(s.Bitcoin)}
+	wg.Wait()
+	s.checked, s.checkedTime = c, time.Now()
+	return c
 }
 
 func (s *Status) handle(w http.ResponseWriter, r *http.Request) {

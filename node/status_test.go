@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,5 +80,30 @@ func TestStatusEndpoint(t *testing.T) {
 			}
 			tc.check(t, rep)
 		})
+	}
+}
+
+func TestStatusProbesAreShared(t *testing.T) {
+	var calls atomic.Int32
+	s := &Status{Network: sidetree.Mainnet(), Bitcoin: func(context.Context) error { calls.Add(1); return nil }}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			if rep := s.Report(ctx); rep.Connectivity.Bitcoin == nil || !rep.Connectivity.Bitcoin.OK {
+				t.Errorf("bitcoin: %+v", rep.Connectivity.Bitcoin)
+			}
+		})
+	}
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("10 concurrent reports probed Bitcoin %d times, want 1", n)
+	}
+	s.mu.Lock()
+	s.checkedTime = time.Now().Add(-connectivityTTL)
+	s.mu.Unlock()
+	s.Report(ctx)
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("a report after the TTL probed %d times in all, want 2", n)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -128,4 +130,37 @@ func TestTransactionsEndpoint(t *testing.T) {
 			t.Errorf("GET /transactions?%s = %d %s", tc.query, status, body)
 		}
 	}
+}
+
+// FuzzPageQuery: any query string either parses into a limit within bounds and a before that is the
+// parameter's decimal value, or is refused with a sentence.
+func FuzzPageQuery(f *testing.F) {
+	for _, q := range []string{"", "limit=20", "limit=100&before=700000000001", "limit=0", "before=-1", "limit=1&limit=500", "before=18446744073709551615", "limit=%31%30"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		limit, before, err := pageQuery(q)
+		if err != nil {
+			if msg := err.Error(); !strings.Contains(msg, " must be ") {
+				t.Fatalf("refusal %q is not a sentence naming the parameter", msg)
+			}
+			return
+		}
+		if limit < 1 || limit > MaxTransactionsLimit {
+			t.Fatalf("limit %d accepted from %q", limit, raw)
+		}
+		if s, ok := q["before"]; ok {
+			digits := strings.TrimLeft(s[0], "0")
+			if digits == "" {
+				digits = "0"
+			}
+			if strconv.FormatUint(before, 10) != digits {
+				t.Fatalf("before %d from %q", before, s[0])
+			}
+		}
+	})
 }

@@ -419,5 +419,11 @@
     }
     window.addEventListener("hashchange", route);
     route();
+    // The header names the node whatever page opens first.
+    api("/version").then(({ body: v }) => {
+      const badge = $("node-badge");
+      badge.textContent = v.network + " · " + v.version;
+      badge.hidden = false;
+    }, () => {}); // the page's own view reports an unreachable node
   });
 })();

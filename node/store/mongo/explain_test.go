@@ -85,6 +85,8 @@ func TestQueriesUseIndexes(t *testing.T) {
 				{"queue front", bson.D{{Key: "find", Value: collQueue}, {Key: "filter", Value: bson.D{{Key: "batch", Value: ""}}}, {Key: "sort", Value: bySeq}}},
 				{"in-flight batches", bson.D{{Key: "find", Value: collQueue}, {Key: "filter", Value: bson.D{{Key: "batch", Value: bson.D{{Key: "$gt", Value: ""}}}}}, {Key: "sort", Value: bson.D{{Key: "batch", Value: 1}, {Key: "seq", Value: 1}}}}},
 				{"last transaction", bson.D{{Key: "find", Value: collTransactions}, {Key: "filter", Value: bson.D{}}, {Key: "sort", Value: bson.D{{Key: "_id", Value: -1}}}, {Key: "limit", Value: 1}}},
+				{"transactions before", bson.D{{Key: "find", Value: collTransactions}, {Key: "filter", Value: bson.D{{Key: "_id", Value: bson.D{{Key: "$lt", Value: int64(1_000_100)}}}}}, {Key: "sort", Value: bson.D{{Key: "_id", Value: -1}}}, {Key: "limit", Value: 20}}},
+				{"operation counts of a transaction", bson.D{{Key: "find", Value: collOperations}, {Key: "filter", Value: bson.D{{Key: "txnNumber", Value: int64(1_000_100)}}}, {Key: "projection", Value: bson.D{{Key: "_id", Value: 0}, {Key: "type", Value: 1}}}}},
 				{"generation", bson.D{{Key: "find", Value: collDIDs}, {Key: "filter", Value: bson.D{{Key: "_id", Value: "did-007"}}}}},
 			}
 			ferret := isFerretDB(t, s)
