@@ -247,6 +247,13 @@ func TestVCThroughNode(t *testing.T) {
 		t.Fatalf("undo: %v %s", err, out)
 	}
 	mustRun(t, "vc", "verify", "--remote", "--node", srv.URL, issued.JWT)
+
+	// The admin token can come from ION_ADMIN_TOKEN instead of the command line.
+	t.Setenv("ION_ADMIN_TOKEN", token)
+	mustRun(t, "vc", "revoke", "--node", srv.URL, issued.JWT)
+	if _, errOut, code := runCLI(t, "vc", "verify", "--remote", "--node", srv.URL, issued.JWT); code != exitNotValid || !strings.Contains(errOut, "revoked") {
+		t.Fatalf("after revocation with ION_ADMIN_TOKEN: exit %d %s", code, errOut)
+	}
 }
 
 // FuzzStatusOf reads credentialStatus entries out of arbitrary JWTs (vc revoke's input): an entry or an

@@ -47,7 +47,8 @@ type credClient struct {
 	base string
 }
 
-func (c credClient) do(method, path, token string, body any) (int, []byte) {
+// do calls a route; header is optional name, value pairs.
+func (c credClient) do(method, path, token string, body any, header ...string) (int, []byte) {
 	c.t.Helper()
 	var r io.Reader
 	if body != nil {
@@ -63,6 +64,9 @@ func (c credClient) do(method, path, token string, body any) (int, []byte) {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -168,12 +172,17 @@ func TestCredentialsEndToEnd(t *testing.T) {
 	if want := base + "/status/revocation"; issued.CredentialStatus.StatusListCredential != want {
 		t.Fatalf("status list URL %q, want %q", issued.CredentialStatus.StatusListCredential, want)
 	}
-	r := cc.verify(issued.JWT)
-	if !r.Valid || r.Credential == nil || r.Credential.Issuer != issuerDID || r.TransactionID == "" {
-		t.Fatalf("issued credential: %+v", r)
+	status, body = cc.do(http.MethodPost, "/credentials/verify", "", map[string]string{"jwt": issued.JWT}, "X-Request-Id", "audit-1")
+	var r credential.Result
+	if err := json.Unmarshal(body, &r); status != 200 || err != nil || !r.Valid || r.Credential == nil || r.Credential.Issuer != issuerDID || r.TransactionID == "" {
+		t.Fatalf("issued credential: %d %s", status, body)
 	}
-	if !strings.Contains(logs.String(), `"transactionId":"`+r.TransactionID+`"`) {
-		t.Fatalf("no audit line with transaction id %s in the node's log", r.TransactionID)
+	audited := false
+	for _, line := range strings.Split(logs.String(), "\n") {
+		audited = audited || (strings.Contains(line, `"transactionId":"`+r.TransactionID+`"`) && strings.Contains(line, `"request_id":"audit-1"`))
+	}
+	if !audited {
+		t.Fatalf("no audit line with transaction id %s and the request id in the node's log", r.TransactionID)
 	}
 
 	// The status list credential is public at its stable URL and verifies as the issuer's.

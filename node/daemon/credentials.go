@@ -19,6 +19,7 @@ import (
 	"github.com/ionode/ionode/credential/linkeddomains"
 	"github.com/ionode/ionode/credential/policy"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/web"
 )
@@ -96,7 +97,9 @@ func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatch
 	// The core verifier checks status list and domain linkage credentials: no status of their own, no policy.
 	core := &credential.Verifier{Resolver: methods, IgnoreStatus: true}
 	checker := &statusChecker{remote: &status.Checker{Client: client, Verifier: core}}
-	v := &credential.Verifier{Resolver: methods, Status: checker, Logger: d.log}
+	// Audit lines carry the HTTP request id next to the verification's transaction id, so a verification
+	// can be found from the access log and back.
+	v := &credential.Verifier{Resolver: methods, Status: checker, Logger: slog.New(requestIDHandler{d.log.Handler()})}
 	if c.TrustPolicyFile != "" {
 		p, err := policy.Load(c.TrustPolicyFile)
 		if err != nil {
@@ -172,4 +175,22 @@ func readIssuerKey(path string) (any, error) {
 		return nil, fmt.Errorf("--issuer-key-file %s: %w", path, err)
 	}
 	return key, nil
+}
+
+// requestIDHandler adds the request id of the record's context (node.RequestID) to each record.
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := node.RequestID(ctx); id != "" {
+		r.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(name)}
 }
