@@ -152,7 +152,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 // checkExpected fails the run when a class got an answer it must never get.
 func checkExpected(res mixResult) error {
 	allowed := map[class][]int{
-		valid: {http.StatusOK}, badDID: {http.StatusBadRequest}, badBody: {http.StatusBadRequest},
+		valid: {http.StatusOK}, badDID: {http.StatusBadRequest, http.StatusNotImplemented}, badBody: {http.StatusBadRequest},
 		oversized: {http.StatusRequestEntityTooLarge}, overRate: {http.StatusBadRequest, http.StatusTooManyRequests},
 	}
 	for k, codes := range allowed {

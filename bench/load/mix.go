@@ -81,10 +81,11 @@ func (c *clients) close() {
 	}
 }
 
-// malformedDIDs are identifiers the resolver must refuse with 400 (a short-form suffix of any shape is
-// only looked up, and answered 404, as by ION).
+// malformedDIDs are identifiers the resolver must refuse with 400, or 501 for a method the node does not
+// resolve (a short-form suffix of any shape is only looked up, and answered 404, as by ION). None needs
+// the network: a did:web would measure the name server, not the node.
 var malformedDIDs = []string{
-	"did:ion:test:EiA", "did:web:example.com", "not-a-did", "did:ion:EiDyOQbbZAa3aiRzeCkV7LOx3SERjjH93EXoIM3UoN4oWg:bm90LWpzb24",
+	"did:ion:test:EiA", "not-a-did", "did:ion:EiDyOQbbZAa3aiRzeCkV7LOx3SERjjH93EXoIM3UoN4oWg:bm90LWpzb24",
 	"did:ion:EiDyOQbbZAa3aiRzeCkV7LOx3SERjjH93EXoIM3UoN4oWg:" + strings.Repeat("e", 500), "did:ionx:EiA", "DID:ION:EiA",
 }
 
