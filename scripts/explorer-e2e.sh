@@ -44,10 +44,12 @@ if [ -z "$ready" ]; then echo "explorer e2e: testnet did not become ready"; tail
 did=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["shortFormDid"])' "$work/created.json")
 long=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["did"])' "$work/created.json")
 echo "explorer e2e: created $did"
+"$work/ionode" vc issue --key "$work/keys/key-1.jwk" --kid "$did#key-1" --type VerifiedEmployee \
+  --subject-id did:example:holder --claim name=Alice --valid-for 1h > "$work/vc.jwt"
 
 code=0
 node web/e2e/explorer.mjs --node "$node" --did "$did" --long-form "$long" --key-id "#key-1" \
-  --screenshot-dir "$out" --chromium "$chromium" || code=$?
+  --vc "$(cat "$work/vc.jwt")" --screenshot-dir "$out" --chromium "$chromium" || code=$?
 if [ -f "$out/explorer-desktop.png" ]; then cp "$out/explorer-desktop.png" "$out/explorer.png"; fi
 if [ "$code" != 0 ]; then echo "explorer e2e: node log tail:"; tail -30 "$work/testnet.log"; fi
 exit "$code"

@@ -18,11 +18,12 @@ const { values: opt } = parseArgs({
     did: { type: "string" },
     "long-form": { type: "string" },
     "key-id": { type: "string" },
+    vc: { type: "string" }, // a VC-JWT the DID issued, which the node must find valid
     "screenshot-dir": { type: "string", default: "." },
     chromium: { type: "string", default: process.env.CHROMIUM || "/usr/bin/chromium" },
   },
 });
-for (const k of ["node", "did", "long-form", "key-id"]) {
+for (const k of ["node", "did", "long-form", "key-id", "vc"]) {
   if (!opt[k]) {
     console.error(`missing --${k}`);
     process.exit(2);
@@ -180,6 +181,14 @@ async function checkPage(label, context) {
   await page.locator("#cred-result .card, #cred-result .notice").first().waitFor();
   const verdict = await page.locator("#cred-result").innerText();
   check(`${label}: credential check answers`, /not valid|does not serve credential verification/.test(verdict), verdict.slice(0, 200));
+
+  // A credential the DID issued: valid, with each check shown.
+  await page.locator("#cred-jwt").fill(opt.vc);
+  await page.locator("#cred-verify").click();
+  await page.waitForFunction(() => /Credential valid/.test(document.querySelector("#cred-result [data-testid=verdict]")?.textContent || ""));
+  const signature = await page.locator('#cred-result .check[data-check="signature"]').getAttribute("data-outcome");
+  const shown = await page.locator("#cred-result").innerText();
+  check(`${label}: issued credential verified with its checks`, signature === "pass" && shown.includes(opt.did), shown.slice(0, 300));
   if (label === "desktop") {
     await page.screenshot({ path: join(opt["screenshot-dir"], `explorer-credential.png`), fullPage: true });
   }

@@ -358,9 +358,16 @@
     box.append(el("p", null, el("span", { class: "state " + (r.valid ? "ok" : "bad"), "data-testid": "verdict" },
       (r.kind === "presentation" ? "Presentation " : "Credential ") + (r.valid ? "valid" : "not valid")),
       r.code ? " — " + r.code : "", r.detail ? ": " + r.detail : ""));
+    const c = r.credential || r.presentation;
+    if (c) {
+      const row = (k, v) => v ? [el("dt", null, k), el("dd", { class: "mono" }, Array.isArray(v) ? v.join(", ") : String(v))] : null;
+      box.append(el("dl", { class: "meta" },
+        row("Issuer", c.issuer), row("Holder", c.holder), row("Subject", c.subject), row("Types", c.types),
+        row("Valid from", c.validFrom), row("Valid until", c.validUntil), row("Signed with", c.kid), row("Format", c.format)));
+    }
     const checks = r.checks || [];
     if (checks.length) {
-      box.append(el("ul", { class: "checks" }, checks.map((c) => el("li", null,
+      box.append(el("h3", null, "Checks"), el("ul", { class: "checks" }, checks.map((c) => el("li", { class: "check", "data-check": c.name, "data-outcome": c.outcome },
         el("span", { class: c.outcome === "pass" ? "ok" : c.outcome === "fail" ? "bad" : "muted" },
           c.outcome === "pass" ? "✔ pass" : c.outcome === "fail" ? "✘ fail" : "– " + c.outcome),
         " ", el("strong", null, c.name), c.detail ? ": " + c.detail : ""))));
