@@ -36,6 +36,7 @@ type componentNode struct {
 	syncer  *node.Syncer
 	cancel  context.CancelFunc
 	done    chan error
+	failed  error // set once done has delivered
 
 	mu     sync.Mutex
 	fees   rules.FeeWindow
@@ -159,11 +160,28 @@ func (n *componentNode) Resolver() *ion.Resolver {
 	return &ion.Resolver{Network: n.network, Log: n.store, Cache: n.store}
 }
 
+// Failed reports the watcher's error once it has stopped.
+func (n *componentNode) Failed() error {
+	if n.failed == nil {
+		select {
+		case err := <-n.done:
+			n.failed = fmt.Errorf("chain watcher: %w", err)
+			if err == nil {
+				n.failed = errors.New("chain watcher stopped")
+			}
+		default:
+		}
+	}
+	return n.failed
+}
+
 func (n *componentNode) Close(ctx context.Context) error {
 	var errs []error
 	if n.cancel != nil {
 		n.cancel()
-		<-n.done
+		if n.failed == nil {
+			<-n.done
+		}
 	}
 	if n.rpc != nil {
 		n.rpc.Close()

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/bench/internal/chainbuild"
+	"github.com/ionode/ionode/bench/internal/ferret"
 	"github.com/ionode/ionode/bench/internal/report"
 )
 
@@ -33,7 +34,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	updates := fs.Int("updates", 1, "batches of updates (of the first DIDs)")
 	size := fs.Int("batch", 10_000, "operations per batch (ION's maximum: 10,000)")
 	wiring := fs.String("node", "components", `node wiring: "daemon" (node/daemon as ionode serve runs it) or "components" (see the package documentation)`)
-	mongoURI := fs.String("mongodb-uri", "", "sync into this MongoDB instead of the embedded Pebble store")
+	storeKind := fs.String("store", "pebble", `the node's store: "pebble" (embedded), "ferretdb" (an embedded FerretDB in this process, MongoDB store) or "mongodb" (-mongodb-uri)`)
+	mongoURI := fs.String("mongodb-uri", "", "with -store=mongodb: the MongoDB to sync into (use an empty database)")
 	dir := fs.String("dir", "", "working directory (default: a temporary one, removed at the end)")
 	timeout := fs.Duration("timeout", 30*time.Minute, "give up after this long")
 	verbose := fs.Bool("v", false, "log the builder's and the node's progress")
@@ -57,6 +59,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if *wiring != "daemon" && *wiring != "components" {
 		return fmt.Errorf(`-node must be "daemon" or "components"`)
+	}
+	switch {
+	case *storeKind == "mongodb" && *mongoURI == "":
+		return fmt.Errorf("-store=mongodb needs -mongodb-uri")
+	case *storeKind != "mongodb" && *mongoURI != "":
+		return fmt.Errorf("-mongodb-uri needs -store=mongodb")
+	case *storeKind != "pebble" && *storeKind != "ferretdb" && *storeKind != "mongodb":
+		return fmt.Errorf(`-store must be "pebble", "ferretdb" or "mongodb"`)
 	}
 
 	loadStart := report.Header(out, "bench/sync: a fresh node syncs a regtest ION chain from genesis over bitswap")
@@ -94,6 +104,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := os.WriteFile(suffixFile, []byte(strings.Join(chain.Suffixes, "\n")), 0o600); err != nil {
 		return err
 	}
+	if *storeKind == "ferretdb" {
+		// A separate server, as mongod would be: its CPU and memory are not the node's.
+		srv, err := ferret.Start(filepath.Join(work, "ferretdb"))
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		*mongoURI = srv.URI
+	}
 	rpc := chain.BTC.RPCConfig()
 	s := nodeSpec{
 		Wiring: *wiring, RPC: rpc.Host, User: rpc.User, Pass: rpc.Pass, Peers: chain.CAS.Addrs(), Dir: work, MongoURI: *mongoURI,
@@ -123,7 +142,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		child = report.FromRusage(ru)
 	}
-	printResults(out, loadStart, *size, chain, buildWall, limit, res, child)
+	printResults(out, loadStart, *size, *storeKind, chain, buildWall, limit, res, child)
 	if res.ResolveErrors > 0 || res.UpdatedSeen != chain.Updated {
 		return fmt.Errorf("%d DIDs failed to resolve, %d of %d updates visible", res.ResolveErrors, res.UpdatedSeen, chain.Updated)
 	}
@@ -138,7 +157,7 @@ func deadline(ctx context.Context) time.Time {
 	return d
 }
 
-func printResults(out io.Writer, loadStart string, size int, chain *chainbuild.Chain, buildWall time.Duration, limit cryptoLimit, res nodeResult, child report.Usage) {
+func printResults(out io.Writer, loadStart string, size int, storeKind string, chain *chainbuild.Chain, buildWall time.Duration, limit cryptoLimit, res nodeResult, child report.Usage) {
 	ops := chain.Creates + chain.Updates
 	t := report.Table{Title: "bench/sync results"}
 	t.Environment(loadStart)
@@ -147,6 +166,8 @@ func printResults(out io.Writer, loadStart string, size int, chain *chainbuild.C
 		wiring += " (node components wired by the benchmark, lock resolver ionrules.ResolveLock: node/daemon does not resolve locks yet)"
 	}
 	t.Add("node wiring", "%s", wiring)
+	t.Add("store", "%s", map[string]string{"pebble": "embedded Pebble", "ferretdb": "MongoDB store on an embedded FerretDB 1.24 (SQLite), in the parent process",
+		"mongodb": "MongoDB store (-mongodb-uri)"}[storeKind])
 	lock := "no value time lock (batches within ION's 100-operation limit)"
 	if chain.LockHeight > 0 {
 		lock = fmt.Sprintf("value time lock %d sats in block %d", chain.Lock.Amount, chain.LockHeight)
@@ -160,6 +181,7 @@ func printResults(out io.Writer, loadStart string, size int, chain *chainbuild.C
 	t.Add("operations ingested (by type)", "%v", res.Ingested)
 	t.Add("transactions (by outcome)", "%v", res.Transactions)
 	t.Add("node CPU during sync", "%.1f s (%.0f %% of one core)", res.SyncCPU, 100*res.SyncCPU/res.SyncSeconds)
+	t.Add("node time runnable but waiting for a CPU during sync (machine shared)", "%.1f s", res.SyncRunQueueWait)
 	t.Add("node peak RSS after sync (VmHWM)", "%s", report.MiB(res.SyncHWM))
 	t.Add("first resolution of every DID (states computed, signatures checked)", "%d DIDs in %.2f s = %.0f DIDs/s, %.1f CPU s; %d updates visible",
 		res.Resolved, res.ResolveSecs, float64(res.Resolved)/res.ResolveSecs, res.ResolveCPU, res.UpdatedSeen)

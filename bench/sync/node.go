@@ -42,19 +42,20 @@ type nodeSpec struct {
 
 // nodeResult is what the node process reports.
 type nodeResult struct {
-	Wiring        string             `json:"wiring"`
-	SyncSeconds   float64            `json:"sync_seconds"`
-	Ingested      map[string]float64 `json:"ingested"`
-	Transactions  map[string]float64 `json:"transactions"`
-	SyncCPU       float64            `json:"sync_cpu_seconds"`
-	SyncHWM       int64              `json:"sync_hwm_bytes"`
-	ResolveSecs   float64            `json:"resolve_seconds"`
-	ResolveCPU    float64            `json:"resolve_cpu_seconds"`
-	Resolved      int                `json:"resolved"`
-	UpdatedSeen   int                `json:"updated_seen"`
-	ResolveErrors int                `json:"resolve_errors"`
-	FinalHWM      int64              `json:"final_hwm_bytes"`
-	StateHash     string             `json:"state_hash"`
+	Wiring           string             `json:"wiring"`
+	SyncSeconds      float64            `json:"sync_seconds"`
+	Ingested         map[string]float64 `json:"ingested"`
+	Transactions     map[string]float64 `json:"transactions"`
+	SyncCPU          float64            `json:"sync_cpu_seconds"`
+	SyncHWM          int64              `json:"sync_hwm_bytes"`
+	SyncRunQueueWait float64            `json:"sync_run_queue_wait_seconds"`
+	ResolveSecs      float64            `json:"resolve_seconds"`
+	ResolveCPU       float64            `json:"resolve_cpu_seconds"`
+	Resolved         int                `json:"resolved"`
+	UpdatedSeen      int                `json:"updated_seen"`
+	ResolveErrors    int                `json:"resolve_errors"`
+	FinalHWM         int64              `json:"final_hwm_bytes"`
+	StateHash        string             `json:"state_hash"`
 }
 
 // syncNode is a started node: its store, metrics and sync position.
@@ -63,6 +64,8 @@ type syncNode interface {
 	Metrics() *node.Metrics
 	Height() uint64
 	Resolver() *ion.Resolver
+	// Failed returns the error that stopped the chain follower, nil while it runs.
+	Failed() error
 	Close(context.Context) error
 }
 
@@ -73,6 +76,12 @@ func (n daemonNode) Metrics() *node.Metrics          { return n.d.Metrics }
 func (n daemonNode) Height() uint64                  { return n.d.Syncer.Progress().Height }
 func (n daemonNode) Resolver() *ion.Resolver         { return n.d.Resolver() }
 func (n daemonNode) Close(ctx context.Context) error { return n.d.Close(ctx) }
+
+func (n daemonNode) Failed() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	return n.d.Wait(ctx)
+}
 
 func startDaemon(ctx context.Context, spec nodeSpec, log *slog.Logger) (syncNode, error) {
 	cfg := daemon.DefaultConfig()
@@ -136,7 +145,7 @@ func runNode(ctx context.Context, spec nodeSpec) (nodeResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(spec.Timeout*float64(time.Second)))
 	defer cancel()
 
-	before := report.Self()
+	before, wait0 := report.Self(), report.RunQueueWait()
 	start := time.Now()
 	var (
 		n   syncNode
@@ -163,6 +172,9 @@ func runNode(ctx context.Context, spec nodeSpec) (nodeResult, error) {
 		if int(ingested) >= spec.Expect && n.Height() >= uint64(spec.Tip) {
 			break
 		}
+		if err := n.Failed(); err != nil {
+			return res, fmt.Errorf("the node stopped: %w", err)
+		}
 		if n.Height() >= uint64(spec.Tip) {
 			if stuckSince.IsZero() {
 				stuckSince = time.Now()
@@ -181,6 +193,7 @@ func runNode(ctx context.Context, spec nodeSpec) (nodeResult, error) {
 	res.SyncSeconds = time.Since(start).Seconds()
 	res.SyncCPU = report.Self().Sub(before).CPU().Seconds()
 	res.SyncHWM = report.ReadMemory().HWM
+	res.SyncRunQueueWait = (report.RunQueueWait() - wait0).Seconds()
 	res.Ingested = counters(n.Metrics(), "ionode_anchored_operations_total")
 	res.Transactions = counters(n.Metrics(), "ionode_transactions_total")
 
