@@ -56,7 +56,7 @@ func bindCredentialFlags(c *daemon.CredentialConfig, f *pflag.FlagSet) {
 	f.DurationVar(&c.WebMaxTTL, "did-web-max-ttl", c.WebMaxTTL, "longest time a did:web document is cached, whatever its Cache-Control says")
 	f.StringSliceVar(&c.AdminTokenHashes, "admin-token-hash", c.AdminTokenHashes, "SHA-256 (hex) of a bearer token accepted on POST /credentials/issue and /status/{list}/{index} (repeatable); none: those routes answer 401")
 	f.StringVar(&c.TrustPolicyFile, "trust-policy-file", c.TrustPolicyFile, "JSON file of trusted issuers per credential type; empty: every issuer whose signature verifies")
-	f.StringVar(&c.IssuerKeyFile, "issuer-key-file", c.IssuerKeyFile, "private JWK (from `ionode keys generate` or `did create --out`) the node issues credentials and signs its status list with")
+	f.StringVar(&c.IssuerKeyFile, "issuer-key-file", c.IssuerKeyFile, "private JWK (written by ionode keys generate or did create --out) the node issues credentials and signs its status list with")
 	f.StringVar(&c.IssuerKID, "issuer-kid", c.IssuerKID, "DID URL of the issuer key's verification method (in its DID's assertionMethod), e.g. did:ion:EiA…#key-1")
 	f.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the node's external base URL, for status list credential URLs; empty: http://<listen address>")
 	f.StringVar(&c.StatusList, "status-list", c.StatusList, "id of the node's revocation status list (served at <public-url>/status/<id>)")

@@ -347,7 +347,7 @@ The subject is --subject-id (the holder's DID) plus --claim name=value pairs, or
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&keyFile, "key", "", "private JWK file of the issuer's key (from `ionode keys generate` or `did create --out`)")
+	f.StringVar(&keyFile, "key", "", "private JWK file of the issuer's key (written by ionode keys generate or did create --out)")
 	f.StringVar(&kid, "kid", "", "DID URL of the key's verification method, e.g. did:ion:EiA…#key-1; did:key or did:jwk derive it from the key")
 	f.StringVar(&format, "format", string(credential.FormatJWT), "jwt_vc (VC 1.1 JWT, as Entra and did-jwt-vc) or vc+jwt (VC 2.0)")
 	f.StringVar(&id, "id", "", "credential id (default: a random urn:uuid)")
@@ -439,7 +439,8 @@ Exit codes: 0 valid, 4 not valid (the reason's code is printed), 1 or 2 when ver
 				printValid(cmd.OutOrStdout(), &res)
 			}
 			if !res.Valid {
-				return fail(exitNotValid, "%s not valid: %s: %s (transaction %s)", res.Kind, res.Code, oneLine(res.Detail), res.TransactionID)
+				detail := strings.TrimPrefix(oneLine(res.Detail), string(res.Code)+": ")
+				return fail(exitNotValid, "%s not valid: %s: %s (transaction %s)", res.Kind, res.Code, detail, res.TransactionID)
 			}
 			return nil
 		},
