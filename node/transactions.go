@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -46,7 +47,14 @@ type Transactions struct {
 	// node's own recent anchors are known); nil: none known.
 	TxIDs  func(ctx context.Context) (map[string]string, error)
 	Logger *slog.Logger
+
+	// Batch files never change once written (a CID names its content), so the names read from index
+	// files are kept; the map is dropped whole when it reaches maxKnownBatches.
+	mu    sync.Mutex
+	known map[string]BatchFiles // by core index file CID, complete listings only
 }
+
+const maxKnownBatches = 4096
 
 // TransactionsPage is the body of GET /transactions.
 type TransactionsPage struct {
@@ -174,6 +182,25 @@ func (t *Transactions) Page(ctx context.Context, before uint64, limit int) (Tran
 // files reads the batch's index files to name the files below them. A file that cannot be read now
 // leaves the listing incomplete, never failed: the explorer shows what is known.
 func (t *Transactions) files(ctx context.Context, coreIndex string, p sidetree.Parameters) BatchFiles {
+	t.mu.Lock()
+	f, ok := t.known[coreIndex]
+	t.mu.Unlock()
+	if ok {
+		return f
+	}
+	f = t.readFiles(ctx, coreIndex, p)
+	if f.Complete {
+		t.mu.Lock()
+		if t.known == nil || len(t.known) >= maxKnownBatches {
+			t.known = map[string]BatchFiles{}
+		}
+		t.known[coreIndex] = f
+		t.mu.Unlock()
+	}
+	return f
+}
+
+func (t *Transactions) readFiles(ctx context.Context, coreIndex string, p sidetree.Parameters) BatchFiles {
 	f := BatchFiles{CoreIndex: coreIndex}
 	if t.CAS == nil || ctx.Err() != nil {
 		return f

@@ -111,6 +111,13 @@ func TestTransactionsEndpoint(t *testing.T) {
 	if unknown.Number != "700003000000" || unknown.Files.Complete || unknown.Files.CoreIndex == "" || unknown.TxID != "" {
 		t.Fatalf("transaction whose files are missing: %+v", unknown)
 	}
+	// Index files are read once: emptied, the CAS still yields the names already read.
+	for k := range files {
+		delete(files, k)
+	}
+	if again := get("/transactions?limit=1"); again.Transactions[0].Files != want {
+		t.Fatalf("files after the CAS forgot them: %+v", again.Transactions[0].Files)
+	}
 	if page := get("/transactions?before=0"); len(page.Transactions) != 0 || page.Next != nil {
 		t.Fatalf("before=0: %+v", page)
 	}
