@@ -28,7 +28,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("starts btcd, a node and a load generator process")
 	}
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"-dids", "200", "-requests", "1500", "-warmup", "100", "-rate", "500", "-slow", "5", "-dir", t.TempDir()}, &out)
+	err := run(context.Background(), []string{"-dids", "200", "-requests", "1500", "-warmup", "100", "-rate", "500", "-slow", "5", "-rounds", "2", "-dir", t.TempDir()}, &out)
 	t.Log(out.String())
 	if err != nil {
 		t.Fatal(err)
