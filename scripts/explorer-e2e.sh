@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The web explorer in a real browser: start `ionode testnet`, create a DID through the CLI, then drive
 # Debian's Chromium (headless, through playwright-core from web/e2e) to look the DID up in the explorer and
-# check what it renders against the node's API, at desktop width and at 375 px, with no console errors.
+# check what it renders against the node's API, at desktop width and at 375 px, with no console errors;
+# verify a credential the DID issued; and validate node/openapi.json against the OpenAPI 3.1 schema.
 # Screenshots go to .ci/out/ (explorer.png is the DID page). CI runs it from .ci/run; run it yourself with
 #   (cd web/e2e && npm ci) && bash scripts/explorer-e2e.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 work=$(mktemp -d)
-port=${EXPLORER_E2E_PORT:-3927}
+# A free port unless one is given: the walkthrough or a developer's node may hold the usual ones.
+port=${EXPLORER_E2E_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 node="http://127.0.0.1:$port"
 out="$root/.ci/out"
 mkdir -p "$out"
@@ -26,7 +28,10 @@ trap cleanup EXIT
 
 chromium=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$chromium" ]; then echo "explorer e2e: $chromium is missing (apt-get install chromium)"; exit 1; fi
-if [ ! -d web/e2e/node_modules/playwright-core ]; then (cd web/e2e && npm ci --no-audit --no-fund --loglevel=error); fi
+if [ ! -d web/e2e/node_modules/playwright-core ] || [ ! -d web/e2e/node_modules/@seriousme/openapi-schema-validator ]; then (cd web/e2e && npm ci --no-audit --no-fund --loglevel=error); fi
+
+# The API reference the node serves must be a valid OpenAPI 3.1 document (the Go test checks its routes).
+node web/e2e/openapi.mjs node/openapi.json
 
 go build -o "$work/ionode" ./cmd/ionode
 "$work/ionode" testnet --data-dir "$work/net" --listen "127.0.0.1:$port" > "$work/testnet.out" 2> "$work/testnet.log" &
