@@ -61,6 +61,7 @@ func bindCredentialFlags(c *daemon.CredentialConfig, f *pflag.FlagSet) {
 	f.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the node's external base URL, for status list credential URLs; empty: http://<listen address>")
 	f.StringVar(&c.StatusList, "status-list", c.StatusList, "id of the node's revocation status list (served at <public-url>/status/<id>)")
 	f.StringVar(&c.StatusListKind, "status-list-kind", c.StatusListKind, "StatusList2021 or BitstringStatusList")
+	f.DurationVar(&c.StatusCacheTTL, "status-cache-ttl", c.StatusCacheTTL, "how long another issuer's status list is reused before it is fetched again (revocation latency)")
 }
 
 // envName is the environment variable for a flag.

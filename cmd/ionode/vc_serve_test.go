@@ -11,7 +11,7 @@ func TestServeCredentialSettings(t *testing.T) {
 	hash := strings.Repeat("ab", 32)
 	c, err := parseServe(t, []string{"--bitcoin-rpc", "x:1", "--did-web-allow-loopback", "--issuer-kid", "did:web:example.com#key-1"},
 		map[string]string{"ION_ADMIN_TOKEN_HASH": hash, "ION_ISSUER_KEY_FILE": "/k.jwk", "ION_DID_WEB_MAX_TTL": "10m",
-			"ION_PUBLIC_URL": "https://node.example.com", "ION_TRUST_POLICY_FILE": "/p.json"}, "")
+			"ION_PUBLIC_URL": "https://node.example.com", "ION_STATUS_CACHE_TTL": "30s", "ION_TRUST_POLICY_FILE": "/p.json"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,7 +19,7 @@ func TestServeCredentialSettings(t *testing.T) {
 	if !cc.WebAllowLoopback || cc.WebAllowPrivate || cc.WebMaxTTL != 10*time.Minute || len(cc.AdminTokenHashes) != 1 ||
 		cc.AdminTokenHashes[0] != hash || cc.IssuerKeyFile != "/k.jwk" || cc.IssuerKID != "did:web:example.com#key-1" ||
 		cc.PublicURL != "https://node.example.com" || cc.TrustPolicyFile != "/p.json" || cc.StatusList != "revocation" ||
-		cc.StatusListKind != "StatusList2021" {
+		cc.StatusListKind != "StatusList2021" || cc.StatusCacheTTL != 30*time.Second {
 		t.Fatalf("settings: %+v", cc)
 	}
 	if _, err := c.Validate(); err != nil {
@@ -38,6 +38,7 @@ func TestServeCredentialSettings(t *testing.T) {
 		{[]string{"--status-list", "a/b"}, "--status-list"},
 		{[]string{"--status-list-kind", "CRL"}, "--status-list-kind"},
 		{[]string{"--did-web-max-ttl", "-1s"}, "--did-web-max-ttl"},
+		{[]string{"--status-cache-ttl", "0s"}, "--status-cache-ttl"},
 	}
 	for _, tc := range tests {
 		c, err := parseServe(t, append([]string{"--bitcoin-rpc", "x:1"}, tc.args...), nil, "")

@@ -65,6 +65,9 @@ type CredentialConfig struct {
 	PublicURL      string
 	StatusList     string // id of the node's status list
 	StatusListKind string // StatusList2021 or BitstringStatusList
+	// StatusCacheTTL is how long another issuer's status list is reused before it is fetched again
+	// (the node's own lists are always read fresh).
+	StatusCacheTTL time.Duration
 }
 
 // DefaultConfig returns ION's defaults.
@@ -91,6 +94,7 @@ func DefaultConfig() Config {
 			WebMaxTTL:      time.Hour,
 			StatusList:     "revocation",
 			StatusListKind: "StatusList2021",
+			StatusCacheTTL: 5 * time.Minute,
 		},
 	}
 }

@@ -30,6 +30,9 @@ func (c *CredentialConfig) validate() error {
 			return fmt.Errorf("--admin-token-hash %q: want the 64 hex digits of a token's SHA-256", h)
 		}
 	}
+	if c.StatusCacheTTL < time.Second {
+		return fmt.Errorf("--status-cache-ttl must be at least 1s")
+	}
 	if c.WebMaxTTL < 0 {
 		return fmt.Errorf("--did-web-max-ttl must not be negative")
 	}
@@ -96,7 +99,7 @@ func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatch
 	c := d.cfg.Credentials
 	// The core verifier checks status list and domain linkage credentials: no status of their own, no policy.
 	core := &credential.Verifier{Resolver: methods, IgnoreStatus: true}
-	checker := &statusChecker{remote: &status.Checker{Client: client, Verifier: core}}
+	checker := &statusChecker{remote: &status.Checker{Client: client, Verifier: core, TTL: c.StatusCacheTTL}}
 	// Audit lines carry the HTTP request id next to the verification's transaction id, so a verification
 	// can be found from the access log and back.
 	v := &credential.Verifier{Resolver: methods, Status: checker, Logger: slog.New(requestIDHandler{d.log.Handler()})}
