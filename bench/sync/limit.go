@@ -1,9 +1,13 @@
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 
 	"github.com/ionode/ionode/bench/internal/gen"
 	"github.com/ionode/ionode/sidetree"
@@ -14,6 +18,9 @@ import (
 // included), measured here on the same machine and at the same time as the sync.
 type cryptoLimit struct {
 	Create, Update time.Duration
+	// Verify is one bare ES256K signature check (decred secp256k1, as sidetree uses; hash and key ready):
+	// the limit of a chain whose every operation carries a signature.
+	Verify time.Duration
 }
 
 func measureLimit() (cryptoLimit, error) {
@@ -48,10 +55,25 @@ func measureLimit() (cryptoLimit, error) {
 	}
 	c := testing.Benchmark(apply(creates[0].Request, nil, sidetree.OpCreate))
 	u := testing.Benchmark(apply(updates[0], state, sidetree.OpUpdate))
+	key, err := secp256k1.GeneratePrivateKey()
+	if err != nil {
+		return cryptoLimit{}, err
+	}
+	hash := sha256.Sum256(updates[0])
+	sig := ecdsa.Sign(key, hash[:])
+	pub := key.PubKey()
+	v := testing.Benchmark(func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if !sig.Verify(hash[:], pub) {
+				failed = fmt.Errorf("ES256K signature does not verify")
+				b.FailNow()
+			}
+		}
+	})
 	if failed != nil {
 		return cryptoLimit{}, failed
 	}
-	return cryptoLimit{Create: time.Duration(c.NsPerOp()), Update: time.Duration(u.NsPerOp())}, nil
+	return cryptoLimit{Create: time.Duration(c.NsPerOp()), Update: time.Duration(u.NsPerOp()), Verify: time.Duration(v.NsPerOp())}, nil
 }
 
 // rate is the operations per second one core can process for a mix of creates and updates.

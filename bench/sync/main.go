@@ -192,6 +192,9 @@ func printResults(out io.Writer, loadStart string, size int, storeKind string, c
 	t.Add("single-core limit, this mix", "%.0f ops/s (create %s, update %s per op; parse + validate + apply)", lim,
 		limit.Create.Round(10*time.Nanosecond), limit.Update.Round(10*time.Nanosecond))
 	t.Add("ingest vs limit (target ≥ 50 %)", "%.0f %%", 100*float64(ops)/res.SyncSeconds/lim)
+	verify := float64(time.Second) / float64(limit.Verify)
+	t.Add("bare ES256K verify on one core (a signature per operation)", "%.0f/s (%s each); ingest is %.0f %% of it", verify,
+		limit.Verify.Round(10*time.Nanosecond), 100*float64(ops)/res.SyncSeconds/verify)
 	t.Add("ingest + first resolution vs limit", "%.0f %%", 100*float64(ops)/total/lim)
 	t.Add("state hash", "%s", res.StateHash)
 	t.Print(out)
