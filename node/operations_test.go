@@ -137,3 +137,35 @@ func TestHistoryUnparsableOperation(t *testing.T) {
 		t.Fatalf("an operation that does not parse: %+v", rep)
 	}
 }
+
+// FuzzBuildHistory: operations as a hostile batch could leave them in the store never crash the history,
+// and at most one create ever counts.
+func FuzzBuildHistory(f *testing.F) {
+	f.Add([]byte(`{"type":"create","suffixData":{},"delta":{}}`), []byte(`{"type":"update","didSuffix":"x","revealValue":"EiA","delta":{},"signedData":"a.b.c"}`), uint8(0))
+	f.Add([]byte(`{"type":"recover"}`), []byte(`null`), uint8(2))
+	f.Add([]byte(`{}`), []byte(`[]`), uint8(3))
+	types := []sidetree.OperationType{sidetree.OpCreate, sidetree.OpUpdate, sidetree.OpRecover, sidetree.OpDeactivate}
+	f.Fuzz(func(t *testing.T, a, b []byte, kinds uint8) {
+		ops := []sidetree.AnchoredOperation{
+			{Type: types[kinds%4], DIDSuffix: "s", Raw: a, TransactionNumber: 1},
+			{Type: types[(kinds/4)%4], DIDSuffix: "s", Raw: b, TransactionNumber: 2},
+			{Type: sidetree.OpCreate, DIDSuffix: "s", Raw: a, TransactionNumber: 3},
+		}
+		rep := BuildHistory("did:ion:s", "s", ops)
+		if len(rep.Operations) != len(ops) || rep.Total != len(ops) {
+			t.Fatalf("%d operations listed of %d", len(rep.Operations), len(ops))
+		}
+		creates := 0
+		for i, op := range rep.Operations {
+			if (op.Applied == nil) != (rep.ResolutionError != "") {
+				t.Fatalf("operation %d: applied %v with resolution error %q", i, op.Applied, rep.ResolutionError)
+			}
+			if op.Applied != nil && *op.Applied && op.Type == string(sidetree.OpCreate) {
+				creates++
+			}
+		}
+		if creates > 1 {
+			t.Fatalf("%d creates applied", creates)
+		}
+	})
+}
