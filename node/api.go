@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -63,7 +64,12 @@ func (a *API) Register(r *mux.Router) {
 
 func (a *API) handleResolve(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	// did:ion as ION's router decodes it (one decodeURIComponent); any other method with its own
+	// percent-encoding kept (did:web:host%3A8443), as the driver API reads it.
 	did := mux.Vars(r)["did"]
+	if !strings.HasPrefix(did, "did:ion:") {
+		did = pathDID(r, "/identifiers/")
+	}
 	res, err := a.Resolver.Resolve(r.Context(), did)
 	if err != nil {
 		a.logger().Error("resolution failed", "did", did, "err", err)

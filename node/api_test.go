@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -150,5 +151,35 @@ func TestAPIRejectsBadInput(t *testing.T) {
 	}
 	if len(q.pending) != 0 {
 		t.Errorf("rejected requests were queued: %d", len(q.pending))
+	}
+}
+
+// seenDID answers every resolution with the DID it was asked for.
+type seenDID struct{}
+
+func (seenDID) Resolve(_ context.Context, did string) (sidetree.Resolution, error) {
+	return sidetree.Resolution{Status: http.StatusOK, Body: sidetree.String(did)}, nil
+}
+
+func TestAPIResolvePathDecoding(t *testing.T) {
+	api := &API{Network: sidetree.Mainnet(), Resolver: seenDID{}, Version: "test"}
+	r := mux.NewRouter()
+	api.Register(r)
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	tests := []struct{ path, want string }{
+		// did:ion: decoded once, as ION's router does.
+		{"/identifiers/did:ion:EiA", "did:ion:EiA"},
+		{"/identifiers/did:ion:EiA%3Aabc", "did:ion:EiA:abc"},
+		{"/identifiers/did%3Aion%3AEiA", "did:ion:EiA"},
+		// Other methods keep their own percent-encoding when sent as they are.
+		{"/identifiers/did:web:example.com%3A8443", "did:web:example.com%3A8443"},
+		{"/identifiers/did%3Aweb%3Aexample.com%253A8443", "did:web:example.com%3A8443"},
+	}
+	for _, tc := range tests {
+		code, body := do(t, http.MethodGet, srv.URL+tc.path, "")
+		if want := strconv.Quote(tc.want); code != http.StatusOK || body != want {
+			t.Errorf("GET %s: %d %s, want the resolver to get %s", tc.path, code, body, want)
+		}
 	}
 }

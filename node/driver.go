@@ -154,8 +154,11 @@ func (d *Driver) write(w http.ResponseWriter, status int, did string, document, 
 // Go's url.PathEscape does), or put it in the path as it is (did:web:example.com%3A8443), where its
 // percent-encoding belongs to the DID and only a fragment's "#" is escaped. The escaped path tells
 // them apart (an escaped "%" or ":"); the decoded one cannot.
-func driverDID(r *http.Request) string {
-	raw, ok := strings.CutPrefix(r.URL.EscapedPath(), "/1.0/identifiers/")
+func driverDID(r *http.Request) string { return pathDID(r, "/1.0/identifiers/") }
+
+// pathDID is driverDID for a route whose DID follows prefix.
+func pathDID(r *http.Request, prefix string) string {
+	raw, ok := strings.CutPrefix(r.URL.EscapedPath(), prefix)
 	if !ok {
 		raw = mux.Vars(r)["did"]
 	}
