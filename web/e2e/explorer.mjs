@@ -69,20 +69,21 @@ async function launch(viewport) {
   return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
 }
 
-// watch records console errors, page errors and failed requests of one page. Chromium logs every 4xx
-// answer to a fetch as a console error ("Failed to load resource"); those are expected only while the
-// test looks up an unknown or malformed DID on purpose (expectHTTPErrors), and fail the run anywhere else.
+// watch records console errors, page errors and failed requests of one page. Chromium logs every 4xx or
+// 5xx answer to a fetch, and every refused one, as a console error ("Failed to load resource"); those are
+// expected only while the test looks up an unknown or malformed DID or breaks the API on purpose
+// (expectHTTPErrors), and fail the run anywhere else.
 function watch(page, label) {
   const problems = [];
   let expected = false;
-  const httpError = /^Failed to load resource: the server responded with a status of 4\d\d/;
+  const httpError = /^Failed to load resource: (the server responded with a status of [45]\d\d|net::ERR_CONNECTION_REFUSED)/;
   page.on("console", (msg) => {
     if (msg.type() !== "error") return;
     if (expected && httpError.test(msg.text())) return;
     problems.push(`console error: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.push(`uncaught exception: ${err.message}`));
-  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("requestfailed", (req) => { if (!expected) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`); });
   return {
     expectHTTPErrors: (on) => { expected = on; },
     done: () => check(`${label}: no console errors`, problems.length === 0, problems.join("; ")),
@@ -192,6 +193,23 @@ async function checkPage(label, context) {
   if (label === "desktop") {
     await page.screenshot({ path: join(opt["screenshot-dir"], `explorer-credential.png`), fullPage: true });
   }
+
+
+  // API failures are sentences: the node unreachable, and a node that fails inside.
+  consoleWatch.expectHTTPErrors(true);
+  await page.route("**/status", (route) => route.abort("connectionrefused"));
+  await page.route("**/transactions?*", (route) => route.fulfill({ status: 500, contentType: "application/json", body: '{"code":"internal_error","message":"the node could not read its store"}' }));
+  await page.locator('.tabs a[data-view="status"]').click();
+  await page.locator("#status-body .notice.error").waitFor();
+  const down = await page.locator("#status-body .notice.error").innerText();
+  check(`${label}: unreachable node explained`, /could not be reached/.test(down), down);
+  await page.locator('.tabs a[data-view="transactions"]').click();
+  await page.locator("#tx-body .notice.error").waitFor();
+  const failing = await page.locator("#tx-body .notice.error").innerText();
+  check(`${label}: internal error explained`, /internal problem/.test(failing) && !/\{|stack|at \w+ \(/.test(failing), failing);
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await page.waitForTimeout(500);
+  consoleWatch.expectHTTPErrors(false);
 
   consoleWatch.done();
 }
