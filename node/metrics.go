@@ -24,6 +24,7 @@ type Metrics struct {
 	casFailures *prometheus.CounterVec
 	feesSpent   prometheus.Counter
 	batches     *prometheus.CounterVec
+	feeBudget   *prometheus.GaugeVec
 }
 
 // NewMetrics creates the metrics on a new registry.
@@ -65,6 +66,10 @@ func NewMetrics() *Metrics {
 	m.batches = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ionode_batches_total", Help: "Batches the writer tried to anchor, by outcome.",
 	}, []string{"outcome"})
+	m.feeBudget = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "ionode_fee_budget_satoshis", Help: "The writer's daily fee budget (kind=budget) and the fees paid today, UTC (kind=spent).",
+	}, []string{"kind"})
+	m.Registry.MustRegister(m.feeBudget)
 	m.Registry.MustRegister(m.resolutions, m.operations, m.ingested, m.txOutcomes, m.latency, m.syncHeight,
 		m.chainTip, m.queueDepth, m.casFailures, m.feesSpent, m.batches)
 	return m
@@ -104,6 +109,14 @@ func (m *Metrics) BatchAnchored(outcome string, feeSatoshis uint64) {
 	if m != nil {
 		m.batches.WithLabelValues(outcome).Inc()
 		m.feesSpent.Add(float64(feeSatoshis))
+	}
+}
+
+// SetFeeBudget records the fees paid today (UTC) and the daily budget.
+func (m *Metrics) SetFeeBudget(spentToday, perDay uint64) {
+	if m != nil {
+		m.feeBudget.WithLabelValues("spent").Set(float64(spentToday))
+		m.feeBudget.WithLabelValues("budget").Set(float64(perDay))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -24,8 +25,12 @@ type Routes struct {
 	Transactions *Transactions
 	History      *History
 	Metrics      *Metrics
-	// Ready reports whether the node is synced closely enough to answer (nil when ready).
+	// Ready reports whether the node is synced closely enough to answer (nil when ready): it alone sets
+	// the status of /readyz, which load balancers route resolution traffic by.
 	Ready func(ctx context.Context) error
+	// WriterReady reports whether the batch writer can anchor (nil when it can; e.g. the fee budget is
+	// spent). /readyz lists it without failing on it; /readyz?check=writer fails on it alone.
+	WriterReady func(ctx context.Context) error
 	// Gateway serves GET /ipfs/{cid} from the node's CAS (optional).
 	Gateway http.Handler
 	// Credentials serves the credential routes (credential/httpapi) under /credentials/,
@@ -33,7 +38,12 @@ type Routes struct {
 	Credentials http.Handler
 	// RequestTimeout bounds each request's context (default 30 s).
 	RequestTimeout time.Duration
-	Logger         *slog.Logger
+	// MaxBodyBytes caps every request body (default 1 MiB; routes cap tighter where they can).
+	MaxBodyBytes int64
+	// CORSOrigins may read the node's answers from a browser page ("*": any); empty: none (the explorer
+	// is served from the node itself and needs no CORS).
+	CORSOrigins []string
+	Logger      *slog.Logger
 }
 
 // Handler returns the node's HTTP handler with request ids, access logs, panic recovery and timeouts.
@@ -42,7 +52,11 @@ func (rt *Routes) Handler() http.Handler {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
-	return withRequestLog(rt.logger(), withTimeout(timeout, rt.router()))
+	maxBody := rt.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = 1 << 20
+	}
+	return withRequestLog(rt.logger(), withTimeout(timeout, withCORS(rt.CORSOrigins, withBodyLimit(maxBody, rt.router()))))
 }
 
 // router is every route, unwrapped (the OpenAPI test walks it).
@@ -86,16 +100,46 @@ func (rt *Routes) router() *mux.Router {
 	return r
 }
 
+// readiness is the body of GET /readyz.
+type readiness struct {
+	Ready  bool             `json:"ready"`
+	Checks map[string]Check `json:"checks"`
+}
+
+// handleReady answers 200 or 503 with every check in a JSON body. Without a check parameter the status
+// is the sync check's: a writer that cannot anchor still resolves. ?check=writer (or sync) gates on
+// one check, for monitors of that part.
 func (rt *Routes) handleReady(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if rt.Ready != nil {
-		if err := rt.Ready(r.Context()); err != nil {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			w.Write([]byte("not ready: " + err.Error() + "\n"))
-			return
-		}
+	checks := map[string]func(context.Context) error{"sync": rt.Ready}
+	if rt.WriterReady != nil {
+		checks["writer"] = rt.WriterReady
 	}
-	w.Write([]byte("ready\n"))
+	gate := r.URL.Query().Get("check")
+	if gate == "" {
+		gate = "sync"
+	}
+	if _, ok := checks[gate]; !ok {
+		writeError(w, http.StatusBadRequest, "unknown_check", "check must be sync or writer (when the node writes)")
+		return
+	}
+	out := readiness{Ready: true, Checks: map[string]Check{}}
+	for name, check := range checks {
+		c := Check{OK: true}
+		if check != nil {
+			if err := check(r.Context()); err != nil {
+				c = Check{Error: err.Error()}
+			}
+		}
+		out.Checks[name] = c
+	}
+	out.Ready = out.Checks[gate].OK
+	body, _ := json.Marshal(out)
+	w.Header().Set("Cache-Control", "no-store")
+	status := http.StatusOK
+	if !out.Ready {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, body)
 }
 
 func (rt *Routes) logger() *slog.Logger {

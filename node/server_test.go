@@ -70,6 +70,26 @@ func TestRoutes(t *testing.T) {
 	if resp, _ := get("/readyz", nil); resp.StatusCode != 200 {
 		t.Errorf("readyz = %d once ready", resp.StatusCode)
 	}
+	// A writer that cannot anchor is listed with its reason but does not take resolution out of service.
+	rt.WriterReady = func(context.Context) error { return errors.New("fee budget reached until 2026-11-26T00:00:00Z") }
+	readyTests := []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/readyz", 200, `"writer":{"ok":false,"error":"fee budget reached until 2026-11-26T00:00:00Z"}`},
+		{"/readyz", 200, `"sync":{"ok":true}`},
+		{"/readyz?check=writer", 503, `"ready":false`},
+		{"/readyz?check=sync", 200, `"ready":true`},
+		{"/readyz?check=disk", 400, "unknown_check"},
+	}
+	for _, tc := range readyTests {
+		resp, body := get(tc.path, nil)
+		if resp.StatusCode != tc.status || !strings.Contains(body, tc.body) {
+			t.Errorf("GET %s = %d %s, want %d containing %s", tc.path, resp.StatusCode, body, tc.status, tc.body)
+		}
+	}
+	rt.WriterReady = nil
 
 	// The resolutions above are counted, with their latency.
 	_, body := get("/metrics", nil)

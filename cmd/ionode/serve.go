@@ -21,12 +21,14 @@ func newServeCommand(getenv func(string) string) *cobra.Command {
 		Short: "Run the ION node: follow Bitcoin, read IPFS, resolve DIDs, write operations",
 		Long: `Run the ION node. Every flag can also be set with an ION_ environment variable (--bitcoin-rpc is
 ION_BITCOIN_RPC) or in a JSON file given with --config whose keys are the flag names; a flag on the
-command line wins over the environment, which wins over the file.`,
+command line wins over the environment, which wins over the file. The writer key can also be given as
+ION_WRITER_KEY (hex or WIF), which wins over --writer-key-file; key files must be owner-only (chmod 600).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := applySources(cmd.Flags(), configFile, getenv); err != nil {
 				return fail(exitInvalidInput, "%v", err)
 			}
+			cfg.WriterKey = getenv(daemon.WriterKeyEnv) // environment only: a flag would show in ps
 			if _, err := cfg.Validate(); err != nil {
 				return fail(exitInvalidInput, "%v", err)
 			}

@@ -109,7 +109,7 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if d.cfg.WriterKeyFile != "" {
+	if d.cfg.hasWriterKey() {
 		if err := c.startWriter(ctx, params); err != nil {
 			return err
 		}
@@ -224,7 +224,7 @@ func (c *chain) normalizedFee() uint64 {
 
 func (c *chain) startWriter(ctx context.Context, params *chaincfg.Params) error {
 	d := c.d
-	key, err := anchor.LoadKey(d.cfg.WriterKeyFile, params)
+	key, err := d.cfg.writerKey(params)
 	if err != nil {
 		return fmt.Errorf("writer key: %w", err)
 	}
@@ -243,6 +243,7 @@ func (c *chain) startWriter(ctx context.Context, params *chaincfg.Params) error 
 		ConfirmationsBetweenBatches: d.cfg.BatchConfirmations,
 		Metrics:                     d.Metrics,
 		Logger:                      d.log,
+		Budget:                      d.feeBudget(),
 	}
 	balance, _ := c.wallet.Balance(ctx)
 	d.log.Info("writer wallet", "address", key.Address(), "balance_sats", balance)

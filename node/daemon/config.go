@@ -30,7 +30,11 @@ type Config struct {
 	IPFSListen []string
 	IPFSPeers  []string
 
-	WriterKeyFile      string
+	WriterKeyFile string
+	// WriterKey is the writer key itself (hex or WIF), from the ION_WRITER_KEY environment variable; it
+	// wins over WriterKeyFile. Never set from a flag or a config file, never logged or encoded.
+	WriterKey          string `json:"-"`
+	FeeBudgetPerDay    uint64 // satoshis the writer may pay in fees per UTC day; 0: no cap
 	BatchInterval      time.Duration
 	BatchConfirmations int      // confirmations of a batch before the next is written (ION: 6)
 	WriteTokenHashes   []string // SHA-256 hex of bearer tokens accepted on POST /operations; empty: open
@@ -42,7 +46,22 @@ type Config struct {
 	LogLevel           string
 	LogFormat          string
 
+	HTTP HTTPConfig
+
 	Credentials CredentialConfig
+}
+
+// HTTPConfig is the HTTP server's limits, TLS and CORS.
+type HTTPConfig struct {
+	ReadHeaderTimeout time.Duration // a client must send its headers within this
+	ReadTimeout       time.Duration // ... and the whole request within this
+	WriteTimeout      time.Duration // an answer must be written within this
+	IdleTimeout       time.Duration // an idle keep-alive connection is closed after this
+	MaxHeaderBytes    int
+	MaxBodyBytes      int64    // cap on any request body (routes cap tighter)
+	TLSCertFile       string   // PEM certificate chain; with TLSKeyFile the node serves HTTPS
+	TLSKeyFile        string   // PEM private key (owner-only)
+	CORSOrigins       []string // origins allowed to read answers from a browser; "*": any; empty: none
 }
 
 // CredentialConfig configures DID resolution of other methods than ion and the credential routes.
@@ -90,6 +109,14 @@ func DefaultConfig() Config {
 		ReadyLagBlocks:     2,
 		LogLevel:           "info",
 		LogFormat:          "text",
+		HTTP: HTTPConfig{
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       15 * time.Second,
+			WriteTimeout:      60 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			MaxHeaderBytes:    16 << 10,
+			MaxBodyBytes:      1 << 20,
+		},
 		Credentials: CredentialConfig{
 			WebMaxTTL:      time.Hour,
 			StatusList:     "revocation",
@@ -118,8 +145,8 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	if c.ReadOnly && c.MongoURI == "" {
 		return network, fmt.Errorf("--read-only needs --mongodb-uri: replicas share the observer's MongoDB")
 	}
-	if c.ReadOnly && c.WriterKeyFile != "" {
-		return network, fmt.Errorf("--read-only and --writer-key-file exclude each other")
+	if c.ReadOnly && c.hasWriterKey() {
+		return network, fmt.Errorf("--read-only and a writer key (--writer-key-file, ION_WRITER_KEY) exclude each other")
 	}
 	if !c.ReadOnly && c.BitcoinRPC == "" {
 		return network, fmt.Errorf("--bitcoin-rpc is required (or --read-only with a shared MongoDB)")
@@ -147,10 +174,35 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	if c.BatchConfirmations < 1 {
 		return network, fmt.Errorf("--batch-confirmations must be at least 1")
 	}
+	if err := c.HTTP.validate(); err != nil {
+		return network, err
+	}
 	switch c.LogFormat {
 	case "text", "json":
 	default:
 		return network, fmt.Errorf("--log-format must be text or json")
 	}
 	return network, c.Credentials.validate()
+}
+
+func (h HTTPConfig) validate() error {
+	if h.ReadHeaderTimeout <= 0 || h.ReadTimeout <= 0 || h.WriteTimeout <= 0 || h.IdleTimeout <= 0 {
+		return fmt.Errorf("--http-read-header-timeout, --http-read-timeout, --http-write-timeout and --http-idle-timeout must be positive")
+	}
+	if h.MaxHeaderBytes < 1024 || h.MaxBodyBytes < 1024 {
+		return fmt.Errorf("--http-max-header-bytes and --http-max-body-bytes must be at least 1024")
+	}
+	if (h.TLSCertFile == "") != (h.TLSKeyFile == "") {
+		return fmt.Errorf("--tls-cert-file and --tls-key-file go together")
+	}
+	for _, o := range h.CORSOrigins {
+		if o == "*" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+			return fmt.Errorf("--cors-origin %q: want * or an origin such as https://explorer.example.com", o)
+		}
+	}
+	return nil
 }

@@ -51,12 +51,15 @@ type Daemon struct {
 }
 
 // Start opens everything the configuration names and starts serving. Close stops it.
-func Start(ctx context.Context, cfg Config, log *slog.Logger) (d *Daemon, err error) {
+func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Daemon, err error) {
 	network, err := cfg.Validate()
 	if err != nil {
 		return nil, err
 	}
-	d = &Daemon{cfg: cfg, network: network, log: log, Metrics: node.NewMetrics(), errs: make(chan error, 8)}
+	if err := cfg.checkSecretFiles(); err != nil {
+		return nil, err
+	}
+	d := &Daemon{cfg: cfg, network: network, log: log, Metrics: node.NewMetrics(), errs: make(chan error, 8)}
 	defer func() {
 		if err != nil {
 			d.Close(context.Background())
@@ -223,7 +226,7 @@ func (d *Daemon) anchorTxIDs(ctx context.Context) (map[string]string, error) {
 
 // acceptsOperations: only a node that can pay for anchors takes operations.
 func (d *Daemon) acceptsOperations() bool {
-	return !d.cfg.ReadOnly && d.cfg.WriterKeyFile != ""
+	return !d.cfg.ReadOnly && d.cfg.hasWriterKey()
 }
 
 func (d *Daemon) serveHTTP(ctx context.Context) error {
@@ -234,30 +237,23 @@ func (d *Daemon) serveHTTP(ctx context.Context) error {
 	d.listener = l
 	baseURL := d.cfg.Credentials.PublicURL
 	if baseURL == "" {
-		baseURL = "http://" + l.Addr().String()
+		baseURL = d.scheme() + "://" + l.Addr().String()
 	}
 	rt, err := d.routes(ctx, baseURL)
 	if err != nil {
 		l.Close()
 		return err
 	}
-	d.server = &http.Server{
-		Handler:           rt.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(d.log.Handler(), slog.LevelDebug),
-	}
+	d.harden(rt)
+	d.server = d.newHTTPServer(rt.Handler())
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		if err := d.server.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := d.serve(d.server, l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			d.errs <- fmt.Errorf("HTTP server: %w", err)
 		}
 	}()
-	d.log.Info("serving HTTP", "addr", l.Addr().String(), "network", d.network.Name, "accepts_operations", d.acceptsOperations())
+	d.log.Info("serving HTTP", "tls", d.tls(), "addr", l.Addr().String(), "network", d.network.Name, "accepts_operations", d.acceptsOperations())
 	return nil
 }
 

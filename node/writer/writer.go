@@ -92,6 +92,8 @@ type Writer struct {
 	SettleInterval time.Duration
 	Metrics        Metrics // optional
 	Logger         *slog.Logger
+	// Budget caps the fees paid per day (optional): while it is reached, operations stay queued.
+	Budget *FeeBudget
 
 	// lastTxID is the last anchored batch's transaction, waited on before the next batch; in memory only,
 	// so a restart does not wait (the in-flight batch, if any, is still settled from the store).
@@ -113,7 +115,9 @@ func (w *Writer) Run(ctx context.Context) error {
 	settle := time.NewTicker(min(settleEvery, interval))
 	defer settle.Stop()
 	for {
-		if _, err := w.WriteOnce(ctx); err != nil && ctx.Err() == nil {
+		if _, err := w.WriteOnce(ctx); errors.Is(err, ErrBudgetReached) {
+			w.logger().Warn("operations stay queued", "reason", err.Error())
+		} else if err != nil && ctx.Err() == nil {
 			w.logger().Error("batch writing failed", "err", err)
 		}
 	wait:
@@ -149,6 +153,10 @@ func (w *Writer) WriteOnce(ctx context.Context) (int, error) {
 		}
 		w.lastTxID = ""
 	}
+	// A spent budget leaves the queue untouched (the check after taking a batch covers its own fee).
+	if err := w.budgetCheck(ctx, 1); err != nil {
+		return 0, err
+	}
 	max, err := w.Anchorer.MaxOperations(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("operations allowed per batch: %w", err)
@@ -163,7 +171,9 @@ func (w *Writer) WriteOnce(ctx context.Context) (int, error) {
 		if rerr := w.Queue.ReturnBatch(ctx, batch); rerr != nil {
 			return 0, errors.Join(err, fmt.Errorf("return batch %s: %w", batch, rerr))
 		}
-		w.metric("failed", 0)
+		if !errors.Is(err, ErrBudgetReached) {
+			w.metric("failed", 0)
+		}
 		return 0, err
 	}
 	w.lastTxID = txid
@@ -232,12 +242,38 @@ func (w *Writer) anchor(ctx context.Context, ops []Operation) (string, error) {
 			return "", fmt.Errorf("minimum fee: %w", err)
 		}
 	}
+	if err := w.budgetCheck(ctx, minFee); err != nil {
+		return "", err
+	}
 	txid, fee, err := w.Anchorer.Anchor(ctx, anchor, minFee)
 	if err != nil {
 		return "", fmt.Errorf("anchor %s: %w", anchor, err)
 	}
 	w.metric("anchored", fee)
+	if w.Budget != nil {
+		w.Budget.Record(txid, fee)
+		w.budgetCheck(ctx, 0) // refreshes the budget metrics
+	}
 	return txid, nil
+}
+
+// BudgetMetrics is implemented by writer metrics that show the fee budget (node.Metrics does).
+type BudgetMetrics interface {
+	SetFeeBudget(spentToday, perDay uint64)
+}
+
+// budgetCheck checks the fee budget for a batch paying at least minFee and updates the metrics.
+func (w *Writer) budgetCheck(ctx context.Context, minFee uint64) error {
+	if w.Budget == nil || w.Budget.PerDay == 0 {
+		return nil
+	}
+	err := w.Budget.Check(ctx, minFee)
+	if m, ok := w.Metrics.(BudgetMetrics); ok {
+		if spent, _, uerr := w.Budget.Usage(ctx); uerr == nil {
+			m.SetFeeBudget(spent, w.Budget.PerDay)
+		}
+	}
+	return err
 }
 
 func (w *Writer) confirmationsBetween() int {

@@ -1,0 +1,58 @@
+package daemon
+
+import (
+	"crypto/tls"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/ionode/ionode/node"
+)
+
+// newHTTPServer is the node's server with the configured timeouts and header limit: slow clients cannot
+// hold connections open (ReadHeaderTimeout, ReadTimeout, IdleTimeout) nor stall the answers to others
+// (WriteTimeout), and a flood of headers is refused.
+func (d *Daemon) newHTTPServer(h http.Handler) *http.Server {
+	c := d.cfg.HTTP
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		ReadTimeout:       c.ReadTimeout,
+		WriteTimeout:      c.WriteTimeout,
+		IdleTimeout:       c.IdleTimeout,
+		MaxHeaderBytes:    c.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(d.log.Handler(), slog.LevelDebug),
+	}
+	if d.tls() {
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	return srv
+}
+
+// tls: the node serves HTTPS itself (otherwise a reverse proxy terminates TLS, see SECURITY.md).
+func (d *Daemon) tls() bool { return d.cfg.HTTP.TLSCertFile != "" }
+
+// scheme is the node's own URL scheme.
+func (d *Daemon) scheme() string {
+	if d.tls() {
+		return "https"
+	}
+	return "http"
+}
+
+// serve serves HTTP or, with a certificate, HTTPS on l until the server shuts down.
+func (d *Daemon) serve(srv *http.Server, l net.Listener) error {
+	if d.tls() {
+		return srv.ServeTLS(l, d.cfg.HTTP.TLSCertFile, d.cfg.HTTP.TLSKeyFile)
+	}
+	return srv.Serve(l)
+}
+
+// harden applies the HTTP limits, CORS and the writer's readiness check to the routes.
+func (d *Daemon) harden(rt *node.Routes) {
+	rt.MaxBodyBytes = d.cfg.HTTP.MaxBodyBytes
+	rt.CORSOrigins = d.cfg.HTTP.CORSOrigins
+	if c := d.chain; c != nil && c.batches != nil && c.batches.Budget != nil {
+		rt.WriterReady = c.batches.Budget.Ready
+	}
+}
