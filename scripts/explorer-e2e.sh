@@ -43,7 +43,8 @@ done
 if [ -z "$ready" ]; then echo "explorer e2e: testnet did not become ready"; tail -50 "$work/testnet.log"; exit 1; fi
 
 "$work/ionode" did create --network regtest --out "$work/keys" --node "$node" --wait 90s --json \
-  --service "home,LinkedDomains,https://example.com/" > "$work/created.json"
+  --service "home,LinkedDomains,https://example.com/" > "$work/created.json" ||
+  { echo "explorer e2e: the DID was not created and anchored; node log tail:"; tail -30 "$work/testnet.log"; exit 1; }
 did=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["shortFormDid"])' "$work/created.json")
 long=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["did"])' "$work/created.json")
 echo "explorer e2e: created $did"
@@ -52,10 +53,11 @@ echo "explorer e2e: created $did"
 
 # The API reference must be a valid OpenAPI 3.1 document and the node's answers must match its schemas
 # (the Go test checks that it lists exactly the routes the node serves).
-node web/e2e/openapi.mjs node/openapi.json --node "$node" --did "$did"
+timeout --signal=TERM 120 node web/e2e/openapi.mjs node/openapi.json --node "$node" --did "$did"
 
 code=0
-node web/e2e/explorer.mjs --node "$node" --did "$did" --long-form "$long" --key-id "#key-1" \
+# Bounded as a whole (each browser step also has its own 30 s limit); playwright closes Chromium on SIGTERM.
+timeout --signal=TERM 600 node web/e2e/explorer.mjs --node "$node" --did "$did" --long-form "$long" --key-id "#key-1" \
   --vc "$(cat "$work/vc.jwt")" --screenshot-dir "$out" --chromium "$chromium" || code=$?
 if [ -f "$out/explorer-desktop.png" ]; then cp "$out/explorer-desktop.png" "$out/explorer.png"; fi
 if [ "$code" != 0 ]; then echo "explorer e2e: node log tail:"; tail -30 "$work/testnet.log"; fi
