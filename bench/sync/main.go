@@ -189,8 +189,8 @@ func printResults(out io.Writer, loadStart string, size int, storeKind string, c
 	t.Add("ingest + first resolution", "%.0f ops/s", float64(ops)/total)
 	t.Add("node process total: CPU, peak RSS (getrusage)", "%.1f s, %s", child.CPU().Seconds(), report.MiB(child.MaxRSS))
 	lim := limit.rate(chain.Creates, chain.Updates)
-	t.Add("single-core limit, this mix", "%.0f ops/s (create %s, update %s per op; parse + validate + apply)", lim,
-		limit.Create.Round(10*time.Nanosecond), limit.Update.Round(10*time.Nanosecond))
+	t.Add("single-core limit, this mix", "%.0f ops/s (create %s, update %s per op; parse + validate + apply; %s)", lim,
+		limit.Create.Round(10*time.Nanosecond), limit.Update.Round(10*time.Nanosecond), limit.Clock)
 	t.Add("ingest vs limit (target ≥ 50 %)", "%.0f %%", 100*float64(ops)/res.SyncSeconds/lim)
 	verify := float64(time.Second) / float64(limit.Verify)
 	t.Add("bare ES256K verify on one core (a signature per operation)", "%.0f/s (%s each); ingest is %.0f %% of it", verify,
