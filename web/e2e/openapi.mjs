@@ -31,6 +31,7 @@ if (opt.node) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   const schemaFor = (path, method, status) => {
+    if (!doc.paths[path]) return null;
     const op = doc.paths[path]?.[method];
     const content = op?.responses?.[String(status)]?.content;
     if (!content) return null;
@@ -41,6 +42,8 @@ if (opt.node) {
   const samples = [
     ["/version", "/version"],
     ["/status", "/status"],
+    ["/readyz", "/readyz"],
+    ["/readyz", "/readyz?check=nonsense"],
     ["/transactions", "/transactions?limit=5"],
     ["/transactions", "/transactions?limit=0"],
     ["/identifiers/{did}", did ? `/identifiers/${did}` : null],
@@ -49,17 +52,23 @@ if (opt.node) {
     ["/identifiers/{did}/operations", "/identifiers/did%3Afoo%3Abar/operations"],
     ["/1.0/identifiers/{did}", did ? `/1.0/identifiers/${did}` : null],
   ];
-  for (const [path, url] of samples) {
+  // Verification answers 200 with valid false for a JWT that is not one; a body that is not JSON is a 400.
+  const post = (path, body) => [path, path, { method: "POST", headers: { "Content-Type": "application/json" }, body }];
+  samples.push(post("/credentials/verify", '{"jwt":"eyJhbGciOiJFUzI1NksifQ.e30.c2ln"}'), post("/credentials/verify", "not json"),
+    post("/presentations/verify", '{"jwt":"x","nonce":"n","audience":"a"}'));
+  for (const [path, url, init] of samples) {
     if (!url) continue;
-    const resp = await fetch(opt.node + url);
+    const method = (init?.method || "GET").toLowerCase();
+    const resp = await fetch(opt.node + url, init);
     const body = await resp.json();
-    const schema = schemaFor(path, "get", resp.status);
+    const schema = schemaFor(path, method, resp.status);
+    const line = `${method.toUpperCase()} ${url} (${resp.status})`;
     if (!schema) {
-      report(false, `GET ${url}: status ${resp.status} is not documented for ${path}`);
+      report(false, `${line}: this status is not documented for ${path}`);
       continue;
     }
     const valid = ajv.validate(schema, body);
-    report(valid, `GET ${url} (${resp.status}) matches the documented schema`, JSON.stringify(ajv.errors, null, 2));
+    report(valid, `${line} matches the documented schema`, JSON.stringify(ajv.errors, null, 2));
   }
 }
 console.log(`openapi: ${passed} passed, ${failed} failed`);
