@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -44,7 +45,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCommand(stdout, stderr)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "ionode:", err)
+		msg := err.Error()
+		if strings.Contains(msg, "\n") { // cobra's "Did you mean this?" suggestions span lines
+			msg = strings.Join(strings.Fields(msg), " ")
+		}
+		fmt.Fprintln(stderr, "ionode:", msg)
 		var ee *exitError
 		if errors.As(err, &ee) {
 			return ee.code
@@ -64,6 +69,6 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newDIDCommand(), newKeysCommand(), newServeCommand(os.Getenv), newTestnetCommand(os.Getenv))
-	root.AddCommand(newVCCommand(os.Getenv), newDomainCommand())
+	root.AddCommand(newVCCommand(os.Getenv), newDomainCommand(), newHealthCommand(os.Getenv))
 	return root
 }

@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ionode/ionode/node/daemon"
 )
@@ -36,12 +41,66 @@ ION_WRITER_KEY (hex or WIF), which wins over --writer-key-file; key files must b
 			if err != nil {
 				return fail(exitInvalidInput, "%v", err)
 			}
+			if !cfg.ReadOnly { // a read-only replica keeps nothing in --data-dir
+				if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+					return fmt.Errorf("data directory: %w", err)
+				}
+				unlock, err := lockDir(cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				defer unlock()
+			}
+			if err := checkFiles(cmd.Flags(), "writer-key-file", "bitcoin-cert", "issuer-key-file", "trust-policy-file", "did-web-ca-file"); err != nil {
+				return err
+			}
+			if err := checkListen(cfg.Listen); err != nil {
+				return err
+			}
 			return runDaemon(cmd.Context(), cfg, log)
 		},
 	}
 	bindServeFlags(&cfg, cmd.Flags())
 	cmd.Flags().StringVar(&configFile, "config", getenv("ION_CONFIG"), "JSON configuration file (keys are flag names)")
 	return cmd
+}
+
+// checkListen fails fast, before the store, IPFS and Bitcoin are opened, when the HTTP address cannot
+// be bound: a new user's most common mistake is a second node on the same port.
+func checkListen(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fail(1, "--listen %s: address already in use (another ionode running? choose another with --listen or ION_LISTEN)", addr)
+		}
+		var op *net.OpError
+		if errors.As(err, &op) && op.Err != nil {
+			err = op.Err
+		}
+		return fail(1, "--listen %s: %v", addr, err)
+	}
+	return l.Close()
+}
+
+// checkFiles fails fast when a file the flags name cannot be read, rather than after the store, IPFS
+// and Bitcoin are up.
+func checkFiles(f *pflag.FlagSet, flags ...string) error {
+	for _, name := range flags {
+		fl := f.Lookup(name)
+		if fl == nil || fl.Value.String() == "" {
+			continue
+		}
+		file, err := os.Open(fl.Value.String())
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return fail(exitInvalidInput, "--%s %s: %v", name, fl.Value.String(), err)
+		}
+		file.Close()
+	}
+	return nil
 }
 
 // runDaemon runs the node until ctx ends (Ctrl-C) or a component fails.

@@ -73,6 +73,9 @@ func runTestnet(ctx context.Context, o testnetOptions, stdout, stderr io.Writer)
 		return err
 	}
 	defer unlock()
+	if err := checkListen(o.listen); err != nil {
+		return err
+	}
 
 	start := time.Now()
 	fmt.Fprintln(stderr, "starting btcd (regtest); the first run builds it from its Go module…")
@@ -126,7 +129,7 @@ func runTestnet(ctx context.Context, o testnetOptions, stdout, stderr io.Writer)
 	return errors.Join(runErr, d.Close(closeCtx))
 }
 
-// lockDir takes an exclusive lock on the directory so two testnets never share (and corrupt) it.
+// lockDir takes an exclusive lock on the directory so two nodes or testnets never share (and corrupt) it.
 func lockDir(dir string) (func(), error) {
 	f, err := os.OpenFile(filepath.Join(dir, "ionode.lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
@@ -134,7 +137,7 @@ func lockDir(dir string) (func(), error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fail(1, "another ionode testnet is running on %s (or stop it and use --data-dir elsewhere)", dir)
+		return nil, fail(1, "%s is in use by another running ionode: stop it, or choose another --data-dir", dir)
 	}
 	return func() { f.Close() }, nil
 }
