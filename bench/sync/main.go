@@ -192,6 +192,9 @@ func printResults(out io.Writer, loadStart string, size int, storeKind string, c
 	t.Add("single-core limit, this mix", "%.0f ops/s (create %s, update %s per op; parse + validate + apply; %s)", lim,
 		limit.Create.Round(10*time.Nanosecond), limit.Update.Round(10*time.Nanosecond), limit.Clock)
 	t.Add("ingest vs limit (target ≥ 50 %)", "%.0f %%", 100*float64(ops)/res.SyncSeconds/lim)
+	perCPU := float64(ops) / res.SyncCPU
+	t.Add("ingest per CPU-second of the node (independent of the machine's other load)", "%.0f ops (%.1f µs CPU per operation): %.0f %% of the limit",
+		perCPU, 1e6/perCPU, 100*perCPU/lim)
 	verify := float64(time.Second) / float64(limit.Verify)
 	t.Add("bare ES256K verify on one core (a signature per operation)", "%.0f/s (%s each); ingest is %.0f %% of it", verify,
 		limit.Verify.Round(10*time.Nanosecond), 100*float64(ops)/res.SyncSeconds/verify)
