@@ -52,7 +52,7 @@ var opSort = bson.D{{Key: "txnNumber", Value: 1}, {Key: "opIndex", Value: 1}}
 
 // PutOperations stores anchored operations, then gives their DIDs a new generation.
 func (s *Store) PutOperations(ctx context.Context, ops []sidetree.AnchoredOperation) error {
-	ctx, cancel, err := s.write(ctx)
+	ctx, cancel, err := s.writeOps(ctx, len(ops))
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (s *Store) PutTransaction(ctx context.Context, tx node.Transaction) error {
 // PutProcessed stores the operations, then the transaction, then the cursor: a crash at any point
 // leaves a state from which re-processing the transaction repairs everything.
 func (s *Store) PutProcessed(ctx context.Context, tx node.Transaction, ops []sidetree.AnchoredOperation, cursor []byte) error {
-	ctx, cancel, err := s.write(ctx)
+	ctx, cancel, err := s.writeOps(ctx, len(ops))
 	if err != nil {
 		return err
 	}
@@ -274,7 +274,8 @@ func (s *Store) CacheState(ctx context.Context, suffix string, generation uint64
 // doomed operations survives, even with a crash in between; transactions are deleted last, so a crash
 // leaves them for the watcher to roll back again.
 func (s *Store) RollbackAfter(ctx context.Context, number uint64) error {
-	ctx, cancel, err := s.write(ctx)
+	// A reorg may undo several full batches: as long as writing one.
+	ctx, cancel, err := s.writeOps(ctx, 10_000)
 	if err != nil {
 		return err
 	}

@@ -148,13 +148,20 @@ func (s *Store) call(ctx context.Context) (context.Context, context.CancelFunc) 
 }
 
 func (s *Store) write(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	return s.writeOps(ctx, 0)
+}
+
+// writeOps is write for a call that stores n operations: its time limit grows by one Timeout per 1,000
+// operations, since a full ION batch (10,000) is one call and a slow server (FerretDB here) takes well
+// over ten seconds for it; cutting it off would stop the sync for good.
+func (s *Store) writeOps(ctx context.Context, n int) (context.Context, context.CancelFunc, error) {
 	if s.readOnly {
 		return nil, nil, store.ErrReadOnly
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	ctx, cancel := s.call(ctx)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout*time.Duration(1+n/1000))
 	return ctx, cancel, nil
 }
 
