@@ -16,6 +16,7 @@ import (
 	"github.com/btcsuite/btcd/btcutil/v2"
 
 	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/node/internal/ferrettest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/testnet"
 )
@@ -125,10 +126,43 @@ func mineUntil(t *testing.T, ctx context.Context, btc *testnet.Node, what string
 // TestEndToEnd runs the whole node on a real btcd regtest: operations posted over HTTP are batched,
 // written to the embedded IPFS node, anchored by the node's wallet, observed back from the chain and
 // resolved; a second node started later syncs the same state over bitswap.
+//
+// It runs over both stores: the embedded one (Pebble) and MongoDB (a FerretDB server speaking its wire
+// protocol); with MongoDB a read-only replica on the writer's database serves the same resolutions.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts btcd and two nodes")
 	}
+	for _, tc := range []struct {
+		name  string
+		mongo bool
+	}{
+		{"embedded store", false},
+		{"MongoDB store", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mongoURI string
+			if tc.mongo {
+				mongoURI = startMongo(t)
+			}
+			runEndToEnd(t, mongoURI)
+		})
+	}
+}
+
+// startMongo starts a FerretDB server for the test.
+func startMongo(t *testing.T) string {
+	t.Helper()
+	srv, err := ferrettest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	return srv.URI
+}
+
+// runEndToEnd is TestEndToEnd over one store: mongoURI empty means the embedded store.
+func runEndToEnd(t *testing.T, mongoURI string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
@@ -136,7 +170,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { btc.Stop() })
-	d := regtestNode(t, ctx, btc, "")
+	d := regtestNode(t, ctx, btc, mongoURI)
 	c := client{t, "http://" + d.Addr()}
 	p := sidetree.Regtest().Latest()
 
@@ -205,6 +239,9 @@ func TestEndToEnd(t *testing.T) {
 	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
 	cfg.IPFSPeers = d.CASNode.Addrs()
 	cfg.PollInterval = 200 * time.Millisecond
+	if mongoURI != "" {
+		cfg.MongoURI, cfg.MongoDatabase = mongoURI, "second"
+	}
 	second, err := Start(ctx, cfg, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
@@ -224,6 +261,37 @@ func TestEndToEnd(t *testing.T) {
 	status, v := client{t, "http://" + second.Addr()}.resolve(did)
 	if status != 410 {
 		t.Fatalf("second node resolves %d %s", status, v.Stringify())
+	}
+	if mongoURI != "" {
+		checkReplica(t, ctx, mongoURI, did, hash1, create.Body)
+	}
+}
+
+// checkReplica starts a read-only daemon on the writer's MongoDB database: it resolves what the writer
+// observed, has the same state, and refuses operations.
+func checkReplica(t *testing.T, ctx context.Context, mongoURI, did string, hash []byte, op sidetree.Value) {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Network, cfg.Listen, cfg.DataDir = "regtest", "127.0.0.1:0", filepath.Join(t.TempDir(), "replica")
+	cfg.MongoURI, cfg.ReadOnly = mongoURI, true
+	replica, err := Start(ctx, cfg, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replica.Close(context.Background())
+	if got, err := replica.Store.StateHash(ctx); err != nil || !bytes.Equal(got, hash) {
+		t.Fatalf("replica state hash %x (%v), writer's %x", got, err, hash)
+	}
+	rc := client{t, "http://" + replica.Addr()}
+	if status, v := rc.resolve(did); status != 410 {
+		t.Fatalf("replica resolves %d %s", status, v.Stringify())
+	}
+	unknown := "did:ion:EiDahaOGH-liLLdDtTxEAdc8i-cfCz-WUcQdRJheMVNn3A"
+	if status, _ := rc.resolve(unknown); status != 404 {
+		t.Fatalf("replica resolves an unknown DID with %d", status)
+	}
+	if status, body := rc.post(op.Stringify()); status != http.StatusServiceUnavailable || !strings.Contains(body, "read_only") {
+		t.Fatalf("replica accepted an operation: %d %s", status, body)
 	}
 }
 
