@@ -174,6 +174,15 @@ async function checkPage(label, context) {
   await page.waitForTimeout(500);
   consoleWatch.expectHTTPErrors(false);
 
+  // A DID of another method the node resolves renders too (no ION history, said plainly).
+  const didKey = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
+  await page.locator("#did-input").fill(didKey);
+  await page.locator("#did-search").click();
+  await page.waitForFunction((d) => document.getElementById("did-id")?.textContent === d, didKey);
+  const keyState = await page.locator("#did-state").innerText();
+  const keyRows = await page.locator("#did-keys .key-row").count();
+  check(`${label}: did:key rendered`, keyState === "resolved" && keyRows === 1, `${keyState}, ${keyRows} keys`);
+
   // Credential check: a JWT that is not one is refused with the node's checks, or the page says the
   // node does not verify credentials.
   await page.locator('.tabs a[data-view="credential"]').click();

@@ -236,6 +236,8 @@
     const meta = res.didDocumentMetadata || {};
     const method = meta.method || {};
     if (meta.deactivated) return { text: "deactivated", cls: "bad" };
+    // Publishing is ION's notion; a DID of another method (did:web, did:key, did:jwk) simply resolved.
+    if (!/^did:ion:/.test((res.didDocument || {}).id || "")) return { text: "resolved", cls: "ok" };
     return method.published ? { text: "published", cls: "ok" } : { text: "not published", cls: "warn" };
   }
 
@@ -267,7 +269,8 @@
           el("td", { "data-label": "ID", class: "mono key-id" }, k.id),
           el("td", { "data-label": "Type" }, k.type || ""),
           el("td", { "data-label": "Purposes", class: "key-purposes" }, purposes.length ? purposes.map((p) => el("span", { class: "pill" }, p)) : el("span", { class: "muted" }, "none")),
-          el("td", { "data-label": "Public key", class: "mono" }, [jwk.kty, jwk.crv].filter(Boolean).join(" ") + (jwk.x ? " x=" + jwk.x : "")));
+          el("td", { "data-label": "Public key", class: "mono" }, k.publicKeyMultibase ? k.publicKeyMultibase
+            : [jwk.kty, jwk.crv].filter(Boolean).join(" ") + (jwk.x ? " x=" + jwk.x : "")));
       });
       out.push(el("div", { class: "table-wrap" }, el("table", { class: "stacked", id: "did-keys" },
         el("thead", null, el("tr", null, ["ID", "Type", "Purposes", "Public key"].map((h) => el("th", null, h)))),
@@ -323,7 +326,10 @@
     }
     target.replaceChildren(el("p", { class: "muted" }, "Resolving…"));
     const path = "/identifiers/" + encodeURIComponent(did);
-    const [res, hist] = await Promise.allSettled([api(path, null, [410]), api(path + "/operations")]);
+    // Only did:ion DIDs have an operation history (did:ion:test too); other methods are not asked for one.
+    const ion = /^did:ion:/.test(did);
+    const [res, hist] = await Promise.allSettled([api(path, null, [410]),
+      ion ? api(path + "/operations") : Promise.reject(new APIError("", 0, "not_ion"))]);
     if (seq !== lookupSeq) return; // a newer lookup started
     const parts = [];
     if (res.status === "rejected") {
@@ -334,7 +340,6 @@
     if (hist.status === "fulfilled") {
       parts.push(...renderHistory(hist.value.body));
     } else if (res.status === "fulfilled") {
-      const ion = /^did:ion:/.test(did);
       parts.push(el("h3", null, "Operation history"), ion ? notice("error", hist.reason.message)
         : notice("info", "Operation histories exist only for did:ion DIDs; this DID was resolved through its own method."));
     }
