@@ -74,6 +74,22 @@ func bindCredentialFlags(c *daemon.CredentialConfig, f *pflag.FlagSet) {
 	f.DurationVar(&c.StatusCacheTTL, "status-cache-ttl", c.StatusCacheTTL, "how long another issuer's status list is reused before it is fetched again (revocation latency)")
 }
 
+// noEnvAnnotation marks a flag that only the command line sets.
+const noEnvAnnotation = "ionode_no_env"
+
+// noEnv exempts flags from the environment and the config file.
+func noEnv(f *pflag.FlagSet, names ...string) {
+	for _, n := range names {
+		f.SetAnnotation(n, noEnvAnnotation, []string{"true"})
+	}
+}
+
+// envBound reports whether a flag can be set from its ION_ variable.
+func envBound(fl *pflag.Flag) bool {
+	_, no := fl.Annotations[noEnvAnnotation]
+	return !no && fl.Name != "help"
+}
+
 // envName is the environment variable for a flag.
 func envName(flag string) string {
 	return "ION_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
@@ -99,7 +115,7 @@ func applySources(f *pflag.FlagSet, file string, getenv func(string) string) err
 	}
 	var errs []string
 	f.VisitAll(func(fl *pflag.Flag) {
-		if fl.Changed || fl.Name == "config" {
+		if fl.Changed || fl.Name == "config" || !envBound(fl) {
 			return
 		}
 		if v := getenv(envName(fl.Name)); v != "" {

@@ -37,11 +37,8 @@ A block is mined as soon as a transaction waits, so an operation is anchored wit
 lives in --data-dir and resumes after a restart; --reset starts from scratch.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if v := getenv("ION_DATA_DIR"); v != "" && !cmd.Flags().Changed("data-dir") {
-				o.dataDir = v
-			}
-			if v := getenv("ION_LISTEN"); v != "" && !cmd.Flags().Changed("listen") {
-				o.listen = v
+			if err := applySources(cmd.Flags(), "", getenv); err != nil {
+				return fail(exitInvalidInput, "%v", err)
 			}
 			return runTestnet(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -52,6 +49,7 @@ lives in --data-dir and resumes after a restart; --reset starts from scratch.`,
 	f.BoolVar(&o.reset, "reset", false, "delete the network's data first")
 	f.DurationVar(&o.mineInterval, "mine-interval", 30*time.Second, "also mine a block this often (0: only when a transaction waits)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	noEnv(f, "reset") // a variable left in a shell must not wipe the network on every start
 	return cmd
 }
 
