@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/sidetree"
@@ -16,7 +17,7 @@ import (
 
 // fuzzRoutes is the node's whole handler (request ids, limits, timeouts, recovery) over an in-memory
 // operation log holding one published DID, with a queue and the write guard open.
-func fuzzRoutes(f *testing.F) (http.Handler, *sidetree.CreateRequest, *memoryQueue) {
+func fuzzRoutes(f testing.TB) (http.Handler, *sidetree.CreateRequest, *memoryQueue) {
 	f.Helper()
 	rec, err := sidetree.GenerateES256K(rand.Reader)
 	if err != nil {
@@ -116,4 +117,24 @@ func (q *memoryQueue) len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.pending)
+}
+
+// TestNestedBodiesAreCheap: a 64 KiB POST body of unclosed brackets once cost seconds of CPU (each
+// nesting level of the reference-compatible parser converted the unread text again); any body within the
+// route's cap must be answered quickly.
+func TestNestedBodiesAreCheap(t *testing.T) {
+	h, _, _ := fuzzRoutes(t)
+	for _, body := range []string{
+		strings.Repeat("[", maxOperationRequestBytes-1),
+		strings.Repeat("[", 4999) + strings.Repeat(" ", maxOperationRequestBytes-5000),
+		strings.Repeat(`{"a":`, 4999) + strings.Repeat(" ", 30000),
+	} {
+		start := time.Now()
+		req := httptest.NewRequest(http.MethodPost, "/operations", strings.NewReader(body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if took := time.Since(start); rec.Code != 400 || took > 2*time.Second {
+			t.Errorf("%.12q… (%d bytes): %d in %v", body, len(body), rec.Code, took)
+		}
+	}
 }

@@ -51,6 +51,8 @@ type yieldableParser struct {
 	ch      int // the current code unit; -1 is JavaScript's '' (past the end)
 	keyN    bool
 	tooDeep bool
+	errFrom []uint16 // the unread text parseError last converted, and its conversion
+	errText string
 }
 
 func (p *yieldableParser) charAt(i int) int {
@@ -80,7 +82,15 @@ func (p *yieldableParser) seek() {
 }
 
 func (p *yieldableParser) parseError(message string) Value {
-	return Object(Member{"name", String("ParseError")}, Member{"message", String(message)}, Member{"text", String(utf16ToWTF8(p.s))})
+	// Every level of a failing nested input reports the same unread text: converting it once keeps a
+	// deeply nested 64 KiB body from costing seconds (depth × length).
+	if len(p.s) != len(p.errFrom) || (len(p.s) > 0 && &p.s[0] != &p.errFrom[0]) || p.errFrom == nil {
+		p.errFrom, p.errText = p.s, utf16ToWTF8(p.s)
+		if p.errFrom == nil {
+			p.errFrom = []uint16{}
+		}
+	}
+	return Object(Member{"name", String("ParseError")}, Member{"message", String(message)}, Member{"text", String(p.errText)})
 }
 
 // parse is parseYield. failed reports a ParseError returned (not thrown) by this level: nested, the

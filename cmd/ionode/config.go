@@ -40,6 +40,7 @@ func bindServeFlags(c *serveConfig, f *pflag.FlagSet) {
 	f.IntVar(&c.BatchConfirmations, "batch-confirmations", c.BatchConfirmations, "confirmations of a batch's transaction before the next batch is written (ION: 6)")
 	f.StringSliceVar(&c.WriteTokenHashes, "write-token-hash", c.WriteTokenHashes, "SHA-256 (hex) of a bearer token accepted on POST /operations (repeatable, for rotation); none: open")
 	f.Float64Var(&c.WriteRatePerIP, "write-rate", c.WriteRatePerIP, "POST /operations requests per second per client IP (0: unlimited)")
+	f.Float64Var(&c.WriteRatePerToken, "write-token-rate", c.WriteRatePerToken, "POST /operations requests per second per bearer token (0: unlimited)")
 	f.IntVar(&c.MaxQueueDepth, "max-queue", c.MaxQueueDepth, "refuse new operations while this many wait to be batched (0: no cap)")
 	f.DurationVar(&c.PollInterval, "poll-interval", c.PollInterval, "how often the chain is polled for new blocks")
 	f.IntVar(&c.MaxDownloads, "max-downloads", c.MaxDownloads, "concurrent batch file downloads")

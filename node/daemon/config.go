@@ -39,6 +39,7 @@ type Config struct {
 	BatchConfirmations int      // confirmations of a batch before the next is written (ION: 6)
 	WriteTokenHashes   []string // SHA-256 hex of bearer tokens accepted on POST /operations; empty: open
 	WriteRatePerIP     float64  // POST /operations per second per client IP; 0: unlimited
+	WriteRatePerToken  float64  // POST /operations per second per bearer token; 0: unlimited
 	MaxQueueDepth      int      // refuse operations while this many wait; 0: no cap
 	PollInterval       time.Duration
 	MaxDownloads       int
@@ -103,6 +104,7 @@ func DefaultConfig() Config {
 		BatchInterval:      600 * time.Second, // ION's default batching interval
 		BatchConfirmations: 6,                 // ION's BatchWriter
 		WriteRatePerIP:     10,
+		WriteRatePerToken:  10,
 		MaxQueueDepth:      100_000,
 		PollInterval:       60 * time.Second, // ION's default observing interval
 		MaxDownloads:       20,               // ION's default concurrent downloads

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 
+	"golang.org/x/time/rate"
+
 	"github.com/ionode/ionode/node"
 )
 
@@ -52,6 +54,10 @@ func (d *Daemon) serve(srv *http.Server, l net.Listener) error {
 func (d *Daemon) harden(rt *node.Routes) {
 	rt.MaxBodyBytes = d.cfg.HTTP.MaxBodyBytes
 	rt.CORSOrigins = d.cfg.HTTP.CORSOrigins
+	if rt.API != nil && rt.API.Guard != nil {
+		rt.API.Guard.PerToken = rate.Limit(d.cfg.WriteRatePerToken)
+		rt.API.Guard.Burst = max(rt.API.Guard.Burst, int(2*d.cfg.WriteRatePerToken))
+	}
 	if c := d.chain; c != nil && c.batches != nil && c.batches.Budget != nil {
 		rt.WriterReady = c.batches.Budget.Ready
 	}
