@@ -3,16 +3,14 @@ package anchor
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/btcsuite/btcd/address/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/ionode/ionode/anchor/ionrules"
 )
 
 // ValueTimeLock is a value time lock this writer made: Amount satoshis in output 0 of TxID, paying to
@@ -23,72 +21,16 @@ type ValueTimeLock struct {
 	Amount       int64
 	Duration     int64
 	// Identifier is ION's lock identifier (the writer lock id in core index files):
-	// base64url(txid + "." + redeem script hex), LockIdentifierSerializer.serialize.
+	// base64url(txid + "." + redeem script hex), ionrules.LockIdentifier.
 	Identifier string
 }
 
-// ErrBadLockIdentifier is returned for an identifier that is not base64url("<txid>.<script hex>").
-var ErrBadLockIdentifier = errors.New("anchor: invalid lock identifier")
-
-// LockScript is the reference's freeze script (BitcoinClient.createFreezeScript): the duration as a
-// data push (even below 17, where a script-number opcode would be minimal: ION's LockResolver reads the
-// first asm token as hex), OP_CHECKSEQUENCEVERIFY, OP_DROP, then P2PKH of the key hash.
-func LockScript(duration int64, pubKeyHash []byte) ([]byte, error) {
-	if duration <= 0 || duration > 0xffff {
-		return nil, fmt.Errorf("anchor: lock duration %d out of range", duration)
-	}
-	return txscript.NewScriptBuilder().
-		AddFullData(scriptNum(duration)).
-		AddOp(txscript.OP_CHECKSEQUENCEVERIFY).
-		AddOp(txscript.OP_DROP).
-		AddOp(txscript.OP_DUP).
-		AddOp(txscript.OP_HASH160).
-		AddData(pubKeyHash).
-		AddOp(txscript.OP_EQUALVERIFY).
-		AddOp(txscript.OP_CHECKSIG).
-		Script()
-}
-
-// scriptNum is the minimal little-endian script-number encoding of a positive number.
-func scriptNum(n int64) []byte {
-	var b []byte
-	for n > 0 {
-		b = append(b, byte(n&0xff))
-		n >>= 8
-	}
-	if b[len(b)-1]&0x80 != 0 {
-		b = append(b, 0)
-	}
-	return b
-}
-
-// LockIdentifier serializes a lock identifier as ION does.
-func LockIdentifier(txid string, redeemScript []byte) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(txid + "." + hex.EncodeToString(redeemScript)))
-}
-
-// ParseLockIdentifier splits an identifier into transaction id and redeem script
-// (LockIdentifierSerializer.deserialize).
-func ParseLockIdentifier(id string) (txid string, redeemScript []byte, err error) {
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(id, "="))
-	if err != nil {
-		return "", nil, fmt.Errorf("%w: %v", ErrBadLockIdentifier, err)
-	}
-	parts := strings.Split(string(b), ".")
-	if len(parts) != 2 {
-		return "", nil, ErrBadLockIdentifier
-	}
-	script, err := hex.DecodeString(parts[1])
-	if err != nil {
-		return "", nil, fmt.Errorf("%w: %v", ErrBadLockIdentifier, err)
-	}
-	return parts[0], script, nil
-}
-
 // Lock locks amount satoshis for duration blocks (BitcoinClient.createLockTransaction): output 0 pays
-// the P2SH of LockScript, change returns to the key.
+// the P2SH of ION's freeze script (ionrules.LockScript), change returns to the key. ION accepts the lock
+// only with the network's duration (ionrules.BitcoinParameters.ValueTimeLockDurationInBlocks: 4,500
+// blocks on mainnet, 150 on testnet and regtest).
 func (w *Writer) Lock(ctx context.Context, amount, duration int64) (ValueTimeLock, error) {
-	redeem, err := LockScript(duration, w.Key.pkh)
+	redeem, err := ionrules.LockScript(duration, w.Key.pkh)
 	if err != nil {
 		return ValueTimeLock{}, err
 	}
@@ -110,7 +52,7 @@ func (w *Writer) Lock(ctx context.Context, amount, duration int64) (ValueTimeLoc
 		return ValueTimeLock{}, err
 	}
 	lock := ValueTimeLock{TxID: p.TxID, RedeemScript: redeem, Amount: amount, Duration: duration,
-		Identifier: LockIdentifier(p.TxID, redeem)}
+		Identifier: ionrules.LockIdentifier{TransactionID: p.TxID, RedeemScriptHex: ionrules.LockScriptHex(redeem)}.String()}
 	p.Kind, p.Anchor = KindLock, lock.Identifier
 	if err := w.recordAndSend(ctx, p); err != nil {
 		return ValueTimeLock{}, err

@@ -12,6 +12,7 @@ import (
 	"github.com/btcsuite/btcd/txscript/v2"
 
 	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/anchor/ionrules"
 	"github.com/ionode/ionode/anchor/wallettest"
 	"github.com/ionode/ionode/testnet"
 )
@@ -38,9 +39,10 @@ func TestValueTimeLockAndRelease(t *testing.T) {
 	}
 	// The identifier names the transaction and a redeem script whose P2SH output 0 pays, as ION's
 	// LockResolver checks.
-	txid, redeem, err := anchor.ParseLockIdentifier(lock.Identifier)
-	if err != nil || txid != lock.TxID || !bytes.Equal(redeem, lock.RedeemScript) {
-		t.Fatalf("identifier %s: %s %x %v", lock.Identifier, txid, redeem, err)
+	id, err := ionrules.ParseLockIdentifier(lock.Identifier)
+	redeem := id.RedeemScript()
+	if err != nil || id.TransactionID != lock.TxID || !bytes.Equal(redeem, lock.RedeemScript) {
+		t.Fatalf("identifier %s: %+v %v", lock.Identifier, id, err)
 	}
 	if _, err := n.Generate(ctx, 1); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/rpcclient"
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/ionode/ionode/anchor/ionrules"
 )
 
 // Chain is what the watcher needs of a Bitcoin node. Transactions are looked up by id, so the node
@@ -286,4 +288,60 @@ func (r *RPC) ListUnspent(ctx context.Context, address string) ([]UnspentOutput,
 			PkScript: script, Confirmations: u.Confirmations})
 	}
 	return out, nil
+}
+
+// LockTransaction implements ionrules.LockTransactionSource as ION's bitcoin service reads a lock
+// transaction (BitcoinClient.getRawTransaction, then getBlockInfo of its block): getrawtransaction
+// verbose, and getblockheader of the block it confirmed in for the height. The node needs a transaction
+// index. An id the node does not know is ionrules.ErrTransactionNotFound; a transaction in the mempool
+// or in a block off the active chain (confirmations ≤ 0) is returned unconfirmed.
+func (r *RPC) LockTransaction(ctx context.Context, txid chainhash.Hash) (ionrules.LockTransaction, error) {
+	var res btcjson.TxRawResult
+	err := r.rawCall(ctx, &res, "getrawtransaction", txid.String(), 1)
+	var rpcErr *btcjson.RPCError
+	if errors.As(err, &rpcErr) && (rpcErr.Code == btcjson.ErrRPCNoTxInfo || rpcErr.Code == btcjson.ErrRPCInvalidAddressOrKey) {
+		return ionrules.LockTransaction{}, fmt.Errorf("%w: %s: %v", ionrules.ErrTransactionNotFound, txid, err)
+	}
+	if err != nil {
+		return ionrules.LockTransaction{}, fmt.Errorf("anchor: getrawtransaction %s: %w", txid, err)
+	}
+	raw, err := hex.DecodeString(res.Hex)
+	if err != nil {
+		return ionrules.LockTransaction{}, fmt.Errorf("anchor: getrawtransaction %s: %w", txid, err)
+	}
+	var tx wire.MsgTx
+	if err := tx.Deserialize(bytes.NewReader(raw)); err != nil {
+		return ionrules.LockTransaction{}, fmt.Errorf("anchor: getrawtransaction %s: %w", txid, err)
+	}
+	lt := ionrules.LockTransaction{Tx: &tx}
+	if res.Confirmations <= 0 || res.BlockHash == "" {
+		return lt, nil
+	}
+	var header btcjson.GetBlockHeaderVerboseResult
+	if err := r.rawCall(ctx, &header, "getblockheader", res.BlockHash, true); err != nil {
+		return ionrules.LockTransaction{}, fmt.Errorf("anchor: getblockheader %s: %w", res.BlockHash, err)
+	}
+	lt.Confirmed, lt.BlockHeight = true, int64(header.Height)
+	return lt, nil
+}
+
+// rawCall runs a JSON-RPC request with a small result, through the context-aware client when there is
+// one. RPC errors come back as *btcjson.RPCError either way.
+func (r *RPC) rawCall(ctx context.Context, out any, method string, params ...any) error {
+	if r.fast != nil {
+		return r.fast.call(ctx, out, method, params...)
+	}
+	args := make([]json.RawMessage, len(params))
+	for i, p := range params {
+		b, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		args[i] = b
+	}
+	res, err := call(ctx, func() (json.RawMessage, error) { return r.c.RawRequest(method, args) })
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(res, out)
 }

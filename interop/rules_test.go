@@ -6,12 +6,12 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/ionode/ionode/anchor/rules"
+	"github.com/ionode/ionode/anchor/ionrules"
 	"github.com/ionode/ionode/sidetree"
 )
 
 // TestRulesAgainstReference runs random inputs through ION's fee, lock, normalized-fee and selection
-// rules in the reference and in anchor/rules.
+// rules in the reference and in anchor/ionrules.
 func TestRulesAgainstReference(t *testing.T) {
 	ref := startReference(t)
 	p := sidetree.Mainnet().Latest()
@@ -88,38 +88,48 @@ func TestRulesAgainstReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, f := range fees {
-		ours, _ := rules.MinimumFee(f.NormalizedFee, f.Operations, p)
-		if ours != got.MinimumFees[i] {
+		min, _ := ionrules.MinimumTransactionFee(float64(f.NormalizedFee), f.Operations, p)
+		if ours := uint64(math.Ceil(min)); ours != got.MinimumFees[i] {
 			t.Errorf("MinimumFee(%d, %d) = %d, reference %d", f.NormalizedFee, f.Operations, ours, got.MinimumFees[i])
 		}
-		if c := string(sidetree.CodeOf(rules.VerifyFee(f.FeePaid, f.NormalizedFee, f.Operations, p))); c != got.FeeChecks[i] {
+		if c := string(sidetree.CodeOf(ionrules.VerifyTransactionFee(int64(f.FeePaid), f.Operations, int64(f.NormalizedFee), p))); c != got.FeeChecks[i] {
 			t.Errorf("VerifyFee(%+v) = %q, reference %q", f, c, got.FeeChecks[i])
 		}
 	}
 	for i, l := range locks {
-		var lock *rules.Lock
+		var lock *ionrules.ValueTimeLock
 		if l.Lock != nil {
-			lock = &rules.Lock{Owner: l.Lock.Owner, AmountLocked: l.Lock.AmountLocked, LockTime: l.Lock.LockTime, UnlockTime: l.Lock.UnlockTime, NormalizedFee: l.Lock.NormalizedFee}
+			lock = &ionrules.ValueTimeLock{Owner: l.Lock.Owner, AmountLocked: l.Lock.AmountLocked, LockTransactionTime: int64(l.Lock.LockTime),
+				UnlockTransactionTime: int64(l.Lock.UnlockTime), NormalizedFee: int64(l.Lock.NormalizedFee)}
 		}
-		if c := string(sidetree.CodeOf(rules.VerifyLock(lock, l.Operations, l.Time, l.Writer, p))); c != got.LockChecks[i] {
+		if c := string(sidetree.CodeOf(ionrules.VerifyLockAmount(lock, l.Operations, int64(l.Time), l.Writer, sidetree.Regtest()))); c != got.LockChecks[i] {
 			t.Errorf("VerifyLock(%+v) = %q, reference %q", l, c, got.LockChecks[i])
 		}
 	}
-	w := &rules.FeeWindow{Params: rules.RegtestFees}
+	net := ionrules.BitcoinNetwork{Name: "window100", Versions: []ionrules.BitcoinVersion{{StartingBlockchainTime: 0, Parameters: ionrules.BitcoinParameters{
+		FeeLookBackWindowInBlocks: 100, FeeMaxFluctuationMultiplierPerBlock: 0.00001, InitialNormalizedFeeInSatoshis: 1000, ValueTimeLockDurationInBlocks: 4500}}}}
+	w, err := ionrules.NewFeeWindow(net, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, b := range blocks {
-		ours := w.Add(b.Height, b.TotalFee, b.TransactionCount).NormalizedFee
-		if math.Abs(ours-got.NormalizedFees[i]) > 0 {
-			t.Fatalf("block %d: normalized fee %v, reference %v", b.Height, ours, got.NormalizedFees[i])
+		rec, err := w.Add(b.Height, b.TotalFee, b.TransactionCount)
+		if ours := rec.NormalizedFee; err != nil || ours != got.NormalizedFees[i] {
+			t.Fatalf("block %d: normalized fee %v (%v), reference %v", b.Height, ours, err, got.NormalizedFees[i])
 		}
 	}
 	for i, txs := range selections {
-		cands := make([]rules.Candidate, len(txs))
+		cands := make([]ionrules.Candidate, len(txs))
 		for j, c := range txs {
-			cands[j] = rules.Candidate{Number: c.Number, AnchorString: c.AnchorString, FeePaid: c.FeePaid, Writer: c.Writer}
+			cands[j] = ionrules.Candidate{Number: int64(c.Number), Time: 7, AnchorString: c.AnchorString, FeePaid: int64(c.FeePaid), Writer: c.Writer}
+		}
+		picked, err := ionrules.Select(cands, nil, p)
+		if err != nil {
+			t.Fatal(err)
 		}
 		var ours []uint64
-		for _, j := range rules.Select(cands, p) {
-			ours = append(ours, txs[j].Number)
+		for _, c := range picked {
+			ours = append(ours, uint64(c.Number))
 		}
 		if fmt.Sprint(ours) != fmt.Sprint(got.Selections[i]) && !(len(ours) == 0 && len(got.Selections[i]) == 0) {
 			t.Errorf("selection %d: ours %v, reference %v", i, ours, got.Selections[i])

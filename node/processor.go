@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/anchor"
-	"github.com/ionode/ionode/anchor/rules"
+	"github.com/ionode/ionode/anchor/ionrules"
 	"github.com/ionode/ionode/cas"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/sidetree/batch"
@@ -19,9 +19,12 @@ type ContentFetcher interface {
 }
 
 // LockResolver finds a writer's value time lock by the identifier a core index file names (ION's
-// blockchain.getValueTimeLock); nil means no lock is found.
+// blockchain.getValueTimeLock, answered by the bitcoin service's LockResolver). A nil lock with a nil
+// error is ION's 404: the transaction is judged as having no lock. A *sidetree.Error is an answer the
+// core does not accept (an identifier that does not route to the lock endpoint): the transaction is
+// discarded. Any other error means the chain cannot be asked now: the transaction is retried later.
 type LockResolver interface {
-	ValueTimeLock(ctx context.Context, identifier string) (*rules.Lock, error)
+	ValueTimeLock(ctx context.Context, identifier string) (*ionrules.ValueTimeLock, error)
 }
 
 // FileProcessor is the node's TransactionProcessor: it checks a transaction's fee, fetches its batch
@@ -29,7 +32,9 @@ type LockResolver interface {
 type FileProcessor struct {
 	Network sidetree.Network
 	CAS     ContentFetcher
-	Locks   LockResolver // nil: no lock is ever found (batches above 100 operations are invalid)
+	// Locks resolves writer lock ids; nil: no lock is ever found (batches above
+	// maxNumberOfOperationsForNoValueTimeLock, 100 on ION, are invalid).
+	Locks LockResolver
 	// FetchTimeout bounds each file fetch (ION: 10 s in its IPFS client).
 	FetchTimeout time.Duration
 	Metrics      *Metrics
@@ -42,7 +47,7 @@ func (p *FileProcessor) Operations(ctx context.Context, tx Transaction) ([]sidet
 	if err != nil {
 		return nil, err
 	}
-	if err := rules.VerifyFee(tx.FeePaid, tx.NormalizedFee, a.Operations, params); err != nil {
+	if err := ionrules.VerifyTransactionFee(int64(tx.FeePaid), a.Operations, int64(tx.NormalizedFee), params); err != nil {
 		return nil, err
 	}
 	r := &batch.Reader{
@@ -61,14 +66,21 @@ func (p *FileProcessor) Operations(ctx context.Context, tx Transaction) ([]sidet
 			return data, err
 		},
 		CheckCore: func(core *batch.CoreIndexFile) error {
-			var lock *rules.Lock
+			// The reference looks the lock up whenever the core index file names one, whatever the
+			// operation count (TransactionProcessor.downloadAndVerifyCoreIndexFile).
+			var lock *ionrules.ValueTimeLock
 			if core.WriterLockID != "" && p.Locks != nil {
 				var err error
-				if lock, err = p.Locks.ValueTimeLock(ctx, core.WriterLockID); err != nil {
+				lock, err = p.Locks.ValueTimeLock(ctx, core.WriterLockID)
+				var protocol *sidetree.Error
+				if errors.As(err, &protocol) {
+					return err
+				}
+				if err != nil {
 					return fmt.Errorf("%w: value time lock %s: %v", ErrFilesUnavailable, core.WriterLockID, err)
 				}
 			}
-			return rules.VerifyLock(lock, a.Operations, tx.Time, tx.Writer, params)
+			return ionrules.VerifyLockAmount(lock, a.Operations, int64(tx.Time), tx.Writer, p.Network)
 		},
 	}
 	ops, err := r.Read(batch.Transaction{Number: tx.Number, Time: tx.Time, OperationCount: a.Operations, CoreIndexFileURI: a.CoreIndexURI})

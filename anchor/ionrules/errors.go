@@ -28,6 +28,11 @@ const (
 	CodeVersionManagerVersionStringNotFound sidetree.Code = "version_manager_version_string_not_found"
 )
 
+// CodeBlockchainGetLockResponseNotOk is the core's code (lib/core/ErrorCode.ts) for a lock lookup that the
+// bitcoin service answers with neither 200 nor 404: a writerLockId that does not route to /locks/{id}
+// ([LockRouteIdentifier]). It is not a retryable error: the core discards the whole transaction.
+const CodeBlockchainGetLockResponseNotOk sidetree.Code = "blockchain_get_lock_response_not_ok"
+
 // Codes of our own, for failures the reference reports with a plain JavaScript exception.
 const (
 	// CodeLockResolverDurationUnreadable: the first item of a freeze-shaped script is not 1 to 6 bytes of

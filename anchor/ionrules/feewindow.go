@@ -123,3 +123,9 @@ func (w *FeeWindow) Last() (BlockFee, bool) {
 	}
 	return w.blocks[len(w.blocks)-1], true
 }
+
+// Records returns a copy of the records the window holds, oldest first: what to persist so that
+// [NewFeeWindow] can continue after a restart.
+func (w *FeeWindow) Records() []BlockFee {
+	return append([]BlockFee(nil), w.blocks...)
+}

@@ -89,3 +89,25 @@ func (n BitcoinNetwork) ParametersAt(height int64) (BitcoinParameters, error) {
 	return BitcoinParameters{}, sidetree.Errorf(CodeVersionManagerVersionStringNotFound,
 		"unable to find version string for block %d", height)
 }
+
+// WithGenesis returns the network read from another genesis height (a private regtest chain, a node
+// started later for testing): the genesis moves, and so does the first version's start when it was
+// later, since the reference's version lookup fails below the first version.
+func (n BitcoinNetwork) WithGenesis(height int64) BitcoinNetwork {
+	n.Versions = append([]BitcoinVersion(nil), n.Versions...)
+	n.Genesis = height
+	if len(n.Versions) > 0 && n.Versions[0].StartingBlockchainTime > height {
+		n.Versions[0].StartingBlockchainTime = height
+	}
+	return n
+}
+
+// MaxLockDuration is the longest valueTimeLockDurationInBlocks of any version: how far back a lock that
+// still counts may have started.
+func (n BitcoinNetwork) MaxLockDuration() int64 {
+	var d int64
+	for _, v := range n.Versions {
+		d = max(d, v.Parameters.ValueTimeLockDurationInBlocks)
+	}
+	return d
+}

@@ -105,3 +105,24 @@ func ResolveLock(ctx context.Context, identifier string, src LockTransactionSour
 		Owner:                 info.Owner,
 	}, nil
 }
+
+// CoreLock is the lock ION's core ends up with for a core index file's writerLockId
+// (Blockchain.getValueTimeLock against the bitcoin service's GET /locks/{id}):
+//   - an id that does not route to that endpoint ([LockRouteIdentifier]) gets an error status, which
+//     the core does not retry: a *sidetree.Error with [CodeBlockchainGetLockResponseNotOk], and the
+//     transaction is discarded whatever its operation count;
+//   - a lock that does not resolve ([ResolveLock] returns a *sidetree.Error) is a 404: nil, nil, and the
+//     transaction is judged without a lock ([VerifyLockAmount]);
+//   - a chain or store failure is returned as it is, for the caller to retry later.
+func CoreLock(ctx context.Context, writerLockID string, src LockTransactionSource, fees NormalizedFeeSource, net BitcoinNetwork) (*ValueTimeLock, error) {
+	id, routed := LockRouteIdentifier(writerLockID)
+	if !routed {
+		return nil, sidetree.Errorf(CodeBlockchainGetLockResponseNotOk, "writer lock id %q does not reach the lock endpoint", writerLockID)
+	}
+	lock, err := ResolveLock(ctx, id, src, fees, net)
+	var invalid *sidetree.Error
+	if errors.As(err, &invalid) {
+		return nil, nil
+	}
+	return lock, err
+}

@@ -142,3 +142,36 @@ func TestLockRoundTrip(t *testing.T) {
 		t.Errorf("full batch at the unlock block: %v", err)
 	}
 }
+
+// TestCoreLock checks the three outcomes the core can see for a writerLockId.
+func TestCoreLock(t *testing.T) {
+	pkh := bytes.Repeat([]byte{0xab}, 20)
+	script, _ := LockScript(4500, pkh)
+	tx := wire.NewMsgTx(2)
+	tx.AddTxIn(wire.NewTxIn(&wire.OutPoint{Index: 1}, nil, nil))
+	tx.AddTxOut(wire.NewTxOut(600_000_000, LockOutputScript(script)))
+	chain := &memChain{txs: map[chainhash.Hash]LockTransaction{tx.TxHash(): {Tx: tx, Confirmed: true, BlockHeight: 700_000}}}
+	valid := NewLockIdentifier(tx.TxHash(), script).String()
+	unknown := NewLockIdentifier(chainhash.Hash{9}, script).String()
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		id     string
+		chain  *memChain
+		lock   bool
+		code   sidetree.Code
+		failed bool // a non-protocol error: retry
+	}{
+		{"valid", valid, chain, true, "", false},
+		{"unknown transaction: 404, no lock", unknown, chain, false, "", false},
+		{"not an identifier: 404, no lock", "bm90IGFuIGlk", chain, false, "", false},
+		{"unroutable: discard", valid + "/x", chain, false, CodeBlockchainGetLockResponseNotOk, true},
+		{"chain down: retry", valid, &memChain{down: true}, false, "", true},
+	}
+	for _, tc := range tests {
+		lock, err := CoreLock(ctx, tc.id, tc.chain, refFees{}, BitcoinMainnet())
+		if (lock != nil) != tc.lock || (err != nil) != tc.failed || sidetree.CodeOf(err) != tc.code {
+			t.Errorf("%s: lock %+v, err %v", tc.name, lock, err)
+		}
+	}
+}

@@ -9,12 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/rpcclient"
 
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/anchor/ionrules"
-	"github.com/ionode/ionode/anchor/rules"
 	"github.com/ionode/ionode/cas"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/store"
@@ -39,13 +37,17 @@ type componentNode struct {
 	failed  error // set once done has delivered
 
 	mu     sync.Mutex
-	fees   rules.FeeWindow
-	byBlk  map[int64]uint64 // normalized fee of each block seen, for lock resolution
+	fees   *ionrules.FeeWindow
+	byBlk  map[int64]int64 // normalized fee of each block seen, for lock resolution
 	height uint64
 }
 
 func startComponents(ctx context.Context, spec nodeSpec, log *slog.Logger) (_ syncNode, err error) {
-	n := &componentNode{network: sidetree.Regtest(), metrics: node.NewMetrics(), fees: rules.FeeWindow{Params: rules.RegtestFees}, byBlk: map[int64]uint64{}}
+	fees, err := ionrules.NewFeeWindow(ionrules.BitcoinRegtest(), nil)
+	if err != nil {
+		return nil, err
+	}
+	n := &componentNode{network: sidetree.Regtest(), metrics: node.NewMetrics(), fees: fees, byBlk: map[int64]int64{}}
 	defer func() {
 		if err != nil {
 			n.Close(context.Background())
@@ -82,18 +84,28 @@ func (n *componentNode) emit(ctx context.Context, ev anchor.Event, _ anchor.Curs
 		return fmt.Errorf("unexpected chain event %T (the benchmark chain does not reorganize)", ev)
 	}
 	n.mu.Lock()
-	fee := rules.TransactionNormalizedFee(n.fees.Add(b.Height, b.TotalFee, int64(b.TransactionCount)))
+	rec, err := n.fees.Add(b.Height, b.TotalFee, int64(b.TransactionCount))
+	fee := ionrules.TransactionNormalizedFee(rec.NormalizedFee)
 	n.byBlk[b.Height] = fee
 	n.mu.Unlock()
-	cands := make([]rules.Candidate, len(b.Transactions))
+	if err != nil {
+		return err
+	}
+	cands := make([]ionrules.Candidate, len(b.Transactions))
+	byNumber := map[int64]anchor.Transaction{}
 	for i, tx := range b.Transactions {
-		cands[i] = rules.Candidate{Number: tx.Number, AnchorString: tx.AnchorString, FeePaid: tx.FeePaid, Writer: tx.Writer}
+		cands[i] = ionrules.Candidate{Number: int64(tx.Number), Time: int64(tx.Height), AnchorString: tx.AnchorString, FeePaid: int64(tx.FeePaid), Writer: tx.Writer}
+		byNumber[int64(tx.Number)] = tx
+	}
+	picked, err := ionrules.Select(cands, nil, n.network.ParametersAt(uint64(b.Height)))
+	if err != nil {
+		return err
 	}
 	var txs []node.Transaction
-	for _, i := range rules.Select(cands, n.network.ParametersAt(uint64(b.Height))) {
-		tx := b.Transactions[i]
+	for _, c := range picked {
+		tx := byNumber[c.Number]
 		txs = append(txs, node.Transaction{Number: tx.Number, Time: tx.Height, TimeHash: tx.BlockHash, AnchorString: tx.AnchorString,
-			FeePaid: tx.FeePaid, NormalizedFee: fee, Writer: tx.Writer})
+			FeePaid: tx.FeePaid, NormalizedFee: uint64(fee), Writer: tx.Writer})
 	}
 	if err := n.syncer.Handle(ctx, node.ChainEvent{Height: uint64(b.Height), Tip: uint64(b.Height), Transactions: txs}); err != nil {
 		return err
@@ -106,38 +118,8 @@ func (n *componentNode) emit(ctx context.Context, ev anchor.Event, _ anchor.Curs
 
 // ValueTimeLock resolves a writer lock id as ION's bitcoin service does (ionrules.ResolveLock: the
 // transaction, its freeze script, its confirmation height and duration, that block's normalized fee).
-func (n *componentNode) ValueTimeLock(ctx context.Context, identifier string) (*rules.Lock, error) {
-	l, err := ionrules.ResolveLock(ctx, identifier, lockSource{n.rpc}, feeSource{n}, ionrules.BitcoinRegtest())
-	var protocol *sidetree.Error
-	if errors.As(err, &protocol) {
-		return nil, nil // ION: 404, the transaction is judged without a lock
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &rules.Lock{Owner: l.Owner, AmountLocked: l.AmountLocked, LockTime: uint64(l.LockTransactionTime),
-		UnlockTime: uint64(l.UnlockTransactionTime), NormalizedFee: uint64(l.NormalizedFee)}, nil
-}
-
-type lockSource struct{ rpc *anchor.RPC }
-
-func (s lockSource) LockTransaction(ctx context.Context, txid chainhash.Hash) (ionrules.LockTransaction, error) {
-	tx, err := s.rpc.GetRawTransaction(ctx, txid)
-	if err != nil {
-		return ionrules.LockTransaction{}, fmt.Errorf("%w: %v", ionrules.ErrTransactionNotFound, err)
-	}
-	st, err := s.rpc.TransactionStatus(ctx, txid)
-	if err != nil {
-		return ionrules.LockTransaction{}, err
-	}
-	if !st.Found || st.Confirmations < 1 {
-		return ionrules.LockTransaction{Tx: tx}, nil
-	}
-	tip, err := s.rpc.GetBlockCount(ctx)
-	if err != nil {
-		return ionrules.LockTransaction{}, err
-	}
-	return ionrules.LockTransaction{Tx: tx, Confirmed: true, BlockHeight: tip - st.Confirmations + 1}, nil
+func (n *componentNode) ValueTimeLock(ctx context.Context, identifier string) (*ionrules.ValueTimeLock, error) {
+	return ionrules.CoreLock(ctx, identifier, n.rpc, feeSource{n}, ionrules.BitcoinRegtest())
 }
 
 type feeSource struct{ n *componentNode }
@@ -146,7 +128,7 @@ func (s feeSource) NormalizedFee(_ context.Context, height int64) (int64, bool, 
 	s.n.mu.Lock()
 	defer s.n.mu.Unlock()
 	fee, ok := s.n.byBlk[height]
-	return int64(fee), ok, nil
+	return fee, ok, nil
 }
 
 func (n *componentNode) Store() store.Store     { return n.store }

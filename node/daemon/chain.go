@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"slices"
-
 	"sync"
 	"time"
 
@@ -16,7 +14,7 @@ import (
 	"github.com/btcsuite/btcd/rpcclient"
 
 	"github.com/ionode/ionode/anchor"
-	"github.com/ionode/ionode/anchor/rules"
+	"github.com/ionode/ionode/anchor/ionrules"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/writer"
 	"github.com/ionode/ionode/sidetree"
@@ -33,28 +31,37 @@ type chain struct {
 	wallet  *anchor.Writer // nil without a writer key
 	batches *writer.Writer
 
-	mu      sync.Mutex
-	fees    rules.FeeWindow
-	tip     uint64
-	tipRead time.Time
-	cancel  context.CancelFunc
+	net   ionrules.BitcoinNetwork
+	locks *lockResolver
+
+	mu       sync.Mutex
+	fees     *ionrules.FeeWindow // committed: the blocks the syncer has handled
+	lockFees feeHistory          // committed: recent blocks' normalized fees, for lock resolution
+	pending  *feeHistory         // while the syncer handles a block: lockFees with that block
+	tip      uint64
+	tipRead  time.Time
+	cancel   context.CancelFunc
 }
 
-// position is what the daemon persists as the chain cursor: the watcher's cursor and the fee window,
-// which depends on every block before it and so must move with the cursor.
+// position is what the daemon persists as the chain cursor: the watcher's cursor, the fee window (each
+// block's normalized fee depends on every block before it, so it must move with the cursor) and the
+// recent blocks' normalized fees that value time locks are resolved with.
 type position struct {
-	Watcher []byte           `json:"watcher"`
-	Fees    []rules.BlockFee `json:"fees"`
+	Watcher  []byte              `json:"watcher"`
+	Fees     []ionrules.BlockFee `json:"fees"`
+	LockFees feeHistory          `json:"lockFees"`
 }
 
-func chainParams(network string) (*chaincfg.Params, rules.FeeParameters, int64) {
+// chainParams returns the Bitcoin network and ION's bitcoin-side parameters for it (genesis 667,000 on
+// mainnet, 1,900,000 on testnet, 0 on our regtest).
+func chainParams(network string) (*chaincfg.Params, ionrules.BitcoinNetwork) {
 	switch network {
 	case "testnet":
-		return &chaincfg.TestNet3Params, rules.TestnetFees, anchor.TestnetGenesis
+		return &chaincfg.TestNet3Params, ionrules.BitcoinTestnet()
 	case "regtest":
-		return &chaincfg.RegressionNetParams, rules.RegtestFees, anchor.RegtestGenesis
+		return &chaincfg.RegressionNetParams, ionrules.BitcoinRegtest()
 	}
-	return &chaincfg.MainNetParams, rules.MainnetFees, anchor.MainnetGenesis
+	return &chaincfg.MainNetParams, ionrules.BitcoinMainnet()
 }
 
 // rpcConfig builds the RPC client configuration: host:port or an http(s) URL, TLS with btcd's
@@ -81,10 +88,9 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	if d.cfg.ReadOnly {
 		return nil
 	}
-	params, feeParams, genesis := chainParams(d.cfg.Network)
+	params, net := chainParams(d.cfg.Network)
 	if d.cfg.GenesisHeight >= 0 {
-		genesis = d.cfg.GenesisHeight
-		feeParams.Genesis = genesis
+		net = net.WithGenesis(d.cfg.GenesisHeight)
 	}
 	rpcCfg, err := d.cfg.rpcConfig()
 	if err != nil {
@@ -94,14 +100,19 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bitcoin RPC: %w", err)
 	}
-	c := &chain{d: d, client: client, rpc: anchor.NewRPC(client), fees: rules.FeeWindow{Params: feeParams}}
+	fees, err := ionrules.NewFeeWindow(net, nil)
+	if err != nil {
+		return err
+	}
+	c := &chain{d: d, client: client, rpc: anchor.NewRPC(client), net: net, fees: fees}
+	c.locks = &lockResolver{Transactions: c.rpc, Fees: chainFees{c}, Network: net}
 	d.closers = append(d.closers, func(context.Context) error { client.Shutdown(); return nil })
 	if _, err := c.rpc.GetBlockCount(ctx); err != nil {
 		return fmt.Errorf("bitcoin RPC at %s does not answer: %w", d.cfg.BitcoinRPC, err)
 	}
-	c.watcher = &anchor.Watcher{Chain: c.rpc, Genesis: genesis, Confirmations: d.cfg.Confirmations, Logger: d.log}
+	c.watcher = &anchor.Watcher{Chain: c.rpc, Genesis: net.Genesis, Confirmations: d.cfg.Confirmations, Logger: d.log}
 
-	processor := &node.FileProcessor{Network: d.network, CAS: d.CAS, Metrics: d.Metrics}
+	processor := &node.FileProcessor{Network: d.network, CAS: d.CAS, Locks: c.locks, Metrics: d.Metrics}
 	observer := &node.Observer{Store: d.Store, Processor: processor, MaxConcurrentDownloads: d.cfg.MaxDownloads, Logger: d.log, Metrics: d.Metrics}
 	d.Syncer = &node.Syncer{Observer: observer, Cursors: d.Store, ReadyLag: uint64(d.cfg.ReadyLagBlocks), Metrics: d.Metrics, Logger: d.log}
 
@@ -138,7 +149,16 @@ func (c *chain) loadPosition(ctx context.Context) (anchor.Cursor, error) {
 	if err := cur.UnmarshalBinary(pos.Watcher); err != nil {
 		return cur, fmt.Errorf("stored chain position is unreadable: %w", err)
 	}
-	c.fees.Blocks = pos.Fees
+	if c.fees, err = ionrules.NewFeeWindow(c.net, pos.Fees); err != nil {
+		return cur, fmt.Errorf("stored chain position: %w", err)
+	}
+	c.lockFees = pos.LockFees
+	if len(c.lockFees.Runs) == 0 {
+		// A position written before lock fees were kept: the fee window's records are a start.
+		for _, b := range pos.Fees {
+			c.lockFees.add(b.Height, ionrules.TransactionNormalizedFee(b.NormalizedFee), c.lockFeeBlocks())
+		}
+	}
 	c.d.log.Info("resuming chain position", "height", cur.Height)
 	return cur, nil
 }
@@ -147,20 +167,35 @@ func (c *chain) loadPosition(ctx context.Context) (anchor.Cursor, error) {
 // that fails and comes again is not counted twice.
 func (c *chain) emit(ctx context.Context, ev anchor.Event, next anchor.Cursor) error {
 	c.mu.Lock()
-	fees := rules.FeeWindow{Params: c.fees.Params, Blocks: slices.Clone(c.fees.Blocks)}
+	fees, err := ionrules.NewFeeWindow(c.net, c.fees.Records())
+	lockFees := c.lockFees.clone()
 	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	var ce node.ChainEvent
 	switch e := ev.(type) {
 	case *anchor.Block:
-		blockFee := fees.Add(e.Height, e.TotalFee, int64(e.TransactionCount))
-		ce = node.ChainEvent{Height: uint64(e.Height), Transactions: c.selected(e, rules.TransactionNormalizedFee(blockFee))}
+		blockFee, err := fees.Add(e.Height, e.TotalFee, int64(e.TransactionCount))
+		if err != nil {
+			return fmt.Errorf("normalized fee of block %d: %w", e.Height, err)
+		}
+		normalizedFee := ionrules.TransactionNormalizedFee(blockFee.NormalizedFee)
+		lockFees.add(e.Height, normalizedFee, c.lockFeeBlocks())
+		if ce.Transactions, err = c.selected(e, normalizedFee); err != nil {
+			return err
+		}
+		ce.Height = uint64(e.Height)
 		if c.wallet != nil {
 			if err := c.wallet.ApplyBlock(ctx, e); err != nil {
 				return fmt.Errorf("wallet: block %d: %w", e.Height, err)
 			}
 		}
 	case *anchor.Reorg:
-		fees.Truncate(e.ForkHeight)
+		if err := fees.Rewind(e.ForkHeight); err != nil {
+			return fmt.Errorf("reorg to %d: %w", e.ForkHeight, err)
+		}
+		lockFees.rewind(e.ForkHeight)
 		ce = node.ChainEvent{Reorg: true, RevertAfter: e.RevertAfterTransactionNumber, Height: uint64(max(e.ForkHeight, 0))}
 		if c.wallet != nil {
 			if err := c.wallet.Revert(ctx, e.ForkHeight); err != nil {
@@ -174,34 +209,48 @@ func (c *chain) emit(ctx context.Context, ev anchor.Event, next anchor.Cursor) e
 	if err != nil {
 		return err
 	}
-	if ce.Cursor, err = json.Marshal(position{Watcher: watcherCursor, Fees: fees.Blocks}); err != nil {
+	if ce.Cursor, err = json.Marshal(position{Watcher: watcherCursor, Fees: fees.Records(), LockFees: lockFees}); err != nil {
 		return err
 	}
 	ce.Tip = c.chainTip(ctx, ce.Height)
-	if err := c.d.Syncer.Handle(ctx, ce); err != nil {
-		return err
-	}
+	// A lock made in this very block counts for its transactions (the bitcoin service has the block's
+	// normalized fee before the core sees them), so the resolver sees the new fees during Handle.
 	c.mu.Lock()
-	c.fees = fees
+	c.pending = &lockFees
 	c.mu.Unlock()
-	return nil
+	err = c.d.Syncer.Handle(ctx, ce)
+	c.mu.Lock()
+	c.pending = nil
+	if err == nil {
+		c.fees, c.lockFees = fees, lockFees
+	}
+	c.mu.Unlock()
+	return err
 }
 
-// selected applies ION's per-block selection and returns the transactions that count.
-func (c *chain) selected(b *anchor.Block, normalizedFee uint64) []node.Transaction {
-	cands := make([]rules.Candidate, len(b.Transactions))
+// selected applies ION's per-block selection (ionrules.Select: one transaction per writer, by fee, at
+// most 300 transactions and 600,000 operations a block) and returns the transactions that count.
+func (c *chain) selected(b *anchor.Block, normalizedFee int64) ([]node.Transaction, error) {
+	cands := make([]ionrules.Candidate, len(b.Transactions))
+	byNumber := make(map[int64]anchor.Transaction, len(b.Transactions))
 	for i, tx := range b.Transactions {
-		cands[i] = rules.Candidate{Number: tx.Number, AnchorString: tx.AnchorString, FeePaid: tx.FeePaid, Writer: tx.Writer}
+		cands[i] = ionrules.Candidate{Number: int64(tx.Number), Time: int64(tx.Height), AnchorString: tx.AnchorString,
+			FeePaid: int64(tx.FeePaid), Writer: tx.Writer}
+		byNumber[int64(tx.Number)] = tx
 	}
-	var out []node.Transaction
-	for _, i := range rules.Select(cands, c.d.network.ParametersAt(uint64(b.Height))) {
-		tx := b.Transactions[i]
+	picked, err := ionrules.Select(cands, nil, c.d.network.ParametersAt(uint64(b.Height)))
+	if err != nil {
+		return nil, fmt.Errorf("block %d: %w", b.Height, err)
+	}
+	out := make([]node.Transaction, 0, len(picked))
+	for _, p := range picked {
+		tx := byNumber[p.Number]
 		out = append(out, node.Transaction{
 			Number: tx.Number, Time: tx.Height, TimeHash: tx.BlockHash, AnchorString: tx.AnchorString,
-			FeePaid: tx.FeePaid, NormalizedFee: normalizedFee, Writer: tx.Writer,
+			FeePaid: tx.FeePaid, NormalizedFee: uint64(max(normalizedFee, 0)), Writer: tx.Writer,
 		})
 	}
-	return out
+	return out, nil
 }
 
 // chainTip is the node's block count, read at most once a second.
@@ -216,10 +265,18 @@ func (c *chain) chainTip(ctx context.Context, height uint64) uint64 {
 	return max(c.tip, height)
 }
 
-func (c *chain) normalizedFee() uint64 {
+// normalizedFee is the normalized fee of the newest block handled, the network's initial fee before any.
+func (c *chain) normalizedFee() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.fees.Latest()
+	if b, ok := c.fees.Last(); ok {
+		return ionrules.TransactionNormalizedFee(b.NormalizedFee)
+	}
+	p, err := c.net.ParametersAt(c.net.Genesis)
+	if err != nil {
+		return 0
+	}
+	return int64(p.InitialNormalizedFeeInSatoshis)
 }
 
 func (c *chain) startWriter(ctx context.Context, params *chaincfg.Params) error {
@@ -306,9 +363,10 @@ func (a anchorer) Confirmations(ctx context.Context, txid string) (int, error) {
 	return n, err
 }
 
-// MaxOperations: the node writes without a value time lock, so ION allows it 100 operations a batch.
+// MaxOperations: the node writes without a value time lock, so ION allows it
+// maxNumberOfOperationsForNoValueTimeLock (100) operations a batch.
 func (a anchorer) MaxOperations(context.Context) (int, error) {
-	return min(rules.MaxOperationsAllowed(0, 0, a.p), a.p.MaxOperationsPerBatch), nil
+	return min(ionrules.MaxOperationsAllowed(nil, sidetree.Network{}, a.p), a.p.MaxOperationsPerBatch), nil
 }
 
 // feePolicy is ION's minimum fee at the current normalized fee.
@@ -317,6 +375,9 @@ type feePolicy struct {
 	p sidetree.Parameters
 }
 
+// MinimumFee is the least fee ION accepts for the batch (ionrules.MinimumFeeSatoshis: at least the
+// normalized fee, and normalizedFee × 0.001 per operation).
 func (f feePolicy) MinimumFee(_ context.Context, operations int) (uint64, error) {
-	return rules.MinimumFee(f.c.normalizedFee(), operations, f.p)
+	fee, err := ionrules.MinimumFeeSatoshis(f.c.normalizedFee(), operations, f.p)
+	return uint64(max(fee, 0)), err
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/anchor/ionrules"
-	"github.com/ionode/ionode/anchor/rules"
 	"github.com/ionode/ionode/anchor/wallettest"
 	"github.com/ionode/ionode/bench/internal/gen"
 	"github.com/ionode/ionode/cas"
@@ -62,7 +61,7 @@ func (c *Chain) Close() error {
 type follower struct {
 	w      *anchor.Watcher
 	writer *anchor.Writer
-	fees   rules.FeeWindow
+	fees   *ionrules.FeeWindow
 	cursor anchor.Cursor
 	height int64
 }
@@ -73,7 +72,9 @@ func (f *follower) poll(ctx context.Context) error {
 		if !ok {
 			return fmt.Errorf("unexpected chain event %T while building", ev)
 		}
-		f.fees.Add(b.Height, b.TotalFee, int64(b.TransactionCount))
+		if _, err := f.fees.Add(b.Height, b.TotalFee, int64(b.TransactionCount)); err != nil {
+			return err
+		}
 		f.height = b.Height
 		return f.writer.ApplyBlock(ctx, b)
 	}
@@ -83,6 +84,14 @@ func (f *follower) poll(ctx context.Context) error {
 	}
 	f.cursor = c
 	return nil
+}
+
+// normalizedFee is the normalized fee of the newest block seen, the initial fee before any.
+func (f *follower) normalizedFee() int64 {
+	if b, ok := f.fees.Last(); ok {
+		return ionrules.TransactionNormalizedFee(b.NormalizedFee)
+	}
+	return int64(ionrules.BitcoinRegtest().Versions[0].Parameters.InitialNormalizedFeeInSatoshis)
 }
 
 // mine mines one block and lets the writer see it.
@@ -125,7 +134,11 @@ func Build(ctx context.Context, cfg Config) (_ *Chain, err error) {
 		return nil, err
 	}
 	writer := &anchor.Writer{Chain: rpc, Key: key, Store: &wallettest.MemStore{}, FeeMarkupPercent: 1, Logger: log}
-	f := &follower{w: &anchor.Watcher{Chain: rpc, Genesis: anchor.RegtestGenesis}, writer: writer, fees: rules.FeeWindow{Params: rules.RegtestFees}}
+	fees, err := ionrules.NewFeeWindow(ionrules.BitcoinRegtest(), nil)
+	if err != nil {
+		return nil, err
+	}
+	f := &follower{w: &anchor.Watcher{Chain: rpc, Genesis: anchor.RegtestGenesis}, writer: writer, fees: fees}
 	p := sidetree.Regtest().Latest()
 
 	// The lock: ION allows a batch above 100 operations only to a writer whose value time lock covers
@@ -135,8 +148,7 @@ func Build(ctx context.Context, cfg Config) (_ *Chain, err error) {
 		return nil, err
 	}
 	duration := ionrules.BitcoinRegtest().Versions[0].Parameters.ValueTimeLockDurationInBlocks
-	perOp := float64(max(f.fees.Latest(), uint64(rules.RegtestFees.InitialNormalizedFeeSats))) * p.NormalizedFeeToPerOperationFeeMultiplier * float64(p.ValueTimeLockAmountMultiplier)
-	amount := int64(perOp * float64(cfg.BatchSize) * 1.25)
+	amount := ionrules.LockAmountForOperations(f.normalizedFee(), cfg.BatchSize, p) * 5 / 4
 	if _, err := c.BTC.Fund(ctx, key.Address(), btcutil.Amount(amount+int64(btcutil.SatoshiPerBitcoin))); err != nil {
 		return nil, fmt.Errorf("fund the writer: %w", err)
 	}
@@ -166,11 +178,11 @@ func Build(ctx context.Context, cfg Config) (_ *Chain, err error) {
 			return fmt.Errorf("build batch: %w", err)
 		}
 		c.BuildTime += time.Since(start)
-		fee, err := rules.MinimumFee(2*max(f.fees.Latest(), 1), len(requests), p)
+		fee, err := ionrules.MinimumFeeSatoshis(2*max(f.normalizedFee(), 1), len(requests), p)
 		if err != nil {
 			return err
 		}
-		if _, _, err := writer.Anchor(ctx, s, fee); err != nil {
+		if _, _, err := writer.Anchor(ctx, s, uint64(fee)); err != nil {
 			return fmt.Errorf("anchor %s: %w", s, err)
 		}
 		// One anchor per block: ION counts only a writer's first transaction in a block.
