@@ -574,7 +574,8 @@ func (w *Writer) prune(ctx context.Context) error {
 	}
 	settled := map[string]bool{}
 	for _, p := range pending {
-		if (p.Status == StatusConfirmed && p.ConfirmedHeight > 0 && w.tip-p.ConfirmedHeight >= pruneDepth) ||
+		// Confirmed records stay at least a day: the node's fee budget reads a UTC day's fees from them.
+		if (p.Status == StatusConfirmed && p.ConfirmedHeight > 0 && w.tip-p.ConfirmedHeight >= pruneDepth && time.Since(p.Created) > 25*time.Hour) ||
 			((p.Status == StatusFailed || p.Status == StatusReplaced) && time.Since(p.Created) > 7*24*time.Hour) {
 			settled[p.TxID] = true
 		}
