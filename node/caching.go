@@ -34,3 +34,15 @@ func cacheResolution(w http.ResponseWriter, r *http.Request, res sidetree.Resolu
 	}
 	return false
 }
+
+// cacheDriverResolution applies the same policy to the Universal Resolver driver's did:ion answers, without
+// an ETag: one resolution has several representations, chosen by the Accept header.
+func cacheDriverResolution(w http.ResponseWriter, res sidetree.Resolution) {
+	w.Header().Add("Vary", "Accept")
+	published, _ := res.Body.Field("didDocumentMetadata").Field("method").Field("published").Boolean()
+	if res.Status != http.StatusOK || !published {
+		w.Header().Set("Cache-Control", "no-store")
+		return
+	}
+	w.Header().Set("Cache-Control", resolutionMaxAge)
+}

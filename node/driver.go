@@ -61,6 +61,7 @@ func (d *Driver) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Metrics.observeResolution("universal", res.Status, time.Since(start))
+	cacheDriverResolution(w, res)
 	switch res.Status {
 	case http.StatusOK, http.StatusGone:
 	case http.StatusNotFound:
