@@ -112,8 +112,9 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	}
 	c.watcher = &anchor.Watcher{Chain: c.rpc, Genesis: net.Genesis, Confirmations: d.cfg.Confirmations, Logger: d.log}
 
-	processor := &node.FileProcessor{Network: d.network, CAS: d.CAS, Locks: c.locks, Metrics: d.Metrics}
-	observer := &node.Observer{Store: d.Store, Processor: processor, MaxConcurrentDownloads: d.cfg.MaxDownloads, Logger: d.log, Metrics: d.Metrics}
+	processor := &node.FileProcessor{Network: d.network, CAS: d.CAS, Locks: c.locks, Metrics: d.Metrics, FetchTimeout: d.cfg.CASFetchTimeout}
+	observer := &node.Observer{Store: d.Store, Processor: processor, MaxConcurrentDownloads: d.cfg.MaxDownloads, Logger: d.log, Metrics: d.Metrics,
+		RetryBase: d.cfg.UnresolvableRetry}
 	d.Syncer = &node.Syncer{Observer: observer, Cursors: d.Store, ReadyLag: uint64(d.cfg.ReadyLagBlocks), Metrics: d.Metrics, Logger: d.log}
 
 	cursor, err := c.loadPosition(ctx)

@@ -43,9 +43,13 @@ type Config struct {
 	MaxQueueDepth      int      // refuse operations while this many wait; 0: no cap
 	PollInterval       time.Duration
 	MaxDownloads       int
-	ReadyLagBlocks     int
-	LogLevel           string
-	LogFormat          string
+	// CASFetchTimeout bounds each batch file fetch, UnresolvableRetry is the backoff unit of transactions
+	// whose files could not be fetched (the n-th retry waits 2^n units); zero: ION's 10 s and one minute.
+	CASFetchTimeout   time.Duration
+	UnresolvableRetry time.Duration
+	ReadyLagBlocks    int
+	LogLevel          string
+	LogFormat         string
 
 	HTTP HTTPConfig
 
