@@ -22,6 +22,9 @@ type Status struct {
 	Version string
 	// Progress is the chain follower's position; nil for a node that follows no chain (read-only).
 	Progress func() Progress
+	// Genesis is the first block that can hold ION transactions: sync progress counts from there, so a
+	// mainnet node starting at block 667,000 does not look three-quarters synced before it begins.
+	Genesis uint64
 	// Ready is the readiness check of /readyz.
 	Ready func(ctx context.Context) error
 	// Queue reports how many operations wait to be batched; nil for a node that takes no operations.
@@ -60,7 +63,7 @@ type SyncStatus struct {
 	Height              uint64  `json:"height"`       // the last block processed
 	Tip                 uint64  `json:"tip"`          // the chain tip the node knows
 	BlocksBehind        uint64  `json:"blocksBehind"` // tip - height
-	Progress            float64 `json:"progress"`     // height / tip, 0..1
+	Progress            float64 `json:"progress"`     // (height - genesis) / (tip - genesis), 0..1
 	OperationsPerSecond float64 `json:"operationsPerSecond"`
 	BlocksPerSecond     float64 `json:"blocksPerSecond"`
 	Ready               bool    `json:"ready"`
@@ -108,8 +111,11 @@ func (s *Status) Report(ctx context.Context) StatusReport {
 		p := s.Progress()
 		st := &SyncStatus{Height: p.Height, Tip: p.Tip, BlocksBehind: p.Tip - min(p.Tip, p.Height),
 			OperationsPerSecond: p.OperationsPerSecond, BlocksPerSecond: p.BlocksPerSecond, Ready: true}
-		if p.Tip > 0 {
-			st.Progress = min(1, float64(p.Height)/float64(p.Tip))
+		switch {
+		case p.Tip <= s.Genesis:
+			st.Progress = 1 // nothing to sync yet
+		case p.Height > s.Genesis:
+			st.Progress = min(1, float64(p.Height-s.Genesis)/float64(p.Tip-s.Genesis))
 		}
 		if s.Ready != nil {
 			if err := s.Ready(ctx); err != nil {

@@ -49,6 +49,22 @@ func TestStatusEndpoint(t *testing.T) {
 				t.Errorf("connectivity: cas %+v bitcoin %+v", c.CAS, c.Bitcoin)
 			}
 		}},
+		{"from the genesis block", &Status{
+			Network: sidetree.Mainnet(), Genesis: 667_000,
+			Progress: func() Progress { return Progress{Height: 768_500, Tip: 870_000} },
+		}, func(t *testing.T, rep StatusReport) {
+			if s := rep.Sync; s == nil || s.Progress != 0.5 || s.BlocksBehind != 101_500 {
+				t.Errorf("sync: %+v", s)
+			}
+		}},
+		{"before the first block", &Status{
+			Network: sidetree.Mainnet(), Genesis: 667_000,
+			Progress: func() Progress { return Progress{Height: 0, Tip: 870_000} },
+		}, func(t *testing.T, rep StatusReport) {
+			if s := rep.Sync; s == nil || s.Progress != 0 {
+				t.Errorf("sync: %+v", s)
+			}
+		}},
 		{"read-only resolver", &Status{Network: sidetree.Mainnet(), Version: "x"}, func(t *testing.T, rep StatusReport) {
 			if rep.Sync != nil || rep.Queue != nil || rep.Connectivity.CAS != nil || rep.Connectivity.Bitcoin != nil || rep.AcceptsOperations {
 				t.Errorf("a node without chain, queue or CAS: %+v", rep)

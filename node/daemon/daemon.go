@@ -175,7 +175,12 @@ func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, erro
 
 // explorerRoutes adds the explorer's API: node status, recent transactions, a DID's operations.
 func (d *Daemon) explorerRoutes(rt *node.Routes) {
-	st := &node.Status{Network: d.network, Version: Version, CAS: d.casCheck()}
+	_, net := chainParams(d.cfg.Network)
+	genesis := net.Genesis
+	if d.cfg.GenesisHeight >= 0 {
+		genesis = d.cfg.GenesisHeight
+	}
+	st := &node.Status{Network: d.network, Version: Version, CAS: d.casCheck(), Genesis: uint64(max(genesis, 0))}
 	if d.acceptsOperations() {
 		st.Queue = d.Store
 	}

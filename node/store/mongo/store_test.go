@@ -7,8 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/ionode/ionode/node/store"
 	"github.com/ionode/ionode/node/internal/ferrettest"
+	"github.com/ionode/ionode/node/store"
 	"github.com/ionode/ionode/node/store/storetest"
 )
 
