@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/ionode/ionode/anchor/ionrules"
 	"github.com/ionode/ionode/cas"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/sidetree/batch"
@@ -30,25 +31,8 @@ func (m mapCAS) Get(_ context.Context, cid string, max int64) ([]byte, error) {
 
 func TestFileProcessor(t *testing.T) {
 	p := sidetree.Mainnet().Latest()
-	var requests [][]byte
-	for range 3 {
-		req, err := sidetree.NewCreateRequest("ion", testKey(t, rand.Reader), testKey(t, rand.Reader), sidetree.Document{}, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		requests = append(requests, req.Body.Stringify())
-	}
-	files := mapCAS{}
+	files, anchor, written := testBatch(t, 3, "")
 	var chunk string
-	anchor, written, err := batch.Build(requests, "", p, func(data []byte) (string, error) {
-		sum := sha256.Sum256(data)
-		uri := "Qm" + hex.EncodeToString(sum[:20])
-		files[uri] = data
-		return uri, nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, w := range written {
 		if w.Kind == "chunk" {
 			chunk = w.URI
@@ -85,4 +69,64 @@ func TestFileProcessor(t *testing.T) {
 		t.Errorf("oversize chunk: %d operations, %v", len(ops), err)
 	}
 	files[chunk] = saved
+}
+
+// lockAnswer is a LockResolver that gives one fixed answer.
+type lockAnswer struct {
+	lock *ionrules.ValueTimeLock
+	err  error
+}
+
+func (l lockAnswer) ValueTimeLock(context.Context, string) (*ionrules.ValueTimeLock, error) {
+	return l.lock, l.err
+}
+
+// The lock lookup's three outcomes: no lock (fine within the free 100 operations), a lookup the core
+// does not accept (the transaction is discarded), the chain unavailable (retried).
+func TestFileProcessorLockOutcomes(t *testing.T) {
+	files, anchor, _ := testBatch(t, 2, "some-lock-id")
+	tx := Transaction{Number: 700_000_000_001, Time: 700_000, AnchorString: anchor, FeePaid: 1000, NormalizedFee: 1000, Writer: "w"}
+	tests := []struct {
+		name      string
+		answer    lockAnswer
+		ops       int
+		code      sidetree.Code
+		retryable bool
+	}{
+		{"no lock", lockAnswer{}, 2, "", false},
+		{"not accepted", lockAnswer{err: sidetree.Errorf(ionrules.CodeBlockchainGetLockResponseNotOk, "x")}, 0, ionrules.CodeBlockchainGetLockResponseNotOk, false},
+		{"chain down", lockAnswer{err: errors.New("connection refused")}, 0, "", true},
+	}
+	for _, tc := range tests {
+		proc := &FileProcessor{Network: sidetree.Mainnet(), CAS: files, Locks: tc.answer}
+		ops, err := proc.Operations(context.Background(), tx)
+		if len(ops) != tc.ops || sidetree.CodeOf(err) != tc.code || errors.Is(err, ErrFilesUnavailable) != tc.retryable {
+			t.Errorf("%s: %d operations, %v", tc.name, len(ops), err)
+		}
+	}
+}
+
+// testBatch builds a batch of n creates naming writerLockID, with its files in a mapCAS.
+func testBatch(t *testing.T, n int, writerLockID string) (mapCAS, string, []batch.Written) {
+	t.Helper()
+	p := sidetree.Mainnet().Latest()
+	var requests [][]byte
+	for range n {
+		req, err := sidetree.NewCreateRequest("ion", testKey(t, rand.Reader), testKey(t, rand.Reader), sidetree.Document{}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		requests = append(requests, req.Body.Stringify())
+	}
+	files := mapCAS{}
+	anchor, written, err := batch.Build(requests, writerLockID, p, func(data []byte) (string, error) {
+		sum := sha256.Sum256(data)
+		uri := "Qm" + hex.EncodeToString(sum[:20])
+		files[uri] = data
+		return uri, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, anchor, written
 }
