@@ -2,8 +2,10 @@
 # btcd regtest for docker-compose.yml. Environment:
 #   BTCD_RPCUSER, BTCD_RPCPASS  RPC credentials (required)
 #   WRITER_KEY                  writer key file; created on first start; blocks are mined to its address
-#   MINE_INTERVAL               seconds between blocks mined by this container (0: none); the first start
-#                               mines 101 blocks so the first coinbase is spendable
+#   MINE_INTERVAL               seconds between blocks mined by this container (0: none)
+# The first start mines 250 blocks. Coinbase outputs can be spent only 100 blocks later, and the writer
+# spends its largest output first: regtest's subsidy halves every 150 blocks, so after 250 blocks the
+# 50 BTC coinbases of blocks 1-150 are all mature and larger than any coinbase still maturing.
 set -eu
 : "${BTCD_RPCUSER:?set BTCD_RPCUSER}" "${BTCD_RPCPASS:?set BTCD_RPCPASS}"
 WRITER_KEY="${WRITER_KEY:-/keys/writer.key}"
@@ -22,7 +24,7 @@ ctl() { btcctl --regtest --rpcserver=127.0.0.1:18334 --rpccert=/rpc/rpc.cert --r
 miner() {
   until ctl getblockcount >/dev/null 2>&1; do sleep 1; done
   height="$(ctl getblockcount)"
-  if [ "$height" -lt 101 ]; then ctl generate $((101 - height)) >/dev/null; fi
+  if [ "$height" -lt 250 ]; then ctl generate $((250 - height)) >/dev/null; fi
   [ "$MINE_INTERVAL" -gt 0 ] || return 0
   while sleep "$MINE_INTERVAL"; do ctl generate 1 >/dev/null || true; done
 }
