@@ -1,4 +1,4 @@
-// Package ionrules holds ION's transaction rules as pure functions, computed exactly as ION mainnet
+// Package ionrules holds ION's transaction rules (the node's only implementation of them) as pure functions, computed exactly as ION mainnet
 // computes them (the reference is decentralized-identity/sidetree 1.0.6 with the parameters of the ion
 // repository's config files): which anchor transactions of a block count, whether a transaction paid
 // enough, how many operations a value time lock allows, and what a lock is on chain. Nothing here
@@ -53,8 +53,10 @@
 // lock identifier, base64url("<txid>.<redeem script hex>") ([LockIdentifier]). ION reads scripts through
 // bitcore-lib's asm text, so [ParseLockScript] and [PaysToLockScript] match that text ([ScriptASM]), and
 // [ParseLockIdentifier] decodes with Node's lenient decoders. [ResolveLock] puts it together with the
-// chain data it needs ([LockTransactionSource], [NormalizedFeeSource]). The core looks a writerLockId up
-// through an unescaped URL path, so what the lock resolver sees is [LockRouteIdentifier] of it.
+// chain data it needs ([LockTransactionSource], implemented by anchor.RPC; [NormalizedFeeSource]). The core
+// looks a writerLockId up through an unescaped URL path, so what the lock resolver sees is
+// [LockRouteIdentifier] of it; [CoreLock] is the whole lookup as the core ends up seeing it (a lock, no
+// lock, or a transaction to discard).
 //
 // # Transaction selection (TransactionSelector.ts, ThroughputLimiter.ts)
 //
