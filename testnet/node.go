@@ -110,6 +110,12 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		n, err := startOnce(ctx, cfg, bin, dataDir, log, wallet)
 		if err == nil {
 			n.tempDir = temp
+			if !temp {
+				if err := n.restoreChain(ctx); err != nil {
+					n.Stop()
+					return nil, fmt.Errorf("testnet: restore the chain saved in %s: %w", dataDir, err)
+				}
+			}
 			return n, nil
 		}
 		lastErr = err
@@ -290,13 +296,18 @@ func (n *Node) PeerCount(ctx context.Context) (int, error) {
 // temporary data directory. It is safe to call more than once.
 func (n *Node) Stop() error {
 	n.stopOnce.Do(func() {
+		if !n.tempDir {
+			if err := n.saveChain(); err != nil {
+				n.stopErr = fmt.Errorf("testnet: save the chain: %w", err)
+			}
+		}
 		_, _ = n.client.RawRequest("stop", nil)
 		n.client.Shutdown()
 		if !n.waitExit(20 * time.Second) {
 			_ = n.cmd.Process.Signal(syscall.SIGINT)
 			if !n.waitExit(20 * time.Second) {
 				n.kill()
-				n.stopErr = errors.New("testnet: btcd did not stop; killed")
+				n.stopErr = errors.Join(n.stopErr, errors.New("testnet: btcd did not stop; killed"))
 			}
 		}
 		if n.tempDir {
