@@ -1,0 +1,237 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/btcsuite/btcd/btcutil/v2"
+
+	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/node/store/pebble"
+	"github.com/ionode/ionode/testnet"
+)
+
+// childEnv names the configuration file of a node run as a child process by TestFaultKill.
+const childEnv = "IONODE_FAULT_CHILD"
+
+func TestMain(m *testing.M) {
+	if path := os.Getenv(childEnv); path != "" {
+		os.Exit(runChild(path))
+	}
+	os.Exit(m.Run())
+}
+
+// runChild runs a daemon from a JSON configuration until it is killed, after writing its HTTP address
+// next to the configuration.
+func runChild(path string) int {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	var cfg Config
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	d, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	addr := path + ".addr"
+	if err := os.WriteFile(addr+".tmp", []byte(d.Addr()), 0o600); err != nil || os.Rename(addr+".tmp", addr) != nil {
+		return 4
+	}
+	if err := d.Wait(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 5
+	}
+	return 0
+}
+
+// child is the node process of TestFaultKill.
+type child struct {
+	t    *testing.T
+	cfg  string
+	cmd  *exec.Cmd
+	base string
+}
+
+func (c *child) start() {
+	c.t.Helper()
+	os.Remove(c.cfg + ".addr")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+c.cfg)
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlives the test
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	c.cmd = cmd
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if addr, err := os.ReadFile(c.cfg + ".addr"); err == nil {
+			c.base = "http://" + string(addr)
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatal("child node did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// kill sends SIGKILL: no deferred function, no Close, no flush runs. A child that exited by itself
+// (a component failed) fails the test.
+func (c *child) kill() {
+	c.t.Helper()
+	if c.cmd.ProcessState != nil {
+		return // killed and reaped already
+	}
+	if err := c.cmd.Process.Kill(); err != nil {
+		c.t.Fatalf("kill the node: %v", err)
+	}
+	if err := c.cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+		c.t.Fatalf("the node exited by itself: %v", err)
+	}
+}
+
+// TestFaultKill runs the node as a child process and kills it with SIGKILL at random moments while it
+// takes operations, writes and anchors batches, and observes them; after each kill it restarts on the
+// same data directory. In the end every operation is anchored and stored exactly once: the operation
+// counts of all anchor transactions on the chain add up to the operations posted, and each DID has one
+// operation in the store.
+func TestFaultKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts btcd and a node process")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { btc.Stop() })
+	dir := t.TempDir()
+	key, err := anchor.GenerateKey(testnet.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wif, _ := key.WIF()
+	keyFile := filepath.Join(dir, "writer.key")
+	if err := os.WriteFile(keyFile, []byte(wif), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := btc.Fund(ctx, key.Address(), btcutil.Amount(5e8)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := btc.Generate(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	rpc := btc.RPCConfig()
+	cfg := DefaultConfig()
+	cfg.Network, cfg.Listen, cfg.DataDir = "regtest", "127.0.0.1:0", filepath.Join(dir, "data")
+	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = rpc.Host, rpc.User, rpc.Pass
+	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
+	cfg.WriterKeyFile = keyFile
+	cfg.BatchInterval, cfg.BatchConfirmations = time.Second, 1
+	cfg.PollInterval, cfg.WriteRatePerIP = 200*time.Millisecond, 0
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgFile := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(cfgFile, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	node := &child{t: t, cfg: cfgFile}
+	node.start()
+	defer func() { node.kill() }()
+
+	var dids []string
+	for round := range 6 {
+		c := client{t, node.base}
+		for range 3 {
+			create, _, _ := newCreate(t)
+			if status, body := c.post(create.Body.Stringify()); status != 200 {
+				t.Fatalf("round %d: create: %d %s", round, status, body)
+			}
+			dids = append(dids, "did:ion:"+create.DIDSuffix)
+		}
+		// Kill at a random point of the batch cycle: queued, built, anchored, mined, observed.
+		for range 3 {
+			if _, err := btc.Generate(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Duration(rand.IntN(700)) * time.Millisecond)
+		}
+		node.kill()
+		node.start()
+	}
+	c := client{t, node.base}
+	mineUntil(t, ctx, btc, "every DID published", func() bool {
+		for _, did := range dids {
+			if !published(c, did) {
+				return false
+			}
+		}
+		return true
+	})
+	node.kill()
+
+	anchored := anchoredOperations(t, btc)
+	if anchored != len(dids) {
+		t.Fatalf("anchor transactions on the chain carry %d operations, %d were posted", anchored, len(dids))
+	}
+	s, err := pebble.Open(filepath.Join(cfg.DataDir, "store"), pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	for _, did := range dids {
+		ops, _, err := s.Operations(ctx, strings.TrimPrefix(did, "did:ion:"))
+		if err != nil || len(ops) != 1 {
+			t.Fatalf("%s: %d operations stored (%v), want 1", did, len(ops), err)
+		}
+	}
+}
+
+// anchoredOperations adds up the operation counts of every ION anchor transaction on btcd's chain.
+func anchoredOperations(t *testing.T, btc *testnet.Node) int {
+	t.Helper()
+	total := 0
+	for h := int64(0); h <= blockCount(t, btc); h++ {
+		hash, err := btc.Client().GetBlockHash(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		block, err := btc.Client().GetBlock(hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tx := range block.Transactions {
+			for _, out := range tx.TxOut {
+				if s, ok := anchor.OutputAnchorString(out.PkScript, anchor.Prefix); ok {
+					a, err := anchor.ParseAnchorString(s)
+					if err != nil {
+						t.Fatalf("anchor %q: %v", s, err)
+					}
+					total += a.Operations
+				}
+			}
+		}
+	}
+	return total
+}
