@@ -37,7 +37,7 @@ func TestScriptASM(t *testing.T) {
 		{"6a05", "OP_RETURN ", true},         // truncated to nothing: a trailing space
 		{"6a4c", "", false},                  // push length cut off
 		{"6a4d01", "", false},                // push length cut off
-		{"004f51ba", "0 -1 OP_#51 ba", true}, // bitcore: "0 -1 OP_1 ba" (names we never match are abbreviated)
+		{"004f51ba", "0 -1 OP_1 ba", true},   // as bitcore renders it
 		{"0295114b7500", "9511 7500", true},  // a push of 75 bytes cut short
 	}
 	for _, tt := range tests {
