@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -67,20 +66,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return loadGenerator(ctx, o, out)
 	}
 	loadStart := report.Header(out, "bench/load: mixed and hostile HTTP load on loopback (issue 10)")
-	work := o.dir
-	if work == "" {
-		tmp, err := os.MkdirTemp("", "ionode-bench-load-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		work = tmp
+	work, cleanup, err := report.WorkDir(o.dir, "load")
+	if err != nil {
+		return err
 	}
-	level := slog.LevelWarn
-	if o.verbose {
-		level = slog.LevelInfo
-	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	defer cleanup()
+	log := report.Logger(o.verbose)
 	dataDir := filepath.Join(work, "node")
 	fmt.Fprintf(out, "storing %d DIDs…\n", o.dids)
 	suffixes, err := benchnode.Populate(ctx, dataDir, o.dids, log)

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -71,20 +70,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return loadGenerator(ctx, o, out)
 	}
 	loadStart := report.Header(out, "bench/resolve: DID resolution over HTTP on loopback, load from a second process")
-	work := o.dir
-	if work == "" {
-		tmp, err := os.MkdirTemp("", "ionode-bench-resolve-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		work = tmp
+	work, cleanup, err := report.WorkDir(o.dir, "resolve")
+	if err != nil {
+		return err
 	}
-	level := slog.LevelWarn
-	if o.verbose {
-		level = slog.LevelInfo
-	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	defer cleanup()
+	log := report.Logger(o.verbose)
 	dataDir := filepath.Join(work, "node")
 	fmt.Fprintf(out, "storing %d DIDs through the observer (batches of %d), materializing their states…\n", o.dids, benchnode.BatchSize)
 	t0 := time.Now()

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -72,20 +71,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	loadStart := report.Header(out, "bench/sync: a fresh node syncs a regtest ION chain from genesis over bitswap")
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	work := *dir
-	if work == "" {
-		tmp, err := os.MkdirTemp("", "ionode-bench-sync-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		work = tmp
+	work, cleanup, err := report.WorkDir(*dir, "sync")
+	if err != nil {
+		return err
 	}
-	level := slog.LevelWarn
-	if *verbose {
-		level = slog.LevelInfo
-	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	defer cleanup()
+	log := report.Logger(*verbose)
 
 	fmt.Fprintln(out, "measuring the single-core limit (parse + validate + apply per operation type)…")
 	limit, err := measureLimit()
