@@ -32,7 +32,11 @@ func FuzzOutputAnchorString(f *testing.F) {
 	f.Add([]byte{0x76, 0xa9, 0x14}, "\xff")
 	f.Fuzz(func(t *testing.T, script []byte, anchorString string) {
 		// Arbitrary scripts: never a panic, always valid UTF-8, never a match without OP_RETURN.
-		if a, ok := OutputAnchorString(script, Prefix); ok {
+		a, ok := OutputAnchorString(script, Prefix)
+		if slowA, slowOK := outputAnchorStringASM(script, Prefix); a != slowA || ok != slowOK {
+			t.Fatalf("%x: shortcut gives %q %v, asm path %q %v", script, a, ok, slowA, slowOK)
+		}
+		if ok {
 			if !utf8.ValidString(a) {
 				t.Fatalf("invalid UTF-8 anchor %q", a)
 			}

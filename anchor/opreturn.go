@@ -27,9 +27,32 @@ var opReturnASM = regexp.MustCompile(`\s*OP_RETURN ([0-9a-fA-F]+)$`)
 // reads it: the output's asm ends with OP_RETURN and one hex data token, whose bytes, decoded as UTF-8,
 // start with prefix; the anchor string is what follows the prefix. Everything else is no anchor.
 func OutputAnchorString(pkScript []byte, prefix string) (string, bool) {
-	if bytes.IndexByte(pkScript, opReturn) < 0 {
-		return "", false // no OP_RETURN byte, no OP_RETURN token: skips rendering most outputs
+	if !mayHoldOpReturn(pkScript) {
+		return "", false
 	}
+	return outputAnchorStringASM(pkScript, prefix)
+}
+
+// mayHoldOpReturn is false when no opcode of the script is OP_RETURN, so its asm has no OP_RETURN token
+// and rendering it can be skipped. Most outputs lack the 0x6a byte altogether; of those that have it
+// (one P2PKH hash in thirteen), walking the opcodes without allocating spares the asm and the regexp,
+// which were most of the watcher's own time per block. A script txscript cannot walk goes to the
+// bitcore-exact path.
+func mayHoldOpReturn(script []byte) bool {
+	if bytes.IndexByte(script, opReturn) < 0 {
+		return false
+	}
+	tok := txscript.MakeScriptTokenizer(0, script)
+	for tok.Next() {
+		if tok.Opcode() == opReturn {
+			return true
+		}
+	}
+	return tok.Err() != nil
+}
+
+// outputAnchorStringASM is OutputAnchorString without the shortcut.
+func outputAnchorStringASM(pkScript []byte, prefix string) (string, bool) {
 	asm, ok := scriptASM(pkScript)
 	if !ok {
 		return "", false // bitcore-lib gives such an output a null script, asm ''
