@@ -19,7 +19,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/rpcclient"
@@ -39,7 +38,8 @@ type Config struct {
 	MiningAddr string
 	// ListenPeer makes the node accept peer connections on a loopback port (see PeerAddr).
 	ListenPeer bool
-	// ConnectPeers are peer addresses (host:port) the node keeps connections to.
+	// ConnectPeers are peer addresses (host:port) Start connects the node to (one-shot connections,
+	// see Node.Connect: a dropped one is not redialled).
 	ConnectPeers []string
 	// BtcdPath is the btcd binary; empty means BtcdPath().
 	BtcdPath string
@@ -160,9 +160,6 @@ func startOnce(ctx context.Context, cfg Config, bin, dataDir string, log *slog.L
 	} else {
 		args = append(args, "--nolisten")
 	}
-	for _, p := range cfg.ConnectPeers {
-		args = append(args, "--addpeer="+p)
-	}
 	args = append(args, cfg.ExtraArgs...)
 
 	cmd := exec.Command(bin, args...)
@@ -194,6 +191,13 @@ func startOnce(ctx context.Context, cfg Config, bin, dataDir string, log *slog.L
 		n.kill()
 		client.Shutdown()
 		return nil, err
+	}
+	for _, p := range cfg.ConnectPeers {
+		if err := n.Connect(ctx, p); err != nil {
+			n.kill()
+			client.Shutdown()
+			return nil, err
+		}
 	}
 	log.Debug("btcd started", "rpc", rpcAddr, "peer", peerAddr, "datadir", dataDir, "pid", cmd.Process.Pid)
 	return n, nil
@@ -260,36 +264,6 @@ func (n *Node) Generate(ctx context.Context, blocks uint32) ([]*chainhash.Hash, 
 		return nil, fmt.Errorf("testnet: generate %d: %w", blocks, err)
 	}
 	return hashes, nil
-}
-
-// Connect asks the node to connect to a peer (host:port) and keep the connection.
-func (n *Node) Connect(ctx context.Context, peer string) error {
-	perm := "perm"
-	_, err := call(ctx, func() (struct{}, error) {
-		return struct{}{}, n.client.Node(btcjson.NConnect, peer, &perm)
-	})
-	if err != nil {
-		return fmt.Errorf("testnet: connect %s: %w", peer, err)
-	}
-	return nil
-}
-
-// Disconnect drops the node's connections to a peer (host:port as given to Connect or ConnectPeers)
-// and removes it from the persistent peers.
-func (n *Node) Disconnect(ctx context.Context, peer string) error {
-	_, err := call(ctx, func() (struct{}, error) {
-		return struct{}{}, n.client.Node(btcjson.NRemove, peer, nil)
-	})
-	if err != nil {
-		return fmt.Errorf("testnet: disconnect %s: %w", peer, err)
-	}
-	return nil
-}
-
-// PeerCount returns the number of connected peers.
-func (n *Node) PeerCount(ctx context.Context) (int, error) {
-	c, err := call(ctx, func() (int64, error) { return n.client.GetConnectionCount() })
-	return int(c), err
 }
 
 // Stop shuts btcd down: the stop RPC, then SIGINT, then SIGKILL, waiting up to 20 s each; it removes a

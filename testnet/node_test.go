@@ -94,62 +94,55 @@ func TestStartGenerateFundStop(t *testing.T) {
 	}
 }
 
+// TestPeersSyncAndDisconnect forks a two-node network: split, both mine, joined again, the longer
+// branch wins on both.
 func TestPeersSyncAndDisconnect(t *testing.T) {
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
 	a := startNode(t, Config{ListenPeer: true})
 	b := startNode(t, Config{ConnectPeers: []string{a.PeerAddr()}})
 	if _, err := a.Generate(ctx, 5); err != nil {
 		t.Fatal(err)
 	}
-	waitHeight(t, b, 5)
+	common, err := WaitSameTip(ctx, a, b)
+	if err != nil || common.Height != 5 {
+		t.Fatalf("shared tip %+v, %v; want height 5", common, err)
+	}
 	if err := b.Disconnect(ctx, a.PeerAddr()); err != nil {
 		t.Fatal(err)
 	}
-	waitPeers(t, a, 0)
+	if err := a.WaitPeers(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.Generate(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Generate(ctx, 4); err != nil {
+	hashesB, err := b.Generate(ctx, 4)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// Reconnected, the longer branch (b: height 9) wins on both.
+	// Still apart after btcd's reconnection delay for persistent peers (5 s): the split holds as long
+	// as a test needs it.
+	time.Sleep(6 * time.Second)
+	tipA, err := a.Tip(ctx)
+	if err != nil || tipA.Height != 7 {
+		t.Fatalf("A's branch tip %+v, %v; want height 7", tipA, err)
+	}
+	if peers, err := a.PeerCount(ctx); err != nil || peers != 0 {
+		t.Fatalf("A has %d peers (%v) while split", peers, err)
+	}
+	// Reconnected, the longer branch (B: height 9) wins on both.
 	if err := b.Connect(ctx, a.PeerAddr()); err != nil {
 		t.Fatal(err)
 	}
-	waitHeight(t, a, 9)
-	ha, _ := a.Client().GetBestBlockHash()
-	hb, _ := b.Client().GetBestBlockHash()
-	if *ha != *hb {
-		t.Fatalf("tips differ after reconnect: %s %s", ha, hb)
+	if err := a.WaitPeers(ctx, 1); err != nil {
+		t.Fatal(err)
 	}
-}
-
-func waitHeight(t *testing.T, n *Node, h int64) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		got, err := n.Client().GetBlockCount()
-		if err == nil && got == h {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("height %d, want %d (%v)", got, h, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	tip, err := WaitSameTip(ctx, a, b)
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-func waitPeers(t *testing.T, n *Node, want int) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		got, err := n.PeerCount(context.Background())
-		if err == nil && got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("peers %d, want %d (%v)", got, want, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if tip.Height != 9 || tip.Hash != *hashesB[3] {
+		t.Fatalf("after reconnecting the tip is %+v, want B's block 9 %s", tip, hashesB[3])
 	}
 }
