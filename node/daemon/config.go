@@ -18,6 +18,10 @@ type Config struct {
 	MongoURI      string
 	MongoDatabase string
 	ReadOnly      bool
+	// StoreCacheMB is the embedded store's block cache in MiB (0: pebble.DefaultCacheSize). Reads of
+	// DIDs whose blocks are not cached cost a file read each: size it to the store for the fastest
+	// resolution.
+	StoreCacheMB int
 
 	BitcoinRPC      string // host:port or URL of btcd / Bitcoin Core RPC
 	BitcoinUser     string
@@ -147,6 +151,9 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return network, fmt.Errorf("--listen %q: %w", c.Listen, err)
+	}
+	if c.StoreCacheMB < 0 {
+		return network, fmt.Errorf("--store-cache-mb %d: must be 0 (the default) or more", c.StoreCacheMB)
 	}
 	if c.ReadOnly && c.MongoURI == "" {
 		return network, fmt.Errorf("--read-only needs --mongodb-uri: replicas share the observer's MongoDB")

@@ -95,7 +95,7 @@ func (d *Daemon) openStore(ctx context.Context) error {
 		d.log.Info("store: MongoDB", "database", d.cfg.MongoDatabase, "read_only", d.cfg.ReadOnly)
 	} else {
 		dir := filepath.Join(d.cfg.DataDir, "store")
-		s, err := pebble.Open(dir, pebble.Options{})
+		s, err := pebble.Open(dir, pebble.Options{CacheSize: int64(d.cfg.StoreCacheMB) << 20})
 		if err != nil {
 			return fmt.Errorf("open embedded store (is another ionode using %s?): %w", d.cfg.DataDir, err)
 		}

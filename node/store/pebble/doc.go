@@ -31,6 +31,11 @@
 // Unix nanoseconds. An operation's (suffix, txnum, index) order is its key order, so a DID's log is one
 // range scan and StateHash is one scan of the o prefix.
 //
+// The comparer is Pebble's bytewise order with one addition: an operation key's Split prefix is
+// "o <suffix> 00", so bloom filters cover DIDs and reading a DID's operations skips the tables that hold
+// none (comparer.go). Its name is stored with the data; a directory written with another comparer does
+// not open.
+//
 // Generations come from one store-wide counter persisted in the same batch as the write that uses it:
 // each write gives the DIDs it touches the next value, so a DID's generation never repeats, even across
 // rollbacks and restarts.

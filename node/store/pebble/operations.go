@@ -106,15 +106,14 @@ func (s *Store) Operations(ctx context.Context, suffix string) ([]sidetree.Ancho
 	if err != nil {
 		return nil, 0, err
 	}
-	prefix := operationPrefix(suffix)
 	var ops []sidetree.AnchoredOperation
-	err = s.scan(ctx, prefix, prefixEnd(prefix), func(k, v []byte) (bool, error) {
+	err = s.scanPrefix(ctx, operationPrefix(suffix), func(k, v []byte) error {
 		op, err := decodeOperation(k, v)
 		if err != nil {
-			return false, err
+			return err
 		}
 		ops = append(ops, op)
-		return true, nil
+		return nil
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("read operations of %s: %w", suffix, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -53,16 +54,26 @@ func Open(dir string, opts Options) (*Store, error) {
 		CacheSize:          opts.CacheSize,
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             quietLogger{},
+		Comparer:           comparer,
 		// A 10,000-operation transaction is ~8 MB: memtables well above that keep such batches in the
 		// normal write path instead of becoming flushable batches of their own.
 		MemTableSize:                64 << 20,
 		MemTableStopWritesThreshold: 4,
+	}
+	// A DID's operations share a Split prefix but are not versions of one key: without this, Pebble
+	// would move every operation after a DID's first in a table into value blocks, an extra block read
+	// for each.
+	po.Experimental.SpanPolicyFunc = func([]byte) (pebble.SpanPolicy, []byte, error) {
+		return pebble.SpanPolicy{DisableValueSeparationBySuffix: true}, nil, nil
 	}
 	// Bloom filters make the point reads (generations, cache, queue uniqueness) skip most tables.
 	for i := range po.Levels {
 		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
 	}
 	db, err := pebble.Open(dir, po)
+	if err != nil && strings.Contains(err.Error(), "comparer name") {
+		return nil, fmt.Errorf("open pebble store in %s: written by an earlier ionode with another key order; move the directory away and let the node sync again: %w", dir, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open pebble store in %s: %w", dir, err)
 	}
@@ -170,6 +181,28 @@ func (s *Store) scan(ctx context.Context, lower, upper []byte, fn func(k, v []by
 		}
 		if !more {
 			break
+		}
+	}
+	return closeIter(it)
+}
+
+// scanPrefix is scan over the keys sharing prefix, a whole Split prefix (an operation key's "o <suffix>
+// 00"): the seek consults the bloom filters and skips the tables that hold no such key.
+func (s *Store) scanPrefix(ctx context.Context, prefix []byte, fn func(k, v []byte) error) error {
+	it, err := s.db.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return fmt.Errorf("pebble iterator: %w", err)
+	}
+	for ok := it.SeekPrefixGE(prefix); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			err = fmt.Errorf("pebble read: %w", err)
+		} else {
+			err = fn(it.Key(), v)
+		}
+		if err != nil {
+			it.Close()
+			return err
 		}
 	}
 	return closeIter(it)
