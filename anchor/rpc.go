@@ -32,6 +32,7 @@ type TxStatus struct {
 	Found         bool  // in the mempool or the chain
 	Confirmations int64 // 0 while in the mempool
 	BlockHash     chainhash.Hash
+	Coinbase      bool // the block's first transaction: its outputs mature after 100 blocks
 }
 
 // WalletChain is what the writer needs of a Bitcoin node.
@@ -245,7 +246,7 @@ func (r *RPC) TransactionStatus(ctx context.Context, txid chainhash.Hash) (TxSta
 		}
 		return TxStatus{}, err
 	}
-	st := TxStatus{Found: true, Confirmations: int64(res.Confirmations)}
+	st := TxStatus{Found: true, Confirmations: int64(res.Confirmations), Coinbase: len(res.Vin) > 0 && res.Vin[0].IsCoinBase()}
 	if res.BlockHash != "" {
 		if h, err := chainhash.NewHashFromStr(res.BlockHash); err == nil {
 			st.BlockHash = *h

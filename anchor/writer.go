@@ -32,6 +32,10 @@ const (
 	rbfSequence = wire.MaxTxInSequenceNum - 2
 	// pruneDepth: records this far below the tip are settled and deleted.
 	pruneDepth = 100
+	// coinbaseMaturity: a coinbase output may only be spent by a transaction in a block at least this
+	// many blocks above its own (consensus rule on every network, regtest included); btcd and Bitcoin
+	// Core reject such a spend from their mempool before that.
+	coinbaseMaturity = 100
 )
 
 // Writer anchors strings on Bitcoin with its own key. Its methods are safe for concurrent use.
@@ -55,6 +59,9 @@ type Writer struct {
 	tip       int64
 	noWallet  bool
 	ownedOuts map[Outpoint]bool // outpoints in the store, so ApplyBlock needs no lookup per input
+	// coinbase tells, for the key's outputs that may still be immature, whether their transaction is a
+	// coinbase (txid → true). The store does not keep it: after a restart it is asked of the chain.
+	coinbase map[string]bool
 }
 
 func (w *Writer) log() *slog.Logger {
@@ -110,7 +117,7 @@ func (w *Writer) fee(rate int64, inputs, outputs int, minFee uint64) int64 {
 	return int64(math.Ceil(f))
 }
 
-// Balance is the value of the key's free outputs.
+// Balance is the value of the key's free outputs, immature coinbases included.
 func (w *Writer) Balance(ctx context.Context) (int64, error) {
 	utxos, err := w.Store.UTXOs(ctx)
 	if err != nil {
@@ -234,15 +241,58 @@ func (w *Writer) build(ctx context.Context, outs []*wire.TxOut, pay int64, minFe
 	}
 	rate := w.feeRate(ctx)
 	var sum int64
-	for n := 1; n <= len(free); n++ {
-		sum += free[n-1].Value
-		fee := w.fee(rate, n, len(outs)+1, minFee)
-		if sum < pay+fee {
+	var inputs []UTXO
+	immature := 0
+	for _, u := range free {
+		if !w.spendable(ctx, u) {
+			immature++
 			continue
 		}
-		return w.sign(free[:n], outs, sum-pay-fee)
+		if _, p2pkh := w.Key.owns(u.PkScript); len(inputs) == 0 && !p2pkh {
+			return nil, fmt.Errorf("%w: no spendable P2PKH output to sign first (fund %s)", ErrInsufficientFunds, w.Key.Address())
+		}
+		inputs = append(inputs, u)
+		sum += u.Value
+		fee := w.fee(rate, len(inputs), len(outs)+1, minFee)
+		if sum >= pay+fee {
+			return w.sign(inputs, outs, sum-pay-fee)
+		}
+	}
+	if immature > 0 {
+		return nil, fmt.Errorf("%w: %d outputs are coinbases not yet %d blocks deep (or of unknown status)", ErrInsufficientFunds, immature, coinbaseMaturity)
 	}
 	return nil, ErrInsufficientFunds
+}
+
+// spendable reports whether an output can be spent in the next block: any output of a transaction
+// that is not a coinbase, and a coinbase's once it is coinbaseMaturity blocks deep. An output whose
+// status the chain cannot tell now (the node down, its transaction gone in a reorg) is not spendable.
+func (w *Writer) spendable(ctx context.Context, u UTXO) bool {
+	if u.Height > 0 && w.tip+1-u.Height >= coinbaseMaturity {
+		return true // mature whatever it is
+	}
+	if cb, ok := w.coinbase[u.TxID]; ok {
+		return !cb
+	}
+	h, err := chainhash.NewHashFromStr(u.TxID)
+	if err != nil {
+		return false
+	}
+	st, err := w.Chain.TransactionStatus(ctx, *h)
+	if err != nil || !st.Found {
+		w.log().Debug("output of unknown status not spent", "txid", u.TxID, "vout", u.Vout, "err", err)
+		return false
+	}
+	w.noteCoinbase(u.TxID, st.Coinbase)
+	// The chain's confirmations, not the height: before the first block after a restart the tip is unknown.
+	return !st.Coinbase || st.Confirmations >= coinbaseMaturity
+}
+
+func (w *Writer) noteCoinbase(txid string, coinbase bool) {
+	if w.coinbase == nil {
+		w.coinbase = map[string]bool{}
+	}
+	w.coinbase[txid] = coinbase
 }
 
 // sign builds and signs a transaction spending inputs to outs plus change (dropped below dust).
@@ -325,6 +375,7 @@ func (w *Writer) recordAndSend(ctx context.Context, p *pendingBuild) error {
 	for _, u := range records {
 		w.ownedOuts[u.Outpoint] = true
 	}
+	w.noteCoinbase(p.TxID, false) // its change may be spent while unconfirmed
 	tx, err := decodeTx(p.Raw)
 	if err != nil {
 		return err
@@ -514,6 +565,7 @@ func (w *Writer) ApplyBlock(ctx context.Context, b *Block) error {
 				return err
 			}
 			w.ownedOuts[op] = true
+			w.noteCoinbase(op.TxID, i == 0)
 		}
 		if txid == "" {
 			continue
@@ -585,9 +637,18 @@ func (w *Writer) prune(ctx context.Context) error {
 		return err
 	}
 	var gone []Outpoint
+	young := map[string]bool{} // transactions with outputs that may be immature coinbases
 	for _, u := range utxos {
 		if u.SpentBy != "" && (settled[u.SpentBy] || !w.isPending(pending, u.SpentBy)) && u.Height > 0 && w.tip-u.Height >= pruneDepth {
 			gone = append(gone, u.Outpoint)
+		}
+		if u.Height == 0 || w.tip+1-u.Height < coinbaseMaturity {
+			young[u.TxID] = true
+		}
+	}
+	for txid := range w.coinbase {
+		if !young[txid] {
+			delete(w.coinbase, txid)
 		}
 	}
 	if len(gone) > 0 {
