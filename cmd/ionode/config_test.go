@@ -27,7 +27,8 @@ func TestServeConfigPrecedence(t *testing.T) {
 	file := filepath.Join(dir, "ionode.json")
 	os.WriteFile(file, []byte(`{"network":"testnet","listen":"0.0.0.0:9","batch-interval":"5s","ipfs-peers":["/ip4/1.2.3.4/tcp/4001/p2p/x"],"confirmations":3}`), 0o600)
 
-	c, err := parseServe(t, []string{"--listen", "127.0.0.1:7"}, map[string]string{"ION_NETWORK": "regtest", "ION_BITCOIN_RPC": "127.0.0.1:18334"}, file)
+	c, err := parseServe(t, []string{"--listen", "127.0.0.1:7"}, map[string]string{"ION_NETWORK": "regtest", "ION_BITCOIN_RPC": "127.0.0.1:18334",
+		"ION_BITCOIN_USER": "u", "ION_BITCOIN_PASSWORD": "p"}, file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +70,7 @@ func TestServeConfigErrors(t *testing.T) {
 		{[]string{"--bitcoin-rpc", "x:1", "--listen", "nope"}, "--listen"},
 		{[]string{"--bitcoin-rpc", "x:1", "--confirmations", "0"}, "--confirmations"},
 		{[]string{"--read-only", "--mongodb-uri", "mongodb://x", "--writer-key-file", "k"}, "exclude"},
+		{[]string{"--bitcoin-rpc", "x:1"}, "no Bitcoin RPC credentials: set --bitcoin-user and --bitcoin-password (or ION_BITCOIN_USER and ION_BITCOIN_PASSWORD)"},
 	}
 	for _, tc := range tests {
 		c, err := parseServe(t, tc.args, nil, "")

@@ -13,7 +13,7 @@ func TestServeSecuritySettings(t *testing.T) {
 		"ION_FEE_BUDGET": "50000", "ION_CORS_ORIGIN": "https://a.example,https://b.example",
 		"ION_HTTP_READ_TIMEOUT": "3s", "ION_HTTP_MAX_BODY_BYTES": "2048", "ION_WRITE_TOKEN_RATE": "2",
 		"ION_TLS_CERT_FILE": "/etc/ionode/cert.pem", "ION_TLS_KEY_FILE": "/etc/ionode/key.pem",
-		"ION_BITCOIN_RPC": "127.0.0.1:18334",
+		"ION_BITCOIN_RPC": "127.0.0.1:18334", "ION_BITCOIN_USER": "u", "ION_BITCOIN_PASSWORD": "p",
 	}
 	c, err := parseServe(t, nil, env, "")
 	if err != nil {
@@ -59,7 +59,7 @@ func TestServeRefusesReadableKey(t *testing.T) {
 	if err := os.Chmod(keyFile, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := runCLI(t, "serve", "--network", "regtest", "--bitcoin-rpc", "127.0.0.1:1",
+	out, errOut, code := runCLI(t, "serve", "--network", "regtest", "--bitcoin-rpc", "127.0.0.1:1", "--bitcoin-user", "u", "--bitcoin-password", "p",
 		"--data-dir", filepath.Join(dir, "data"), "--writer-key-file", keyFile, "--listen", "127.0.0.1:0")
 	if code == 0 {
 		t.Fatal("serve started with a world-readable key file")

@@ -9,7 +9,7 @@ import (
 // The credential settings of `ionode serve` bind like every other: flag, ION_ variable, defaults.
 func TestServeCredentialSettings(t *testing.T) {
 	hash := strings.Repeat("ab", 32)
-	c, err := parseServe(t, []string{"--bitcoin-rpc", "x:1", "--did-web-allow-loopback", "--issuer-kid", "did:web:example.com#key-1"},
+	c, err := parseServe(t, []string{"--bitcoin-rpc", "x:1", "--bitcoin-user", "u", "--bitcoin-password", "p", "--did-web-allow-loopback", "--issuer-kid", "did:web:example.com#key-1"},
 		map[string]string{"ION_ADMIN_TOKEN_HASH": hash, "ION_ISSUER_KEY_FILE": "/k.jwk", "ION_DID_WEB_MAX_TTL": "10m",
 			"ION_PUBLIC_URL": "https://node.example.com", "ION_STATUS_CACHE_TTL": "30s", "ION_TRUST_POLICY_FILE": "/p.json"}, "")
 	if err != nil {

@@ -195,7 +195,16 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	default:
 		return network, fmt.Errorf("--log-format must be text or json")
 	}
-	return network, c.Credentials.validate()
+	if err := c.Credentials.validate(); err != nil {
+		return network, err
+	}
+	// Checked last, so that the specific errors above come first. Without both, btcsuite's rpcclient
+	// falls back to a cookie file at an empty path and fails with "stat : no such file or directory".
+	if !c.ReadOnly && c.BitcoinUser == "" && c.BitcoinPassword == "" {
+		return network, fmt.Errorf("no Bitcoin RPC credentials: set --bitcoin-user and --bitcoin-password " +
+			"(or ION_BITCOIN_USER and ION_BITCOIN_PASSWORD) to btcd's rpcuser/rpcpass or Bitcoin Core's rpcuser/rpcpassword")
+	}
+	return network, nil
 }
 
 func (h HTTPConfig) validate() error {

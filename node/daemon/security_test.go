@@ -61,7 +61,7 @@ func TestKeyFilePermissions(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
-			cfg.Network, cfg.DataDir, cfg.BitcoinRPC = "regtest", t.TempDir(), "127.0.0.1:1"
+			cfg.Network, cfg.DataDir, cfg.BitcoinRPC, cfg.BitcoinUser = "regtest", t.TempDir(), "127.0.0.1:1", "u"
 			tc.set(&cfg)
 			if tc.wantErr == "" {
 				if err := cfg.checkSecretFiles(); err != nil {
