@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -99,21 +100,84 @@ func (s *Store) putOperations(ctx context.Context, ops []sidetree.AnchoredOperat
 	return s.bumpGenerations(ctx, touched, false)
 }
 
-// replaceOperations replaces the stored operations docs[i] for each i in which.
+// replaceOperations replaces the stored operations docs[i] for each i in which. Such duplicates are
+// nearly always the very records stored before (a transaction processed again after a crash), so the
+// stored operations of each transaction are read at once (one query on the txnNumber index) and only
+// those that differ are rewritten, addressed by _id. A filter on the operation's key instead, one per
+// duplicate, made FerretDB's SQLite backend (which pushes down no other filter than _id) scan the whole
+// collection for each: processing a 1,500-operation batch again took minutes, beyond every time limit,
+// and a node that had crashed after storing a big batch could never get past it.
 func (s *Store) replaceOperations(ctx context.Context, docs []any, which []int) error {
-	models := make([]mongo.WriteModel, 0, len(which))
+	byTxn := map[int64][]opDoc{}
 	for _, i := range which {
 		if i < 0 || i >= len(docs) {
 			return fmt.Errorf("insert operations: duplicate reported for document %d of %d", i, len(docs))
 		}
 		d := docs[i].(opDoc)
-		filter := bson.D{{Key: "didSuffix", Value: d.DIDSuffix}, {Key: "txnNumber", Value: d.TxnNumber}, {Key: "opIndex", Value: d.OpIndex}}
-		models = append(models, mongo.NewReplaceOneModel().SetFilter(filter).SetReplacement(d).SetUpsert(true))
+		byTxn[d.TxnNumber] = append(byTxn[d.TxnNumber], d)
 	}
-	if _, err := s.ops.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+	var models []mongo.WriteModel
+	for txn, dups := range byTxn {
+		stored, err := s.storedOperations(ctx, txn)
+		if err != nil {
+			return err
+		}
+		for _, d := range dups {
+			old, found := stored[opKey{d.DIDSuffix, d.OpIndex}]
+			switch {
+			case !found: // removed since the insert refused it (a rollback in between): store it again
+				filter := bson.D{{Key: "didSuffix", Value: d.DIDSuffix}, {Key: "txnNumber", Value: d.TxnNumber}, {Key: "opIndex", Value: d.OpIndex}}
+				models = append(models, mongo.NewReplaceOneModel().SetFilter(filter).SetReplacement(d).SetUpsert(true))
+			case old.sameAs(d):
+			default:
+				models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: old.ID}}).SetReplacement(d))
+			}
+		}
+	}
+	if len(models) == 0 {
+		return nil
+	}
+	if err := bulkUpdate(ctx, s.ops, models, false); err != nil {
 		return fmt.Errorf("replace operations: %w", err)
 	}
 	return nil
+}
+
+// opKey names an operation within its transaction.
+type opKey struct {
+	suffix string
+	index  int64
+}
+
+// storedOp is a stored operation with its document id.
+type storedOp struct {
+	ID  any   `bson:"_id"`
+	Doc opDoc `bson:",inline"`
+}
+
+func (o storedOp) sameAs(d opDoc) bool {
+	return o.Doc.Type == d.Type && o.Doc.TxnTime == d.TxnTime && bytes.Equal(o.Doc.Raw, d.Raw)
+}
+
+// storedOperations reads a transaction's stored operations by (DID suffix, index).
+func (s *Store) storedOperations(ctx context.Context, txn int64) (map[opKey]storedOp, error) {
+	cur, err := s.ops.Find(ctx, bson.D{{Key: "txnNumber", Value: txn}})
+	if err != nil {
+		return nil, fmt.Errorf("read stored operations of transaction %d: %w", txn, err)
+	}
+	defer cur.Close(ctx)
+	out := map[opKey]storedOp{}
+	for cur.Next(ctx) {
+		var o storedOp
+		if err := cur.Decode(&o); err != nil {
+			return nil, fmt.Errorf("read stored operations of transaction %d: %w", txn, err)
+		}
+		out[opKey{o.Doc.DIDSuffix, o.Doc.OpIndex}] = o
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("read stored operations of transaction %d: %w", txn, err)
+	}
+	return out, nil
 }
 
 // bumpGenerations increments the generations of the DIDs (creating them at 1); drop also deletes their
@@ -131,18 +195,14 @@ func (s *Store) bumpGenerations(ctx context.Context, suffixes map[string]struct{
 			return fmt.Errorf("drop cached states: %w", err)
 		}
 	}
-	// One unordered bulk of upserts by _id: each is an index lookup on MongoDB, and the only filter
+	// Unordered bulks of upserts by _id: each is an index lookup on MongoDB, and the only filter
 	// FerretDB's SQLite backend pushes down to SQL.
 	update := bson.D{{Key: "$inc", Value: bson.D{{Key: "gen", Value: int64(1)}}}}
 	models := make([]mongo.WriteModel, 0, len(ids))
 	for _, id := range ids {
 		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetUpdate(update).SetUpsert(true))
 	}
-	err := upsertRetry(func() error {
-		_, err := s.dids.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-		return err
-	})
-	if err != nil {
+	if err := bulkUpdate(ctx, s.dids, models, false); err != nil {
 		return fmt.Errorf("update generations: %w", err)
 	}
 	return nil

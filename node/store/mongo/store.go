@@ -233,6 +233,31 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n)
 }
 
+// updateChunk bounds the statements of one update command. FerretDB (v1.24, SQLite backend) keeps the
+// query of each statement that matched a document open, with its SQLite connection, until the whole
+// command ends, and its pool has 100 connections: an update command of 100 statements on existing
+// documents waits forever for a connection, and every later command with it (seen as client i/o
+// timeouts, "incomplete read of message header"). 32 leaves room for a second such command running at
+// once (a killed node's, still executing on the server) and for every other client.
+const updateChunk = 32
+
+// bulkUpdate runs update and replace models in commands of at most updateChunk statements, each
+// retried by upsertRetry.
+func bulkUpdate(ctx context.Context, c *mongo.Collection, models []mongo.WriteModel, ordered bool) error {
+	for len(models) > 0 {
+		chunk := models[:min(len(models), updateChunk)]
+		models = models[len(chunk):]
+		err := upsertRetry(func() error {
+			_, err := c.BulkWrite(ctx, chunk, options.BulkWrite().SetOrdered(ordered))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // upsertRetry runs an upsert, again when it lost a race with a concurrent upsert of the same _id (a
 // duplicate-key error: MongoDB 4.2+ retries such upserts itself, FerretDB does not); the retry then
 // finds the document and updates it.

@@ -77,11 +77,7 @@ func (s *Store) putUTXOs(ctx context.Context, utxos []store.UTXO) error {
 		d := newUTXODoc(u)
 		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: d.ID}}).SetReplacement(d).SetUpsert(true))
 	}
-	err := upsertRetry(func() error {
-		_, err := s.utxos.BulkWrite(ctx, models)
-		return err
-	})
-	if err != nil {
+	if err := bulkUpdate(ctx, s.utxos, models, true); err != nil {
 		return fmt.Errorf("store utxos: %w", err)
 	}
 	return nil
