@@ -77,6 +77,20 @@ func (s *Syncer) Handle(ctx context.Context, ev ChainEvent) error {
 	return nil
 }
 
+// Resume starts the sync position at a persisted one: the node restarts with its store complete up to
+// height, and reports that (and is ready, if the tip is close) before the watcher brings any new block,
+// which on mainnet may take ten minutes. A block handled already wins.
+func (s *Syncer) Resume(height, tip uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seen {
+		return
+	}
+	s.seen, s.lastLog, s.lastH = true, time.Now(), height
+	s.height, s.tip = height, max(tip, height)
+	s.Metrics.SetSync(s.height, s.tip)
+}
+
 func (s *Syncer) advance(height, tip uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -60,3 +60,26 @@ func TestSyncerEventsProgressAndReadiness(t *testing.T) {
 		t.Errorf("progress %+v", p)
 	}
 }
+
+func TestSyncerResume(t *testing.T) {
+	ctx := context.Background()
+	o := &Observer{Store: &observerMemoryStore{}, Processor: &scriptedProcessor{}, Logger: slog.New(slog.DiscardHandler)}
+	s := &Syncer{Observer: o, Cursors: &cursorLog{}, ReadyLag: 1, Metrics: NewMetrics(), Logger: slog.New(slog.DiscardHandler)}
+	s.Resume(20, 21)
+	if p := s.Progress(); p.Height != 20 || p.Tip != 21 {
+		t.Errorf("progress after resuming at 20 of 21: %+v", p)
+	}
+	if err := s.Ready(ctx); err != nil {
+		t.Errorf("resumed 1 block behind with ReadyLag 1: %v", err)
+	}
+	if err := s.Handle(ctx, ChainEvent{Height: 21, Tip: 25}); err != nil {
+		t.Fatal(err)
+	}
+	s.Resume(20, 21) // too late: the handled block wins
+	if p := s.Progress(); p.Height != 21 || p.Tip != 25 {
+		t.Errorf("progress after a block and a late resume: %+v", p)
+	}
+	if err := s.Ready(ctx); err == nil {
+		t.Error("ready 4 blocks behind")
+	}
+}

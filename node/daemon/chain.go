@@ -107,7 +107,8 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	c := &chain{d: d, client: client, rpc: anchor.NewRPC(client), net: net, fees: fees}
 	c.locks = &lockResolver{Transactions: c.rpc, Fees: chainFees{c}, Network: net}
 	d.closers = append(d.closers, func(context.Context) error { client.Shutdown(); return nil })
-	if _, err := c.rpc.GetBlockCount(ctx); err != nil {
+	tip, err := c.rpc.GetBlockCount(ctx)
+	if err != nil {
 		return fmt.Errorf("bitcoin RPC at %s does not answer: %w", d.cfg.BitcoinRPC, err)
 	}
 	c.watcher = &anchor.Watcher{Chain: c.rpc, Genesis: net.Genesis, Confirmations: d.cfg.Confirmations, Logger: d.log}
@@ -120,6 +121,11 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	cursor, err := c.loadPosition(ctx)
 	if err != nil {
 		return err
+	}
+	if !cursor.Empty() {
+		// The store is complete up to the cursor: a restart at the tip is synced and ready at once,
+		// not after the next block.
+		d.Syncer.Resume(uint64(max(cursor.Height, 0)), uint64(max(tip, 0)))
 	}
 	if d.cfg.hasWriterKey() {
 		if err := c.startWriter(ctx, params); err != nil {
