@@ -11,7 +11,8 @@ import (
 	"github.com/ionode/ionode/node/store/storetest"
 )
 
-// BenchmarkIngest: go test -run=^$ -bench=Ingest -benchtime=30x ./node/store/pebble/
+// BenchmarkIngest: go test -run=^$ -bench=Ingest -benchtime=100x ./node/store/pebble/ (1,000,000 operations:
+// long enough for the compactions the load causes to count)
 func BenchmarkIngest(b *testing.B) {
 	storetest.BenchIngest(b, 10_000, func(b *testing.B) store.Store { return openTemp(b) })
 }
