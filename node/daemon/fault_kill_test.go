@@ -71,7 +71,15 @@ type child struct {
 
 func (c *child) start() {
 	c.t.Helper()
+	c.spawn()
+	c.waitUp()
+}
+
+// spawn starts the node process without waiting for it to serve.
+func (c *child) spawn() {
+	c.t.Helper()
 	os.Remove(c.cfg + ".addr")
+	c.base = ""
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"="+c.cfg)
 	cmd.Stderr = os.Stderr
@@ -80,6 +88,11 @@ func (c *child) start() {
 		c.t.Fatal(err)
 	}
 	c.cmd = cmd
+}
+
+// waitUp waits until the node process serves HTTP.
+func (c *child) waitUp() {
+	c.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if addr, err := os.ReadFile(c.cfg + ".addr"); err == nil {
