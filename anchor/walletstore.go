@@ -34,6 +34,11 @@ const (
 	StatusConfirmed = "confirmed" // in a block at ConfirmedHeight
 	StatusReplaced  = "replaced"  // superseded by ReplacedBy (a fee bump)
 	StatusFailed    = "failed"    // can never confirm: an input was spent elsewhere
+	// StatusUncounted: an anchor in a block at ConfirmedHeight after another anchor of the same key.
+	// ION processes one transaction per writer and block, the first (TransactionSelector), so its
+	// anchor string must be written again. It happens when a reorganization returns several of the
+	// writer's chained transactions to the mempool and they are mined together.
+	StatusUncounted = "uncounted"
 )
 
 // PendingTx is a transaction the writer made, from signing until it is deeply confirmed.

@@ -472,7 +472,8 @@ func (w *Writer) live(ctx context.Context, txid string) (PendingTx, error) {
 	return PendingTx{}, fmt.Errorf("anchor: replacement chain of %s too long", txid)
 }
 
-// Lookup finds the live transaction this writer made for anchorString (following fee bumps).
+// Lookup finds the live transaction this writer made for anchorString (following fee bumps), leaving
+// out failed and uncounted ones.
 func (w *Writer) Lookup(ctx context.Context, anchorString string) (string, bool, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -482,14 +483,14 @@ func (w *Writer) Lookup(ctx context.Context, anchorString string) (string, bool,
 	}
 	for i := len(pending) - 1; i >= 0; i-- {
 		p := pending[i]
-		if p.Kind != KindAnchor || p.Anchor != anchorString || p.Status == StatusFailed {
+		if p.Kind != KindAnchor || p.Anchor != anchorString || p.Status == StatusFailed || p.Status == StatusUncounted {
 			continue
 		}
 		l, err := w.live(ctx, p.TxID)
 		if err != nil {
 			return "", false, err
 		}
-		if l.Status == StatusFailed {
+		if l.Status == StatusFailed || l.Status == StatusUncounted {
 			continue
 		}
 		return l.TxID, true, nil
@@ -498,7 +499,8 @@ func (w *Writer) Lookup(ctx context.Context, anchorString string) (string, bool,
 }
 
 // Confirmations returns the confirmations of the transaction standing for txid (following fee
-// bumps): 0 while unconfirmed, ErrTxFailed when it can never confirm.
+// bumps): 0 while unconfirmed, ErrTxFailed when it can never confirm or was mined where ION ignores
+// it (StatusUncounted): either way its anchor string must be written again.
 func (w *Writer) Confirmations(ctx context.Context, txid string) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -508,6 +510,9 @@ func (w *Writer) Confirmations(ctx context.Context, txid string) (int, error) {
 	}
 	if p.Status == StatusFailed {
 		return 0, fmt.Errorf("%w: %s", ErrTxFailed, p.TxID)
+	}
+	if p.Status == StatusUncounted {
+		return 0, fmt.Errorf("%w: %s is not this writer's first anchor in block %d, so ION ignores it", ErrTxFailed, p.TxID, p.ConfirmedHeight)
 	}
 	h, err := chainhash.NewHashFromStr(p.TxID)
 	if err != nil {
@@ -529,6 +534,7 @@ func (w *Writer) ApplyBlock(ctx context.Context, b *Block) error {
 		return err
 	}
 	w.tip = b.Height
+	anchored := false // an anchor of this writer came earlier in the block
 	for i, tx := range b.Raw.Transactions {
 		var txid string
 		id := func() string {
@@ -570,14 +576,21 @@ func (w *Writer) ApplyBlock(ctx context.Context, b *Block) error {
 		if txid == "" {
 			continue
 		}
-		if p, ok, err := w.Store.GetPendingTx(ctx, txid); err != nil {
+		p, ok, err := w.Store.GetPendingTx(ctx, txid)
+		if err != nil {
 			return err
-		} else if ok && p.Status != StatusConfirmed {
+		}
+		if ok && p.Status != StatusConfirmed && p.Status != StatusUncounted {
 			p.Status, p.ConfirmedHeight = StatusConfirmed, b.Height
+			if p.Kind == KindAnchor && anchored {
+				p.Status = StatusUncounted
+				w.log().Warn("anchor mined after another of this writer in the same block: ION ignores it", "txid", txid, "anchor", p.Anchor, "height", b.Height)
+			}
 			if err := w.Store.PutPendingTx(ctx, p); err != nil {
 				return err
 			}
 		}
+		anchored = anchored || (ok && p.Kind == KindAnchor)
 	}
 	return w.prune(ctx)
 }
@@ -627,7 +640,7 @@ func (w *Writer) prune(ctx context.Context) error {
 	settled := map[string]bool{}
 	for _, p := range pending {
 		// Confirmed records stay at least a day: the node's fee budget reads a UTC day's fees from them.
-		if (p.Status == StatusConfirmed && p.ConfirmedHeight > 0 && w.tip-p.ConfirmedHeight >= pruneDepth && time.Since(p.Created) > 25*time.Hour) ||
+		if ((p.Status == StatusConfirmed || p.Status == StatusUncounted) && p.ConfirmedHeight > 0 && w.tip-p.ConfirmedHeight >= pruneDepth && time.Since(p.Created) > 25*time.Hour) ||
 			((p.Status == StatusFailed || p.Status == StatusReplaced) && time.Since(p.Created) > 7*24*time.Hour) {
 			settled[p.TxID] = true
 		}
@@ -688,7 +701,7 @@ func (w *Writer) Revert(ctx context.Context, forkHeight int64) error {
 	}
 	reopened := map[string]bool{}
 	for _, p := range pending {
-		if p.Status == StatusConfirmed && p.ConfirmedHeight > forkHeight {
+		if (p.Status == StatusConfirmed || p.Status == StatusUncounted) && p.ConfirmedHeight > forkHeight {
 			p.Status, p.ConfirmedHeight, p.BroadcastHeight = StatusBroadcast, 0, forkHeight
 			if err := w.Store.PutPendingTx(ctx, p); err != nil {
 				return err
