@@ -2,6 +2,7 @@ package anchor_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/anchor/wallettest"
 	"github.com/ionode/ionode/testnet"
 )
 
@@ -325,4 +327,80 @@ func eventKinds(events []anchor.Event) []string {
 		}
 	}
 	return out
+}
+
+// TestWriterAfterFork: two anchors the writer confirmed in successive blocks of A's branch go back to
+// the mempool when B's longer branch wins, and are mined again together in one block. ION counts one
+// transaction per writer and block, so the writer must report the second as failed (its anchor to be
+// written again) and not find it by its anchor string; written again, it confirms in its own block.
+func TestWriterAfterFork(t *testing.T) {
+	ctx := context.Background()
+	f := startForkNet(t)
+	rpc := dial(t, f.a)
+	key, err := anchor.GenerateKey(testnet.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWriter(rpc, key, &wallettest.MemStore{})
+	cf := &chainFollower{w: &anchor.Watcher{Chain: rpc, Genesis: anchor.RegtestGenesis}, writer: w}
+	if _, err := f.a.Fund(ctx, key.Address(), btcutil.Amount(btcutil.SatoshiPerBitcoin)); err != nil {
+		t.Fatal(err)
+	}
+	mineBlock(t, f.a)
+	waitSameTip(t, f.a, f.b)
+	cf.poll(t)
+
+	f.split(t)
+	first, _, err := w.Anchor(ctx, "1.QmFirst", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mineBlock(t, f.a)
+	cf.poll(t)
+	second, _, err := w.Anchor(ctx, "1.QmSecond", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mineBlock(t, f.a)
+	cf.poll(t)
+	if c1, err1 := w.Confirmations(ctx, first); c1 != 2 || err1 != nil {
+		t.Fatalf("first on A's branch: %d %v", c1, err1)
+	}
+	if c2, err2 := w.Confirmations(ctx, second); c2 != 1 || err2 != nil {
+		t.Fatalf("second on A's branch: %d %v", c2, err2)
+	}
+	for range 4 {
+		mineBlock(t, f.b)
+	}
+	f.join(t)
+	cf.poll(t) // Reorg, B's blocks; Maintain may bump the second (a leaf unconfirmed since the fork)
+	for _, txid := range []string{first, second} {
+		if c, err := w.Confirmations(ctx, txid); c != 0 || err != nil {
+			t.Fatalf("%s after the switch: %d %v, want back in the mempool", txid, c, err)
+		}
+	}
+
+	mineBlock(t, f.a) // both, chained, in one block
+	cf.poll(t)
+	if c, err := w.Confirmations(ctx, first); c != 1 || err != nil {
+		t.Fatalf("first mined again: %d %v", c, err)
+	}
+	if c, err := w.Confirmations(ctx, second); !errors.Is(err, anchor.ErrTxFailed) {
+		t.Fatalf("second mined in the same block: %d %v, want ErrTxFailed", c, err)
+	}
+	if txid, ok, err := w.Lookup(ctx, "1.QmSecond"); ok || err != nil {
+		t.Fatalf("Lookup finds the uncounted anchor: %s %v", txid, err)
+	}
+	again, _, err := w.Anchor(ctx, "1.QmSecond", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mineBlock(t, f.a)
+	cf.poll(t)
+	if c, err := w.Confirmations(ctx, again); c != 1 || err != nil {
+		t.Fatalf("second written again: %d %v", c, err)
+	}
+	if txid, ok, err := w.Lookup(ctx, "1.QmSecond"); !ok || err != nil || txid != again {
+		t.Fatalf("Lookup = %s %v %v, want %s", txid, ok, err, again)
+	}
 }
