@@ -373,7 +373,12 @@ func TestWriterAfterFork(t *testing.T) {
 		mineBlock(t, f.b)
 	}
 	f.join(t)
-	cf.poll(t) // Reorg, B's blocks; Maintain may bump the second (a leaf unconfirmed since the fork)
+	cf.poll(t) // Reorg, B's blocks
+	// Back in the mempool, not stuck: Maintain does not bump the second although the new tip is 4
+	// blocks above the fork (BumpAfterBlocks 3).
+	if txid, ok, err := w.Lookup(ctx, "1.QmSecond"); !ok || err != nil || txid != second {
+		t.Fatalf("second after the switch: Lookup = %s %v %v, want it unreplaced %s", txid, ok, err, second)
+	}
 	for _, txid := range []string{first, second} {
 		if c, err := w.Confirmations(ctx, txid); c != 0 || err != nil {
 			t.Fatalf("%s after the switch: %d %v, want back in the mempool", txid, c, err)

@@ -702,7 +702,9 @@ func (w *Writer) Revert(ctx context.Context, forkHeight int64) error {
 	reopened := map[string]bool{}
 	for _, p := range pending {
 		if (p.Status == StatusConfirmed || p.Status == StatusUncounted) && p.ConfirmedHeight > forkHeight {
-			p.Status, p.ConfirmedHeight, p.BroadcastHeight = StatusBroadcast, 0, forkHeight
+			// Back in the mempool: its wait for a block starts at the next Maintain, once the tip of
+			// the new branch is known (counting from the fork would bump it at once).
+			p.Status, p.ConfirmedHeight, p.BroadcastHeight = StatusBroadcast, 0, 0
 			if err := w.Store.PutPendingTx(ctx, p); err != nil {
 				return err
 			}
@@ -761,6 +763,12 @@ func (w *Writer) Maintain(ctx context.Context) error {
 	for _, p := range pending {
 		if p.Status != StatusBroadcast {
 			continue
+		}
+		if p.BroadcastHeight == 0 && w.tip > 0 { // reverted, or made before the first block was seen
+			p.BroadcastHeight = w.tip
+			if err := w.Store.PutPendingTx(ctx, p); err != nil {
+				return err
+			}
 		}
 		tx, err := decodeTx(p.Raw)
 		if err != nil {
