@@ -452,9 +452,9 @@ func (c *killSyncChain) killDuringSync(t *testing.T, ctx context.Context, ref *k
 		}
 	})
 
-	// Kill number r aims at the batch r/kills of the way along the chain (never the last three, so
+	// Kill number r aims at the batch r/kills of the way along the chain (never the last four, so
 	// every kill lands before the node has caught up): wait until the node has handled the block before
-	// it, then kill within about a batch's ingest time (first the reference's, then as this node goes).
+	// it, then kill within about a batch's ingest time (first the reference's, then this node's latest).
 	// When the node resumes at that batch already, kill it in turn while it starts (opening its store
 	// and IPFS node) or while it handles its first block.
 	blockTime := max(ref.blockTime, 20*time.Millisecond)
@@ -462,14 +462,14 @@ func (c *killSyncChain) killDuringSync(t *testing.T, ctx context.Context, ref *k
 	start := time.Now()
 	cursor, resumes := int64(0), 0
 	for r := range minKills {
-		target := ref.txs[r*(len(ref.txs)-3)/minKills].Time
+		target := ref.txs[r*(len(ref.txs)-4)/minKills].Time
 		var how string
 		switch {
 		case cursor+1 < int64(target):
 			how = fmt.Sprintf("while on block %d", target)
 			n.start()
 			if took, batches := n.waitHeight(t, ctx, int64(target)-1, c.anchorBlocks()); batches > 0 {
-				blockTime = (blockTime + took/time.Duration(batches)) / 2
+				blockTime = max(took/time.Duration(batches), 20*time.Millisecond)
 			}
 			time.Sleep(time.Duration(rand.Int64N(int64(3 * blockTime / 2))))
 		case resumes%2 == 0:
