@@ -3,7 +3,8 @@
 // second process on loopback (this command re-executed as the load generator) at a fixed rate (open
 // loop: latency counted from when each request was due), then by a fixed number of clients as fast as
 // they can (closed loop: the maximum throughput). Requests are GET /identifiers/{did} for DIDs drawn
-// uniformly from the stored set.
+// uniformly from the stored set. The open loop runs twice: right after the node started (cold block
+// cache) and after a warm-up that resolves every DID once (a node that has been serving a while).
 //
 // Full size:
 //

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/ionode/ionode/bench/internal/benchnode"
 	"github.com/ionode/ionode/bench/internal/loadgen"
 	"github.com/ionode/ionode/bench/internal/report"
@@ -120,17 +122,38 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		wait = report.RunQueueWait() - wait0
 		return res, report.Self().Sub(before), err
 	}
-	open, cpu, err := gen("open", "-rate", fmt.Sprint(o.rate), "-duration", o.duration.String(), "-workers", strconv.Itoa(o.workers))
+	// Two open-loop runs: right after the node started (every DID's blocks come from the files: the
+	// first resolutions after a restart) and after one resolution of every DID (a node that has been
+	// serving a while). The target is judged on the second, the first is reported beside it.
+	openRun := func(label string) (loadgen.Result, error) {
+		open, cpu, err := gen("open", "-rate", fmt.Sprint(o.rate), "-duration", o.duration.String(), "-workers", strconv.Itoa(o.workers))
+		if err != nil {
+			return open, err
+		}
+		t.Add(fmt.Sprintf("open loop %.0f req/s for %s, %s: latency", o.rate, o.duration, label), "%s", open.Summary)
+		t.Add("open loop: latency from actual send (excludes waiting for the sender or a connection)", "%s", open.ServiceSummary)
+		t.Add("open loop: status codes, transport errors", "%v, %d", open.Status, open.Errors)
+		t.Add("open loop: node CPU", "%.1f s (%.0f %% of one core)", cpu.CPU().Seconds(), 100*cpu.CPU().Seconds()/open.Elapsed.Seconds())
+		t.Add("open loop: time runnable but waiting for a CPU (machine shared): node, load generator", "%s, %s",
+			wait.Round(time.Millisecond), open.RunQueueWait.Round(time.Millisecond))
+		if open.Status[http.StatusOK] != open.Summary.Count || open.Errors > 0 {
+			return open, fmt.Errorf("open loop: not every request answered 200: %v, %d errors (%s)", open.Status, open.Errors, open.FirstErr)
+		}
+		return open, nil
+	}
+	if _, err := openRun("cold (node just started)"); err != nil {
+		return err
+	}
+	warm, _, err := gen("warm", "-workers", strconv.Itoa(o.closedWorkers))
 	if err != nil {
 		return err
 	}
-	t.Add(fmt.Sprintf("open loop %.0f req/s for %s: latency", o.rate, o.duration), "%s", open.Summary)
-	t.Add("open loop: latency from actual send (excludes waiting for the sender or a connection)", "%s", open.ServiceSummary)
-	t.Add("open loop: status codes, transport errors", "%v, %d", open.Status, open.Errors)
-	t.Add("open loop: node CPU", "%.1f s (%.0f %% of one core)", cpu.CPU().Seconds(), 100*cpu.CPU().Seconds()/open.Elapsed.Seconds())
-	t.Add("open loop: time runnable but waiting for a CPU (machine shared): node, load generator", "%s, %s",
-		wait.Round(time.Millisecond), open.RunQueueWait.Round(time.Millisecond))
-	t.Add("p99 target < 2 ms at 1,000 req/s", "%s", verdict(open.Summary.P99 < 2*time.Millisecond && o.rate >= 1000))
+	t.Add("warm-up", "every DID resolved once in %s", warm.Elapsed.Round(100*time.Millisecond))
+	open, err := openRun("warm (every DID resolved once)")
+	if err != nil {
+		return err
+	}
+	t.Add("p99 target < 2 ms at 1,000 req/s (warm run)", "%s", verdict(open.Summary.P99 < 2*time.Millisecond && o.rate >= 1000))
 	if o.closedDuration > 0 {
 		closed, cpu, err := gen("closed", "-workers", strconv.Itoa(o.closedWorkers), "-duration", o.closedDuration.String())
 		if err != nil {
@@ -147,10 +170,48 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	mem := report.ReadMemory()
 	t.Add("node process: RSS, peak RSS (incl. the populate step)", "%s, %s", report.MiB(mem.RSS), report.MiB(mem.HWM))
 	t.Print(out)
-	if open.Status[http.StatusOK] != open.Summary.Count || open.Errors > 0 {
-		return fmt.Errorf("open loop: not every request answered 200: %v, %d errors (%s)", open.Status, open.Errors, open.FirstErr)
-	}
 	return nil
+}
+
+// resolveEach resolves every DID once with workers concurrent clients: the warm-up that fills the
+// node's block cache with the states the measured runs read.
+func resolveEach(ctx context.Context, c *http.Client, workers int, base string, suffixes []string) (time.Duration, error) {
+	start := time.Now()
+	work := make(chan string)
+	g, ctx := errgroup.WithContext(ctx)
+	for range workers {
+		g.Go(func() error {
+			for suffix := range work {
+				req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/identifiers/did:ion:"+suffix, nil)
+				if err != nil {
+					return err
+				}
+				resp, err := c.Do(req)
+				if err != nil {
+					return err
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					return fmt.Errorf("warm-up: %s answered %d", suffix, resp.StatusCode)
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(work)
+		for _, s := range suffixes {
+			select {
+			case work <- s:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	err := g.Wait()
+	return time.Since(start), err
 }
 
 func verdict(ok bool) string {
@@ -207,6 +268,8 @@ func loadGenerator(ctx context.Context, o options, out io.Writer) error {
 		res, err = loadgen.OpenLoop(ctx, c, o.rate, o.duration, next)
 	case "closed":
 		res, err = loadgen.ClosedLoop(ctx, c, o.workers, o.duration, next)
+	case "warm":
+		res.Elapsed, err = resolveEach(ctx, c, o.workers, o.url, suffixes)
 	default:
 		err = fmt.Errorf("-mode %q", o.mode)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -93,16 +94,19 @@ func OpenLoop(ctx context.Context, c *http.Client, rate float64, d time.Duration
 	interval := time.Duration(float64(time.Second) / rate)
 	start := time.Now()
 	var err error
+	// The dispatcher sleeps on its own OS thread (sleepUntil), so requests leave when they are due.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	for i := 0; i < total; i++ {
 		due := start.Add(time.Duration(i) * interval)
-		if wait := time.Until(due); wait > 0 {
-			select {
-			case <-ctx.Done():
-				err = ctx.Err()
-			case <-time.After(wait):
+		for time.Until(due) > 0 && ctx.Err() == nil {
+			until := due
+			if limit := time.Now().Add(10 * time.Millisecond); limit.Before(until) {
+				until = limit // wake now and then to see a cancelled context
 			}
+			sleepUntil(until)
 		}
-		if err != nil {
+		if err = ctx.Err(); err != nil {
 			break
 		}
 		req, rerr := next(i)
