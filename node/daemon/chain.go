@@ -26,7 +26,6 @@ import (
 type chain struct {
 	d       *Daemon
 	rpc     *anchor.RPC
-	client  *rpcclient.Client
 	watcher *anchor.Watcher
 	wallet  *anchor.Writer // nil without a writer key
 	batches *writer.Writer
@@ -96,7 +95,9 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	client, err := rpcclient.New(rpcCfg, nil)
+	// DialRPC's client keeps connections alive and batches the watcher's block-hash lookups: over
+	// rpcclient alone a scan reads ~77 full blocks/s, over DialRPC ~120 (BenchmarkWatcherScan).
+	rpc, err := anchor.DialRPC(rpcCfg)
 	if err != nil {
 		return fmt.Errorf("bitcoin RPC: %w", err)
 	}
@@ -104,14 +105,24 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c := &chain{d: d, client: client, rpc: anchor.NewRPC(client), net: net, fees: fees}
+	c := &chain{d: d, rpc: rpc, net: net, fees: fees}
 	c.locks = &lockResolver{Transactions: c.rpc, Fees: chainFees{c}, Network: net}
-	d.closers = append(d.closers, func(context.Context) error { client.Shutdown(); return nil })
+	d.closers = append(d.closers, func(context.Context) error { rpc.Close(); return nil })
 	tip, err := c.rpc.GetBlockCount(ctx)
 	if err != nil {
 		return fmt.Errorf("bitcoin RPC at %s does not answer: %w", d.cfg.BitcoinRPC, err)
 	}
 	c.watcher = &anchor.Watcher{Chain: c.rpc, Genesis: net.Genesis, Confirmations: d.cfg.Confirmations, Logger: d.log}
+	if d.cfg.BitcoinP2P != "" {
+		// Blocks over the node's P2P port: ~220 full blocks/s against ~120 over JSON-RPC on two cores
+		// (BenchmarkWatcherScan). Connection failures fall back to RPC block by block.
+		peer, err := anchor.DialPeer(ctx, anchor.PeerConfig{Addr: d.cfg.BitcoinP2P, Params: params, Logger: d.log})
+		if err != nil {
+			return fmt.Errorf("--bitcoin-p2p: %w", err)
+		}
+		c.watcher.Blocks = peer
+		d.closers = append(d.closers, func(context.Context) error { return peer.Close() })
+	}
 
 	processor := &node.FileProcessor{Network: d.network, CAS: d.CAS, Locks: c.locks, Metrics: d.Metrics, FetchTimeout: d.cfg.CASFetchTimeout}
 	observer := &node.Observer{Store: d.Store, Processor: processor, MaxConcurrentDownloads: d.cfg.MaxDownloads, Logger: d.log, Metrics: d.Metrics,

@@ -27,6 +27,7 @@ type Config struct {
 	BitcoinUser     string
 	BitcoinPassword string
 	BitcoinCert     string // btcd's RPC TLS certificate; empty: plain HTTP
+	BitcoinP2P      string // host:port of the same node's P2P port to read blocks from; empty: blocks over RPC
 	Confirmations   int
 	GenesisHeight   int64 // -1: the network's default
 
@@ -151,6 +152,11 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return network, fmt.Errorf("--listen %q: %w", c.Listen, err)
+	}
+	if c.BitcoinP2P != "" {
+		if _, _, err := net.SplitHostPort(c.BitcoinP2P); err != nil {
+			return network, fmt.Errorf("--bitcoin-p2p %q: want host:port: %w", c.BitcoinP2P, err)
+		}
 	}
 	if c.StoreCacheMB < 0 {
 		return network, fmt.Errorf("--store-cache-mb %d: must be 0 (the default) or more", c.StoreCacheMB)

@@ -165,7 +165,7 @@ func startMongo(t *testing.T) string {
 func runEndToEnd(t *testing.T, mongoURI string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
+	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t), ListenPeer: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,8 @@ func runEndToEnd(t *testing.T, mongoURI string) {
 		t.Fatal(err)
 	}
 
-	// A second node with no writer, fetching files from the first over bitswap, reaches the same state.
+	// A second node with no writer, fetching files from the first over bitswap and blocks from btcd's
+	// P2P port, reaches the same state.
 	rpc := btc.RPCConfig()
 	cfg := DefaultConfig()
 	cfg.Network, cfg.Listen, cfg.DataDir = "regtest", "127.0.0.1:0", filepath.Join(t.TempDir(), "second")
@@ -239,6 +240,7 @@ func runEndToEnd(t *testing.T, mongoURI string) {
 	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
 	cfg.IPFSPeers = d.CASNode.Addrs()
 	cfg.PollInterval = 200 * time.Millisecond
+	cfg.BitcoinP2P = btc.PeerAddr()
 	if mongoURI != "" {
 		cfg.MongoURI, cfg.MongoDatabase = mongoURI, "second"
 	}
