@@ -71,7 +71,7 @@ func TestStartupErrors(t *testing.T) {
 		{"serve port in use", serve("--listen", busy), 1, "--listen " + busy + ": address already in use", false},
 		{"serve bad listen", serve("--listen", "nowhere"), exitInvalidInput, "--listen", false},
 		{"serve data dir in use", append(serve("--listen", "127.0.0.1:0"), "--data-dir", lockedDir(t)), 1, "in use by another running ionode", false},
-		{"serve bitcoin down", serve("--listen", "127.0.0.1:0"), 1, "does not answer: Post", true},
+		{"serve bitcoin down", serve("--listen", "127.0.0.1:0"), 1, "does not answer: anchor: rpc getblockcount: Post", true},
 		{"serve no bitcoin credentials", []string{"serve", "--network", "regtest", "--bitcoin-rpc", strings.TrimPrefix(down, "http://"),
 			"--data-dir", t.TempDir(), "--listen", "127.0.0.1:0"}, exitInvalidInput, "no Bitcoin RPC credentials: set --bitcoin-user and --bitcoin-password (or ION_BITCOIN_USER and ION_BITCOIN_PASSWORD)", false},
 		{"serve missing writer key", serve("--listen", "127.0.0.1:0", "--writer-key-file", filepath.Join(t.TempDir(), "nope.key")), exitInvalidInput, "nope.key: no such file or directory", false},
