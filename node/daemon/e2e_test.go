@@ -233,22 +233,12 @@ func runEndToEnd(t *testing.T, mongoURI string) {
 
 	// A second node with no writer, fetching files from the first over bitswap and blocks from btcd's
 	// P2P port, reaches the same state.
-	rpc := btc.RPCConfig()
-	cfg := DefaultConfig()
-	cfg.Network, cfg.Listen, cfg.DataDir = "regtest", "127.0.0.1:0", filepath.Join(t.TempDir(), "second")
-	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = rpc.Host, rpc.User, rpc.Pass
-	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
-	cfg.IPFSPeers = d.CASNode.Addrs()
-	cfg.PollInterval = 200 * time.Millisecond
-	cfg.BitcoinP2P = btc.PeerAddr()
-	if mongoURI != "" {
-		cfg.MongoURI, cfg.MongoDatabase = mongoURI, "second"
-	}
-	second, err := Start(ctx, cfg, testLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer second.Close(context.Background())
+	second := observerNode(t, ctx, btc, d, func(cfg *Config) {
+		cfg.BitcoinP2P = btc.PeerAddr()
+		if mongoURI != "" {
+			cfg.MongoURI, cfg.MongoDatabase = mongoURI, "second"
+		}
+	})
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		hash2, err := second.Store.StateHash(ctx)

@@ -3,7 +3,6 @@ package daemon
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -142,17 +141,7 @@ func TestFaultFork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rpc := b.RPCConfig()
-	cfg := DefaultConfig()
-	cfg.Network, cfg.Listen, cfg.DataDir = "regtest", "127.0.0.1:0", filepath.Join(t.TempDir(), "fresh")
-	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = rpc.Host, rpc.User, rpc.Pass
-	cfg.IPFSListen, cfg.IPFSPeers = []string{"/ip4/127.0.0.1/tcp/0"}, d.CASNode.Addrs()
-	cfg.PollInterval = 200 * time.Millisecond
-	fresh, err := Start(ctx, cfg, testLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fresh.Close(context.Background())
+	fresh := observerNode(t, ctx, b, d)
 	fc := client{t, "http://" + fresh.Addr()}
 	waitUntil(t, "the fresh node to reach the same state", func() bool {
 		got, err := fresh.Store.StateHash(ctx)

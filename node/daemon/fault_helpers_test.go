@@ -28,6 +28,28 @@ func faultNode(t *testing.T, ctx context.Context) (*testnet.Node, *Daemon) {
 	return btc, d
 }
 
+// observerNode starts a node without a writer key that follows btc from its genesis and fetches batch
+// files from peer's IPFS node over bitswap (a node joining later); adjust changes its configuration. The
+// node is closed when the test ends.
+func observerNode(t *testing.T, ctx context.Context, btc *testnet.Node, peer *Daemon, adjust ...func(*Config)) *Daemon {
+	t.Helper()
+	rpc := btc.RPCConfig()
+	cfg := DefaultConfig()
+	cfg.Network, cfg.Listen, cfg.DataDir = "regtest", "127.0.0.1:0", t.TempDir()
+	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = rpc.Host, rpc.User, rpc.Pass
+	cfg.IPFSListen, cfg.IPFSPeers = []string{"/ip4/127.0.0.1/tcp/0"}, peer.CASNode.Addrs()
+	cfg.PollInterval = 200 * time.Millisecond
+	for _, f := range adjust {
+		f(&cfg)
+	}
+	d, err := Start(ctx, cfg, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	return d
+}
+
 // waitSynced waits until the node has handled every block btcd has.
 func waitSynced(t *testing.T, ctx context.Context, d *Daemon, btc *testnet.Node) {
 	t.Helper()
