@@ -154,7 +154,7 @@ func printResults(out io.Writer, loadStart string, size int, storeKind string, c
 	t.Environment(loadStart)
 	wiring := res.Wiring
 	if wiring == "components" {
-		wiring += " (node components wired by the benchmark, lock resolver ionrules.ResolveLock: node/daemon does not resolve locks yet)"
+		wiring += " (the node's observer and file processor wired by the benchmark; value time locks resolved by ionrules.ResolveLock)"
 	}
 	t.Add("node wiring", "%s", wiring)
 	t.Add("store", "%s", map[string]string{"pebble": "embedded Pebble", "ferretdb": "MongoDB store on an embedded FerretDB 1.24 (SQLite), in the parent process",
