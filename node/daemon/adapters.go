@@ -2,8 +2,11 @@ package daemon
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/store"
 	"github.com/ionode/ionode/node/writer"
 )
@@ -32,6 +35,14 @@ func (q queue) InFlight(ctx context.Context) ([]writer.Operation, error) {
 func (q queue) ReturnBatch(ctx context.Context, id string) error   { return q.s.ReturnBatch(ctx, id) }
 func (q queue) CompleteBatch(ctx context.Context, id string) error { return q.s.CompleteBatch(ctx, id) }
 func (q queue) QueueDepth(ctx context.Context) (int, error)        { return q.s.QueueDepth(ctx) }
+
+func (q queue) Requeue(ctx context.Context, op writer.Operation) error {
+	err := q.s.Enqueue(ctx, op.DIDSuffix, op.Type, op.Request)
+	if errors.Is(err, node.ErrAlreadyQueued) {
+		return fmt.Errorf("%w: %w", writer.ErrDIDBusy, err)
+	}
+	return err
+}
 
 // walletStore is the store's wallet records as the anchor writer keeps them.
 type walletStore struct{ s store.Store }

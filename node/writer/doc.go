@@ -7,4 +7,9 @@
 // Operations stay in the store until their anchor transaction confirms, so a crash at any point loses
 // nothing: on restart the in-flight batch is rebuilt (batch building is deterministic), its transaction
 // looked up by anchor string, and the batch completed, anchored or returned to the queue.
+//
+// A completed batch is still kept (Writer.Kept, a file in the daemon's data directory) until its
+// transaction is DefaultKeepDepth blocks deep: a reorganization deeper than the confirmations a batch
+// waits for can drop the transaction or have it mined after another of the writer's anchors in one block
+// (ION counts only a writer's first), and then the batch's operations go back to the queue.
 package writer

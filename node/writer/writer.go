@@ -28,6 +28,9 @@ type Queue interface {
 	ReturnBatch(ctx context.Context, batchID string) error
 	// CompleteBatch deletes a batch (its anchor transaction is confirmed).
 	CompleteBatch(ctx context.Context, batchID string) error
+	// Requeue appends an operation of a completed batch whose transaction was reorganized away; it fails
+	// with an error wrapping ErrDIDBusy when the DID has an operation queued or in flight.
+	Requeue(ctx context.Context, op Operation) error
 	QueueDepth(ctx context.Context) (int, error)
 }
 
@@ -94,7 +97,12 @@ type Writer struct {
 	Logger         *slog.Logger
 	// Budget caps the fees paid per day (optional): while it is reached, operations stay queued.
 	Budget *FeeBudget
+	// Kept persists completed batches until their transaction is KeepDepth deep (nil: in memory only).
+	Kept KeptStore
+	// KeepDepth: confirmations after which a completed batch is forgotten (default DefaultKeepDepth).
+	KeepDepth int
 
+	memKept *memKept
 	// lastTxID is the last anchored batch's transaction, waited on before the next batch; in memory only,
 	// so a restart does not wait (the in-flight batch, if any, is still settled from the store).
 	lastTxID string
@@ -184,6 +192,10 @@ func (w *Writer) WriteOnce(ctx context.Context) (int, error) {
 // settle looks at the in-flight batch: anchored and confirmed → completed; failed → returned; never
 // anchored (a crash between taking and anchoring) → anchored now. busy means it still waits.
 func (w *Writer) settle(ctx context.Context) (busy bool, err error) {
+	// A failure here must not stop the writer: the kept batches are checked again next time.
+	if err := w.checkKept(ctx); err != nil && ctx.Err() == nil {
+		w.logger().Warn("checking completed batches failed", "err", err)
+	}
 	inflight, err := w.Queue.InFlight(ctx)
 	if err != nil {
 		return false, fmt.Errorf("read in-flight batches: %w", err)
@@ -221,6 +233,9 @@ func (w *Writer) settle(ctx context.Context) (busy bool, err error) {
 			w.lastTxID = txid
 			busy = true
 		default:
+			if err := w.keep(ctx, KeptBatch{ID: batch, TxID: txid, Ops: ops}); err != nil {
+				return true, fmt.Errorf("keep batch %s: %w", batch, err)
+			}
 			if err := w.Queue.CompleteBatch(ctx, batch); err != nil {
 				return true, fmt.Errorf("complete batch %s: %w", batch, err)
 			}

@@ -74,6 +74,18 @@ func (q *memQueue) CompleteBatch(_ context.Context, id string) error {
 	return nil
 }
 
+func (q *memQueue) Requeue(_ context.Context, op Operation) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, o := range q.ops {
+		if o.DIDSuffix == op.DIDSuffix {
+			return fmt.Errorf("%w: %s", ErrDIDBusy, op.DIDSuffix)
+		}
+	}
+	q.ops = append(q.ops, op)
+	return nil
+}
+
 func (q *memQueue) QueueDepth(context.Context) (int, error) {
 	n := 0
 	for _, op := range q.ops {

@@ -1,0 +1,182 @@
+package writer
+
+import (
+	"context"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+func keptIDs(t *testing.T, w *Writer) []string {
+	t.Helper()
+	kept, err := w.keptStore().LoadKept(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, k := range kept {
+		ids = append(ids, k.TxID)
+	}
+	return ids
+}
+
+// TestWriterKeptBatches: a completed batch is kept until KeepDepth confirmations; when its transaction
+// stops counting before that (a reorganization deeper than the confirmations between batches), its
+// operations are anchored again.
+func TestWriterKeptBatches(t *testing.T) {
+	tests := []struct {
+		name     string
+		mine     int  // confirmations of tx1 after it completed with 1
+		fail     bool // then tx1 stops counting
+		wantNext int  // operations the next WriteOnce anchors
+		wantKept []string
+	}{
+		{name: "reverted after completion", fail: true, wantNext: 3, wantKept: nil},
+		{name: "reverted just before keep depth", mine: 8, fail: true, wantNext: 3, wantKept: nil},
+		{name: "confirmed deeper", mine: 5, wantNext: 0, wantKept: []string{"tx1"}},
+		{name: "back in the mempool", mine: -1, wantNext: 0, wantKept: []string{"tx1"}},
+		{name: "deep enough: forgotten", mine: 9, fail: true, wantNext: 0, wantKept: nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			q, c := &memQueue{}, newChain()
+			w := newWriter(q, c)
+			w.KeepDepth = 10
+			w.ConfirmationsBetweenBatches = 1
+			q.add(3)
+			if n, err := w.WriteOnce(ctx); n != 3 || err != nil {
+				t.Fatalf("first batch: %d %v", n, err)
+			}
+			c.mine(1)
+			if n, err := w.WriteOnce(ctx); n != 0 || err != nil || len(q.ops) != 0 {
+				t.Fatalf("completion: %d %v, %d left", n, err, len(q.ops))
+			}
+			if got := keptIDs(t, w); !slices.Equal(got, []string{"tx1"}) {
+				t.Fatalf("kept after completion %v", got)
+			}
+			if tc.mine < 0 {
+				c.conf["tx1"] = 0
+			} else {
+				c.mine(tc.mine)
+			}
+			if _, err := w.WriteOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if tc.fail {
+				c.conf["tx1"] = -1
+			}
+			n, err := w.WriteOnce(ctx)
+			if err != nil || n != tc.wantNext {
+				t.Fatalf("after the change: anchored %d (want %d), %v", n, tc.wantNext, err)
+			}
+			if got := keptIDs(t, w); !slices.Equal(got, tc.wantKept) {
+				t.Fatalf("kept %v, want %v", got, tc.wantKept)
+			}
+			if tc.wantNext > 0 {
+				// The same operations, so the same batch files and anchor string, in a new transaction.
+				if len(c.anchors) != 1 || !slices.Contains(slices.Collect(maps.Values(c.anchors)), "tx2") {
+					t.Fatalf("anchors %v", c.anchors)
+				}
+				c.mine(1)
+				if _, err := w.WriteOnce(ctx); err != nil || len(q.ops) != 0 {
+					t.Fatalf("rewritten batch not completed: %v, %d left", err, len(q.ops))
+				}
+			}
+		})
+	}
+}
+
+// TestWriterKeptBusyDID: a reverted operation whose DID has a newer operation queued waits until that
+// one leaves the queue, then is queued again; the batch's other operations go back at once.
+func TestWriterKeptBusyDID(t *testing.T) {
+	ctx := context.Background()
+	q, c := &memQueue{}, newChain()
+	w := newWriter(q, c)
+	w.ConfirmationsBetweenBatches = 1
+	q.ops = []Operation{
+		{DIDSuffix: "a", Type: sidetree.OpCreate, Request: []byte("create a")},
+		{DIDSuffix: "b", Type: sidetree.OpCreate, Request: []byte("create b")},
+	}
+	if n, _ := w.WriteOnce(ctx); n != 2 {
+		t.Fatal("first batch")
+	}
+	c.mine(1)
+	if _, err := w.WriteOnce(ctx); err != nil || len(q.ops) != 0 {
+		t.Fatalf("completion: %v", err)
+	}
+	q.ops = append(q.ops, Operation{DIDSuffix: "a", Type: sidetree.OpUpdate, Request: []byte("update a")})
+	c.conf["tx1"] = -1
+	if n, err := w.WriteOnce(ctx); n != 2 || err != nil {
+		t.Fatalf("after the reorg: %d %v", n, err)
+	}
+	requests := func(tx string) []string {
+		for anchor, txid := range c.anchors {
+			if txid == tx {
+				_, id, _ := strings.Cut(anchor, ".")
+				return strings.Fields(strings.ReplaceAll(string(w.CAS.(*memCAS).files[id]), " ", "_"))
+			}
+		}
+		return nil
+	}
+	if got := requests("tx2"); !slices.Equal(got, []string{"update_a", "create_b"}) {
+		t.Fatalf("second batch %q", got)
+	}
+	if got := keptIDs(t, w); !slices.Equal(got, []string{"tx1"}) {
+		t.Fatalf("kept %v", got)
+	}
+	c.mine(1)
+	if n, err := w.WriteOnce(ctx); n != 0 || err != nil {
+		t.Fatalf("completing the second batch: %d %v", n, err)
+	}
+	if got := keptIDs(t, w); !slices.Equal(got, []string{"tx1", "tx2"}) {
+		t.Fatalf("kept %v", got)
+	}
+	if n, err := w.WriteOnce(ctx); n != 1 || err != nil {
+		t.Fatalf("the waiting operation: %d %v", n, err)
+	}
+	if got := requests("tx3"); !slices.Equal(got, []string{"create_a"}) {
+		t.Fatalf("third batch %q", got)
+	}
+	if got := keptIDs(t, w); !slices.Equal(got, []string{"tx2"}) {
+		t.Fatalf("kept %v", got)
+	}
+}
+
+// TestWriterKeptRestart: the kept batches survive a restart in a FileKept.
+func TestWriterKeptRestart(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kept.json")
+	q, c := &memQueue{}, newChain()
+	w := newWriter(q, c)
+	w.Kept = FileKept{Path: path}
+	w.ConfirmationsBetweenBatches = 1
+	q.add(4)
+	if n, _ := w.WriteOnce(ctx); n != 4 {
+		t.Fatal("first batch")
+	}
+	c.mine(1)
+	if _, err := w.WriteOnce(ctx); err != nil || len(q.ops) != 0 {
+		t.Fatalf("completion: %v", err)
+	}
+	c.conf["tx1"] = -1
+	restarted := newWriter(q, c)
+	restarted.Kept = FileKept{Path: path}
+	if n, err := restarted.WriteOnce(ctx); n != 4 || err != nil {
+		t.Fatalf("after restart: %d %v", n, err)
+	}
+	if got := keptIDs(t, restarted); len(got) != 0 {
+		t.Fatalf("kept %v", got)
+	}
+}
+
+func TestFileKeptMissing(t *testing.T) {
+	kept, err := FileKept{Path: filepath.Join(t.TempDir(), "none.json")}.LoadKept(context.Background())
+	if err != nil || kept != nil {
+		t.Fatalf("%v %v", kept, err)
+	}
+}
