@@ -377,8 +377,11 @@ func (a anchorer) Lookup(ctx context.Context, s string) (string, bool, error) {
 
 func (a anchorer) Confirmations(ctx context.Context, txid string) (int, error) {
 	n, err := a.w.Confirmations(ctx, txid)
-	if errors.Is(err, anchor.ErrTxFailed) {
+	switch {
+	case errors.Is(err, anchor.ErrTxFailed):
 		return 0, fmt.Errorf("%w: %v", writer.ErrAnchorFailed, err)
+	case errors.Is(err, anchor.ErrUnknownTx):
+		return 0, fmt.Errorf("%w: %v", writer.ErrAnchorUnknown, err)
 	}
 	return n, err
 }

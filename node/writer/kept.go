@@ -16,6 +16,10 @@ import (
 // knows every transaction a kept batch asks about.
 const DefaultKeepDepth = 100
 
+// ErrAnchorUnknown is returned by Anchorer.Confirmations for a transaction the wallet does not know
+// (any more): a kept batch anchored by it is forgotten.
+var ErrAnchorUnknown = errors.New("anchor transaction unknown to the wallet")
+
 // ErrDIDBusy is returned by Queue.Requeue when the DID already has an operation queued or in flight.
 var ErrDIDBusy = errors.New("the DID already has an operation queued or in flight")
 
@@ -84,16 +88,6 @@ func (f FileKept) SaveKept(_ context.Context, kept []KeptBatch) error {
 	return nil
 }
 
-// memKept is the default KeptStore: in memory only.
-type memKept struct{ kept []KeptBatch }
-
-func (m *memKept) LoadKept(context.Context) ([]KeptBatch, error) { return m.kept, nil }
-
-func (m *memKept) SaveKept(_ context.Context, kept []KeptBatch) error {
-	m.kept = kept
-	return nil
-}
-
 func (w *Writer) keepDepth() int {
 	if w.KeepDepth > 0 {
 		return w.KeepDepth
@@ -101,31 +95,42 @@ func (w *Writer) keepDepth() int {
 	return DefaultKeepDepth
 }
 
-func (w *Writer) keptStore() KeptStore {
-	if w.Kept == nil {
-		if w.memKept == nil {
-			w.memKept = &memKept{}
-		}
-		return w.memKept
+// loadKept reads the kept batches once; afterwards w.kept is the copy in memory, saved on each change.
+func (w *Writer) loadKept(ctx context.Context) error {
+	if w.keptLoaded || w.Kept == nil {
+		return nil
 	}
-	return w.Kept
+	kept, err := w.Kept.LoadKept(ctx)
+	if err != nil {
+		return err
+	}
+	w.kept, w.keptLoaded = kept, true
+	return nil
+}
+
+func (w *Writer) saveKept(ctx context.Context, kept []KeptBatch) error {
+	if w.Kept != nil {
+		if err := w.Kept.SaveKept(ctx, kept); err != nil {
+			return err
+		}
+	}
+	w.kept = kept
+	return nil
 }
 
 // keep remembers a batch about to be completed. It is saved before the queue forgets the batch: a crash
 // in between leaves it both kept and in flight, and settling it again replaces the kept record.
 func (w *Writer) keep(ctx context.Context, b KeptBatch) error {
-	s := w.keptStore()
-	kept, err := s.LoadKept(ctx)
-	if err != nil {
+	if err := w.loadKept(ctx); err != nil {
 		return err
 	}
 	out := []KeptBatch{}
-	for _, k := range kept {
+	for _, k := range w.kept {
 		if k.ID != b.ID {
 			out = append(out, k)
 		}
 	}
-	return s.SaveKept(ctx, append(out, b))
+	return w.saveKept(ctx, append(out, b))
 }
 
 // checkKept looks at the completed batches' transactions: deep enough → forgotten; no longer counted by
@@ -139,11 +144,10 @@ func (w *Writer) keep(ctx context.Context, b KeptBatch) error {
 // matches the current commitment), so the newer operation, built on the lost one's commitments, applies
 // as soon as the lost one is anchored again; the queue's one-operation-per-DID rule cannot hold both.
 func (w *Writer) checkKept(ctx context.Context) error {
-	s := w.keptStore()
-	kept, err := s.LoadKept(ctx)
-	if err != nil || len(kept) == 0 {
+	if err := w.loadKept(ctx); err != nil || len(w.kept) == 0 {
 		return err
 	}
+	kept := w.kept
 	changed := false
 	var errs []error
 	out := make([]KeptBatch, 0, len(kept))
@@ -156,6 +160,12 @@ func (w *Writer) checkKept(ctx context.Context) error {
 					"batch", k.ID, "txid", k.TxID, "operations", len(k.Ops), "reason", err.Error())
 				w.metric("reverted", 0)
 				k.Lost, changed = true, true
+			case errors.Is(err, ErrAnchorUnknown):
+				// The wallet forgets only transactions buried deeper than DefaultKeepDepth (after a long
+				// stop, it can prune before this check runs).
+				w.logger().Warn("the wallet no longer knows a completed batch's transaction; forgetting the batch", "batch", k.ID, "txid", k.TxID)
+				changed = true
+				continue
 			case err != nil:
 				errs = append(errs, fmt.Errorf("confirmations of kept batch %s (%s): %w", k.ID, k.TxID, err))
 			case conf >= w.keepDepth():
@@ -186,7 +196,7 @@ func (w *Writer) checkKept(ctx context.Context) error {
 		out = append(out, k)
 	}
 	if changed {
-		if err := s.SaveKept(ctx, out); err != nil {
+		if err := w.saveKept(ctx, out); err != nil {
 			errs = append(errs, err)
 		}
 	}

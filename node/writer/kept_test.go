@@ -13,12 +13,8 @@ import (
 
 func keptIDs(t *testing.T, w *Writer) []string {
 	t.Helper()
-	kept, err := w.keptStore().LoadKept(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ids []string
-	for _, k := range kept {
+	for _, k := range w.kept {
 		ids = append(ids, k.TxID)
 	}
 	return ids
@@ -32,6 +28,7 @@ func TestWriterKeptBatches(t *testing.T) {
 		name     string
 		mine     int  // confirmations of tx1 after it completed with 1
 		fail     bool // then tx1 stops counting
+		forget   bool // then the wallet forgets tx1
 		wantNext int  // operations the next WriteOnce anchors
 		wantKept []string
 	}{
@@ -40,6 +37,7 @@ func TestWriterKeptBatches(t *testing.T) {
 		{name: "confirmed deeper", mine: 5, wantNext: 0, wantKept: []string{"tx1"}},
 		{name: "back in the mempool", mine: -1, wantNext: 0, wantKept: []string{"tx1"}},
 		{name: "deep enough: forgotten", mine: 9, fail: true, wantNext: 0, wantKept: nil},
+		{name: "unknown to the wallet: forgotten", mine: 2, forget: true, wantNext: 0, wantKept: nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,6 +67,9 @@ func TestWriterKeptBatches(t *testing.T) {
 			}
 			if tc.fail {
 				c.conf["tx1"] = -1
+			}
+			if tc.forget {
+				c.conf["tx1"] = -2
 			}
 			n, err := w.WriteOnce(ctx)
 			if err != nil || n != tc.wantNext {

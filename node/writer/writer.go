@@ -52,7 +52,8 @@ type Anchorer interface {
 	// Lookup finds a transaction this wallet already made for anchorString (pending or confirmed).
 	Lookup(ctx context.Context, anchorString string) (txid string, ok bool, err error)
 	// Confirmations returns a transaction's confirmations: 0 while in the mempool, ErrAnchorFailed when
-	// it can no longer confirm (conflicted or dropped for good).
+	// it can no longer confirm (conflicted or dropped for good) or ION ignores it, ErrAnchorUnknown when
+	// the wallet does not know it.
 	Confirmations(ctx context.Context, txid string) (int, error)
 	// MaxOperations is how many operations one batch may carry: 100 without a value time lock, more with
 	// one (ION's ValueTimeLockVerifier.calculateMaxNumberOfOperationsAllowed), at most the protocol's
@@ -102,7 +103,8 @@ type Writer struct {
 	// KeepDepth: confirmations after which a completed batch is forgotten (default DefaultKeepDepth).
 	KeepDepth int
 
-	memKept *memKept
+	kept       []KeptBatch // the kept batches, read from Kept once
+	keptLoaded bool
 	// lastTxID is the last anchored batch's transaction, waited on before the next batch; in memory only,
 	// so a restart does not wait (the in-flight batch, if any, is still settled from the store).
 	lastTxID string

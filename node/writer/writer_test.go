@@ -122,7 +122,7 @@ func build(requests [][]byte, put func([]byte) (string, error)) (string, error) 
 // chain is an anchorer whose transactions confirm when the test says so.
 type chain struct {
 	anchors map[string]string // anchor → txid
-	conf    map[string]int    // txid → confirmations; -1 failed
+	conf    map[string]int    // txid → confirmations; -1 failed, -2 unknown to the wallet
 	fail    error             // Anchor fails with it when set
 	max     int
 	minFees []uint64
@@ -149,6 +149,9 @@ func (c *chain) Lookup(_ context.Context, anchor string) (string, bool, error) {
 }
 
 func (c *chain) Confirmations(_ context.Context, txid string) (int, error) {
+	if c.conf[txid] == -2 {
+		return 0, ErrAnchorUnknown
+	}
 	if c.conf[txid] < 0 {
 		return 0, ErrAnchorFailed
 	}
