@@ -70,10 +70,14 @@ func (s *Store) putProcessed(ctx context.Context, tx *node.Transaction, ops []si
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if len(ops) > 0 {
-		s.bumpGenerations(b, suffixesOf(ops))
+	if len(ops) == 0 {
+		return commit(b)
 	}
-	return commit(b)
+	suffixes := suffixesOf(ops)
+	s.bumpGenerations(b, suffixes)
+	err := commit(b)
+	s.memo.forget(suffixes) // also on error: the batch may have been applied
+	return err
 }
 
 func suffixesOf(ops []sidetree.AnchoredOperation) map[string]struct{} {
@@ -85,7 +89,7 @@ func suffixesOf(ops []sidetree.AnchoredOperation) map[string]struct{} {
 }
 
 // bumpGenerations gives the suffixes a fresh generation from the store-wide counter, so a generation is
-// never reused even across rollbacks. Caller holds wmu and commits b.
+// never reused even across rollbacks. Caller holds wmu, commits b, then forgets the suffixes' memo.
 func (s *Store) bumpGenerations(b *pebble.Batch, suffixes map[string]struct{}) {
 	s.generation++
 	g := be64(nil, s.generation)
@@ -149,6 +153,9 @@ func (s *Store) CachedState(ctx context.Context, suffix string) ([]byte, bool, e
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
+	if data, ok := s.memo.get(suffix); ok {
+		return data, true, nil
+	}
 	v, err := s.get(nameKey(prefixCache, suffix))
 	if err != nil || v == nil {
 		return nil, false, err
@@ -163,7 +170,15 @@ func (s *Store) CachedState(ctx context.Context, suffix string) ([]byte, bool, e
 	if binary.BigEndian.Uint64(v) != gen {
 		return nil, false, nil
 	}
+	if err := s.memo.add(suffix, gen, v[8:], s.generationOf(suffix)); err != nil {
+		return nil, false, err
+	}
 	return v[8:], true, nil
+}
+
+// generationOf reads a DID's current generation, for stateMemo.add.
+func (s *Store) generationOf(suffix string) func() (uint64, error) {
+	return func() (uint64, error) { return s.getUint(nameKey(prefixGeneration, suffix)) }
 }
 
 // CacheState caches a state computed at generation, unless the DID has moved on. A cache write racing
@@ -186,7 +201,7 @@ func (s *Store) CacheState(ctx context.Context, suffix string, generation uint64
 	if err := s.db.Set(nameKey(prefixCache, suffix), v, pebble.NoSync); err != nil {
 		return fmt.Errorf("cache state of %s: %w", suffix, err)
 	}
-	return nil
+	return s.memo.add(suffix, generation, v[8:], s.generationOf(suffix))
 }
 
 // RollbackAfter deletes operations, transactions and unresolvable records numbered above number, gives
@@ -234,10 +249,13 @@ func (s *Store) RollbackAfter(ctx context.Context, number uint64) error {
 	for suffix := range touched {
 		b.Delete(nameKey(prefixCache, suffix), nil)
 	}
-	if len(touched) > 0 {
-		s.bumpGenerations(b, touched)
+	if len(touched) == 0 {
+		return commit(b)
 	}
-	return commit(b)
+	s.bumpGenerations(b, touched)
+	err = commit(b)
+	s.memo.forget(touched)
+	return err
 }
 
 // StateHash hashes every operation in (suffix, transaction number, index) order, the key order.
