@@ -365,6 +365,9 @@ func (v Value) Stringify() []byte {
 	return v.appendJSON(make([]byte, 0, 256), false)
 }
 
+// AppendStringify appends the JSON.stringify form to dst, so a server can serialize into a reused buffer.
+func (v Value) AppendStringify(dst []byte) []byte { return v.appendJSON(dst, false) }
+
 // String returns the JSON.stringify form, for logs and tests.
 func (v Value) String() string { return string(v.Stringify()) }
 

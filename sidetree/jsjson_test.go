@@ -103,3 +103,22 @@ func FuzzParseJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestArrayIndex(t *testing.T) {
+	tests := []struct {
+		key  string
+		want uint32
+		ok   bool
+	}{
+		{"0", 0, true}, {"7", 7, true}, {"4294967294", 4294967294, true},
+		{"4294967295", 0, false}, {"9999999999", 0, false}, {"10000000000", 0, false},
+		{"", 0, false}, {"00", 0, false}, {"01", 0, false}, {"-1", 0, false}, {"+1", 0, false},
+		{"1e3", 0, false}, {" 1", 0, false}, {"1.0", 0, false}, {"id", 0, false}, {"١", 0, false},
+	}
+	for _, tc := range tests {
+		got, ok := arrayIndex(tc.key)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("arrayIndex(%q) = %d, %v; want %d, %v", tc.key, got, ok, tc.want, tc.ok)
+		}
+	}
+}

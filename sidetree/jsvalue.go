@@ -2,7 +2,6 @@ package sidetree
 
 import (
 	"sort"
-	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -135,12 +134,24 @@ func (v *Value) Set(key string, val Value) {
 			}
 			at++
 		}
-		v.members = append(v.members, Member{})
+		v.members = append(v.grown(), Member{})
 		copy(v.members[at+1:], v.members[at:])
 		v.members[at] = Member{Key: key, Value: val}
 		return
 	}
-	v.members = append(v.members, Member{Key: key, Value: val})
+	v.members = append(v.grown(), Member{Key: key, Value: val})
+}
+
+// grown returns the members with room for one more, starting at four: most objects of a DID document
+// have two to six properties, and growing from one would copy them three times.
+func (v *Value) grown() []Member {
+	if cap(v.members) > len(v.members) {
+		return v.members
+	}
+	if len(v.members) == 0 {
+		return make([]Member, 0, 4)
+	}
+	return v.members
 }
 
 // Delete removes a property of an object.
@@ -159,8 +170,17 @@ func arrayIndex(key string) (uint32, bool) {
 	if key == "" || len(key) > 10 || (len(key) > 1 && key[0] == '0') {
 		return 0, false
 	}
-	n, err := strconv.ParseUint(key, 10, 64)
-	if err != nil || n > 4294967294 {
+	// Digits only, checked by hand: strconv's error for the common non-numeric key allocates, and every
+	// property set while parsing or building a document asks.
+	var n uint64
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if n > 4294967294 {
 		return 0, false
 	}
 	return uint32(n), true
