@@ -13,7 +13,9 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,8 +45,11 @@ type options struct {
 	dir            string
 	verbose        bool
 	cpuProfile     string
+	hold           bool
+	heapProfile    string
+	traceFile      string
 	// load generator (child) only
-	role, url, didFile, mode string
+	role, url, didFile, mode, pathPrefix string
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -59,6 +64,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.dir, "dir", "", "working directory (default: a temporary one, removed at the end)")
 	fs.BoolVar(&o.verbose, "v", false, "log the node")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the node process's CPU profile of the load runs to this file")
+	fs.StringVar(&o.heapProfile, "heapprofile", "", "write the node process's heap profile to this file at the end")
+	fs.StringVar(&o.traceFile, "trace", "", "write an execution trace of the node process during the warm open-loop run to this file")
+	fs.BoolVar(&o.hold, "hold", false, "populate and start the node, print its URL and the DID file, then serve until interrupted (for other load generators)")
+	fs.StringVar(&o.pathPrefix, "path-prefix", "/identifiers/did:ion:", "load generator: the request path before each DID suffix")
 	fs.StringVar(&o.role, "role", "", "internal: loadgen (the load generator process)")
 	fs.StringVar(&o.url, "url", "", "internal: the node's base URL")
 	fs.StringVar(&o.didFile, "did-file", "", "internal: file of DID suffixes")
@@ -96,8 +105,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer n.Close()
 	fmt.Fprintf(out, "stored in %s; node serving at %s\n", populate.Round(time.Millisecond), n.URL())
+	if o.heapProfile != "" {
+		defer writeHeapProfile(o.heapProfile)
+	}
 	settled := benchnode.Settle(ctx, 2*time.Minute)
 	fmt.Fprintf(out, "store settled (node idle) after %s\n", settled.Round(100*time.Millisecond))
+	if o.hold {
+		fmt.Fprintf(out, "holding: node at %s, DID suffixes in %s; load it with\n  %s -role loadgen -url %s -did-file %s -mode open -rate %.0f -duration %s\n",
+			n.URL(), didFile, os.Args[0], n.URL(), didFile, o.rate, o.duration)
+		<-ctx.Done()
+		return nil
+	}
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -149,6 +167,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	t.Add("warm-up", "every DID resolved once in %s", warm.Elapsed.Round(100*time.Millisecond))
+	if o.traceFile != "" {
+		stopTrace, err := startTrace(o.traceFile)
+		if err != nil {
+			return err
+		}
+		defer stopTrace()
+	}
 	open, err := openRun("warm (every DID resolved once)")
 	if err != nil {
 		return err
@@ -214,6 +239,33 @@ func resolveEach(ctx context.Context, c *http.Client, workers int, base string, 
 	return time.Since(start), err
 }
 
+// startTrace starts the runtime execution tracer writing to path; the returned func stops it.
+func startTrace(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { trace.Stop(); f.Close() }, nil
+}
+
+// writeHeapProfile writes the live heap after a collection, so the profile shows what stays.
+func writeHeapProfile(path string) {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "heap profile:", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "heap profile:", err)
+	}
+}
+
 func verdict(ok bool) string {
 	if ok {
 		return "met"
@@ -254,7 +306,7 @@ func loadGenerator(ctx context.Context, o options, out io.Writer) error {
 	}
 	next := func(i int) (*http.Request, error) {
 		r := rand.New(rand.NewPCG(uint64(i), 0x10de))
-		return http.NewRequest(http.MethodGet, o.url+"/identifiers/did:ion:"+suffixes[r.IntN(len(suffixes))], nil)
+		return http.NewRequest(http.MethodGet, o.url+o.pathPrefix+suffixes[r.IntN(len(suffixes))], nil)
 	}
 	// Warm the connections and both processes' code paths before measuring.
 	c := loadgen.Client(o.workers, 10*time.Second)
