@@ -40,6 +40,7 @@ type options struct {
 	rate           float64
 	duration       time.Duration
 	workers        int
+	spin           time.Duration
 	closedWorkers  int
 	closedDuration time.Duration
 	dir            string
@@ -59,6 +60,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.Float64Var(&o.rate, "rate", 1000, "open-loop request rate (requests/s)")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "open-loop run length")
 	fs.IntVar(&o.workers, "workers", 64, "open loop: most requests in flight (connections)")
+	fs.DurationVar(&o.spin, "spin", 200*time.Microsecond, "open loop: the load generator busy-waits this long before each request is due instead of sleeping (0: sleep only)")
 	fs.IntVar(&o.closedWorkers, "closed-workers", 8, "closed loop: concurrent clients")
 	fs.DurationVar(&o.closedDuration, "closed-duration", 10*time.Second, "closed-loop run length (0: skip)")
 	fs.StringVar(&o.dir, "dir", "", "working directory (default: a temporary one, removed at the end)")
@@ -144,7 +146,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// first resolutions after a restart) and after one resolution of every DID (a node that has been
 	// serving a while). The target is judged on the second, the first is reported beside it.
 	openRun := func(label string) (loadgen.Result, error) {
-		open, cpu, err := gen("open", "-rate", fmt.Sprint(o.rate), "-duration", o.duration.String(), "-workers", strconv.Itoa(o.workers))
+		open, cpu, err := gen("open", "-rate", fmt.Sprint(o.rate), "-duration", o.duration.String(), "-workers", strconv.Itoa(o.workers), "-spin", o.spin.String())
 		if err != nil {
 			return open, err
 		}
@@ -317,7 +319,7 @@ func loadGenerator(ctx context.Context, o options, out io.Writer) error {
 	wait0 := report.RunQueueWait()
 	switch o.mode {
 	case "open":
-		res, err = loadgen.OpenLoop(ctx, c, o.rate, o.duration, next)
+		res, err = loadgen.OpenLoop(ctx, c, o.rate, o.duration, o.spin, next)
 	case "closed":
 		res, err = loadgen.ClosedLoop(ctx, c, o.workers, o.duration, next)
 	case "warm":

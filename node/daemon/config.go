@@ -22,6 +22,9 @@ type Config struct {
 	// DIDs whose blocks are not cached cost a file read each: size it to the store for the fastest
 	// resolution.
 	StoreCacheMB int
+	// GCPercent is the Go garbage collector's target (GOGC) that Start sets for the process; it is left
+	// alone when 0 or when the GOGC environment variable is set. See gc.go.
+	GCPercent int
 
 	BitcoinRPC      string // host:port or URL of btcd / Bitcoin Core RPC
 	BitcoinUser     string
@@ -106,6 +109,7 @@ func DefaultConfig() Config {
 		Listen:             "127.0.0.1:3000",
 		DataDir:            defaultDataDir(),
 		MongoDatabase:      "ionode",
+		GCPercent:          DefaultGCPercent,
 		Confirmations:      1,
 		GenesisHeight:      -1,
 		IPFS:               "embedded",
@@ -157,6 +161,9 @@ func (c *Config) Validate() (sidetree.Network, error) {
 		if _, _, err := net.SplitHostPort(c.BitcoinP2P); err != nil {
 			return network, fmt.Errorf("--bitcoin-p2p %q: want host:port: %w", c.BitcoinP2P, err)
 		}
+	}
+	if c.GCPercent < 0 {
+		return network, fmt.Errorf("--gc-percent %d: must be 0 (Go's default) or more", c.GCPercent)
 	}
 	if c.StoreCacheMB < 0 {
 		return network, fmt.Errorf("--store-cache-mb %d: must be 0 (the default) or more", c.StoreCacheMB)

@@ -59,6 +59,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Daemon, err er
 	if err := cfg.checkSecretFiles(); err != nil {
 		return nil, err
 	}
+	applyGCPercent(cfg.GCPercent, log)
 	d := &Daemon{cfg: cfg, network: network, log: log, Metrics: node.NewMetrics(), errs: make(chan error, 8)}
 	defer func() {
 		if err != nil {

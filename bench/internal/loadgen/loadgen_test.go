@@ -36,7 +36,7 @@ func TestOpenLoopChargesTheQueue(t *testing.T) {
 	}))
 	defer srv.Close()
 	next := func(int) (*http.Request, error) { return http.NewRequest("GET", srv.URL, nil) }
-	res, err := OpenLoop(context.Background(), Client(1, 5*time.Second), 200, 200*time.Millisecond, next)
+	res, err := OpenLoop(context.Background(), Client(1, 5*time.Second), 200, 200*time.Millisecond, 100*time.Microsecond, next)
 	if err != nil {
 		t.Fatal(err)
 	}
