@@ -64,9 +64,10 @@ func BenchmarkResolveHandler(b *testing.B) {
 			if err := s.PutOperations(ctx, ops); err != nil {
 				b.Fatal(err)
 			}
+			metrics := node.NewMetrics() // one set, shared as node/daemon shares it
 			rt := &node.Routes{
-				API:     &node.API{Network: network, Resolver: &ion.Resolver{Network: network, Log: s, Cache: s}, Metrics: node.NewMetrics()},
-				Metrics: node.NewMetrics(),
+				API:     &node.API{Network: network, Resolver: &ion.Resolver{Network: network, Log: s, Cache: s}, Metrics: metrics},
+				Metrics: metrics,
 				Logger:  slog.New(slog.DiscardHandler),
 			}
 			h := rt.Handler()

@@ -145,10 +145,7 @@ func (v *Value) Set(key string, val Value) {
 // grown returns the members with room for one more, starting at four: most objects of a DID document
 // have two to six properties, and growing from one would copy them three times.
 func (v *Value) grown() []Member {
-	if cap(v.members) > len(v.members) {
-		return v.members
-	}
-	if len(v.members) == 0 {
+	if cap(v.members) == 0 {
 		return make([]Member, 0, 4)
 	}
 	return v.members
