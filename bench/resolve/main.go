@@ -319,7 +319,7 @@ func loadGenerator(ctx context.Context, o options, out io.Writer) error {
 	wait0 := report.RunQueueWait()
 	switch o.mode {
 	case "open":
-		res, err = loadgen.OpenLoop(ctx, c, o.rate, o.duration, o.spin, next)
+		res, err = loadgen.OpenLoop(ctx, loadgen.Open{Rate: o.rate, Duration: o.duration, Conns: o.workers, Timeout: 10 * time.Second, Spin: o.spin}, next)
 	case "closed":
 		res, err = loadgen.ClosedLoop(ctx, c, o.workers, o.duration, next)
 	case "warm":

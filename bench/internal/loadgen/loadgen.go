@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -60,18 +59,13 @@ type recorder struct {
 	res Result
 }
 
-func (r *recorder) do(c *http.Client, req *http.Request, due time.Time) {
-	sent := time.Now()
-	resp, err := c.Do(req)
-	if err == nil {
-		_, err = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
+// record counts one answer (resp) or transport error, its latency from due and from sent.
+func (r *recorder) record(due, sent time.Time, resp *http.Response, err error) {
 	took, service := time.Since(due), time.Since(sent)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.res.Sent++
-	if resp == nil {
+	if err != nil || resp == nil {
 		r.res.Errors++
 		if r.res.FirstErr == "" && err != nil {
 			r.res.FirstErr = err.Error()
@@ -81,57 +75,6 @@ func (r *recorder) do(c *http.Client, req *http.Request, due time.Time) {
 	r.res.Status[resp.StatusCode]++
 	r.res.Latencies = append(r.res.Latencies, took)
 	r.res.Service = append(r.res.Service, service)
-}
-
-// OpenLoop sends rate requests per second for d, whatever the answers take. The client's connection
-// limit bounds the requests in flight: one due while all connections are busy waits, and its latency
-// counts the wait.
-//
-// The dispatcher sleeps until spin before each request is due and busy-waits the rest: on a VM a
-// nanosleep wakes 0.1 ms late at the median and up to a few ms at the tail, and that lateness would be
-// counted as the server's. Spinning costs the generator up to spin × rate of a core (20 % for 200 µs at
-// 1,000/s); 0 turns it off.
-func OpenLoop(ctx context.Context, c *http.Client, rate float64, d, spin time.Duration, next Request) (Result, error) {
-	total := int(rate * d.Seconds())
-	rec := &recorder{res: Result{Status: map[int]int{}, Latencies: make([]time.Duration, 0, total)}}
-	// One goroutine per request, started when it is due.
-	var wg sync.WaitGroup
-	interval := time.Duration(float64(time.Second) / rate)
-	start := time.Now()
-	var err error
-	// The dispatcher sleeps on its own OS thread (sleepUntil), so requests leave when they are due.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	for i := 0; i < total; i++ {
-		due := start.Add(time.Duration(i) * interval)
-		for time.Until(due) > spin && ctx.Err() == nil {
-			until := due.Add(-spin)
-			if limit := time.Now().Add(10 * time.Millisecond); limit.Before(until) {
-				until = limit // wake now and then to see a cancelled context
-			}
-			sleepUntil(until)
-		}
-		for time.Now().Before(due) {
-		}
-		if err = ctx.Err(); err != nil {
-			break
-		}
-		req, rerr := next(i)
-		if rerr != nil {
-			err = rerr
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rec.do(c, req.WithContext(ctx), due)
-		}()
-	}
-	wg.Wait()
-	rec.res.Elapsed = time.Since(start)
-	rec.res.Summary = Summarize(rec.res.Latencies, rec.res.Elapsed)
-	rec.res.ServiceSummary = Summarize(rec.res.Service, rec.res.Elapsed)
-	return rec.res, err
 }
 
 // ClosedLoop runs workers clients, each sending its next request as soon as the last is answered,
@@ -172,18 +115,7 @@ func ClosedLoop(ctx context.Context, c *http.Client, workers int, d time.Duratio
 				if ctx.Err() != nil { // cut off by the end of the run: not an answer
 					return
 				}
-				rec.mu.Lock()
-				rec.res.Sent++
-				if err != nil {
-					rec.res.Errors++
-					if rec.res.FirstErr == "" {
-						rec.res.FirstErr = err.Error()
-					}
-				} else {
-					rec.res.Status[resp.StatusCode]++
-					rec.res.Latencies = append(rec.res.Latencies, time.Since(t))
-				}
-				rec.mu.Unlock()
+				rec.record(t, t, resp, err)
 			}
 		}()
 	}

@@ -36,7 +36,7 @@ func TestOpenLoopChargesTheQueue(t *testing.T) {
 	}))
 	defer srv.Close()
 	next := func(int) (*http.Request, error) { return http.NewRequest("GET", srv.URL, nil) }
-	res, err := OpenLoop(context.Background(), Client(1, 5*time.Second), 200, 200*time.Millisecond, 100*time.Microsecond, next)
+	res, err := OpenLoop(context.Background(), Open{Rate: 200, Duration: 200 * time.Millisecond, Conns: 1, Timeout: 5 * time.Second, Spin: 100 * time.Microsecond}, next)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,5 +50,75 @@ func TestOpenLoopChargesTheQueue(t *testing.T) {
 	closed, err := ClosedLoop(context.Background(), Client(2, 5*time.Second), 2, 200*time.Millisecond, next)
 	if err != nil || closed.Status[http.StatusTeapot] < 10 || closed.Summary.P50 < 20*time.Millisecond {
 		t.Fatalf("closed loop: %v %+v", err, closed.Summary)
+	}
+}
+
+// TestOpenLoopConnections: answers that close their connection are followed by a new one, and a
+// server that drops connections without answering is counted as transport errors, not waited for.
+func TestOpenLoopConnections(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		handler    http.HandlerFunc
+		wantStatus int
+	}{
+		{"connection close", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Connection", "close")
+			w.WriteHeader(http.StatusAccepted)
+		}, http.StatusAccepted},
+		{"dropped", func(w http.ResponseWriter, r *http.Request) {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(tc.handler)
+			defer srv.Close()
+			next := func(int) (*http.Request, error) { return http.NewRequest("GET", srv.URL+"/x", nil) }
+			res, err := OpenLoop(context.Background(), Open{Rate: 500, Duration: 100 * time.Millisecond, Conns: 2, Timeout: 2 * time.Second}, next)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Sent != 50 {
+				t.Fatalf("sent %d, want 50", res.Sent)
+			}
+			if tc.wantStatus != 0 && (res.Status[tc.wantStatus] != 50 || res.Errors != 0) {
+				t.Fatalf("status %v, errors %d (%s)", res.Status, res.Errors, res.FirstErr)
+			}
+			if tc.wantStatus == 0 && (res.Errors != 50 || res.FirstErr == "") {
+				t.Fatalf("errors %d (%q), status %v", res.Errors, res.FirstErr, res.Status)
+			}
+		})
+	}
+}
+
+// TestOpenLoopServerGone: when no connection can be dialed again the run stops with an error instead
+// of waiting for a connection forever.
+func TestOpenLoopServerGone(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+	}))
+	url := srv.URL
+	next := func(i int) (*http.Request, error) {
+		if i == 5 {
+			srv.CloseClientConnections()
+			srv.Listener.Close()
+		}
+		return http.NewRequest("GET", url, nil)
+	}
+	defer srv.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := OpenLoop(context.Background(), Open{Rate: 1000, Duration: time.Second, Conns: 1, Timeout: time.Second}, next)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("no error after the server went away")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the open loop kept waiting for a connection")
 	}
 }

@@ -1,0 +1,215 @@
+package loadgen
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Open configures an open-loop run.
+type Open struct {
+	Rate     float64       // requests per second
+	Duration time.Duration // how long requests are sent
+	Conns    int           // keep-alive connections: the most requests in flight
+	Timeout  time.Duration // per request, from when it was sent (0: 10 s)
+	// Spin: the dispatcher sleeps until Spin before each request is due and busy-waits the rest. On a
+	// VM a nanosleep wakes 0.1 ms late at the median and up to a few ms at the tail, and that lateness
+	// would be counted as the server's. Spinning costs the generator up to Spin × Rate of a core (20 %
+	// for 200 µs at 1,000/s); 0 turns it off.
+	Spin time.Duration
+}
+
+// OpenLoop sends o.Rate requests per second for o.Duration, whatever the answers take, over o.Conns
+// HTTP/1.1 keep-alive connections to the requests' host (all requests must share it). A request due
+// while every connection is busy waits for one, and its latency counts the wait.
+//
+// The dispatcher writes each request on its connection itself and one reader goroutine per
+// connection reads the answer (as wrk2 does), instead of handing each request to a client goroutine:
+// on a two-core VM that handoff (waking another thread) delayed the send by up to a millisecond at
+// the tail, which the latency from the due time would charge to the server.
+func OpenLoop(ctx context.Context, o Open, next Request) (Result, error) {
+	total := int(o.Rate * o.Duration.Seconds())
+	rec := &recorder{res: Result{Status: map[int]int{}, Latencies: make([]time.Duration, 0, total), Service: make([]time.Duration, 0, total)}}
+	if total == 0 {
+		return rec.res, nil
+	}
+	first, err := next(0)
+	if err != nil {
+		return rec.res, err
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	pool, err := dialPool(ctx, first.URL.Host, max(o.Conns, 1), o.Timeout, rec)
+	if err != nil {
+		return rec.res, err
+	}
+	defer pool.close()
+
+	interval := time.Duration(float64(time.Second) / o.Rate)
+	var buf bytes.Buffer
+	// The dispatcher sleeps on its own OS thread (sleepUntil), so requests leave when they are due.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	start := time.Now()
+	for i := 0; i < total; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		for time.Until(due) > o.Spin && ctx.Err() == nil {
+			until := due.Add(-o.Spin)
+			if limit := time.Now().Add(10 * time.Millisecond); limit.Before(until) {
+				until = limit // wake now and then to see a cancelled context
+			}
+			sleepUntil(until)
+		}
+		for time.Now().Before(due) {
+		}
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		req := first
+		if i > 0 {
+			if req, err = next(i); err != nil {
+				break
+			}
+		}
+		if req.URL.Host != first.URL.Host {
+			err = fmt.Errorf("request %d goes to %s, not %s", i, req.URL.Host, first.URL.Host)
+			break
+		}
+		buf.Reset()
+		if err = req.Write(&buf); err != nil {
+			break
+		}
+		var c *poolConn
+		select {
+		case c = <-pool.idle:
+		case <-pool.dead:
+			err = fmt.Errorf("no connection left: %w", pool.lastErr)
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		if err != nil {
+			break
+		}
+		c.send(due, buf.Bytes())
+	}
+	pool.inflight.Wait()
+	rec.res.Elapsed = time.Since(start)
+	rec.res.Summary = Summarize(rec.res.Latencies, rec.res.Elapsed)
+	rec.res.ServiceSummary = Summarize(rec.res.Service, rec.res.Elapsed)
+	return rec.res, err
+}
+
+// pool is the open loop's connections; idle holds those with no request in flight.
+type pool struct {
+	idle     chan *poolConn
+	conns    []*poolConn
+	inflight sync.WaitGroup
+
+	mu      sync.Mutex
+	alive   int
+	lastErr error         // the last failed redial; read after dead is closed
+	dead    chan struct{} // closed when no connection is left
+}
+
+// poolConn is one connection and its reader goroutine. Only the reader replaces conn (after a failed
+// or closing answer, before it puts the connection back in idle), so the dispatcher, which uses conn
+// only between taking it from idle and handing the request to the reader, never races it.
+type poolConn struct {
+	p       *pool
+	addr    string
+	timeout time.Duration
+	rec     *recorder
+	conn    net.Conn
+	br      *bufio.Reader
+	pending chan sent
+}
+
+type sent struct{ due, at time.Time }
+
+func dialPool(ctx context.Context, addr string, n int, timeout time.Duration, rec *recorder) (*pool, error) {
+	p := &pool{idle: make(chan *poolConn, n), alive: n, dead: make(chan struct{})}
+	for range n {
+		c := &poolConn{p: p, addr: addr, timeout: timeout, rec: rec, pending: make(chan sent, 1)}
+		if err := c.dial(ctx); err != nil {
+			p.close()
+			return nil, err
+		}
+		p.conns = append(p.conns, c)
+		go c.read(ctx)
+		p.idle <- c
+	}
+	return p, nil
+}
+
+func (p *pool) close() {
+	for _, c := range p.conns {
+		close(c.pending)
+	}
+}
+
+func (c *poolConn) dial(ctx context.Context) error {
+	conn, err := (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, "tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	c.conn, c.br = conn, bufio.NewReader(conn)
+	return nil
+}
+
+// send writes one request and hands its times to the reader; a failed write closes the connection,
+// so the reader fails too and records the error.
+func (c *poolConn) send(due time.Time, req []byte) {
+	c.p.inflight.Add(1)
+	conn := c.conn
+	c.pending <- sent{due: due, at: time.Now()}
+	if _, err := conn.Write(req); err != nil {
+		conn.Close()
+	}
+}
+
+func (c *poolConn) read(ctx context.Context) {
+	for s := range c.pending {
+		resp, err := c.answer(s.at)
+		c.rec.record(s.due, s.at, resp, err)
+		if err != nil || resp.Close {
+			c.conn.Close()
+			if derr := c.dial(ctx); derr != nil {
+				c.p.inflight.Done()
+				c.p.lost(derr)
+				return
+			}
+		}
+		c.p.inflight.Done()
+		c.p.idle <- c
+	}
+	c.conn.Close()
+}
+
+// lost retires a connection that could not be dialed again.
+func (p *pool) lost(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lastErr = err
+	if p.alive--; p.alive == 0 {
+		close(p.dead)
+	}
+}
+
+func (c *poolConn) answer(sentAt time.Time) (*http.Response, error) {
+	c.conn.SetReadDeadline(sentAt.Add(c.timeout))
+	resp, err := http.ReadResponse(c.br, nil)
+	if err != nil {
+		return nil, err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp, err
+}
