@@ -71,6 +71,7 @@ func TestServeConfigErrors(t *testing.T) {
 		{[]string{"--bitcoin-rpc", "x:1", "--confirmations", "0"}, "--confirmations"},
 		{[]string{"--read-only", "--mongodb-uri", "mongodb://x", "--writer-key-file", "k"}, "exclude"},
 		{[]string{"--bitcoin-rpc", "x:1"}, "no Bitcoin RPC credentials: set --bitcoin-user and --bitcoin-password (or ION_BITCOIN_USER and ION_BITCOIN_PASSWORD)"},
+		{[]string{"--bitcoin-rpc", "x:1", "--bitcoin-cookie", "/core/.cookie", "--bitcoin-user", "u"}, "--bitcoin-cookie excludes --bitcoin-user"},
 	}
 	for _, tc := range tests {
 		c, err := parseServe(t, tc.args, nil, "")
@@ -80,5 +81,13 @@ func TestServeConfigErrors(t *testing.T) {
 		if _, err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
 		}
+	}
+	// A cookie file alone is enough credentials.
+	c, err := parseServe(t, []string{"--bitcoin-rpc", "x:1", "--bitcoin-cookie", "/core/.cookie"}, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Validate(); err != nil {
+		t.Errorf("--bitcoin-cookie alone: %v", err)
 	}
 }

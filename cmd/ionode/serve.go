@@ -51,7 +51,7 @@ ION_WRITER_KEY (hex or WIF), which wins over --writer-key-file; key files must b
 				}
 				defer unlock()
 			}
-			if err := checkFiles(cmd.Flags(), "writer-key-file", "bitcoin-cert", "issuer-key-file", "trust-policy-file", "did-web-ca-file"); err != nil {
+			if err := checkFiles(cmd.Flags(), "writer-key-file", "bitcoin-cert", "bitcoin-cookie", "issuer-key-file", "trust-policy-file", "did-web-ca-file"); err != nil {
 				return err
 			}
 			if err := checkListen(cfg.Listen); err != nil {

@@ -73,7 +73,7 @@ func (c Config) rpcConfig() (*rpcclient.ConnConfig, error) {
 		host = u.Host
 		tls = tls || u.Scheme == "https"
 	}
-	cfg := &rpcclient.ConnConfig{Host: host, User: c.BitcoinUser, Pass: c.BitcoinPassword, HTTPPostMode: true, DisableTLS: !tls}
+	cfg := &rpcclient.ConnConfig{Host: host, User: c.BitcoinUser, Pass: c.BitcoinPassword, CookiePath: c.BitcoinCookie, HTTPPostMode: true, DisableTLS: !tls}
 	if c.BitcoinCert != "" {
 		cert, err := os.ReadFile(c.BitcoinCert)
 		if err != nil {

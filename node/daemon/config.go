@@ -29,10 +29,13 @@ type Config struct {
 	BitcoinRPC      string // host:port or URL of btcd / Bitcoin Core RPC
 	BitcoinUser     string
 	BitcoinPassword string
-	BitcoinCert     string // btcd's RPC TLS certificate; empty: plain HTTP
-	BitcoinP2P      string // host:port of the same node's P2P port to read blocks from; empty: blocks over RPC
-	Confirmations   int
-	GenesisHeight   int64 // -1: the network's default
+	// BitcoinCookie is Bitcoin Core's RPC cookie file (<datadir>/.cookie): it holds the user and a password
+	// Core writes anew at each start, so it is read at each request, not once.
+	BitcoinCookie string
+	BitcoinCert   string // btcd's RPC TLS certificate; empty: plain HTTP
+	BitcoinP2P    string // host:port of the same node's P2P port to read blocks from; empty: blocks over RPC
+	Confirmations int
+	GenesisHeight int64 // -1: the network's default
 
 	IPFS       string // "embedded" or a Kubo RPC URL
 	IPFSListen []string
@@ -213,9 +216,13 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	}
 	// Checked last, so that the specific errors above come first. Without both, btcsuite's rpcclient
 	// falls back to a cookie file at an empty path and fails with "stat : no such file or directory".
-	if !c.ReadOnly && c.BitcoinUser == "" && c.BitcoinPassword == "" {
+	if c.BitcoinCookie != "" && (c.BitcoinUser != "" || c.BitcoinPassword != "") {
+		return network, fmt.Errorf("--bitcoin-cookie excludes --bitcoin-user and --bitcoin-password: the cookie file holds both")
+	}
+	if !c.ReadOnly && c.BitcoinUser == "" && c.BitcoinPassword == "" && c.BitcoinCookie == "" {
 		return network, fmt.Errorf("no Bitcoin RPC credentials: set --bitcoin-user and --bitcoin-password " +
-			"(or ION_BITCOIN_USER and ION_BITCOIN_PASSWORD) to btcd's rpcuser/rpcpass or Bitcoin Core's rpcuser/rpcpassword")
+			"(or ION_BITCOIN_USER and ION_BITCOIN_PASSWORD) to btcd's rpcuser/rpcpass or Bitcoin Core's rpcuser/rpcpassword, " +
+			"or --bitcoin-cookie to Bitcoin Core's .cookie file")
 	}
 	return network, nil
 }
