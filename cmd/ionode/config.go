@@ -31,7 +31,7 @@ func bindServeFlags(c *serveConfig, f *pflag.FlagSet) {
 	f.StringVar(&c.BitcoinRPC, "bitcoin-rpc", c.BitcoinRPC, "Bitcoin RPC address (btcd or Bitcoin Core), host:port")
 	f.StringVar(&c.BitcoinUser, "bitcoin-user", c.BitcoinUser, "Bitcoin RPC user")
 	f.StringVar(&c.BitcoinPassword, "bitcoin-password", c.BitcoinPassword, "Bitcoin RPC password")
-	f.StringVar(&c.BitcoinCookie, "bitcoin-cookie", c.BitcoinCookie, "Bitcoin Core's RPC cookie file (<datadir>/.cookie), read at each request (Core writes a new one when it restarts); instead of --bitcoin-user and --bitcoin-password")
+	f.StringVar(&c.BitcoinCookie, "bitcoin-cookie", c.BitcoinCookie, "Bitcoin Core's RPC cookie file (<datadir>/.cookie), read again when Core restarts and writes a new one; instead of --bitcoin-user and --bitcoin-password")
 	f.StringVar(&c.BitcoinCert, "bitcoin-cert", c.BitcoinCert, "btcd RPC TLS certificate file; empty: plain HTTP")
 	f.StringVar(&c.BitcoinP2P, "bitcoin-p2p", c.BitcoinP2P, "the Bitcoin node's P2P address (host:port) to read blocks from, about twice as fast as RPC; a trusted node: empty reads blocks over RPC")
 	f.IntVar(&c.Confirmations, "confirmations", c.Confirmations, "blocks on top of a block before its anchors are processed (1: the tip counts)")

@@ -30,7 +30,8 @@ type Config struct {
 	BitcoinUser     string
 	BitcoinPassword string
 	// BitcoinCookie is Bitcoin Core's RPC cookie file (<datadir>/.cookie): it holds the user and a password
-	// Core writes anew at each start, so it is read at each request, not once.
+	// Core writes anew at each start, so the clients read it again (the watcher's at each request, the wallet's
+	// btcsuite client when it changes, at most every 30 s), not once.
 	BitcoinCookie string
 	BitcoinCert   string // btcd's RPC TLS certificate; empty: plain HTTP
 	BitcoinP2P    string // host:port of the same node's P2P port to read blocks from; empty: blocks over RPC
