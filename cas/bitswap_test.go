@@ -84,8 +84,14 @@ func TestNodeCloseReleasesGoroutines(t *testing.T) {
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
-	// Some goroutines finish just after Close returns; allow them a moment
-	// and a small margin for the runtime's own.
+	waitGoroutines(t, before)
+}
+
+// waitGoroutines fails unless the goroutine count falls back to before. Some
+// goroutines finish just after Close returns; allow them a moment and a small
+// margin for the runtime's own.
+func waitGoroutines(t *testing.T, before int) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for runtime.NumGoroutine() > before+3 {
 		if time.Now().After(deadline) {

@@ -37,7 +37,11 @@
 // and reader (multi-block files, every block verified against its CID). It
 // fetches from and serves to other IPFS peers (Kubo included) that it is
 // connected to: NodeConfig.Peers are dialled at start and kept connected.
-// There is no DHT, so content is found only at connected peers.
+// With NodeConfig.DHT on it also joins the IPFS DHT (go-libp2p-kad-dht):
+// bitswap asks the DHT who provides a file it cannot get from connected peers,
+// and the files Put stores are announced there and again every
+// ReprovideInterval (files fetched from others are not announced). Without
+// the DHT content is found only at connected peers.
 //
 // Package cas/kubo is a client of an external Kubo node's HTTP RPC API
 // (/api/v0/add and /api/v0/cat), for operators who already run IPFS.

@@ -1,6 +1,7 @@
 package cas
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -21,9 +22,11 @@ import (
 	pebbleds "github.com/ipfs/go-ds-pebble"
 	ipld "github.com/ipfs/go-ipld-format"
 	"github.com/libp2p/go-libp2p"
+	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/routing"
 )
 
 // Defaults applied by OpenNode to zero NodeConfig fields.
@@ -61,6 +64,16 @@ type NodeConfig struct {
 	// Peers are multiaddrs with a /p2p/<peer id> part that the node dials at
 	// start and keeps reconnecting to; bitswap asks them for content.
 	Peers []string
+	// DHT joins the IPFS DHT to find who holds a file and to announce the files Put stores (default:
+	// DHTOff, bitswap asks only connected peers).
+	DHT DHTMode
+	// PublicDHT joins the public IPFS DHT through its bootstrap peers, advertising and dialing public
+	// addresses only (Kubo's WAN DHT); otherwise the DHT is a private one among Bootstrap and the peers
+	// they know.
+	PublicDHT bool
+	// Bootstrap are multiaddrs (with /p2p/<id>) the DHT is joined through, beside the public
+	// bootstrap peers when PublicDHT is set.
+	Bootstrap []string
 	// FetchTimeout bounds a Get whose context has no deadline.
 	FetchTimeout time.Duration
 	// GatewayMaxSize and GatewayTimeout configure Handler.
@@ -82,6 +95,8 @@ type Node struct {
 	bserv   blockservice.BlockService
 	dag     ipld.DAGService
 	peering *peering.PeeringService
+	dht     *dht.IpfsDHT // nil with DHTOff
+	life    context.Context
 	cancel  context.CancelFunc
 
 	closeOnce sync.Once
@@ -112,13 +127,16 @@ func OpenNode(ctx context.Context, cfg NodeConfig) (_ *Node, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	peers := make([]peer.AddrInfo, 0, len(cfg.Peers))
-	for _, s := range cfg.Peers {
-		info, err := peer.AddrInfoFromString(s)
-		if err != nil {
-			return nil, fmt.Errorf("cas: peer %q (want a multiaddr ending in /p2p/<id>): %w", s, err)
-		}
-		peers = append(peers, *info)
+	peers, err := parsePeers("peer", cfg.Peers)
+	if err != nil {
+		return nil, err
+	}
+	bootstrap, err := parsePeers("bootstrap peer", cfg.Bootstrap)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ParseDHTMode(string(cfg.DHT)); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -159,9 +177,17 @@ func OpenNode(ctx context.Context, cfg NodeConfig) (_ *Node, err error) {
 
 	// The node-lifetime context outlives ctx (which only bounds opening).
 	life, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	n.cancel = cancel
-	// No content routing (DHT): bitswap asks the peers it is connected to.
-	n.bswap = bitswap.New(life, bsnet.NewFromIpfsHost(n.host), nil, bstore)
+	n.life, n.cancel = life, cancel
+	// Without the DHT bitswap asks only the peers it is connected to.
+	var providers routing.ContentDiscovery
+	if cfg.DHT != "" && cfg.DHT != DHTOff {
+		if n.dht, err = n.startDHT(life, cfg.DHT, cfg.PublicDHT, bootstrap); err != nil {
+			return nil, err
+		}
+		providers = n.dht
+		go n.reprovide()
+	}
+	n.bswap = bitswap.New(life, bsnet.NewFromIpfsHost(n.host), providers, bstore)
 	n.bserv = blockservice.New(bstore, n.bswap)
 	n.dag = merkledag.NewDAGService(n.bserv)
 
@@ -173,8 +199,21 @@ func OpenNode(ctx context.Context, cfg NodeConfig) (_ *Node, err error) {
 		return nil, fmt.Errorf("cas: start peering: %w", err)
 	}
 	n.dialPeers(ctx, peers)
-	n.log.Info("ipfs node started", "peer_id", n.host.ID().String(), "addrs", n.Addrs(), "data_dir", cfg.DataDir)
+	n.log.Info("ipfs node started", "peer_id", n.host.ID().String(), "addrs", n.Addrs(), "data_dir", cfg.DataDir, "dht", cmp.Or(cfg.DHT, DHTOff))
 	return n, nil
+}
+
+// parsePeers reads multiaddrs that end in /p2p/<id>.
+func parsePeers(what string, addrs []string) ([]peer.AddrInfo, error) {
+	peers := make([]peer.AddrInfo, 0, len(addrs))
+	for _, s := range addrs {
+		info, err := peer.AddrInfoFromString(s)
+		if err != nil {
+			return nil, fmt.Errorf("cas: %s %q (want a multiaddr ending in /p2p/<id>): %w", what, s, err)
+		}
+		peers = append(peers, *info)
+	}
+	return peers, nil
 }
 
 // dialPeers connects to the configured peers before OpenNode returns (within
@@ -271,6 +310,9 @@ func (n *Node) Close() error {
 		}
 		if n.bswap != nil {
 			errs = append(errs, n.bswap.Close())
+		}
+		if n.dht != nil {
+			errs = append(errs, n.dht.Close())
 		}
 		if n.host != nil {
 			errs = append(errs, n.host.Close())

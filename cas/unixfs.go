@@ -21,7 +21,8 @@ const ChunkSize = 262144
 // Put stores data as a UnixFS file exactly as `ipfs add` with default
 // settings does (fixed 256 KiB chunks, balanced layout of at most 174 links
 // per node, dag-pb leaves, CIDv0) and returns its CID ("Qm…"). The blocks stay
-// in the blockstore and are served to peers over bitswap.
+// in the blockstore and are served to peers over bitswap; with the DHT on, the
+// file is announced there too (and again every ReprovideInterval).
 func (n *Node) Put(ctx context.Context, data []byte) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -34,6 +35,9 @@ func (n *Node) Put(ctx context.Context, data []byte) (string, error) {
 	}
 	if err := batch.Commit(); err != nil {
 		return "", fmt.Errorf("cas: put %d bytes: %w", len(data), err)
+	}
+	if err := n.announce(ctx, root); err != nil {
+		return "", err
 	}
 	return root.String(), nil
 }

@@ -39,6 +39,8 @@ func bindServeFlags(c *serveConfig, f *pflag.FlagSet) {
 	f.StringVar(&c.IPFS, "ipfs", c.IPFS, `"embedded" (an IPFS node inside ionode) or a Kubo RPC URL such as http://127.0.0.1:5001`)
 	f.StringSliceVar(&c.IPFSListen, "ipfs-listen", c.IPFSListen, "libp2p listen multiaddrs of the embedded IPFS node")
 	f.StringSliceVar(&c.IPFSPeers, "ipfs-peers", c.IPFSPeers, "IPFS peers to connect to (multiaddrs with /p2p/<id>)")
+	f.StringVar(&c.IPFSDHT, "ipfs-dht", c.IPFSDHT, "embedded IPFS node's DHT: off, client, server or auto (a server once reachable from the internet); empty: auto on mainnet and testnet (the public IPFS DHT finds and announces ION's files), off on regtest")
+	f.StringSliceVar(&c.IPFSBootstrap, "ipfs-bootstrap", c.IPFSBootstrap, "DHT bootstrap peers (multiaddrs with /p2p/<id>), beside the public IPFS ones on mainnet and testnet; on regtest: a private DHT among ionode nodes")
 	f.StringVar(&c.WriterKeyFile, "writer-key-file", c.WriterKeyFile, "secp256k1 key (hex or WIF) paying for anchors; empty: the node accepts no operations")
 	f.DurationVar(&c.BatchInterval, "batch-interval", c.BatchInterval, "how often queued operations are batched and anchored")
 	f.IntVar(&c.BatchConfirmations, "batch-confirmations", c.BatchConfirmations, "confirmations of a batch's transaction before the next batch is written (ION: 6)")

@@ -72,6 +72,8 @@ func TestServeConfigErrors(t *testing.T) {
 		{[]string{"--read-only", "--mongodb-uri", "mongodb://x", "--writer-key-file", "k"}, "exclude"},
 		{[]string{"--bitcoin-rpc", "x:1"}, "no Bitcoin RPC credentials: set --bitcoin-user and --bitcoin-password (or ION_BITCOIN_USER and ION_BITCOIN_PASSWORD)"},
 		{[]string{"--bitcoin-rpc", "x:1", "--bitcoin-cookie", "/core/.cookie", "--bitcoin-user", "u"}, "--bitcoin-cookie excludes --bitcoin-user"},
+		{[]string{"--bitcoin-rpc", "x:1", "--ipfs-dht", "lan"}, "--ipfs-dht: cas: DHT mode \"lan\": want off, client, server or auto"},
+		{[]string{"--bitcoin-rpc", "x:1", "--ipfs", "http://kubo:5001", "--ipfs-dht", "client"}, "configure the embedded IPFS node"},
 	}
 	for _, tc := range tests {
 		c, err := parseServe(t, tc.args, nil, "")

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/ionode/ionode/cas"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -41,6 +42,12 @@ type Config struct {
 	IPFS       string // "embedded" or a Kubo RPC URL
 	IPFSListen []string
 	IPFSPeers  []string
+	// IPFSDHT is the embedded node's DHT mode (off, client, server, auto). Empty: auto on mainnet and
+	// testnet, where ION's files are found and announced on the public IPFS DHT; off on regtest.
+	IPFSDHT string
+	// IPFSBootstrap are DHT bootstrap peers (multiaddrs with /p2p/<id>), beside the public IPFS ones on
+	// mainnet and testnet; on regtest they make a private DHT among ionode nodes.
+	IPFSBootstrap []string
 
 	WriterKeyFile string
 	// WriterKey is the writer key itself (hex or WIF), from the ION_WRITER_KEY environment variable; it
@@ -152,6 +159,16 @@ func defaultDataDir() string {
 	return ".ionode"
 }
 
+// ipfsDHT is the embedded IPFS node's DHT mode and whether it joins the public IPFS DHT.
+func (c Config) ipfsDHT() (mode cas.DHTMode, public bool) {
+	public = c.Network != "regtest"
+	mode, _ = cas.ParseDHTMode(c.IPFSDHT) // checked by Validate
+	if c.IPFSDHT == "" && public {
+		mode = cas.DHTAuto
+	}
+	return mode, public
+}
+
 // Validate checks the settings together and returns the network.
 func (c *Config) Validate() (sidetree.Network, error) {
 	network, err := sidetree.NetworkByName(c.Network)
@@ -186,6 +203,12 @@ func (c *Config) Validate() (sidetree.Network, error) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return network, fmt.Errorf(`--ipfs must be "embedded" or an http(s) Kubo RPC URL, not %q`, c.IPFS)
 		}
+		if c.IPFSDHT != "" || len(c.IPFSBootstrap) > 0 {
+			return network, fmt.Errorf("--ipfs-dht and --ipfs-bootstrap configure the embedded IPFS node; Kubo has its own (Routing, Bootstrap)")
+		}
+	}
+	if _, err := cas.ParseDHTMode(c.IPFSDHT); err != nil {
+		return network, fmt.Errorf("--ipfs-dht: %w", err)
 	}
 	if c.Confirmations < 1 {
 		return network, fmt.Errorf("--confirmations must be at least 1")

@@ -118,15 +118,17 @@ func (d *Daemon) openCAS(ctx context.Context) error {
 		d.log.Info("CAS: Kubo", "api", d.cfg.IPFS)
 		return nil
 	}
+	dhtMode, public := d.cfg.ipfsDHT()
 	n, err := cas.OpenNode(ctx, cas.NodeConfig{
-		DataDir: filepath.Join(d.cfg.DataDir, "ipfs"), ListenAddrs: d.cfg.IPFSListen, Peers: d.cfg.IPFSPeers, Logger: d.log,
+		DataDir: filepath.Join(d.cfg.DataDir, "ipfs"), ListenAddrs: d.cfg.IPFSListen, Peers: d.cfg.IPFSPeers,
+		DHT: dhtMode, PublicDHT: public, Bootstrap: d.cfg.IPFSBootstrap, Logger: d.log,
 	})
 	if err != nil {
 		return fmt.Errorf("start the embedded IPFS node: %w", err)
 	}
 	d.CAS, d.CASNode = n, n
 	d.closers = append(d.closers, func(context.Context) error { return n.Close() })
-	d.log.Info("CAS: embedded IPFS node", "peer_id", n.ID(), "addrs", n.Addrs())
+	d.log.Info("CAS: embedded IPFS node", "peer_id", n.ID(), "addrs", n.Addrs(), "dht", dhtMode, "public_dht", public && dhtMode != cas.DHTOff)
 	return nil
 }
 
