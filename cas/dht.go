@@ -89,7 +89,7 @@ func (n *Node) announce(ctx context.Context, root cid.Cid) error {
 	if err := n.ds.Put(ctx, datastore.NewKey(provideKeyPrefix+root.String()), nil); err != nil {
 		return fmt.Errorf("cas: record %s for announcing: %w", root, err)
 	}
-	go n.provideWithRetry(root)
+	n.background.Go(func() { n.provideWithRetry(root) })
 	return nil
 }
 

@@ -98,6 +98,9 @@ type Node struct {
 	dht     *dht.IpfsDHT // nil with DHTOff
 	life    context.Context
 	cancel  context.CancelFunc
+	// background is the announcing goroutines, which Close waits for before it closes the datastore
+	// they read.
+	background sync.WaitGroup
 
 	closeOnce sync.Once
 	closeErr  error
@@ -185,7 +188,7 @@ func OpenNode(ctx context.Context, cfg NodeConfig) (_ *Node, err error) {
 			return nil, err
 		}
 		providers = n.dht
-		go n.reprovide()
+		n.background.Go(n.reprovide)
 	}
 	n.bswap = bitswap.New(life, bsnet.NewFromIpfsHost(n.host), providers, bstore)
 	n.bserv = blockservice.New(bstore, n.bswap)
@@ -320,6 +323,7 @@ func (n *Node) Close() error {
 		if n.cancel != nil {
 			n.cancel()
 		}
+		n.background.Wait()
 		if n.ds != nil {
 			errs = append(errs, n.ds.Close())
 		}
