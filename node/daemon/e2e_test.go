@@ -239,17 +239,7 @@ func runEndToEnd(t *testing.T, mongoURI string) {
 			cfg.MongoURI, cfg.MongoDatabase = mongoURI, "second"
 		}
 	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		hash2, err := second.Store.StateHash(ctx)
-		if err == nil && bytes.Equal(hash1, hash2) && second.Syncer.Ready(ctx) == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("second node did not reach the same state (err %v)", err)
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+	waitState(t, ctx, second, hash1, "the second node")
 	status, v := client{t, "http://" + second.Addr()}.resolve(did)
 	if status != 410 {
 		t.Fatalf("second node resolves %d %s", status, v.Stringify())

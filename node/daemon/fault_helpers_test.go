@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -16,16 +17,40 @@ import (
 // retried on a half-second backoff unit, so fault tests see retries within seconds.
 func faultNode(t *testing.T, ctx context.Context) (*testnet.Node, *Daemon) {
 	t.Helper()
-	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { btc.Stop() })
+	btc := startBTC(t, ctx, testnet.Config{})
 	d := regtestNode(t, ctx, btc, "", func(s *nodeSetup) {
 		s.Config.CASFetchTimeout = time.Second
 		s.Config.UnresolvableRetry = 500 * time.Millisecond
 	})
 	return btc, d
+}
+
+// startBTC starts btcd on regtest (logging to the test), stopped when the test ends.
+func startBTC(t *testing.T, ctx context.Context, cfg testnet.Config) *testnet.Node {
+	t.Helper()
+	cfg.Logger = testLogger(t)
+	btc, err := testnet.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { btc.Stop() })
+	return btc
+}
+
+// waitState waits until d's store has the state hash want and d is synced.
+func waitState(t *testing.T, ctx context.Context, d *Daemon, want []byte, what string) {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		got, err := d.Store.StateHash(ctx)
+		if err == nil && bytes.Equal(got, want) && d.Syncer.Ready(ctx) == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not reach the same state (err %v)", what, err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
 }
 
 // observerNode starts a node without a writer key that follows btc from its genesis and fetches batch
