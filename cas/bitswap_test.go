@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/ipfs/boxo/peering"
 )
 
 // Node B, configured with node A as its peer, fetches A's multi-block file
@@ -99,5 +101,15 @@ func waitGoroutines(t *testing.T, before int) {
 			t.Fatalf("%d goroutines before, %d after Close:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The connection manager (libp2p's default) trims connections, so DHT queries do not pile them up,
+// but never the configured peers'.
+func TestNodeKeepsConfiguredPeers(t *testing.T) {
+	a := openTestNode(t, t.TempDir())
+	b := openTestNode(t, t.TempDir(), a.Addrs()...)
+	if !b.host.ConnManager().IsProtected(a.host.ID(), peering.ConnmgrTag) {
+		t.Fatal("the configured peer is not protected from connection trimming")
 	}
 }

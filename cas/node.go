@@ -170,6 +170,8 @@ func OpenNode(ctx context.Context, cfg NodeConfig) (_ *Node, err error) {
 	// Kubo does; they are never stored or fetched.
 	bstore := blockstore.NewIdStore(blockstore.NewBlockstore(n.ds))
 
+	// libp2p's default connection manager (160–192 connections) trims the peers DHT queries leave
+	// connected; the peering service protects the configured peers from it.
 	n.host, err = libp2p.New(
 		libp2p.Identity(key),
 		libp2p.ListenAddrStrings(cfg.ListenAddrs...),
