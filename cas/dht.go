@@ -51,7 +51,10 @@ const provideKeyPrefix = "/ionode/provide/"
 // startDHT joins the DHT and returns it. On the public DHT, as in Kubo's WAN DHT, private and
 // loopback addresses are neither advertised nor dialed.
 func (n *Node) startDHT(life context.Context, mode DHTMode, public bool, bootstrap []peer.AddrInfo) (*dht.IpfsDHT, error) {
-	opts := []dht.Option{}
+	// Provider records other peers store with a server go to the node's datastore on disk, not to
+	// memory (kad-dht's default), so a peer flooding announcements fills disk slowly instead of the heap;
+	// they expire after 48 hours.
+	opts := []dht.Option{dht.Datastore(n.ds)}
 	switch mode {
 	case DHTClient:
 		opts = append(opts, dht.Mode(dht.ModeClient))
