@@ -320,7 +320,7 @@ func (c *chain) startWriter(ctx context.Context, params *chaincfg.Params) error 
 		Metrics:                     d.Metrics,
 		Logger:                      d.log,
 		Budget:                      d.feeBudget(),
-		Kept:                        writer.FileKept{Path: filepath.Join(d.cfg.DataDir, "writer-kept.json")},
+		Kept:                        &writer.DirKept{Dir: filepath.Join(d.cfg.DataDir, "writer-kept"), Legacy: filepath.Join(d.cfg.DataDir, "writer-kept.json")},
 	}
 	balance, _ := c.wallet.Balance(ctx)
 	d.log.Info("writer wallet", "address", key.Address(), "balance_sats", balance)

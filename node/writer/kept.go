@@ -2,11 +2,8 @@ package writer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 )
 
 // DefaultKeepDepth is how many confirmations a completed batch's transaction needs before the writer
@@ -35,57 +32,15 @@ type KeptBatch struct {
 	Lost bool
 }
 
-// KeptStore persists the kept batches, so a restart does not forget them.
+// KeptStore persists the kept batches, so a restart does not forget them. A kept batch can hold
+// 10,000 operations, and up to a hundred blocks' worth of batches are kept: a change writes one batch.
 type KeptStore interface {
+	// LoadKept returns the kept batches, oldest first.
 	LoadKept(ctx context.Context) ([]KeptBatch, error)
-	SaveKept(ctx context.Context, kept []KeptBatch) error
-}
-
-// FileKept keeps the batches in a JSON file, replaced whole on each save (write, sync, rename).
-type FileKept struct{ Path string }
-
-// LoadKept reads the file; a missing file holds no batches.
-func (f FileKept) LoadKept(context.Context) ([]KeptBatch, error) {
-	data, err := os.ReadFile(f.Path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read kept batches: %w", err)
-	}
-	var kept []KeptBatch
-	if err := json.Unmarshal(data, &kept); err != nil {
-		return nil, fmt.Errorf("read kept batches %s: %w", f.Path, err)
-	}
-	return kept, nil
-}
-
-// SaveKept replaces the file atomically.
-func (f FileKept) SaveKept(_ context.Context, kept []KeptBatch) error {
-	data, err := json.Marshal(kept)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.Path), filepath.Base(f.Path)+".*")
-	if err != nil {
-		return fmt.Errorf("save kept batches: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save kept batches: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save kept batches: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save kept batches: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), f.Path); err != nil {
-		return fmt.Errorf("save kept batches: %w", err)
-	}
-	return nil
+	// PutKept adds a batch, or replaces the one with its ID (keeping its place).
+	PutKept(ctx context.Context, b KeptBatch) error
+	// DeleteKept forgets a batch; an unknown ID is no error.
+	DeleteKept(ctx context.Context, id string) error
 }
 
 func (w *Writer) keepDepth() int {
@@ -108,29 +63,37 @@ func (w *Writer) loadKept(ctx context.Context) error {
 	return nil
 }
 
-func (w *Writer) saveKept(ctx context.Context, kept []KeptBatch) error {
-	if w.Kept != nil {
-		if err := w.Kept.SaveKept(ctx, kept); err != nil {
-			return err
-		}
-	}
-	w.kept = kept
-	return nil
-}
-
 // keep remembers a batch about to be completed. It is saved before the queue forgets the batch: a crash
 // in between leaves it both kept and in flight, and settling it again replaces the kept record.
 func (w *Writer) keep(ctx context.Context, b KeptBatch) error {
 	if err := w.loadKept(ctx); err != nil {
 		return err
 	}
-	out := []KeptBatch{}
-	for _, k := range w.kept {
-		if k.ID != b.ID {
-			out = append(out, k)
+	if w.Kept != nil {
+		if err := w.Kept.PutKept(ctx, b); err != nil {
+			return fmt.Errorf("keep batch %s: %w", b.ID, err)
 		}
 	}
-	return w.saveKept(ctx, append(out, b))
+	for i, k := range w.kept {
+		if k.ID == b.ID {
+			w.kept[i] = b
+			return nil
+		}
+	}
+	w.kept = append(w.kept, b)
+	return nil
+}
+
+// forgetKept drops a kept batch from the store; false (with the error recorded) keeps it for a retry.
+func (w *Writer) forgetKept(ctx context.Context, id string, errs *[]error) bool {
+	if w.Kept == nil {
+		return true
+	}
+	if err := w.Kept.DeleteKept(ctx, id); err != nil {
+		*errs = append(*errs, fmt.Errorf("forget kept batch %s: %w", id, err))
+		return false
+	}
+	return true
 }
 
 // checkKept looks at the completed batches' transactions: deep enough → forgotten; no longer counted by
@@ -147,11 +110,10 @@ func (w *Writer) checkKept(ctx context.Context) error {
 	if err := w.loadKept(ctx); err != nil || len(w.kept) == 0 {
 		return err
 	}
-	kept := w.kept
-	changed := false
 	var errs []error
-	out := make([]KeptBatch, 0, len(kept))
-	for _, k := range kept {
+	out := make([]KeptBatch, 0, len(w.kept))
+	for _, k := range w.kept {
+		changed := false
 		if !k.Lost {
 			conf, err := w.Anchorer.Confirmations(ctx, k.TxID)
 			switch {
@@ -164,13 +126,15 @@ func (w *Writer) checkKept(ctx context.Context) error {
 				// The wallet forgets only transactions buried deeper than DefaultKeepDepth (after a long
 				// stop, it can prune before this check runs).
 				w.logger().Warn("the wallet no longer knows a completed batch's transaction; forgetting the batch", "batch", k.ID, "txid", k.TxID)
-				changed = true
-				continue
+				if w.forgetKept(ctx, k.ID, &errs) {
+					continue
+				}
 			case err != nil:
 				errs = append(errs, fmt.Errorf("confirmations of kept batch %s (%s): %w", k.ID, k.TxID, err))
 			case conf >= w.keepDepth():
-				changed = true
-				continue
+				if w.forgetKept(ctx, k.ID, &errs) {
+					continue
+				}
 			}
 		}
 		if k.Lost {
@@ -187,18 +151,19 @@ func (w *Writer) checkKept(ctx context.Context) error {
 				}
 				changed = true
 			}
-			if len(waiting) == 0 {
+			if len(waiting) == 0 && w.forgetKept(ctx, k.ID, &errs) {
 				w.logger().Info("operations of a reverted batch are queued again", "batch", k.ID)
 				continue
 			}
 			k.Ops = waiting
 		}
+		if changed && w.Kept != nil {
+			if err := w.Kept.PutKept(ctx, k); err != nil {
+				errs = append(errs, fmt.Errorf("save kept batch %s: %w", k.ID, err))
+			}
+		}
 		out = append(out, k)
 	}
-	if changed {
-		if err := w.saveKept(ctx, out); err != nil {
-			errs = append(errs, err)
-		}
-	}
+	w.kept = out
 	return errors.Join(errs...)
 }

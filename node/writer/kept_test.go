@@ -148,13 +148,13 @@ func TestWriterKeptBusyDID(t *testing.T) {
 	}
 }
 
-// TestWriterKeptRestart: the kept batches survive a restart in a FileKept.
+// TestWriterKeptRestart: the kept batches survive a restart in a DirKept.
 func TestWriterKeptRestart(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "kept.json")
+	dir := filepath.Join(t.TempDir(), "kept")
 	q, c := &memQueue{}, newChain()
 	w := newWriter(q, c)
-	w.Kept = FileKept{Path: path}
+	w.Kept = &DirKept{Dir: dir}
 	w.ConfirmationsBetweenBatches = 1
 	q.add(4)
 	if n, _ := w.WriteOnce(ctx); n != 4 {
@@ -166,18 +166,11 @@ func TestWriterKeptRestart(t *testing.T) {
 	}
 	c.conf["tx1"] = -1
 	restarted := newWriter(q, c)
-	restarted.Kept = FileKept{Path: path}
+	restarted.Kept = &DirKept{Dir: dir}
 	if n, err := restarted.WriteOnce(ctx); n != 4 || err != nil {
 		t.Fatalf("after restart: %d %v", n, err)
 	}
 	if got := keptIDs(t, restarted); len(got) != 0 {
 		t.Fatalf("kept %v", got)
-	}
-}
-
-func TestFileKeptMissing(t *testing.T) {
-	kept, err := FileKept{Path: filepath.Join(t.TempDir(), "none.json")}.LoadKept(context.Background())
-	if err != nil || kept != nil {
-		t.Fatalf("%v %v", kept, err)
 	}
 }
