@@ -23,6 +23,8 @@ import (
 	ipld "github.com/ipfs/go-ipld-format"
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
+
+	"github.com/ionode/ionode/internal/atomicfile"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -263,13 +265,9 @@ func loadOrCreateIdentity(path string) (crypto.PrivKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cas: encode identity key: %w", err)
 	}
-	// Write then rename: a crash never leaves a truncated key behind.
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
-		return nil, fmt.Errorf("cas: write identity key: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return nil, fmt.Errorf("cas: write identity key: %w", err)
+	// Replaced atomically: a crash never leaves a truncated key behind.
+	if err := atomicfile.Write(path, raw, 0o600); err != nil {
+		return nil, fmt.Errorf("cas: identity key: %w", err)
 	}
 	return key, nil
 }
