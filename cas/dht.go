@@ -96,12 +96,17 @@ func (n *Node) announce(ctx context.Context, root cid.Cid) error {
 	return nil
 }
 
+// provide announces root once; a DHT walk that takes longer than two minutes is given up.
+func (n *Node) provide(root cid.Cid) error {
+	ctx, cancel := context.WithTimeout(n.life, 2*time.Minute)
+	defer cancel()
+	return n.dht.Provide(ctx, root, true)
+}
+
 func (n *Node) provideWithRetry(root cid.Cid) {
 	wait := time.Second
 	for attempt := 1; ; attempt++ {
-		ctx, cancel := context.WithTimeout(n.life, 2*time.Minute)
-		err := n.dht.Provide(ctx, root, true)
-		cancel()
+		err := n.provide(root)
 		if err == nil {
 			n.log.Debug("announced file on the DHT", "cid", root.String())
 			return
@@ -138,11 +143,9 @@ func (n *Node) reprovide() {
 		}
 		failed := 0
 		for _, root := range roots {
-			ctx, cancel := context.WithTimeout(n.life, 2*time.Minute)
-			if err := n.dht.Provide(ctx, root, true); err != nil {
+			if err := n.provide(root); err != nil {
 				failed++
 			}
-			cancel()
 			if n.life.Err() != nil {
 				return
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ipfs/go-cid"
+	dht "github.com/libp2p/go-libp2p-kad-dht"
 	"github.com/libp2p/go-libp2p/core/network"
 )
 
@@ -105,6 +106,10 @@ func TestParseDHTMode(t *testing.T) {
 	}
 	if _, err := ParseDHTMode("lan"); err == nil {
 		t.Error(`ParseDHTMode("lan"): no error`)
+	}
+	// OpenNode runs the mode as parsed, not as spelled.
+	if n := openDHTNode(t, "Client", nil); n.dht == nil || n.dht.Mode() != dht.ModeClient {
+		t.Error(`DHT "Client" did not start a DHT client`)
 	}
 }
 

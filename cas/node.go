@@ -1,7 +1,6 @@
 package cas
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -23,12 +22,12 @@ import (
 	ipld "github.com/ipfs/go-ipld-format"
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
-
-	"github.com/ionode/ionode/internal/atomicfile"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/routing"
+
+	"github.com/ionode/ionode/internal/atomicfile"
 )
 
 // Defaults applied by OpenNode to zero NodeConfig fields.
@@ -140,7 +139,8 @@ func OpenNode(ctx context.Context, cfg NodeConfig) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ParseDHTMode(string(cfg.DHT)); err != nil {
+	dhtMode, err := ParseDHTMode(string(cfg.DHT))
+	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -187,8 +187,8 @@ func OpenNode(ctx context.Context, cfg NodeConfig) (_ *Node, err error) {
 	n.life, n.cancel = life, cancel
 	// Without the DHT bitswap asks only the peers it is connected to.
 	var providers routing.ContentDiscovery
-	if cfg.DHT != "" && cfg.DHT != DHTOff {
-		if n.dht, err = n.startDHT(life, cfg.DHT, cfg.PublicDHT, bootstrap); err != nil {
+	if dhtMode != DHTOff {
+		if n.dht, err = n.startDHT(life, dhtMode, cfg.PublicDHT, bootstrap); err != nil {
 			return nil, err
 		}
 		providers = n.dht
@@ -206,7 +206,7 @@ func OpenNode(ctx context.Context, cfg NodeConfig) (_ *Node, err error) {
 		return nil, fmt.Errorf("cas: start peering: %w", err)
 	}
 	n.dialPeers(ctx, peers)
-	n.log.Info("ipfs node started", "peer_id", n.host.ID().String(), "addrs", n.Addrs(), "data_dir", cfg.DataDir, "dht", cmp.Or(cfg.DHT, DHTOff))
+	n.log.Info("ipfs node started", "peer_id", n.host.ID().String(), "addrs", n.Addrs(), "data_dir", cfg.DataDir, "dht", dhtMode)
 	return n, nil
 }
 
