@@ -26,10 +26,9 @@ type DirKept struct {
 	// Dir and removes it.
 	Legacy string
 
-	mu     sync.Mutex
-	loaded bool
-	files  map[string]string // batch ID → file name
-	next   uint64            // the next file's sequence number
+	mu    sync.Mutex
+	files map[string]string // batch ID → file name; nil until the directory was read
+	next  uint64            // the next file's sequence number
 }
 
 var _ KeptStore = (*DirKept)(nil)
@@ -59,13 +58,13 @@ func (d *DirKept) read() ([]KeptBatch, error) {
 	}
 	entries, err := os.ReadDir(d.Dir)
 	if errors.Is(err, os.ErrNotExist) {
-		d.files, d.loaded = map[string]string{}, true
+		d.files = map[string]string{}
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read kept batches: %w", err)
 	}
-	d.files = map[string]string{}
+	files := map[string]string{}
 	var kept []KeptBatch
 	for _, e := range entries { // ReadDir sorts by name: by sequence
 		name := e.Name()
@@ -82,15 +81,15 @@ func (d *DirKept) read() ([]KeptBatch, error) {
 		if err := json.Unmarshal(data, &b); err != nil {
 			return nil, fmt.Errorf("read kept batch %s: %w", name, err)
 		}
-		if old, dup := d.files[b.ID]; dup { // a crash between writing a batch anew and removing it
+		if old, dup := files[b.ID]; dup { // PutKept never writes a second file for an ID: the later one wins
 			os.Remove(filepath.Join(d.Dir, old))
 			kept = slices.DeleteFunc(kept, func(k KeptBatch) bool { return k.ID == b.ID })
 		}
-		d.files[b.ID] = name
+		files[b.ID] = name
 		d.next = max(d.next, seq+1)
 		kept = append(kept, b)
 	}
-	d.loaded = true
+	d.files = files
 	return kept, nil
 }
 
@@ -129,15 +128,12 @@ func writeKept(path string, b KeptBatch) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(path, data, 0o600); err != nil {
-		return fmt.Errorf("save kept batch %s: %w", b.ID, err)
-	}
-	return nil
+	return atomicfile.Write(path, data, 0o600)
 }
 
 // load reads the directory once, so that PutKept knows each batch's file; d.mu is held.
 func (d *DirKept) load() error {
-	if d.loaded {
+	if d.files != nil {
 		return nil
 	}
 	_, err := d.read()
@@ -178,7 +174,7 @@ func (d *DirKept) DeleteKept(_ context.Context, id string) error {
 		return nil
 	}
 	if err := os.Remove(filepath.Join(d.Dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("forget kept batch %s: %w", id, err)
+		return err
 	}
 	delete(d.files, id)
 	return atomicfile.SyncDir(d.Dir)
