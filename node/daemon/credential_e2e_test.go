@@ -100,11 +100,7 @@ func TestCredentialsEndToEnd(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { btc.Stop() })
+	btc := startBitcoin(t, ctx, testnet.Config{})
 
 	// The issuer's did:ion is computed before the node starts (a create request fixes the DID), so the
 	// node can be configured with its key; it is anchored through the node afterwards.

@@ -14,7 +14,7 @@ import (
 func TestSyncOverPrivateDHT(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	btc := startBTC(t, ctx, testnet.Config{})
+	btc := startBitcoin(t, ctx, testnet.Config{})
 	// The bootstrap peer is only a DHT server: it holds no files.
 	boot, err := cas.OpenNode(ctx, cas.NodeConfig{DataDir: t.TempDir(), DHT: cas.DHTServer, Logger: testLogger(t)})
 	if err != nil {

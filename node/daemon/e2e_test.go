@@ -165,11 +165,7 @@ func startMongo(t *testing.T) string {
 func runEndToEnd(t *testing.T, mongoURI string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t), ListenPeer: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { btc.Stop() })
+	btc := startBitcoin(t, ctx, testnet.Config{ListenPeer: true})
 	d := regtestNode(t, ctx, btc, mongoURI)
 	c := client{t, "http://" + d.Addr()}
 	p := sidetree.Regtest().Latest()

@@ -20,16 +20,8 @@ func TestFaultDeepFork(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	a, err := testnet.Start(ctx, testnet.Config{ListenPeer: true, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Stop() })
-	b, err := testnet.Start(ctx, testnet.Config{ConnectPeers: []string{a.PeerAddr()}, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Stop() })
+	a := startBitcoin(t, ctx, testnet.Config{ListenPeer: true})
+	b := startBitcoin(t, ctx, testnet.Config{ConnectPeers: []string{a.PeerAddr()}})
 	d := regtestNode(t, ctx, a, "")
 	c := client{t, "http://" + d.Addr()}
 	fork, err := testnet.WaitSameTip(ctx, a, b)

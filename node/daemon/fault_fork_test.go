@@ -27,16 +27,8 @@ func TestFaultFork(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	a, err := testnet.Start(ctx, testnet.Config{ListenPeer: true, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Stop() })
-	b, err := testnet.Start(ctx, testnet.Config{ConnectPeers: []string{a.PeerAddr()}, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Stop() })
+	a := startBitcoin(t, ctx, testnet.Config{ListenPeer: true})
+	b := startBitcoin(t, ctx, testnet.Config{ConnectPeers: []string{a.PeerAddr()}})
 	// B's harness key is the writer of B's branch: give it a coin before the split (regtestNode mines it).
 	if _, err := a.Fund(ctx, b.HarnessAddr(), btcutil.Amount(10*btcutil.SatoshiPerBitcoin)); err != nil {
 		t.Fatal(err)

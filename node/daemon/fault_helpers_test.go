@@ -17,7 +17,7 @@ import (
 // retried on a half-second backoff unit, so fault tests see retries within seconds.
 func faultNode(t *testing.T, ctx context.Context) (*testnet.Node, *Daemon) {
 	t.Helper()
-	btc := startBTC(t, ctx, testnet.Config{})
+	btc := startBitcoin(t, ctx, testnet.Config{})
 	d := regtestNode(t, ctx, btc, "", func(s *nodeSetup) {
 		s.Config.CASFetchTimeout = time.Second
 		s.Config.UnresolvableRetry = 500 * time.Millisecond
@@ -25,8 +25,9 @@ func faultNode(t *testing.T, ctx context.Context) (*testnet.Node, *Daemon) {
 	return btc, d
 }
 
-// startBTC starts btcd on regtest (logging to the test), stopped when the test ends.
-func startBTC(t *testing.T, ctx context.Context, cfg testnet.Config) *testnet.Node {
+// startBitcoin starts btcd regtest (with its transaction index; logging to the test), stopped when
+// the test ends.
+func startBitcoin(t *testing.T, ctx context.Context, cfg testnet.Config) *testnet.Node {
 	t.Helper()
 	cfg.Logger = testLogger(t)
 	btc, err := testnet.Start(ctx, cfg)

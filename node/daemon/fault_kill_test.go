@@ -132,11 +132,7 @@ func TestFaultKill(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { btc.Stop() })
+	btc := startBitcoin(t, ctx, testnet.Config{})
 	dir := t.TempDir()
 	key, err := anchor.GenerateKey(testnet.Params)
 	if err != nil {

@@ -112,7 +112,7 @@ func (c *killSyncChain) operations() int {
 // batch a block, with the files in an IPFS node of the test's own.
 func buildKillSyncChain(t *testing.T, ctx context.Context, size killSyncSize) *killSyncChain {
 	t.Helper()
-	c := &killSyncChain{btc: startBitcoin(t, ctx)}
+	c := &killSyncChain{btc: startBitcoin(t, ctx, testnet.Config{})}
 	var err error
 	c.ipfs, err = cas.OpenNode(ctx, cas.NodeConfig{DataDir: t.TempDir(), ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, Logger: testLogger(t)})
 	if err != nil {

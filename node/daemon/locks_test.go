@@ -26,7 +26,7 @@ func TestValueTimeLocks(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	btc := startBitcoin(t, ctx)
+	btc := startBitcoin(t, ctx, testnet.Config{})
 	d := regtestNode(t, ctx, btc, "")
 	rpc, err := anchor.DialRPC(btc.RPCConfig())
 	if err != nil {
@@ -153,17 +153,6 @@ func TestValueTimeLocks(t *testing.T) {
 	if _, err := d.chain.locks.ValueTimeLock(ctx, "a/b"); sidetree.CodeOf(err) != ionrules.CodeBlockchainGetLockResponseNotOk {
 		t.Errorf("unroutable id: %v", err)
 	}
-}
-
-// startBitcoin starts btcd regtest (with its transaction index) for the test.
-func startBitcoin(t *testing.T, ctx context.Context) *testnet.Node {
-	t.Helper()
-	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { btc.Stop() })
-	return btc
 }
 
 // lockWriters are wallets of other ION writers, following the chain through one watcher.

@@ -94,11 +94,7 @@ func TestSecretsStayOut(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { btc.Stop() })
+	btc := startBitcoin(t, ctx, testnet.Config{})
 
 	writeToken, adminToken := randomToken(t), randomToken(t)
 	logs := &syncBuffer{}

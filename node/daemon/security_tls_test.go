@@ -64,11 +64,7 @@ func TestTLS(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	btc, err := testnet.Start(ctx, testnet.Config{Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { btc.Stop() })
+	btc := startBitcoin(t, ctx, testnet.Config{})
 	dir := t.TempDir()
 	certFile, keyFile, cert := selfSigned(t, dir)
 	rpc := btc.RPCConfig()
