@@ -2,47 +2,27 @@ package sidetree
 
 import (
 	"crypto/rand"
-	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/ionode/ionode/internal/worktest"
 )
 
-// adversarialJSON is hostile input for a JSON reader, each shape at size n: the ways a parser of outside
-// input goes super-linear.
-var adversarialJSON = map[string]func(n int) []byte{
-	"escapes":           func(n int) []byte { return []byte(`["` + strings.Repeat(`\n`, n) + `"]`) },
-	"unicode escapes":   func(n int) []byte { return []byte(`["` + strings.Repeat(`\u0041`, n) + `"]`) },
-	"escaped quotes":    func(n int) []byte { return []byte(`["` + strings.Repeat(`\"`, n) + `"]`) },
-	"backslash runs":    func(n int) []byte { return []byte(`["` + strings.Repeat(`\\\\\"`, n) + `"]`) },
-	"nesting":           func(n int) []byte { return []byte(strings.Repeat("[", n) + strings.Repeat("]", n)) },
-	"object nesting":    func(n int) []byte { return []byte(strings.Repeat(`{"a":`, n) + "1" + strings.Repeat("}", n)) },
-	"duplicate keys":    func(n int) []byte { return []byte("{" + strings.Repeat(`"a":"\n\n\n\n",`, n) + `"b":1}`) },
-	"many keys":         func(n int) []byte { return keysJSON(n, func(i int) string { return fmt.Sprintf("k%d", i) }) },
-	"index keys, desc":  func(n int) []byte { return keysJSON(n, func(i int) string { return fmt.Sprint(n - i) }) },
-	"long number":       func(n int) []byte { return []byte("[1" + strings.Repeat("7", n) + "]") },
-	"long fraction":     func(n int) []byte { return []byte("[0." + strings.Repeat("7", n) + "1]") },
-	"parse errors":      func(n int) []byte { return []byte("[" + strings.Repeat("t,", n) + "1]") },
-	"nested errors":     func(n int) []byte { return []byte(strings.Repeat("[t,", n) + strings.Repeat("]", n)) },
-	"many strings":      func(n int) []byte { return []byte("[" + strings.Repeat(`"abc",`, n) + `"x"]`) },
-	"unclosed string":   func(n int) []byte { return []byte(`["` + strings.Repeat(`a\"`, n)) },
-	"spaces":            func(n int) []byte { return []byte("[" + strings.Repeat(" ", n) + "1]") },
-	"array keys":        func(n int) []byte { return []byte("{" + strings.Repeat(`[1,2,3]:1,`, n) + `"b":1}`) },
-	"non-ASCII strings": func(n int) []byte { return []byte(`["` + strings.Repeat("é😀\\n", n) + `"]`) },
-}
-
-func keysJSON(n int, key func(i int) string) []byte {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "%q:%d", key(i), i)
+// adversarialJSON is hostile input for a JSON reader at size n: worktest's valid JSON shapes, and the
+// near-JSON that only yieldable-json reads.
+func adversarialJSON() map[string]func(n int) []byte {
+	out := map[string]func(n int) []byte{
+		"backslash runs":  func(n int) []byte { return []byte(`["` + strings.Repeat(`\\\\\"`, n) + `"]`) },
+		"parse errors":    func(n int) []byte { return []byte("[" + strings.Repeat("t,", n) + "1]") },
+		"nested errors":   func(n int) []byte { return []byte(strings.Repeat("[t,", n) + strings.Repeat("]", n)) },
+		"unclosed string": func(n int) []byte { return []byte(`["` + strings.Repeat(`a\"`, n)) },
+		"spaces":          func(n int) []byte { return []byte("[" + strings.Repeat(" ", n) + "1]") },
+		"array keys":      func(n int) []byte { return []byte("{" + strings.Repeat(`[1,2,3]:1,`, n) + `"b":1}`) },
 	}
-	b.WriteByte('}')
-	return []byte(b.String())
+	for name, gen := range worktest.HostileJSON() {
+		out[name] = func(n int) []byte { return []byte(gen(n)) }
+	}
+	return out
 }
 
 // TestJSONReadersLinear: doubling hostile input at most about doubles the work of both JSON readers
@@ -52,11 +32,11 @@ func TestJSONReadersLinear(t *testing.T) {
 		"yieldable-json": ParseYieldableJSON,
 		"JSON.parse":     ParseJSON,
 	}
-	for shape, gen := range adversarialJSON {
+	for shape, gen := range adversarialJSON() {
 		for name, read := range readers {
 			t.Run(name+"/"+shape, func(t *testing.T) {
 				n := 4000
-				if shape == "nesting" || shape == "object nesting" || shape == "nested errors" {
+				if worktest.Deep(shape) || shape == "nested errors" {
 					n = 1000 // within both readers' depth limits, or past them (a refusal costs linear work too)
 				}
 				worktest.Linear(t, n, gen, func(in []byte) { _, _ = read(in) })
@@ -137,7 +117,7 @@ func TestOperationPayloadLinear(t *testing.T) {
 // TestJSONSize: the counted size is the written size, for every vector and hostile shape.
 func TestJSONSize(t *testing.T) {
 	var values []Value
-	for _, gen := range adversarialJSON {
+	for _, gen := range adversarialJSON() {
 		if v, err := ParseYieldableJSON(gen(50)); err == nil {
 			values = append(values, v)
 		}
