@@ -210,19 +210,9 @@ func (v *Verifier) verify(ctx context.Context, r *Result, raw string, opts Optio
 	}
 
 	// The issuer's key: through its DID, or its JWT VC issuer metadata.
-	var issuerRes *resolver.Result
-	var pub crypto.PublicKey
-	if strings.HasPrefix(pc.Iss, "did:") {
-		pub, issuerRes, err = credential.ResolveKey(ctx, v.Resolver, pc.Iss, h.Kid, resolver.AssertionMethod)
-		if issuerRes != nil {
-			r.pass(credential.CheckResolution, "")
-		}
-	} else {
-		pub, err = v.urlIssuerKey(ctx, pc.Iss, h.Kid)
-		if err == nil {
-			r.pass(credential.CheckResolution, "JWT VC issuer metadata")
-			issuerRes = &resolver.Result{Document: &resolver.Document{ID: pc.Iss}}
-		}
+	pub, issuerRes, err := v.issuerKey(ctx, pc.Iss, h.Kid)
+	if issuerRes != nil {
+		r.pass(credential.CheckResolution, "")
 	}
 	if err != nil {
 		name := credential.CheckKey
@@ -272,6 +262,31 @@ func (v *Verifier) verify(ctx context.Context, r *Result, raw string, opts Optio
 		r.pass(credential.CheckTrust, "")
 	}
 	r.Valid = true
+}
+
+// IssuerKey finds the key kid names for issuer iss: through the DID resolver (the key in
+// assertionMethod) for a DID, through JWT VC issuer metadata for an https URL. Status list tokens are
+// verified with it too. A failure is a *credential.Failure (unresolvable_issuer, key_not_authorized,
+// unsupported_alg).
+func (v *Verifier) IssuerKey(ctx context.Context, iss, kid string) (crypto.PublicKey, error) {
+	pub, _, err := v.issuerKey(ctx, iss, kid)
+	return pub, err
+}
+
+// issuerKey also returns the issuer as the trust policy sees it (its DID resolution, or a document
+// with only the URL as id), nil when resolution failed.
+func (v *Verifier) issuerKey(ctx context.Context, iss, kid string) (crypto.PublicKey, *resolver.Result, error) {
+	if strings.HasPrefix(iss, "did:") {
+		if v.Resolver == nil {
+			return nil, nil, fail(credential.CodeUnresolvableIssuer, "no DID resolver configured")
+		}
+		return credential.ResolveKey(ctx, v.Resolver, iss, kid, resolver.AssertionMethod)
+	}
+	pub, err := v.urlIssuerKey(ctx, iss, kid)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pub, &resolver.Result{Document: &resolver.Document{ID: iss}}, nil
 }
 
 func (v *Verifier) checkValidity(r *Result, pc *payloadClaims) bool {
