@@ -18,6 +18,7 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/resolver/web/webtest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/testnet"
@@ -205,6 +206,19 @@ func TestCredentialsEndToEnd(t *testing.T) {
 	}
 	if r := cc.verify(issued.JWT); r.Valid || r.Code != credential.CodeRevoked {
 		t.Fatalf("revoked credential: %+v", r)
+	}
+
+	// The token status list of SD-JWT VCs: published as a statuslist+jwt, revoked through the same route.
+	if status, body := cc.do(http.MethodPost, "/status/tokens/5", adminToken, map[string]bool{"revoked": true}); status != http.StatusNoContent {
+		t.Fatalf("revoke in the token list: %d %s", status, body)
+	}
+	status, body = cc.do(http.MethodGet, "/status/tokens", "", nil)
+	tok, err := tokenstatus.ParseToken(string(body))
+	if status != 200 || err != nil || tok.Sub != base+"/status/tokens" || tok.Iss != issuerDID {
+		t.Fatalf("token status list: %d %v %+v", status, err, tok)
+	}
+	if v, err := tok.List.Get(5); err != nil || v != tokenstatus.Invalid {
+		t.Fatalf("entry 5 of the token list: %d %v", v, err)
 	}
 
 	// A did:web issuer's credential verifies; its DID resolves on both resolution endpoints.

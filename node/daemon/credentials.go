@@ -19,6 +19,7 @@ import (
 	"github.com/ionode/ionode/credential/linkeddomains"
 	"github.com/ionode/ionode/credential/policy"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/web"
@@ -60,6 +61,9 @@ func (c *CredentialConfig) validate() error {
 	}
 	return nil
 }
+
+// TokenStatusList is the id of the node's token status list (SD-JWT VC revocation): GET /status/tokens.
+const TokenStatusList = "tokens"
 
 // credentials is the node's verifier, and its issuer when one is configured.
 type credentials struct {
@@ -144,6 +148,16 @@ func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatch
 		}
 	} else if err != nil {
 		return nil, fmt.Errorf("status list %s: %w", c.StatusList, err)
+	}
+	// SD-JWT VCs reference an IETF token status list, kept beside the W3C list and published at
+	// /status/tokens as a statuslist+jwt signed by the same key.
+	out.status.Tokens = &tokenstatus.Signer{Signer: signer}
+	if _, err := out.status.Store.Load(ctx, TokenStatusList); errors.Is(err, status.ErrNotFound) {
+		if err := out.status.Create(ctx, TokenStatusList, status.TokenStatusList, "revocation", 0); err != nil {
+			return nil, fmt.Errorf("create token status list: %w", err)
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("token status list: %w", err)
 	}
 	checker.own, checker.issuer = out.status, signer.DID()
 	d.log.Info("credentials: issuing", "kid", c.IssuerKID, "alg", signer.Alg, "status_list", out.status.URL(c.StatusList))
