@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,10 @@ func (e *env) issue(t *testing.T, list string) (string, int) {
 func TestRevokeAndSuspend(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
+	resp, err := e.Client.Get(ctx, e.manager.URL("tokens-revocation"), tokenstatus.ContentType)
+	if err != nil || resp.Header.Get("Content-Type") != tokenstatus.ContentType || !strings.HasPrefix(resp.Header.Get("Cache-Control"), "public, max-age=600") {
+		t.Fatalf("published token list: %v %v", err, resp.Header)
+	}
 	revocable, ri := e.issue(t, "tokens-revocation")
 	suspendable, si := e.issue(t, "tokens-suspension")
 	for _, s := range []string{revocable, suspendable} {
@@ -109,10 +114,13 @@ func TestCacheHonoursTTLAndExp(t *testing.T) {
 			t.Fatal(r.Code)
 		}
 	}
+	// The token's ttl (10 minutes) wins over the checker's default (5 minutes).
+	e.Advance(6 * time.Minute)
+	_ = e.verifier.Verify(ctx, s, sdjwt.Options{})
 	if n := tokenstatus.Fetches(e.checker); n != 1 {
 		t.Fatalf("%d fetches within the ttl", n)
 	}
-	e.Advance(10*time.Minute + time.Second)
+	e.Advance(4*time.Minute + time.Second)
 	_ = e.verifier.Verify(ctx, s, sdjwt.Options{})
 	if n := tokenstatus.Fetches(e.checker); n != 2 {
 		t.Fatalf("%d fetches after the ttl", n)
