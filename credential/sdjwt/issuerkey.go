@@ -42,18 +42,19 @@ type jwks struct {
 	Keys []json.RawMessage `json:"keys"`
 }
 
-// metadataCache keeps issuer keys for the Cache-Control max-age of their metadata (at most an hour).
-type metadataCache struct {
+// docCache keeps fetched issuer and type metadata for their Cache-Control max-age (default 5 minutes,
+// at most an hour), so that verifications do not fetch them each time.
+type docCache struct {
 	mu      sync.Mutex
-	entries map[string]metadataEntry
+	entries map[string]cachedDoc
 }
 
-type metadataEntry struct {
-	keys    []json.RawMessage
+type cachedDoc struct {
+	body    []byte
 	expires time.Time
 }
 
-const maxMetadataCached = 256
+const maxDocsCached = 256
 
 // urlIssuerKey finds the key kid names in an https issuer's JWT VC issuer metadata. Without kid, the
 // metadata must hold exactly one key.
@@ -85,64 +86,72 @@ func (v *Verifier) urlIssuerKey(ctx context.Context, iss, kid string) (crypto.Pu
 	return pub, nil
 }
 
-func (v *Verifier) issuerKeys(ctx context.Context, iss string) ([]json.RawMessage, error) {
+// get fetches a document through the cache.
+func (v *Verifier) get(ctx context.Context, rawURL, accept string) ([]byte, error) {
 	now := v.now()
-	c := &v.metadata
+	c := &v.docs
 	c.mu.Lock()
-	if e, ok := c.entries[iss]; ok && now.Before(e.expires) {
+	if e, ok := c.entries[rawURL]; ok && now.Before(e.expires) {
 		c.mu.Unlock()
-		return e.keys, nil
+		return e.body, nil
 	}
 	c.mu.Unlock()
+	resp, err := v.Fetcher.Get(ctx, rawURL, accept)
+	if err != nil {
+		return nil, err
+	}
+	ttl := web.CacheTTL(resp.Header, 5*time.Minute, time.Hour)
+	if ttl <= 0 {
+		return resp.Body, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]cachedDoc{}
+	}
+	for k, e := range c.entries {
+		if len(c.entries) < maxDocsCached {
+			break
+		}
+		if !now.Before(e.expires) || len(c.entries) >= maxDocsCached {
+			delete(c.entries, k)
+		}
+	}
+	c.entries[rawURL] = cachedDoc{body: resp.Body, expires: now.Add(ttl)}
+	return resp.Body, nil
+}
+
+func (v *Verifier) issuerKeys(ctx context.Context, iss string) ([]json.RawMessage, error) {
 	mdURL, err := MetadataURL(iss)
 	if err != nil {
 		return nil, fail(credential.CodeUnresolvableIssuer, "%w", err)
 	}
-	resp, err := v.Fetcher.Get(ctx, mdURL, "application/json")
+	body, err := v.get(ctx, mdURL, "application/json")
 	if err != nil {
 		return nil, fail(credential.CodeUnresolvableIssuer, "issuer metadata: %w", err)
 	}
 	var md issuerMetadata
-	if err := decodeJSON(resp.Body, &md); err != nil {
+	if err := decodeJSON(body, &md); err != nil {
 		return nil, fail(credential.CodeUnresolvableIssuer, "issuer metadata of %s: %w", credential.Truncate(iss), err)
 	}
 	if md.Issuer != iss {
 		return nil, fail(credential.CodeUnresolvableIssuer, "issuer metadata names issuer %q, not %q", credential.Truncate(md.Issuer), credential.Truncate(iss))
 	}
-	ttl := web.CacheTTL(resp.Header, 5*time.Minute, time.Hour)
 	switch {
 	case md.JWKS != nil && md.JWKSURI != "":
 		return nil, fail(credential.CodeUnresolvableIssuer, "issuer metadata has both jwks and jwks_uri")
 	case md.JWKS == nil && md.JWKSURI != "":
-		r2, err := v.Fetcher.Get(ctx, md.JWKSURI, "application/json, application/jwk-set+json")
+		body, err := v.get(ctx, md.JWKSURI, "application/json, application/jwk-set+json")
 		if err != nil {
 			return nil, fail(credential.CodeUnresolvableIssuer, "issuer jwks_uri: %w", err)
 		}
 		md.JWKS = &jwks{}
-		if err := decodeJSON(r2.Body, md.JWKS); err != nil {
+		if err := decodeJSON(body, md.JWKS); err != nil {
 			return nil, fail(credential.CodeUnresolvableIssuer, "issuer jwks_uri: %w", err)
 		}
-		ttl = min(ttl, web.CacheTTL(r2.Header, 5*time.Minute, time.Hour))
-	case md.JWKS == nil:
+	}
+	if md.JWKS == nil || len(md.JWKS.Keys) == 0 {
 		return nil, fail(credential.CodeUnresolvableIssuer, "issuer metadata has no keys")
-	}
-	if len(md.JWKS.Keys) == 0 {
-		return nil, fail(credential.CodeUnresolvableIssuer, "issuer metadata has no keys")
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string]metadataEntry{}
-	}
-	if len(c.entries) >= maxMetadataCached {
-		for k, e := range c.entries {
-			if !now.Before(e.expires) || len(c.entries) >= maxMetadataCached {
-				delete(c.entries, k)
-			}
-		}
-	}
-	if ttl > 0 {
-		c.entries[iss] = metadataEntry{keys: md.JWKS.Keys, expires: now.Add(ttl)}
 	}
 	return md.JWKS.Keys, nil
 }

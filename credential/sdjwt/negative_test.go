@@ -14,6 +14,7 @@ import (
 	"github.com/ionode/ionode/credential/policy"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/resolver"
+	"github.com/ionode/ionode/resolver/web"
 )
 
 var b64 = base64.RawURLEncoding
@@ -202,6 +203,27 @@ func TestURLIssuer(t *testing.T) {
 			}
 		})
 	}
+	// Issuer and type metadata are fetched once, then served from the cache for their max-age.
+	counting := &countingFetcher{Fetcher: e.Client}
+	cv := verifier(e)
+	cv.Fetcher = counting
+	s0, err := (&sdjwt.Issuer{Signer: signer, ID: iss, Now: e.Now}).Issue(ctx, sdjwt.Claims{VCT: typeURL, Claims: identity()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if r := cv.Verify(ctx, s0, sdjwt.Options{}); !r.Valid {
+			t.Fatalf("%s %s", r.Code, r.Detail)
+		}
+	}
+	if counting.n != 2 {
+		t.Fatalf("%d fetches for three verifications, want 2 (issuer and type metadata)", counting.n)
+	}
+	e.Advance(11 * time.Minute) // past both max-ages (10 minutes; 5 by default)
+	_ = cv.Verify(ctx, s0, sdjwt.Options{})
+	if counting.n != 4 {
+		t.Fatalf("%d fetches after the max-age", counting.n)
+	}
 	// Another key with the same kid is not the issuer's.
 	imposter, _ := credential.GenerateKey(credential.ES256)
 	is, _ := credential.NewKeySigner("k1", imposter)
@@ -215,4 +237,14 @@ func TestURLIssuer(t *testing.T) {
 	if r := verifier(e).Verify(ctx, s, sdjwt.Options{}); r.Code != credential.CodeUnresolvableIssuer {
 		t.Fatalf("other issuer's metadata: %s %s", r.Code, r.Detail)
 	}
+}
+
+type countingFetcher struct {
+	sdjwt.Fetcher
+	n int
+}
+
+func (c *countingFetcher) Get(ctx context.Context, url, accept string) (*web.Response, error) {
+	c.n++
+	return c.Fetcher.Get(ctx, url, accept)
 }

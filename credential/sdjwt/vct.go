@@ -32,7 +32,7 @@ func (v *Verifier) checkType(ctx context.Context, r *Result, isVC bool, opts Opt
 		r.pass(CheckType, "no type metadata to resolve")
 		return true
 	}
-	resp, err := v.Fetcher.Get(ctx, r.VCT, "application/json")
+	body, err := v.get(ctx, r.VCT, "application/json")
 	var se *web.StatusError
 	switch {
 	case errors.As(err, &se) && se.Code == http.StatusNotFound:
@@ -45,12 +45,12 @@ func (v *Verifier) checkType(ctx context.Context, r *Result, isVC bool, opts Opt
 	var md struct {
 		VCT string `json:"vct"`
 	}
-	if err := decodeJSON(resp.Body, &md); err != nil || md.VCT != r.VCT {
+	if err := decodeJSON(body, &md); err != nil || md.VCT != r.VCT {
 		r.fail(CheckType, fail(CodeInvalidType, "type metadata at %s does not describe this vct", credential.Truncate(r.VCT)), CodeInvalidType)
 		return false
 	}
 	if integrity, ok := r.Claims["vct#integrity"].(string); ok {
-		if err := checkIntegrity(integrity, resp.Body); err != nil {
+		if err := checkIntegrity(integrity, body); err != nil {
 			r.fail(CheckType, fail(CodeInvalidType, "type metadata: %w", err), CodeInvalidType)
 			return false
 		}

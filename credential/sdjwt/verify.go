@@ -48,7 +48,7 @@ type Verifier struct {
 	Now    func() time.Time
 	Logger *slog.Logger // audit log; default discards
 
-	metadata metadataCache
+	docs docCache
 }
 
 // Options bind a verification to the verifier's request.
