@@ -18,6 +18,7 @@ import (
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/linkeddomains"
 	"github.com/ionode/ionode/credential/policy"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/node"
@@ -69,6 +70,7 @@ const TokenStatusList = "tokens"
 type credentials struct {
 	client   *web.Client
 	verifier *credential.Verifier
+	sdjwt    *sdjwt.Verifier
 	issuer   *credential.Issuer // nil: the node issues nothing
 	status   *status.Manager    // nil without an issuer
 }
@@ -116,7 +118,10 @@ func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatch
 		v.Policy = p
 		d.log.Info("credentials: trust policy loaded", "file", c.TrustPolicyFile, "rules", len(p.Rules))
 	}
-	out := &credentials{client: client, verifier: v}
+	// SD-JWT VCs: the same resolver, audit log and policy; token status lists over the web.
+	sd := &sdjwt.Verifier{Resolver: methods, Fetcher: client, Policy: v.Policy, Logger: v.Logger}
+	sd.Status = &tokenstatus.Checker{Fetcher: client, Keys: sd, DefaultTTL: c.StatusCacheTTL}
+	out := &credentials{client: client, verifier: v, sdjwt: sd}
 	if c.IssuerKeyFile == "" {
 		return out, nil
 	}
@@ -166,7 +171,7 @@ func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatch
 
 // handler is the credential routes (credential/httpapi).
 func (c *credentials) handler(cfg CredentialConfig, log *slog.Logger) http.Handler {
-	api := &httpapi.API{Verifier: c.verifier, Issuer: c.issuer, AdminTokenSHA256: cfg.AdminTokenHashes, Logger: log}
+	api := &httpapi.API{Verifier: c.verifier, SDJWT: c.sdjwt, Issuer: c.issuer, AdminTokenSHA256: cfg.AdminTokenHashes, Logger: log}
 	if c.status != nil {
 		api.Status, api.StatusList = c.status, cfg.StatusList
 	}
