@@ -421,6 +421,9 @@ Exit codes: 0 valid, 4 not valid (the reason's code is printed), 1 or 2 when ver
 				if policyFile != "" {
 					return fail(exitInvalidInput, "--policy applies to local verification; the node uses its own trust policy")
 				}
+				if isSDJWT(jwt) {
+					return verifySDJWTRemote(cmd, rf.node, jwt, audience, nonce, asJSN)
+				}
 				path, body := "/credentials/verify", map[string]string{"jwt": jwt}
 				if presentation {
 					path, body["audience"], body["nonce"] = "/presentations/verify", audience, nonce

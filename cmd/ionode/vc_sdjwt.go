@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -165,6 +166,32 @@ func verifySDJWT(cmd *cobra.Command, rf *resolveFlags, policyFile, raw, audience
 		v.Policy = p
 	}
 	r := v.Verify(cmd.Context(), raw, sdjwt.Options{RequireKeyBinding: audience != "", Audience: audience, Nonce: nonce})
+	return printSDJWTResult(cmd, r, asJSON)
+}
+
+// verifySDJWTRemote verifies an SD-JWT VC at a node: POST /presentations/verify (KB-JWT required)
+// with an audience, else POST /credentials/verify.
+func verifySDJWTRemote(cmd *cobra.Command, node, raw, audience, nonce string, asJSON bool) error {
+	path, body := "/credentials/verify", map[string]string{"jwt": raw}
+	if audience != "" {
+		path, body["audience"], body["nonce"] = "/presentations/verify", audience, nonce
+	}
+	c := nodeClient{base: strings.TrimRight(node, "/")}
+	code, answer, err := c.postJSON(cmd.Context(), path, "", body)
+	if err != nil {
+		return err
+	}
+	if code != http.StatusOK {
+		return apiError(code, answer)
+	}
+	var r sdjwt.Result
+	if err := json.Unmarshal(answer, &r); err != nil || r.TransactionID == "" {
+		return fail(1, "node answered without a verification result: %.200s", answer)
+	}
+	return printSDJWTResult(cmd, &r, asJSON)
+}
+
+func printSDJWTResult(cmd *cobra.Command, r *sdjwt.Result, asJSON bool) error {
 	if asJSON {
 		b, _ := json.Marshal(r)
 		if err := printJSON(cmd, b, false); err != nil {

@@ -2,13 +2,20 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/sdjwt"
+	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/credential/status/tokenstatus"
+	"github.com/ionode/ionode/resolver/web"
 )
 
 func TestVCSDJWT(t *testing.T) {
@@ -72,5 +79,42 @@ func TestVCSDJWT(t *testing.T) {
 	}
 	if _, err := statusOf(issued); err == nil {
 		t.Fatal("status of a credential without status")
+	}
+}
+
+// TestVCSDJWTThroughNode: an SD-JWT VC with an entry in a node's token status list verifies at the node
+// (--remote), is revoked with `vc revoke` through the node's admin route, and then fails as revoked.
+func TestVCSDJWTThroughNode(t *testing.T) {
+	c := newCLIEnv(t)
+	const token = "cli-admin-token"
+	iss := &credential.Issuer{Signer: c.issuer}
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	mgr := &status.Manager{Store: &status.FileStore{Dir: t.TempDir()}, Issuer: iss, Tokens: &tokenstatus.Signer{Signer: c.issuer}, BaseURL: srv.URL + "/status"}
+	if err := mgr.Create(t.Context(), "tokens", status.TokenStatusList, "revocation", 0); err != nil {
+		t.Fatal(err)
+	}
+	entry, err := mgr.Allocate(t.Context(), "tokens")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The node fetches its token list from the plain-HTTP test node, uncached.
+	trusting := c.env.Server.Client()
+	fetcher := &web.Client{Guard: trusting.Guard, AllowHTTPLoopback: true, TLSConfig: trusting.TLSConfig}
+	sd := &sdjwt.Verifier{Resolver: c.env.Resolver, Fetcher: fetcher}
+	sd.Status = &tokenstatus.Checker{Fetcher: fetcher, Keys: sd, DefaultTTL: time.Nanosecond, MaxTTL: time.Nanosecond}
+	mux.Handle("/", (&httpapi.API{Verifier: &credential.Verifier{Resolver: c.env.Resolver}, SDJWT: sd, Status: mgr, AdminTokenSHA256: []string{httpapi.HashToken(token)}}).Handler())
+
+	issued := strings.TrimSpace(mustRun(t, "vc", "issue", "--format", "dc+sd-jwt", "--key", c.keyFile, "--kid", c.issuer.KID,
+		"--vct", "urn:example:employee:1", "--claim", "name=Alice", "--disclosable", "name",
+		"--status-uri", entry.StatusListCredential, "--status-index", entry.StatusListIndex))
+	out := mustRun(t, "vc", "verify", "--remote", "--node", srv.URL, issued)
+	if !strings.Contains(out, "valid SD-JWT VC") || !strings.Contains(out, "disclosed: name") {
+		t.Fatalf("remote verify: %s", out)
+	}
+	mustRun(t, "vc", "revoke", "--node", srv.URL, "--admin-token", token, issued)
+	if _, errOut, code := runCLI(t, "vc", "verify", "--remote", "--node", srv.URL, issued); code != exitNotValid || !strings.Contains(errOut, "revoked") {
+		t.Fatalf("after revocation: exit %d %s", code, errOut)
 	}
 }
