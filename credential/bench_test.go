@@ -2,7 +2,6 @@ package credential_test
 
 import (
 	"context"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,14 +17,14 @@ func BenchmarkIssue(b *testing.B) {
 			iss := issuer(e, e.WebIssuer(b, alg, "bench-issue", alg))
 			c := employee("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := credtest.CPUTime()
 			for b.Loop() {
 				if _, err := iss.Issue(c); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "issued/s")
-			b.ReportMetric(float64(b.N)/(cpuTime()-cpu).Seconds(), "issued/cpu-s")
+			b.ReportMetric(float64(b.N)/(credtest.CPUTime()-cpu).Seconds(), "issued/cpu-s")
 		})
 	}
 }
@@ -49,25 +48,14 @@ func BenchmarkVerify(b *testing.B) {
 				b.Fatalf("%s %s", r.Code, r.Detail)
 			}
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := credtest.CPUTime()
 			for b.Loop() {
 				if r := v.VerifyCredential(ctx, jwt); !r.Valid {
 					b.Fatal(r.Code)
 				}
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "verified/s")
-			b.ReportMetric(float64(b.N)/(cpuTime()-cpu).Seconds(), "verified/cpu-s")
+			b.ReportMetric(float64(b.N)/(credtest.CPUTime()-cpu).Seconds(), "verified/cpu-s")
 		})
 	}
-}
-
-// cpuTime is the process's CPU time (user + system). On a shared machine wall-clock rates understate
-// what one core does; operations per CPU-second do not depend on how many other processes run. With
-// -cpu 1 the benchmark loop is the only busy goroutine (the test server idles: the cache is warm).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -18,9 +18,13 @@ var b64 = base64.RawURLEncoding
 // maxTokenLength bounds the JWTs we parse: a presentation with several credentials fits well within.
 const maxTokenLength = 256 << 10
 
-// Sign makes a compact JWS of payload with the signer's key, kid and the given typ header.
+// Sign makes a compact JWS of payload with the signer's key, kid (when it has one) and the given typ
+// header.
 func (s *Signer) Sign(payload []byte, typ string) (string, error) {
-	opts := (&jose.SignerOptions{}).WithHeader("kid", s.KID)
+	opts := &jose.SignerOptions{}
+	if s.KID != "" {
+		opts = opts.WithHeader("kid", s.KID)
+	}
 	if typ != "" {
 		opts = opts.WithType(jose.ContentType(typ))
 	}

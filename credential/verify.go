@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -79,14 +78,18 @@ func (v *Verifier) now() time.Time {
 	return time.Now()
 }
 
-func (v *Verifier) skew() time.Duration {
+func (v *Verifier) skew() time.Duration { return EffectiveSkew(v.ClockSkew) }
+
+// EffectiveSkew is the clock skew a ClockSkew setting means: zero is the default of one minute,
+// negative is none.
+func EffectiveSkew(setting time.Duration) time.Duration {
 	switch {
-	case v.ClockSkew < 0:
+	case setting < 0:
 		return 0
-	case v.ClockSkew == 0:
+	case setting == 0:
 		return time.Minute
 	}
-	return v.ClockSkew
+	return setting
 }
 
 func (v *Verifier) algorithms() []string {
@@ -169,32 +172,16 @@ func (v *Verifier) checkSignature(ctx context.Context, r *Result, tok *token, si
 		r.fail(CheckKey, fail(CodeKeyNotAuthorized, "JWS header has no kid"), CodeKeyNotAuthorized)
 		return nil, false
 	}
-	if strings.HasPrefix(kid, "#") {
-		kid = signer + kid
+	pub, res, err := ResolveKey(ctx, v.Resolver, signer, kid, relationship)
+	if res != nil {
+		r.pass(CheckResolution, "")
 	}
-	kidDID, frag := resolver.SplitDIDURL(kid)
-	if kidDID != signer || !strings.HasPrefix(frag, "#") {
-		r.fail(CheckKey, fail(CodeKeyNotAuthorized, "kid %q is not a key of %s", trunc(tok.header.Kid), trunc(signer)), CodeKeyNotAuthorized)
-		return nil, false
-	}
-	res, err := v.Resolver.Resolve(ctx, signer)
 	if err != nil {
-		r.fail(CheckResolution, fail(CodeUnresolvableIssuer, "%s: %w", trunc(signer), err), CodeUnresolvableIssuer)
-		return nil, false
-	}
-	r.pass(CheckResolution, "")
-	vm, err := res.Document.FindMethod(kid, relationship)
-	if err != nil {
-		r.fail(CheckKey, fail(CodeKeyNotAuthorized, "%w", err), CodeKeyNotAuthorized)
-		return nil, false
-	}
-	pub, err := vm.PublicKey()
-	if err != nil {
-		code := CodeKeyNotAuthorized
-		if errors.Is(err, resolver.ErrUnsupportedKey) {
-			code = CodeUnsupportedAlg
+		name := CheckKey
+		if CodeOf(err) == CodeUnresolvableIssuer {
+			name = CheckResolution
 		}
-		r.fail(CheckKey, fail(code, "%s: %w", trunc(kid), err), code)
+		r.fail(name, err, CodeKeyNotAuthorized)
 		return nil, false
 	}
 	r.pass(CheckKey, fmt.Sprintf("%s in %s", trunc(kid), relationship))

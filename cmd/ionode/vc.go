@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -19,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/ion"
@@ -33,13 +35,14 @@ const exitNotValid = 4
 func newVCCommand(getenv func(string) string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "vc",
-		Short: "Issue, verify and revoke verifiable credentials (VC-JWT)",
+		Short: "Issue, present, verify and revoke verifiable credentials (VC-JWT, SD-JWT VC)",
 		Long: `Issue, verify and revoke W3C verifiable credentials in JWT form (VC Data Model 1.1 JWT encoding, or
-VC 2.0 vc+jwt), signed by a key of a did:ion, did:web, did:key or did:jwk issuer.
+VC 2.0 vc+jwt), signed by a key of a did:ion, did:web, did:key or did:jwk issuer; and SD-JWT VCs
+(dc+sd-jwt, selective disclosure), which the holder presents with only the claims it chooses.
 
 Exit codes: 0 success, 1 usage or unexpected error, 2 invalid input, 4 the credential is not valid.`,
 	}
-	cmd.AddCommand(newVCIssueCommand(getenv), newVCVerifyCommand(), newVCRevokeCommand(getenv))
+	cmd.AddCommand(newVCIssueCommand(getenv), newVCVerifyCommand(), newVCRevokeCommand(getenv), newVCPresentCommand())
 	return cmd
 }
 
@@ -136,23 +139,9 @@ func readSigner(path, kid string) (*credential.Signer, error) {
 	if path == "" {
 		return nil, fail(exitInvalidInput, "--key is required (a private JWK file)")
 	}
-	info, err := os.Stat(path)
+	priv, err := readPrivateKey(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fail(exitInvalidInput, "key file %s does not exist", path)
-		}
-		return nil, fmt.Errorf("key file: %w", err)
-	}
-	if info.Mode().Perm()&0o077 != 0 {
-		return nil, fail(exitInvalidInput, "key file %s is readable by others (mode %v): chmod 600 it", path, info.Mode().Perm())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("key file: %w", err)
-	}
-	priv, err := credential.ParsePrivateJWK(data)
-	if err != nil {
-		return nil, fail(exitInvalidInput, "key file %s: %v", path, err)
+		return nil, err
 	}
 	switch kid {
 	case "":
@@ -180,6 +169,29 @@ func readSigner(path, kid string) (*credential.Signer, error) {
 		return nil, fail(exitInvalidInput, "--kid: %v", err)
 	}
 	return s, nil
+}
+
+// readPrivateKey reads a private JWK file, refusing one others can read.
+func readPrivateKey(path string) (crypto.PrivateKey, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fail(exitInvalidInput, "key file %s does not exist", path)
+		}
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		return nil, fail(exitInvalidInput, "key file %s is readable by others (mode %v): chmod 600 it", path, info.Mode().Perm())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	priv, err := credential.ParsePrivateJWK(data)
+	if err != nil {
+		return nil, fail(exitInvalidInput, "key file %s: %v", path, err)
+	}
+	return priv, nil
 }
 
 // readJWTArg returns the JWT argument, reading standard input for "-".
@@ -238,6 +250,7 @@ func newVCIssueCommand(getenv func(string) string) *cobra.Command {
 		types, claims, contexts                                       []string
 		validFor                                                      time.Duration
 		withStatus, asJSON                                            bool
+		sd                                                            sdjwtIssueFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "issue",
@@ -275,9 +288,12 @@ The subject is --subject-id (the holder's DID) plus --claim name=value pairs, or
 			if len(subject) == 0 {
 				return fail(exitInvalidInput, "the credential needs a subject: --subject-id, --claim or --subject-json")
 			}
+			if format == sdjwt.Format {
+				return issueSDJWT(cmd, &sd, subject, keyFile, kid, node, withStatus, validFor, asJSON)
+			}
 			f := credential.Format(format)
 			if f != credential.FormatJWT && f != credential.FormatVCJWT {
-				return fail(exitInvalidInput, "--format must be %s or %s", credential.FormatJWT, credential.FormatVCJWT)
+				return fail(exitInvalidInput, "--format must be %s, %s or %s", credential.FormatJWT, credential.FormatVCJWT, sdjwt.Format)
 			}
 			if validFor < 0 {
 				return fail(exitInvalidInput, "--valid-for must not be negative")
@@ -349,7 +365,7 @@ The subject is --subject-id (the holder's DID) plus --claim name=value pairs, or
 	f := cmd.Flags()
 	f.StringVar(&keyFile, "key", "", "private JWK file of the issuer's key (written by ionode keys generate or did create --out)")
 	f.StringVar(&kid, "kid", "", "DID URL of the key's verification method, e.g. did:ion:EiA…#key-1; did:key or did:jwk derive it from the key")
-	f.StringVar(&format, "format", string(credential.FormatJWT), "jwt_vc (VC 1.1 JWT, as Entra and did-jwt-vc) or vc+jwt (VC 2.0)")
+	f.StringVar(&format, "format", string(credential.FormatJWT), "jwt_vc (VC 1.1 JWT, as Entra and did-jwt-vc), vc+jwt (VC 2.0) or dc+sd-jwt (SD-JWT VC)")
 	f.StringVar(&id, "id", "", "credential id (default: a random urn:uuid)")
 	f.StringArrayVar(&types, "type", nil, "credential type besides VerifiableCredential (repeatable)")
 	f.StringArrayVar(&contexts, "context", nil, "JSON-LD context after the data model's (repeatable)")
@@ -361,6 +377,7 @@ The subject is --subject-id (the holder's DID) plus --claim name=value pairs, or
 	f.StringVar(&token, "admin-token", "", "the node's admin bearer token (default $ION_ADMIN_TOKEN)")
 	f.BoolVar(&withStatus, "status", false, "with --node: give the credential an entry in the node's revocation list")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object (jwt, issuer, kid, credentialStatus)")
+	sd.bind(f)
 	return cmd
 }
 
@@ -404,6 +421,9 @@ Exit codes: 0 valid, 4 not valid (the reason's code is printed), 1 or 2 when ver
 				if policyFile != "" {
 					return fail(exitInvalidInput, "--policy applies to local verification; the node uses its own trust policy")
 				}
+				if isSDJWT(jwt) {
+					return verifySDJWTRemote(cmd, rf.node, jwt, audience, nonce, asJSN)
+				}
 				path, body := "/credentials/verify", map[string]string{"jwt": jwt}
 				if presentation {
 					path, body["audience"], body["nonce"] = "/presentations/verify", audience, nonce
@@ -420,6 +440,9 @@ Exit codes: 0 valid, 4 not valid (the reason's code is printed), 1 or 2 when ver
 					return fail(1, "node answered without a verification result: %.200s", answer)
 				}
 			} else {
+				if isSDJWT(jwt) {
+					return verifySDJWT(cmd, &rf, policyFile, jwt, audience, nonce, asJSN)
+				}
 				v, err := localVerifier(&rf, policyFile)
 				if err != nil {
 					return err
@@ -569,6 +592,9 @@ from the credential's credentialStatus (give the JWT, or "-" for standard input)
 
 // statusOf reads the credentialStatus of a VC-JWT without verifying it (the node that issued it decides).
 func statusOf(jwt string) (credential.Status, error) {
+	if isSDJWT(jwt) {
+		return sdjwtStatusOf(jwt)
+	}
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
 		return credential.Status{}, fail(exitInvalidInput, "not a JWT (want three base64url parts)")

@@ -15,12 +15,15 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
 )
 
 // API holds what the handlers use. Verifier is required; Issuer and Status enable the admin routes.
 type API struct {
 	Verifier *credential.Verifier
+	// SDJWT verifies SD-JWT VCs (a jwt holding "~"); nil: they are refused as invalid VC-JWTs.
+	SDJWT *sdjwt.Verifier
 	// Audience is this verifier's identifier for presentations. When empty, the request's audience is
 	// used (the relying party calling the endpoint states its own identifier).
 	Audience string
@@ -104,6 +107,10 @@ func (a *API) verifyCredential(w http.ResponseWriter, r *http.Request) {
 	if !a.decode(w, r, &req) {
 		return
 	}
+	if a.SDJWT != nil && strings.Contains(req.JWT, "~") {
+		writeJSON(w, http.StatusOK, a.SDJWT.Verify(r.Context(), req.JWT, sdjwt.Options{}))
+		return
+	}
 	writeJSON(w, http.StatusOK, a.Verifier.VerifyCredential(r.Context(), req.JWT))
 }
 
@@ -119,6 +126,10 @@ func (a *API) verifyPresentation(w http.ResponseWriter, r *http.Request) {
 	aud := a.Audience
 	if aud == "" {
 		aud = req.Audience
+	}
+	if a.SDJWT != nil && strings.Contains(req.JWT, "~") { // an SD-JWT VC presented with a KB-JWT
+		writeJSON(w, http.StatusOK, a.SDJWT.Verify(r.Context(), req.JWT, sdjwt.Options{RequireKeyBinding: true, Audience: aud, Nonce: req.Nonce}))
+		return
 	}
 	writeJSON(w, http.StatusOK, a.Verifier.VerifyPresentation(r.Context(), req.JWT, credential.PresentationOptions{Audience: aud, Nonce: req.Nonce}))
 }

@@ -1,7 +1,7 @@
 // Package httpapi exposes the credential packages over HTTP for the node to mount:
 //
-//	POST /credentials/verify     public: {"jwt": "<VC-JWT>"} → verification result with its checks
-//	POST /presentations/verify   public: {"jwt": "<VP-JWT>", "nonce": "...", "audience": "..."} → result
+//	POST /credentials/verify     public: {"jwt": "<VC-JWT or SD-JWT VC>"} → verification result with its checks
+//	POST /presentations/verify   public: {"jwt": "<VP-JWT or SD-JWT+KB>", "nonce": "...", "audience": "..."} → result
 //	POST /credentials/issue      admin:  credential claims → {"jwt": "<VC-JWT>"}
 //	POST /status/{list}/{index}  admin:  {"revoked": true|false} sets or clears a status bit
 //	GET  /status/{list}          public: the list's signed status list credential

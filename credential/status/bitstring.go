@@ -26,6 +26,10 @@ const (
 	// BitstringStatusList is W3C Bitstring Status List v1.0 (VC 2.0): encodedList is multibase base64url
 	// ("u" prefix) of the GZIP.
 	BitstringStatusList Kind = "BitstringStatusList"
+	// TokenStatusList is the IETF Token Status List (draft-ietf-oauth-status-list) for SD-JWT VCs: the
+	// node keeps it as a bitstring like the others, and a TokenSigner (credential/status/tokenstatus)
+	// publishes it as a status list token.
+	TokenStatusList Kind = "TokenStatusList"
 )
 
 // EntryType is the credentialStatus type of a kind's entries.

@@ -1,5 +1,7 @@
 // Package status implements credential revocation with W3C status lists: Status List 2021 (VC 1.1,
-// StatusList2021Entry) and Bitstring Status List v1.0 (VC 2.0, BitstringStatusListEntry).
+// StatusList2021Entry) and Bitstring Status List v1.0 (VC 2.0, BitstringStatusListEntry). The same
+// Store and Manager keep the IETF Token Status Lists of SD-JWT VCs (kind TokenStatusList), which
+// credential/status/tokenstatus signs and checks.
 //
 // Issuer side: a Manager keeps lists in a Store (FileStore: one JSON file per list, replaced by atomic
 // rename), hands out random unused indexes as credentialStatus entries, sets and clears bits, and signs

@@ -26,11 +26,20 @@ type Manager struct {
 	// Validity of each signed list credential (validUntil); default 24 hours. The credential is
 	// re-signed when half of it has passed, and whenever the list changes.
 	Validity time.Duration
-	// MaxAge is the Cache-Control max-age the Handler sends; default 5 minutes.
+	// MaxAge is the Cache-Control max-age the Handler sends (and a status list token's ttl); default 5
+	// minutes.
 	MaxAge time.Duration
+	// Tokens signs the lists of kind TokenStatusList; required to publish them.
+	Tokens TokenSigner
 
 	mu     sync.Mutex
 	signed map[string]signedList
+}
+
+// TokenSigner signs a list as an IETF status list token (credential/status/tokenstatus.Signer) for
+// uri, issued at now, valid for validity, to be cached for ttl.
+type TokenSigner interface {
+	SignToken(l *List, uri string, now time.Time, validity, ttl time.Duration) (string, error)
 }
 
 type signedList struct {
@@ -61,7 +70,7 @@ func (m *Manager) Create(ctx context.Context, id string, kind Kind, purpose stri
 	if !ValidID(id) {
 		return fmt.Errorf("invalid status list id %q", id)
 	}
-	if kind != StatusList2021 && kind != BitstringStatusList {
+	if kind != StatusList2021 && kind != BitstringStatusList && kind != TokenStatusList {
 		return fmt.Errorf("unknown status list kind %q", kind)
 	}
 	if purpose != "revocation" && purpose != "suspension" {
@@ -157,7 +166,20 @@ func (m *Manager) Credential(ctx context.Context, id string) (string, error) {
 	return jwt, nil
 }
 
+func (m *Manager) maxAge() time.Duration {
+	if m.MaxAge > 0 {
+		return m.MaxAge
+	}
+	return 5 * time.Minute
+}
+
 func (m *Manager) sign(l *List, now time.Time) (string, error) {
+	if l.Kind == TokenStatusList {
+		if m.Tokens == nil {
+			return "", fmt.Errorf("status list %s: no token signer configured", l.ID)
+		}
+		return m.Tokens.SignToken(l, m.URL(l.ID), now, m.validity(), m.maxAge())
+	}
 	enc, err := l.Bits.Encode(l.Kind)
 	if err != nil {
 		return "", err
@@ -182,10 +204,7 @@ func (m *Manager) sign(l *List, now time.Time) (string, error) {
 // Handler serves GET /{list} (mount it under BaseURL's path with http.StripPrefix) with the list's
 // signed credential.
 func (m *Manager) Handler() http.Handler {
-	maxAge := m.MaxAge
-	if maxAge <= 0 {
-		maxAge = 5 * time.Minute
-	}
+	maxAge := m.maxAge()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -206,7 +225,11 @@ func (m *Manager) Handler() http.Handler {
 			http.Error(w, "status list unavailable", http.StatusInternalServerError)
 			return
 		}
-		w.Header().Set("Content-Type", "application/vc+jwt")
+		contentType := "application/vc+jwt"
+		if l, err := m.Store.Load(r.Context(), id); err == nil && l.Kind == TokenStatusList {
+			contentType = "application/statuslist+jwt"
+		}
+		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(maxAge.Seconds())))
 		_, _ = w.Write([]byte(jwt))
 	})

@@ -18,6 +18,8 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/credential/sdjwt"
+	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/resolver/web/webtest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/testnet"
@@ -207,6 +209,19 @@ func TestCredentialsEndToEnd(t *testing.T) {
 		t.Fatalf("revoked credential: %+v", r)
 	}
 
+	// The token status list of SD-JWT VCs: published as a statuslist+jwt, revoked through the same route.
+	if status, body := cc.do(http.MethodPost, "/status/tokens/5", adminToken, map[string]bool{"revoked": true}); status != http.StatusNoContent {
+		t.Fatalf("revoke in the token list: %d %s", status, body)
+	}
+	status, body = cc.do(http.MethodGet, "/status/tokens", "", nil)
+	tok, err := tokenstatus.ParseToken(string(body))
+	if status != 200 || err != nil || tok.Sub != base+"/status/tokens" || tok.Iss != issuerDID {
+		t.Fatalf("token status list: %d %v %+v", status, err, tok)
+	}
+	if v, err := tok.List.Get(5); err != nil || v != tokenstatus.Invalid {
+		t.Fatalf("entry 5 of the token list: %d %v", v, err)
+	}
+
 	// A did:web issuer's credential verifies; its DID resolves on both resolution endpoints.
 	webIssued, err := (&credential.Issuer{Signer: webSigners["key-1"]}).Issue(credential.Claims{
 		Types: []string{"VerifiedEmployee"}, Subject: map[string]any{"id": holder.DID()}, ValidUntil: time.Now().Add(time.Hour),
@@ -216,6 +231,18 @@ func TestCredentialsEndToEnd(t *testing.T) {
 	}
 	if r := cc.verify(webIssued); !r.Valid || r.Credential.Issuer != webServer.DID("issuer") {
 		t.Fatalf("did:web credential: %+v", r)
+	}
+	// An SD-JWT VC of the did:web issuer verifies at the same route, and answers its disclosed claims.
+	sdIssued, err := (&sdjwt.Issuer{Signer: webSigners["key-1"]}).Issue(ctx, sdjwt.Claims{
+		VCT: "urn:example:employee:1", Claims: map[string]any{"name": "Alice"}, Disclosable: []string{"name"}, ValidUntil: time.Now().Add(time.Hour),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body = cc.do(http.MethodPost, "/credentials/verify", "", map[string]string{"jwt": sdIssued})
+	var sr sdjwt.Result
+	if err := json.Unmarshal(body, &sr); status != 200 || err != nil || !sr.Valid || sr.Claims["name"] != "Alice" {
+		t.Fatalf("SD-JWT VC: %d %s", status, body)
 	}
 	// The DID goes in the path escaped whole, or (on the driver) as it is: its %3A belongs to the DID.
 	for _, p := range []string{"/1.0/identifiers/" + url.PathEscape(webServer.DID("issuer")), "/1.0/identifiers/" + webServer.DID("issuer"),

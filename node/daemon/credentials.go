@@ -18,7 +18,9 @@ import (
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/linkeddomains"
 	"github.com/ionode/ionode/credential/policy"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/web"
@@ -61,10 +63,14 @@ func (c *CredentialConfig) validate() error {
 	return nil
 }
 
+// TokenStatusList is the id of the node's token status list (SD-JWT VC revocation): GET /status/tokens.
+const TokenStatusList = "tokens"
+
 // credentials is the node's verifier, and its issuer when one is configured.
 type credentials struct {
 	client   *web.Client
 	verifier *credential.Verifier
+	sdjwt    *sdjwt.Verifier
 	issuer   *credential.Issuer // nil: the node issues nothing
 	status   *status.Manager    // nil without an issuer
 }
@@ -112,7 +118,10 @@ func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatch
 		v.Policy = p
 		d.log.Info("credentials: trust policy loaded", "file", c.TrustPolicyFile, "rules", len(p.Rules))
 	}
-	out := &credentials{client: client, verifier: v}
+	// SD-JWT VCs: the same resolver, audit log and policy; token status lists over the web.
+	sd := &sdjwt.Verifier{Resolver: methods, Fetcher: client, Policy: v.Policy, Logger: v.Logger}
+	sd.Status = &tokenstatus.Checker{Fetcher: client, Keys: sd, DefaultTTL: c.StatusCacheTTL}
+	out := &credentials{client: client, verifier: v, sdjwt: sd}
 	if c.IssuerKeyFile == "" {
 		return out, nil
 	}
@@ -145,6 +154,16 @@ func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatch
 	} else if err != nil {
 		return nil, fmt.Errorf("status list %s: %w", c.StatusList, err)
 	}
+	// SD-JWT VCs reference an IETF token status list, kept beside the W3C list and published at
+	// /status/tokens as a statuslist+jwt signed by the same key.
+	out.status.Tokens = &tokenstatus.Signer{Signer: signer}
+	if _, err := out.status.Store.Load(ctx, TokenStatusList); errors.Is(err, status.ErrNotFound) {
+		if err := out.status.Create(ctx, TokenStatusList, status.TokenStatusList, "revocation", 0); err != nil {
+			return nil, fmt.Errorf("create token status list: %w", err)
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("token status list: %w", err)
+	}
 	checker.own, checker.issuer = out.status, signer.DID()
 	d.log.Info("credentials: issuing", "kid", c.IssuerKID, "alg", signer.Alg, "status_list", out.status.URL(c.StatusList))
 	return out, nil
@@ -152,7 +171,7 @@ func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatch
 
 // handler is the credential routes (credential/httpapi).
 func (c *credentials) handler(cfg CredentialConfig, log *slog.Logger) http.Handler {
-	api := &httpapi.API{Verifier: c.verifier, Issuer: c.issuer, AdminTokenSHA256: cfg.AdminTokenHashes, Logger: log}
+	api := &httpapi.API{Verifier: c.verifier, SDJWT: c.sdjwt, Issuer: c.issuer, AdminTokenSHA256: cfg.AdminTokenHashes, Logger: log}
 	if c.status != nil {
 		api.Status, api.StatusList = c.status, cfg.StatusList
 	}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/sdjwt"
+	"github.com/ionode/ionode/credential/status/tokenstatus"
+	"github.com/ionode/ionode/resolver"
+)
+
+// sdjwtIssueFlags are the flags of `vc issue --format dc+sd-jwt`.
+type sdjwtIssueFlags struct {
+	vct         string
+	disclosable []string
+	holderKey   string
+	holderKID   string
+	statusURI   string
+	statusIndex int
+	noDecoys    bool
+}
+
+func (s *sdjwtIssueFlags) bind(f *pflag.FlagSet) {
+	f.StringVar(&s.vct, "vct", "", "with dc+sd-jwt: the credential type (vct), e.g. urn:eudi:pid:1 or an https URL")
+	f.StringSliceVar(&s.disclosable, "disclosable", nil, "with dc+sd-jwt: claims the holder may disclose one by one, e.g. name,birthdate,address.locality,nationalities.*")
+	f.StringVar(&s.holderKey, "holder-key", "", "with dc+sd-jwt: JWK file of the holder's key (its public part is bound as cnf.jwk)")
+	f.StringVar(&s.holderKID, "holder-kid", "", "with dc+sd-jwt: DID URL of the holder's key, bound as cnf.kid")
+	f.StringVar(&s.statusURI, "status-uri", "", "with dc+sd-jwt: URL of the issuer's token status list (status.status_list.uri)")
+	f.IntVar(&s.statusIndex, "status-index", -1, "with dc+sd-jwt: the credential's index in --status-uri")
+	f.BoolVar(&s.noDecoys, "no-decoys", false, "with dc+sd-jwt: leave out decoy digests (they hide how many claims are disclosable)")
+}
+
+func isSDJWT(s string) bool { return strings.Contains(s, "~") }
+
+// issueSDJWT issues an SD-JWT VC with a local key.
+func issueSDJWT(cmd *cobra.Command, sd *sdjwtIssueFlags, subject map[string]any, keyFile, kid, node string, withStatus bool, validFor time.Duration, asJSON bool) error {
+	if node != "" || withStatus {
+		return fail(exitInvalidInput, "dc+sd-jwt credentials are signed locally with --key; give --status-uri and --status-index for a status list entry")
+	}
+	if sd.vct == "" {
+		return fail(exitInvalidInput, "--vct is required for dc+sd-jwt")
+	}
+	signer, err := readSigner(keyFile, kid)
+	if err != nil {
+		return err
+	}
+	c := sdjwt.Claims{VCT: sd.vct, Claims: subject, Disclosable: sd.disclosable, HolderKID: sd.holderKID}
+	if id, ok := subject["id"].(string); ok {
+		c.Subject = id
+		delete(subject, "id")
+	}
+	if sd.holderKey != "" {
+		data, err := os.ReadFile(sd.holderKey)
+		if err != nil {
+			return fail(exitInvalidInput, "--holder-key: %v", err)
+		}
+		// A public JWK, or the holder's private one (only its public part is used).
+		if c.HolderKey, err = resolver.ParseJWK(data); err != nil {
+			priv, perr := credential.ParsePrivateJWK(data)
+			if perr != nil {
+				return fail(exitInvalidInput, "--holder-key %s: %v", sd.holderKey, err)
+			}
+			s, _ := credential.NewKeySigner("", priv)
+			c.HolderKey = s.Public()
+		}
+	}
+	switch {
+	case sd.statusURI != "" && sd.statusIndex >= 0:
+		c.Status = &sdjwt.StatusListRef{Index: sd.statusIndex, URI: sd.statusURI}
+	case sd.statusURI != "" || sd.statusIndex >= 0:
+		return fail(exitInvalidInput, "--status-uri and --status-index go together")
+	}
+	if validFor > 0 {
+		c.ValidUntil = time.Now().Add(validFor).Truncate(time.Second)
+	}
+	out, err := (&sdjwt.Issuer{Signer: signer, NoDecoys: sd.noDecoys}).Issue(cmd.Context(), c)
+	if err != nil {
+		return fail(exitInvalidInput, "%v", err)
+	}
+	if asJSON {
+		b, _ := json.Marshal(map[string]any{"sdJwt": out, "issuer": signer.DID(), "kid": signer.KID, "format": sdjwt.Format})
+		return printJSON(cmd, b, false)
+	}
+	_, err = fmt.Fprintln(cmd.OutOrStdout(), out)
+	return err
+}
+
+func newVCPresentCommand() *cobra.Command {
+	var (
+		disclose                       []string
+		holderKey, holderKID, aud, non string
+	)
+	cmd := &cobra.Command{
+		Use:   "present SD-JWT|-",
+		Short: "Present an SD-JWT VC with only the chosen claims, bound to the holder's key",
+		Long: `Make a presentation of an SD-JWT VC ("-" reads it from standard input) that discloses only the
+claims named by --disclose (and what is needed to reach them). With --holder-key (the private JWK of the
+key the credential is bound to) it appends a key-binding JWT for --audience and --nonce.`,
+		Example: `  ionode vc present --disclose given_name,address.locality --holder-key holder.jwk \
+    --audience https://verifier.example --nonce 8Hk2… - < pid.sd-jwt`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			issued, err := readJWTArg(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			if !isSDJWT(issued) {
+				return fail(exitInvalidInput, "not an SD-JWT (no ~): vc present makes SD-JWT VC presentations")
+			}
+			var kb *sdjwt.KeyBinding
+			if holderKey != "" {
+				if aud == "" || non == "" {
+					return fail(exitInvalidInput, "a key-bound presentation needs --audience and --nonce")
+				}
+				priv, err := readPrivateKey(holderKey)
+				if err != nil {
+					return err
+				}
+				signer, err := credential.NewKeySigner(holderKID, priv)
+				if err != nil {
+					return fail(exitInvalidInput, "--holder-key: %v", err)
+				}
+				kb = &sdjwt.KeyBinding{Signer: signer, Audience: aud, Nonce: non}
+			}
+			out, err := sdjwt.Present(issued, disclose, kb)
+			if err != nil {
+				return fail(exitInvalidInput, "%v", err)
+			}
+			_, err = fmt.Fprintln(cmd.OutOrStdout(), out)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&disclose, "disclose", nil, "claims to disclose, e.g. given_name,address.locality,nationalities.0")
+	f.StringVar(&holderKey, "holder-key", "", "private JWK file of the holder's key: adds a key-binding JWT")
+	f.StringVar(&holderKID, "holder-kid", "", "DID URL of the holder's key, for a credential bound with cnf.kid")
+	f.StringVar(&aud, "audience", "", "the verifier's identifier (KB-JWT aud)")
+	f.StringVar(&non, "nonce", "", "the nonce the verifier gave (KB-JWT nonce)")
+	return cmd
+}
+
+// verifySDJWT verifies an SD-JWT VC (or its presentation) locally.
+func verifySDJWT(cmd *cobra.Command, rf *resolveFlags, policyFile, raw, audience, nonce string, asJSON bool) error {
+	client, err := rf.client()
+	if err != nil {
+		return err
+	}
+	methods := rf.dispatcher(client)
+	checker := &tokenstatus.Checker{Fetcher: client}
+	v := &sdjwt.Verifier{Resolver: methods, Fetcher: client, Status: checker}
+	checker.Keys = v
+	if policyFile != "" {
+		p, err := loadPolicy(policyFile, client, &credential.Verifier{Resolver: methods, IgnoreStatus: true})
+		if err != nil {
+			return err
+		}
+		v.Policy = p
+	}
+	r := v.Verify(cmd.Context(), raw, sdjwt.Options{RequireKeyBinding: audience != "", Audience: audience, Nonce: nonce})
+	return printSDJWTResult(cmd, r, asJSON)
+}
+
+// verifySDJWTRemote verifies an SD-JWT VC at a node: POST /presentations/verify (KB-JWT required)
+// with an audience, else POST /credentials/verify.
+func verifySDJWTRemote(cmd *cobra.Command, node, raw, audience, nonce string, asJSON bool) error {
+	path, body := "/credentials/verify", map[string]string{"jwt": raw}
+	if audience != "" {
+		path, body["audience"], body["nonce"] = "/presentations/verify", audience, nonce
+	}
+	c := nodeClient{base: strings.TrimRight(node, "/")}
+	code, answer, err := c.postJSON(cmd.Context(), path, "", body)
+	if err != nil {
+		return err
+	}
+	if code != http.StatusOK {
+		return apiError(code, answer)
+	}
+	var r sdjwt.Result
+	if err := json.Unmarshal(answer, &r); err != nil || r.TransactionID == "" {
+		return fail(1, "node answered without a verification result: %.200s", answer)
+	}
+	return printSDJWTResult(cmd, &r, asJSON)
+}
+
+func printSDJWTResult(cmd *cobra.Command, r *sdjwt.Result, asJSON bool) error {
+	if asJSON {
+		b, _ := json.Marshal(r)
+		if err := printJSON(cmd, b, false); err != nil {
+			return err
+		}
+	} else if r.Valid {
+		var disclosed []string
+		for _, p := range r.Disclosed {
+			disclosed = append(disclosed, p.String())
+		}
+		w := cmd.OutOrStdout()
+		fmt.Fprintf(w, "valid SD-JWT VC\n  issuer:    %s\n  vct:       %s\n  disclosed: %s\n", r.Issuer, r.VCT, strings.Join(disclosed, ", "))
+		if r.KeyBinding != nil {
+			fmt.Fprintf(w, "  bound to the holder's key for %s\n", r.KeyBinding.Audience)
+		}
+		fmt.Fprintf(w, "  transaction: %s\n", r.TransactionID)
+	}
+	if !r.Valid {
+		detail := strings.TrimPrefix(oneLine(r.Detail), string(r.Code)+": ")
+		return fail(exitNotValid, "SD-JWT VC not valid: %s: %s (transaction %s)", r.Code, detail, r.TransactionID)
+	}
+	return nil
+}
+
+// sdjwtStatusOf reads status.status_list of an SD-JWT VC without verifying it (the node that issued it
+// decides), as the entry `vc revoke` sets.
+func sdjwtStatusOf(raw string) (credential.Status, error) {
+	s, err := sdjwt.Parse(raw)
+	if err != nil {
+		return credential.Status{}, fail(exitInvalidInput, "%v", err)
+	}
+	tok, err := credential.ParseJWS(s.JWT, nil)
+	if err != nil {
+		return credential.Status{}, fail(exitInvalidInput, "%v", err)
+	}
+	var claims struct {
+		Status *struct {
+			StatusList *sdjwt.StatusListRef `json:"status_list"`
+		} `json:"status"`
+	}
+	if err := json.Unmarshal(tok.Payload(), &claims); err != nil {
+		return credential.Status{}, fail(exitInvalidInput, "SD-JWT payload is not JSON")
+	}
+	if claims.Status == nil || claims.Status.StatusList == nil {
+		return credential.Status{}, fail(exitInvalidInput, "the credential has no status.status_list: it cannot be revoked")
+	}
+	ref := claims.Status.StatusList
+	return credential.Status{StatusListIndex: strconv.Itoa(ref.Index), StatusListCredential: ref.URI}, nil
+}
