@@ -2,7 +2,6 @@ package p2pchain
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -98,5 +97,3 @@ func (hf *HeaderFile) Append(headers []wire.BlockHeader) error {
 	}
 	return nil
 }
-
-var errClosed = errors.New("p2pchain: closed")

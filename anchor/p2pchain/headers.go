@@ -187,6 +187,18 @@ func (c *HeaderChain) Lookup(hash chainhash.Hash) (height int64, merkleRoot chai
 	return int64(n.height), n.merkleRoot, c.active[n.height] == n, true
 }
 
+// IsAncestor reports whether the block hash at height is desc or one of desc's ancestors.
+func (c *HeaderChain) IsAncestor(hash chainhash.Hash, height int64, desc chainhash.Hash) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	d, ok := c.index[desc]
+	if !ok || height < 0 || height > int64(d.height) {
+		return false
+	}
+	a := d.ancestor(int32(height))
+	return a != nil && a.hash == hash
+}
+
 // Locator returns a block locator for getheaders: the last ten blocks of the best chain, then
 // exponentially sparser ones back to genesis.
 func (c *HeaderChain) Locator() blockchain.BlockLocator {

@@ -1,0 +1,46 @@
+package p2pchain
+
+import "sort"
+
+// Status is what /status shows of the P2P chain source.
+type Status struct {
+	Peers        []PeerStatus `json:"peers"`
+	HeaderHeight int64        `json:"header_height"`
+	HeaderHash   string       `json:"header_hash"`
+	// BlockHeight is the highest best-chain block fetched and verified; Lag is how far it is behind
+	// the headers.
+	BlockHeight int64       `json:"block_height"`
+	Lag         int64       `json:"lag"`
+	Banned      []PeerEvent `json:"recent_bans,omitempty"`
+}
+
+// PeerStatus is one connected peer.
+type PeerStatus struct {
+	Addr         string `json:"addr"`
+	UserAgent    string `json:"user_agent"`
+	Height       int64  `json:"height"`
+	BlocksServed int64  `json:"blocks_served"`
+	NotFound     int64  `json:"not_found"`
+}
+
+// Status reports the peers, the header and block heights and the lag.
+func (s *Source) Status() Status {
+	tip := s.headers.Tip()
+	s.mu.Lock()
+	st := Status{HeaderHeight: tip.Height, HeaderHash: tip.Hash.String(), BlockHeight: s.served, Banned: append([]PeerEvent(nil), s.events...)}
+	peers := make([]*peerConn, 0, len(s.peers))
+	for _, pc := range s.peers {
+		peers = append(peers, pc)
+	}
+	s.mu.Unlock()
+	st.Lag = st.HeaderHeight - st.BlockHeight
+	for _, pc := range peers {
+		pc.mu.Lock()
+		st.Peers = append(st.Peers, PeerStatus{
+			Addr: pc.addr, UserAgent: pc.p.UserAgent(), Height: pc.bestHeight, BlocksServed: pc.served, NotFound: pc.failed,
+		})
+		pc.mu.Unlock()
+	}
+	sort.Slice(st.Peers, func(i, j int) bool { return st.Peers[i].Addr < st.Peers[j].Addr })
+	return st
+}
