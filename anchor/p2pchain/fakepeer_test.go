@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/btcsuite/btcd/blockchain"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/peer"
 	"github.com/btcsuite/btcd/wire/v2"
@@ -18,6 +19,7 @@ const (
 	tamper   misbehaviour = iota // a block whose transactions do not match its header's Merkle root
 	stall                        // getdata is never answered
 	withhold                     // notfound for blocks whose headers it sent
+	badPoW                       // headers whose last one's hash misses its target
 )
 
 type fakePeer struct {
@@ -96,6 +98,16 @@ locate:
 	for i := start; i < len(f.blocks) && len(out.Headers) < wire.MaxBlockHeadersPerMsg; i++ {
 		h := f.blocks[i].Header
 		_ = out.AddBlockHeader(&h)
+	}
+	if f.mode == badPoW && len(out.Headers) > 0 {
+		last := out.Headers[len(out.Headers)-1]
+		for {
+			last.Nonce++
+			hash := last.BlockHash()
+			if blockchain.HashToBig(&hash).Cmp(blockchain.CompactToBig(last.Bits)) > 0 {
+				break
+			}
+		}
 	}
 	p.QueueMessage(out, nil)
 }

@@ -221,6 +221,30 @@ func TestSourceRegtest(t *testing.T) {
 		})
 	}
 
+	t.Run("header without its proof of work: banned", func(t *testing.T) {
+		fake := startFakePeer(t, blocks, badPoW)
+		s, err := Start(ctx, Config{Params: testParams(), Peers: []string{fake.addr(), a.PeerAddr()}, Logger: testLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			evs := s.Events()
+			if len(evs) > 0 {
+				if evs[0].Addr != fake.addr() || evs[0].Kind != KindInvalidHeader {
+					t.Fatalf("events %+v", evs)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the peer sending a header without proof of work was not banned")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		waitTip(t, ctx, s, a) // the honest peer's chain, the bad header's valid ancestors included
+	})
+
 	t.Run("reorg to the heavier fork, the lighter one not followed", func(t *testing.T) {
 		if err := b.Disconnect(ctx, a.PeerAddr()); err != nil {
 			t.Fatal(err)
