@@ -78,6 +78,7 @@ func dialPeer(ctx context.Context, s *Source, addr string) (*peerConn, error) {
 			OnInv:      pc.onInv,
 			OnBlock:    func(_ *peer.Peer, msg *wire.MsgBlock, _ []byte) { pc.deliver(msg.BlockHash(), blockReply{block: msg}) },
 			OnNotFound: pc.onNotFound,
+			OnReject:   func(_ *peer.Peer, msg *wire.MsgReject) { s.onReject(addr, msg) },
 		},
 	}
 	p, err := peer.NewOutboundPeer(cfg, conn.RemoteAddr().String())

@@ -67,6 +67,7 @@ type Source struct {
 	changed  chan struct{} // closed and replaced whenever peers or fetches change
 	served   int64         // highest best-chain block served to the watcher
 	inflight int           // GetBlock calls in progress
+	sent     map[chainhash.Hash]sentTx
 	events   []PeerEvent
 }
 
@@ -129,7 +130,7 @@ func Start(ctx context.Context, cfg Config) (*Source, error) {
 		cfg: cfg, headers: hc, log: log, clock: clock, ctx: ctx, cancel: cancel,
 		txs:   newTxIndex(cfg.TxWindow),
 		peers: make(map[string]*peerConn), dialing: make(map[string]bool), bans: make(map[string]ban),
-		changed: make(chan struct{}), served: -1,
+		changed: make(chan struct{}), served: -1, sent: make(map[chainhash.Hash]sentTx),
 	}
 	s.wg.Add(1)
 	go s.manage()

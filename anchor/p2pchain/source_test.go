@@ -2,6 +2,7 @@ package p2pchain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -9,11 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/btcsuite/btcd/btcutil/v2"
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/anchor/wallettest"
 	"github.com/ionode/ionode/testnet"
 )
 
@@ -245,6 +249,93 @@ func TestSourceRegtest(t *testing.T) {
 		waitTip(t, ctx, s, a) // the honest peer's chain, the bad header's valid ancestors included
 	})
 
+	t.Run("a writer anchors through P2P alone", func(t *testing.T) {
+		key, err := anchor.GenerateKey(testParams())
+		if err != nil {
+			t.Fatal(err)
+		}
+		wr := &anchor.Writer{Chain: src, Key: key, Store: &wallettest.MemStore{}, FeeMarkupPercent: 1, Logger: testLogger()}
+		var rec recorder
+		w := &anchor.Watcher{Chain: src, Genesis: anchor.RegtestGenesis, Fetchers: 4}
+		follow := func() {
+			t.Helper()
+			waitTip(t, ctx, src, a)
+			cur, err := w.Poll(ctx, rec.cursor, func(ctx context.Context, ev anchor.Event, next anchor.Cursor) error {
+				if b, ok := ev.(*anchor.Block); ok {
+					if err := wr.ApplyBlock(ctx, b); err != nil {
+						return err
+					}
+				}
+				return rec.emit(ctx, ev, next)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.cursor = cur
+		}
+		if _, err := a.Fund(ctx, key.Address(), btcutil.Amount(btcutil.SatoshiPerBitcoin)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Generate(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		follow()
+		if bal, err := wr.Balance(ctx); err != nil || bal != btcutil.SatoshiPerBitcoin {
+			t.Fatalf("balance %d (%v) learnt from the scanned blocks", bal, err)
+		}
+		txid, _, err := wr.Anchor(ctx, "1.QmWrittenOverP2P", 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hash, _ := chainhash.NewHashFromStr(txid)
+		if st, err := src.TransactionStatus(ctx, *hash); err != nil || !st.Found || st.Confirmations != 0 {
+			t.Fatalf("status after broadcast %+v, %v", st, err)
+		}
+		// btcd's own mempool has it: the tx message reached an independent node.
+		inMempool := func() bool {
+			pool, err := a.Client().GetRawMempool()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range pool {
+				if *h == *hash {
+					return true
+				}
+			}
+			return false
+		}
+		for deadline := time.Now().Add(10 * time.Second); !inMempool(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the broadcast transaction never reached btcd's mempool")
+			}
+		}
+		if _, err := a.Generate(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		follow()
+		last := rec.txs[len(rec.txs)-1]
+		if last.TxID != txid || last.AnchorString != "1.QmWrittenOverP2P" || last.Writer != key.WriterID() {
+			t.Fatalf("last ION transaction %+v", last)
+		}
+		if st, err := src.TransactionStatus(ctx, *hash); err != nil || st.Confirmations != 1 {
+			t.Fatalf("status after a block %+v, %v", st, err)
+		}
+
+		// A transaction spending the writer's change with a script that does not unlock it: btcd
+		// rejects it, and the rejection is reported.
+		paid, err := src.GetRawTransaction(ctx, *hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		change := uint32(len(paid.TxOut) - 1)
+		bad := wire.NewMsgTx(2)
+		bad.AddTxIn(wire.NewTxIn(&wire.OutPoint{Hash: *hash, Index: change}, []byte{txscript.OP_TRUE}, nil))
+		bad.AddTxOut(wire.NewTxOut(paid.TxOut[change].Value-10_000, paid.TxOut[change].PkScript))
+		if _, err := src.SendRawTransaction(ctx, bad); !errors.Is(err, ErrRejected) {
+			t.Fatalf("broadcast of an invalid transaction: %v", err)
+		}
+	})
+
 	t.Run("reorg to the heavier fork, the lighter one not followed", func(t *testing.T) {
 		if err := b.Disconnect(ctx, a.PeerAddr()); err != nil {
 			t.Fatal(err)
@@ -256,7 +347,8 @@ func TestSourceRegtest(t *testing.T) {
 		waitTip(t, ctx, src, a)
 		w := &anchor.Watcher{Chain: src, Genesis: anchor.RegtestGenesis, Fetchers: 4}
 		got.poll(t, ctx, w)
-		if n := len(got.txs); n != 4 || got.txs[3].AnchorString != "9.QmLostInReorg" {
+		kept := len(got.txs) - 1 // the writer's anchor is in the chain too
+		if got.txs[kept].AnchorString != "9.QmLostInReorg" {
 			t.Fatalf("before the reorg: %v", anchorsOf(got.txs))
 		}
 		if _, err := b.Generate(ctx, 3); err != nil {
@@ -290,7 +382,7 @@ func TestSourceRegtest(t *testing.T) {
 		if got.cursor.Height != heavy.Height || got.cursor.Hashes[len(got.cursor.Hashes)-1] != heavy.Hash {
 			t.Fatalf("cursor at %d, want the heavier tip %d", got.cursor.Height, heavy.Height)
 		}
-		if len(got.txs) != 3 {
+		if len(got.txs) != kept {
 			t.Fatalf("after the reorg: %v", anchorsOf(got.txs))
 		}
 	})
