@@ -67,7 +67,6 @@ func TestServeConfigErrors(t *testing.T) {
 		{[]string{}, "--bitcoin-rpc or --bitcoin-peers is required"},
 		{[]string{"--network", "regtest", "--bitcoin-peers", "seeds"}, "regtest has no DNS seeds"},
 		{[]string{"--bitcoin-peers", "nope"}, "want host:port"},
-		{[]string{"--bitcoin-peers", "127.0.0.1:8333", "--writer-key-file", "k"}, "a writer key needs --bitcoin-rpc"},
 		{[]string{"--read-only"}, "needs --mongodb-uri"},
 		{[]string{"--bitcoin-rpc", "x:1", "--ipfs", "ftp://x"}, "--ipfs"},
 		{[]string{"--bitcoin-rpc", "x:1", "--listen", "nope"}, "--listen"},

@@ -320,7 +320,13 @@ func (c *chain) startWriter(ctx context.Context, params *chaincfg.Params) error 
 	if err != nil {
 		return fmt.Errorf("writer key: %w", err)
 	}
-	c.wallet = &anchor.Writer{Chain: c.rpc, Key: key, Store: walletStore{d.Store}, FeeMarkupPercent: 1, Logger: d.log}
+	var wc anchor.WalletChain = c.p2p
+	if c.rpc != nil {
+		wc = c.rpc
+	} else {
+		d.log.Warn("writing over P2P alone: no fee estimates, anchors pay the writer's fallback fee rate")
+	}
+	c.wallet = &anchor.Writer{Chain: wc, Key: key, Store: walletStore{d.Store}, FeeMarkupPercent: 1, Logger: d.log}
 	p := d.network.Latest()
 	c.batches = &writer.Writer{
 		Queue: queue{d.Store},

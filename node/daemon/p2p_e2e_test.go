@@ -68,3 +68,28 @@ func TestP2POnlyVerifier(t *testing.T) {
 	}
 	noFailure(t, v)
 }
+
+// TestP2POnlyWriter runs a writing node with no Bitcoin RPC: it learns its coins from the blocks it
+// reads from its peers, broadcasts its anchor with a tx message, and sees the DID through its own
+// watcher once btcd has mined it.
+func TestP2POnlyWriter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts btcd and a node")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	btc := startBitcoin(t, ctx, testnet.Config{ListenPeer: true})
+	d := regtestNode(t, ctx, btc, "", func(s *nodeSetup) {
+		s.Config.BitcoinRPC, s.Config.BitcoinUser, s.Config.BitcoinPassword = "", "", ""
+		s.Config.BitcoinPeers = []string{btc.PeerAddr()}
+	})
+	if d.chain.rpc != nil || d.chain.wallet == nil {
+		t.Fatal("want a writer without an RPC client")
+	}
+	c := client{t, "http://" + d.Addr()}
+	create, _, _ := newCreate(t)
+	did := "did:ion:" + create.DIDSuffix
+	mustPost(t, c, create.Body)
+	mineUntil(t, ctx, btc, "the create anchored over P2P", func() bool { return published(c, did) })
+	noFailure(t, d)
+}

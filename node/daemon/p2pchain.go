@@ -38,11 +38,6 @@ func (c *Config) validateBitcoinPeers() error {
 			}
 		}
 	}
-	if c.BitcoinRPC == "" && c.hasWriterKey() {
-		// The writer broadcasts, estimates fees and tracks its transactions through a node's RPC; the
-		// P2P source reads the chain only.
-		return errors.New("a writer key needs --bitcoin-rpc: with --bitcoin-peers alone the node verifies and resolves, it does not write")
-	}
 	return nil
 }
 
