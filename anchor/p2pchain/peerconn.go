@@ -183,6 +183,10 @@ func (pc *peerConn) onHeaders(_ *peer.Peer, msg *wire.MsgHeaders) {
 		pc.requestHeaders(nil)
 		return
 	}
+	if err != nil {
+		// Not the peer's fault (the header file could not be written): the headers are asked again.
+		pc.src.log.Warn("headers not stored", "peer", pc.addr, "err", err)
+	}
 	last := hs[len(hs)-1].BlockHash()
 	height, _, _, _ := pc.src.headers.Lookup(last)
 	pc.mu.Lock()

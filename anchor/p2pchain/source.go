@@ -223,6 +223,9 @@ func (s *Source) connect(addr string) {
 	if err == nil {
 		s.peers[addr] = pc
 		s.notify()
+		if s.ctx.Err() != nil {
+			pc.p.Disconnect() // Close ran during the handshake, after disconnecting the others
+		}
 	}
 	s.mu.Unlock()
 	if err != nil {
