@@ -78,10 +78,10 @@ type ban struct {
 
 // PeerEvent records why a peer was banned or replaced.
 type PeerEvent struct {
-	Time   time.Time
-	Addr   string
-	Kind   string // "invalid-header", "invalid-block", "stall", "withholding"
-	Reason string
+	Time   time.Time `json:"time"`
+	Addr   string    `json:"addr"`
+	Kind   string    `json:"kind"` // "invalid-header", "invalid-block", "stall", "withholding"
+	Reason string    `json:"reason"`
 }
 
 // Start begins connecting to peers and syncing headers; it returns at once. Close stops it.

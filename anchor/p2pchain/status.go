@@ -5,22 +5,22 @@ import "sort"
 // Status is what /status shows of the P2P chain source.
 type Status struct {
 	Peers        []PeerStatus `json:"peers"`
-	HeaderHeight int64        `json:"header_height"`
-	HeaderHash   string       `json:"header_hash"`
+	HeaderHeight int64        `json:"headerHeight"`
+	HeaderHash   string       `json:"headerHash"`
 	// BlockHeight is the highest best-chain block fetched and verified; Lag is how far it is behind
 	// the headers.
-	BlockHeight int64       `json:"block_height"`
+	BlockHeight int64       `json:"blockHeight"`
 	Lag         int64       `json:"lag"`
-	Banned      []PeerEvent `json:"recent_bans,omitempty"`
+	Banned      []PeerEvent `json:"recentBans,omitempty"`
 }
 
 // PeerStatus is one connected peer.
 type PeerStatus struct {
 	Addr         string `json:"addr"`
-	UserAgent    string `json:"user_agent"`
+	UserAgent    string `json:"userAgent"`
 	Height       int64  `json:"height"`
-	BlocksServed int64  `json:"blocks_served"`
-	NotFound     int64  `json:"not_found"`
+	BlocksServed int64  `json:"blocksServed"`
+	NotFound     int64  `json:"notFound"`
 }
 
 // Status reports the peers, the header and block heights and the lag.
@@ -33,6 +33,8 @@ func (s *Source) Status() Status {
 		peers = append(peers, pc)
 	}
 	s.mu.Unlock()
+	// After a reorganization to a shorter branch with more work, blocks above the new tip are gone.
+	st.BlockHeight = min(st.BlockHeight, st.HeaderHeight)
 	st.Lag = st.HeaderHeight - st.BlockHeight
 	for _, pc := range peers {
 		pc.mu.Lock()

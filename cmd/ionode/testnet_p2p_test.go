@@ -30,7 +30,7 @@ func TestTestnetP2POnly(t *testing.T) {
 	var st struct {
 		P2P *struct {
 			Peers        []json.RawMessage `json:"peers"`
-			HeaderHeight int64             `json:"header_height"`
+			HeaderHeight int64             `json:"headerHeight"`
 		} `json:"bitcoinP2P"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
