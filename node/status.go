@@ -34,6 +34,9 @@ type Status struct {
 	// CAS and Bitcoin probe the node's connections (nil error: reachable); nil when the node has none.
 	CAS     func(ctx context.Context) error
 	Bitcoin func(ctx context.Context) error
+	// BitcoinP2P reports the P2P chain source (peers, header and block heights, lag); nil when the
+	// node reads the chain over RPC.
+	BitcoinP2P func() any
 
 	// The probes' outcome is reused for connectivityTTL: GET /status is public, and a page left open
 	// or a script polling it must not turn into a stream of RPCs to Bitcoin and the CAS.
@@ -55,6 +58,7 @@ type StatusReport struct {
 	Sync              *SyncStatus  `json:"sync"`
 	Queue             *QueueStatus `json:"queue"`
 	Connectivity      Connectivity `json:"connectivity"`
+	BitcoinP2P        any          `json:"bitcoinP2P,omitempty"`
 	Time              time.Time    `json:"time"`
 }
 
@@ -107,6 +111,9 @@ func (s *Status) Report(ctx context.Context) StatusReport {
 		})
 	}
 	rep.Connectivity = s.connectivity(ctx)
+	if s.BitcoinP2P != nil {
+		rep.BitcoinP2P = s.BitcoinP2P()
+	}
 	if s.Progress != nil {
 		p := s.Progress()
 		st := &SyncStatus{Height: p.Height, Tip: p.Tip, BlocksBehind: p.Tip - min(p.Tip, p.Height),

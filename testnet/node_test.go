@@ -16,18 +16,7 @@ import (
 
 func startNode(t *testing.T, cfg Config) *Node {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	n, err := Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := n.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	return n
+	return StartTest(t, cfg)
 }
 
 func TestStartGenerateFundStop(t *testing.T) {

@@ -34,6 +34,7 @@ func bindServeFlags(c *serveConfig, f *pflag.FlagSet) {
 	f.StringVar(&c.BitcoinCookie, "bitcoin-cookie", c.BitcoinCookie, "Bitcoin Core's RPC cookie file (<datadir>/.cookie), read again when Core restarts and writes a new one; instead of --bitcoin-user and --bitcoin-password")
 	f.StringVar(&c.BitcoinCert, "bitcoin-cert", c.BitcoinCert, "btcd RPC TLS certificate file; empty: plain HTTP")
 	f.StringVar(&c.BitcoinP2P, "bitcoin-p2p", c.BitcoinP2P, "the Bitcoin node's P2P address (host:port) to read blocks from, about twice as fast as RPC; a trusted node: empty reads blocks over RPC")
+	f.StringSliceVar(&c.BitcoinPeers, "bitcoin-peers", c.BitcoinPeers, `Bitcoin peers (host:port,…) to follow the chain from, verifying proof of work, without trusting an RPC node ("seeds": the network's DNS seeds); several recommended. With --bitcoin-rpc too, RPC only answers look-ups older than the scanned blocks and serves the writer`)
 	f.IntVar(&c.Confirmations, "confirmations", c.Confirmations, "blocks on top of a block before its anchors are processed (1: the tip counts)")
 	f.Int64Var(&c.GenesisHeight, "genesis-height", c.GenesisHeight, "first block to scan; -1: the network's ION genesis")
 	f.StringVar(&c.IPFS, "ipfs", c.IPFS, `"embedded" (an IPFS node inside ionode) or a Kubo RPC URL such as http://127.0.0.1:5001`)

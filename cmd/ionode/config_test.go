@@ -64,7 +64,9 @@ func TestServeConfigErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--network", "moon", "--bitcoin-rpc", "x:1"}, "unknown network"},
-		{[]string{}, "--bitcoin-rpc is required"},
+		{[]string{}, "--bitcoin-rpc or --bitcoin-peers is required"},
+		{[]string{"--network", "regtest", "--bitcoin-peers", "seeds"}, "regtest has no DNS seeds"},
+		{[]string{"--bitcoin-peers", "nope"}, "want host:port"},
 		{[]string{"--read-only"}, "needs --mongodb-uri"},
 		{[]string{"--bitcoin-rpc", "x:1", "--ipfs", "ftp://x"}, "--ipfs"},
 		{[]string{"--bitcoin-rpc", "x:1", "--listen", "nope"}, "--listen"},

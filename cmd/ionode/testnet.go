@@ -24,6 +24,7 @@ type testnetOptions struct {
 	reset           bool
 	mineInterval    time.Duration
 	logLevel        string
+	p2pOnly         bool
 }
 
 func newTestnetCommand(getenv func(string) string) *cobra.Command {
@@ -49,6 +50,7 @@ lives in --data-dir and resumes after a restart; --reset starts from scratch.`,
 	f.BoolVar(&o.reset, "reset", false, "delete the network's data first")
 	f.DurationVar(&o.mineInterval, "mine-interval", 30*time.Second, "also mine a block this often (0: only when a transaction waits)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	f.BoolVar(&o.p2pOnly, "p2p-only", false, "the node uses no Bitcoin RPC: it follows btcd as a P2P peer (--bitcoin-peers), verifying proof of work, and broadcasts its anchors as tx messages")
 	noEnv(f, "reset") // a variable left in a shell must not wipe the network on every start
 	return cmd
 }
@@ -77,7 +79,7 @@ func runTestnet(ctx context.Context, o testnetOptions, stdout, stderr io.Writer)
 
 	start := time.Now()
 	fmt.Fprintln(stderr, "starting btcd (regtest); the first run builds it from its Go module…")
-	btc, err := testnet.Start(ctx, testnet.Config{DataDir: filepath.Join(o.dataDir, "btcd"), Logger: log.With("component", "btcd")})
+	btc, err := testnet.Start(ctx, testnet.Config{DataDir: filepath.Join(o.dataDir, "btcd"), ListenPeer: o.p2pOnly, Logger: log.With("component", "btcd")})
 	if err != nil {
 		return fmt.Errorf("start btcd: %w", err)
 	}
@@ -103,6 +105,11 @@ func runTestnet(ctx context.Context, o testnetOptions, stdout, stderr io.Writer)
 	cfg.Listen = o.listen
 	cfg.DataDir = filepath.Join(o.dataDir, "node")
 	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = rpc.Host, rpc.User, rpc.Pass
+	if o.p2pOnly {
+		// btcd's RPC stays the harness's (funding, mining); the node itself speaks only P2P.
+		cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = "", "", ""
+		cfg.BitcoinPeers = []string{btc.PeerAddr()}
+	}
 	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
 	cfg.WriterKeyFile = keyFile
 	cfg.BatchInterval = 2 * time.Second

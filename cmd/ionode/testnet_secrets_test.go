@@ -28,6 +28,45 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 }
 func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
+// runningTestnet is `ionode testnet` run by a test, its output captured.
+type runningTestnet struct {
+	base           string // the node's HTTP base URL
+	stdout, stderr lockedBuffer
+	cancel         context.CancelFunc
+	done           chan error
+}
+
+// startTestnet runs `ionode testnet` until it prints its banner.
+func startTestnet(t *testing.T, ctx context.Context, o testnetOptions) *runningTestnet {
+	t.Helper()
+	runCtx, cancel := context.WithCancel(ctx)
+	tn := &runningTestnet{cancel: cancel, done: make(chan error, 1)}
+	go func() { tn.done <- runTestnet(runCtx, o, &tn.stdout, &tn.stderr) }()
+	addr := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/identifiers`)
+	for tn.base == "" {
+		select {
+		case err := <-tn.done:
+			t.Fatalf("testnet stopped: %v\n%s", err, tn.stderr.String())
+		case <-ctx.Done():
+			t.Fatal("testnet did not become ready")
+		case <-time.After(200 * time.Millisecond):
+		}
+		if m := addr.FindStringSubmatch(tn.stdout.String()); m != nil {
+			tn.base = "http://" + m[1]
+		}
+	}
+	return tn
+}
+
+// stop stops the testnet and fails the test if it did not end cleanly.
+func (tn *runningTestnet) stop(t *testing.T) {
+	t.Helper()
+	tn.cancel()
+	if err := <-tn.done; err != nil {
+		t.Fatalf("testnet: %v", err)
+	}
+}
+
 // TestTestnetKeepsTheKey runs `ionode testnet` with debug logging, anchors an operation, and checks that
 // neither its output nor its logs show the writer key it created (owner-only) in its data directory.
 func TestTestnetKeepsTheKey(t *testing.T) {
@@ -37,38 +76,17 @@ func TestTestnetKeepsTheKey(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	var stdout, stderr lockedBuffer
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() {
-		done <- runTestnet(runCtx, testnetOptions{dataDir: dir, listen: "127.0.0.1:0", logLevel: "debug"}, &stdout, &stderr)
-	}()
-	addr := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/identifiers`)
-	var base string
-	for base == "" {
-		select {
-		case err := <-done:
-			t.Fatalf("testnet stopped: %v\n%s", err, stderr.String())
-		case <-ctx.Done():
-			t.Fatal("testnet did not become ready")
-		case <-time.After(200 * time.Millisecond):
-		}
-		if m := addr.FindStringSubmatch(stdout.String()); m != nil {
-			base = "http://" + m[1]
-		}
-	}
-	_, errOut, code := runCLI(t, "did", "create", "--network", "regtest", "--out", t.TempDir(), "--node", base, "--wait", "30s")
+	tn := startTestnet(t, ctx, testnetOptions{dataDir: dir, listen: "127.0.0.1:0", logLevel: "debug"})
+	_, errOut, code := runCLI(t, "did", "create", "--network", "regtest", "--out", t.TempDir(), "--node", tn.base, "--wait", "30s")
 	if code != 0 {
 		t.Fatalf("did create: %s", errOut)
 	}
-	resp, err := http.Get(base + "/metrics")
+	resp, err := http.Get(tn.base + "/metrics")
 	if err == nil {
 		resp.Body.Close()
 	}
-	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("testnet: %v", err)
-	}
+	tn.stop(t)
+	stdout, stderr := &tn.stdout, &tn.stderr
 
 	keyFile := filepath.Join(dir, "writer.key")
 	info, err := os.Stat(keyFile)

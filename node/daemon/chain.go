@@ -16,6 +16,7 @@ import (
 
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/anchor/ionrules"
+	"github.com/ionode/ionode/anchor/p2pchain"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/writer"
 	"github.com/ionode/ionode/sidetree"
@@ -26,7 +27,8 @@ import (
 // (with a writer key) the wallet and the batch writer.
 type chain struct {
 	d       *Daemon
-	rpc     *anchor.RPC
+	rpc     *anchor.RPC      // nil when the node follows the P2P network alone
+	p2p     *p2pchain.Source // nil without --bitcoin-peers
 	watcher *anchor.Watcher
 	wallet  *anchor.Writer // nil without a writer key
 	batches *writer.Writer
@@ -92,28 +94,42 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	if d.cfg.GenesisHeight >= 0 {
 		net = net.WithGenesis(d.cfg.GenesisHeight)
 	}
-	rpcCfg, err := d.cfg.rpcConfig()
-	if err != nil {
-		return err
-	}
-	// DialRPC's client keeps connections alive and batches the watcher's block-hash lookups: over
-	// rpcclient alone a scan reads ~77 full blocks/s, over DialRPC ~120 (BenchmarkWatcherScan).
-	rpc, err := anchor.DialRPC(rpcCfg)
-	if err != nil {
-		return fmt.Errorf("bitcoin RPC: %w", err)
-	}
 	fees, err := ionrules.NewFeeWindow(net, nil)
 	if err != nil {
 		return err
 	}
-	c := &chain{d: d, rpc: rpc, net: net, fees: fees}
-	c.locks = &lockResolver{Transactions: c.rpc, Fees: chainFees{c}, Network: net}
-	d.closers = append(d.closers, func(context.Context) error { rpc.Close(); return nil })
-	tip, err := c.rpc.GetBlockCount(ctx)
+	c := &chain{d: d, net: net, fees: fees}
+	// follow is what the watcher reads: the RPC node, or the P2P network when --bitcoin-peers is set
+	// (then RPC, when also given, only answers what the blocks scanned cannot).
+	var follow anchor.Chain
+	var lockTxs ionrules.LockTransactionSource
+	if d.cfg.BitcoinRPC != "" {
+		rpcCfg, err := d.cfg.rpcConfig()
+		if err != nil {
+			return err
+		}
+		// DialRPC's client keeps connections alive and batches the watcher's block-hash lookups: over
+		// rpcclient alone a scan reads ~77 full blocks/s, over DialRPC ~120 (BenchmarkWatcherScan).
+		rpc, err := anchor.DialRPC(rpcCfg)
+		if err != nil {
+			return fmt.Errorf("bitcoin RPC: %w", err)
+		}
+		d.closers = append(d.closers, func(context.Context) error { rpc.Close(); return nil })
+		c.rpc, follow, lockTxs = rpc, rpc, rpc
+	}
+	if len(d.cfg.BitcoinPeers) > 0 {
+		src, err := d.startP2PChain(ctx, params, c.rpc)
+		if err != nil {
+			return err
+		}
+		c.p2p, follow, lockTxs = src, src, src
+	}
+	c.locks = &lockResolver{Transactions: lockTxs, Fees: chainFees{c}, Network: net}
+	tip, err := follow.GetBlockCount(ctx)
 	if err != nil {
 		return fmt.Errorf("bitcoin RPC at %s does not answer: %w", d.cfg.BitcoinRPC, err)
 	}
-	c.watcher = &anchor.Watcher{Chain: c.rpc, Genesis: net.Genesis, Confirmations: d.cfg.Confirmations, Logger: d.log}
+	c.watcher = &anchor.Watcher{Chain: follow, Genesis: net.Genesis, Confirmations: d.cfg.Confirmations, Logger: d.log}
 	if d.cfg.BitcoinP2P != "" {
 		// Blocks over the node's P2P port: ~220 full blocks/s against ~120 over JSON-RPC on two cores
 		// (BenchmarkWatcherScan). Connection failures fall back to RPC block by block.
@@ -277,7 +293,7 @@ func (c *chain) chainTip(ctx context.Context, height uint64) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if time.Since(c.tipRead) > time.Second {
-		if n, err := c.rpc.GetBlockCount(ctx); err == nil {
+		if n, err := c.watcher.Chain.GetBlockCount(ctx); err == nil {
 			c.tip, c.tipRead = uint64(n), time.Now()
 		}
 	}
@@ -304,7 +320,13 @@ func (c *chain) startWriter(ctx context.Context, params *chaincfg.Params) error 
 	if err != nil {
 		return fmt.Errorf("writer key: %w", err)
 	}
-	c.wallet = &anchor.Writer{Chain: c.rpc, Key: key, Store: walletStore{d.Store}, FeeMarkupPercent: 1, Logger: d.log}
+	var wc anchor.WalletChain = c.p2p
+	if c.rpc != nil {
+		wc = c.rpc
+	} else {
+		d.log.Warn("writing over P2P alone: no fee estimates, anchors pay the writer's fallback fee rate")
+	}
+	c.wallet = &anchor.Writer{Chain: wc, Key: key, Store: walletStore{d.Store}, FeeMarkupPercent: 1, Logger: d.log}
 	p := d.network.Latest()
 	c.batches = &writer.Writer{
 		Queue: queue{d.Store},

@@ -36,6 +36,9 @@ type Config struct {
 	BitcoinCookie string
 	BitcoinCert   string // btcd's RPC TLS certificate; empty: plain HTTP
 	BitcoinP2P    string // host:port of the same node's P2P port to read blocks from; empty: blocks over RPC
+	// BitcoinPeers makes the node follow the chain from these Bitcoin peers (host:port), verifying proof
+	// of work, instead of trusting an RPC node; "seeds" alone means the network's DNS seeds.
+	BitcoinPeers  []string
 	Confirmations int
 	GenesisHeight int64 // -1: the network's default
 
@@ -195,8 +198,11 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	if c.ReadOnly && c.hasWriterKey() {
 		return network, fmt.Errorf("--read-only and a writer key (--writer-key-file, ION_WRITER_KEY) exclude each other")
 	}
-	if !c.ReadOnly && c.BitcoinRPC == "" {
-		return network, fmt.Errorf("--bitcoin-rpc is required (or --read-only with a shared MongoDB)")
+	if err := c.validateBitcoinPeers(); err != nil {
+		return network, err
+	}
+	if !c.ReadOnly && c.BitcoinRPC == "" && len(c.BitcoinPeers) == 0 {
+		return network, fmt.Errorf("--bitcoin-rpc or --bitcoin-peers is required (or --read-only with a shared MongoDB)")
 	}
 	if c.IPFS != "embedded" {
 		u, err := url.Parse(c.IPFS)
@@ -243,7 +249,7 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	if c.BitcoinCookie != "" && (c.BitcoinUser != "" || c.BitcoinPassword != "") {
 		return network, fmt.Errorf("--bitcoin-cookie excludes --bitcoin-user and --bitcoin-password: the cookie file holds both")
 	}
-	if !c.ReadOnly && c.BitcoinUser == "" && c.BitcoinPassword == "" && c.BitcoinCookie == "" {
+	if !c.ReadOnly && c.BitcoinRPC != "" && c.BitcoinUser == "" && c.BitcoinPassword == "" && c.BitcoinCookie == "" {
 		return network, fmt.Errorf("no Bitcoin RPC credentials: set --bitcoin-user and --bitcoin-password " +
 			"(or ION_BITCOIN_USER and ION_BITCOIN_PASSWORD) to btcd's rpcuser/rpcpass or Bitcoin Core's rpcuser/rpcpassword, " +
 			"or --bitcoin-cookie to Bitcoin Core's .cookie file")

@@ -191,7 +191,11 @@ func (d *Daemon) explorerRoutes(rt *node.Routes) {
 		st.Progress, st.Ready = d.Syncer.Progress, d.Syncer.Ready
 	}
 	if c := d.chain; c != nil {
-		st.Bitcoin = func(ctx context.Context) error { _, err := c.rpc.GetBlockCount(ctx); return err }
+		st.Bitcoin = func(ctx context.Context) error { _, err := c.watcher.Chain.GetBlockCount(ctx); return err }
+		if c.p2p != nil {
+			st.Bitcoin = c.p2pCheck
+			st.BitcoinP2P = func() any { return c.p2p.Status() }
+		}
 	}
 	rt.Status = st
 	rt.Transactions = &node.Transactions{Network: d.network, Store: d.Store, CAS: d.CAS, TxIDs: d.anchorTxIDs, Logger: d.log}
