@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -121,8 +122,9 @@ func TestInterop(t *testing.T) {
 			map[string]any{"op": "verifyCredential", "jwt": jwt11},
 			map[string]any{"op": "verifyJWT", "jwt": jwt20},
 			map[string]any{"op": "issue", "alg": s.Alg, "key": keyHex(t, s), "kid": s.KID, "subject": holder.DID(), "type": "VerifiedEmployee"},
+			map[string]any{"op": "issue", "alg": s.Alg, "key": keyHex(t, s), "kid": s.KID, "subject": holder.DID(), "type": "VerifiedEmployee", "defaultHeader": true},
 		)
-		names = append(names, name+": ours (1.1 JWT) in did-jwt-vc", name+": ours (vc+jwt) in did-jwt", name+": did-jwt-vc issues")
+		names = append(names, name+": ours (1.1 JWT) in did-jwt-vc", name+": ours (vc+jwt) in did-jwt", name+": did-jwt-vc issues", name+": did-jwt-vc issues without kid (its default)")
 	}
 	vp, err := (&credential.Issuer{Signer: holder}).Present(ours[:2], "https://verifier.example", "n-123", time.Minute)
 	if err != nil {
@@ -141,13 +143,30 @@ func TestInterop(t *testing.T) {
 				return
 			}
 			// Theirs in ours.
+			if h := jwtHeader(t, r.JWT); cmds[i]["defaultHeader"] == true && h["kid"] != nil {
+				t.Fatalf("did-jwt-vc's default header has a kid: %v", h)
+			}
 			got := v.VerifyCredential(context.Background(), r.JWT)
 			if !got.Valid {
 				t.Fatalf("did-jwt-vc credential rejected: %s %s", got.Code, got.Detail)
 			}
-			if kid := cmds[i]["kid"].(string); !strings.HasPrefix(kid, got.Credential.Issuer+"#") || got.Credential.Subject != holder.DID() {
+			if kid := cmds[i]["kid"].(string); got.Credential.KID != kid || !strings.HasPrefix(kid, got.Credential.Issuer+"#") || got.Credential.Subject != holder.DID() {
 				t.Fatalf("credential %+v", got.Credential)
 			}
 		})
 	}
+}
+
+func jwtHeader(t *testing.T, jwt string) map[string]any {
+	t.Helper()
+	first, _, _ := strings.Cut(jwt, ".")
+	b, err := base64.RawURLEncoding.DecodeString(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h map[string]any
+	if err := json.Unmarshal(b, &h); err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
