@@ -131,3 +131,41 @@ func (t *token) verify(pub crypto.PublicKey) error {
 	}
 	return nil
 }
+
+// JWS is a parsed compact JWS whose signature is not yet verified, for protocols that carry their own
+// JWTs (an OpenID4VCI proof of possession, a request object): they share this package's algorithms,
+// ES256K included, and its size bound.
+type JWS struct{ t *token }
+
+// ParseJWS parses a compact JWS signed with one of algs (nil: Algorithms). Errors are *Failure with
+// CodeInvalidJWT or CodeUnsupportedAlg.
+func ParseJWS(raw string, algs []string) (*JWS, error) {
+	if algs == nil {
+		algs = Algorithms
+	}
+	t, err := parseToken(raw, algs)
+	if err != nil {
+		return nil, err
+	}
+	return &JWS{t: t}, nil
+}
+
+// Header is the protected header's alg, kid, typ and cty.
+func (j *JWS) Header() Header { return j.t.header }
+
+// HeaderKey returns the public key of the protected header's "jwk" member, or nil when there is none
+// or it holds a private key. (go-jose reads the member and knows no secp256k1 JWK: a JWS with one fails
+// ParseJWS.)
+func (j *JWS) HeaderKey() crypto.PublicKey {
+	k := j.t.jws.Signatures[0].Protected.JSONWebKey
+	if k == nil || !k.IsPublic() {
+		return nil
+	}
+	return k.Key
+}
+
+// Payload is the signed payload; trust it only after Verify.
+func (j *JWS) Payload() []byte { return j.t.payload }
+
+// Verify checks that the alg is pub's and that the signature verifies with it.
+func (j *JWS) Verify(pub crypto.PublicKey) error { return j.t.verify(pub) }
