@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/internal/nodetest"
 	"github.com/ionode/ionode/resolver/key"
 )
 
@@ -28,37 +27,14 @@ type walletResult struct {
 	Display    json.RawMessage `json:"display"`
 }
 
-func requireWallet(t *testing.T) {
-	t.Helper()
-	_, err := os.Stat("interop/node_modules/@openid4vc/openid4vci")
-	_, nodeErr := exec.LookPath("node")
-	if err != nil || nodeErr != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the wallet interop test needs node and `npm ci` in exchange/oid4vci/interop (CI is set): %v %v", err, nodeErr)
-		}
-		t.Skip("node or exchange/oid4vci/interop/node_modules missing: run `npm ci` in exchange/oid4vci/interop")
-	}
-}
-
 // runWallet runs interop/wallet.mjs with the commands and returns one result per command.
 func runWallet(t *testing.T, e *env, cmds []map[string]any) []walletResult {
 	t.Helper()
-	in, _ := json.Marshal(cmds)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "wallet.mjs")
-	cmd.Dir = "interop"
-	cmd.Env = append(os.Environ(), "NODE_EXTRA_CA_CERTS="+e.Server.WriteCA(t, t.TempDir()), "IONODE_TEST_URL="+e.Server.Origin()+"/test")
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, stderr.String())
-	}
+	env := []string{"NODE_EXTRA_CA_CERTS=" + e.Server.WriteCA(t, t.TempDir()), "IONODE_TEST_URL=" + e.Server.Origin() + "/test"}
 	var res []walletResult
-	if err := json.Unmarshal(out, &res); err != nil || len(res) != len(cmds) {
-		t.Fatalf("wallet output %s: %v\n%s", out, err, stderr.String())
+	nodetest.RunJSON(t, "interop", "wallet.mjs", env, cmds, &res)
+	if len(res) != len(cmds) {
+		t.Fatalf("%d results for %d commands", len(res), len(cmds))
 	}
 	return res
 }
@@ -66,7 +42,7 @@ func runWallet(t *testing.T, e *env, cmds []map[string]any) []walletResult {
 // TestWalletInterop has an independent wallet (@openid4vc/openid4vci in Node.js) receive credentials
 // from the issuer, and checks the refusals it meets.
 func TestWalletInterop(t *testing.T) {
-	requireWallet(t)
+	nodetest.Require(t, "interop", "@openid4vc/openid4vci")
 	e := newEnv(t, false)
 	// The wallet signs proofs with the real clock; the issuer's clock runs offset by what the wallet asks
 	// (to pass tx_code locks), through a test-only route.
@@ -100,7 +76,9 @@ func TestWalletInterop(t *testing.T) {
 	receive := func(o string, tx string, holder map[string]any) map[string]any {
 		return map[string]any{"op": "receive", "offer": o, "txCode": tx, "holder": holder, "configurationId": employee}
 	}
-	token := func(o string, tx string) map[string]any { return map[string]any{"op": "token", "offer": o, "txCode": tx} }
+	token := func(o string, tx string) map[string]any {
+		return map[string]any{"op": "token", "offer": o, "txCode": tx}
+	}
 	advance := func(d time.Duration) map[string]any { return map[string]any{"op": "advance", "by": d.String()} }
 
 	reused, locked, burned := offer(""), offer(pin), offer(pin)
