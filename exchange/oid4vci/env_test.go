@@ -70,7 +70,7 @@ func newEnv(t testing.TB, settable bool) *env {
 	e.sessions = newMemSessions(now)
 	e.issuer = &oid4vci.Issuer{
 		URL: e.Server.Origin(), Config: testConfig(), Credentials: creds,
-		Status: e.status, StatusList: list, Holders: e.Resolver, Sessions: e.sessions, Now: now,
+		Status: &status.Reserve{Manager: e.status}, StatusList: list, Holders: e.Resolver, Sessions: e.sessions, Now: now,
 	}
 	if err := e.issuer.Init(); err != nil {
 		t.Fatal(err)
