@@ -21,7 +21,7 @@ func BenchmarkIssuanceExchange(b *testing.B) {
 	holder := credtest.KeyDID(b, credential.EdDSA)
 	codes := make(chan string, b.N)
 	for range b.N {
-		codes <- preAuthCode(b, e.offer(b, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}, Claims: map[string]any{"displayName": "Alice"}, TTL: time.Hour}))
+		codes <- preAuthCode(b, e.Offer(b, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}, Claims: map[string]any{"displayName": "Alice"}, TTL: time.Hour}))
 	}
 	close(codes)
 	b.ReportAllocs()
@@ -29,18 +29,18 @@ func BenchmarkIssuanceExchange(b *testing.B) {
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			tok, err := e.issuer.Token(ctx, tokenForm(<-codes, ""))
+			tok, err := e.Issuer.Token(ctx, tokenForm(<-codes, ""))
 			if err != nil {
 				b.Error(err)
 				return
 			}
-			n, err := e.issuer.NewNonce(ctx)
+			n, err := e.Issuer.NewNonce(ctx)
 			if err != nil {
 				b.Error(err)
 				return
 			}
-			p := proof(b, holder, map[string]any{"aud": e.issuer.URL, "iat": time.Now().Unix(), "nonce": n})
-			resp, err := e.issuer.Credential(ctx, tok.AccessToken, credentialRequest(employee, p))
+			p := proof(b, holder, map[string]any{"aud": e.Issuer.URL, "iat": time.Now().Unix(), "nonce": n})
+			resp, err := e.Issuer.Credential(ctx, tok.AccessToken, credentialRequest(employee, p))
 			if err != nil || len(resp.Credentials) != 1 {
 				b.Error(err)
 				return

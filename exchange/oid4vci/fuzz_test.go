@@ -17,15 +17,15 @@ func FuzzCredentialRequest(f *testing.F) {
 	e := newEnv(f, true)
 	ctx := context.Background()
 	holder := credtest.KeyDID(f, credential.EdDSA)
-	tok, err := e.issuer.Token(ctx, tokenForm(preAuthCode(f, e.offer(f, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}})), ""))
+	tok, err := e.Issuer.Token(ctx, tokenForm(preAuthCode(f, e.Offer(f, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}})), ""))
 	if err != nil {
 		f.Fatal(err)
 	}
-	n, _ := e.issuer.NewNonce(ctx)
+	n, _ := e.Issuer.NewNonce(ctx)
 	f.Add(credentialRequest(employee, proof(f, holder, map[string]any{"aud": "https://other.example", "iat": e.Now().Unix(), "nonce": n})))
 	f.Add([]byte(`{"credential_configuration_id":"VerifiedEmployee","proof":{"proof_type":"jwt","jwt":"e30.e30.AA"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		resp, err := e.issuer.Credential(ctx, tok.AccessToken, body)
+		resp, err := e.Issuer.Credential(ctx, tok.AccessToken, body)
 		if err == nil || resp != nil {
 			t.Fatalf("issued for %q", body)
 		}
@@ -50,7 +50,7 @@ func FuzzTokenRequest(f *testing.F) {
 			}
 			return
 		}
-		if resp, err := e.issuer.Token(ctx, form); err == nil || resp != nil {
+		if resp, err := e.Issuer.Token(ctx, form); err == nil || resp != nil {
 			t.Fatalf("token for %q", body)
 		}
 	})

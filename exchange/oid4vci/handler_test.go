@@ -14,10 +14,10 @@ import (
 func TestHandler(t *testing.T) {
 	e := newEnv(t, true)
 	base := e.Server.Origin()
-	o := e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}, PIN: "1234"})
+	o := e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}, PIN: "1234"})
 	offerURI, _ := url.QueryUnescape(strings.TrimPrefix(o.ByReference, oid4vci.OfferScheme+"?credential_offer_uri="))
 	form := func(v url.Values) func() (*http.Response, error) {
-		return func() (*http.Response, error) { return e.http.PostForm(base+oid4vci.PathToken, v) }
+		return func() (*http.Response, error) { return e.HTTP.PostForm(base+oid4vci.PathToken, v) }
 	}
 	tests := []struct {
 		name   string
@@ -25,7 +25,7 @@ func TestHandler(t *testing.T) {
 		status int
 		check  func(t *testing.T, body map[string]any, h http.Header)
 	}{
-		{"issuer metadata", func() (*http.Response, error) { return e.http.Get(base + oid4vci.PathIssuerMetadata) }, 200, func(t *testing.T, b map[string]any, _ http.Header) {
+		{"issuer metadata", func() (*http.Response, error) { return e.HTTP.Get(base + oid4vci.PathIssuerMetadata) }, 200, func(t *testing.T, b map[string]any, _ http.Header) {
 			cfg := b["credential_configurations_supported"].(map[string]any)[employee].(map[string]any)
 			def := cfg["credential_definition"].(map[string]any)["type"].([]any)
 			disp := cfg["credential_metadata"].(map[string]any)["display"].([]any)[0].(map[string]any)
@@ -35,30 +35,30 @@ func TestHandler(t *testing.T) {
 				t.Fatalf("metadata %v", b)
 			}
 		}},
-		{"authorization server metadata", func() (*http.Response, error) { return e.http.Get(base + oid4vci.PathASMetadata) }, 200, func(t *testing.T, b map[string]any, _ http.Header) {
+		{"authorization server metadata", func() (*http.Response, error) { return e.HTTP.Get(base + oid4vci.PathASMetadata) }, 200, func(t *testing.T, b map[string]any, _ http.Header) {
 			if b["issuer"] != base || b["token_endpoint"] != base+oid4vci.PathToken || b["pre-authorized_grant_anonymous_access_supported"] != true {
 				t.Fatalf("metadata %v", b)
 			}
 		}},
-		{"offer by reference", func() (*http.Response, error) { return e.http.Get(offerURI) }, 200, func(t *testing.T, b map[string]any, _ http.Header) {
+		{"offer by reference", func() (*http.Response, error) { return e.HTTP.Get(offerURI) }, 200, func(t *testing.T, b map[string]any, _ http.Header) {
 			if b["credential_issuer"] != base || b["grants"].(map[string]any)[oid4vci.GrantPreAuthorized].(map[string]any)["tx_code"] == nil {
 				t.Fatalf("offer %v", b)
 			}
 		}},
-		{"unknown offer", func() (*http.Response, error) { return e.http.Get(base + oid4vci.PathOffers + "nope") }, 404, nil},
+		{"unknown offer", func() (*http.Response, error) { return e.HTTP.Get(base + oid4vci.PathOffers + "nope") }, 404, nil},
 		{"token: wrong tx_code", form(tokenForm(preAuthCode(t, o), "9999")), 400, errorIs(oid4vci.CodeInvalidGrant)},
 		{"token: locked", form(tokenForm(preAuthCode(t, o), "1234")), 429, errorIs(oid4vci.CodeSlowDown)},
 		{"token: JSON body", func() (*http.Response, error) {
-			return e.http.Post(base+oid4vci.PathToken, "application/json", strings.NewReader(`{}`))
+			return e.HTTP.Post(base+oid4vci.PathToken, "application/json", strings.NewReader(`{}`))
 		}, 400, errorIs(oid4vci.CodeInvalidRequest)},
 		{"token: repeated parameter", form(url.Values{"grant_type": {oid4vci.GrantPreAuthorized}, "pre-authorized_code": {"a", "b"}}), 400, errorIs(oid4vci.CodeInvalidRequest)},
-		{"nonce", func() (*http.Response, error) { return e.http.Post(base+oid4vci.PathNonce, "", nil) }, 200, func(t *testing.T, b map[string]any, h http.Header) {
+		{"nonce", func() (*http.Response, error) { return e.HTTP.Post(base+oid4vci.PathNonce, "", nil) }, 200, func(t *testing.T, b map[string]any, h http.Header) {
 			if n, _ := b["c_nonce"].(string); len(n) < 32 || h.Get("Cache-Control") != "no-store" {
 				t.Fatalf("nonce %v %v", b, h)
 			}
 		}},
 		{"credential without token", func() (*http.Response, error) {
-			return e.http.Post(base+oid4vci.PathCredential, "application/json", strings.NewReader(`{}`))
+			return e.HTTP.Post(base+oid4vci.PathCredential, "application/json", strings.NewReader(`{}`))
 		}, 401, func(t *testing.T, b map[string]any, h http.Header) {
 			if b["error"] != string(oid4vci.CodeInvalidToken) || !strings.Contains(h.Get("WWW-Authenticate"), "invalid_token") {
 				t.Fatalf("%v %v", b, h)

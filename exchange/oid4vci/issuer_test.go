@@ -15,28 +15,6 @@ import (
 	"github.com/ionode/ionode/resolver/key"
 )
 
-// issue runs the exchange after the offer: token, nonce, credential.
-func (e *env) issue(t *testing.T, code, pin, config string, sign func(nonce string) string) (string, error) {
-	t.Helper()
-	ctx := context.Background()
-	tok, err := e.issuer.Token(ctx, tokenForm(code, pin))
-	if err != nil {
-		return "", err
-	}
-	n, err := e.issuer.NewNonce(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := e.issuer.Credential(ctx, tok.AccessToken, credentialRequest(config, sign(n)))
-	if err != nil {
-		return "", err
-	}
-	if len(resp.Credentials) != 1 {
-		t.Fatalf("%d credentials", len(resp.Credentials))
-	}
-	return resp.Credentials[0].Credential, nil
-}
-
 func TestIssuance(t *testing.T) {
 	e := newEnv(t, true)
 	ctx := context.Background()
@@ -56,7 +34,7 @@ func TestIssuance(t *testing.T) {
 			did  string
 			sign func(string) string
 		}{"did:key " + alg, h.DID(), func(n string) string {
-			return proof(t, h, map[string]any{"aud": e.issuer.URL, "iat": e.Now().Unix(), "nonce": n})
+			return proof(t, h, map[string]any{"aud": e.Issuer.URL, "iat": e.Now().Unix(), "nonce": n})
 		}})
 	}
 	holders = append(holders,
@@ -65,47 +43,47 @@ func TestIssuance(t *testing.T) {
 			did  string
 			sign func(string) string
 		}{"did:ion ES256K", ionHolder.DID(), func(n string) string {
-			return proof(t, ionHolder, map[string]any{"aud": []string{e.issuer.URL}, "iat": e.Now().Unix(), "nonce": n})
+			return proof(t, ionHolder, map[string]any{"aud": []string{e.Issuer.URL}, "iat": e.Now().Unix(), "nonce": n})
 		}},
 		struct {
 			name string
 			did  string
 			sign func(string) string
 		}{"bare jwk ES256", p256DID, func(n string) string {
-			return proofJWK(t, jose.ES256, p256, map[string]any{"aud": e.issuer.URL, "iat": e.Now().Unix(), "nonce": n})
+			return proofJWK(t, jose.ES256, p256, map[string]any{"aud": e.Issuer.URL, "iat": e.Now().Unix(), "nonce": n})
 		}},
 	)
 	for _, h := range holders {
 		for _, pin := range []string{"", "493817"} {
 			t.Run(h.name+" pin="+strconv.Quote(pin), func(t *testing.T) {
-				o := e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}, Claims: map[string]any{"displayName": "Alice"}, PIN: pin})
+				o := e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}, Claims: map[string]any{"displayName": "Alice"}, PIN: pin})
 				if o.PIN != pin {
 					t.Fatalf("offer PIN %q", o.PIN)
 				}
-				jwt, err := e.issue(t, preAuthCode(t, o), pin, employee, h.sign)
+				jwt, err := e.Exchange(t, preAuthCode(t, o), pin, employee, h.sign)
 				if err != nil {
 					t.Fatal(err)
 				}
-				r := e.verifier(e.Now).VerifyCredential(ctx, jwt)
+				r := e.Verifier(e.Now).VerifyCredential(ctx, jwt)
 				if !r.Valid {
 					t.Fatalf("%s %s", r.Code, r.Detail)
 				}
 				vc := r.Credential
-				if vc.Issuer != e.signer.DID() || vc.Subject != h.did || len(vc.Types) != 2 || vc.Types[1] != "VerifiedEmployee" {
+				if vc.Issuer != e.Signer.DID() || vc.Subject != h.did || len(vc.Types) != 2 || vc.Types[1] != "VerifiedEmployee" {
 					t.Fatalf("credential %+v", vc)
 				}
 				if vc.ValidUntil == nil || !vc.ValidUntil.Equal(e.Now().Truncate(time.Second).Add(24*time.Hour)) {
 					t.Fatalf("validUntil %v", vc.ValidUntil)
 				}
-				if len(vc.Status) != 1 || vc.Status[0].StatusListCredential != e.status.URL(list) {
+				if len(vc.Status) != 1 || vc.Status[0].StatusListCredential != e.Status.URL(list) {
 					t.Fatalf("status %+v", vc.Status)
 				}
 				// Revocation through the status list flips the verdict.
 				idx, _ := strconv.Atoi(vc.Status[0].StatusListIndex)
-				if err := e.status.SetStatus(ctx, list, idx, true); err != nil {
+				if err := e.Status.SetStatus(ctx, list, idx, true); err != nil {
 					t.Fatal(err)
 				}
-				if r := e.verifier(e.Now).VerifyCredential(ctx, jwt); r.Valid || r.Code != credential.CodeRevoked {
+				if r := e.Verifier(e.Now).VerifyCredential(ctx, jwt); r.Valid || r.Code != credential.CodeRevoked {
 					t.Fatalf("after revocation: valid=%v code=%s", r.Valid, r.Code)
 				}
 			})
@@ -113,14 +91,14 @@ func TestIssuance(t *testing.T) {
 	}
 	t.Run("no status entry when the configuration has none", func(t *testing.T) {
 		h := credtest.KeyDID(t, credential.EdDSA)
-		o := e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}})
-		jwt, err := e.issue(t, preAuthCode(t, o), "", badge, func(n string) string {
-			return proof(t, h, map[string]any{"aud": e.issuer.URL, "iat": e.Now().Unix(), "nonce": n})
+		o := e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}})
+		jwt, err := e.Exchange(t, preAuthCode(t, o), "", badge, func(n string) string {
+			return proof(t, h, map[string]any{"aud": e.Issuer.URL, "iat": e.Now().Unix(), "nonce": n})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := e.verifier(e.Now).VerifyCredential(ctx, jwt)
+		r := e.Verifier(e.Now).VerifyCredential(ctx, jwt)
 		if !r.Valid || len(r.Credential.Status) != 0 || r.Credential.ValidUntil != nil {
 			t.Fatalf("valid=%v %s status=%v until=%v", r.Valid, r.Code, r.Credential.Status, r.Credential.ValidUntil)
 		}
@@ -149,55 +127,55 @@ func TestToken(t *testing.T) {
 		steps func(t *testing.T)
 	}{
 		{"reused code", func(t *testing.T) {
-			code := preAuthCode(t, e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}}))
-			_, err := e.issuer.Token(ctx, tokenForm(code, ""))
+			code := preAuthCode(t, e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}}))
+			_, err := e.Issuer.Token(ctx, tokenForm(code, ""))
 			wantCode(t, err, "")
-			_, err = e.issuer.Token(ctx, tokenForm(code, ""))
+			_, err = e.Issuer.Token(ctx, tokenForm(code, ""))
 			wantCode(t, err, oid4vci.CodeInvalidGrant)
 		}},
 		{"unknown code", func(t *testing.T) {
-			_, err := e.issuer.Token(ctx, tokenForm("nope", ""))
+			_, err := e.Issuer.Token(ctx, tokenForm("nope", ""))
 			wantCode(t, err, oid4vci.CodeInvalidGrant)
 		}},
 		{"expired code", func(t *testing.T) {
-			code := preAuthCode(t, e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, TTL: time.Minute}))
+			code := preAuthCode(t, e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, TTL: time.Minute}))
 			e.Advance(time.Minute)
-			_, err := e.issuer.Token(ctx, tokenForm(code, ""))
+			_, err := e.Issuer.Token(ctx, tokenForm(code, ""))
 			wantCode(t, err, oid4vci.CodeInvalidGrant)
 		}},
 		{"wrong grant type", func(t *testing.T) {
 			f := tokenForm("x", "")
 			f.Set("grant_type", "authorization_code")
-			_, err := e.issuer.Token(ctx, f)
+			_, err := e.Issuer.Token(ctx, f)
 			wantCode(t, err, oid4vci.CodeUnsupportedGrantType)
 		}},
 		{"no code", func(t *testing.T) {
-			_, err := e.issuer.Token(ctx, tokenForm("", ""))
+			_, err := e.Issuer.Token(ctx, tokenForm("", ""))
 			wantCode(t, err, oid4vci.CodeInvalidRequest)
 		}},
 		{"missing tx_code", func(t *testing.T) {
-			code := preAuthCode(t, e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, PIN: pin}))
-			_, err := e.issuer.Token(ctx, tokenForm(code, ""))
+			code := preAuthCode(t, e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, PIN: pin}))
+			_, err := e.Issuer.Token(ctx, tokenForm(code, ""))
 			wantCode(t, err, oid4vci.CodeInvalidGrant)
-			_, err = e.issuer.Token(ctx, tokenForm(code, pin)) // a missing PIN is no wrong try
+			_, err = e.Issuer.Token(ctx, tokenForm(code, pin)) // a missing PIN is no wrong try
 			wantCode(t, err, "")
 		}},
 		{"wrong tx_code, locked, then right", func(t *testing.T) {
-			code := preAuthCode(t, e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, PIN: pin}))
-			_, err := e.issuer.Token(ctx, tokenForm(code, "1111"))
+			code := preAuthCode(t, e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, PIN: pin}))
+			_, err := e.Issuer.Token(ctx, tokenForm(code, "1111"))
 			wantCode(t, err, oid4vci.CodeInvalidGrant)
-			_, err = e.issuer.Token(ctx, tokenForm(code, pin))
+			_, err = e.Issuer.Token(ctx, tokenForm(code, pin))
 			wantCode(t, err, oid4vci.CodeSlowDown)
 			e.Advance(time.Second)
-			_, err = e.issuer.Token(ctx, tokenForm(code, pin))
+			_, err = e.Issuer.Token(ctx, tokenForm(code, pin))
 			wantCode(t, err, "")
 		}},
 		{"wrong tx_codes burn the code", func(t *testing.T) {
-			code := preAuthCode(t, e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, PIN: pin, TTL: time.Hour}))
+			code := preAuthCode(t, e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, PIN: pin, TTL: time.Hour}))
 			for k := range 5 {
-				_, err := e.issuer.Token(ctx, tokenForm(code, "0000"))
+				_, err := e.Issuer.Token(ctx, tokenForm(code, "0000"))
 				wantCode(t, err, oid4vci.CodeInvalidGrant)
-				_, err = e.issuer.Token(ctx, tokenForm(code, "0000"))
+				_, err = e.Issuer.Token(ctx, tokenForm(code, "0000"))
 				if k < 4 {
 					wantCode(t, err, oid4vci.CodeSlowDown) // the lock doubles: 1s, 2s, 4s …
 				} else {
@@ -205,15 +183,15 @@ func TestToken(t *testing.T) {
 				}
 				e.Advance(time.Second << k)
 			}
-			_, err := e.issuer.Token(ctx, tokenForm(code, pin))
+			_, err := e.Issuer.Token(ctx, tokenForm(code, pin))
 			wantCode(t, err, oid4vci.CodeInvalidGrant)
 		}},
 		{"generated PIN", func(t *testing.T) {
-			o := e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, PINLength: 6})
+			o := e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}, PINLength: 6})
 			if len(o.PIN) != 6 {
 				t.Fatalf("PIN %q", o.PIN)
 			}
-			_, err := e.issuer.Token(ctx, tokenForm(preAuthCode(t, o), o.PIN))
+			_, err := e.Issuer.Token(ctx, tokenForm(preAuthCode(t, o), o.PIN))
 			wantCode(t, err, "")
 		}},
 	}
@@ -229,7 +207,7 @@ func TestCredentialFailures(t *testing.T) {
 	stranger := credtest.KeyDID(t, credential.EdDSA)
 	_, authOnly := e.WebDID(t, []credtest.Method{{Fragment: "assert", Alg: credential.EdDSA, Relationships: []string{"assertionMethod"}}}, "holder")
 	good := func(n string) map[string]any {
-		return map[string]any{"aud": e.issuer.URL, "iat": e.Now().Unix(), "nonce": n}
+		return map[string]any{"aud": e.Issuer.URL, "iat": e.Now().Unix(), "nonce": n}
 	}
 	with := func(n string, k string, v any) map[string]any {
 		c := good(n)
@@ -293,43 +271,43 @@ func TestCredentialFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code := preAuthCode(t, e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}}))
-			tok, err := e.issuer.Token(ctx, tokenForm(code, ""))
+			code := preAuthCode(t, e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}}))
+			tok, err := e.Issuer.Token(ctx, tokenForm(code, ""))
 			if err != nil {
 				t.Fatal(err)
 			}
-			n, _ := e.issuer.NewNonce(ctx)
-			_, err = e.issuer.Credential(ctx, tok.AccessToken, tt.body(n))
+			n, _ := e.Issuer.NewNonce(ctx)
+			_, err = e.Issuer.Credential(ctx, tok.AccessToken, tt.body(n))
 			wantCode(t, err, tt.code)
 		})
 	}
 	t.Run("replays", func(t *testing.T) {
-		code := preAuthCode(t, e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee, badge}}))
-		tok, _ := e.issuer.Token(ctx, tokenForm(code, ""))
-		n, _ := e.issuer.NewNonce(ctx)
+		code := preAuthCode(t, e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee, badge}}))
+		tok, _ := e.Issuer.Token(ctx, tokenForm(code, ""))
+		n, _ := e.Issuer.NewNonce(ctx)
 		p := proof(t, holder, good(n))
-		_, err := e.issuer.Credential(ctx, tok.AccessToken, credentialRequest(employee, p))
+		_, err := e.Issuer.Credential(ctx, tok.AccessToken, credentialRequest(employee, p))
 		wantCode(t, err, "")
 		// The same proof again (its nonce is used), then a fresh one for an issued configuration.
-		_, err = e.issuer.Credential(ctx, tok.AccessToken, credentialRequest(badge, p))
+		_, err = e.Issuer.Credential(ctx, tok.AccessToken, credentialRequest(badge, p))
 		wantCode(t, err, oid4vci.CodeInvalidNonce)
-		n, _ = e.issuer.NewNonce(ctx)
-		_, err = e.issuer.Credential(ctx, tok.AccessToken, credentialRequest(employee, proof(t, holder, good(n))))
+		n, _ = e.Issuer.NewNonce(ctx)
+		_, err = e.Issuer.Credential(ctx, tok.AccessToken, credentialRequest(employee, proof(t, holder, good(n))))
 		wantCode(t, err, oid4vci.CodeInvalidCredentialRequest)
-		n, _ = e.issuer.NewNonce(ctx)
-		_, err = e.issuer.Credential(ctx, tok.AccessToken, credentialRequest(badge, proof(t, holder, good(n))))
+		n, _ = e.Issuer.NewNonce(ctx)
+		_, err = e.Issuer.Credential(ctx, tok.AccessToken, credentialRequest(badge, proof(t, holder, good(n))))
 		wantCode(t, err, "")
 	})
 	t.Run("expired token", func(t *testing.T) {
-		code := preAuthCode(t, e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}}))
-		tok, _ := e.issuer.Token(ctx, tokenForm(code, ""))
-		n, _ := e.issuer.NewNonce(ctx)
+		code := preAuthCode(t, e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}}))
+		tok, _ := e.Issuer.Token(ctx, tokenForm(code, ""))
+		n, _ := e.Issuer.NewNonce(ctx)
 		e.Advance(5 * time.Minute)
-		_, err := e.issuer.Credential(ctx, tok.AccessToken, credentialRequest(employee, proof(t, holder, good(n))))
+		_, err := e.Issuer.Credential(ctx, tok.AccessToken, credentialRequest(employee, proof(t, holder, good(n))))
 		wantCode(t, err, oid4vci.CodeInvalidToken)
 	})
 	t.Run("unknown token", func(t *testing.T) {
-		_, err := e.issuer.Credential(ctx, "nope", credentialRequest(employee, "x"))
+		_, err := e.Issuer.Credential(ctx, "nope", credentialRequest(employee, "x"))
 		wantCode(t, err, oid4vci.CodeInvalidToken)
 	})
 }

@@ -47,8 +47,8 @@ func TestWalletInterop(t *testing.T) {
 	// The wallet signs proofs with the real clock; the issuer's clock runs offset by what the wallet asks
 	// (to pass tx_code locks), through a test-only route.
 	var offset atomic.Int64
-	e.issuer.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
-	e.sessions.now = e.issuer.Now
+	e.Issuer.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	e.Sessions.Now = e.Issuer.Now
 	e.Server.Mux.HandleFunc("POST /test/advance", func(w http.ResponseWriter, r *http.Request) {
 		d, err := time.ParseDuration(r.URL.Query().Get("by"))
 		if err != nil {
@@ -71,7 +71,7 @@ func TestWalletInterop(t *testing.T) {
 	claims := map[string]any{"displayName": "Alice", "jobTitle": "Engineer"}
 	const pin = "739164"
 	offer := func(pin string) *oid4vci.Offer {
-		return e.offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}, Claims: claims, PIN: pin, TTL: time.Hour})
+		return e.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}, Claims: claims, PIN: pin, TTL: time.Hour})
 	}
 	receive := func(o string, tx string, holder map[string]any) map[string]any {
 		return map[string]any{"op": "receive", "offer": o, "txCode": tx, "holder": holder, "configurationId": employee}
@@ -116,7 +116,7 @@ func TestWalletInterop(t *testing.T) {
 		cmds[k] = s.cmd
 	}
 	res := runWallet(t, e, cmds)
-	v := e.verifier(time.Now)
+	v := e.Verifier(time.Now)
 	for k, s := range steps {
 		r := res[k]
 		t.Run(s.name, func(t *testing.T) {
@@ -133,7 +133,7 @@ func TestWalletInterop(t *testing.T) {
 				return
 			}
 			// did-jwt-vc verified it in the wallet; ours too, with the status list.
-			if r.Issuer != e.signer.DID() || r.Subject != s.want {
+			if r.Issuer != e.Signer.DID() || r.Subject != s.want {
 				t.Fatalf("did-jwt-vc read issuer %s subject %s", r.Issuer, r.Subject)
 			}
 			got := v.VerifyCredential(ctx, r.Credential)
