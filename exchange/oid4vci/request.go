@@ -3,6 +3,8 @@ package oid4vci
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/ionode/ionode/internal/jsonlimit"
 )
 
 // Bounds on wallet input: a credential request with one proof JWT is well under 16 KiB.
@@ -71,42 +73,13 @@ func ParseCredentialRequest(body []byte) (*CredentialRequest, error) {
 	return out, nil
 }
 
-// checkJSON bounds a JSON body's size and nesting depth before it is decoded: one pass, linear.
+// checkJSON bounds a JSON body's size and nesting depth before it is decoded.
 func checkJSON(body []byte) error {
-	if len(body) > MaxBodySize {
-		return errorf(CodeInvalidRequest, "body larger than %d bytes", MaxBodySize)
-	}
-	if d := jsonDepth(body); d > maxJSONDepth {
-		return errorf(CodeInvalidRequest, "JSON nested deeper than %d", maxJSONDepth)
+	if err := jsonlimit.Check(body, MaxBodySize, maxJSONDepth); err != nil {
+		return errorf(CodeInvalidRequest, "body: %w", err)
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errorf(CodeInvalidRequest, "empty body")
 	}
 	return nil
-}
-
-// jsonDepth returns the deepest nesting of arrays and objects, skipping strings.
-func jsonDepth(b []byte) int {
-	depth, deepest, inString, escaped := 0, 0, false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-			deepest = max(deepest, depth)
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return deepest
 }
