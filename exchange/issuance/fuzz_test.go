@@ -1,0 +1,27 @@
+package issuance_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/ionode/ionode/exchange/issuance"
+)
+
+// FuzzParseRequest: any body parses into a checked request or fails with a 400 APIError.
+func FuzzParseRequest(f *testing.F) {
+	f.Add([]byte(entraRequest("did:key:z6Mk", "VerifiedEmployee", "1234")))
+	f.Add([]byte(`{"type":"x","pin":{"salt":"a"}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := issuance.ParseRequest(body)
+		if err != nil {
+			var e *issuance.APIError
+			if !errors.As(err, &e) || e.Status != 400 {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		if r.Type == "" || r.Authority == "" || r.Registration.ClientName == "" {
+			t.Fatalf("accepted %q", body)
+		}
+	})
+}
