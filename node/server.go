@@ -36,6 +36,9 @@ type Routes struct {
 	// Credentials serves the credential routes (credential/httpapi) under /credentials/,
 	// /presentations/ and /status/ (optional).
 	Credentials http.Handler
+	// Issuance serves the OpenID4VCI issuer (exchange/oid4vci) and createIssuanceRequest
+	// (exchange/issuance) at the prefixes of issuancePaths (optional).
+	Issuance http.Handler
 	// RequestTimeout bounds each request's context (default 30 s).
 	RequestTimeout time.Duration
 	// MaxBodyBytes caps every request body (default 1 MiB; routes cap tighter where they can).
@@ -44,6 +47,15 @@ type Routes struct {
 	// is served from the node itself and needs no CORS).
 	CORSOrigins []string
 	Logger      *slog.Logger
+}
+
+// issuancePaths are the path prefixes of Routes.Issuance: the OpenID4VCI metadata and endpoints, and
+// the Request Service API's issuance routes.
+func issuancePaths() []string {
+	return []string{
+		"/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server", "/oid4vci/",
+		"/v1.0/verifiableCredentials/createIssuanceRequest", "/v1.0/verifiableCredentials/issuanceRequests/",
+	}
 }
 
 // Handler returns the node's HTTP handler with request ids, access logs, panic recovery and timeouts.
@@ -71,6 +83,11 @@ func (rt *Routes) router() *mux.Router {
 	if rt.Credentials != nil {
 		for _, prefix := range []string{"/credentials/", "/presentations/", "/status/"} {
 			r.PathPrefix(prefix).Handler(rt.Credentials)
+		}
+	}
+	if rt.Issuance != nil {
+		for _, prefix := range issuancePaths() {
+			r.PathPrefix(prefix).Handler(rt.Issuance)
 		}
 	}
 	if rt.Status != nil {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -11,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ionode/ionode/credential"
@@ -124,28 +122,7 @@ func (a *API) verifyPresentation(w http.ResponseWriter, r *http.Request) {
 }
 
 // admin lets a request through only with a bearer token whose hash is configured.
-func (a *API) admin(next http.Handler) http.Handler {
-	hashes := make([][]byte, 0, len(a.AdminTokenSHA256))
-	for _, h := range a.AdminTokenSHA256 {
-		if b, err := hex.DecodeString(strings.TrimSpace(h)); err == nil && len(b) == sha256.Size {
-			hashes = append(hashes, b)
-		}
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		sum := sha256.Sum256([]byte(token))
-		match := 0
-		for _, h := range hashes { // every hash is compared, so timing says nothing about which matched
-			match |= subtle.ConstantTimeCompare(sum[:], h)
-		}
-		if !ok || token == "" || match != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="ionode-admin"`)
-			writeJSON(w, http.StatusUnauthorized, errorBody{"admin bearer token required"})
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
+func (a *API) admin(next http.Handler) http.Handler { return RequireAdmin(a.AdminTokenSHA256, next) }
 
 // IssueRequest is the body of POST /credentials/issue.
 type IssueRequest struct {
