@@ -75,7 +75,10 @@ type Request struct {
 	Callback *Callback       `json:"callback,omitempty"`
 	Spec     json.RawMessage `json:"spec,omitempty"`   // what the relying party asked for
 	Result   json.RawMessage `json:"result,omitempty"` // the callback body of the latest status
-	version  uint64
+	// Keep is when the store drops the record, by the store's own (wall) clock, which may differ from
+	// Requests.Now in tests.
+	Keep    time.Time `json:"keep"`
+	version uint64
 }
 
 // Expired reports whether the wallet's time is up at now.
@@ -105,6 +108,9 @@ type Requests struct {
 	Retention time.Duration    // default DefaultRetention
 	Now       func() time.Time // default time.Now
 }
+
+// Time is the current time by the requests' clock.
+func (q *Requests) Time() time.Time { return q.now() }
 
 func (q *Requests) now() time.Time {
 	if q.Now != nil {
@@ -142,12 +148,13 @@ func (q *Requests) Create(ctx context.Context, kind string, cb *Callback, spec j
 	r := &Request{
 		ID: RandomID(), Kind: kind, Status: StatusCreated, Nonce: RandomID(),
 		Created: now, Expires: now.Add(q.lifetime()), Callback: cb, Spec: spec,
+		Keep: time.Now().Add(q.lifetime() + q.retention()),
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
 		return nil, fmt.Errorf("request: %w", err)
 	}
-	created, err := q.Sessions.PutSession(ctx, key(kind, r.ID), data, r.Expires.Add(q.retention()))
+	created, err := q.Sessions.PutSession(ctx, key(kind, r.ID), data, r.Keep)
 	if err != nil {
 		return nil, fmt.Errorf("store request: %w", err)
 	}
@@ -191,7 +198,7 @@ func (q *Requests) Move(ctx context.Context, r *Request, to Status, result json.
 	if err != nil {
 		return fmt.Errorf("request: %w", err)
 	}
-	swapped, err := q.Sessions.SwapSession(ctx, key(r.Kind, r.ID), r.version, data, r.Expires.Add(q.retention()))
+	swapped, err := q.Sessions.SwapSession(ctx, key(r.Kind, r.ID), r.version, data, r.Keep)
 	if err != nil {
 		return fmt.Errorf("store request: %w", err)
 	}
@@ -201,4 +208,17 @@ func (q *Requests) Move(ctx context.Context, r *Request, to Status, result json.
 	*r = moved
 	r.version++
 	return nil
+}
+
+// Event is the request's latest event: its stored callback body, or a bare status before any outcome.
+func (r *Request) Event() Event {
+	var ev Event
+	if len(r.Result) > 0 && json.Unmarshal(r.Result, &ev) == nil {
+		return ev
+	}
+	ev = Event{RequestID: r.ID, RequestStatus: r.Status}
+	if r.Callback != nil {
+		ev.State = r.Callback.State
+	}
+	return ev
 }
