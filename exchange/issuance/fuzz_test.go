@@ -4,17 +4,18 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/issuance"
 )
 
 // FuzzParseRequest: any body parses into a checked request or fails with a 400 APIError.
 func FuzzParseRequest(f *testing.F) {
-	f.Add([]byte(entraRequest("did:key:z6Mk", "VerifiedEmployee", "1234")))
+	f.Add([]byte(entraRequest("https://rp.example/cb", "did:key:z6Mk", "VerifiedEmployee", "1234")))
 	f.Add([]byte(`{"type":"x","pin":{"salt":"a"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r, err := issuance.ParseRequest(body)
 		if err != nil {
-			var e *issuance.APIError
+			var e *exchange.APIError
 			if !errors.As(err, &e) || e.Status != 400 {
 				t.Fatalf("error %v", err)
 			}

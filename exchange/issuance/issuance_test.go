@@ -6,64 +6,97 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/issuance"
 	"github.com/ionode/ionode/exchange/oid4vci"
 	"github.com/ionode/ionode/exchange/oid4vci/oid4vcitest"
 )
 
-// recorder is the relying party's side of the callbacks: what the dispatcher was asked to deliver.
-type recorder struct {
-	mu   sync.Mutex
-	sent []map[string]any
-	cbs  []issuance.Callback
+// relyingParty is the relying party's callback endpoint on the test server.
+type relyingParty struct {
+	mu      sync.Mutex
+	events  []exchange.Event
+	headers []http.Header
 }
 
-func (r *recorder) Send(_ context.Context, cb issuance.Callback, body any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	b, _ := json.Marshal(body)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	r.sent, r.cbs = append(r.sent, m), append(r.cbs, cb)
-}
-
-func (r *recorder) statuses() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, m := range r.sent {
-		out = append(out, m["requestStatus"].(string))
+func (rp *relyingParty) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var ev exchange.Event
+	if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
 	}
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	rp.events, rp.headers = append(rp.events, ev), append(rp.headers, r.Header.Clone())
+}
+
+// statuses lists the statuses received, sorted: the dispatcher delivers in the background, in any order.
+func (rp *relyingParty) statuses() []string {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	var out []string
+	for _, ev := range rp.events {
+		out = append(out, string(ev.RequestStatus))
+	}
+	slices.Sort(out)
 	return out
+}
+
+// event returns the event of a status.
+func (rp *relyingParty) event(t *testing.T, status exchange.Status) exchange.Event {
+	t.Helper()
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	for _, ev := range rp.events {
+		if ev.RequestStatus == status {
+			return ev
+		}
+	}
+	t.Fatalf("no %s callback", status)
+	return exchange.Event{}
 }
 
 type fixture struct {
 	*oid4vcitest.Env
-	svc *issuance.Service
-	rp  *recorder
+	svc        *issuance.Service
+	rp         *relyingParty
+	dispatcher *exchange.Dispatcher
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	e := oid4vcitest.NewEnv(t, true)
-	f := &fixture{Env: e, rp: &recorder{}}
-	f.svc = &issuance.Service{Issuer: e.Issuer, Callbacks: f.rp}
+	f := &fixture{Env: e, rp: &relyingParty{}}
+	client := e.Server.Client()
+	client.MaxRedirects = -1
+	f.dispatcher = &exchange.Dispatcher{Client: client, Guard: client.Guard, Backoff: time.Millisecond}
+	requests := &exchange.Requests{Sessions: e.Sessions, Now: e.Now}
+	f.svc = &issuance.Service{Issuer: e.Issuer, Requests: requests, Callbacks: f.dispatcher}
 	e.Issuer.Events = f.svc
-	h := f.svc.Handler()
-	e.Server.Mux.Handle(issuance.PathCreate, h)
-	e.Server.Mux.Handle(issuance.PathStatus, h)
+	m := exchange.NewMux(requests, []string{httpapi.HashToken(adminToken)})
+	f.svc.Mount(m)
+	e.Server.Mux.Handle(exchange.APIPrefix+"/", m)
+	e.Server.Mux.Handle("/rp/callback", f.rp)
 	return f
 }
 
+const adminToken = "s3cret-admin-token"
+
 func (f *fixture) post(t *testing.T, body string) (int, map[string]any) {
 	t.Helper()
-	resp, err := f.HTTP.Post(f.Server.Origin()+issuance.PathCreate, "application/json", strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, f.Server.Origin()+issuance.PathCreate, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := f.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +105,9 @@ func (f *fixture) post(t *testing.T, body string) (int, map[string]any) {
 
 func (f *fixture) get(t *testing.T, u string) (int, map[string]any) {
 	t.Helper()
-	resp, err := f.HTTP.Get(u)
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := f.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,11 +125,16 @@ func decode(t *testing.T, resp *http.Response) (int, map[string]any) {
 	return resp.StatusCode, m
 }
 
-// entraRequest is createIssuanceRequest as Microsoft's samples send it.
-func entraRequest(authority, typ, pin string) string {
+// entraRequest is createIssuanceRequest as Microsoft's samples send it, with the callback on the test
+// server.
+func (f *fixture) entraRequest(authority, typ, pin string) string {
+	return entraRequest(f.Server.Origin()+"/rp/callback", authority, typ, pin)
+}
+
+func entraRequest(callback, authority, typ, pin string) string {
 	req := map[string]any{
 		"includeQRCode": false,
-		"callback":      map[string]any{"url": "https://rp.example/api/issuer/callback", "state": "de19cb6b-36c1-45fe-9409-909a51292a9c", "headers": map[string]string{"api-key": "OVERRIDE"}},
+		"callback":      map[string]any{"url": callback, "state": "de19cb6b-36c1-45fe-9409-909a51292a9c", "headers": map[string]string{"api-key": "OVERRIDE"}},
 		"authority":     authority,
 		"registration":  map[string]any{"clientName": "Verifiable Credential Expert Sample"},
 		"type":          typ,
@@ -128,7 +168,7 @@ func TestCreateIssuanceRequest(t *testing.T) {
 	good := func(n string) string {
 		return oid4vcitest.Proof(t, holder, map[string]any{"aud": f.Issuer.URL, "iat": f.Now().Unix(), "nonce": n})
 	}
-	status, resp := f.post(t, entraRequest(f.Signer.DID(), "VerifiedEmployee", "3539"))
+	status, resp := f.post(t, f.entraRequest(f.Signer.DID(), "VerifiedEmployee", "3539"))
 	if status != http.StatusCreated {
 		t.Fatalf("%d %v", status, resp)
 	}
@@ -145,16 +185,20 @@ func TestCreateIssuanceRequest(t *testing.T) {
 	if !r.Valid || r.Credential.Subject != holder.DID() || !strings.Contains(string(r.Credential.Claims), `"given_name":"Megan"`) {
 		t.Fatalf("credential: %v %s %s", r.Valid, r.Code, r.Credential.Claims)
 	}
-	if got := f.rp.statuses(); strings.Join(got, ",") != "request_retrieved,issuance_successful" {
+	f.dispatcher.Wait()
+	if got := f.rp.statuses(); strings.Join(got, ",") != "issuance_successful,request_retrieved" {
 		t.Fatalf("callbacks %v", got)
 	}
-	for k, m := range f.rp.sent {
-		if m["requestId"] != id || m["state"] != "de19cb6b-36c1-45fe-9409-909a51292a9c" || f.rp.cbs[k].Headers["api-key"] != "OVERRIDE" {
-			t.Fatalf("callback %v to %+v", m, f.rp.cbs[k])
+	for k, ev := range f.rp.events {
+		if ev.RequestID != id || ev.State != "de19cb6b-36c1-45fe-9409-909a51292a9c" || f.rp.headers[k].Get("api-key") != "OVERRIDE" {
+			t.Fatalf("callback %+v with %v", ev, f.rp.headers[k])
 		}
 	}
-	status, st := f.get(t, f.Server.Origin()+issuance.PathStatus+id)
-	if status != http.StatusOK || st["requestStatus"] != issuance.StatusSuccessful || st["subject"] != holder.DID() {
+	if ev := f.rp.event(t, exchange.StatusIssuanceSuccessful); ev.Subject != holder.DID() {
+		t.Fatalf("issuance_successful %+v", ev)
+	}
+	status, st := f.get(t, f.Server.Origin()+exchange.APIPrefix+"/requests/"+id)
+	if status != http.StatusOK || st["requestStatus"] != string(exchange.StatusIssuanceSuccessful) || st["subject"] != holder.DID() {
 		t.Fatalf("status %d %v", status, st)
 	}
 }
@@ -162,40 +206,41 @@ func TestCreateIssuanceRequest(t *testing.T) {
 func TestIssuanceError(t *testing.T) {
 	f := newFixture(t)
 	holder := credtest.KeyDID(t, credential.EdDSA)
-	_, resp := f.post(t, entraRequest(f.Signer.DID(), oid4vcitest.Employee, ""))
+	_, resp := f.post(t, f.entraRequest(f.Signer.DID(), oid4vcitest.Employee, ""))
 	_, err := f.redeem(t, resp["url"].(string), "", func(n string) string {
 		return oid4vcitest.Proof(t, holder, map[string]any{"aud": "https://evil.example", "iat": f.Now().Unix(), "nonce": n})
 	})
 	if oid4vci.CodeOf(err) != oid4vci.CodeInvalidProof {
 		t.Fatalf("err %v", err)
 	}
-	if got := f.rp.statuses(); strings.Join(got, ",") != "request_retrieved,issuance_error" {
+	f.dispatcher.Wait()
+	if got := f.rp.statuses(); strings.Join(got, ",") != "issuance_error,request_retrieved" {
 		t.Fatalf("callbacks %v", got)
 	}
-	e := f.rp.sent[1]["error"].(map[string]any)
-	if e["code"] != "ISSUANCE_FLOW_ERROR" || !strings.Contains(e["message"].(string), "invalid_proof") {
-		t.Fatalf("error %v", e)
+	if e := f.rp.event(t, exchange.StatusIssuanceError).Error; e == nil || e.Code != "ISSUANCE_FLOW_ERROR" || !strings.Contains(e.Message, "invalid_proof") {
+		t.Fatalf("error %+v", e)
 	}
 }
 
 func TestCreateIssuanceRequestRefusals(t *testing.T) {
 	f := newFixture(t)
 	did := f.Signer.DID()
-	noCallbacks := &issuance.Service{Issuer: f.Issuer}
+	noCallbacks := &issuance.Service{Issuer: f.Issuer, Requests: &exchange.Requests{Sessions: f.Sessions}}
 	tests := []struct {
 		name   string
 		body   string
 		target string
 	}{
-		{"no type", entraRequest(did, "", ""), "type"},
-		{"unknown type", entraRequest(did, "Passport", ""), "type"},
-		{"another authority", entraRequest("did:web:contoso.com", "VerifiedEmployee", ""), "authority"},
-		{"no authority", entraRequest("", "VerifiedEmployee", ""), "authority"},
-		{"no client name", strings.Replace(entraRequest(did, "VerifiedEmployee", ""), `"clientName":"Verifiable Credential Expert Sample"`, `"clientName":""`, 1), "registration.clientName"},
-		{"hashed pin", strings.Replace(entraRequest(did, "VerifiedEmployee", "1234"), `"value":"1234"`, `"value":"x","salt":"s","alg":"sha256","iterations":1`, 1), "pin"},
-		{"pin length mismatch", strings.Replace(entraRequest(did, "VerifiedEmployee", "1234"), `"length":4`, `"length":6`, 1), "pin.length"},
-		{"letters in the pin", entraRequest(did, "VerifiedEmployee", "12ab"), ""},
-		{"claims.id", strings.Replace(entraRequest(did, "VerifiedEmployee", ""), `"given_name"`, `"id":"did:example:x","given_name"`, 1), "claims.id"},
+		{"no type", f.entraRequest(did, "", ""), "type"},
+		{"unknown type", f.entraRequest(did, "Passport", ""), "type"},
+		{"another authority", f.entraRequest("did:web:contoso.com", "VerifiedEmployee", ""), "authority"},
+		{"no authority", f.entraRequest("", "VerifiedEmployee", ""), "authority"},
+		{"no client name", strings.Replace(f.entraRequest(did, "VerifiedEmployee", ""), `"clientName":"Verifiable Credential Expert Sample"`, `"clientName":""`, 1), "registration.clientName"},
+		{"hashed pin", strings.Replace(f.entraRequest(did, "VerifiedEmployee", "1234"), `"value":"1234"`, `"value":"x","salt":"s","alg":"sha256","iterations":1`, 1), "pin"},
+		{"pin length mismatch", strings.Replace(f.entraRequest(did, "VerifiedEmployee", "1234"), `"length":4`, `"length":6`, 1), "pin.length"},
+		{"callback to a private address", strings.Replace(f.entraRequest(did, "VerifiedEmployee", ""), f.Server.Origin()+"/rp/callback", "https://10.0.0.1/cb", 1), "callback.url"},
+		{"letters in the pin", f.entraRequest(did, "VerifiedEmployee", "12ab"), ""},
+		{"claims.id", strings.Replace(f.entraRequest(did, "VerifiedEmployee", ""), `"given_name"`, `"id":"did:example:x","given_name"`, 1), "claims.id"},
 		{"not JSON", `{"type":`, ""},
 		{"too deep", `{"claims":` + strings.Repeat(`{"a":`, 20) + `1` + strings.Repeat(`}`, 21), ""},
 	}
@@ -213,7 +258,7 @@ func TestCreateIssuanceRequestRefusals(t *testing.T) {
 		})
 	}
 	t.Run("callback without a dispatcher", func(t *testing.T) {
-		req, err := issuance.ParseRequest([]byte(entraRequest(did, "VerifiedEmployee", "")))
+		req, err := issuance.ParseRequest([]byte(f.entraRequest(did, "VerifiedEmployee", "")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +267,7 @@ func TestCreateIssuanceRequestRefusals(t *testing.T) {
 		}
 	})
 	t.Run("unknown request", func(t *testing.T) {
-		if status, _ := f.get(t, f.Server.Origin()+issuance.PathStatus+"nope"); status != http.StatusNotFound {
+		if status, _ := f.get(t, f.Server.Origin()+exchange.APIPrefix+"/requests/nope"); status != http.StatusNotFound {
 			t.Fatalf("status %d", status)
 		}
 	})

@@ -3,77 +3,37 @@ package issuance
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
-	"time"
 
-	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vci"
 )
 
-// Callbacks delivers callback bodies to relying parties: the node's dispatcher, which guards against
-// SSRF, sends the configured headers and retries with backoff. Send must not block for long.
+// Callbacks checks and delivers relying-party callbacks (*exchange.Dispatcher: SSRF-guarded, retried).
 type Callbacks interface {
-	Send(ctx context.Context, cb Callback, body any)
+	CheckCallback(cb *exchange.Callback) error
+	Send(cb *exchange.Callback, ev exchange.Event)
 }
-
-// QRCoder renders a URL as a QR code image, as a data: URI.
-type QRCoder interface {
-	DataURI(text string) (string, error)
-}
-
-// Request statuses, as callbacks and the status route report them.
-const (
-	StatusCreated    = "request_created"
-	StatusRetrieved  = "request_retrieved"
-	StatusSuccessful = "issuance_successful"
-	StatusError      = "issuance_error"
-)
 
 // Service creates issuance requests and follows them through the OpenID4VCI exchange. Set Issuer.Events
 // to the Service so that it hears of the exchange.
 type Service struct {
 	Issuer    *oid4vci.Issuer
+	Requests  *exchange.Requests
 	Callbacks Callbacks // nil: requests with a callback are refused
-	QR        QRCoder   // nil: no qrCode in answers
-	// TTL is how long a request (and its offer) stays redeemable; default 5 minutes.
-	TTL    time.Duration
-	Logger *slog.Logger
+	Logger    *slog.Logger
 }
 
-const prefixRequest = "vci:req:"
-
-// record is a request's state in the session store.
-type record struct {
-	Status          string         `json:"status"`
-	ConfigurationID string         `json:"configuration_id"`
-	Callback        *Callback      `json:"callback,omitempty"`
-	Error           *CallbackError `json:"error,omitempty"`
-	Subject         string         `json:"subject,omitempty"`
-	Expires         time.Time      `json:"expires"`
-}
-
-// CallbackError is the error member of an issuance_error callback.
-type CallbackError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-// Response is createIssuanceRequest's answer.
-type Response struct {
-	RequestID string `json:"requestId"`
-	URL       string `json:"url"`
-	Expiry    int64  `json:"expiry"`
-	QRCode    string `json:"qrCode,omitempty"`
-}
-
-func (s *Service) ttl() time.Duration {
-	if s.TTL > 0 {
-		return s.TTL
-	}
-	return 5 * time.Minute
+// spec is what the request asked for, kept in the request record.
+type spec struct {
+	Type            string `json:"type"`
+	ConfigurationID string `json:"configuration_id"`
+	ClientName      string `json:"client_name"`
 }
 
 func (s *Service) logger() *slog.Logger {
@@ -83,48 +43,50 @@ func (s *Service) logger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// Create makes an issuance request: an offer for the configuration of r.Type.
-func (s *Service) Create(ctx context.Context, r *Request) (*Response, error) {
+// Create makes an issuance request: a request record and an offer for the configuration of r.Type.
+func (s *Service) Create(ctx context.Context, r *Request) (*exchange.CreateResponse, error) {
 	if did := s.Issuer.Credentials.Signer.DID(); r.Authority != did {
-		return nil, badRequest("authority", "authority %q is not this node's issuer %s", r.Authority, did)
+		return nil, exchange.BadField("authority", "authority %q is not this node's issuer %s", r.Authority, did)
 	}
 	configID, err := s.configurationFor(r.Type)
 	if err != nil {
 		return nil, err
 	}
 	if _, ok := r.Claims["id"]; ok {
-		return nil, badRequest("claims.id", "claims.id is the holder's DID, bound by the wallet's proof: leave it out")
+		return nil, exchange.BadField("claims.id", "claims.id is the holder's DID, bound by the wallet's proof: leave it out")
 	}
-	if r.Callback != nil && s.Callbacks == nil {
-		return nil, badRequest("callback", "this node sends no callbacks: poll the request's status instead")
-	}
-	offer := oid4vci.OfferRequest{ConfigurationIDs: []string{configID}, Claims: r.Claims, RequestID: credential.NewTransactionID(), TTL: s.ttl()}
-	if r.Pin != nil {
-		if r.Pin.Value == "" {
-			return nil, badRequest("pin.value", "pin.value is required with a pin")
+	if r.Callback != nil {
+		if s.Callbacks == nil {
+			return nil, exchange.BadField("callback", "this node sends no callbacks: poll the request's status instead")
 		}
-		offer.PIN = r.Pin.Value
+		if err := s.Callbacks.CheckCallback(r.Callback); err != nil {
+			return nil, err
+		}
 	}
-	expires := s.Issuer.Now().Add(s.ttl())
-	rec := record{Status: StatusCreated, ConfigurationID: configID, Callback: r.Callback, Expires: expires}
-	if _, err := s.Issuer.Sessions.PutSession(ctx, prefixRequest+offer.RequestID, mustJSON(rec), expires); err != nil {
-		return nil, fmt.Errorf("store request: %w", err)
+	data, _ := json.Marshal(spec{Type: r.Type, ConfigurationID: configID, ClientName: r.Registration.ClientName})
+	req, err := s.Requests.Create(ctx, exchange.KindIssuance, r.Callback, data)
+	if err != nil {
+		return nil, err
+	}
+	offer := oid4vci.OfferRequest{ConfigurationIDs: []string{configID}, Claims: r.Claims, RequestID: req.ID, TTL: req.Expires.Sub(s.Requests.Time())}
+	if r.Pin != nil {
+		offer.PIN = r.Pin.Value
 	}
 	o, err := s.Issuer.CreateOffer(ctx, offer)
 	if err != nil {
-		return nil, badRequest("", "%v", err)
+		return nil, exchange.BadField("", "%v", err)
 	}
-	resp := &Response{RequestID: offer.RequestID, URL: o.ByReference, Expiry: o.Expires.Unix()}
-	if r.IncludeQRCode && s.QR != nil {
-		if resp.QRCode, err = s.QR.DataURI(o.ByReference); err != nil {
-			return nil, fmt.Errorf("QR code: %w", err)
+	resp := &exchange.CreateResponse{RequestID: req.ID, URL: o.ByReference, Expiry: req.Expires.Unix()}
+	if r.IncludeQRCode {
+		if resp.QRCode, err = exchange.QRDataURI(o.ByReference); err != nil {
+			return nil, err
 		}
 	}
-	s.logger().InfoContext(ctx, "issuance: request created", "request_id", offer.RequestID, "configuration", configID, "client", r.Registration.ClientName)
+	s.logger().InfoContext(ctx, "issuance: request created", "request_id", req.ID, "configuration", configID, "client", r.Registration.ClientName)
 	return resp, nil
 }
 
-// configurationFor finds the configuration whose id, types or vct is typ.
+// configurationFor finds the configuration whose id, or else types or vct, is typ.
 func (s *Service) configurationFor(typ string) (string, error) {
 	cfgs := s.Issuer.Config.Configurations
 	if _, ok := cfgs[typ]; ok {
@@ -140,117 +102,94 @@ func (s *Service) configurationFor(typ string) (string, error) {
 	case 1:
 		return ids[0], nil
 	case 0:
-		return "", badRequest("type", "no credential configuration issues type %q", typ)
+		return "", exchange.BadField("type", "no credential configuration issues type %q", typ)
 	}
 	slices.Sort(ids)
-	return "", badRequest("type", "type %q is issued by several configurations (%v): use a configuration id", typ, ids)
+	return "", exchange.BadField("type", "type %q is issued by several configurations (%v): use a configuration id", typ, ids)
 }
 
-// StatusAnswer is what the status route returns.
-type StatusAnswer struct {
-	RequestID     string         `json:"requestId"`
-	RequestStatus string         `json:"requestStatus"`
-	Subject       string         `json:"subject,omitempty"`
-	Error         *CallbackError `json:"error,omitempty"`
-	Expiry        int64          `json:"expiry"`
-}
-
-// Status returns a request's state.
-func (s *Service) Status(ctx context.Context, id string) (*StatusAnswer, error) {
-	rec, _, ok, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, &APIError{Status: http.StatusNotFound, Code: "notFound", Message: "no such request (or it expired)"}
-	}
-	return &StatusAnswer{RequestID: id, RequestStatus: rec.Status, Subject: rec.Subject, Error: rec.Error, Expiry: rec.Expires.Unix()}, nil
-}
-
-func (s *Service) load(ctx context.Context, id string) (*record, uint64, bool, error) {
-	if id == "" || len(id) > 64 {
-		return nil, 0, false, nil
-	}
-	data, version, ok, err := s.Issuer.Sessions.GetSession(ctx, prefixRequest+id)
-	if err != nil || !ok {
-		return nil, 0, false, err
-	}
-	var rec record
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return nil, 0, false, fmt.Errorf("request %s: %w", id, err)
-	}
-	return &rec, version, true, nil
-}
-
-// transition moves a request to status (once: repeated events do not repeat callbacks) and sends the
-// callback. Statuses only move forward: created → retrieved → successful or error.
-func (s *Service) transition(ctx context.Context, id, status string, update func(*record)) {
+// move takes the request to status (when its state allows: repeated events change nothing) and sends
+// the callback.
+func (s *Service) move(ctx context.Context, id string, ev exchange.Event) {
 	for range 8 {
-		rec, version, ok, err := s.load(ctx, id)
-		if err != nil || !ok {
-			if err != nil {
+		r, err := s.Requests.Get(ctx, exchange.KindIssuance, id)
+		if err != nil {
+			if !errors.Is(err, exchange.ErrNotFound) {
 				s.logger().ErrorContext(ctx, "issuance: request state", "request_id", id, "err", err)
 			}
 			return
 		}
-		if rank(status) <= rank(rec.Status) {
+		if !exchange.CanMove(r.Status, ev.RequestStatus) {
 			return
 		}
-		rec.Status = status
-		if update != nil {
-			update(rec)
+		ev.RequestID = id
+		if r.Callback != nil {
+			ev.State = r.Callback.State
 		}
-		swapped, err := s.Issuer.Sessions.SwapSession(ctx, prefixRequest+id, version, mustJSON(rec), rec.Expires)
+		body, _ := json.Marshal(ev)
+		err = s.Requests.Move(ctx, r, ev.RequestStatus, body)
+		if errors.Is(err, exchange.ErrConflict) {
+			continue
+		}
 		if err != nil {
 			s.logger().ErrorContext(ctx, "issuance: request state", "request_id", id, "err", err)
 			return
 		}
-		if !swapped {
-			continue
-		}
-		if rec.Callback != nil && s.Callbacks != nil {
-			body := map[string]any{"requestId": id, "requestStatus": status, "state": rec.Callback.State}
-			if rec.Error != nil {
-				body["error"] = rec.Error
-			}
-			s.Callbacks.Send(ctx, *rec.Callback, body)
+		if s.Callbacks != nil {
+			s.Callbacks.Send(r.Callback, ev)
 		}
 		return
 	}
 }
 
-func rank(status string) int {
-	switch status {
-	case StatusCreated:
-		return 0
-	case StatusRetrieved:
-		return 1
-	}
-	return 2
-}
-
 // OfferRetrieved implements oid4vci.Events.
 func (s *Service) OfferRetrieved(ctx context.Context, requestID string) {
-	s.transition(ctx, requestID, StatusRetrieved, nil)
+	s.move(ctx, requestID, exchange.Event{RequestStatus: exchange.StatusRetrieved})
 }
 
 // Issued implements oid4vci.Events.
 func (s *Service) Issued(ctx context.Context, requestID, _, holder string) {
-	s.transition(ctx, requestID, StatusSuccessful, func(r *record) { r.Subject = holder })
+	s.move(ctx, requestID, exchange.Event{RequestStatus: exchange.StatusIssuanceSuccessful, Subject: holder})
 }
 
 // IssuanceFailed implements oid4vci.Events: the request ends with issuance_error, except on
 // invalid_nonce, after which wallets fetch a fresh nonce and retry.
 func (s *Service) IssuanceFailed(ctx context.Context, requestID string, code oid4vci.Code, description string) {
 	if code == oid4vci.CodeInvalidNonce {
-		return // wallets fetch a fresh nonce and retry
+		return
 	}
-	s.transition(ctx, requestID, StatusError, func(r *record) {
-		r.Error = &CallbackError{Code: "ISSUANCE_FLOW_ERROR", Message: string(code) + ": " + description}
-	})
+	s.move(ctx, requestID, exchange.Event{RequestStatus: exchange.StatusIssuanceError,
+		Error: &exchange.CallbackError{Code: "ISSUANCE_FLOW_ERROR", Message: string(code) + ": " + description}})
 }
 
-func mustJSON(v any) []byte {
-	b, _ := json.Marshal(v) // plain records
-	return b
+// PathCreate is createIssuanceRequest's route.
+const PathCreate = exchange.APIPrefix + "/createIssuanceRequest"
+
+// Mount adds createIssuanceRequest to the Request Service API (behind its admin token); the request's
+// status is the Mux's status route.
+func (s *Service) Mount(m *exchange.Mux) {
+	m.HandleAdmin("POST "+PathCreate, http.HandlerFunc(s.create))
+}
+
+func (s *Service) create(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestSize))
+	if err != nil {
+		exchange.WriteError(w, exchange.BadField("", "body: %v", err))
+		return
+	}
+	req, err := ParseRequest(body)
+	if err != nil {
+		exchange.WriteError(w, err)
+		return
+	}
+	resp, err := s.Create(r.Context(), req)
+	if err != nil {
+		var apiErr *exchange.APIError
+		if !errors.As(err, &apiErr) {
+			s.logger().ErrorContext(r.Context(), "issuance: create", "err", fmt.Errorf("create: %w", err))
+		}
+		exchange.WriteError(w, err)
+		return
+	}
+	exchange.WriteJSON(w, http.StatusCreated, resp)
 }

@@ -4,16 +4,24 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/issuance"
 	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/resolver/web"
 )
 
-// openIssuance builds the OpenID4VCI issuer and the Request Service API's createIssuanceRequest when
-// --oid4vci-config-file is set (nil otherwise). baseURL is the credential issuer identifier.
-// Request state lives in the node's store, so replicas behind a load balancer share it.
-func (d *Daemon) openIssuance(creds *credentials, baseURL string) (http.Handler, error) {
+// issuanceRoutes are the wallet issuance handlers: the OpenID4VCI endpoints, and the Request Service API
+// (exchange.Mux, where the presentation verifier mounts its routes too).
+type issuanceRoutes struct {
+	wallet http.Handler
+	api    *exchange.Mux
+}
+
+// openIssuance builds the OpenID4VCI issuer and createIssuanceRequest when --oid4vci-config-file is set
+// (nil otherwise). baseURL is the credential issuer identifier. Request state lives in the node's store,
+// so replicas behind a load balancer share it.
+func (d *Daemon) openIssuance(creds *credentials, baseURL string) (*issuanceRoutes, error) {
 	c := d.cfg.Credentials
 	if c.OID4VCIConfigFile == "" {
 		return nil, nil
@@ -21,7 +29,7 @@ func (d *Daemon) openIssuance(creds *credentials, baseURL string) (http.Handler,
 	if creds.issuer == nil {
 		return nil, fmt.Errorf("--oid4vci-config-file needs --issuer-key-file and --issuer-kid")
 	}
-	sessions, ok := d.Store.(oid4vci.Sessions)
+	sessions, ok := d.Store.(exchange.Sessions)
 	if !ok {
 		return nil, fmt.Errorf("--oid4vci-config-file: this store (%T) keeps no request sessions", d.Store)
 	}
@@ -35,21 +43,24 @@ func (d *Daemon) openIssuance(creds *credentials, baseURL string) (http.Handler,
 		Status: &status.Reserve{Manager: creds.status}, StatusList: c.StatusList,
 		Holders: d.methods, Sessions: sessions, Logger: d.log,
 	}
-	// Callbacks need the exchange dispatcher (SSRF-guarded, retried); until it is wired, requests with a
-	// callback are refused with a clear 400 and relying parties poll the status route.
-	svc := &issuance.Service{Issuer: iss, Logger: d.log}
+	// Callbacks reach only what did:web fetches may reach (--did-web-allow-loopback/-private).
+	guard := web.Guard{AllowLoopback: c.WebAllowLoopback, AllowPrivate: c.WebAllowPrivate}
+	requests := &exchange.Requests{Sessions: sessions}
+	svc := &issuance.Service{
+		Issuer: iss, Requests: requests, Logger: d.log,
+		Callbacks: &exchange.Dispatcher{Client: exchange.NewCallbackClient(guard, c.WebAllowLoopback), Guard: guard, Logger: d.log},
+	}
 	iss.Events = svc
 	if err := iss.Init(); err != nil {
 		return nil, fmt.Errorf("--oid4vci-config-file %s: %w", c.OID4VCIConfigFile, err)
 	}
-	mux := http.NewServeMux()
-	wallet := iss.Handler()
+	wallet := http.NewServeMux()
+	h := iss.Handler()
 	for _, p := range []string{oid4vci.PathIssuerMetadata, oid4vci.PathASMetadata, oid4vci.PathOffers, oid4vci.PathToken, oid4vci.PathNonce, oid4vci.PathCredential} {
-		mux.Handle(p, wallet)
+		wallet.Handle(p, h)
 	}
-	admin := httpapi.Admin(c.AdminTokenHashes, svc.Handler())
-	mux.Handle(issuance.PathCreate, admin)
-	mux.Handle(issuance.PathStatus, admin)
+	api := exchange.NewMux(requests, c.AdminTokenHashes)
+	svc.Mount(api)
 	d.log.Info("credentials: OpenID4VCI issuer", "credential_issuer", iss.URL, "configurations", len(cfg.Configurations))
-	return mux, nil
+	return &issuanceRoutes{wallet: wallet, api: api}, nil
 }
