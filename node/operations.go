@@ -53,6 +53,35 @@ type HistoryOperation struct {
 	// first), or an update anchored before a recovery (ION follows the recovery chain first, and a recovery
 	// resets the update commitment). Null: unknown (the DID does not resolve).
 	Applied *bool `json:"applied"`
+	// Outcome says what happened to it, as a stable code (see Outcome*); Reason says it in words.
+	Outcome Outcome `json:"outcome"`
+	Reason  string  `json:"reason"`
+}
+
+// Outcome is what became of an anchored operation when the node resolved its DID.
+type Outcome string
+
+// The outcomes of GET /identifiers/{did}/operations.
+const (
+	OutcomeApplied Outcome = "applied" // part of the DID's state
+	// OutcomeSupersededByDeactivation: valid when anchored, but the DID was deactivated, and ION applies
+	// no update to a deactivated DID.
+	OutcomeSupersededByDeactivation Outcome = "superseded_by_deactivation"
+	// OutcomeSupersededByRecovery: valid when anchored, but a recovery replaced the update key it used.
+	OutcomeSupersededByRecovery Outcome = "superseded_by_recovery"
+	OutcomeDuplicateCreate      Outcome = "duplicate_create"   // only the first valid create counts
+	OutcomeCommitmentUsed       Outcome = "commitment_used"    // another operation used its commitment first
+	OutcomeCommitmentReused     Outcome = "commitment_reused"  // it would make the DID reuse a commitment
+	OutcomeInvalid              Outcome = "invalid"            // signature, key or delta does not verify
+	OutcomeUnknownCommitment    Outcome = "unknown_commitment" // it opens no commitment the DID has had
+	OutcomeUnknown              Outcome = "unknown"            // the DID does not resolve
+	// OutcomeKeyReplaced: anchored after the recovery that replaced the update key it uses.
+	OutcomeKeyReplaced Outcome = "key_replaced"
+)
+
+// anchoredBefore reports whether a was anchored before b.
+func anchoredBefore(a, b sidetree.AnchoredOperation) bool {
+	return a.TransactionNumber < b.TransactionNumber || a.TransactionNumber == b.TransactionNumber && a.OperationIndex < b.OperationIndex
 }
 
 // Register adds GET /identifiers/{did}/operations to r.
@@ -84,7 +113,7 @@ func (h *History) handle(w http.ResponseWriter, r *http.Request) {
 // BuildHistory lists ops (in store order) with whether each applied.
 func BuildHistory(did, suffix string, ops []sidetree.AnchoredOperation) HistoryReport {
 	rep := HistoryReport{DID: did, DIDSuffix: suffix, Total: len(ops), Operations: []HistoryOperation{}}
-	applied, _, err := appliedOperations(ops)
+	tr, err := traceOperations(ops)
 	if err != nil {
 		rep.ResolutionError = err.Error()
 	}
@@ -95,8 +124,11 @@ func BuildHistory(did, suffix string, ops []sidetree.AnchoredOperation) HistoryR
 		h := HistoryOperation{Type: string(op.Type), TransactionNumber: strconv.FormatUint(op.TransactionNumber, 10),
 			BlockHeight: op.TransactionTime, OperationIndex: op.OperationIndex}
 		if err == nil {
-			a := applied[opKey{op.TransactionNumber, op.OperationIndex}]
+			a := tr.applied[opKey{op.TransactionNumber, op.OperationIndex}]
 			h.Applied = &a
+			h.Outcome, h.Reason = tr.outcome(op)
+		} else {
+			h.Outcome, h.Reason = OutcomeUnknown, "the DID does not resolve: "+err.Error()
 		}
 		rep.Operations = append(rep.Operations, h)
 	}
@@ -108,11 +140,45 @@ type opKey struct {
 	index uint32
 }
 
-// appliedOperations replays sidetree.Resolve and records which operations it applied. It follows the
-// same three steps (first create; the recovery chain; the update chain) with the same commitment rules;
-// TestHistoryAgreesWithResolve checks that the state it reaches is Resolve's.
+// appliedOperations replays sidetree.Resolve and records which operations it applied.
 func appliedOperations(ops []sidetree.AnchoredOperation) (map[opKey]bool, *sidetree.State, error) {
-	applied := map[opKey]bool{}
+	tr, err := traceOperations(ops)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tr.applied, tr.state, nil
+}
+
+// trace is a replay of sidetree.Resolve that remembers what it met on the way, so that each operation's
+// fate can be explained.
+type trace struct {
+	applied map[opKey]bool
+	state   *sidetree.State // the resolved state; nil when no create applied
+	// recovery and update: each commitment the walk reached, with the state then and what used it.
+	recovery, update map[string]step
+	// earlierUpdate: the update commitments the DID had before a later recovery replaced them (or the
+	// DID was deactivated), with the state that had each; lastEarlier is the latest of those states.
+	earlierUpdate map[string]*sidetree.State
+	chainStates   []*sidetree.State // the recovery chain's states with an update commitment, in order
+	lastEarlier   *sidetree.State
+	// superseded: the updates that applied in order from lastEarlier, before the recovery or the
+	// deactivation (supersededBy) that ended that update chain; shadow: the commitments that walk reached.
+	superseded   map[opKey]bool
+	shadow       map[string]step
+	supersededBy *sidetree.AnchoredOperation
+}
+
+type step struct {
+	state *sidetree.State
+	used  *sidetree.AnchoredOperation // the operation applied at this commitment, if any
+}
+
+// traceOperations follows the same three steps as sidetree.Resolve (first create; the recovery chain;
+// the update chain) with the same commitment rules; TestHistoryAgreesWithResolve checks that the state
+// it reaches is Resolve's.
+func traceOperations(ops []sidetree.AnchoredOperation) (*trace, error) {
+	tr := &trace{applied: map[opKey]bool{}, recovery: map[string]step{}, update: map[string]step{}, earlierUpdate: map[string]*sidetree.State{},
+		superseded: map[opKey]bool{}, shadow: map[string]step{}}
 	var creates, recovery, updates []sidetree.AnchoredOperation
 	for _, op := range ops {
 		switch op.Type {
@@ -124,49 +190,68 @@ func appliedOperations(ops []sidetree.AnchoredOperation) (map[opKey]bool, *sidet
 			recovery = append(recovery, op)
 		}
 	}
-	var state *sidetree.State
 	for _, c := range creates {
-		if state = sidetree.Apply(c, nil); state != nil {
-			applied[opKey{c.TransactionNumber, c.OperationIndex}] = true
+		if tr.state = sidetree.Apply(c, nil); tr.state != nil {
+			tr.applied[opKey{c.TransactionNumber, c.OperationIndex}] = true
 			break
 		}
 	}
-	if state == nil {
-		return applied, nil, nil
+	if tr.state == nil {
+		return tr, nil
 	}
 	chain, err := byCommitment(recovery)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	state = follow(state, chain, true, applied)
-	if state.Deactivated() {
-		return applied, state, nil
-	}
+	tr.state = tr.follow(tr.state, chain, true, tr.applied, tr.recovery)
 	if chain, err = byCommitment(updates); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return applied, follow(state, chain, false, applied), nil
+	if !tr.state.Deactivated() {
+		// The update chain starts at the resolved recovery state: its commitment is not an earlier one.
+		delete(tr.earlierUpdate, tr.state.NextUpdateCommitment)
+		if n := len(tr.chainStates); n > 0 && tr.chainStates[n-1] == tr.state {
+			tr.chainStates = tr.chainStates[:n-1]
+		}
+		tr.state = tr.follow(tr.state, chain, false, tr.applied, tr.update)
+	}
+	if n := len(tr.chainStates); n > 0 {
+		tr.lastEarlier = tr.chainStates[n-1]
+		// Replaying the update chain the last recovery or the deactivation cut off costs at most another
+		// resolution, which is what the history already pays for.
+		tr.follow(tr.lastEarlier, chain, false, tr.superseded, tr.shadow)
+		tr.supersededBy = tr.recovery[tr.lastEarlier.NextRecoveryCommitment].used
+	}
+	return tr, nil
 }
 
-func follow(state *sidetree.State, chain map[string][]sidetree.AnchoredOperation, recovery bool, applied map[opKey]bool) *sidetree.State {
+// follow walks one commitment chain as sidetree.Resolve does, marking in applied the operations it
+// applies and in reached (if not nil) each commitment it reaches.
+func (tr *trace) follow(state *sidetree.State, chain map[string][]sidetree.AnchoredOperation, recovery bool, applied map[opKey]bool, reached map[string]step) *sidetree.State {
 	used := map[string]bool{}
-	current := func(s *sidetree.State) string {
-		if recovery {
-			return s.NextRecoveryCommitment
-		}
-		return s.NextUpdateCommitment
+	current := func(s *sidetree.State) string { return s.NextUpdateCommitment }
+	if recovery {
+		current = func(s *sidetree.State) string { return s.NextRecoveryCommitment }
+	}
+	if reached == nil {
+		reached = map[string]step{}
 	}
 	for {
+		if recovery && state.NextUpdateCommitment != "" {
+			tr.earlierUpdate[state.NextUpdateCommitment] = state
+			tr.chainStates = append(tr.chainStates, state)
+		}
 		commitment := current(state)
 		candidates, ok := chain[commitment]
 		if !ok || commitment == "" {
 			return state
 		}
+		reached[commitment] = step{state: state}
 		slices.SortStableFunc(candidates, func(a, b sidetree.AnchoredOperation) int {
 			return cmp.Compare(a.TransactionNumber, b.TransactionNumber)
 		})
 		var next *sidetree.State
-		for _, op := range candidates {
+		for i, op := range candidates {
 			s := sidetree.Apply(op, state)
 			if s == nil {
 				continue
@@ -176,6 +261,7 @@ func follow(state *sidetree.State, chain map[string][]sidetree.AnchoredOperation
 			}
 			next = s
 			applied[opKey{op.TransactionNumber, op.OperationIndex}] = true
+			reached[commitment] = step{state: state, used: &candidates[i]}
 			break
 		}
 		if next == nil {
@@ -187,6 +273,62 @@ func follow(state *sidetree.State, chain map[string][]sidetree.AnchoredOperation
 		used[commitment] = true
 		state = next
 	}
+}
+
+// outcome explains what became of op (one of the operations traced).
+func (tr *trace) outcome(op sidetree.AnchoredOperation) (Outcome, string) {
+	if tr.applied[opKey{op.TransactionNumber, op.OperationIndex}] {
+		return OutcomeApplied, "part of the DID's current state"
+	}
+	if op.Type == sidetree.OpCreate {
+		if tr.state != nil {
+			return OutcomeDuplicateCreate, "ignored: the DID was already created by an earlier operation (only the first valid create counts)"
+		}
+		return OutcomeInvalid, "ignored: the create's suffix data or delta does not verify"
+	}
+	if tr.state == nil {
+		return OutcomeUnknownCommitment, "ignored: the DID has no valid create"
+	}
+	parsed, err := sidetree.ParseOperation(op.Raw)
+	if err != nil {
+		return OutcomeInvalid, "ignored: the operation does not parse"
+	}
+	c, err := sidetree.CommitmentFromRevealValue(parsed.RevealValue)
+	if err != nil {
+		return OutcomeInvalid, "ignored: its reveal value is not a valid multihash"
+	}
+	reached, key := tr.recovery, "recovery"
+	if op.Type == sidetree.OpUpdate {
+		reached, key = tr.update, "update"
+		if by := tr.supersededBy; tr.superseded[opKey{op.TransactionNumber, op.OperationIndex}] && by != nil {
+			switch {
+			case !anchoredBefore(op, *by):
+				return OutcomeKeyReplaced, "ignored: anchored after the " + string(by.Type) + " in transaction " + strconv.FormatUint(by.TransactionNumber, 10) + ", which replaced the update key it uses"
+			case by.Type == sidetree.OpDeactivate:
+				return OutcomeSupersededByDeactivation, "applied, then superseded by the deactivation in transaction " + strconv.FormatUint(by.TransactionNumber, 10) + ": ION applies no update to a deactivated DID"
+			}
+			return OutcomeSupersededByRecovery, "applied, then superseded by the recovery in transaction " + strconv.FormatUint(by.TransactionNumber, 10) + ", which replaced the update key it used"
+		}
+		if _, ok := tr.shadow[c]; ok {
+			reached = tr.shadow
+		} else if st, ok := tr.earlierUpdate[c]; ok {
+			// A chain cut off by an earlier recovery than the last: how far it went is not replayed.
+			if sidetree.Apply(op, st) == nil {
+				return OutcomeInvalid, "ignored: its signature does not verify under the update key it reveals"
+			}
+			return OutcomeSupersededByRecovery, "valid under an update key that a recovery later replaced"
+		}
+	}
+	st, ok := reached[c]
+	switch {
+	case !ok:
+		return OutcomeUnknownCommitment, "ignored: it opens no " + key + " commitment the DID has had (a key already replaced, or a chain that never applied)"
+	case st.used != nil:
+		return OutcomeCommitmentUsed, "ignored: the " + string(st.used.Type) + " in transaction " + strconv.FormatUint(st.used.TransactionNumber, 10) + " used the same " + key + " commitment first"
+	case sidetree.Apply(op, st.state) == nil:
+		return OutcomeInvalid, "ignored: its signature, key or delta does not verify against the " + key + " commitment it opens"
+	}
+	return OutcomeCommitmentReused, "ignored: applying it would make the DID reuse an earlier " + key + " commitment"
 }
 
 func byCommitment(ops []sidetree.AnchoredOperation) (map[string][]sidetree.AnchoredOperation, error) {

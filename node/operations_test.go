@@ -169,3 +169,61 @@ func FuzzBuildHistory(f *testing.F) {
 		}
 	})
 }
+
+// TestHistoryOutcomes: each operation's outcome says what happened to it, including a valid update that
+// a later recovery or deactivation made irrelevant.
+func TestHistoryOutcomes(t *testing.T) {
+	create, ops, _ := historyScenario(t)
+	want := []Outcome{
+		OutcomeApplied,              // create
+		OutcomeDuplicateCreate,      // second create
+		OutcomeSupersededByRecovery, // valid update, then the recovery
+		OutcomeCommitmentUsed,       // same update commitment as the one before
+		OutcomeApplied,              // recovery
+		OutcomeKeyReplaced,          // follows the superseded update, but anchored after the recovery
+		OutcomeApplied,              // update with the recovery's key
+		OutcomeCommitmentUsed,       // deactivate with the recovery key the recovery already used
+	}
+	checkOutcomes(t, create.DIDSuffix, ops, want)
+
+	// A valid chain of updates, then a deactivation: both updates applied before the DID was deactivated.
+	p := sidetree.Mainnet().Latest()
+	r := &detReader{n: 5000}
+	rec0, upd0, upd1, upd2 := testKey(t, r), testKey(t, r), testKey(t, r), testKey(t, r)
+	c, err := sidetree.NewCreateRequest("ion", rec0, upd0, sidetree.Document{}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u1, err := sidetree.NewUpdateRequest(c.DIDSuffix, upd0, upd1, sidetree.UpdateChanges{}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u2, err := sidetree.NewUpdateRequest(c.DIDSuffix, upd1, upd2, sidetree.UpdateChanges{}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := sidetree.NewDeactivateRequest(c.DIDSuffix, rec0, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := sidetree.NewUpdateRequest(c.DIDSuffix, upd2, upd0, sidetree.UpdateChanges{}, p) // would reuse upd0's commitment
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops2 []sidetree.AnchoredOperation
+	for i, raw := range [][]byte{c.Body.Stringify(), u1.Stringify(), u2.Stringify(), d.Stringify(), bad.Stringify()} {
+		typ := []sidetree.OperationType{sidetree.OpCreate, sidetree.OpUpdate, sidetree.OpUpdate, sidetree.OpDeactivate, sidetree.OpUpdate}[i]
+		ops2 = append(ops2, sidetree.AnchoredOperation{Type: typ, DIDSuffix: c.DIDSuffix, Raw: raw, TransactionNumber: uint64(i+1) * 1_000_000, TransactionTime: uint64(i + 1)})
+	}
+	checkOutcomes(t, c.DIDSuffix, ops2, []Outcome{OutcomeApplied, OutcomeSupersededByDeactivation, OutcomeSupersededByDeactivation, OutcomeApplied, OutcomeCommitmentReused})
+}
+
+func checkOutcomes(t *testing.T, suffix string, ops []sidetree.AnchoredOperation, want []Outcome) {
+	t.Helper()
+	rep := BuildHistory("did:ion:"+suffix, suffix, ops)
+	for i, op := range rep.Operations {
+		if op.Outcome != want[i] || op.Reason == "" || (op.Outcome == OutcomeApplied) != *op.Applied {
+			t.Errorf("operation %d (%s): outcome %q (%s), applied %v; want %q", i, op.Type, op.Outcome, op.Reason, *op.Applied, want[i])
+		}
+	}
+}

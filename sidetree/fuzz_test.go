@@ -107,6 +107,9 @@ func FuzzParseYieldableJSON(f *testing.F) {
 			}
 			return
 		}
+		if n, ok := v.jsonSize(1 << 20); ok && n != len(v.Stringify()) {
+			t.Fatalf("counted size %d, written %d", n, len(v.Stringify()))
+		}
 		// On JSON without the parser's known differences (escapes, signed exponents, __proto__), it must
 		// agree with JSON.parse.
 		s := string(data)

@@ -22,7 +22,7 @@ func ParseJSON(data []byte) (Value, error) {
 	if !utf8.Valid(data) {
 		// Buffer.toString() first: each maximal invalid subpart (a surrogate's encoding included) becomes
 		// one U+FFFD, as Node's decoder does.
-		data = []byte(utf16ToWTF8(decodeUTF8AsNode(data)))
+		data = []byte(NodeUTF8String(data))
 	}
 	p := jsonParser{data: data}
 	p.skipSpace()
@@ -96,12 +96,11 @@ func (p *jsonParser) literal(word string) bool {
 
 func (p *jsonParser) object(depth int) (Value, error) {
 	p.pos++ // {
-	v := Value{kind: KindObject, members: []Member{}}
-	var index map[string]int // only for large objects, so duplicate detection stays linear
+	var b jsObjectBuilder[Value]
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
-		return v, nil
+		return Value{kind: KindObject, members: []Member{}}, nil
 	}
 	for {
 		p.skipSpace()
@@ -122,27 +121,7 @@ func (p *jsonParser) object(depth int) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		if len(v.members) >= 32 && index == nil {
-			index = make(map[string]int, 64)
-			for i, m := range v.members {
-				index[m.Key] = i
-			}
-		}
-		if index != nil {
-			if i, dup := index[key]; dup {
-				v.members[i].Value = val
-			} else if _, isIdx := arrayIndex(key); isIdx {
-				v.Set(key, val)
-				for i, m := range v.members {
-					index[m.Key] = i
-				}
-			} else {
-				index[key] = len(v.members)
-				v.members = append(v.members, Member{Key: key, Value: val})
-			}
-		} else {
-			v.Set(key, val)
-		}
+		b.set(key, val)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return Value{}, p.errorf("unexpected end of input in object")
@@ -152,7 +131,11 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			return v, nil
+			members := make([]Member, 0, max(b.len(), 4))
+			for _, i := range b.order() {
+				members = append(members, Member{Key: b.keys[i], Value: b.vals[i]})
+			}
+			return Value{kind: KindObject, members: members}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")
 		}

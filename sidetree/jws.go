@@ -65,14 +65,26 @@ func decodeJSONPart(part, what string) (Value, error) {
 	return v, nil
 }
 
+// MaxSignedDataPayloadBytes bounds a signed data payload before it is parsed. A valid payload is an
+// object of two or three short members (about 300 bytes); only padding (white space, or duplicate keys
+// whose last copy wins) makes one longer, and the reference sets no limit. A larger payload is refused, a
+// deliberate difference from ION (README): without it a single operation's payload may be several
+// megabytes of escapes, parsed again at every resolution of its DID.
+const MaxSignedDataPayloadBytes = 16 << 10
+
 // PayloadValue decodes the JWS payload as the reference's parseSignedDataPayload does: with yieldable-json
-// (JsonAsync), not JSON.parse, so it accepts and rejects what the reference does.
+// (JsonAsync), not JSON.parse, so it accepts and rejects what the reference does, within
+// MaxSignedDataPayloadBytes. The payload's properties are read one by one, so inherited ones ("__proto__")
+// are refused, and nesting is held to the depth at which the reference crashes reading a batch.
 func (j JWS) PayloadValue() (Value, error) {
+	if n := len(j.Payload) * 3 / 4; n > MaxSignedDataPayloadBytes { // the decoded length, before decoding
+		return Value{}, newError(CodeInvalidJSON, "signed data payload of %d bytes is over the limit of %d bytes", n, MaxSignedDataPayloadBytes)
+	}
 	raw, err := DecodeBase64URL(j.Payload)
 	if err != nil {
 		return Value{}, err
 	}
-	return ParseYieldableJSON(raw)
+	return ParseYieldableJSONWith(raw, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true})
 }
 
 // Compact returns the compact serialization.

@@ -47,12 +47,20 @@ func checkDeltaSize(delta Value, p Parameters) error {
 	if delta.Kind() == kindUndefined || delta.Kind() == KindNull {
 		return jsError(CodeDeltaIsNullOrUndefined, "Delta is "+jsString(delta))
 	}
-	canonical, err := delta.Canonicalize()
-	if err != nil {
-		return &Error{Code: CodeInvalidJSON, Message: "delta cannot be canonicalized", Err: err}
+	if delta.hasNonFinite() {
+		return &Error{Code: CodeInvalidJSON, Message: "delta cannot be canonicalized", Err: errNotCanonicalizable}
 	}
-	if len(canonical) > p.MaxDeltaSizeInBytes {
-		return newError(CodeDeltaExceedsMaximumSize, "%d bytes of 'delta' exceeded limit of %d bytes.", len(canonical), p.MaxDeltaSizeInBytes)
+	// The size is counted, not written: a delta of hostile ParseErrors can be gigabytes written out.
+	n, ok := delta.jsonSize(maxMeasuredDeltaBytes)
+	if !ok {
+		// The reference writes it out, and past V8's string limit fails with a RangeError instead.
+		return newError(CodeDeltaExceedsMaximumSize, "more than %d bytes of 'delta' exceeded limit of %d bytes.", maxMeasuredDeltaBytes, p.MaxDeltaSizeInBytes)
+	}
+	if n > p.MaxDeltaSizeInBytes {
+		return newError(CodeDeltaExceedsMaximumSize, "%d bytes of 'delta' exceeded limit of %d bytes.", n, p.MaxDeltaSizeInBytes)
 	}
 	return nil
 }
+
+// maxMeasuredDeltaBytes is how far a delta's size is counted exactly for the error message.
+const maxMeasuredDeltaBytes = 1 << 20

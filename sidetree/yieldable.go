@@ -2,72 +2,212 @@ package sidetree
 
 import (
 	"errors"
-	"math"
-	"regexp"
 	"strconv"
-	"unicode/utf16"
+	"strings"
+	"unicode/utf8"
 )
 
 // The reference does not parse everything with JSON.parse: RequestHandler (the whole POST body, before
-// anything else) and every signed data payload go through yieldable-json 1.1.0 (util/JsonAsync.ts), a
-// hand-written parser that rejects some JSON (any number with a signed exponent, which JSON.stringify
-// writes for every number of at least 1e21 or below 1e-6) and accepts much that is not JSON (one extra
-// closing bracket, digits split by spaces, raw control characters, unknown escapes, non-string keys,
-// syntax errors nested as {name, message, text} objects). What a payload means must be what it means to
-// the reference, so this is a transcription of its parser (yieldable-parser.js), quirks included, over
-// UTF-16 code units as JavaScript sees them. One thing is approximated: a "__proto__" key whose value is an
-// object sets the object's prototype there; here the key is dropped (its inherited properties are not seen).
+// anything else), every signed data payload and every batch file go through yieldable-json 1.1.0
+// (util/JsonAsync.ts), a hand-written parser that rejects some JSON (any number with a signed exponent)
+// and accepts much that is not JSON ("[1 2]" is [12], `{"a":tru}` holds a ParseError object, "{}x" is {},
+// "\u005cn" is a newline, raw control characters, unknown escapes, non-string keys) and treats
+// "__proto__" as JavaScript assignment does. What an input means must be what it means to the reference,
+// so this is a transcription of its parser (yieldable-parser.js), quirks included, over UTF-16 code units
+// as JavaScript sees them. It is the only one in the code base: the request path and the batch files use
+// it with their own limits.
+//
+// It is linear in its input where the original is not: the original splices the whole string once per
+// escape and copies the rest of the input into every nested ParseError. Here a string's escapes are
+// decoded in one pass, a ParseError's text is a substring of one conversion of the input, and objects
+// find repeated keys through an index.
 
-// errYieldable is wrapped by every parse failure (the reference's callback gets a ParseError).
-var errYieldable = errors.New("yieldable-json cannot parse the input")
+// ErrYieldable is wrapped by every failure of ParseYieldableJSON.
+var ErrYieldable = errors.New("not accepted by the reference's JSON reader (yieldable-json)")
 
-// maxYieldableDepth stands for JavaScript's stack limit: deeper input fails (in Node a RangeError).
-const maxYieldableDepth = 5000
+// ErrYieldablePrototype: "__proto__" set an object's prototype to an object with properties, which
+// JavaScript would then show through for-in and property reads but not through JSON.stringify or
+// Object.keys. A Value cannot hold that, so where the value is read property by property (batch files,
+// signed data payloads) such input is refused (no honest writer produces one).
+var ErrYieldablePrototype = errors.New("a __proto__ property gives an object inherited properties")
 
-// ParseYieldableJSON parses data (after Buffer.toString()) as yieldable-json's parseAsync does, for the
-// places the reference parses with it (see above): the POST body, signed data payloads and batch files.
+// YieldableLimits bounds what ParseYieldableJSONWith reads beyond the reference's own rules.
+type YieldableLimits struct {
+	// MaxDepth stands for JavaScript's stack limit: deeper nesting fails.
+	MaxDepth int
+	// RefusePrototypes fails the parse where a "__proto__" key gives an object inherited properties.
+	// Otherwise the key is dropped, which is what JSON.stringify of the reference's value shows: right
+	// for a request body, which the reference only reads for its type and the size of its delta.
+	RefusePrototypes bool
+}
+
+// Depth limits, each where the reference's own stack gives out for that caller.
+const (
+	// RequestYieldableDepth: a request body or signed data payload nested deeper fails in Node with a
+	// RangeError.
+	RequestYieldableDepth = 5000
+	// BatchYieldableDepth: V8 overflows its stack a little above 3,000 levels of yieldable-json nesting
+	// when it reads a batch file (Node 20), crashing the reference node.
+	BatchYieldableDepth = 3000
+)
+
+// ParseYieldableJSON parses data (after Buffer.toString()) as yieldable-json's parseAsync does, with the
+// limits of the request path: the POST body and signed data payloads.
 func ParseYieldableJSON(data []byte) (Value, error) {
-	p := &yieldableParser{s: decodeUTF8AsNode(data), ch: ' '}
-	v, failed := p.parse(0)
-	if failed || p.tooDeep {
-		return Value{}, &Error{Code: CodeInvalidJSON, Message: "input is not JSON to the reference's parser", Err: errYieldable}
+	return ParseYieldableJSONWith(data, YieldableLimits{MaxDepth: RequestYieldableDepth})
+}
+
+// ParseYieldableJSONWith parses data as yieldable-json does, within lim. Every failure is an *Error with
+// code CodeInvalidJSON wrapping ErrYieldable (and ErrYieldablePrototype where that is the cause).
+func ParseYieldableJSONWith(data []byte, lim YieldableLimits) (Value, error) {
+	// Valid JSON without the few constructs the two readers treat differently means the same to both,
+	// and JSON.parse's reading is several times faster.
+	if utf8.Valid(data) && !hasYieldableDivergence(data) {
+		if v, err := ParseJSON(data); err == nil && !hasProtoKey(v) { // JSON.parse keeps "__proto__" as a key
+			return v, nil
+		}
+	}
+	p := &yieldableParser{src: decodeUTF8AsNode(data), ch: ' ', maxDepth: lim.MaxDepth, refusePrototypes: lim.RefusePrototypes}
+	top, err := p.parse(0)
+	if err != nil {
+		return Value{}, yieldableError(err)
+	}
+	if top.kind == yParseError {
+		return Value{}, yieldableError(errors.New(top.message))
 	}
 	// isEmpty: what is left may start with one '}' or ']', then only white space.
-	rest := p.s
+	rest := p.src[p.base:]
 	if len(rest) > 0 && (rest[0] == '}' || rest[0] == ']') {
 		rest = rest[1:]
 	}
-	for _, c := range rest {
-		if !isJSWhiteSpace(rune(c)) {
-			return Value{}, &Error{Code: CodeInvalidJSON, Message: "input is not JSON to the reference's parser", Err: errYieldable}
-		}
+	if len(trimJSUnits(rest)) != 0 {
+		return Value{}, yieldableError(errors.New("unexpected character after the value"))
+	}
+	v, err := p.value(top)
+	if err != nil {
+		return Value{}, yieldableError(err)
 	}
 	return v, nil
 }
 
+func yieldableError(err error) error {
+	return &Error{Code: CodeInvalidJSON, Message: "input is not JSON to the reference's parser: " + err.Error(), Err: errors.Join(ErrYieldable, err)}
+}
+
+// hasYieldableDivergence reports the two constructs of valid JSON that yieldable-json reads differently,
+// even where JSON.parse would let a later duplicate key hide them: a \u escape of a backslash (decoded
+// twice) and a signed exponent (its number reading stops at the sign). It looks at raw bytes, strings
+// included, so it may send harmless input to the slow path, never the reverse.
+func hasYieldableDivergence(data []byte) bool {
+	for i := 0; i+1 < len(data); i++ {
+		switch data[i] {
+		case 'e', 'E':
+			if data[i+1] == '+' || data[i+1] == '-' {
+				return true
+			}
+		case '\\':
+			if i+5 < len(data) && data[i+1] == 'u' && data[i+2] == '0' && data[i+3] == '0' && data[i+4] == '5' && (data[i+5] == 'c' || data[i+5] == 'C') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasProtoKey reports a "__proto__" key anywhere: JSON.parse makes it a property, yieldable-json's
+// assignment a prototype.
+func hasProtoKey(v Value) bool {
+	switch v.kind {
+	case KindArray:
+		for _, e := range v.arr {
+			if hasProtoKey(e) {
+				return true
+			}
+		}
+	case KindObject:
+		for _, m := range v.members {
+			if m.Key == "__proto__" || hasProtoKey(m.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type yKind uint8
+
+const (
+	yNull yKind = iota
+	yBool
+	yNumber
+	yString
+	yArray
+	yObject
+	yParseError // yieldable-json's ParseError: an object {name, message, text}
+)
+
+type yNode struct {
+	kind    yKind
+	b       bool
+	n       float64
+	s       string
+	arr     []*yNode
+	obj     *yObj
+	message string // ParseError
+	text    int    // ParseError: the byte offset in the input's conversion where its text begins
+}
+
+type yObj struct {
+	jsObjectBuilder[*yNode]
+	proto *yNode // set by a "__proto__" assignment; a null node for null
+}
+
+func (o *yObj) set(key string, v *yNode) {
+	if key == "__proto__" {
+		// Object.prototype's __proto__ setter: objects and null become the prototype, the rest is ignored.
+		if v.kind == yNull || v.kind == yArray || v.kind == yObject || v.kind == yParseError {
+			o.proto = v
+		}
+		return
+	}
+	o.jsObjectBuilder.set(key, v)
+}
+
+// yieldableParser holds the reference parser's closure state: parseStr is src[base:], at is relative to
+// it, and ch is the current character (-1 for the empty string JavaScript's charAt returns past the end).
 type yieldableParser struct {
-	s       []uint16 // parseStr: the parser keeps slicing off what it has read
-	at      int
-	ch      int // the current code unit; -1 is JavaScript's '' (past the end)
-	keyN    bool
-	tooDeep bool
-	errFrom []uint16 // the unread text parseError last converted, and its conversion
-	errText string
+	src      []uint16
+	base     int
+	at       int
+	ch       int
+	keyN     bool
+	maxDepth int
+
+	refusePrototypes bool
+
+	// The input as a Value string, made when the first ParseError is converted; every ParseError's text
+	// is a substring of it. A text starts where the parser last sliced, always after an ASCII character,
+	// so no substring splits a surrogate pair. wtf8Unit/wtf8Byte is how far offsets have been counted.
+	wtf8     string
+	wtf8Made bool
+	wtf8Unit int
+	wtf8Byte int
 }
 
 func (p *yieldableParser) charAt(i int) int {
-	if i < 0 || i >= len(p.s) {
+	if i < 0 || p.base+i >= len(p.src) {
 		return -1
 	}
-	return int(p.s[i])
+	return int(p.src[p.base+i])
 }
 
-// slice is String.prototype.slice with one argument.
-func (p *yieldableParser) slice(i int) {
-	if i < 0 {
-		i = max(len(p.s)+i, 0)
+// slice is parseStr = parseStr.slice(k).
+func (p *yieldableParser) slice(k int) {
+	n := len(p.src) - p.base
+	if k < 0 {
+		k = max(n+k, 0)
 	}
-	p.s = p.s[min(i, len(p.s)):]
+	p.base += min(k, n)
 }
 
 // seek moves to the next character, skipping every code unit up to ' ' (not only JSON's white space).
@@ -75,245 +215,152 @@ func (p *yieldableParser) seek() {
 	for {
 		p.ch = p.charAt(p.at)
 		p.at++
-		if p.ch == -1 || p.ch > ' ' {
+		if !(p.ch >= 0 && p.ch <= ' ') {
 			return
 		}
 	}
 }
 
-func (p *yieldableParser) parseError(message string) Value {
-	// Every level of a failing nested input reports the same unread text: converting it once keeps a
-	// deeply nested 64 KiB body from costing seconds (depth × length).
-	if len(p.s) != len(p.errFrom) || (len(p.s) > 0 && &p.s[0] != &p.errFrom[0]) || p.errFrom == nil {
-		p.errFrom, p.errText = p.s, utf16ToWTF8(p.s)
-		if p.errFrom == nil {
-			p.errFrom = []uint16{}
+// parseError records where its text (the unread input) begins, as a byte offset: ParseErrors are made in
+// input order, so counting forward from the last one costs each unit once.
+func (p *yieldableParser) parseError(message string) *yNode {
+	for p.wtf8Unit < p.base {
+		u := p.src[p.wtf8Unit]
+		switch {
+		case u < 0x80:
+			p.wtf8Byte++
+		case u < 0x800:
+			p.wtf8Byte += 2
+		case isHighSurrogate(u) && p.wtf8Unit+1 < len(p.src) && isLowSurrogate(p.src[p.wtf8Unit+1]):
+			p.wtf8Byte += 4
+			p.wtf8Unit++
+		default:
+			p.wtf8Byte += 3
 		}
+		p.wtf8Unit++
 	}
-	return Object(Member{"name", String("ParseError")}, Member{"message", String(message)}, Member{"text", String(p.errText)})
+	return &yNode{kind: yParseError, message: message, text: p.wtf8Byte}
 }
 
-// parse is parseYield. failed reports a ParseError returned (not thrown) by this level: nested, the
-// caller stores it as a value; at the top it fails the parse.
-func (p *yieldableParser) parse(depth int) (v Value, failed bool) {
-	if depth > maxYieldableDepth {
-		p.tooDeep = true
-		return Null(), true
-	}
-	if p.charAt(0) == '[' && p.charAt(1) == ']' {
-		p.s = nil
-		return Array(), false
-	}
-	if p.charAt(0) == '{' && p.charAt(1) == '}' {
-		p.s = nil
-		return Object(), false
-	}
-	if !p.keyN {
-		p.seek()
-	}
-	switch {
-	case p.ch == '{':
-		obj := Object()
-		p.seek()
-		if p.ch == '}' {
-			p.slice(p.at)
-			p.at = 0
-			return obj, false
-		}
-		for {
-			if p.ch != '"' {
-				p.seek()
-			}
-			p.keyN = true
-			key, _ := p.parse(depth + 1)
-			p.keyN = false
-			p.seek()
-			val, _ := p.parse(depth + 1)
-			setYieldableProperty(&obj, jsPropertyKey(key), val)
-			p.seek()
-			if p.ch == '}' {
-				p.slice(p.at)
-				p.at = 0
-				return obj, false
-			}
-			if p.ch != ',' || p.tooDeep {
-				return p.parseError("Bad object"), true
-			}
-		}
-	case p.ch == '[':
-		var elems []Value
-		p.seek()
-		if p.ch == ']' {
-			p.slice(p.at)
-			p.at = 0
-			return Array(), false
-		}
-		p.at-- // unseek
-		p.ch = p.charAt(p.at)
-		for {
-			v, _ := p.parse(depth + 1)
-			elems = append(elems, v)
-			p.seek()
-			if p.ch == ']' {
-				p.slice(p.at)
-				p.at = 0
-				return Array(elems...), false
-			}
-			if p.ch != ',' || p.tooDeep {
-				return p.parseError("Bad array"), true
-			}
-		}
-	case p.ch == '"':
-		p.slice(p.at - 1)
-		p.at = 0
-		if p.charAt(0) == '"' && p.charAt(1) == '"' {
-			p.slice(2)
-			p.at = 0
-			return String(""), false
-		}
-		p.seek()
-		return String(utf16ToWTF8(p.quoted())), false
-	case p.ch >= '0' && p.ch <= '9' || p.ch == '-':
-		var num []uint16
-		addup := func() {
-			if p.ch >= 0 {
-				num = append(num, uint16(p.ch))
-			}
-			p.seek()
-		}
-		if p.ch == '-' {
-			addup()
-		}
-		for {
-			addup()
-			if c := p.ch; c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+' || c >= 'A' && c <= 'F' {
-				addup()
-			}
-			if p.ch == -1 || !isJSNumericChar(p.ch) {
-				break
-			}
-		}
-		n := jsStringToNumber(num)
-		p.slice(p.at - 1)
-		p.at = 0
-		return Number(n), false
-	case p.ch == 't', p.ch == 'f', p.ch == 'n':
-		want := map[int]string{'t': "true", 'f': "false", 'n': "null"}[p.ch]
-		word := p.word()
-		if word != want {
-			return p.parseError("Unexpected character"), true
-		}
-		switch word {
-		case "true":
-			return Bool(true), false
-		case "false":
-			return Bool(false), false
-		}
-		return Null(), false
-	}
-	return p.parseError("Unexpected character"), true
-}
+func isASCIILetter(c int) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
-// word is wordCheck: letters (seek skips spaces between them) up to the first non-letter.
+// word is wordCheck: letters (seek skips control characters between them) up to the first non-letter.
 func (p *yieldableParser) word() string {
-	var w []uint16
+	var w []byte
 	for {
 		if p.ch >= 0 {
-			w = append(w, uint16(p.ch))
+			if p.ch < utf8.RuneSelf {
+				w = append(w, byte(p.ch))
+			} else {
+				w = append(w, 0xFF) // never part of a literal
+			}
 		}
 		p.seek()
-		if !(p.ch >= 'a' && p.ch <= 'z' || p.ch >= 'A' && p.ch <= 'Z') {
+		if !isASCIILetter(p.ch) {
 			break
 		}
 	}
 	p.slice(p.at - 1)
 	p.at = 0
-	return string(utf16.Decode(w))
+	return string(w)
 }
 
-// quoted is normalizeUnicodedString: the text up to the first '"' preceded by an even number of
-// backslashes, with escapes replaced one after the other until one is not known.
+// quoted is normalizeUnicodedString: the text up to the first '"' not preceded by an odd run of
+// backslashes, with its escapes decoded.
 func (p *yieldableParser) quoted() []uint16 {
 	var inQuotes []uint16
-	tempIndex := p.at
+	temp := p.at
 	for {
-		index := indexOfUnit(p.s, '"', tempIndex+1)
-		tempIndex = index
+		index := -1
+		for j := max(temp+1, 0); p.base+j < len(p.src); j++ {
+			if p.src[p.base+j] == '"' {
+				index = j
+				break
+			}
+		}
+		temp = index
 		slash := 0
-		c := p.charAt(tempIndex - 1)
-		for c == '\\' {
+		for p.charAt(temp-(slash+1)) == '\\' {
 			slash++
-			c = p.charAt(tempIndex - (slash + 1))
 		}
 		if slash%2 == 0 {
-			inQuotes = jsSubstring(p.s, p.at, index)
-			index++
-			p.slice(index)
+			// substring(at, index), with JavaScript's clamping and swapping of its arguments.
+			a, b := max(p.at, 0), max(index, 0)
+			if a > b {
+				a, b = b, a
+			}
+			n := len(p.src) - p.base
+			a, b = min(a, n), min(b, n)
+			inQuotes = append([]uint16(nil), p.src[p.base+a:p.base+b]...)
+			p.slice(index + 1)
 			break
 		}
 	}
-	escapes := map[uint16]uint16{'"': '"', '\'': '\'', '/': '/', '\\': '\\', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
-	at := func(i int) int {
-		if i < 0 || i >= len(inQuotes) {
-			return -1
+	p.at = 0
+	return unescapeYieldable(inQuotes)
+}
+
+// unescapeYieldable decodes escapes as the reference does, in one pass where it splices the string once
+// per escape: a \u escape's character is looked at again (so an escaped backslash starts a new escape), a
+// simple escape's is not, and an unknown escape ends the decoding, leaving the rest as it is. A \u escape
+// always takes six characters, hex digits or not.
+func unescapeYieldable(s []uint16) []uint16 {
+	r, w := 0, 0
+	for r < len(s) {
+		if s[r] != '\\' {
+			s[w] = s[r]
+			w, r = w+1, r+1
+			continue
 		}
-		return int(inQuotes[i])
-	}
-	index := indexOfUnit(inQuotes, '\\', 0)
-	for index >= 0 {
-		next := index + 1
-		c := at(next)
-		if c == 'u' {
-			var code uint16
-			for range 4 {
-				next++
-				h := hexValue(at(next))
+		ch := unitAt(s, r+1)
+		if ch == 'u' {
+			code := 0
+			for i := range 4 {
+				h := hexValue(unitAt(s, r+2+i))
 				if h < 0 {
 					break
 				}
-				code = code*16 + uint16(h)
+				code = code*16 + h
 			}
-			inQuotes = spliceUnits(inQuotes, index, index+6, code)
-			next = index
-		} else if r, ok := escapes[uint16(c)]; ok && c >= 0 {
-			inQuotes = spliceUnits(inQuotes, index, index+2, r)
-			next = index + 1
-		} else {
-			break
+			end := min(r+6, len(s))
+			s[end-1] = uint16(code)
+			r = end - 1
+			continue
 		}
-		index = indexOfUnit(inQuotes, '\\', next)
-	}
-	p.at = 0
-	return inQuotes
-}
-
-// spliceUnits is s.slice(0, from) + String.fromCharCode(c) + s.slice(to).
-func spliceUnits(s []uint16, from, to int, c uint16) []uint16 {
-	out := make([]uint16, 0, len(s))
-	out = append(out, s[:from]...)
-	out = append(out, c)
-	if to < len(s) {
-		out = append(out, s[to:]...)
-	}
-	return out
-}
-
-// jsSubstring is String.prototype.substring: bounds clamped to the string, swapped when reversed.
-func jsSubstring(s []uint16, start, end int) []uint16 {
-	start, end = min(max(start, 0), len(s)), min(max(end, 0), len(s))
-	if start > end {
-		start, end = end, start
-	}
-	return append([]uint16(nil), s[start:end]...)
-}
-
-func indexOfUnit(s []uint16, c uint16, from int) int {
-	for i := max(from, 0); i < len(s); i++ {
-		if s[i] == c {
-			return i
+		if e, ok := simpleEscape(ch); ok {
+			s[w] = e
+			w, r = w+1, r+2
+			continue
 		}
+		w += copy(s[w:], s[r:])
+		break
 	}
-	return -1
+	return s[:w]
+}
+
+func simpleEscape(c int) (uint16, bool) {
+	switch c {
+	case '"', '\'', '/', '\\':
+		return uint16(c), true
+	case 'b':
+		return '\b', true
+	case 'f':
+		return '\f', true
+	case 'n':
+		return '\n', true
+	case 'r':
+		return '\r', true
+	case 't':
+		return '\t', true
+	}
+	return 0, false
+}
+
+func unitAt(s []uint16, i int) int {
+	if i < 0 || i >= len(s) {
+		return -1
+	}
+	return int(s[i])
 }
 
 func hexValue(c int) int {
@@ -328,134 +375,241 @@ func hexValue(c int) int {
 	return -1
 }
 
-// setYieldableProperty is `obj[key] = value`: assigning "__proto__" never makes a property.
-func setYieldableProperty(obj *Value, key string, v Value) {
-	if key == "__proto__" {
-		return
-	}
-	obj.Set(key, v)
+// isNumericUnit is isFinite(c) for a one-character string: digits, and white space (Number(" ") is 0).
+func isNumericUnit(c int) bool {
+	return (c >= '0' && c <= '9') || (c >= 0 && isJSWhiteSpace(rune(c)))
 }
 
-// jsPropertyKey is the property name a value becomes as a key: String(v).
-func jsPropertyKey(v Value) string {
-	return jsString(v)
-}
+var errTooDeep = errors.New("nesting too deep")
 
-// isJSNumericChar is isFinite(c) for a one-character string: digits, and white space (Number(" ") is 0).
-func isJSNumericChar(c int) bool {
-	return c >= '0' && c <= '9' || isJSWhiteSpace(rune(c))
-}
-
-// isJSWhiteSpace reports what String.prototype.trim removes: WhiteSpace and LineTerminator.
-func isJSWhiteSpace(r rune) bool {
-	switch r {
-	case '\t', '\n', '\v', '\f', '\r', ' ', 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
-		return true
+// parse is parseYield. A ParseError is returned as a node (nested, the caller keeps it as a value; at the
+// top it fails the parse); err is for what ends the whole parse.
+func (p *yieldableParser) parse(depth int) (*yNode, error) {
+	if depth > p.maxDepth {
+		return nil, errTooDeep
 	}
-	return r >= 0x2000 && r <= 0x200A
-}
-
-var jsDecimal = regexp.MustCompile(`^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
-
-// jsStringToNumber is Number(s) for the strings the parser collects (no hex digits survive without an x).
-func jsStringToNumber(units []uint16) float64 {
-	start, end := 0, len(units)
-	for start < end && isJSWhiteSpace(rune(units[start])) {
-		start++
+	if p.charAt(0) == '[' && p.charAt(1) == ']' {
+		p.base = len(p.src)
+		return &yNode{kind: yArray}, nil
 	}
-	for end > start && isJSWhiteSpace(rune(units[end-1])) {
-		end--
+	if p.charAt(0) == '{' && p.charAt(1) == '}' {
+		p.base = len(p.src)
+		return &yNode{kind: yObject, obj: &yObj{}}, nil
 	}
-	if start == end {
-		return 0
+	if !p.keyN {
+		p.seek()
 	}
-	s := make([]byte, 0, end-start)
-	for _, c := range units[start:end] {
-		if c >= 0x80 {
-			return math.NaN()
+	switch {
+	case p.ch == '{':
+		obj := &yObj{}
+		p.seek()
+		if p.ch == '}' {
+			p.slice(p.at)
+			p.at = 0
+			return &yNode{kind: yObject, obj: obj}, nil
 		}
-		s = append(s, byte(c))
-	}
-	if !jsDecimal.Match(s) {
-		return math.NaN()
-	}
-	f, err := strconv.ParseFloat(string(s), 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return math.NaN()
-	}
-	return f // ±Inf or ±0 when out of range, as JavaScript rounds
-}
-
-// utf16ToWTF8 turns code units into our string form: pairs become their code point, a lone surrogate
-// keeps its three-byte form.
-func utf16ToWTF8(units []uint16) string {
-	b := make([]byte, 0, len(units))
-	for i := 0; i < len(units); i++ {
-		c := rune(units[i])
-		if utf16.IsSurrogate(c) && c < 0xDC00 && i+1 < len(units) && units[i+1] >= 0xDC00 && units[i+1] <= 0xDFFF {
-			b = appendWTF8(b, utf16.DecodeRune(c, rune(units[i+1])))
-			i++
-			continue
-		}
-		b = appendWTF8(b, c)
-	}
-	return string(b)
-}
-
-// decodeUTF8AsNode is Buffer.toString('utf8') as code units: each maximal invalid subpart becomes U+FFFD
-// (the WHATWG decoder), surrogate code points included.
-func decodeUTF8AsNode(b []byte) []uint16 {
-	out := make([]uint16, 0, len(b))
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c < 0x80 {
-			out = append(out, uint16(c))
-			i++
-			continue
-		}
-		var need int
-		var r rune
-		lower, upper := byte(0x80), byte(0xBF)
-		switch {
-		case c >= 0xC2 && c <= 0xDF:
-			need, r = 1, rune(c&0x1F)
-		case c >= 0xE0 && c <= 0xEF:
-			need, r = 2, rune(c&0x0F)
-			if c == 0xE0 {
-				lower = 0xA0
-			} else if c == 0xED {
-				upper = 0x9F
+		for {
+			if p.ch != '"' {
+				p.seek()
 			}
-		case c >= 0xF0 && c <= 0xF4:
-			need, r = 3, rune(c&0x07)
-			if c == 0xF0 {
-				lower = 0x90
-			} else if c == 0xF4 {
-				upper = 0x8F
+			p.keyN = true
+			key, err := p.parse(depth + 1)
+			if err != nil {
+				return nil, err
 			}
-		default:
-			out = append(out, 0xFFFD)
-			i++
-			continue
+			p.keyN = false
+			p.seek()
+			val, err := p.parse(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			k, err := propertyKey(key)
+			if err != nil {
+				return nil, err
+			}
+			obj.set(k, val)
+			p.seek()
+			if p.ch == '}' {
+				p.slice(p.at)
+				p.at = 0
+				return &yNode{kind: yObject, obj: obj}, nil
+			}
+			if p.ch != ',' {
+				return p.parseError("Bad object"), nil
+			}
 		}
-		j := i + 1
-		ok := true
-		for k := 0; k < need; k++ {
-			if j >= len(b) || b[j] < lower || b[j] > upper {
-				ok = false
+	case p.ch == '[':
+		arr := &yNode{kind: yArray}
+		p.seek()
+		if p.ch == ']' {
+			p.slice(p.at)
+			p.at = 0
+			return arr, nil
+		}
+		p.at-- // unseek
+		p.ch = p.charAt(p.at)
+		for {
+			v, err := p.parse(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			arr.arr = append(arr.arr, v)
+			p.seek()
+			if p.ch == ']' {
+				p.slice(p.at)
+				p.at = 0
+				return arr, nil
+			}
+			if p.ch != ',' {
+				return p.parseError("Bad array"), nil
+			}
+		}
+	case p.ch == '"':
+		p.slice(p.at - 1)
+		p.at = 0
+		if p.charAt(0) == '"' && p.charAt(1) == '"' {
+			p.slice(2)
+			p.at = 0
+			return &yNode{kind: yString}, nil
+		}
+		p.seek()
+		return &yNode{kind: yString, s: utf16ToWTF8(p.quoted())}, nil
+	case (p.ch >= '0' && p.ch <= '9') || p.ch == '-':
+		var num []uint16
+		addup := func() {
+			if p.ch >= 0 {
+				num = append(num, uint16(p.ch))
+			}
+			p.seek()
+		}
+		if p.ch == '-' {
+			addup()
+		}
+		for {
+			addup()
+			if c := p.ch; c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+' || (c >= 'A' && c <= 'F') {
+				addup()
+			}
+			if !isNumericUnit(p.ch) {
 				break
 			}
-			r = r<<6 | rune(b[j]&0x3F)
-			lower, upper = 0x80, 0xBF
-			j++
 		}
-		if !ok {
-			out = append(out, 0xFFFD)
-			i = j
-			continue
+		p.slice(p.at - 1)
+		p.at = 0
+		return &yNode{kind: yNumber, n: jsUnitsToNumber(num)}, nil
+	case p.ch == 't', p.ch == 'f', p.ch == 'n':
+		want := "null"
+		switch p.ch {
+		case 't':
+			want = "true"
+		case 'f':
+			want = "false"
 		}
-		out = utf16.AppendRune(out, r)
-		i = j
+		if p.word() != want {
+			return p.parseError("Unexpected character"), nil
+		}
+		switch want {
+		case "true":
+			return &yNode{kind: yBool, b: true}, nil
+		case "false":
+			return &yNode{kind: yBool}, nil
+		}
+		return &yNode{kind: yNull}, nil
 	}
-	return out
+	return p.parseError("Unexpected character"), nil
+}
+
+// propertyKey is JavaScript's ToPropertyKey of a parsed value used as an object key.
+func propertyKey(n *yNode) (string, error) {
+	switch n.kind {
+	case yString:
+		return n.s, nil
+	case yNumber:
+		return jsString(Number(n.n)), nil
+	case yBool:
+		return strconv.FormatBool(n.b), nil
+	case yNull:
+		return "null", nil
+	case yArray:
+		var b strings.Builder
+		for i, e := range n.arr {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if e.kind == yNull {
+				continue
+			}
+			s, err := propertyKey(e)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(s)
+		}
+		return b.String(), nil
+	case yObject:
+		if n.obj.proto != nil {
+			// toString comes from the prototype chain: missing (a TypeError) or Array's join.
+			return "", ErrYieldablePrototype
+		}
+	}
+	return "[object Object]", nil
+}
+
+// value converts a parsed node to a Value.
+func (p *yieldableParser) value(n *yNode) (Value, error) {
+	switch n.kind {
+	case yNull:
+		return Null(), nil
+	case yBool:
+		return Bool(n.b), nil
+	case yNumber:
+		return Number(n.n), nil
+	case yString:
+		return String(n.s), nil
+	case yArray:
+		elems := make([]Value, len(n.arr))
+		for i, e := range n.arr {
+			v, err := p.value(e)
+			if err != nil {
+				return Value{}, err
+			}
+			elems[i] = v
+		}
+		return Array(elems...), nil
+	case yParseError:
+		if !p.wtf8Made {
+			p.wtf8, p.wtf8Made = utf16ToWTF8(p.src), true
+		}
+		return Object(
+			Member{Key: "name", Value: String("ParseError")},
+			Member{Key: "message", Value: String(n.message)},
+			Member{Key: "text", Value: String(p.wtf8[n.text:])},
+		), nil
+	}
+	o := n.obj
+	if p.refusePrototypes && o.proto != nil && inheritsKeys(o.proto) {
+		return Value{}, ErrYieldablePrototype
+	}
+	members := make([]Member, 0, max(o.len(), 4))
+	for _, i := range o.order() {
+		v, err := p.value(o.vals[i])
+		if err != nil {
+			return Value{}, err
+		}
+		members = append(members, Member{Key: o.keys[i], Value: v})
+	}
+	return Value{kind: KindObject, members: members}, nil
+}
+
+// inheritsKeys reports whether a prototype adds keys that for-in would visit.
+func inheritsKeys(proto *yNode) bool {
+	switch proto.kind {
+	case yArray:
+		return len(proto.arr) > 0
+	case yParseError:
+		return true
+	case yObject:
+		return len(proto.obj.keys) > 0 || (proto.obj.proto != nil && inheritsKeys(proto.obj.proto))
+	}
+	return false
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/spf13/cobra"
 )
@@ -40,31 +41,31 @@ func newDIDResolveCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "resolve DID",
 		Short: "Resolve a DID and print the resolution result (the body of GET /identifiers/{did})",
-		Long: `Resolve a did:ion DID and print the resolution result ION returns from GET /identifiers/{did}.
+		Long: `Resolve a DID and print the resolution result a node returns from GET /identifiers/{did}: for
+did:ion exactly ION's, for did:web, did:key and did:jwk a W3C DID Resolution result.
 
-Without --node, a long-form DID is resolved offline from its embedded initial state (published: false);
-a short-form DID needs a node that has seen its anchoring.`,
+Without --node, a long-form did:ion is resolved offline from its embedded initial state (published:
+false), did:key and did:jwk offline from the key they carry, and did:web over HTTPS from its domain
+(loopback and private addresses refused, as the node refuses them); a short-form did:ion needs a node
+that has seen its anchoring.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			did := strings.TrimSpace(args[0])
+			if name, err := resolver.MethodName(did); err == nil && name != "ion" && node == "" {
+				res, err := resolveOther(cmd.Context(), did)
+				if err != nil {
+					return fail(exitCodeOf(err), "cannot resolve %s: %v", did, err)
+				}
+				return printJSON(cmd, resolver.ResultJSON(res, nil), pretty)
+			} else if err == nil && name != "ion" {
+				return resolveWithNode(cmd, node, did, pretty)
+			}
 			parsed, err := sidetree.ParseDID(did, methodForDID(did), sidetree.Mainnet().Latest())
 			if err != nil {
 				return fail(exitInvalidInput, "invalid DID: %v", err)
 			}
 			if node != "" {
-				status, body, err := nodeClient{base: strings.TrimRight(node, "/")}.resolve(cmd.Context(), did)
-				if err != nil {
-					return err
-				}
-				switch status {
-				case 200, 410:
-					return printJSON(cmd, body, pretty)
-				case 404:
-					return fail(exitNotFound, "DID not found")
-				case 400:
-					return fail(exitInvalidInput, "invalid DID: %s", errorText(body))
-				}
-				return fail(1, "node answered HTTP %d: %s", status, errorText(body))
+				return resolveWithNode(cmd, node, did, pretty)
 			}
 			if parsed.IsShortForm() {
 				return fail(exitNotFound, "%s is a short-form DID: resolving it needs a node (the offline resolver only resolves long-form DIDs)", parsed.ShortForm)
@@ -82,6 +83,23 @@ a short-form DID needs a node that has seen its anchoring.`,
 	cmd.Flags().BoolVar(&pretty, "pretty", false, "indent the JSON output")
 	cmd.Flags().StringVar(&node, "node", "", "ION node URL to resolve with (e.g. http://127.0.0.1:3000); empty: offline, long-form only")
 	return cmd
+}
+
+// resolveWithNode prints a node's resolution of did (GET /identifiers/{did}, every method it knows).
+func resolveWithNode(cmd *cobra.Command, node, did string, pretty bool) error {
+	status, body, err := nodeClient{base: strings.TrimRight(node, "/")}.resolve(cmd.Context(), did)
+	if err != nil {
+		return err
+	}
+	switch status {
+	case 200, 410:
+		return printJSON(cmd, body, pretty)
+	case 404:
+		return fail(exitNotFound, "DID not found")
+	case 400, 501:
+		return fail(exitInvalidInput, "invalid DID: %s", errorText(body))
+	}
+	return fail(1, "node answered HTTP %d: %s", status, errorText(body))
 }
 
 func printJSON(cmd *cobra.Command, body []byte, pretty bool) error {
@@ -175,6 +193,14 @@ to POST to an ION node's /operations.`,
 			fmt.Fprintf(w, "DID (long-form):  %s\n", req.LongForm)
 			fmt.Fprintf(w, "DID (short-form): %s\n", shortForm)
 			fmt.Fprintf(w, "Private keys:     %s\n", strings.Join(written, ", "))
+			switch {
+			case node != "" && wait > 0:
+				fmt.Fprintf(w, "Anchored:         the create request was posted to %s and the DID resolves as published\n", node)
+				return nil
+			case node != "":
+				fmt.Fprintf(w, "Submitted:        the create request was posted to %s; it resolves as published once anchored (--wait waits)\n", node)
+				return nil
+			}
 			fmt.Fprintln(w, "Create request (POST it to a node's /operations):")
 			return printJSON(cmd, req.Body.Stringify(), false)
 		},

@@ -59,7 +59,9 @@ func TestResolveErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"wrong method", []string{"did", "resolve", "did:web:example.com"}, exitInvalidInput, "did_incorrect_prefix"},
+		{"unknown method", []string{"did", "resolve", "did:foo:bar"}, exitInvalidInput, "methodNotSupported"},
+		{"did:web on loopback", []string{"did", "resolve", "did:web:localhost%3A1"}, 1, "cannot resolve"},
+		{"malformed did:key", []string{"did", "resolve", "did:key:zNotAKey"}, exitInvalidInput, "cannot resolve"},
 		{"tampered initial state", []string{"did", "resolve", vectorLongForm[:len(vectorLongForm)-4] + "AAAA"}, exitInvalidInput, "invalid DID"},
 		{"suffix mismatch", []string{"did", "resolve", "did:ion:EiAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" + vectorLongForm[strings.LastIndex(vectorLongForm, ":"):]}, exitInvalidInput, "did_unique_suffix_from_initial_state_mismatch"},
 		{"short form offline", []string{"did", "resolve", "did:ion:EiDyOQbbZAa3aiRzeCkV7LOx3SERjjH93EXoIM3UoN4oWg"}, exitNotFound, "needs a node"},

@@ -131,11 +131,7 @@ func proofsValue(jws []string) sidetree.Value {
 // signedDataPayload decodes a proof's payload as the reference's parseSignedDataPayload methods do:
 // Encoder.decodeAsString, then JsonAsync.parse (yieldable-json, not JSON.parse).
 func signedDataPayload(jws sidetree.JWS) (sidetree.Value, error) {
-	raw, err := sidetree.DecodeBase64URL(jws.Payload)
-	if err != nil {
-		return sidetree.Value{}, err
-	}
-	v, err := parseJS(raw)
+	v, err := jws.PayloadValue()
 	if err != nil {
 		return sidetree.Value{}, sidetree.Errorf(sidetree.CodeInvalidJSON, "signed data payload is not JSON: %v", err)
 	}

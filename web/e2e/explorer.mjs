@@ -137,7 +137,8 @@ async function checkPage(label, context) {
   check(`${label}: key purposes rendered`, wantPurposes.length > 0 && wantPurposes.every((p) => purposes.includes(p)), `${purposes} vs ${wantPurposes}`);
   await page.locator("#did-history .history-row").first().waitFor();
   const history = await page.locator("#did-history").innerText();
-  check(`${label}: history lists the anchored create`, /create/.test(history) && /yes/.test(history), history);
+  const appliedCells = await page.locator('#did-history td[data-outcome="applied"]').count();
+  check(`${label}: history lists the anchored create as applied`, /create/.test(history) && /part of the DID's current state/.test(history) && appliedCells > 0, history);
   await page.screenshot({ path: join(opt["screenshot-dir"], `explorer-${label}.png`), fullPage: true });
   await page.locator("#did-raw-toggle").click();
   const raw = await page.locator("#did-raw").innerText();

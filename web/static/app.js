@@ -292,6 +292,14 @@
     return out;
   }
 
+  // outcomeCell says what became of an operation: applied, applied then superseded, or ignored and why.
+  function outcomeCell(op) {
+    const cls = op.outcome === "applied" ? "ok"
+      : op.outcome === "unknown" ? "muted"
+      : op.outcome.startsWith("superseded_") ? "muted" : "bad";
+    return el("span", { class: cls, title: op.outcome }, op.reason);
+  }
+
   function renderHistory(h) {
     const out = [el("h3", null, "Operation history (" + h.total + ")")];
     if (h.resolutionError) out.push(notice("error", "The DID does not resolve: " + h.resolutionError));
@@ -300,7 +308,7 @@
       return out;
     }
     out.push(el("div", { class: "table-wrap" }, el("table", { class: "stacked", id: "did-history" },
-      el("thead", null, el("tr", null, ["#", "Type", "Transaction", "Block", "Counts"].map((t) => el("th", null, t)))),
+      el("thead", null, el("tr", null, ["#", "Type", "Transaction", "Block", "Outcome"].map((t) => el("th", null, t)))),
       el("tbody", null, h.operations.map((op, i) => el("tr", { class: "history-row" },
         el("td", { "data-label": "#" }, String(i + 1)),
         el("td", { "data-label": "Type" }, op.type),
@@ -308,8 +316,7 @@
           el("a", { href: "#transactions=" + (BigInt(op.transactionNumber) + 1n).toString(), title: "show this transaction" }, op.transactionNumber),
           op.operationIndex ? " #" + op.operationIndex : ""),
         el("td", { "data-label": "Block" }, fmtNumber(op.blockHeight)),
-        el("td", { "data-label": "Counts" }, op.applied === null ? el("span", { class: "muted" }, "unknown")
-          : op.applied ? el("span", { class: "ok" }, "yes") : el("span", { class: "bad", title: "anchored but not part of the DID's state" }, "no"))))))));
+        el("td", { "data-label": "Outcome", class: "outcome", "data-outcome": op.outcome }, outcomeCell(op))))))));
     if (h.truncated) out.push(el("p", { class: "muted" }, "Only the first operations are listed."));
     return out;
   }

@@ -1,4 +1,4 @@
-package batch
+package sidetree
 
 import (
 	"math"
@@ -6,38 +6,38 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"github.com/ionode/ionode/sidetree"
 )
 
-// Helpers that give JavaScript's answers for strings: the reference reads files as JavaScript strings
-// (UTF-16 code units, decoded from UTF-8 by Node's Buffer.toString), and its JSON reader works on them
-// one code unit at a time.
+// Helpers that give JavaScript's answers for strings: the reference reads input as JavaScript strings
+// (UTF-16 code units, decoded from UTF-8 by Node's Buffer.toString), and its yieldable-json reader works on
+// them one code unit at a time.
 
-// decodeUTF8 decodes bytes as Node's Buffer.toString('utf8') does (the WHATWG decoder): each maximal
-// invalid subsequence becomes one U+FFFD, so a truncated sequence costs one replacement, not one per byte.
-func decodeUTF8(b []byte) []uint16 {
+// decodeUTF8AsNode is Buffer.toString('utf8') as code units: each maximal invalid subpart becomes U+FFFD
+// (the WHATWG decoder), surrogate code points included.
+func decodeUTF8AsNode(b []byte) []uint16 {
 	out := make([]uint16, 0, len(b))
 	for i := 0; i < len(b); {
 		c := b[i]
-		if c < utf8.RuneSelf {
+		if c < 0x80 {
 			out = append(out, uint16(c))
 			i++
 			continue
 		}
-		need, lower, upper, cp := 0, byte(0x80), byte(0xBF), rune(0)
+		var need int
+		var r rune
+		lower, upper := byte(0x80), byte(0xBF)
 		switch {
 		case c >= 0xC2 && c <= 0xDF:
-			need, cp = 1, rune(c&0x1F)
+			need, r = 1, rune(c&0x1F)
 		case c >= 0xE0 && c <= 0xEF:
-			need, cp = 2, rune(c&0x0F)
+			need, r = 2, rune(c&0x0F)
 			if c == 0xE0 {
 				lower = 0xA0
 			} else if c == 0xED {
 				upper = 0x9F
 			}
 		case c >= 0xF0 && c <= 0xF4:
-			need, cp = 3, rune(c&0x07)
+			need, r = 3, rune(c&0x07)
 			if c == 0xF0 {
 				lower = 0x90
 			} else if c == 0xF4 {
@@ -55,24 +55,24 @@ func decodeUTF8(b []byte) []uint16 {
 				ok = false
 				break
 			}
-			cp = cp<<6 | rune(b[j]&0x3F)
+			r = r<<6 | rune(b[j]&0x3F)
 			lower, upper = 0x80, 0xBF
 			j++
 		}
 		if !ok {
-			out = append(out, 0xFFFD) // the bytes read so far are the maximal subpart
+			out = append(out, 0xFFFD)
 			i = j
 			continue
 		}
-		out = utf16.AppendRune(out, cp)
+		out = utf16.AppendRune(out, r)
 		i = j
 	}
 	return out
 }
 
-// wtf8 turns code units into the Go string sidetree.Value holds: UTF-8, with surrogate pairs joined
-// and lone surrogates kept in their three-byte form.
-func wtf8(units []uint16) string {
+// utf16ToWTF8 turns code units into the Go string a Value holds: UTF-8, with surrogate pairs joined and
+// lone surrogates kept in their three-byte form.
+func utf16ToWTF8(units []uint16) string {
 	ascii := true
 	for _, u := range units {
 		if u >= utf8.RuneSelf {
@@ -89,44 +89,43 @@ func wtf8(units []uint16) string {
 	}
 	b := make([]byte, 0, len(units)+8)
 	for i := 0; i < len(units); i++ {
-		u := units[i]
-		if utf16.IsSurrogate(rune(u)) && u < 0xDC00 && i+1 < len(units) && units[i+1] >= 0xDC00 && units[i+1] <= 0xDFFF {
-			b = utf8.AppendRune(b, utf16.DecodeRune(rune(u), rune(units[i+1])))
+		c := rune(units[i])
+		if isHighSurrogate(units[i]) && i+1 < len(units) && isLowSurrogate(units[i+1]) {
+			b = utf8.AppendRune(b, utf16.DecodeRune(c, rune(units[i+1])))
 			i++
 			continue
 		}
-		if utf16.IsSurrogate(rune(u)) {
-			b = append(b, 0xED, byte(0x80|(u>>6)&0x3F), byte(0x80|u&0x3F))
-			continue
-		}
-		b = utf8.AppendRune(b, rune(u))
+		b = appendWTF8(b, c)
 	}
 	return string(b)
 }
 
-// isJSSpace reports whether a code unit is JavaScript white space or a line terminator (what
-// String.prototype.trim and Number() strip).
-func isJSSpace(u uint16) bool {
-	switch u {
-	case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
+func isHighSurrogate(u uint16) bool { return u >= 0xD800 && u < 0xDC00 }
+func isLowSurrogate(u uint16) bool  { return u >= 0xDC00 && u <= 0xDFFF }
+
+// isJSWhiteSpace reports what String.prototype.trim and Number() strip: WhiteSpace and LineTerminator.
+func isJSWhiteSpace(r rune) bool {
+	switch r {
+	case '\t', '\n', '\v', '\f', '\r', ' ', 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
 		return true
 	}
-	return u >= 0x2000 && u <= 0x200A
+	return r >= 0x2000 && r <= 0x200A
 }
 
-func trimJS(s []uint16) []uint16 {
-	for len(s) > 0 && isJSSpace(s[0]) {
+func trimJSUnits(s []uint16) []uint16 {
+	for len(s) > 0 && isJSWhiteSpace(rune(s[0])) {
 		s = s[1:]
 	}
-	for len(s) > 0 && isJSSpace(s[len(s)-1]) {
+	for len(s) > 0 && isJSWhiteSpace(rune(s[len(s)-1])) {
 		s = s[:len(s)-1]
 	}
 	return s
 }
 
-// jsToNumber is JavaScript's Number(string).
-func jsToNumber(units []uint16) float64 {
-	s := trimJS(units)
+// jsUnitsToNumber is JavaScript's Number(string). Its cost is linear in the string: strconv reads at most
+// a fixed number of significant digits, and big.Int's base conversion only runs for 0x/0o/0b literals.
+func jsUnitsToNumber(units []uint16) float64 {
+	s := trimJSUnits(units)
 	if len(s) == 0 {
 		return 0
 	}
@@ -135,7 +134,7 @@ func jsToNumber(units []uint16) float64 {
 			return math.NaN()
 		}
 	}
-	str := wtf8(s)
+	str := utf16ToWTF8(s)
 	if len(str) > 2 && str[0] == '0' {
 		base := 0
 		switch str[1] {
@@ -174,7 +173,7 @@ func jsToNumber(units []uint16) float64 {
 			return math.NaN()
 		}
 	}
-	return f
+	return f // ±Inf or ±0 when out of range, as JavaScript rounds
 }
 
 // isDecimalLiteral matches StrUnsignedDecimalLiteral without Infinity: digits with an optional fraction
@@ -212,15 +211,12 @@ func isDecimalLiteral(s string) bool {
 	return i == len(s)
 }
 
-// jsNumberString is String(n).
-func jsNumberString(n float64) string {
-	switch {
-	case math.IsNaN(n):
-		return "NaN"
-	case math.IsInf(n, 1):
-		return "Infinity"
-	case math.IsInf(n, -1):
-		return "-Infinity"
+// NodeUTF8String is Buffer.toString('utf8') as a Go string: valid UTF-8 as it is, and otherwise each
+// maximal invalid subpart replaced by one U+FFFD (Go's own conversion replaces byte by byte, which would
+// read the same bytes differently from the reference).
+func NodeUTF8String(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
 	}
-	return string(sidetree.Number(n).Stringify())
+	return utf16ToWTF8(decodeUTF8AsNode(b))
 }

@@ -1,0 +1,10 @@
+package batch
+
+import "github.com/ionode/ionode/sidetree"
+
+// parseJS reads bytes as the reference's JsonAsync.parse does (yieldable-json, not JSON.parse), with the
+// nesting limit at which the reference's own stack gives out while it reads a batch file. Batch files are
+// read property by property (for-in), so inherited properties must not be lost: they are refused.
+func parseJS(data []byte) (sidetree.Value, error) {
+	return sidetree.ParseYieldableJSONWith(data, sidetree.YieldableLimits{MaxDepth: sidetree.BatchYieldableDepth, RefusePrototypes: true})
+}
