@@ -42,7 +42,9 @@ func ParseRequest(body []byte) (*Request, error) {
 		return nil, exchange.BadField("", "body: %v", err)
 	}
 	var r Request
-	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&r); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // claims keep their numbers exactly as sent, whatever their size
+	if err := dec.Decode(&r); err != nil {
 		return nil, exchange.BadField("", "body: %v", err)
 	}
 	switch {
