@@ -3,6 +3,7 @@ package oid4vci_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -310,4 +311,38 @@ func TestCredentialFailures(t *testing.T) {
 		_, err := e.Issuer.Credential(ctx, "nope", credentialRequest(employee, "x"))
 		wantCode(t, err, oid4vci.CodeInvalidToken)
 	})
+}
+
+// TestIssuerAlgorithms: the node's issuer key may be ES256K, EdDSA or ES256.
+func TestIssuerAlgorithms(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := context.Background()
+	holder := credtest.KeyDID(t, credential.EdDSA)
+	for _, alg := range credential.Algorithms {
+		t.Run(alg, func(t *testing.T) {
+			signer := credtest.KeyDID(t, alg)
+			iss := &oid4vci.Issuer{URL: e.Issuer.URL, Config: e.Issuer.Config, Credentials: &credential.Issuer{Signer: signer, Now: e.Now},
+				Status: e.Issuer.Status, StatusList: list, Holders: e.Resolver, Sessions: e.Sessions, Now: e.Now}
+			if err := iss.Init(); err != nil {
+				t.Fatal(err)
+			}
+			o, err := iss.CreateOffer(ctx, oid4vci.OfferRequest{ConfigurationIDs: []string{badge}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := iss.Token(ctx, tokenForm(preAuthCode(t, o), ""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, _ := iss.NewNonce(ctx)
+			resp, err := iss.Credential(ctx, tok.AccessToken, credentialRequest(badge, proof(t, holder, map[string]any{"aud": iss.URL, "iat": e.Now().Unix(), "nonce": n})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := e.Verifier(e.Now).VerifyCredential(ctx, resp.Credentials[0].Credential)
+			if !r.Valid || r.Credential.Issuer != signer.DID() || !slices.Contains(r.Checks, credential.Check{Name: credential.CheckSignature, Outcome: credential.Pass, Detail: alg}) {
+				t.Fatalf("valid=%v %s %+v", r.Valid, r.Code, r.Checks)
+			}
+		})
+	}
 }
