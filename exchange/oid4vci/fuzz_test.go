@@ -36,6 +36,30 @@ func FuzzCredentialRequest(f *testing.F) {
 	})
 }
 
+// FuzzProofJWT sends arbitrary proof JWTs in a well-formed credential request: the proof checks refuse
+// them with invalid_proof or invalid_nonce, never panic or issue.
+func FuzzProofJWT(f *testing.F) {
+	e := newEnv(f, true)
+	ctx := context.Background()
+	holder := credtest.KeyDID(f, credential.ES256K)
+	tok, err := e.Issuer.Token(ctx, tokenForm(preAuthCode(f, e.Offer(f, oid4vci.OfferRequest{ConfigurationIDs: []string{employee}})), ""))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(proof(f, holder, map[string]any{"aud": e.Issuer.URL, "iat": e.Now().Unix(), "nonce": "unknown"}))
+	f.Add(proof(f, holder, map[string]any{"aud": []any{1, nil}, "iat": "x"}))
+	f.Add("eyJhbGciOiJFUzI1NksiLCJ0eXAiOiJvcGVuaWQ0dmNpLXByb29mK2p3dCIsImp3ayI6e319.e30.AAAA")
+	f.Fuzz(func(t *testing.T, jwt string) {
+		resp, err := e.Issuer.Credential(ctx, tok.AccessToken, credentialRequest(employee, jwt))
+		if err == nil || resp != nil {
+			t.Fatalf("issued for %q", jwt)
+		}
+		if c := oid4vci.CodeOf(err); c != oid4vci.CodeInvalidProof && c != oid4vci.CodeInvalidNonce {
+			t.Fatalf("code %q for %q: %v", c, jwt, err)
+		}
+	})
+}
+
 // FuzzTokenRequest parses arbitrary token request bodies and redeems them: unknown codes are refused.
 func FuzzTokenRequest(f *testing.F) {
 	e := newEnv(f, true)
