@@ -19,11 +19,12 @@ const (
 	// CodeUnresolvableIssuer: the DID of the kid (issuer, or holder for a presentation) could not be
 	// resolved, or is deactivated.
 	CodeUnresolvableIssuer Code = "unresolvable_issuer"
-	// CodeKeyNotAuthorized: the kid is missing, names another DID than the issuer, is not in the
-	// document, or is not in the required verification relationship (assertionMethod for credentials,
-	// authentication for presentations).
+	// CodeKeyNotAuthorized: the kid names another DID than the issuer, is not in the document, or is not
+	// in the required verification relationship (assertionMethod for credentials, authentication for
+	// presentations); without a kid, the relationship has no key of the alg's type.
 	CodeKeyNotAuthorized Code = "key_not_authorized"
-	// CodeInvalidSignature: the signature does not verify with the key.
+	// CodeInvalidSignature: the signature does not verify with the key (without a kid: with none of the
+	// relationship's keys of the alg's type).
 	CodeInvalidSignature Code = "invalid_signature"
 	// CodeInvalidClaims: the JWT claims contradict the credential (iss vs issuer, sub vs
 	// credentialSubject.id, jti vs id).

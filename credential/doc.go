@@ -9,7 +9,8 @@
 // Verification (Verifier.VerifyCredential) parses the JWS with go-jose (ES256K plugged in through its
 // opaque signer/verifier interfaces, since go-jose has no secp256k1), resolves the kid's DID through a
 // DIDResolver (resolver.Dispatcher), requires the kid's DID to be the issuer and the method to be in
-// assertionMethod, checks the alg against the key type and the signature, the agreement of JWT claims
+// assertionMethod (a JWS without kid, as did-jwt-vc writes by default, is tried against each
+// assertionMethod key of the alg's type), checks the alg against the key type and the signature, the agreement of JWT claims
 // with the credential (iss/issuer, sub/credentialSubject.id, jti/id), the validity period with a
 // clock skew, the credential's status (StatusChecker; see credential/status) and the issuer's trust
 // (Policy; see credential/policy). Presentations (VP-JWT) are verified the same way with the holder's

@@ -11,7 +11,8 @@ import (
 )
 
 // JWS is a parsed compact JWS whose signature is not yet verified. Other credential formats built on
-// JWS (SD-JWT, status list tokens) parse and verify through it, so that every JWS the node accepts goes
+// JWS (SD-JWT, status list tokens) and protocols that carry their own JWTs (an OpenID4VCI proof of
+// possession, a request object) parse and verify through it, so that every JWS the node accepts goes
 // through one parser with one set of algorithm and size rules.
 type JWS struct{ t *token }
 
@@ -30,6 +31,17 @@ func ParseJWS(raw string, algs []string) (*JWS, error) {
 
 // Header is the protected header.
 func (j *JWS) Header() Header { return j.t.header }
+
+// HeaderKey returns the public key of the protected header's "jwk" member, or nil when there is none
+// or it holds a private key. (go-jose reads the member and knows no secp256k1 JWK: a JWS with one fails
+// ParseJWS.)
+func (j *JWS) HeaderKey() crypto.PublicKey {
+	k := j.t.jws.Signatures[0].Protected.JSONWebKey
+	if k == nil || !k.IsPublic() {
+		return nil
+	}
+	return k.Key
+}
 
 // Payload is the signed payload (unverified until Verify returns nil).
 func (j *JWS) Payload() []byte { return j.t.payload }

@@ -56,10 +56,11 @@ func (v *Verifier) verifyPresentation(ctx context.Context, jwt string, opts Pres
 	}
 	r.pass(CheckClaims, "")
 
-	if _, ok := v.checkSignature(ctx, r, tok, holder, resolver.Authentication); !ok {
+	_, kid, ok := v.checkSignature(ctx, r, tok, holder, resolver.Authentication)
+	if !ok {
 		return r
 	}
-	r.Presentation.KID = tok.header.Kid
+	r.Presentation.KID = kid
 	switch {
 	case opts.Audience == "":
 		return r.fail(CheckAudience, fail(CodeAudienceMismatch, "the verifier has no audience configured"), CodeAudienceMismatch)

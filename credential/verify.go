@@ -139,11 +139,11 @@ func (v *Verifier) verifyCredential(ctx context.Context, jwt, txid string) *Resu
 	}
 	r.pass(CheckClaims, "")
 
-	issuer, ok := v.checkSignature(ctx, r, tok, vc.Issuer, resolver.AssertionMethod)
+	issuer, kid, ok := v.checkSignature(ctx, r, tok, vc.Issuer, resolver.AssertionMethod)
 	if !ok {
 		return r
 	}
-	vc.KID = tok.header.Kid
+	vc.KID = kid
 	if !v.checkValidity(r, vc.ValidFrom, vc.ValidUntil) {
 		return r
 	}
@@ -165,12 +165,12 @@ func (v *Verifier) verifyCredential(ctx context.Context, jwt, txid string) *Resu
 }
 
 // checkSignature resolves the kid's DID (which must be the expected signer's), checks the method is in
-// the relationship and verifies the signature. It returns the signer's resolution.
-func (v *Verifier) checkSignature(ctx context.Context, r *Result, tok *token, signer, relationship string) (*resolver.Result, bool) {
+// the relationship and verifies the signature. It returns the signer's resolution and the DID URL of the
+// key that verified.
+func (v *Verifier) checkSignature(ctx context.Context, r *Result, tok *token, signer, relationship string) (*resolver.Result, string, bool) {
 	kid := tok.header.Kid
 	if kid == "" {
-		r.fail(CheckKey, fail(CodeKeyNotAuthorized, "JWS header has no kid"), CodeKeyNotAuthorized)
-		return nil, false
+		return v.checkSignatureWithoutKid(ctx, r, tok, signer, relationship)
 	}
 	pub, res, err := ResolveKey(ctx, v.Resolver, signer, kid, relationship)
 	if res != nil {
@@ -182,14 +182,71 @@ func (v *Verifier) checkSignature(ctx context.Context, r *Result, tok *token, si
 			name = CheckResolution
 		}
 		r.fail(name, err, CodeKeyNotAuthorized)
-		return nil, false
+		return nil, "", false
 	}
 	r.pass(CheckKey, fmt.Sprintf("%s in %s", trunc(kid), relationship))
 	if err := tok.verify(pub); err != nil {
 		r.fail(CheckSignature, err, CodeInvalidSignature)
-		return nil, false
+		return nil, "", false
 	}
 	r.pass(CheckSignature, tok.header.Alg)
+	return res, tok.header.Kid, true
+}
+
+// maxKeylessCandidates bounds the signature checks of a JWS without kid: the signer's DID document is
+// chosen by whoever sent the token, and each candidate key costs a signature verification.
+const maxKeylessCandidates = 16
+
+// checkSignatureWithoutKid verifies a JWS that names no key (valid per RFC 7515 and VC-JWT 1.1 §6.3.1,
+// and did-jwt-vc's default output) against each of the signer's keys in the relationship whose type
+// matches the alg. It fails with key_not_authorized when there is no such key, and with
+// invalid_signature when none of them verifies.
+func (v *Verifier) checkSignatureWithoutKid(ctx context.Context, r *Result, tok *token, signer, relationship string) (*resolver.Result, string, bool) {
+	res, ok := v.resolveSigner(ctx, r, signer)
+	if !ok {
+		return nil, "", false
+	}
+	vms, err := res.Document.Methods(relationship)
+	if err != nil {
+		r.fail(CheckKey, fail(CodeKeyNotAuthorized, "%w", err), CodeKeyNotAuthorized)
+		return nil, "", false
+	}
+	tried := 0
+	for _, vm := range vms {
+		pub, err := vm.PublicKey()
+		if err != nil {
+			continue
+		}
+		if alg, err := AlgorithmFor(pub); err != nil || alg != tok.header.Alg {
+			continue
+		}
+		if tried++; tried > maxKeylessCandidates {
+			break
+		}
+		if tok.verify(pub) == nil {
+			kid := res.Document.AbsoluteID(vm.ID)
+			r.pass(CheckKey, fmt.Sprintf("no kid: %s in %s", trunc(kid), relationship))
+			r.pass(CheckSignature, tok.header.Alg)
+			return res, kid, true
+		}
+	}
+	if tried == 0 {
+		r.fail(CheckKey, fail(CodeKeyNotAuthorized, "JWS header has no kid and %s has no %s key in %s", trunc(signer), tok.header.Alg, relationship), CodeKeyNotAuthorized)
+		return nil, "", false
+	}
+	tried = min(tried, maxKeylessCandidates)
+	r.pass(CheckKey, fmt.Sprintf("no kid: %d %s keys in %s", tried, tok.header.Alg, relationship))
+	r.fail(CheckSignature, fail(CodeInvalidSignature, "JWS header has no kid and the signature verifies with none of the %d %s keys of %s in %s", tried, tok.header.Alg, trunc(signer), relationship), CodeInvalidSignature)
+	return nil, "", false
+}
+
+func (v *Verifier) resolveSigner(ctx context.Context, r *Result, signer string) (*resolver.Result, bool) {
+	res, err := v.Resolver.Resolve(ctx, signer)
+	if err != nil {
+		r.fail(CheckResolution, fail(CodeUnresolvableIssuer, "%s: %w", trunc(signer), err), CodeUnresolvableIssuer)
+		return nil, false
+	}
+	r.pass(CheckResolution, "")
 	return res, true
 }
 

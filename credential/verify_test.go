@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
+
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/resolver"
@@ -143,7 +145,12 @@ func TestVerifyFailures(t *testing.T) {
 		{"unsupported DID method", forge(t, mustSigner(t, "did:example:123#k"), "JWT", map[string]any{"iss": "did:example:123", "vc": vcV1}), nil, credential.CodeUnresolvableIssuer},
 		{"key only in authentication", mustIssue(t, issuer(e, signers["auth-only"]), employee(holder)), nil, credential.CodeKeyNotAuthorized},
 		{"kid of another DID", forge(t, stranger, "JWT", map[string]any{"iss": did, "vc": vcV1}), nil, credential.CodeKeyNotAuthorized},
-		{"no kid", replaceHeader(valid, `{"alg":"ES256K","typ":"JWT"}`), nil, credential.CodeKeyNotAuthorized},
+		{"kid removed after signing", replaceHeader(valid, `{"alg":"ES256K","typ":"JWT"}`), nil, credential.CodeInvalidSignature},
+		// Without kid the signature is tried against each assertionMethod key of the alg's type: otherEd is
+		// published as #mismatch and #wrong.
+		{"no kid, an assertionMethod key verifies", signWithoutKid(t, jose.EdDSA, otherEd, map[string]any{"iss": did, "vc": vcV1}), nil, ""},
+		{"no kid, the key is only in authentication", signWithoutKid(t, jose.EdDSA, signers["auth-only"].PrivateKey(), map[string]any{"iss": did, "vc": vcV1}), nil, credential.CodeInvalidSignature},
+		{"no kid, no assertionMethod key of the alg", signWithoutKid(t, jose.ES256, stranger.PrivateKey(), map[string]any{"iss": did, "vc": vcV1}), nil, credential.CodeKeyNotAuthorized},
 		{"unknown kid", forge(t, mustSigner(t, did+"#nope"), "JWT", map[string]any{"iss": did, "vc": vcV1}), nil, credential.CodeKeyNotAuthorized},
 		{"wrong key", mustIssue(t, issuer(e, signers["wrong"]), employee(holder)), nil, credential.CodeInvalidSignature},
 		{"tampered payload", tampered, nil, credential.CodeInvalidSignature},
@@ -166,6 +173,9 @@ func TestVerifyFailures(t *testing.T) {
 				if !r.Valid {
 					t.Fatalf("invalid: %s %s", r.Code, r.Detail)
 				}
+				if !strings.HasPrefix(r.Credential.KID, did+"#") {
+					t.Fatalf("KID %q is not a key of %s", r.Credential.KID, did)
+				}
 				return
 			}
 			if r.Valid || r.Code != tt.code {
@@ -176,6 +186,28 @@ func TestVerifyFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// signWithoutKid signs a JWT whose header has no kid, as did-jwt-vc does by default.
+func signWithoutKid(t *testing.T, alg jose.SignatureAlgorithm, key any, payload map[string]any) string {
+	t.Helper()
+	b, err := json.Marshal(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, (&jose.SignerOptions{}).WithType("JWT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := s.Sign(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwt, err := obj.CompactSerialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jwt
 }
 
 func mustSigner(t *testing.T, kid string) *credential.Signer {

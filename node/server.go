@@ -36,6 +36,10 @@ type Routes struct {
 	// Credentials serves the credential routes (credential/httpapi) under /credentials/,
 	// /presentations/ and /status/ (optional).
 	Credentials http.Handler
+	// Issuance serves the OpenID4VCI issuer (exchange/oid4vci) at the prefixes of issuancePaths, and
+	// Exchange the Request Service API under /v1.0/verifiableCredentials/ (both optional).
+	Issuance http.Handler
+	Exchange http.Handler
 	// RequestTimeout bounds each request's context (default 30 s).
 	RequestTimeout time.Duration
 	// MaxBodyBytes caps every request body (default 1 MiB; routes cap tighter where they can).
@@ -44,6 +48,11 @@ type Routes struct {
 	// is served from the node itself and needs no CORS).
 	CORSOrigins []string
 	Logger      *slog.Logger
+}
+
+// issuancePaths are the path prefixes of Routes.Issuance: the OpenID4VCI metadata and endpoints.
+func issuancePaths() []string {
+	return []string{"/.well-known/openid-credential-issuer", "/.well-known/oauth-authorization-server", "/oid4vci/"}
 }
 
 // Handler returns the node's HTTP handler with request ids, access logs, panic recovery and timeouts.
@@ -72,6 +81,14 @@ func (rt *Routes) router() *mux.Router {
 		for _, prefix := range []string{"/credentials/", "/presentations/", "/status/"} {
 			r.PathPrefix(prefix).Handler(rt.Credentials)
 		}
+	}
+	if rt.Issuance != nil {
+		for _, prefix := range issuancePaths() {
+			r.PathPrefix(prefix).Handler(rt.Issuance)
+		}
+	}
+	if rt.Exchange != nil {
+		r.PathPrefix("/v1.0/verifiableCredentials/").Handler(rt.Exchange)
 	}
 	if rt.Status != nil {
 		rt.Status.Register(r)

@@ -224,3 +224,28 @@ func (d *Document) FindMethod(didURL, relationship string) (*VerificationMethod,
 	}
 	return nil, fmt.Errorf("%w: %s is not in %s", ErrNotAuthorized, want, relationship)
 }
+
+// Methods returns the verification methods authorized for a relationship, in the document's order:
+// referenced methods that exist in verificationMethod and embedded ones. A reference to a missing method
+// is left out.
+func (d *Document) Methods(relationship string) ([]*VerificationMethod, error) {
+	rels, ok := d.relationship(relationship)
+	if !ok {
+		return nil, fmt.Errorf("unknown verification relationship %q", relationship)
+	}
+	out := make([]*VerificationMethod, 0, len(rels))
+	for _, r := range rels {
+		if r.Embedded != nil {
+			out = append(out, r.Embedded)
+			continue
+		}
+		want := d.AbsoluteID(r.Ref)
+		for i := range d.VerificationMethod {
+			if d.AbsoluteID(d.VerificationMethod[i].ID) == want {
+				out = append(out, &d.VerificationMethod[i])
+				break
+			}
+		}
+	}
+	return out, nil
+}

@@ -81,3 +81,40 @@ func TestMethodName(t *testing.T) {
 		}
 	}
 }
+
+func TestMethods(t *testing.T) {
+	doc, err := resolver.ParseDocument([]byte(ionStyleDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		rel     string
+		wantIDs []string
+		wantErr bool
+	}{
+		{resolver.AssertionMethod, []string{"#sign"}, false},
+		{resolver.Authentication, []string{"#auth", "did:ion:EiA#embedded"}, false},
+		{resolver.KeyAgreement, nil, false},
+		{"nonsense", nil, true},
+	}
+	for _, tt := range tests {
+		vms, err := doc.Methods(tt.rel)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("Methods(%q) error %v", tt.rel, err)
+			continue
+		}
+		var got []string
+		for _, vm := range vms {
+			got = append(got, vm.ID)
+		}
+		if len(got) != len(tt.wantIDs) {
+			t.Errorf("Methods(%q) = %v, want %v", tt.rel, got, tt.wantIDs)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.wantIDs[i] {
+				t.Errorf("Methods(%q) = %v, want %v", tt.rel, got, tt.wantIDs)
+			}
+		}
+	}
+}

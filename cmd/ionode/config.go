@@ -79,6 +79,7 @@ func bindCredentialFlags(c *daemon.CredentialConfig, f *pflag.FlagSet) {
 	f.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the node's external base URL, for status list credential URLs; empty: http://<listen address>")
 	f.StringVar(&c.StatusList, "status-list", c.StatusList, "id of the node's revocation status list (served at <public-url>/status/<id>)")
 	f.StringVar(&c.StatusListKind, "status-list-kind", c.StatusListKind, "StatusList2021 or BitstringStatusList")
+	f.StringVar(&c.OID4VCIConfigFile, "oid4vci-config-file", c.OID4VCIConfigFile, "JSON file of the credentials offered to wallets over OpenID4VCI and createIssuanceRequest (display, types, validity, status); empty: none")
 	f.DurationVar(&c.StatusCacheTTL, "status-cache-ttl", c.StatusCacheTTL, "how long another issuer's status list is reused before it is fetched again (revocation latency)")
 }
 

@@ -37,6 +37,7 @@ func TestServeCredentialSettings(t *testing.T) {
 		{[]string{"--public-url", "ftp://x"}, "--public-url"},
 		{[]string{"--status-list", "a/b"}, "--status-list"},
 		{[]string{"--status-list-kind", "CRL"}, "--status-list-kind"},
+		{[]string{"--oid4vci-config-file", "offers.json"}, "--oid4vci-config-file needs the issuer key"},
 		{[]string{"--did-web-max-ttl", "-1s"}, "--did-web-max-ttl"},
 		{[]string{"--status-cache-ttl", "0s"}, "--status-cache-ttl"},
 	}

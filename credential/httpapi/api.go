@@ -135,18 +135,22 @@ func (a *API) verifyPresentation(w http.ResponseWriter, r *http.Request) {
 }
 
 // admin lets a request through only with a bearer token whose hash is configured.
-func (a *API) admin(next http.Handler) http.Handler {
-	hashes := make([][]byte, 0, len(a.AdminTokenSHA256))
-	for _, h := range a.AdminTokenSHA256 {
+func (a *API) admin(next http.Handler) http.Handler { return Admin(a.AdminTokenSHA256, next) }
+
+// Admin lets a request through only with a bearer token whose hex SHA-256 is in hashes: the one admin
+// guard of the node's HTTP APIs (the wallet-exchange routes use it too).
+func Admin(hashes []string, next http.Handler) http.Handler {
+	sums := make([][]byte, 0, len(hashes))
+	for _, h := range hashes {
 		if b, err := hex.DecodeString(strings.TrimSpace(h)); err == nil && len(b) == sha256.Size {
-			hashes = append(hashes, b)
+			sums = append(sums, b)
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		sum := sha256.Sum256([]byte(token))
 		match := 0
-		for _, h := range hashes { // every hash is compared, so timing says nothing about which matched
+		for _, h := range sums { // every hash is compared, so timing says nothing about which matched
 			match |= subtle.ConstantTimeCompare(sum[:], h)
 		}
 		if !ok || token == "" || match != 1 {

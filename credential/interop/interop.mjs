@@ -2,7 +2,8 @@
 // Driven by interop_test.go: reads a JSON array of commands on stdin and writes a JSON array of results.
 //
 //   {"op":"issue", "alg":"ES256K"|"EdDSA", "key":"<hex private key or Ed25519 seed>", "kid":"did...#frag",
-//    "subject":"did...", "type":"..."}                       -> {"jwt": "..."}
+//    "subject":"did...", "type":"...", "defaultHeader":false} -> {"jwt": "..."}
+//     (defaultHeader: keep did-jwt-vc's default header, which has no kid)
 //   {"op":"verifyCredential", "jwt":"..."}                   -> {"ok": true, "issuer": "...", "subject": "..."}
 //   {"op":"verifyJWT", "jwt":"...", "purpose":"assertionMethod"} -> {"ok": true, "issuer": "..."}
 //   {"op":"verifyPresentation", "jwt":"...", "audience":"..."} -> {"ok": true, "holder": "..."}
@@ -46,7 +47,7 @@ async function run(cmd) {
           },
         },
         { did, signer, alg: cmd.alg },
-        { header: { kid: cmd.kid, typ: 'JWT' } }
+        cmd.defaultHeader ? {} : { header: { kid: cmd.kid, typ: 'JWT' } }
       )
       return { jwt }
     }

@@ -1,14 +1,12 @@
 package interop
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/internal/nodetest"
 	"github.com/ionode/ionode/resolver"
 )
 
@@ -32,38 +31,17 @@ type result struct {
 // node runs interop.mjs with the commands and returns one result per command.
 func node(t *testing.T, env []string, cmds []map[string]any) []result {
 	t.Helper()
-	in, err := json.Marshal(cmds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "interop.mjs")
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, stderr.String())
-	}
 	var res []result
-	if err := json.Unmarshal(out, &res); err != nil || len(res) != len(cmds) {
-		t.Fatalf("node output %s: %v", out, err)
+	nodetest.RunJSON(t, ".", "interop.mjs", env, cmds, &res)
+	if len(res) != len(cmds) {
+		t.Fatalf("%d results for %d commands", len(res), len(cmds))
 	}
 	return res
 }
 
 func requireNode(t *testing.T) {
 	t.Helper()
-	_, err := os.Stat("node_modules/did-jwt-vc")
-	_, nodeErr := exec.LookPath("node")
-	if err != nil || nodeErr != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("interop needs node and `npm ci` in credential/interop (CI is set): %v %v", err, nodeErr)
-		}
-		t.Skip("node or credential/interop/node_modules missing: run `npm ci` in credential/interop")
-	}
+	nodetest.Require(t, ".", "did-jwt-vc")
 }
 
 // keyHex is the private key as did-jwt's signers take it: the secp256k1 scalar or the Ed25519 seed.
@@ -121,8 +99,9 @@ func TestInterop(t *testing.T) {
 			map[string]any{"op": "verifyCredential", "jwt": jwt11},
 			map[string]any{"op": "verifyJWT", "jwt": jwt20},
 			map[string]any{"op": "issue", "alg": s.Alg, "key": keyHex(t, s), "kid": s.KID, "subject": holder.DID(), "type": "VerifiedEmployee"},
+			map[string]any{"op": "issue", "alg": s.Alg, "key": keyHex(t, s), "kid": s.KID, "subject": holder.DID(), "type": "VerifiedEmployee", "defaultHeader": true},
 		)
-		names = append(names, name+": ours (1.1 JWT) in did-jwt-vc", name+": ours (vc+jwt) in did-jwt", name+": did-jwt-vc issues")
+		names = append(names, name+": ours (1.1 JWT) in did-jwt-vc", name+": ours (vc+jwt) in did-jwt", name+": did-jwt-vc issues", name+": did-jwt-vc issues without kid (its default)")
 	}
 	vp, err := (&credential.Issuer{Signer: holder}).Present(ours[:2], "https://verifier.example", "n-123", time.Minute)
 	if err != nil {
@@ -141,13 +120,30 @@ func TestInterop(t *testing.T) {
 				return
 			}
 			// Theirs in ours.
+			if h := jwtHeader(t, r.JWT); cmds[i]["defaultHeader"] == true && h["kid"] != nil {
+				t.Fatalf("did-jwt-vc's default header has a kid: %v", h)
+			}
 			got := v.VerifyCredential(context.Background(), r.JWT)
 			if !got.Valid {
 				t.Fatalf("did-jwt-vc credential rejected: %s %s", got.Code, got.Detail)
 			}
-			if kid := cmds[i]["kid"].(string); !strings.HasPrefix(kid, got.Credential.Issuer+"#") || got.Credential.Subject != holder.DID() {
+			if kid := cmds[i]["kid"].(string); got.Credential.KID != kid || !strings.HasPrefix(kid, got.Credential.Issuer+"#") || got.Credential.Subject != holder.DID() {
 				t.Fatalf("credential %+v", got.Credential)
 			}
 		})
 	}
+}
+
+func jwtHeader(t *testing.T, jwt string) map[string]any {
+	t.Helper()
+	first, _, _ := strings.Cut(jwt, ".")
+	b, err := base64.RawURLEncoding.DecodeString(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h map[string]any
+	if err := json.Unmarshal(b, &h); err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

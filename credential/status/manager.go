@@ -93,33 +93,58 @@ var ErrFull = errors.New("status list full")
 // sequential index would tell verifiers the order of issuance), and returns the credentialStatus entry
 // for it.
 func (m *Manager) Allocate(ctx context.Context, id string) (credential.Status, error) {
+	entries, err := m.AllocateN(ctx, id, 1)
+	if err != nil {
+		return credential.Status{}, err
+	}
+	return entries[0], nil
+}
+
+// AllocateN hands out n unused indexes at once, each chosen at random like Allocate's, with one store
+// write for all of them (a write re-encodes and syncs the whole list).
+func (m *Manager) AllocateN(ctx context.Context, id string, n int) ([]credential.Status, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("allocate %d status entries: want at least 1", n)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	l, err := m.Store.Load(ctx, id)
 	if err != nil {
-		return credential.Status{}, err
+		return nil, err
 	}
-	n := l.Allocated.Len()
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	start := int(binary.BigEndian.Uint64(rnd[:]) % uint64(n))
-	for k := 0; k < n; k++ {
-		i := (start + k) % n
-		if used, _ := l.Allocated.Get(i); used {
-			continue
+	size := l.Allocated.Len()
+	out := make([]credential.Status, 0, n)
+	for range n {
+		i, ok := randomFree(l.Allocated, size)
+		if !ok {
+			return nil, fmt.Errorf("%w: %s", ErrFull, id)
 		}
 		_ = l.Allocated.Set(i, true)
-		l.Version++
-		if err := m.Store.Save(ctx, l); err != nil {
-			return credential.Status{}, err
-		}
 		idx := strconv.Itoa(i)
-		return credential.Status{
+		out = append(out, credential.Status{
 			ID: m.URL(id) + "#" + idx, Type: l.Kind.EntryType(), StatusPurpose: l.Purpose,
 			StatusListIndex: idx, StatusListCredential: m.URL(id),
-		}, nil
+		})
 	}
-	return credential.Status{}, fmt.Errorf("%w: %s", ErrFull, id)
+	l.Version++
+	if err := m.Store.Save(ctx, l); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// randomFree returns the first unallocated index at or after a random start, wrapping around.
+func randomFree(allocated Bitstring, size int) (int, bool) {
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	start := int(binary.BigEndian.Uint64(rnd[:]) % uint64(size))
+	for k := 0; k < size; k++ {
+		i := (start + k) % size
+		if used, _ := allocated.Get(i); !used {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // SetStatus sets (revoked or suspended) or clears the bit of index in a list.

@@ -114,6 +114,9 @@ type CredentialConfig struct {
 	// StatusCacheTTL is how long another issuer's status list is reused before it is fetched again
 	// (the node's own lists are always read fresh).
 	StatusCacheTTL time.Duration
+	// OID4VCIConfigFile lists the credentials the node offers to wallets over OpenID4VCI (and through
+	// createIssuanceRequest); empty: no wallet issuance. Needs the issuer key.
+	OID4VCIConfigFile string
 }
 
 // DefaultConfig returns ION's defaults.

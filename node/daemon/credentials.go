@@ -41,6 +41,9 @@ func (c *CredentialConfig) validate() error {
 	if (c.IssuerKeyFile == "") != (c.IssuerKID == "") {
 		return fmt.Errorf("--issuer-key-file and --issuer-kid go together: the key and the DID URL of its verification method")
 	}
+	if c.OID4VCIConfigFile != "" && c.IssuerKeyFile == "" {
+		return fmt.Errorf("--oid4vci-config-file needs the issuer key (--issuer-key-file and --issuer-kid) to sign credentials with")
+	}
 	if c.IssuerKID != "" {
 		if did, fragment, ok := strings.Cut(c.IssuerKID, "#"); !ok || fragment == "" || !strings.HasPrefix(did, "did:") {
 			return fmt.Errorf("--issuer-kid %q: want a DID URL with a fragment, such as did:ion:EiA…#key-1", c.IssuerKID)

@@ -166,6 +166,13 @@ func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, erro
 	}
 	rt := &node.Routes{API: api, Driver: &node.Driver{Resolver: res, Methods: d.methods, Metrics: d.Metrics}, Metrics: d.Metrics, Logger: d.log,
 		Credentials: creds.handler(d.cfg.Credentials, d.log)}
+	issuing, err := d.openIssuance(creds, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if issuing != nil {
+		rt.Issuance, rt.Exchange = issuing.wallet, issuing.api
+	}
 	if d.CASNode != nil {
 		rt.Gateway = d.CASNode.Handler()
 	}

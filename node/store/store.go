@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ionode/ionode/node"
@@ -24,6 +26,7 @@ type Store interface {
 	StateCache
 	Queue
 	Wallet
+	Sessions
 
 	// StateHash is a SHA-256 over every DID's operation log (see [StateHasher]): two stores with the same
 	// operations have the same hash whatever order and however often the operations were written.
@@ -146,4 +149,41 @@ type Wallet interface {
 	// PendingTxs returns every stored pending transaction ordered by creation time, then txid.
 	PendingTxs(ctx context.Context) ([]PendingTx, error)
 	DeletePendingTx(ctx context.Context, txid string) error
+}
+
+// Sessions keeps short-lived request records (the wallet exchanges' presentation and issuance requests)
+// so that every replica sharing the store sees the same state. exchange/doc.go describes the contract
+// its consumers rely on; both implementations pass storetest.Run.
+type Sessions interface {
+	// PutSession stores a new record that stays visible until expires. created is false (and nothing is
+	// written) when a live record already has this id; an expired one is replaced.
+	PutSession(ctx context.Context, id string, data []byte, expires time.Time) (created bool, err error)
+	// GetSession returns a live record and its version (1 after PutSession, +1 per swap); ok is false
+	// when there is none or it has expired.
+	GetSession(ctx context.Context, id string) (data []byte, version uint64, ok bool, err error)
+	// SwapSession replaces a live record only while its version is still version (compare-and-swap).
+	// swapped is false when another writer came first, or the record is gone or expired.
+	SwapSession(ctx context.Context, id string, version uint64, data []byte, expires time.Time) (swapped bool, err error)
+	// DeleteSession removes a record; deleting a missing one is not an error.
+	DeleteSession(ctx context.Context, id string) error
+}
+
+// Session size limits: a request record is a few hundred bytes, so these only stop misuse.
+const (
+	MaxSessionID   = 200
+	MaxSessionData = 64 << 10
+)
+
+// ErrInvalidSession is returned for a session id or record outside the limits.
+var ErrInvalidSession = errors.New("invalid session record")
+
+// CheckSession validates a session id and, when data is not nil, the record's size.
+func CheckSession(id string, data []byte) error {
+	if id == "" || len(id) > MaxSessionID || strings.IndexByte(id, 0) >= 0 {
+		return fmt.Errorf("%w: id must be 1-%d bytes without NUL", ErrInvalidSession, MaxSessionID)
+	}
+	if len(data) > MaxSessionData {
+		return fmt.Errorf("%w: %d bytes of data, limit %d", ErrInvalidSession, len(data), MaxSessionData)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -191,6 +192,20 @@ func cmpErr(first, next error) error {
 
 // Get fetches a URL and returns its body when the final status is 200.
 func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, error) {
+	h := http.Header{}
+	if accept != "" {
+		h.Set("Accept", accept)
+	}
+	return c.send(ctx, http.MethodGet, rawURL, h, nil)
+}
+
+// Post sends body with the given headers (wallet-exchange callbacks to relying parties) under the same
+// checks as Get; any 2xx answer succeeds and its body is returned.
+func (c *Client) Post(ctx context.Context, rawURL string, header http.Header, body []byte) (*Response, error) {
+	return c.send(ctx, http.MethodPost, rawURL, header, body)
+}
+
+func (c *Client) send(ctx context.Context, method, rawURL string, header http.Header, body []byte) (*Response, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("fetch: %w", err)
@@ -198,37 +213,42 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 	if err := c.CheckURL(u); err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	var reqBody io.Reader
+	if body != nil {
+		reqBody = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reqBody)
 	if err != nil {
 		return nil, fmt.Errorf("fetch: %w", err)
 	}
-	if accept != "" {
-		req.Header.Set("Accept", accept)
+	for name, values := range header {
+		req.Header[http.CanonicalHeaderKey(name)] = values
 	}
 	if c.UserAgent != "" {
 		req.Header.Set("User-Agent", c.UserAgent)
 	}
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", u.Redacted(), err)
+		return nil, fmt.Errorf("%s %s: %w", method, u.Redacted(), err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	ok := resp.StatusCode == http.StatusOK || method != http.MethodGet && resp.StatusCode/100 == 2
+	if !ok {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096)) // lets the connection be reused
-		return nil, fmt.Errorf("fetch %s: %w", u.Redacted(), &StatusError{Code: resp.StatusCode})
+		return nil, fmt.Errorf("%s %s: %w", method, u.Redacted(), &StatusError{Code: resp.StatusCode})
 	}
 	limit := c.maxBytes()
 	if resp.ContentLength > limit {
-		return nil, fmt.Errorf("fetch %s: %w: %d bytes declared", u.Redacted(), ErrTooLarge, resp.ContentLength)
+		return nil, fmt.Errorf("%s %s: %w: %d bytes declared", method, u.Redacted(), ErrTooLarge, resp.ContentLength)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", u.Redacted(), err)
+		return nil, fmt.Errorf("%s %s: %w", method, u.Redacted(), err)
 	}
-	if int64(len(body)) > limit {
-		return nil, fmt.Errorf("fetch %s: %w: over %d bytes", u.Redacted(), ErrTooLarge, limit)
+	if int64(len(respBody)) > limit {
+		return nil, fmt.Errorf("%s %s: %w: over %d bytes", method, u.Redacted(), ErrTooLarge, limit)
 	}
-	return &Response{Body: body, Header: resp.Header, URL: resp.Request.URL.String()}, nil
+	return &Response{Body: respBody, Header: resp.Header, URL: resp.Request.URL.String()}, nil
 }
 
 // CacheTTL is how long a response may be cached: its Cache-Control max-age capped at max, def when it

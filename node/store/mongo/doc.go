@@ -30,6 +30,12 @@
 //	meta          {_id: "watcher-cursor", value}
 //	utxos         {_id: "txid:vout", txid, vout, value, pkScript, height, reservedBy, spentBy}
 //	pendingtxs    {_id: txid, raw, anchor, created, status}
+//	sessions      {_id: id, data, version, expires}           wallet-exchange requests; expires in Unix ms
+//	              expires                      {expires:1}
+//	                  the sweep of expired records (every 1,024 session writes of a process)
+//
+// Session writes (PutSession, SwapSession, DeleteSession) also work on a read-only store: replicas behind
+// a load balancer serve wallets and must share request state.
 //
 // All other reads are by _id. Numbers are BSON int64 (values above 2^63-1 are rejected); times are Unix
 // nanoseconds in int64, because BSON dates keep only milliseconds and retry times must round-trip

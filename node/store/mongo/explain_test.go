@@ -152,4 +152,14 @@ func TestReadOnly(t *testing.T) {
 	if ops, _, _ := w.Operations(ctx, "did-ro"); len(ops) != 1 {
 		t.Fatalf("writer sees %d operations after read-only writes, want 1", len(ops))
 	}
+	// Replicas serve wallets: request records are shared through the same database, writes included.
+	if created, err := r.PutSession(ctx, "vp:replica", []byte("r"), time.Now().Add(time.Minute)); err != nil || !created {
+		t.Fatalf("read-only PutSession: created=%v err=%v", created, err)
+	}
+	if swapped, err := w.SwapSession(ctx, "vp:replica", 1, []byte("w"), time.Now().Add(time.Minute)); err != nil || !swapped {
+		t.Fatalf("writer swaps a replica's session: swapped=%v err=%v", swapped, err)
+	}
+	if data, v, ok, err := r.GetSession(ctx, "vp:replica"); err != nil || !ok || v != 2 || string(data) != "w" {
+		t.Fatalf("replica reads %q v%d ok=%v err=%v, want \"w\" v2", data, v, ok, err)
+	}
 }

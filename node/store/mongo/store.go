@@ -42,6 +42,7 @@ const (
 	collMeta         = "meta"
 	collUTXOs        = "utxos"
 	collPendingTxs   = "pendingtxs"
+	collSessions     = "sessions"
 )
 
 // Store is the MongoDB store. It is safe for concurrent use.
@@ -52,13 +53,16 @@ type Store struct {
 	timeout  time.Duration
 	scan     time.Duration
 
-	ops, dids, states, txs, unresolvable, queue, counters, meta, utxos, pending *mongo.Collection
+	ops, dids, states, txs, unresolvable, queue, counters, meta, utxos, pending, sessions *mongo.Collection
 
 	// queueMu serializes this process's queue position allocation and batch claims. MongoDB applies a
 	// filtered update atomically per document, so claims from several processes are safe there; FerretDB
 	// v1 reads then rewrites documents without isolation, so within one process this lock is what keeps
 	// two takers from claiming the same operation and two enqueues from sharing a position.
 	queueMu sync.Mutex
+	// sessionMu serializes this process's session writes (see sessions.go); sessionWrites spaces sweeps.
+	sessionMu     sync.Mutex
+	sessionWrites uint64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -88,6 +92,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		ops: db.Collection(collOperations), dids: db.Collection(collDIDs), states: db.Collection(collStates), txs: db.Collection(collTransactions),
 		unresolvable: db.Collection(collUnresolvable), queue: db.Collection(collQueue), counters: db.Collection(collCounters),
 		meta: db.Collection(collMeta), utxos: db.Collection(collUTXOs), pending: db.Collection(collPendingTxs),
+		sessions: db.Collection(collSessions),
 	}
 	if err := s.start(ctx); err != nil {
 		client.Disconnect(context.Background())
@@ -129,6 +134,7 @@ var indexes = []index{
 	{collOperations, "txnNumber", bson.D{{Key: "txnNumber", Value: 1}}, false},
 	{collUnresolvable, "nextRetry_id", bson.D{{Key: "nextRetry", Value: 1}, {Key: "_id", Value: 1}}, false},
 	{collQueue, "batch_seq", bson.D{{Key: "batch", Value: 1}, {Key: "seq", Value: 1}}, false},
+	{collSessions, "expires", bson.D{{Key: "expires", Value: 1}}, false},
 }
 
 // Close disconnects.

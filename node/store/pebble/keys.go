@@ -23,6 +23,7 @@ const (
 	prefixUTXO        byte = 'w' // w txid 0x00 vout(4) → UTXO
 	prefixPendingTx   byte = 'p' // p txid → pending transaction
 	prefixMeta        byte = 'm' // m name → counters and the watcher cursor
+	prefixSession     byte = 's' // s id → expires, version, data
 )
 
 var (

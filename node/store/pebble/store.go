@@ -39,6 +39,8 @@ type Store struct {
 	batchSeq   uint64
 	depth      atomic.Int64 // queued (not in-flight) operations
 	memo       *stateMemo   // nil when turned off
+	// sessionWrites counts session writes (under wmu) to space the sweeps of expired records.
+	sessionWrites uint64
 }
 
 var _ store.Store = (*Store)(nil)

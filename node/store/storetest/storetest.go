@@ -42,6 +42,8 @@ func Run(t *testing.T, open Open) {
 		{"QueueBatches", testQueueBatches},
 		{"QueueConcurrentTakers", testQueueConcurrentTakers},
 		{"Wallet", testWallet},
+		{"Sessions", testSessions},
+		{"SessionsConcurrentSwap", testSessionsConcurrentSwap},
 		{"StateHash", testStateHash},
 		{"ConcurrentReaders", testConcurrentReaders},
 		{"CanceledContext", testCanceledContext},

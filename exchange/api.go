@@ -1,0 +1,162 @@
+package exchange
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// The Request Service API's shapes, with Microsoft Entra Verified ID's field names, so that a relying
+// party's code moving off the hosted service changes only its base URL.
+
+// Registration names the relying party to the holder.
+type Registration struct {
+	ClientName string `json:"clientName"`
+	Purpose    string `json:"purpose,omitempty"`
+	LogoURL    string `json:"logoUrl,omitempty"`
+}
+
+// Callback is where and how the node reports a request's progress.
+type Callback struct {
+	URL     string            `json:"url"`
+	State   string            `json:"state,omitempty"`
+	Headers map[string]string `json:"headers,omitempty"`
+}
+
+// Validation tunes the checks of one requested credential.
+type Validation struct {
+	AllowRevoked         bool `json:"allowRevoked,omitempty"`
+	ValidateLinkedDomain bool `json:"validateLinkedDomain,omitempty"`
+}
+
+// RequestedCredential is one credential the relying party asks for.
+type RequestedCredential struct {
+	Type            string   `json:"type"`
+	Purpose         string   `json:"purpose,omitempty"`
+	AcceptedIssuers []string `json:"acceptedIssuers,omitempty"`
+	Configuration   struct {
+		Validation Validation `json:"validation"`
+	} `json:"configuration"`
+}
+
+// PresentationRequest is the body of createPresentationRequest.
+type PresentationRequest struct {
+	Authority            string                `json:"authority"`
+	IncludeQRCode        bool                  `json:"includeQRCode,omitempty"`
+	IncludeReceipt       bool                  `json:"includeReceipt,omitempty"`
+	Registration         Registration          `json:"registration"`
+	Callback             *Callback             `json:"callback,omitempty"`
+	RequestedCredentials []RequestedCredential `json:"requestedCredentials"`
+}
+
+// CreateResponse answers createPresentationRequest (and createIssuanceRequest).
+type CreateResponse struct {
+	RequestID string `json:"requestId"`
+	URL       string `json:"url"`
+	Expiry    int64  `json:"expiry"` // Unix seconds
+	QRCode    string `json:"qrCode,omitempty"`
+}
+
+// CredentialState says whether a presented credential is revoked.
+type CredentialState struct {
+	RevocationStatus string `json:"revocationStatus"` // VALID or REVOKED
+}
+
+// DomainValidation is the issuer's verified linked domain.
+type DomainValidation struct {
+	URL string `json:"url"`
+}
+
+// VerifiedCredentialData is one verified credential in a presentation_verified callback.
+type VerifiedCredentialData struct {
+	Issuer           string            `json:"issuer"`
+	Type             []string          `json:"type"`
+	Claims           json.RawMessage   `json:"claims"`
+	CredentialState  CredentialState   `json:"credentialState"`
+	DomainValidation *DomainValidation `json:"domainValidation,omitempty"`
+	IssuanceDate     *time.Time        `json:"issuanceDate,omitempty"`
+	ExpirationDate   *time.Time        `json:"expirationDate,omitempty"`
+}
+
+// CallbackError is the error of a *_error callback.
+type CallbackError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Event is a callback body, and the body of the status route.
+type Event struct {
+	RequestID               string                   `json:"requestId"`
+	RequestStatus           Status                   `json:"requestStatus"`
+	State                   string                   `json:"state,omitempty"`
+	Subject                 string                   `json:"subject,omitempty"`
+	VerifiedCredentialsData []VerifiedCredentialData `json:"verifiedCredentialsData,omitempty"`
+	Error                   *CallbackError           `json:"error,omitempty"`
+}
+
+// APIError is a Request Service API error. Code is the top-level code (badRequest, unauthorized,
+// notFound, internalError), InnerCode the specific, stable reason and Target the offending field.
+type APIError struct {
+	Status    int
+	Code      string
+	InnerCode string
+	Message   string
+	Target    string
+}
+
+func (e *APIError) Error() string {
+	if e.Target != "" {
+		return fmt.Sprintf("%s: %s (%s)", e.InnerCode, e.Message, e.Target)
+	}
+	return e.InnerCode + ": " + e.Message
+}
+
+// BadField is the APIError of a missing or malformed field of a request body.
+func BadField(target, format string, args ...any) *APIError {
+	return &APIError{Status: http.StatusBadRequest, Code: "badRequest", InnerCode: "badOrMissingField",
+		Message: fmt.Sprintf(format, args...), Target: target}
+}
+
+type errorBody struct {
+	RequestID string    `json:"requestId,omitempty"`
+	Date      string    `json:"date"`
+	Error     errorInfo `json:"error"`
+}
+
+type errorInfo struct {
+	Code       string     `json:"code"`
+	Message    string     `json:"message"`
+	InnerError innerError `json:"innererror"`
+}
+
+type innerError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Target  string `json:"target,omitempty"`
+}
+
+// WriteError answers err in the API's error shape: an *APIError as it says, anything else as a 500
+// without its text (which may name internals).
+func WriteError(w http.ResponseWriter, err error) {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		ae = &APIError{Status: http.StatusInternalServerError, Code: "internalError", InnerCode: "internalError",
+			Message: "the request could not be processed"}
+	}
+	body := errorBody{
+		Date: time.Now().UTC().Format(http.TimeFormat),
+		Error: errorInfo{Code: ae.Code, Message: ae.Message,
+			InnerError: innerError{Code: ae.InnerCode, Message: ae.Message, Target: ae.Target}},
+	}
+	WriteJSON(w, ae.Status, body)
+}
+
+// WriteJSON answers v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

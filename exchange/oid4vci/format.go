@@ -1,0 +1,30 @@
+package oid4vci
+
+import (
+	"context"
+
+	"github.com/ionode/ionode/credential"
+)
+
+// Issuance is one credential to sign.
+type Issuance struct {
+	ConfigurationID string
+	Configuration   *Configuration
+	// Holder is the DID the credential is bound to (credentialSubject.id).
+	Holder string
+	// Claims are the subject's claims from the offer.
+	Claims map[string]any
+	// Status is the credential's status-list entry, or nil.
+	Status *credential.Status
+}
+
+// Format signs credentials of one format (jwt_vc_json, dc+sd-jwt …) and describes them in the metadata.
+type Format interface {
+	// Validate checks a configuration of this format when the issuer starts.
+	Validate(c *Configuration) error
+	// Metadata adds the format's members (credential_definition, vct, signing algorithms …) to a
+	// configuration's metadata object.
+	Metadata(c *Configuration, m map[string]any)
+	// Issue signs a credential.
+	Issue(ctx context.Context, in Issuance) (string, error)
+}

@@ -1,0 +1,18 @@
+// Package oid4vp is the node's OpenID for Verifiable Presentations 1.0 verifier behind the Request
+// Service API's createPresentationRequest.
+//
+// A relying party creates a request (admin token); the node stores it (exchange.Requests), and answers
+// an openid4vp:// URL and QR code. The wallet fetches the request object at request_uri: a JWT of typ
+// oauth-authz-req+jwt signed by the node's verifier DID key, with client_id
+// "decentralized_identifier:<DID>", response_mode direct_post, a fresh nonce and a DCQL query built
+// from the requested credentials (jwt_vc_json, meta.type_values). The wallet posts vp_token (a JSON
+// object from credential query id to VP-JWTs) to response_uri. Each VP is verified by the credential
+// package (holder signature through DID resolution, audience = client_id, nonce, expiry, each VC's
+// issuer signature, status list, trust policy, holder binding), then matched to the query: types and
+// acceptedIssuers. The outcome goes to the relying party's callback and the status route.
+//
+// A request is single use: the response moves it retrieved → verified or error by compare-and-swap, so
+// a replayed or concurrent second response is refused, as is a request_uri fetched after the response
+// and anything after expiry. Wallet input is bounded (MaxResponseBytes, MaxPresentations) before it is
+// parsed.
+package oid4vp

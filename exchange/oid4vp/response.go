@@ -1,0 +1,93 @@
+package oid4vp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Limits on wallet input, checked before parsing.
+const (
+	// MaxResponseBytes bounds the posted response (form body).
+	MaxResponseBytes = 256 << 10
+	// MaxPresentations bounds the presentations in a vp_token and the credentials a request asks for.
+	MaxPresentations = 8
+	// maxDepth bounds JSON nesting in wallet input.
+	maxDepth = 8
+)
+
+// ErrMalformed marks wallet input that does not parse: the response is refused with invalid_request.
+var ErrMalformed = errors.New("malformed response")
+
+// ParseVPToken reads a DCQL vp_token: a JSON object from credential query id to the presentations
+// answering it, each a string (OpenID4VP 1.0 sends an array; earlier drafts a single string). It is
+// linear in the input: one bounded depth scan, one decode.
+func ParseVPToken(s string) (map[string][]string, error) {
+	if len(s) > MaxResponseBytes {
+		return nil, fmt.Errorf("%w: vp_token over %d bytes", ErrMalformed, MaxResponseBytes)
+	}
+	if err := checkDepth([]byte(s), maxDepth); err != nil {
+		return nil, err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+		return nil, fmt.Errorf("%w: vp_token is not a JSON object: %v", ErrMalformed, err)
+	}
+	out := make(map[string][]string, len(raw))
+	total := 0
+	for id, v := range raw {
+		var list []string
+		if bytes.HasPrefix(bytes.TrimSpace(v), []byte("[")) {
+			if err := json.Unmarshal(v, &list); err != nil {
+				return nil, fmt.Errorf("%w: vp_token[%q]: %v", ErrMalformed, id, err)
+			}
+		} else {
+			var one string
+			if err := json.Unmarshal(v, &one); err != nil {
+				return nil, fmt.Errorf("%w: vp_token[%q] is neither a string nor an array of strings", ErrMalformed, id)
+			}
+			list = []string{one}
+		}
+		if len(list) == 0 {
+			return nil, fmt.Errorf("%w: vp_token[%q] is empty", ErrMalformed, id)
+		}
+		total += len(list)
+		if total > MaxPresentations {
+			return nil, fmt.Errorf("%w: more than %d presentations", ErrMalformed, MaxPresentations)
+		}
+		out[id] = list
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: empty vp_token", ErrMalformed)
+	}
+	return out, nil
+}
+
+// checkDepth refuses JSON nested deeper than max, counting brackets outside strings in one pass.
+func checkDepth(b []byte, max int) error {
+	depth, inString, escaped := 0, false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > max {
+				return fmt.Errorf("%w: JSON nested deeper than %d", ErrMalformed, max)
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return nil
+}

@@ -1,0 +1,338 @@
+package oid4vp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/exchange"
+)
+
+// ClientIDPrefix marks a client_id that is the verifier's DID (OpenID4VP 1.0 §5.9.3).
+const ClientIDPrefix = "decentralized_identifier:"
+
+// RequestObjectType is the typ of signed request objects (RFC 9101).
+const RequestObjectType = "oauth-authz-req+jwt"
+
+// Verifier runs presentation requests. Requests, Dispatcher, Credentials, Signer and BaseURL are
+// required.
+type Verifier struct {
+	Requests   *exchange.Requests
+	Dispatcher *exchange.Dispatcher
+	// Credentials verifies the presentations; its Status and Policy apply to every request.
+	Credentials *credential.Verifier
+	// Signer is the node's verifier DID key (in the DID's authentication or assertionMethod): it signs
+	// request objects, and its DID is the client_id.
+	Signer *credential.Signer
+	// BaseURL is the node's public URL, e.g. https://node.example.com: request_uri and response_uri
+	// are under it.
+	BaseURL string
+	// Scheme of the wallet URL; default "openid4vp".
+	Scheme string
+}
+
+// spec is what a presentation request stores: the relying party's request and the DCQL query.
+type spec struct {
+	Request exchange.PresentationRequest `json:"request"`
+	DCQL    DCQLQuery                    `json:"dcql"`
+}
+
+// ClientID is the verifier's client_id.
+func (v *Verifier) ClientID() string { return ClientIDPrefix + v.Signer.DID() }
+
+func (v *Verifier) requestURI(id string) string {
+	return v.BaseURL + exchange.APIPrefix + "/oid4vp/" + url.PathEscape(id) + "/request"
+}
+
+func (v *Verifier) responseURI(id string) string {
+	return v.BaseURL + exchange.APIPrefix + "/oid4vp/" + url.PathEscape(id) + "/response"
+}
+
+// Create stores a presentation request and returns the Request Service API's answer.
+func (v *Verifier) Create(ctx context.Context, pr exchange.PresentationRequest) (*exchange.CreateResponse, error) {
+	if pr.Registration.ClientName == "" || len(pr.Registration.ClientName) > 256 {
+		return nil, exchange.BadField("registration.clientName", "a name of 1-256 characters is required")
+	}
+	if pr.Authority != "" && pr.Authority != v.Signer.DID() {
+		return nil, exchange.BadField("authority", "this node verifies as %s", v.Signer.DID())
+	}
+	if err := checkRequested(pr.RequestedCredentials); err != nil {
+		return nil, err
+	}
+	if err := v.Dispatcher.CheckCallback(pr.Callback); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(spec{Request: pr, DCQL: BuildDCQL(pr.RequestedCredentials)})
+	if err != nil {
+		return nil, fmt.Errorf("presentation request: %w", err)
+	}
+	r, err := v.Requests.Create(ctx, exchange.KindPresentation, pr.Callback, data)
+	if err != nil {
+		return nil, err
+	}
+	scheme := v.Scheme
+	if scheme == "" {
+		scheme = "openid4vp"
+	}
+	q := url.Values{"client_id": {v.ClientID()}, "request_uri": {v.requestURI(r.ID)}}
+	resp := &exchange.CreateResponse{RequestID: r.ID, URL: scheme + "://?" + q.Encode(), Expiry: r.Expires.Unix()}
+	if pr.IncludeQRCode {
+		if resp.QRCode, err = exchange.QRDataURI(resp.URL); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
+}
+
+// Failure codes of the wallet-facing endpoints, beside the credential package's verification codes.
+const (
+	CodeUnknownRequest = "request_not_found"    // no such request, or past its retention
+	CodeExpired        = "request_expired"      // the wallet came after the request's expiry
+	CodeUsed           = "request_already_used" // the request was answered (or fetched) already: a replay
+	CodeMalformed      = "invalid_response"     // the response does not parse
+	CodeUnanswered     = "credential_missing"   // a requested credential is not in the vp_token
+	CodeWrongType      = "credential_type_mismatch"
+	CodeIssuer         = "issuer_not_accepted" // issuer outside the request's acceptedIssuers
+)
+
+// WalletError is a refusal of the wallet's request, with a stable Code.
+type WalletError struct {
+	Code   string
+	Detail string
+}
+
+func (e *WalletError) Error() string { return e.Code + ": " + e.Detail }
+
+func walletErr(code, format string, args ...any) *WalletError {
+	return &WalletError{Code: code, Detail: fmt.Sprintf(format, args...)}
+}
+
+// load reads a live request for the wallet.
+func (v *Verifier) load(ctx context.Context, id string) (*exchange.Request, *spec, error) {
+	r, err := v.Requests.Get(ctx, exchange.KindPresentation, id)
+	if errors.Is(err, exchange.ErrNotFound) {
+		return nil, nil, walletErr(CodeUnknownRequest, "no such request")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var s spec
+	if err := json.Unmarshal(r.Spec, &s); err != nil {
+		return nil, nil, fmt.Errorf("request %s: %w", id, err)
+	}
+	return r, &s, nil
+}
+
+// RequestObject returns the signed request object for the wallet and moves the request to retrieved
+// (notifying the relying party). A request fetched twice, after its response or after expiry is refused.
+func (v *Verifier) RequestObject(ctx context.Context, id string) (string, error) {
+	r, s, err := v.load(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if r.Expired(v.Requests.Time()) {
+		return "", walletErr(CodeExpired, "the request expired at %s", r.Expires.UTC().Format(time.RFC3339))
+	}
+	ev := exchange.Event{RequestID: r.ID, RequestStatus: exchange.StatusRetrieved, State: callbackState(r)}
+	body, _ := json.Marshal(ev)
+	if err := v.Requests.Move(ctx, r, exchange.StatusRetrieved, body); err != nil {
+		if errors.Is(err, exchange.ErrBadTransition) || errors.Is(err, exchange.ErrConflict) {
+			return "", walletErr(CodeUsed, "the request was already retrieved")
+		}
+		return "", err
+	}
+	claims := map[string]any{
+		"iss": v.ClientID(), "aud": "https://self-issued.me/v2",
+		"client_id": v.ClientID(), "response_type": "vp_token", "response_mode": "direct_post",
+		"response_uri": v.responseURI(r.ID), "nonce": r.Nonce, "state": r.ID,
+		"dcql_query": s.DCQL, "iat": r.Created.Unix(), "exp": r.Expires.Unix(),
+		"client_metadata": map[string]any{
+			"client_name": s.Request.Registration.ClientName,
+			"vp_formats_supported": map[string]any{
+				FormatJWTVC: map[string]any{"alg_values": []string{"ES256K", "EdDSA", "ES256"}},
+			},
+		},
+	}
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("request object: %w", err)
+	}
+	jwt, err := v.Signer.Sign(payload, RequestObjectType)
+	if err != nil {
+		return "", fmt.Errorf("sign request object: %w", err)
+	}
+	v.Dispatcher.Send(r.Callback, ev)
+	return jwt, nil
+}
+
+func callbackState(r *exchange.Request) string {
+	if r.Callback != nil {
+		return r.Callback.State
+	}
+	return ""
+}
+
+// Response is a wallet's direct_post body.
+type Response struct {
+	VPToken string
+	State   string
+}
+
+// Respond verifies a wallet's response to request id. On success the relying party receives
+// presentation_verified; on failure presentation_error, and the returned *WalletError says why. Either
+// way the request is used up.
+func (v *Verifier) Respond(ctx context.Context, id string, resp Response) (*exchange.Event, error) {
+	r, s, err := v.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != exchange.StatusRetrieved {
+		return nil, walletErr(CodeUsed, "request is %s", r.Status)
+	}
+	ev, werr := v.verify(ctx, r, s, resp)
+	if werr != nil {
+		ev = &exchange.Event{RequestID: r.ID, RequestStatus: exchange.StatusPresentationError,
+			Error: &exchange.CallbackError{Code: werr.Code, Message: werr.Detail}}
+	}
+	ev.State = callbackState(r)
+	body, _ := json.Marshal(ev)
+	if err := v.Requests.Move(ctx, r, ev.RequestStatus, body); err != nil {
+		if errors.Is(err, exchange.ErrBadTransition) || errors.Is(err, exchange.ErrConflict) {
+			return nil, walletErr(CodeUsed, "the request was answered concurrently")
+		}
+		return nil, err
+	}
+	v.Dispatcher.Send(r.Callback, *ev)
+	if werr != nil {
+		return ev, werr
+	}
+	return ev, nil
+}
+
+func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, resp Response) (*exchange.Event, *WalletError) {
+	if r.Expired(v.Requests.Time()) {
+		return nil, walletErr(CodeExpired, "the request expired at %s", r.Expires.UTC().Format(time.RFC3339))
+	}
+	if resp.State != r.ID {
+		return nil, walletErr(CodeMalformed, "state does not name this request")
+	}
+	token, err := ParseVPToken(resp.VPToken)
+	if err != nil {
+		return nil, walletErr(CodeMalformed, "%v", err)
+	}
+	// allowRevoked is per requested credential: revocations are recorded rather than refused here and
+	// judged per query below.
+	allowAnyRevoked := slices.ContainsFunc(s.Request.RequestedCredentials, func(rc exchange.RequestedCredential) bool {
+		return rc.Configuration.Validation.AllowRevoked
+	})
+	cv := *v.Credentials
+	rec := &revocations{}
+	if allowAnyRevoked && cv.Status != nil {
+		rec.inner = cv.Status
+		cv.Status = rec
+	}
+	ev := &exchange.Event{RequestID: r.ID, RequestStatus: exchange.StatusPresentationVerified}
+	for i, q := range s.DCQL.Credentials {
+		rc := s.Request.RequestedCredentials[i]
+		vps := token[q.ID]
+		if len(vps) == 0 {
+			return nil, walletErr(CodeUnanswered, "no presentation for %s (%s)", q.ID, rc.Type)
+		}
+		for _, vp := range vps {
+			res := cv.VerifyPresentation(ctx, vp, credential.PresentationOptions{Audience: v.ClientID(), Nonce: r.Nonce})
+			if !res.Valid {
+				return nil, walletErr(string(res.Code), "%s", res.Detail)
+			}
+			if ev.Subject == "" {
+				ev.Subject = res.Presentation.Holder
+			} else if ev.Subject != res.Presentation.Holder {
+				return nil, walletErr(string(credential.CodeHolderMismatch), "presentations by different holders")
+			}
+			if len(res.Credentials) == 0 {
+				return nil, walletErr(CodeUnanswered, "presentation for %s holds no credential", q.ID)
+			}
+			for _, cr := range res.Credentials {
+				data, werr := matchCredential(q, rc, cr.Credential, rec)
+				if werr != nil {
+					return nil, werr
+				}
+				ev.VerifiedCredentialsData = append(ev.VerifiedCredentialsData, data)
+			}
+		}
+	}
+	return ev, nil
+}
+
+func matchCredential(q CredentialQuery, rc exchange.RequestedCredential, vc *credential.VerifiedCredential, rec *revocations) (exchange.VerifiedCredentialData, *WalletError) {
+	if !q.Meta.matchTypes(vc.Types) {
+		return exchange.VerifiedCredentialData{}, walletErr(CodeWrongType, "credential types %v do not include %s", vc.Types, rc.Type)
+	}
+	if len(rc.AcceptedIssuers) > 0 && !slices.Contains(rc.AcceptedIssuers, vc.Issuer) {
+		return exchange.VerifiedCredentialData{}, walletErr(CodeIssuer, "issuer %s is not accepted for %s", vc.Issuer, rc.Type)
+	}
+	state := "VALID"
+	if rec.revoked(vc) {
+		if !rc.Configuration.Validation.AllowRevoked {
+			return exchange.VerifiedCredentialData{}, walletErr(string(credential.CodeRevoked), "the %s credential is revoked", rc.Type)
+		}
+		state = "REVOKED"
+	}
+	claims := subjectClaims(vc.Claims)
+	return exchange.VerifiedCredentialData{
+		Issuer: vc.Issuer, Type: vc.Types, Claims: claims,
+		CredentialState: exchange.CredentialState{RevocationStatus: state},
+		IssuanceDate:    vc.ValidFrom, ExpirationDate: vc.ValidUntil,
+	}, nil
+}
+
+// subjectClaims returns credentialSubject without its id, as the callbacks' claims.
+func subjectClaims(vc json.RawMessage) json.RawMessage {
+	var c struct {
+		Subject map[string]json.RawMessage `json:"credentialSubject"`
+	}
+	if json.Unmarshal(vc, &c) != nil || c.Subject == nil {
+		return json.RawMessage("{}")
+	}
+	delete(c.Subject, "id")
+	out, err := json.Marshal(c.Subject)
+	if err != nil {
+		return json.RawMessage("{}")
+	}
+	return out
+}
+
+// revocations passes status checks to inner, recording revoked entries instead of failing on them so
+// that a request allowing revoked credentials can report them.
+type revocations struct {
+	inner   credential.StatusChecker
+	mu      sync.Mutex
+	entries []credential.Status
+}
+
+func (r *revocations) CheckStatus(ctx context.Context, issuer string, entry credential.Status) error {
+	err := r.inner.CheckStatus(ctx, issuer, entry)
+	if credential.CodeOf(err) == credential.CodeRevoked {
+		r.mu.Lock()
+		r.entries = append(r.entries, entry)
+		r.mu.Unlock()
+		return nil
+	}
+	return err
+}
+
+func (r *revocations) revoked(vc *credential.VerifiedCredential) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, e := range r.entries {
+		if slices.Contains(vc.Status, e) {
+			return true
+		}
+	}
+	return false
+}
