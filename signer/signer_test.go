@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/signer"
 )
 
@@ -241,5 +242,47 @@ ionode_signings_total{backend="file",outcome="transient"} 1
 	}
 	if n := testutil.CollectAndCount(reg, "ionode_signing_duration_seconds"); n != 1 {
 		t.Fatalf("%d latency series", n)
+	}
+}
+
+// TestION checks that an ION operation signed through a signer is the one ion-sdk's LocalSigner makes
+// with the same private JWK (both RFC 6979), and that a signer with a mismatched key is refused.
+func TestION(t *testing.T) {
+	l := newLocal(t, signer.ES256K)
+	priv := l.PrivateKey().(*secp256k1.PrivateKey)
+	jwk, err := sidetree.ES256KFromPrivate(priv.Serialize())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := signer.ION(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key.PublicJWK() != jwk.Public() {
+		t.Fatalf("public JWK %+v, want %+v", key.PublicJWK(), jwk.Public())
+	}
+	next, _ := sidetree.GenerateES256K(rand.Reader)
+	p := sidetree.Mainnet().Latest()
+	suffix := "EiDyOQbbZAa3aiRzeCkV7LOx3SERjjH93EXoIM3UoN4oWg"
+	viaSigner, err := sidetree.NewDeactivateRequest(suffix, key, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaJWK, err := sidetree.NewDeactivateRequest(suffix, jwk, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(viaSigner.Stringify()) != string(viaJWK.Stringify()) {
+		t.Fatalf("signer path\n%s\nJWK path\n%s", viaSigner.Stringify(), viaJWK.Stringify())
+	}
+	if _, err := sidetree.NewUpdateRequest(suffix, key, next, sidetree.UpdateChanges{}, p); err != nil {
+		t.Fatal(err)
+	}
+	bad, _ := signer.ION(context.Background(), wrongKey{l, newLocal(t, signer.ES256K)})
+	if _, err := sidetree.NewDeactivateRequest(suffix, bad, p); err == nil {
+		t.Fatal("a signature by another key was accepted")
+	}
+	if _, err := signer.ION(context.Background(), newLocal(t, signer.ES256)); !errors.Is(err, signer.ErrUnsupported) {
+		t.Fatalf("P-256 key: err = %v", err)
 	}
 }
