@@ -123,6 +123,9 @@ func NewSignerKey(s signer.Signer, net *chaincfg.Params) (*Key, error) {
 	return k, nil
 }
 
+// Signer is what signs for the key (its health is the writer's: /readyz?check=writer probes it).
+func (k *Key) Signer() signer.Signer { return k.signer }
+
 // Address is the key's P2PKH address: fund the writer here. ION identifies a writer by the P2PKH output
 // its transaction's first input spends, so anchors always spend one of these first.
 func (k *Key) Address() string { return k.p2pkh.EncodeAddress() }
