@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
@@ -179,4 +180,37 @@ func TestBadConfiguration(t *testing.T) {
 		}
 		k.Close()
 	})
+}
+
+// TestDroppedSessions: when the token drops every session, the next signing fails as transient and the
+// one after it (what signer.Retry does) opens a new session, logs in again and signs.
+func TestDroppedSessions(t *testing.T) {
+	ctx := context.Background()
+	cfg := softhsmtest.Token(t, "ionode", "writer")
+	cfg.Sessions = 1
+	k, err := pkcs11.Generate(ctx, cfg, signer.ES256K)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	d := sha256.Sum256([]byte("x"))
+	if _, err := k.Sign(ctx, d[:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := pkcs11.DropSessions(k); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Sign(ctx, d[:]); !errors.Is(err, signer.ErrTransient) {
+		t.Fatalf("after the sessions were dropped: err = %v, want ErrTransient", err)
+	}
+	if _, err := k.Sign(ctx, d[:]); err != nil {
+		t.Fatalf("the next signing did not recover: %v", err)
+	}
+	if err := pkcs11.DropSessions(k); err != nil {
+		t.Fatal(err)
+	}
+	s := signer.Retry(k, signer.Backoff{First: time.Millisecond})
+	if _, err := s.Sign(ctx, d[:]); err != nil {
+		t.Fatalf("Retry did not recover: %v", err)
+	}
 }
