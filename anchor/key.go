@@ -13,15 +13,20 @@ import (
 	"github.com/btcsuite/btcd/btcutil/v2"
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
+
+	"github.com/ionode/ionode/signer"
 )
 
 // ErrBadKey is returned for key material that is neither 64 hex digits nor a WIF for the network.
 var ErrBadKey = errors.New("anchor: invalid private key")
 
-// Key is the writer's secp256k1 key on one network. It never prints its secret: String, GoString and
-// LogValue show the address only.
+// Key is the writer's secp256k1 key on one network. Its signatures come from a signer.Signer, so the key
+// can live in a file, an HSM or a KMS. It never prints its secret: String, GoString and LogValue show the
+// address only.
 type Key struct {
-	priv    *btcec.PrivateKey
+	priv    *btcec.PrivateKey // nil when the key is held outside this process
+	signer  signer.Signer
+	pub     []byte // compressed public key
 	net     *chaincfg.Params
 	p2pkh   *address.AddressPubKeyHash
 	p2wpkh  *address.AddressWitnessPubKeyHash
@@ -79,7 +84,27 @@ func KeyFromEnv(name string, net *chaincfg.Params) (*Key, error) {
 }
 
 func newKey(priv *btcec.PrivateKey, net *chaincfg.Params) (*Key, error) {
-	pkh := address.Hash160(priv.PubKey().SerializeCompressed())
+	local, err := signer.NewLocal("writer key", "file", priv)
+	if err != nil {
+		return nil, err
+	}
+	k, err := NewSignerKey(local, net)
+	if err != nil {
+		return nil, err
+	}
+	k.priv = priv
+	return k, nil
+}
+
+// NewSignerKey makes the writer key from a secp256k1 signer (a PKCS#11 token, a KMS key). Its signatures
+// are checked against its public key before a transaction is broadcast.
+func NewSignerKey(s signer.Signer, net *chaincfg.Params) (*Key, error) {
+	pub, ok := s.Public().(*btcec.PublicKey)
+	if !ok || s.Algorithm() != signer.ES256K {
+		return nil, fmt.Errorf("%w: the writer key %s must be secp256k1, not %s", ErrBadKey, s.Name(), s.Algorithm())
+	}
+	compressed := pub.SerializeCompressed()
+	pkh := address.Hash160(compressed)
 	p2pkh, err := address.NewAddressPubKeyHash(pkh, net)
 	if err != nil {
 		return nil, fmt.Errorf("anchor: %w", err)
@@ -88,7 +113,7 @@ func newKey(priv *btcec.PrivateKey, net *chaincfg.Params) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("anchor: %w", err)
 	}
-	k := &Key{priv: priv, net: net, p2pkh: p2pkh, p2wpkh: p2wpkh, pkh: pkh}
+	k := &Key{signer: signer.Checked(s), pub: compressed, net: net, p2pkh: p2pkh, p2wpkh: p2wpkh, pkh: pkh}
 	if k.scripts[0], err = txscript.PayToAddrScript(p2pkh); err != nil {
 		return nil, err
 	}
@@ -97,6 +122,9 @@ func newKey(priv *btcec.PrivateKey, net *chaincfg.Params) (*Key, error) {
 	}
 	return k, nil
 }
+
+// Signer is what signs for the key (its health is the writer's: /readyz?check=writer probes it).
+func (k *Key) Signer() signer.Signer { return k.signer }
 
 // Address is the key's P2PKH address: fund the writer here. ION identifies a writer by the P2PKH output
 // its transaction's first input spends, so anchors always spend one of these first.
@@ -108,8 +136,14 @@ func (k *Key) SegwitAddress() string { return k.p2wpkh.EncodeAddress() }
 // WriterID is the writer identity ION derives for this key's transactions (hex public key hash).
 func (k *Key) WriterID() string { return hex.EncodeToString(k.pkh) }
 
+// ErrNotExportable is returned by WIF for a key held in an HSM or a KMS.
+var ErrNotExportable = errors.New("anchor: the key is held outside this process and cannot be exported")
+
 // WIF exports the private key (for backups; never log it).
 func (k *Key) WIF() (string, error) {
+	if k.priv == nil {
+		return "", ErrNotExportable
+	}
 	w, err := btcutil.NewWIF(k.priv, k.net, true)
 	if err != nil {
 		return "", err

@@ -83,12 +83,15 @@ func (w *Writer) ReleaseLock(ctx context.Context, lock ValueTimeLock) (string, e
 	in.Sequence = uint32(lock.Duration)
 	tx.AddTxIn(in)
 	tx.AddTxOut(wire.NewTxOut(lock.Amount-fee, w.Key.scripts[0]))
-	sig, err := txscript.RawTxInSignature(tx, 0, lock.RedeemScript, txscript.SigHashAll, w.Key.priv)
+	hash, err := txscript.CalcSignatureHash(lock.RedeemScript, txscript.SigHashAll, tx, 0)
 	if err != nil {
 		return "", fmt.Errorf("anchor: sign release: %w", err)
 	}
-	sigScript, err := txscript.NewScriptBuilder().AddData(sig).AddData(w.Key.priv.PubKey().SerializeCompressed()).
-		AddData(lock.RedeemScript).Script()
+	sig, err := w.Key.signHash(ctx, hash)
+	if err != nil {
+		return "", fmt.Errorf("anchor: sign release: %w", err)
+	}
+	sigScript, err := txscript.NewScriptBuilder().AddData(sig).AddData(w.Key.pub).AddData(lock.RedeemScript).Script()
 	if err != nil {
 		return "", err
 	}

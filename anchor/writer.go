@@ -255,7 +255,7 @@ func (w *Writer) build(ctx context.Context, outs []*wire.TxOut, pay int64, minFe
 		sum += u.Value
 		fee := w.fee(rate, len(inputs), len(outs)+1, minFee)
 		if sum >= pay+fee {
-			return w.sign(inputs, outs, sum-pay-fee)
+			return w.sign(ctx, inputs, outs, sum-pay-fee)
 		}
 	}
 	if immature > 0 {
@@ -296,7 +296,7 @@ func (w *Writer) noteCoinbase(txid string, coinbase bool) {
 }
 
 // sign builds and signs a transaction spending inputs to outs plus change (dropped below dust).
-func (w *Writer) sign(inputs []UTXO, outs []*wire.TxOut, change int64) (*pendingBuild, error) {
+func (w *Writer) sign(ctx context.Context, inputs []UTXO, outs []*wire.TxOut, change int64) (*pendingBuild, error) {
 	tx := wire.NewMsgTx(2)
 	prevOuts := make(map[wire.OutPoint]*wire.TxOut, len(inputs))
 	for _, u := range inputs {
@@ -325,13 +325,13 @@ func (w *Writer) sign(inputs []UTXO, outs []*wire.TxOut, change int64) (*pending
 	for i, u := range inputs {
 		in += u.Value
 		if _, p2pkh := w.Key.owns(u.PkScript); p2pkh {
-			sig, err := txscript.SignatureScript(tx, i, u.PkScript, txscript.SigHashAll, w.Key.priv, true)
+			sig, err := w.Key.signatureScript(ctx, tx, i, u.PkScript)
 			if err != nil {
 				return nil, fmt.Errorf("anchor: sign: %w", err)
 			}
 			tx.TxIn[i].SignatureScript = sig
 		} else {
-			wit, err := txscript.WitnessSignature(tx, hashes, i, u.Value, u.PkScript, txscript.SigHashAll, w.Key.priv, true)
+			wit, err := w.Key.witness(ctx, tx, hashes, i, u.Value, u.PkScript)
 			if err != nil {
 				return nil, fmt.Errorf("anchor: sign: %w", err)
 			}
@@ -831,7 +831,7 @@ func (w *Writer) bump(ctx context.Context, old PendingTx, tx *wire.MsgTx) error 
 	for i := range inputs {
 		inputs[i].ReservedBy = ""
 	}
-	p, err := w.sign(inputs, outs, change)
+	p, err := w.sign(ctx, inputs, outs, change)
 	if err != nil {
 		return err
 	}

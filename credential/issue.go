@@ -185,6 +185,9 @@ type DIDResolver interface {
 	Resolve(ctx context.Context, did string) (*resolver.Result, error)
 }
 
+// ErrKeyMismatch is returned by CheckAuthorized when the DID document holds another key under the kid.
+var ErrKeyMismatch = errors.New("key mismatch")
+
 // CheckAuthorized resolves the signer's DID and checks that its kid is a verification method in the
 // relationship (resolver.AssertionMethod for issuers, resolver.Authentication for holders) holding the
 // signer's public key. Issuers call it once at start-up, so they never sign what verifiers will refuse.
@@ -203,7 +206,7 @@ func (s *Signer) CheckAuthorized(ctx context.Context, r DIDResolver, relationshi
 	}
 	want, _ := equalKeys(pub, s.Public())
 	if !want {
-		return fmt.Errorf("the key of %s is not the signer's", s.KID)
+		return fmt.Errorf("%w: the DID document's key %s is not the signer's (%s)", ErrKeyMismatch, s.KID, s.key.Name())
 	}
 	return nil
 }

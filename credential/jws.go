@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -21,6 +22,11 @@ const maxTokenLength = 256 << 10
 // Sign makes a compact JWS of payload with the signer's key, kid (when it has one) and the given typ
 // header.
 func (s *Signer) Sign(payload []byte, typ string) (string, error) {
+	return s.SignContext(context.Background(), payload, typ)
+}
+
+// SignContext is Sign with a context for backends that do I/O (an HSM, a KMS).
+func (s *Signer) SignContext(ctx context.Context, payload []byte, typ string) (string, error) {
 	opts := &jose.SignerOptions{}
 	if s.KID != "" {
 		opts = opts.WithHeader("kid", s.KID)
@@ -28,10 +34,7 @@ func (s *Signer) Sign(payload []byte, typ string) (string, error) {
 	if typ != "" {
 		opts = opts.WithType(jose.ContentType(typ))
 	}
-	key := jose.SigningKey{Algorithm: jose.SignatureAlgorithm(s.Alg), Key: s.key}
-	if k, ok := s.key.(*secp256k1.PrivateKey); ok {
-		key.Key = es256kSigner{k}
-	}
+	key := jose.SigningKey{Algorithm: jose.SignatureAlgorithm(s.Alg), Key: joseSigner{ctx, s.key}}
 	signer, err := jose.NewSigner(key, opts)
 	if err != nil {
 		return "", fmt.Errorf("signer: %w", err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/ionode/ionode/resolver"
+	"github.com/ionode/ionode/signer"
 )
 
 // JWS is a parsed compact JWS whose signature is not yet verified. Other credential formats built on
@@ -55,15 +56,19 @@ func (j *JWS) HeaderValue(name string) any {
 // with CodeInvalidSignature or CodeUnsupportedAlg.
 func (j *JWS) Verify(pub crypto.PublicKey) error { return j.t.verify(pub) }
 
-// NewKeySigner makes a Signer for a key that is not named by a DID URL: kid is written to the JWS
-// header as given, and left out when empty (a holder's key-binding JWT, whose key the credential
+// NewBareSigner makes a Signer for an in-memory key that is not named by a DID URL: kid is written to
+// the JWS header as given, and left out when empty (a holder's key-binding JWT, whose key the credential
 // carries, or an issuer whose keys are published as JWT VC issuer metadata).
-func NewKeySigner(kid string, key crypto.PrivateKey) (*Signer, error) {
+func NewBareSigner(kid string, key crypto.PrivateKey) (*Signer, error) {
 	alg, err := AlgorithmFor(key)
 	if err != nil {
 		return nil, err
 	}
-	return &Signer{KID: kid, Alg: alg, key: key}, nil
+	local, err := signer.NewLocal(kid, "file", key)
+	if err != nil {
+		return nil, err
+	}
+	return &Signer{KID: kid, Alg: alg, key: local}, nil
 }
 
 // ResolveKey finds the public key that kid names in did's document, in relationship

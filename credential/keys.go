@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -18,6 +19,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/ionode/ionode/resolver"
+	"github.com/ionode/ionode/signer"
 )
 
 // JWS algorithms the package signs and verifies with.
@@ -49,17 +51,30 @@ func AlgorithmFor(key any) (string, error) {
 	return "", fmt.Errorf("no supported JWS algorithm for key type %T", key)
 }
 
-// Signer is a private key with the DID URL of its verification method.
+// Signer is a key, held by any signer.Signer backend (a file, a PKCS#11 token), with the DID URL of its
+// verification method.
 type Signer struct {
 	KID string // DID URL of the verification method, e.g. did:web:example.com#key-1
 	Alg string
-	key crypto.PrivateKey
+	key signer.Signer
 }
 
 // NewSigner makes a Signer from an ed25519.PrivateKey, a P-256 *ecdsa.PrivateKey or a
-// *secp256k1.PrivateKey. kid must be an absolute DID URL with a fragment.
+// *secp256k1.PrivateKey held in memory. kid must be an absolute DID URL with a fragment.
 func NewSigner(kid string, key crypto.PrivateKey) (*Signer, error) {
-	alg, err := AlgorithmFor(key)
+	if _, err := AlgorithmFor(key); err != nil {
+		return nil, err
+	}
+	local, err := signer.NewLocal(kid, "file", key)
+	if err != nil {
+		return nil, err
+	}
+	return NewKeySigner(kid, local)
+}
+
+// NewKeySigner makes a Signer whose key lives in a signer backend (a file, an HSM, a KMS).
+func NewKeySigner(kid string, key signer.Signer) (*Signer, error) {
+	alg, err := AlgorithmFor(key.Public())
 	if err != nil {
 		return nil, err
 	}
@@ -77,17 +92,10 @@ func (s *Signer) DID() string {
 }
 
 // Public returns the public key.
-func (s *Signer) Public() crypto.PublicKey {
-	switch k := s.key.(type) {
-	case ed25519.PrivateKey:
-		return k.Public()
-	case *ecdsa.PrivateKey:
-		return &k.PublicKey
-	case *secp256k1.PrivateKey:
-		return k.PubKey()
-	}
-	return nil
-}
+func (s *Signer) Public() crypto.PublicKey { return s.key.Public() }
+
+// Key returns the backend that holds the key.
+func (s *Signer) Key() signer.Signer { return s.key }
 
 // ParsePrivateJWK parses a private JWK (with "d") of the three supported kinds.
 func ParsePrivateJWK(data []byte) (crypto.PrivateKey, error) {
@@ -118,8 +126,7 @@ func ParsePrivateJWK(data []byte) (crypto.PrivateKey, error) {
 	}
 	// The public part, when given, must be the key's.
 	if k.X != "" {
-		s := Signer{key: priv}
-		pub, err := resolver.MarshalJWK(s.Public())
+		pub, err := resolver.MarshalJWK(signer.PublicOf(priv))
 		if err != nil {
 			return nil, err
 		}
@@ -134,8 +141,7 @@ func ParsePrivateJWK(data []byte) (crypto.PrivateKey, error) {
 
 // MarshalPrivateJWK writes a private key as a JWK with d.
 func MarshalPrivateJWK(key crypto.PrivateKey) ([]byte, error) {
-	s := Signer{key: key}
-	pub := s.Public()
+	pub := signer.PublicOf(key)
 	if pub == nil {
 		return nil, fmt.Errorf("unsupported private key %T", key)
 	}
@@ -171,23 +177,28 @@ func GenerateKey(alg string) (crypto.PrivateKey, error) {
 	return nil, fmt.Errorf("unsupported algorithm %q", alg)
 }
 
-// es256k plugs secp256k1 into go-jose, which has no ES256K: signing and verification go through its
-// OpaqueSigner and OpaqueVerifier extension points with decred's secp256k1 (the curve ION itself uses).
-// Signatures are R||S, 64 bytes, with low S as RFC 8812 verifiers such as did-jwt require.
-type es256kSigner struct{ key *secp256k1.PrivateKey }
-
-func (es256kSigner) Public() *jose.JSONWebKey        { return nil }
-func (es256kSigner) Algs() []jose.SignatureAlgorithm { return []jose.SignatureAlgorithm{ES256K} }
-
-func (s es256kSigner) SignPayload(payload []byte, alg jose.SignatureAlgorithm) ([]byte, error) {
-	if alg != ES256K {
-		return nil, jose.ErrUnsupportedAlgorithm
-	}
-	hash := sha256.Sum256(payload)
-	sig := secpecdsa.SignCompact(s.key, hash[:], false) // recovery byte, then R||S (RFC 6979, low S)
-	return sig[1:], nil
+// joseSigner plugs a signer backend into go-jose through its OpaqueSigner extension point: go-jose builds
+// the JWS, the backend signs its SHA-256 (or, for EdDSA, the signing input). go-jose has no ES256K of its
+// own; the backend's secp256k1 signatures are R||S with low S, as RFC 8812 verifiers such as did-jwt need.
+type joseSigner struct {
+	ctx context.Context
+	key signer.Signer
 }
 
+func (joseSigner) Public() *jose.JSONWebKey { return nil }
+func (j joseSigner) Algs() []jose.SignatureAlgorithm {
+	return []jose.SignatureAlgorithm{jose.SignatureAlgorithm(j.key.Algorithm())}
+}
+
+func (j joseSigner) SignPayload(payload []byte, alg jose.SignatureAlgorithm) ([]byte, error) {
+	if string(alg) != string(j.key.Algorithm()) {
+		return nil, jose.ErrUnsupportedAlgorithm
+	}
+	return signer.SignMessage(j.ctx, j.key, payload)
+}
+
+// es256kVerifier verifies ES256K through go-jose's OpaqueVerifier with decred's secp256k1 (the curve ION
+// itself uses); it accepts high S, as did-jwt does.
 type es256kVerifier struct{ key *secp256k1.PublicKey }
 
 func (v es256kVerifier) VerifyPayload(payload, signature []byte, alg jose.SignatureAlgorithm) error {
@@ -224,5 +235,11 @@ func equalKeys(a, b crypto.PublicKey) (bool, error) {
 	return string(ja) == string(jb), nil
 }
 
-// PrivateKey returns the signer's private key (for key export and interop tools).
-func (s *Signer) PrivateKey() crypto.PrivateKey { return s.key }
+// PrivateKey returns the signer's private key (for key export and interop tools), or nil when the key
+// lives in a token or a KMS.
+func (s *Signer) PrivateKey() crypto.PrivateKey {
+	if l, ok := s.key.(*signer.Local); ok {
+		return l.PrivateKey()
+	}
+	return nil
+}

@@ -151,7 +151,7 @@ func stringArray(ss []string) Value {
 
 // NewUpdateRequest builds an update request signed with the current update key (a private JWK), committing
 // to nextUpdateKey, as ion-sdk's createUpdateRequest does.
-func NewUpdateRequest(didSuffix string, updateKey, nextUpdateKey JWK, changes UpdateChanges, p Parameters) (Value, error) {
+func NewUpdateRequest(didSuffix string, updateKey SigningKey, nextUpdateKey JWK, changes UpdateChanges, p Parameters) (Value, error) {
 	if err := checkSigningKey(updateKey, "update"); err != nil {
 		return Value{}, err
 	}
@@ -166,7 +166,7 @@ func NewUpdateRequest(didSuffix string, updateKey, nextUpdateKey JWK, changes Up
 	if err != nil {
 		return Value{}, err
 	}
-	pub := updateKey.Public().Value()
+	pub := updateKey.PublicJWK().Value()
 	jws, err := SignES256K(Object(Member{"updateKey", pub}, Member{"deltaHash", String(deltaHash)}), updateKey)
 	if err != nil {
 		return Value{}, err
@@ -183,7 +183,7 @@ func NewUpdateRequest(didSuffix string, updateKey, nextUpdateKey JWK, changes Up
 
 // NewRecoverRequest builds a recover request signed with the current recovery key, replacing the document
 // and committing to the next recovery and update keys, as ion-sdk's createRecoverRequest does.
-func NewRecoverRequest(didSuffix string, recoveryKey, nextRecoveryKey, nextUpdateKey JWK, doc Document, p Parameters) (Value, error) {
+func NewRecoverRequest(didSuffix string, recoveryKey SigningKey, nextRecoveryKey, nextUpdateKey JWK, doc Document, p Parameters) (Value, error) {
 	if err := checkSigningKey(recoveryKey, "recovery"); err != nil {
 		return Value{}, err
 	}
@@ -201,7 +201,7 @@ func NewRecoverRequest(didSuffix string, recoveryKey, nextRecoveryKey, nextUpdat
 	if err != nil {
 		return Value{}, err
 	}
-	pub := recoveryKey.Public().Value()
+	pub := recoveryKey.PublicJWK().Value()
 	payload := Object(
 		Member{"recoveryCommitment", String(CommitmentOf(nextRecoveryKey.Public().Value()))},
 		Member{"recoveryKey", pub},
@@ -222,11 +222,11 @@ func NewRecoverRequest(didSuffix string, recoveryKey, nextRecoveryKey, nextUpdat
 }
 
 // NewDeactivateRequest builds a deactivate request signed with the current recovery key.
-func NewDeactivateRequest(didSuffix string, recoveryKey JWK, p Parameters) (Value, error) {
+func NewDeactivateRequest(didSuffix string, recoveryKey SigningKey, p Parameters) (Value, error) {
 	if err := checkSigningKey(recoveryKey, "recovery"); err != nil {
 		return Value{}, err
 	}
-	pub := recoveryKey.Public().Value()
+	pub := recoveryKey.PublicJWK().Value()
 	jws, err := SignES256K(Object(Member{"didSuffix", String(didSuffix)}, Member{"recoveryKey", pub}), recoveryKey)
 	if err != nil {
 		return Value{}, err
@@ -288,9 +288,9 @@ func checkOperationKey(k JWK, what string) error {
 	return nil
 }
 
-func checkSigningKey(k JWK, what string) error {
-	if k.D == "" {
+func checkSigningKey(k SigningKey, what string) error {
+	if jwk, ok := k.(JWK); ok && jwk.D == "" {
 		return fmt.Errorf("%s key: a private key is needed to sign", what)
 	}
-	return checkOperationKey(k, what)
+	return checkOperationKey(k.PublicJWK(), what)
 }

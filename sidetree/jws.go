@@ -124,23 +124,55 @@ func signingHash(protected, payload string) [32]byte {
 	return out
 }
 
-// SignES256K signs payload (serialized with JSON.stringify's rules) under the header {"alg":"ES256K"} with
-// a secp256k1 private JWK, as ion-sdk's LocalSigner does: RFC 6979 deterministic, low-S, 64-byte R||S.
-func SignES256K(payload Value, key JWK) (JWS, error) {
-	if key.Kty != "EC" || key.Crv != "secp256k1" || key.D == "" {
-		return JWS{}, fmt.Errorf("signing key must be a secp256k1 private JWK")
+// SigningKey signs ION's signed data with a secp256k1 key. A private JWK is one; a key held in an HSM or
+// a KMS is another (package signer adapts those). sidetree hands over the SHA-256 of the JWS signing input
+// and gets a 64-byte R||S back, so the protocol core does no I/O and never needs the private key.
+type SigningKey interface {
+	// PublicJWK is the key's public secp256k1 JWK (the reveal value and signed data commit to it).
+	PublicJWK() JWK
+	// SignES256KDigest signs a SHA-256 digest: 64-byte R||S, low S.
+	SignES256KDigest(digest [32]byte) ([]byte, error)
+}
+
+// PublicJWK returns the key without its private part.
+func (k JWK) PublicJWK() JWK { return k.Public() }
+
+// SignES256KDigest signs with a secp256k1 private JWK as ion-sdk's LocalSigner does: RFC 6979
+// deterministic, low-S, 64-byte R||S.
+func (k JWK) SignES256KDigest(digest [32]byte) ([]byte, error) {
+	if k.Kty != "EC" || k.Crv != "secp256k1" || k.D == "" {
+		return nil, fmt.Errorf("signing key must be a secp256k1 private JWK")
 	}
-	d, err := DecodeBase64URL(key.D)
+	d, err := DecodeBase64URL(k.D)
 	if err != nil || len(d) != 32 {
-		return JWS{}, fmt.Errorf("signing key 'd' is not a 32-byte base64url value")
+		return nil, fmt.Errorf("signing key 'd' is not a 32-byte base64url value")
 	}
-	priv := secp256k1.PrivKeyFromBytes(d)
+	sig := ecdsa.SignCompact(secp256k1.PrivKeyFromBytes(d), digest[:], false) // [recovery byte][R][S]
+	return sig[1:], nil
+}
+
+// SignES256K signs payload (serialized with JSON.stringify's rules) under the header {"alg":"ES256K"}.
+// The signature must verify under the key's public JWK: a key held elsewhere that signs with another key
+// fails here rather than in every node that later rejects the operation.
+func SignES256K(payload Value, key SigningKey) (JWS, error) {
 	j := JWS{
 		Protected: EncodeBase64URL([]byte(`{"alg":"ES256K"}`)),
 		Payload:   EncodeBase64URL(payload.Stringify()),
 	}
-	hash := signingHash(j.Protected, j.Payload)
-	sig := ecdsa.SignCompact(priv, hash[:], false) // [recovery byte][R][S]
-	j.Signature = EncodeBase64URL(sig[1:])
+	sig, err := key.SignES256KDigest(signingHash(j.Protected, j.Payload))
+	if err != nil {
+		return JWS{}, fmt.Errorf("sign ES256K: %w", err)
+	}
+	if len(sig) != 64 {
+		return JWS{}, fmt.Errorf("sign ES256K: signature of %d bytes, want 64", len(sig))
+	}
+	j.Signature = EncodeBase64URL(sig)
+	pub, err := es256kPublicKey(key.PublicJWK().Value())
+	if err != nil {
+		return JWS{}, fmt.Errorf("sign ES256K: %w", err)
+	}
+	if !j.verifyWith(pub) {
+		return JWS{}, fmt.Errorf("sign ES256K: the signature does not verify with the key's public JWK")
+	}
 	return j, nil
 }

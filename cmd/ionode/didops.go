@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,8 +23,10 @@ import (
 // opFlags are the flags every operation command shares.
 type opFlags struct {
 	keys, node string
-	wait       time.Duration
-	asJSON     bool
+	// Token keys (pkcs11: URIs) used instead of the files in keys.
+	updateKey, recoveryKey, nextUpdateKey, nextRecoveryKey string
+	wait                                                   time.Duration
+	asJSON                                                 bool
 }
 
 func (o *opFlags) bind(cmd *cobra.Command) {
@@ -34,6 +35,21 @@ func (o *opFlags) bind(cmd *cobra.Command) {
 	f.StringVar(&o.node, "node", "", "ION node URL to submit the request to (e.g. http://127.0.0.1:3000); empty: print the request only")
 	f.DurationVar(&o.wait, "wait", 0, "with --node: wait up to this long for the operation to be anchored and resolvable")
 	f.BoolVar(&o.asJSON, "json", false, "print one JSON object")
+}
+
+// bindToken adds flags naming operation keys held in a PKCS#11 token: "update-key", "recovery-key",
+// "next-update-key", "next-recovery-key".
+func (o *opFlags) bindToken(cmd *cobra.Command, names ...string) {
+	vars := map[string]*string{"update-key": &o.updateKey, "recovery-key": &o.recoveryKey,
+		"next-update-key": &o.nextUpdateKey, "next-recovery-key": &o.nextRecoveryKey}
+	for _, name := range names {
+		what, next := strings.CutPrefix(strings.TrimSuffix(name, "-key"), "next-")
+		usage := "the current " + what + " key in a PKCS#11 token (pkcs11:token=…;object=…); default <keys>/" + what + ".jwk"
+		if next {
+			usage = "the next " + what + " key in a PKCS#11 token (made by `ionode keys generate --pkcs11`); default a new <keys>/" + what + ".next.jwk"
+		}
+		cmd.Flags().StringVar(vars[name], name, "", usage)
+	}
 }
 
 func newDIDUpdateCommand() *cobra.Command {
@@ -56,7 +72,7 @@ authentication,assertionMethod) and writes its private part to <keys>/<id>.jwk.`
 				return err
 			}
 			p := sidetree.Mainnet().Latest()
-			update, err := readKeyFile(filepath.Join(of.keys, "update.jwk"))
+			update, err := of.signingKey(cmd.Context(), "update", of.updateKey)
 			if err != nil {
 				return err
 			}
@@ -82,7 +98,7 @@ authentication,assertionMethod) and writes its private part to <keys>/<id>.jwk.`
 			if len(changes.AddServices)+len(changes.AddPublicKeys)+len(changes.RemoveServiceIDs)+len(changes.RemoveKeyIDs) == 0 {
 				return fail(exitInvalidInput, "nothing to update: give --add-key, --remove-key, --add-service or --remove-service")
 			}
-			next, err := sidetree.GenerateES256K(rand.Reader)
+			next, rot, err := of.nextKey(cmd.Context(), "update", of.updateKey, of.nextUpdateKey)
 			if err != nil {
 				return err
 			}
@@ -95,13 +111,13 @@ authentication,assertionMethod) and writes its private part to <keys>/<id>.jwk.`
 					return err
 				}
 			}
-			rot := []rotation{{name: "update", next: next}}
 			return of.finish(cmd, did, body, rot, func(r sidetree.Value) bool {
 				return updateCommitmentOf(r) == sidetree.CommitmentOf(next.Public().Value())
 			})
 		},
 	}
 	of.bind(cmd)
+	of.bindToken(cmd, "update-key", "next-update-key")
 	f := cmd.Flags()
 	f.StringArrayVar(&addKeys, "add-key", nil, "add a document key: id[,type[,purpose...]] (repeatable)")
 	f.StringSliceVar(&removeKey, "remove-key", nil, "ids of document keys to remove")
@@ -125,7 +141,7 @@ func newDIDRecoverCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			recovery, err := readKeyFile(filepath.Join(of.keys, "recovery.jwk"))
+			recovery, err := of.signingKey(cmd.Context(), "recovery", of.recoveryKey)
 			if err != nil {
 				return err
 			}
@@ -141,14 +157,16 @@ func newDIDRecoverCommand() *cobra.Command {
 				}
 				doc.Services = append(doc.Services, svc)
 			}
-			nextRecovery, err := sidetree.GenerateES256K(rand.Reader)
+			nextRecovery, rot, err := of.nextKey(cmd.Context(), "recovery", of.recoveryKey, of.nextRecoveryKey)
 			if err != nil {
 				return err
 			}
-			nextUpdate, err := sidetree.GenerateES256K(rand.Reader)
+			// The update key follows the recovery key's custody: in a token when --next-update-key names one.
+			nextUpdate, rotUpdate, err := of.nextKey(cmd.Context(), "update", "", of.nextUpdateKey)
 			if err != nil {
 				return err
 			}
+			rot = append(rot, rotUpdate...)
 			body, err := sidetree.NewRecoverRequest(did.Suffix, recovery, nextRecovery, nextUpdate, doc, sidetree.Mainnet().Latest())
 			if err != nil {
 				return fail(exitInvalidInput, "cannot build the recover request: %v", err)
@@ -156,13 +174,13 @@ func newDIDRecoverCommand() *cobra.Command {
 			if err := writeKeyFile(filepath.Join(of.keys, keyID+".recovered.jwk"), docKey); err != nil {
 				return err
 			}
-			rot := []rotation{{name: "recovery", next: nextRecovery}, {name: "update", next: nextUpdate}}
 			return of.finish(cmd, did, body, rot, func(r sidetree.Value) bool {
 				return recoveryCommitmentOf(r) == sidetree.CommitmentOf(nextRecovery.Public().Value())
 			})
 		},
 	}
 	of.bind(cmd)
+	of.bindToken(cmd, "recovery-key", "next-recovery-key", "next-update-key")
 	f := cmd.Flags()
 	f.StringVar(&keyID, "key-id", "key-1", "id of the new document key")
 	f.StringVar(&keyType, "key-type", "secp256k1", "new document key type: secp256k1 or Ed25519")
@@ -182,7 +200,7 @@ func newDIDDeactivateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			recovery, err := readKeyFile(filepath.Join(of.keys, "recovery.jwk"))
+			recovery, err := of.signingKey(cmd.Context(), "recovery", of.recoveryKey)
 			if err != nil {
 				return err
 			}
@@ -197,6 +215,7 @@ func newDIDDeactivateCommand() *cobra.Command {
 		},
 	}
 	of.bind(cmd)
+	of.bindToken(cmd, "recovery-key")
 	return cmd
 }
 
@@ -328,12 +347,24 @@ func recoveryCommitmentOf(res sidetree.Value) string {
 
 func newKeysCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "Manage private keys"}
-	var keyType, out string
+	var keyType, out, token string
 	gen := &cobra.Command{
 		Use:   "generate",
-		Short: "Generate a private key as a JWK file (0600) and print its public JWK",
-		Args:  cobra.NoArgs,
+		Short: "Generate a private key as a JWK file (0600), or inside a PKCS#11 token, and print its public JWK",
+		Long: `Generate a private key as a JWK file (--out), or inside a PKCS#11 token (--pkcs11 URI), and print its
+public JWK. A token key is generated non-extractable and found again by its label (object=):
+
+  IONODE_PKCS11_PIN=… ionode keys generate --type secp256k1 \
+    --pkcs11 'pkcs11:token=ionode;object=writer?module-path=/usr/lib/softhsm/libsofthsm2.so'
+
+The PIN comes from the URI's pin-source file or $IONODE_PKCS11_PIN; the module from module-path or
+$IONODE_PKCS11_MODULE. Key types: secp256k1 (Bitcoin, ION operations, ES256K), P-256 (ES256; token only)
+and Ed25519.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if token != "" {
+				return generateInToken(cmd, token, keyType)
+			}
 			if out == "" {
 				return fail(exitInvalidInput, "--out is required: private keys are written to files, never printed")
 			}
@@ -349,6 +380,7 @@ func newKeysCommand() *cobra.Command {
 	}
 	gen.Flags().StringVar(&keyType, "type", "secp256k1", "key type: secp256k1 or Ed25519")
 	gen.Flags().StringVar(&out, "out", "", "file to write the private JWK to (refuses to overwrite)")
+	gen.Flags().StringVar(&token, "pkcs11", "", "generate inside the PKCS#11 token this URI names (pkcs11:token=…;object=label)")
 	cmd.AddCommand(gen)
 	return cmd
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/ionode/ionode/resolver/key"
 	"github.com/ionode/ionode/resolver/web"
 	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/signer"
 )
 
 // exitNotValid is the exit code of a credential, presentation or domain link that did not verify.
@@ -137,9 +138,9 @@ func (offlineION) Resolve(ctx context.Context, did string) (sidetree.Resolution,
 // from the key.
 func readSigner(path, kid string) (*credential.Signer, error) {
 	if path == "" {
-		return nil, fail(exitInvalidInput, "--key is required (a private JWK file)")
+		return nil, fail(exitInvalidInput, "--key is required (a private JWK file or a pkcs11: URI)")
 	}
-	priv, err := readPrivateKey(path)
+	k, err := openSignerKey(path)
 	if err != nil {
 		return nil, err
 	}
@@ -147,16 +148,12 @@ func readSigner(path, kid string) (*credential.Signer, error) {
 	case "":
 		return nil, fail(exitInvalidInput, "--kid is required: the DID URL of the key's verification method (or did:key / did:jwk)")
 	case "did:key", "did:jwk":
-		tmp, err := credential.NewSigner("did:key:x#x", priv)
-		if err != nil {
-			return nil, fail(exitInvalidInput, "%v", err)
-		}
 		did, fragment := "", ""
 		if kid == "did:key" {
-			did, err = key.DIDKey(tmp.Public())
+			did, err = key.DIDKey(k.Public())
 			fragment = strings.TrimPrefix(did, "did:key:")
 		} else {
-			did, err = key.DIDJWK(tmp.Public())
+			did, err = key.DIDJWK(k.Public())
 			fragment = "0"
 		}
 		if err != nil {
@@ -164,11 +161,28 @@ func readSigner(path, kid string) (*credential.Signer, error) {
 		}
 		kid = did + "#" + fragment
 	}
-	s, err := credential.NewSigner(kid, priv)
+	s, err := credential.NewKeySigner(kid, k)
 	if err != nil {
 		return nil, fail(exitInvalidInput, "--kid: %v", err)
 	}
 	return s, nil
+}
+
+// openSignerKey opens a signing key: a pkcs11: URI names one in a token, anything else is a private JWK
+// file (owner-only).
+func openSignerKey(path string) (signer.Signer, error) {
+	if isTokenURI(path) {
+		k, err := openTokenKey(context.Background(), path)
+		if err != nil {
+			return nil, err
+		}
+		return signer.Checked(k), nil
+	}
+	priv, err := readPrivateKey(path)
+	if err != nil {
+		return nil, err
+	}
+	return signer.NewLocal(path, "file", priv)
 }
 
 // readPrivateKey reads a private JWK file, refusing one others can read.

@@ -69,7 +69,7 @@ func issueSDJWT(cmd *cobra.Command, sd *sdjwtIssueFlags, subject map[string]any,
 			if perr != nil {
 				return fail(exitInvalidInput, "--holder-key %s: %v", sd.holderKey, err)
 			}
-			s, _ := credential.NewKeySigner("", priv)
+			s, _ := credential.NewBareSigner("", priv)
 			c.HolderKey = s.Public()
 		}
 	}
@@ -125,7 +125,7 @@ key the credential is bound to) it appends a key-binding JWT for --audience and 
 				if err != nil {
 					return err
 				}
-				signer, err := credential.NewKeySigner(holderKID, priv)
+				signer, err := credential.NewBareSigner(holderKID, priv)
 				if err != nil {
 					return fail(exitInvalidInput, "--holder-key: %v", err)
 				}

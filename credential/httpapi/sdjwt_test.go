@@ -22,7 +22,7 @@ func TestSDJWTRoutes(t *testing.T) {
 	e := credtest.NewEnv(t)
 	signer := e.WebIssuer(t, credential.ES256, "sd-api")
 	hk, _ := credential.GenerateKey(credential.ES256)
-	holder, _ := credential.NewKeySigner("", hk)
+	holder, _ := credential.NewBareSigner("", hk)
 	var audit bytes.Buffer
 	sd := &sdjwt.Verifier{Resolver: e.Resolver, Fetcher: e.Client, Now: e.Now, Logger: slog.New(slog.NewJSONHandler(&audit, nil))}
 	api := &httpapi.API{Verifier: &credential.Verifier{Resolver: e.Resolver, Now: e.Now}, SDJWT: sd, Audience: "https://rp.example"}

@@ -16,11 +16,11 @@ import (
 func Example() {
 	ctx := context.Background()
 	issuerKey, _ := credential.GenerateKey(credential.EdDSA)
-	tmp, _ := credential.NewKeySigner("", issuerKey)
+	tmp, _ := credential.NewBareSigner("", issuerKey)
 	did, _ := key.DIDKey(tmp.Public())
 	issuer, _ := credential.NewSigner(did+"#"+did[len("did:key:"):], issuerKey)
 	holderKey, _ := credential.GenerateKey(credential.ES256)
-	holder, _ := credential.NewKeySigner("", holderKey)
+	holder, _ := credential.NewBareSigner("", holderKey)
 
 	issued, err := (&sdjwt.Issuer{Signer: issuer}).Issue(ctx, sdjwt.Claims{
 		VCT:         "urn:example:pid:1",

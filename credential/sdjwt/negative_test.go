@@ -166,7 +166,7 @@ func TestURLIssuer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, err := credential.NewKeySigner("k1", priv)
+	signer, err := credential.NewBareSigner("k1", priv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestURLIssuer(t *testing.T) {
 	}
 	// Another key with the same kid is not the issuer's.
 	imposter, _ := credential.GenerateKey(credential.ES256)
-	is, _ := credential.NewKeySigner("k1", imposter)
+	is, _ := credential.NewBareSigner("k1", imposter)
 	s, _ := (&sdjwt.Issuer{Signer: is, ID: iss, Now: e.Now}).Issue(ctx, sdjwt.Claims{VCT: typeURL, Claims: identity()})
 	if r := verifier(e).Verify(ctx, s, sdjwt.Options{}); r.Code != credential.CodeInvalidSignature {
 		t.Fatalf("imposter: %s %s", r.Code, r.Detail)

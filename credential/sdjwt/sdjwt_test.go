@@ -43,7 +43,7 @@ func holderKey(t testing.TB) *credential.Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := credential.NewKeySigner("", priv)
+	s, err := credential.NewBareSigner("", priv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -316,7 +316,7 @@ func (c *chain) normalizedFee() int64 {
 
 func (c *chain) startWriter(ctx context.Context, params *chaincfg.Params) error {
 	d := c.d
-	key, err := d.cfg.writerKey(params)
+	key, err := d.cfg.writerKey(ctx, params, d.openTokenKey)
 	if err != nil {
 		return fmt.Errorf("writer key: %w", err)
 	}

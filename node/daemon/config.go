@@ -52,7 +52,10 @@ type Config struct {
 	// mainnet and testnet; on regtest they make a private DHT among ionode nodes.
 	IPFSBootstrap []string
 
+	// WriterKeyFile is the writer key's file, or a pkcs11: URI naming it in a token.
 	WriterKeyFile string
+	// PKCS11Module is the PKCS#11 module for pkcs11: key URIs without a module-path.
+	PKCS11Module string
 	// WriterKey is the writer key itself (hex or WIF), from the ION_WRITER_KEY environment variable; it
 	// wins over WriterKeyFile. Never set from a flag or a config file, never logged or encoded.
 	WriterKey          string `json:"-"`

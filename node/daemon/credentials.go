@@ -128,18 +128,17 @@ func (d *Daemon) openCredentials(ctx context.Context, methods *resolver.Dispatch
 	if c.IssuerKeyFile == "" {
 		return out, nil
 	}
-	key, err := readIssuerKey(c.IssuerKeyFile)
+	signer, err := d.issuerSigner(ctx)
 	if err != nil {
 		return nil, err
-	}
-	signer, err := credential.NewSigner(c.IssuerKID, key)
-	if err != nil {
-		return nil, fmt.Errorf("--issuer-kid: %w", err)
 	}
 	// The node may not have seen its issuer DID anchored yet (it may be publishing it, or still syncing):
 	// warn, and let verifiers judge the credentials it signs.
 	check, cancel := context.WithTimeout(ctx, 15*time.Second)
-	if err := signer.CheckAuthorized(check, methods, resolver.AssertionMethod); err != nil {
+	if err := signer.CheckAuthorized(check, methods, resolver.AssertionMethod); errors.Is(err, credential.ErrKeyMismatch) {
+		cancel()
+		return nil, fmt.Errorf("--issuer-key-file: %w", err)
+	} else if err != nil {
 		d.log.Warn("credentials: the issuer key is not (yet) an assertionMethod of its DID; verifiers will refuse what it signs until it is",
 			"kid", c.IssuerKID, "err", err)
 	}

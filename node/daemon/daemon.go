@@ -24,6 +24,7 @@ import (
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/signer"
 )
 
 // Version is the node's version string (set by the binary).
@@ -32,18 +33,21 @@ var Version = "dev"
 // Daemon is a running node: its store, its CAS, its HTTP server and (unless read-only) the chain
 // follower and the batch writer.
 type Daemon struct {
-	cfg      Config
-	network  sidetree.Network
-	log      *slog.Logger
-	Store    store.Store
-	CAS      cas.Store
-	CASNode  *cas.Node // the embedded IPFS node, nil with Kubo
-	Metrics  *node.Metrics
-	Syncer   *node.Syncer
-	chain    *chain
-	methods  *resolver.Dispatcher
-	listener net.Listener
-	server   *http.Server
+	cfg     Config
+	network sidetree.Network
+	log     *slog.Logger
+	Store   store.Store
+	CAS     cas.Store
+	CASNode *cas.Node // the embedded IPFS node, nil with Kubo
+	Metrics *node.Metrics
+	Syncer  *node.Syncer
+	chain   *chain
+	// signerM counts signings by backend and outcome (made once, on first use).
+	signerOnce sync.Once
+	signerM    *signer.Metrics
+	methods    *resolver.Dispatcher
+	listener   net.Listener
+	server     *http.Server
 
 	closers []func(context.Context) error
 	wg      sync.WaitGroup

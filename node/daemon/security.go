@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -23,7 +24,7 @@ func (c Config) checkSecretFiles() error {
 		{"--tls-key-file", c.HTTP.TLSKeyFile},
 	}
 	for _, f := range files {
-		if f.path == "" {
+		if f.path == "" || isTokenURI(f.path) {
 			continue
 		}
 		if err := ownerOnly(f.flag, f.path); err != nil {
@@ -50,7 +51,18 @@ func (c Config) hasWriterKey() bool { return c.WriterKeyFile != "" || c.WriterKe
 
 // writerKey loads the writer key from the environment value or the (owner-only) file. Errors never
 // carry the key material (anchor.ParseKey's do not).
-func (c Config) writerKey(params *chaincfg.Params) (*anchor.Key, error) {
+func (c Config) writerKey(ctx context.Context, params *chaincfg.Params, open tokenOpener) (*anchor.Key, error) {
+	if isTokenURI(c.WriterKeyFile) && c.WriterKey == "" {
+		s, err := open(ctx, "--writer-key-file", c.WriterKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		k, err := anchor.NewSignerKey(s, params)
+		if err != nil {
+			return nil, fmt.Errorf("--writer-key-file: %w", err)
+		}
+		return k, nil
+	}
 	if c.WriterKey != "" {
 		k, err := anchor.ParseKey(c.WriterKey, params)
 		if err != nil {

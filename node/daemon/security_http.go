@@ -1,10 +1,12 @@
 package daemon
 
 import (
+	"context"
 	"crypto/tls"
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -58,7 +60,16 @@ func (d *Daemon) harden(rt *node.Routes) {
 		rt.API.Guard.PerToken = rate.Limit(d.cfg.WriteRatePerToken)
 		rt.API.Guard.Burst = max(rt.API.Guard.Burst, int(2*d.cfg.WriteRatePerToken))
 	}
-	if c := d.chain; c != nil && c.batches != nil && c.batches.Budget != nil {
-		rt.WriterReady = c.batches.Budget.Ready
+	if c := d.chain; c != nil && c.batches != nil {
+		key := &signerHealth{s: c.wallet.Key.Signer(), ttl: 10 * time.Second}
+		budget := c.batches.Budget
+		rt.WriterReady = func(ctx context.Context) error {
+			if budget != nil {
+				if err := budget.Ready(ctx); err != nil {
+					return err
+				}
+			}
+			return key.Ready(ctx)
+		}
 	}
 }

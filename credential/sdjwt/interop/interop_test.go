@@ -101,7 +101,7 @@ func TestInterop(t *testing.T) {
 	ctx := context.Background()
 	issuer := e.WebIssuer(t, credential.ES256, "sd-interop")
 	hk, _ := credential.GenerateKey(credential.ES256)
-	holder, _ := credential.NewKeySigner("", hk)
+	holder, _ := credential.NewBareSigner("", hk)
 
 	// The node's status lists, published as it publishes them.
 	manager := &status.Manager{

@@ -1,0 +1,114 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/signer"
+	"github.com/ionode/ionode/signer/pkcs11"
+)
+
+// isTokenURI reports whether a key setting names a key in a PKCS#11 token rather than a file.
+func isTokenURI(s string) bool { return strings.HasPrefix(s, "pkcs11:") }
+
+// signerMetrics registers the signing metrics on the node's registry once.
+func (d *Daemon) signerMetrics() *signer.Metrics {
+	d.signerOnce.Do(func() { d.signerM = signer.NewMetrics(d.Metrics.Registry) })
+	return d.signerM
+}
+
+// tokenOpener opens the key a pkcs11: URI names, for the flag that gave it.
+type tokenOpener func(ctx context.Context, flag, uri string) (signer.Signer, error)
+
+// openTokenKey opens a token key for the node and closes it with the node: PKCS#11 modules are
+// process-wide, so a key left open keeps its module initialized.
+func (d *Daemon) openTokenKey(ctx context.Context, flag, uri string) (signer.Signer, error) {
+	k, s, err := d.cfg.tokenKey(ctx, flag, uri, d.signerMetrics())
+	if err != nil {
+		return nil, err
+	}
+	d.closers = append(d.closers, func(context.Context) error { return k.Close() })
+	return s, nil
+}
+
+// tokenKey opens a token key: a signing probe at start-up turns a wrong PIN, a missing
+// label or an unusable key into one line before the node serves anything. The key is checked against its
+// public key on every signing, retried with backoff on transient failures (a dropped session) and counted
+// in /metrics.
+func (c Config) tokenKey(ctx context.Context, flag, uri string, m *signer.Metrics) (pkcs11.Key, signer.Signer, error) {
+	u, err := pkcs11.ParseURI(uri)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", flag, err)
+	}
+	k, err := pkcs11.Open(ctx, pkcs11.Config{URI: u, ModulePath: firstNonEmpty(u.Module, c.PKCS11Module)})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", flag, err)
+	}
+	if err := signer.Check(ctx, k); err != nil {
+		k.Close()
+		return nil, nil, fmt.Errorf("%s: %w", flag, err)
+	}
+	return k, signer.Observe(signer.Retry(signer.Checked(k), signer.Backoff{}), m), nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// issuerSigner is the issuer key from --issuer-key-file: a private JWK file or a pkcs11: URI.
+func (d *Daemon) issuerSigner(ctx context.Context) (*credential.Signer, error) {
+	c := d.cfg.Credentials
+	if isTokenURI(c.IssuerKeyFile) {
+		k, err := d.openTokenKey(ctx, "--issuer-key-file", c.IssuerKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		s, err := credential.NewKeySigner(c.IssuerKID, k)
+		if err != nil {
+			return nil, fmt.Errorf("--issuer-kid: %w", err)
+		}
+		return s, nil
+	}
+	key, err := readIssuerKey(c.IssuerKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	s, err := credential.NewSigner(c.IssuerKID, key)
+	if err != nil {
+		return nil, fmt.Errorf("--issuer-kid: %w", err)
+	}
+	return s, nil
+}
+
+// signerHealth caches a signing probe for /readyz?check=writer, so that frequent probes do not load the
+// token or KMS.
+type signerHealth struct {
+	s   signer.Signer
+	ttl time.Duration
+
+	mu   sync.Mutex
+	at   time.Time
+	last error
+}
+
+func (h *signerHealth) Ready(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.at.IsZero() && time.Since(h.at) < h.ttl {
+		return h.last
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	h.last, h.at = signer.Check(ctx, h.s), time.Now()
+	if h.last != nil {
+		h.last = fmt.Errorf("writer key: %w", h.last)
+	}
+	return h.last
+}
