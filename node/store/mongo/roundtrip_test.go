@@ -54,9 +54,8 @@ func newBatch(n int, number uint64) []sidetree.AnchoredOperation {
 // 1 + ⌈n/32⌉ commands, 314 for a full batch of 10,000. Without it, as on MongoDB, the batch is one insert
 // and one update command whatever n is. On FerretDB the detection is switched off by hand for the second
 // case (a batch of new DIDs does not meet the limit the workaround exists for). It runs on every server
-// of servers(), n = 1,000:
-// FerretDB on SQLite takes minutes over a single 10,000-statement update command (MongoDB does not);
-// IONODE_STORE_RT_FULL=1 runs the full 10,000.
+// of servers() with n = 1,000, because FerretDB on SQLite did not finish a single 10,000-statement
+// update command within the test's 10 minutes here; IONODE_STORE_RT_FULL=1 runs the full 10,000.
 func TestBulkRoundTrips(t *testing.T) {
 	for name, uri := range servers() {
 		t.Run(name, func(t *testing.T) { bulkRoundTrips(t, name, uri) })
