@@ -18,7 +18,11 @@ type Config struct {
 	DataDir       string
 	MongoURI      string
 	MongoDatabase string
-	ReadOnly      bool
+	// MongoReadPrimary reads from the MongoDB primary whatever the URI's readPreference says (see
+	// node/store/mongo: a writer refuses a URI reading from secondaries; a read-only replica reads
+	// secondaries through causally consistent sessions unless this pins it to the primary).
+	MongoReadPrimary bool
+	ReadOnly         bool
 	// StoreCacheMB is the embedded store's block cache in MiB (0: pebble.DefaultCacheSize). Reads of
 	// DIDs whose blocks are not cached cost a file read each: size it to the store for the fastest
 	// resolution.

@@ -92,7 +92,8 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Daemon, err er
 
 func (d *Daemon) openStore(ctx context.Context) error {
 	if d.cfg.MongoURI != "" {
-		s, err := mongo.Open(ctx, mongo.Options{URI: d.cfg.MongoURI, Database: d.cfg.MongoDatabase, ReadOnly: d.cfg.ReadOnly})
+		s, err := mongo.Open(ctx, mongo.Options{URI: d.cfg.MongoURI, Database: d.cfg.MongoDatabase, ReadOnly: d.cfg.ReadOnly,
+			ReadPrimary: d.cfg.MongoReadPrimary, Logger: d.log})
 		if err != nil {
 			return fmt.Errorf("open MongoDB store: %w", err)
 		}

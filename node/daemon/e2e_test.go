@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -127,27 +128,44 @@ func mineUntil(t *testing.T, ctx context.Context, btc *testnet.Node, what string
 // written to the embedded IPFS node, anchored by the node's wallet, observed back from the chain and
 // resolved; a second node started later syncs the same state over bitswap.
 //
-// It runs over both stores: the embedded one (Pebble) and MongoDB (a FerretDB server speaking its wire
-// protocol); with MongoDB a read-only replica on the writer's database serves the same resolutions.
+// It runs over both stores: the embedded one (Pebble) and MongoDB (FerretDB servers speaking its wire
+// protocol, on SQLite and on PostgreSQL); with MongoDB a read-only replica on the writer's database
+// serves the same resolutions.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts btcd and two nodes")
 	}
 	for _, tc := range []struct {
 		name  string
-		mongo bool
+		mongo func(*testing.T) string
 	}{
-		{"embedded store", false},
-		{"MongoDB store", true},
+		{"embedded store", nil},
+		{"MongoDB store", startMongo},
+		{"MongoDB store, FerretDB on PostgreSQL", startMongoPostgreSQL},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var mongoURI string
-			if tc.mongo {
-				mongoURI = startMongo(t)
+			if tc.mongo != nil {
+				mongoURI = tc.mongo(t)
 			}
 			runEndToEnd(t, mongoURI)
 		})
 	}
+}
+
+// startMongoPostgreSQL starts a FerretDB server on a PostgreSQL cluster of its own for the test; without
+// PostgreSQL installed the test is skipped, except in CI, where it fails.
+func startMongoPostgreSQL(t *testing.T) string {
+	t.Helper()
+	srv, err := ferrettest.StartPostgreSQL()
+	if errors.Is(err, ferrettest.ErrNoPostgreSQL) && os.Getenv("CI") != "true" {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	return srv.URI
 }
 
 // startMongo starts a FerretDB server for the test.

@@ -1,6 +1,7 @@
-// Package ferrettest starts an embedded FerretDB v1 (SQLite backend) as a real MongoDB-wire server for
-// the MongoDB store's tests and benchmarks. Only tests import it, so FerretDB never reaches the
-// production binary.
+// Package ferrettest starts an embedded FerretDB v1 as a real MongoDB-wire server for the MongoDB
+// store's tests and benchmarks, on either of its backends: SQLite (files in a temporary directory) or
+// PostgreSQL (a cluster of its own, started from the system's PostgreSQL binaries). Only tests import
+// it, so FerretDB never reaches the production binary.
 package ferrettest
 
 import (
@@ -20,6 +21,7 @@ type Server struct {
 	dir    string
 	cancel context.CancelFunc
 	done   chan struct{}
+	pg     *postgres // the PostgreSQL backend's cluster, nil on SQLite
 }
 
 // Start runs FerretDB on 127.0.0.1 with a random port and its SQLite files in a new temporary
@@ -29,19 +31,25 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-		Logger:    logger,
-	})
+	s, err := run(ferretdb.Config{Handler: "sqlite", SQLiteURL: "file:" + dir + "/"})
 	if err != nil {
 		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.dir = dir
+	return s, nil
+}
+
+// run starts FerretDB on 127.0.0.1 with a random port and the given backend.
+func run(cfg ferretdb.Config) (*Server, error) {
+	cfg.Listener = ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	f, err := ferretdb.New(&cfg)
+	if err != nil {
 		return nil, fmt.Errorf("start FerretDB: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{dir: dir, cancel: cancel, done: make(chan struct{})}
+	s := &Server{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		f.Run(ctx)
@@ -61,5 +69,10 @@ func Start() (*Server, error) {
 func (s *Server) Stop() {
 	s.cancel()
 	<-s.done
-	os.RemoveAll(s.dir)
+	if s.pg != nil {
+		s.pg.stop()
+	}
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
 }

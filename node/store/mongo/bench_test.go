@@ -10,40 +10,41 @@ import (
 	"github.com/ionode/ionode/node/store/storetest"
 )
 
-// benchURI is MONGODB_URI when set, else the embedded FerretDB (whose figures are the stand-in's, not
-// MongoDB's).
-func benchURI() string {
-	if uri := os.Getenv("MONGODB_URI"); uri != "" {
-		return uri
-	}
-	return ferretURI
-}
-
 // benchBatch is the operations per transaction: ION's maximum, 10,000, against MongoDB; 1,000 against
 // FerretDB, whose per-document updates (the DIDs' generations) make a 10,000-operation write take
 // minutes.
-func benchBatch() int {
-	if os.Getenv("MONGODB_URI") != "" {
+func benchBatch(server string) int {
+	if server == "MongoDB" {
 		return 10_000
 	}
 	return 1_000
 }
 
-// BenchmarkIngest: go test -run=^$ -bench=Ingest -benchtime=5x ./node/store/mongo/
+// BenchmarkIngest runs on every server of servers(), each sub-benchmark named after it (FerretDB's
+// figures are the stand-in's, not MongoDB's):
+// go test -run=^$ -bench=Ingest -benchtime=5x ./node/store/mongo/
 func BenchmarkIngest(b *testing.B) {
-	storetest.BenchIngest(b, benchBatch(), func(b *testing.B) store.Store { return openDB(b, benchURI(), Options{Timeout: 10 * time.Minute}) })
+	for name, uri := range servers() {
+		b.Run(name, func(b *testing.B) {
+			storetest.BenchIngest(b, benchBatch(name), func(b *testing.B) store.Store { return openDB(b, uri, Options{Timeout: 10 * time.Minute}) })
+		})
+	}
 }
 
 // BenchmarkPointRead reads one DID's operations from a database holding IONODE_STORE_BENCH_OPS
 // operations (default 10,000: FerretDB ingests slowly and scans the whole table per query, so a
-// million is out of its reach; set 1000000 against real MongoDB):
+// million is out of its reach; set 1000000 against real MongoDB), on every server of servers():
 // go test -run=^$ -bench=PointRead -benchtime=200x ./node/store/mongo/
 func BenchmarkPointRead(b *testing.B) {
 	n := 10_000
 	if v, err := strconv.Atoi(os.Getenv("IONODE_STORE_BENCH_OPS")); err == nil && v > 0 {
 		n = v
 	}
-	s := openDB(b, benchURI(), Options{Timeout: 10 * time.Minute})
-	suffixes := storetest.LoadForReads(b, s, n, benchBatch())
-	storetest.MeasurePointReads(b, s, suffixes)
+	for name, uri := range servers() {
+		b.Run(name, func(b *testing.B) {
+			s := openDB(b, uri, Options{Timeout: 10 * time.Minute})
+			suffixes := storetest.LoadForReads(b, s, n, benchBatch(name))
+			storetest.MeasurePointReads(b, s, suffixes)
+		})
+	}
 }

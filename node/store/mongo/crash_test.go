@@ -29,21 +29,27 @@ func TestCrashRecovery(t *testing.T) {
 	if os.Getenv(storetest.CrashEnv) != "" {
 		t.Skip("inside a crash child")
 	}
-	db := fmt.Sprintf("ionode_crash_%d", os.Getpid())
-	keep := openDB(t, ferretURI, Options{Database: db}) // creates the indexes; drops the database at the end
-	storetest.RunCrash(t, storetest.CrashConfig{
-		Stream:      crashStream,
-		Kills:       20,
-		ChildTest:   "TestCrashChild",
-		ChildConfig: ferretURI + " " + db,
-		Seed:        uint64(os.Getpid()),
-		Open: func(t *testing.T) store.Store {
-			s, err := Open(context.Background(), Options{URI: ferretURI, Database: db})
-			if err != nil {
+	for name, uri := range servers() {
+		t.Run(name, func(t *testing.T) {
+			db := fmt.Sprintf("ionode_crash_%d", os.Getpid())
+			keep := openDB(t, uri, Options{Database: db}) // creates the indexes; drops the database at the end
+			if err := keep.indexesReady(context.Background(), "the crash test"); err != nil {
 				t.Fatal(err)
 			}
-			return s
-		},
-	})
-	_ = keep
+			storetest.RunCrash(t, storetest.CrashConfig{
+				Stream:      crashStream,
+				Kills:       20,
+				ChildTest:   "TestCrashChild",
+				ChildConfig: uri + " " + db,
+				Seed:        uint64(os.Getpid()),
+				Open: func(t *testing.T) store.Store {
+					s, err := Open(context.Background(), Options{URI: uri, Database: db})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return s
+				},
+			})
+		})
+	}
 }

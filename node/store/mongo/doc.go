@@ -2,15 +2,48 @@
 // (go.mongodb.org/mongo-driver/v2), for production nodes and for read-only resolver replicas sharing
 // one database.
 //
-// It needs no multi-document transactions, so it works against a standalone server as well as a
-// replica set. Instead every write is idempotent and multi-step writes are ordered so that a crash at
-// any point is repaired by re-applying them: a transaction's operations first (unordered bulk insert,
-// duplicate keys counted as already stored), then the generations of its DIDs, then the transaction
-// record, then the watcher cursor. Every call runs under a deadline (Options.Timeout unless the
-// caller's context ends sooner); retryable reads and writes are on. In read-only mode no index is
-// created and every write returns store.ErrReadOnly.
+// # What it needs of the server
 //
-// # Collections and indexes (created at Open)
+// No multi-document transactions and no change streams: every write is idempotent and multi-step writes
+// are ordered so that a crash at any point is repaired by re-applying them: a transaction's operations
+// first (unordered bulk insert, duplicate keys counted as already stored), then the generations of its
+// DIDs, then the transaction record, then the watcher cursor. So it runs on a standalone server, a
+// replica set or a sharded cluster (MongoDB 4.4 or later), and on FerretDB.
+//
+// Open detects the deployment from the server's hello and buildInfo replies and logs it ("mongo store:
+// connected" with server, topology, replica set, reads). On a standalone server it warns once: the
+// driver turns retryable writes off there (a write cut off by a network error fails; the observer then
+// retries the whole transaction) and there is no failover. A replica set of one member already gives
+// retryable writes; three give failover. That, not transactions, is why the compose file runs a
+// replica set of one.
+//
+// On FerretDB (buildInfo names its version) bulk updates go in commands of at most 32 statements, a
+// limit of FerretDB v1 (see ferretUpdateChunk); on MongoDB each is one unordered bulk write.
+//
+// # Reads and consistency
+//
+// A writing node reads from the primary only: Open refuses a writer URI whose readPreference is not
+// primary (ErrReadPreference), because two reads of one resolution, the generation and then the
+// operations, could hit secondaries at different points and cache a stale state under a current
+// generation. Options.ReadPrimary (ionode serve --mongodb-read-primary) pins reads to the primary
+// whatever the URI says. A read-only replica (Options.ReadOnly) may read from secondaries
+// (readPreference=secondaryPreferred in its URI): its reads then run with majority read concern, and the
+// reads of one call in one causally consistent session, so the operations it reads are never older than
+// the generation it read before them.
+//
+// Every call runs under a deadline (Options.Timeout unless the caller's context ends sooner). In
+// read-only mode no index is created and every write returns store.ErrReadOnly.
+//
+// # Indexes
+//
+// Open starts creating the indexes in the background and returns; each index reports when it is ready,
+// and a build still running reports its progress every 15 s (from currentOp where the server allows
+// it). Writes and a DID's operations wait for the build (logged once per kind of call, with
+// ErrIndexesBuilding when their deadline comes first): the unique index is what makes re-inserting an
+// operation idempotent, and without the didSuffix index every resolution would scan the collection.
+// Creating an index that exists is a no-op, so on an existing database the build ends at once.
+//
+// # Collections and indexes (created in the background from Open)
 //
 //	operations    {didSuffix, txnNumber, opIndex, txnTime, type, raw}
 //	              didSuffix_txnNumber_opIndex  {didSuffix:1, txnNumber:1, opIndex:1}  unique
@@ -44,4 +77,24 @@
 // Generations: PutOperations bumps a DID's generation after inserting its operations and Operations
 // reads the generation before the operations, so a resolver racing the observer can only cache a state
 // under a generation that is already stale. RollbackAfter bumps before and after deleting.
+//
+// # Sharding
+//
+// On a sharded cluster, shard operations on {didSuffix: 1} (the unique index starts with it, as a
+// sharded unique index must) and dids and states on {_id: 1} (the DID suffix); the other collections are
+// small and stay unsharded. `ionode store shard-plan` (ShardPlan) prints the sh.shardCollection
+// commands. The hot paths are targeted at one shard: a DID's operations by didSuffix, its generation and
+// state by _id, inserts by their key, and replacing a stored operation by didSuffix and _id. Only
+// rollbacks, the re-processing of a transaction already stored (by txnNumber) and the state hash (a full
+// ordered scan) are scatter-gather.
+//
+// # Certifying a MongoDB deployment
+//
+// The store's tests run against FerretDB on SQLite and on PostgreSQL; against MongoDB they need a URI:
+//
+//	MONGODB_URI='mongodb://host:27017/?replicaSet=rs0' go test -count=1 -bench . -benchtime 5x ./node/store/mongo/
+//
+// runs the conformance and crash suites, the explain checks (TestQueriesUseIndexes: every query of the
+// node uses an index, no collection scan or in-memory sort) and the ingest and read benchmarks there,
+// each test in a database of its own that it drops.
 package mongo

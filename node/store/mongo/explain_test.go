@@ -110,7 +110,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 				}
 			}
 			if ferret {
-				t.Skip("FerretDB v1 explains its SQLite plan (it scans the collection's table for every one of these queries: it does not push these filters to indexes), not MongoDB plan stages: the IXSCAN assertion runs against real MongoDB (set MONGODB_URI)")
+				t.Skip("FerretDB v1 explains its backend's SQL plan (on SQLite it scans the collection's table for every one of these queries: it does not push these filters to indexes), not MongoDB plan stages: the IXSCAN assertion runs against real MongoDB (set MONGODB_URI)")
 			}
 		})
 	}

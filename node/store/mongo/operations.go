@@ -129,15 +129,16 @@ func (s *Store) replaceOperations(ctx context.Context, docs []any, which []int) 
 				filter := bson.D{{Key: "didSuffix", Value: d.DIDSuffix}, {Key: "txnNumber", Value: d.TxnNumber}, {Key: "opIndex", Value: d.OpIndex}}
 				models = append(models, mongo.NewReplaceOneModel().SetFilter(filter).SetReplacement(d).SetUpsert(true))
 			case old.sameAs(d):
-			default:
-				models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: old.ID}}).SetReplacement(d))
+			default: // the shard key beside _id targets the replacement at one shard
+				filter := bson.D{{Key: "didSuffix", Value: d.DIDSuffix}, {Key: "_id", Value: old.ID}}
+				models = append(models, mongo.NewReplaceOneModel().SetFilter(filter).SetReplacement(d))
 			}
 		}
 	}
 	if len(models) == 0 {
 		return nil
 	}
-	if err := bulkUpdate(ctx, s.ops, models, false); err != nil {
+	if err := s.bulkUpdate(ctx, s.ops, models, false); err != nil {
 		return fmt.Errorf("replace operations: %w", err)
 	}
 	return nil
@@ -202,7 +203,7 @@ func (s *Store) bumpGenerations(ctx context.Context, suffixes map[string]struct{
 	for _, id := range ids {
 		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetUpdate(update).SetUpsert(true))
 	}
-	if err := bulkUpdate(ctx, s.dids, models, false); err != nil {
+	if err := s.bulkUpdate(ctx, s.dids, models, false); err != nil {
 		return fmt.Errorf("update generations: %w", err)
 	}
 	return nil
@@ -242,27 +243,45 @@ func (s *Store) PutProcessed(ctx context.Context, tx node.Transaction, ops []sid
 func (s *Store) Operations(ctx context.Context, suffix string) ([]sidetree.AnchoredOperation, uint64, error) {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	gen, err := s.generation(ctx, suffix)
+	if err := s.indexesReady(ctx, "reading a DID's operations"); err != nil {
+		return nil, 0, err
+	}
+	var ops []sidetree.AnchoredOperation
+	var gen uint64
+	err := s.consistent(ctx, func(ctx context.Context) error {
+		var err error
+		if gen, err = s.generation(ctx, suffix); err != nil {
+			return err
+		}
+		ops, err = s.operations(ctx, suffix)
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
 	}
+	return ops, gen, nil
+}
+
+// operations reads one DID's operations in order: a query targeted at one shard when the collection is
+// sharded on didSuffix.
+func (s *Store) operations(ctx context.Context, suffix string) ([]sidetree.AnchoredOperation, error) {
 	cur, err := s.ops.Find(ctx, bson.D{{Key: "didSuffix", Value: suffix}}, options.Find().SetSort(opSort).SetProjection(bson.D{{Key: "_id", Value: 0}}))
 	if err != nil {
-		return nil, 0, fmt.Errorf("read operations of %s: %w", suffix, err)
+		return nil, fmt.Errorf("read operations of %s: %w", suffix, err)
 	}
 	defer cur.Close(ctx)
 	var ops []sidetree.AnchoredOperation
 	for cur.Next(ctx) {
 		var d opDoc
 		if err := cur.Decode(&d); err != nil {
-			return nil, 0, fmt.Errorf("decode operation of %s: %w", suffix, err)
+			return nil, fmt.Errorf("decode operation of %s: %w", suffix, err)
 		}
 		ops = append(ops, d.operation())
 	}
 	if err := cur.Err(); err != nil {
-		return nil, 0, fmt.Errorf("read operations of %s: %w", suffix, err)
+		return nil, fmt.Errorf("read operations of %s: %w", suffix, err)
 	}
-	return ops, gen, nil
+	return ops, nil
 }
 
 // generation returns a DID's generation, 0 when never written.
@@ -282,22 +301,31 @@ func (s *Store) generation(ctx context.Context, suffix string) (uint64, error) {
 func (s *Store) CachedState(ctx context.Context, suffix string) ([]byte, bool, error) {
 	ctx, cancel := s.call(ctx)
 	defer cancel()
-	var d stateDoc
-	err := s.states.FindOne(ctx, bson.D{{Key: "_id", Value: suffix}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read cached state of %s: %w", suffix, err)
-	}
-	gen, err := s.generation(ctx, suffix)
-	if err != nil || gen != uint64(d.Generation) {
+	var state []byte
+	var fresh bool
+	err := s.consistent(ctx, func(ctx context.Context) error {
+		var d stateDoc
+		err := s.states.FindOne(ctx, bson.D{{Key: "_id", Value: suffix}}).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read cached state of %s: %w", suffix, err)
+		}
+		gen, err := s.generation(ctx, suffix)
+		if err != nil || gen != uint64(d.Generation) {
+			return err
+		}
+		state, fresh = d.State, true
+		if state == nil {
+			state = []byte{}
+		}
+		return nil
+	})
+	if err != nil || !fresh {
 		return nil, false, err
 	}
-	if d.State == nil {
-		d.State = []byte{}
-	}
-	return d.State, true, nil
+	return state, true, nil
 }
 
 // CacheState caches a state computed at generation unless the DID has moved on. An entry written in a

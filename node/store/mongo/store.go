@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readconcern"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 
 	"github.com/ionode/ionode/node/store"
 )
@@ -28,6 +31,17 @@ type Options struct {
 	Timeout time.Duration
 	// ScanTimeout bounds whole-collection scans (StateHash; default 10 min).
 	ScanTimeout time.Duration
+	// ReadPrimary reads from the primary whatever the URI's readPreference says. Without it a writer
+	// refuses a URI that reads from secondaries, and a read-only store reads from them through causally
+	// consistent sessions.
+	ReadPrimary bool
+	// Logger receives the store's startup report and warnings (default slog.Default()).
+	Logger *slog.Logger
+	// Monitor, when set, sees every command the driver sends (metrics, tracing; tests count round
+	// trips with it).
+	Monitor *event.CommandMonitor
+
+	indexGate <-chan struct{} // tests: hold the index build until closed
 }
 
 // Collection names.
@@ -52,6 +66,12 @@ type Store struct {
 	readOnly bool
 	timeout  time.Duration
 	scan     time.Duration
+	log      *slog.Logger
+	server   server
+	reads    readPlan
+	// chunk bounds the statements of one update command; 0 sends each bulk update as one command.
+	chunk int
+	ix    indexBuild
 
 	ops, dids, states, txs, unresolvable, queue, counters, meta, utxos, pending, sessions *mongo.Collection
 
@@ -67,7 +87,8 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-// Open connects, checks the server answers and, unless read-only, creates the collections' indexes.
+// Open connects, checks the server answers, reports what it is and, unless read-only, starts creating
+// the collections' indexes in the background.
 func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.URI == "" {
 		return nil, errors.New("mongo store: no URI")
@@ -81,14 +102,31 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.ScanTimeout <= 0 {
 		o.ScanTimeout = 10 * time.Minute
 	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
 	co := options.Client().ApplyURI(o.URI).SetRetryWrites(true).SetRetryReads(true).SetTimeout(o.Timeout)
+	reads, err := planReads(co.ReadPreference, o.ReadOnly, o.ReadPrimary)
+	if err != nil {
+		return nil, err
+	}
+	if reads.pinPrimary {
+		co.SetReadPreference(readpref.Primary())
+	}
+	if reads.causal {
+		co.SetReadConcern(readconcern.Majority())
+	}
+	if o.Monitor != nil {
+		co.SetMonitor(o.Monitor)
+	}
 	client, err := mongo.Connect(co)
 	if err != nil {
 		return nil, fmt.Errorf("mongo store: connect: %w", err)
 	}
 	db := client.Database(o.Database)
 	s := &Store{
-		client: client, db: db, readOnly: o.ReadOnly, timeout: o.Timeout, scan: o.ScanTimeout,
+		client: client, db: db, readOnly: o.ReadOnly, timeout: o.Timeout, scan: o.ScanTimeout, log: o.Logger, reads: reads,
+		ix:  indexBuild{gate: o.indexGate},
 		ops: db.Collection(collOperations), dids: db.Collection(collDIDs), states: db.Collection(collStates), txs: db.Collection(collTransactions),
 		unresolvable: db.Collection(collUnresolvable), queue: db.Collection(collQueue), counters: db.Collection(collCounters),
 		meta: db.Collection(collMeta), utxos: db.Collection(collUTXOs), pending: db.Collection(collPendingTxs),
@@ -107,38 +145,18 @@ func (s *Store) start(ctx context.Context) error {
 	if err := s.client.Ping(ctx, nil); err != nil {
 		return fmt.Errorf("mongo store: ping: %w", err)
 	}
-	if s.readOnly {
-		return nil
+	srv, err := s.probe(ctx)
+	if err != nil {
+		return err
 	}
-	for _, ix := range indexes {
-		if _, err := s.db.Collection(ix.collection).Indexes().CreateOne(ctx, ix.model()); err != nil {
-			return fmt.Errorf("mongo store: create index %s.%s: %w", ix.collection, ix.name, err)
-		}
-	}
+	s.adopt(srv)
+	s.buildIndexes()
 	return nil
 }
 
-// index is one index the store relies on; doc.go lists them.
-type index struct {
-	collection, name string
-	keys             bson.D
-	unique           bool
-}
-
-func (ix index) model() mongo.IndexModel {
-	return mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetName(ix.name).SetUnique(ix.unique)}
-}
-
-var indexes = []index{
-	{collOperations, "didSuffix_txnNumber_opIndex", bson.D{{Key: "didSuffix", Value: 1}, {Key: "txnNumber", Value: 1}, {Key: "opIndex", Value: 1}}, true},
-	{collOperations, "txnNumber", bson.D{{Key: "txnNumber", Value: 1}}, false},
-	{collUnresolvable, "nextRetry_id", bson.D{{Key: "nextRetry", Value: 1}, {Key: "_id", Value: 1}}, false},
-	{collQueue, "batch_seq", bson.D{{Key: "batch", Value: 1}, {Key: "seq", Value: 1}}, false},
-	{collSessions, "expires", bson.D{{Key: "expires", Value: 1}}, false},
-}
-
-// Close disconnects.
+// Close stops an index build still running (the server finishes it) and disconnects.
 func (s *Store) Close(ctx context.Context) error {
+	s.stopIndexes()
 	if err := s.client.Disconnect(ctx); err != nil {
 		return fmt.Errorf("mongo store: disconnect: %w", err)
 	}
@@ -168,6 +186,10 @@ func (s *Store) writeOps(ctx context.Context, n int) (context.Context, context.C
 		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout*time.Duration(1+n/1000))
+	if err := s.indexesReady(ctx, "writing"); err != nil {
+		cancel()
+		return nil, nil, err
+	}
 	return ctx, cancel, nil
 }
 
@@ -239,19 +261,25 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n)
 }
 
-// updateChunk bounds the statements of one update command. FerretDB (v1.24, SQLite backend) keeps the
+// ferretUpdateChunk bounds the statements of one update command on FerretDB. FerretDB (v1.24, SQLite backend) keeps the
 // query of each statement that matched a document open, with its SQLite connection, until the whole
 // command ends, and its pool has 100 connections: an update command of 100 statements on existing
 // documents waits forever for a connection, and every later command with it (seen as client i/o
 // timeouts, "incomplete read of message header"). 32 leaves room for a second such command running at
 // once (a killed node's, still executing on the server) and for every other client.
-const updateChunk = 32
+// MongoDB has no such limit: there a bulk update is one command (the driver splits it only beyond the
+// server's maxWriteBatchSize or message size), a round trip instead of hundreds per ION batch.
+const ferretUpdateChunk = 32
 
-// bulkUpdate runs update and replace models in commands of at most updateChunk statements, each
-// retried by upsertRetry.
-func bulkUpdate(ctx context.Context, c *mongo.Collection, models []mongo.WriteModel, ordered bool) error {
+// bulkUpdate runs update and replace models in commands of at most s.chunk statements (one command
+// when s.chunk is 0), each retried by upsertRetry.
+func (s *Store) bulkUpdate(ctx context.Context, c *mongo.Collection, models []mongo.WriteModel, ordered bool) error {
 	for len(models) > 0 {
-		chunk := models[:min(len(models), updateChunk)]
+		n := len(models)
+		if s.chunk > 0 {
+			n = min(n, s.chunk)
+		}
+		chunk := models[:n]
 		models = models[len(chunk):]
 		err := upsertRetry(func() error {
 			_, err := c.BulkWrite(ctx, chunk, options.BulkWrite().SetOrdered(ordered))

@@ -2,7 +2,9 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -12,8 +14,9 @@ import (
 	"github.com/ionode/ionode/node/store/storetest"
 )
 
-// ferretURI is the embedded FerretDB every test of the package shares (started by TestMain).
-var ferretURI string
+// ferretURI is the embedded FerretDB on SQLite every test of the package shares, and ferretPGURI the one
+// on PostgreSQL (both started by TestMain; ferretPGURI is empty where PostgreSQL is not installed).
+var ferretURI, ferretPGURI string
 
 func TestMain(m *testing.M) {
 	if os.Getenv(storetest.CrashEnv) != "" {
@@ -25,7 +28,21 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	ferretURI = srv.URI
+	pg, err := ferrettest.StartPostgreSQL()
+	switch {
+	case err == nil:
+		ferretPGURI = pg.URI
+	case errors.Is(err, ferrettest.ErrNoPostgreSQL) && os.Getenv("CI") != "true":
+		fmt.Fprintf(os.Stderr, "skipping the FerretDB-on-PostgreSQL runs: %v\n", err)
+	default: // in CI a missing PostgreSQL is a failure, not a silent skip
+		fmt.Fprintln(os.Stderr, err)
+		srv.Stop()
+		os.Exit(1)
+	}
 	code := m.Run()
+	if pg != nil {
+		pg.Stop()
+	}
 	srv.Stop()
 	os.Exit(code)
 }
@@ -36,6 +53,9 @@ var dbCounter atomic.Int64
 func openDB(t testing.TB, uri string, o Options) *Store {
 	t.Helper()
 	o.URI = uri
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler) // every test opens stores: their startup reports are noise
+	}
 	if o.Database == "" {
 		o.Database = fmt.Sprintf("ionode_test_%d_%d", os.Getpid(), dbCounter.Add(1))
 	}
@@ -52,10 +72,13 @@ func openDB(t testing.TB, uri string, o Options) *Store {
 	return s
 }
 
-// servers lists the MongoDB-wire servers to test against: the embedded FerretDB, and a real MongoDB
-// when MONGODB_URI is set.
+// servers lists the MongoDB-wire servers to test against: the embedded FerretDB on its two backends,
+// and a real MongoDB when MONGODB_URI is set.
 func servers() map[string]string {
-	m := map[string]string{"FerretDB": ferretURI}
+	m := map[string]string{"FerretDB-SQLite": ferretURI}
+	if ferretPGURI != "" {
+		m["FerretDB-PostgreSQL"] = ferretPGURI
+	}
 	if uri := os.Getenv("MONGODB_URI"); uri != "" {
 		m["MongoDB"] = uri
 	}

@@ -77,7 +77,7 @@ func (s *Store) putUTXOs(ctx context.Context, utxos []store.UTXO) error {
 		d := newUTXODoc(u)
 		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: d.ID}}).SetReplacement(d).SetUpsert(true))
 	}
-	if err := bulkUpdate(ctx, s.utxos, models, true); err != nil {
+	if err := s.bulkUpdate(ctx, s.utxos, models, true); err != nil {
 		return fmt.Errorf("store utxos: %w", err)
 	}
 	return nil
