@@ -56,14 +56,18 @@ type queueDepther interface {
 	QueueDepth(ctx context.Context) (int, error)
 }
 
-// Register adds the routes to r.
-func (a *API) Register(r *mux.Router) {
+// Register adds the routes to r; POST /operations refuses every cross-site page (Routes passes its
+// CORS origins through register).
+func (a *API) Register(r *mux.Router) { a.register(r, nil) }
+
+// register adds the routes; pages of the origins listed may post operations.
+func (a *API) register(r *mux.Router, origins []string) {
 	r.HandleFunc("/identifiers/{did}", a.handleResolve).Methods(http.MethodGet)
 	var post http.Handler = http.HandlerFunc(a.handleOperation)
 	if a.Guard != nil {
 		post = a.Guard.Wrap(post)
 	}
-	r.Handle("/operations", post).Methods(http.MethodPost)
+	r.Handle("/operations", writeOrigin(origins, requireJSON(post))).Methods(http.MethodPost)
 	r.HandleFunc("/version", a.handleVersion).Methods(http.MethodGet)
 }
 

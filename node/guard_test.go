@@ -40,6 +40,7 @@ func guardedServer(t *testing.T, g *WriteGuard, q OperationQueue, maxDepth int) 
 func post(t *testing.T, url, token string, body []byte) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url+"/operations", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -63,7 +63,7 @@ func (rt *Routes) Handler() http.Handler {
 func (rt *Routes) router() *mux.Router {
 	r := mux.NewRouter()
 	if rt.API != nil {
-		rt.API.Register(r)
+		rt.API.register(r, rt.CORSOrigins)
 	}
 	if rt.Driver != nil {
 		rt.Driver.Register(r)
