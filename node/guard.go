@@ -3,18 +3,17 @@ package node
 import (
 	"container/list"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
-	"fmt"
 	"math"
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/ionode/ionode/internal/bearer"
 )
 
 // WriteGuard protects the routes that cost the operator money (POST /operations pays Bitcoin fees) or
@@ -32,16 +31,9 @@ type WriteGuard struct {
 	byIP    *limiters
 }
 
-// ParseTokenHash reads a hex SHA-256 token hash (as `sha256sum` prints it).
-func ParseTokenHash(s string) ([sha256.Size]byte, error) {
-	var h [sha256.Size]byte
-	b, err := hex.DecodeString(strings.TrimSpace(s))
-	if err != nil || len(b) != sha256.Size {
-		return h, fmt.Errorf("token hash %q: want 64 hex digits (sha256 of the token)", s)
-	}
-	copy(h[:], b)
-	return h, nil
-}
+// ParseTokenHash reads a hex SHA-256 token hash (as `sha256sum` prints it); the empty token's hash is
+// refused (bearer.ErrEmptyToken).
+func ParseTokenHash(s string) ([sha256.Size]byte, error) { return bearer.ParseHash(s) }
 
 // Wrap applies the guard to a handler.
 func (g *WriteGuard) Wrap(next http.Handler) http.Handler {
@@ -76,17 +68,12 @@ func (g *WriteGuard) Wrap(next http.Handler) http.Handler {
 // authorized checks the bearer token against every configured hash in constant time, and returns the
 // token's hash as the rate-limit key (the token itself is never kept).
 func (g *WriteGuard) authorized(r *http.Request) (string, bool) {
-	auth := r.Header.Get("Authorization")
-	scheme, token, found := strings.Cut(auth, " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+	token, ok := bearer.Token(r)
+	if !ok || !bearer.Match(token, g.TokenHashes) {
 		return "", false
 	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
-	match := 0
-	for _, h := range g.TokenHashes {
-		match |= subtle.ConstantTimeCompare(sum[:], h[:])
-	}
-	return hex.EncodeToString(sum[:8]), match == 1
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:8]), true
 }
 
 func (g *WriteGuard) allow(l *limiters, key string, limit rate.Limit) (time.Duration, bool) {

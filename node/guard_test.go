@@ -79,6 +79,41 @@ func TestWriteGuardTokens(t *testing.T) {
 	}
 }
 
+// TestWriteGuardEmptyToken: with the empty token's hash configured (ParseTokenHash refuses it, but a
+// guard may be built without it), no header gets in: not an empty token, not one of Unicode spaces
+// (strings.TrimSpace would have made it empty). The scheme is matched case-insensitively.
+func TestWriteGuardEmptyToken(t *testing.T) {
+	cur := sha256.Sum256([]byte("current-token"))
+	q := &memoryQueue{}
+	srv := guardedServer(t, &WriteGuard{TokenHashes: [][sha256.Size]byte{sha256.Sum256(nil), cur}}, q, 0)
+	for _, tc := range []struct {
+		auth   string
+		status int
+	}{
+		{"Bearer \u00a0", 401},
+		{"Bearer \u2003\u00a0", 401},
+		{"Bearer ", 401},
+		{"Bearer \t", 401},
+		{"bearer current-token", 200},
+		{"BEARER current-token ", 200},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/operations", strings.NewReader(string(createBody(t))))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", tc.auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("Authorization %q: status %d, want %d", tc.auth, resp.StatusCode, tc.status)
+		}
+	}
+	if _, err := ParseTokenHash(hex.EncodeToString(sha256.New().Sum(nil))); err == nil {
+		t.Error("ParseTokenHash accepted the empty token's hash")
+	}
+}
+
 func TestWriteGuardRateLimit(t *testing.T) {
 	h := sha256.Sum256([]byte("t"))
 	srv := guardedServer(t, &WriteGuard{TokenHashes: [][sha256.Size]byte{h}, PerToken: 1, Burst: 3}, &memoryQueue{}, 0)

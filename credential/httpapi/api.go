@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -11,11 +10,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/internal/bearer"
 )
 
 // API holds what the handlers use. Verifier is required; Issuer and Status enable the admin routes.
@@ -125,20 +124,15 @@ func (a *API) verifyPresentation(w http.ResponseWriter, r *http.Request) {
 
 // admin lets a request through only with a bearer token whose hash is configured.
 func (a *API) admin(next http.Handler) http.Handler {
-	hashes := make([][]byte, 0, len(a.AdminTokenSHA256))
+	hashes := make([]bearer.Hash, 0, len(a.AdminTokenSHA256))
 	for _, h := range a.AdminTokenSHA256 {
-		if b, err := hex.DecodeString(strings.TrimSpace(h)); err == nil && len(b) == sha256.Size {
+		// A malformed or empty-token hash admits nobody (ionode serve refuses it at startup).
+		if b, err := bearer.ParseHash(h); err == nil {
 			hashes = append(hashes, b)
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		sum := sha256.Sum256([]byte(token))
-		match := 0
-		for _, h := range hashes { // every hash is compared, so timing says nothing about which matched
-			match |= subtle.ConstantTimeCompare(sum[:], h)
-		}
-		if !ok || token == "" || match != 1 {
+		if token, ok := bearer.Token(r); !ok || !bearer.Match(token, hashes) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ionode-admin"`)
 			writeJSON(w, http.StatusUnauthorized, errorBody{"admin bearer token required"})
 			return

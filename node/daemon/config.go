@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/cas"
+	"github.com/ionode/ionode/internal/bearer"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -220,8 +221,8 @@ func (c *Config) Validate() (sidetree.Network, error) {
 		return network, fmt.Errorf("--max-downloads must be between 1 and 1000")
 	}
 	for _, h := range c.WriteTokenHashes {
-		if len(h) != 64 {
-			return network, fmt.Errorf("--write-token-hash %q: want the 64 hex digits of a token's SHA-256", h)
+		if _, err := bearer.ParseHash(h); err != nil {
+			return network, fmt.Errorf("--write-token-hash: %w", err)
 		}
 	}
 	if c.BatchConfirmations < 1 {
