@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -51,7 +50,7 @@ func (g *WriteGuard) Wrap(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if wait, ok := g.allow(g.byIP, clientIP(r), g.PerIP); !ok {
+		if wait, ok := g.allow(g.byIP, clientKey(r), g.PerIP); !ok {
 			tooMany(w, wait)
 			return
 		}
@@ -77,33 +76,12 @@ func (g *WriteGuard) authorized(r *http.Request) (string, bool) {
 }
 
 func (g *WriteGuard) allow(l *limiters, key string, limit rate.Limit) (time.Duration, bool) {
-	if limit <= 0 {
-		return 0, true
-	}
-	burst := g.Burst
-	if burst <= 0 {
-		burst = int(math.Max(1, float64(limit)))
-	}
-	res := l.get(key, limit, burst).Reserve()
-	if d := res.Delay(); d > 0 {
-		res.Cancel()
-		return d, false
-	}
-	return 0, true
+	return l.allow(key, limit, g.Burst)
 }
 
 func tooMany(w http.ResponseWriter, wait time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	writeError(w, http.StatusTooManyRequests, "rate_limited", "too many requests; retry later")
-}
-
-// clientIP is the connection's address: forwarded headers are not trusted, as any client can set them.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // limiters is a bounded LRU of rate limiters, so a flood of distinct clients cannot grow memory.
