@@ -111,6 +111,23 @@ func (b *FeeBudget) Check(ctx context.Context, minFee uint64) error {
 	return nil
 }
 
+// Approve refuses a transaction paying fee when the day's fees would pass the budget with it: the
+// anchor writer asks it with each signed transaction's actual fee, fee bumps included (a replaced
+// transaction's fee stays counted, as Usage counts it).
+func (b *FeeBudget) Approve(ctx context.Context, fee uint64) error {
+	if b == nil || b.PerDay == 0 {
+		return nil
+	}
+	spent, _, err := b.Usage(ctx)
+	if err != nil {
+		return err
+	}
+	if spent+fee > b.PerDay {
+		return &BudgetError{Spent: spent, Budget: b.PerDay, Until: dayStart(b.now()).Add(24 * time.Hour)}
+	}
+	return nil
+}
+
 // Ready is the writer's readiness check: an error while today's budget has no room for another batch
 // of the day's largest fee (or for any fee at all).
 func (b *FeeBudget) Ready(ctx context.Context) error {
