@@ -156,7 +156,7 @@ func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, erro
 	}
 	api := &node.API{Network: d.network, Resolver: identifiers{ion: res, methods: d.methods}, Version: Version, Logger: d.log, Metrics: d.Metrics, MaxQueueDepth: d.cfg.MaxQueueDepth}
 	if d.acceptsOperations() {
-		api.Queue = d.Store
+		api.Queue, api.Log = d.Store, d.Store
 		guard := &node.WriteGuard{PerIP: rate.Limit(d.cfg.WriteRatePerIP), Burst: max(1, int(2*d.cfg.WriteRatePerIP))}
 		for _, h := range d.cfg.WriteTokenHashes {
 			sum, err := node.ParseTokenHash(h)
