@@ -2,6 +2,7 @@ package testnet
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -16,6 +17,9 @@ const rpcConfigName = "btcd.conf"
 func writeRPCConfig(dataDir, user, pass string) (string, error) {
 	if strings.ContainsAny(user+pass, "\r\n") {
 		return "", fmt.Errorf("testnet: RPC credentials must be one line each")
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("testnet: data directory: %w", err)
 	}
 	path := filepath.Join(dataDir, rpcConfigName)
 	conf := "[Application Options]\nrpcuser=" + user + "\nrpcpass=" + pass + "\n"
