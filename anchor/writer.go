@@ -53,7 +53,16 @@ type Writer struct {
 	// BumpAfterBlocks: an unconfirmed transaction older than this many blocks is replaced with a
 	// higher fee by Maintain. Zero means 3.
 	BumpAfterBlocks int64
-	Logger          *slog.Logger
+	// MaxFee caps one transaction's fee in satoshis, fee bumps included; 0: no cap. MaxFeeRate caps its
+	// rate in satoshis per 1,000 bytes (the node's estimate is lowered to it); 0: no cap.
+	MaxFee, MaxFeeRate int64
+	// MaxBumps is how often one transaction may be replaced with a higher fee; 0: DefaultMaxBumps,
+	// negative: never.
+	MaxBumps int
+	// ApproveFee is asked before a transaction paying fee is broadcast, with the transaction a fee bump
+	// replaces (or ""); an error stops it (the daily fee budget). Nil: every fee within the caps.
+	ApproveFee func(ctx context.Context, fee int64, replaces string) error
+	Logger     *slog.Logger
 
 	mu        sync.Mutex
 	tip       int64
@@ -101,11 +110,11 @@ func (w *Writer) feeRate(ctx context.Context) int64 {
 	rate, err := w.Chain.EstimateFeeRate(ctx, 1)
 	if err != nil || rate <= 0 {
 		if w.FallbackFeeRate > 0 {
-			return w.FallbackFeeRate
+			return w.capRate(w.FallbackFeeRate)
 		}
-		return 2000
+		return w.capRate(2000)
 	}
-	return rate
+	return w.capRate(rate)
 }
 
 // fee is ION's fee for a transaction (BitcoinClient.createTransaction and calculateTransactionFee):
@@ -183,6 +192,9 @@ func (w *Writer) Anchor(ctx context.Context, anchorString string, minFee uint64)
 		return "", 0, err
 	}
 	p.Kind, p.Anchor = KindAnchor, anchorString
+	if err := w.approveFee(ctx, p.Fee, len(p.Raw), ""); err != nil { // nothing is recorded yet
+		return "", 0, err
+	}
 	if err := w.recordAndSend(ctx, p); err != nil {
 		return "", 0, err
 	}
@@ -786,6 +798,10 @@ func (w *Writer) Maintain(ctx context.Context) error {
 			}
 			w.log().Info("rebroadcast", "txid", p.TxID)
 		case st.Confirmations == 0 && w.tip-p.BroadcastHeight >= bumpAfter && !hasChild[p.TxID]:
+			if n := bumpsOf(pending, p.TxID); n >= w.maxBumps() {
+				w.log().Warn("fee bump skipped: the transaction was bumped the maximum number of times", "txid", p.TxID, "bumps", n)
+				continue
+			}
 			if err := w.bump(ctx, p, tx); err != nil {
 				w.log().Warn("fee bump failed", "txid", p.TxID, "err", err)
 			}
@@ -823,7 +839,10 @@ func (w *Writer) bump(ctx context.Context, old PendingTx, tx *wire.MsgTx) error 
 	for _, o := range outs {
 		pay += o.Value
 	}
-	newFee := max(old.Fee*3/2, old.Fee+int64(tx.SerializeSize())*2) // BIP 125 also wants the relay fee of the new size
+	newFee := bumpFee(old.Fee, tx.SerializeSize())
+	if err := w.approveFee(ctx, newFee, tx.SerializeSize(), old.TxID); err != nil {
+		return err
+	}
 	change := in - pay - newFee
 	if change < 0 {
 		return ErrInsufficientFunds

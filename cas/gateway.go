@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -19,18 +20,42 @@ import (
 // quoted CID, immutable caching), 304 for a matching If-None-Match, 400 for a
 // malformed CID or a CID naming no file, 404 when the content is not found
 // within Timeout, 413 when it is larger than MaxSize, 502 when the store's
-// backend is unreachable, 500 otherwise.
+// backend is unreachable, 503 (with Retry-After) while MaxConcurrent requests
+// are being answered, 500 otherwise.
 type Gateway struct {
-	Store   Store
+	Store   Getter
 	MaxSize int64         // default DefaultGatewayMaxSize
 	Timeout time.Duration // default DefaultGatewayTimeout
-	Logger  *slog.Logger  // default slog.Default()
+	// MaxConcurrent caps the requests read at once (default
+	// DefaultGatewayConcurrency); more are refused, not queued.
+	MaxConcurrent int
+	Logger        *slog.Logger // default slog.Default()
+
+	once  sync.Once
+	slots chan struct{}
 }
 
+// Getter is what the gateway reads files with (Store.Get's contract).
+type Getter interface {
+	Get(ctx context.Context, cid string, maxSize int64) ([]byte, error)
+}
+
+// DefaultGatewayConcurrency is Gateway.MaxConcurrent's default.
+const DefaultGatewayConcurrency = 32
+
 // Handler returns the gateway for this node, configured by
-// NodeConfig.GatewayMaxSize and GatewayTimeout.
+// NodeConfig.GatewayMaxSize and GatewayTimeout. It serves only files the
+// node holds (GetLocal): anonymous requests must not make the node fetch
+// content from the network, keep it and serve it to its peers.
 func (n *Node) Handler() http.Handler {
-	return &Gateway{Store: n, MaxSize: n.cfg.GatewayMaxSize, Timeout: n.cfg.GatewayTimeout, Logger: n.log}
+	return &Gateway{Store: localFiles{n}, MaxSize: n.cfg.GatewayMaxSize, Timeout: n.cfg.GatewayTimeout, Logger: n.log}
+}
+
+// localFiles reads the node's blockstore only.
+type localFiles struct{ n *Node }
+
+func (l localFiles) Get(ctx context.Context, cid string, maxSize int64) ([]byte, error) {
+	return l.n.GetLocal(ctx, cid, maxSize)
 }
 
 const gatewayPrefix = "/ipfs/"
@@ -57,6 +82,13 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+
+	if !g.acquire() {
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "too many gateway requests; retry later", http.StatusServiceUnavailable)
+		return
+	}
+	defer g.release()
 
 	maxSize, timeout, logger := g.MaxSize, g.Timeout, g.Logger
 	if maxSize <= 0 {
@@ -91,6 +123,24 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(data) // the client went away: nothing left to tell it
 	}
 }
+
+func (g *Gateway) acquire() bool {
+	g.once.Do(func() {
+		n := g.MaxConcurrent
+		if n <= 0 {
+			n = DefaultGatewayConcurrency
+		}
+		g.slots = make(chan struct{}, n)
+	})
+	select {
+	case g.slots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (g *Gateway) release() { <-g.slots }
 
 // gatewayCID extracts the CID from /ipfs/{cid}; anything else (no CID, a
 // path below the CID) is not a route of this gateway.

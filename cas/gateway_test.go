@@ -3,6 +3,7 @@ package cas
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -97,5 +98,90 @@ func TestGatewayMounted(t *testing.T) {
 	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/ipfs/"+c, nil))
 	if rec.Code != http.StatusOK || rec.Body.String() != "x" {
 		t.Fatalf("status %d body %q", rec.Code, rec.Body.String())
+	}
+}
+
+// TestGatewayServesLocalOnly: the gateway never fetches. A file only a peer holds is 404 at once and
+// is not stored; once the node itself fetched it (as the observer does), the gateway serves it.
+func TestGatewayServesLocalOnly(t *testing.T) {
+	a := openTestNode(t, t.TempDir())
+	data := pattern(2*ChunkSize + 10)
+	c, err := a.Put(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := openTestNode(t, t.TempDir(), a.Addrs()...)
+	b.cfg.GatewayTimeout = 20 * time.Second // a fetch would succeed well within this
+	gw := b.Handler()
+	get := func() *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		gw.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/ipfs/"+c, nil))
+		return rec
+	}
+	start := time.Now()
+	if rec := get(); rec.Code != http.StatusNotFound {
+		t.Fatalf("a file only a peer holds: status %d, want 404", rec.Code)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the 404 took %v: the gateway waited for the network", took)
+	}
+	if _, err := b.GetLocal(context.Background(), c, int64(len(data))); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after the gateway request the node holds the file (GetLocal: %v)", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := b.Get(ctx, c, int64(len(data))); err != nil {
+		t.Fatalf("the node's own fetch: %v", err)
+	}
+	if rec := get(); rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), data) {
+		t.Fatalf("a file the node holds: status %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+}
+
+// blockingGetter holds every Get until release is closed.
+type blockingGetter struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b blockingGetter) Get(ctx context.Context, _ string, _ int64) ([]byte, error) {
+	b.started <- struct{}{}
+	select {
+	case <-b.release:
+		return []byte("x"), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// TestGatewayConcurrencyCap: past MaxConcurrent requests in flight, more are refused with 503 at once.
+func TestGatewayConcurrencyCap(t *testing.T) {
+	store := blockingGetter{started: make(chan struct{}, 8), release: make(chan struct{})}
+	gw := &Gateway{Store: store, MaxConcurrent: 2, Logger: discardLogger()}
+	c := unknownCID(t)
+	done := make(chan int, 2)
+	for range 2 {
+		go func() {
+			rec := httptest.NewRecorder()
+			gw.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/ipfs/"+c, nil))
+			done <- rec.Code
+		}()
+		<-store.started
+	}
+	rec := httptest.NewRecorder()
+	gw.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/ipfs/"+c, nil))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("third concurrent request: status %d, want 503 with Retry-After", rec.Code)
+	}
+	close(store.release)
+	for range 2 {
+		if code := <-done; code != http.StatusOK {
+			t.Fatalf("held request: %d", code)
+		}
+	}
+	rec = httptest.NewRecorder()
+	gw.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/ipfs/"+c, nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("after the others finished: %d", rec.Code)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/ipfs/boxo/bitswap/network/bsnet"
 	"github.com/ipfs/boxo/blockservice"
 	"github.com/ipfs/boxo/blockstore"
+	"github.com/ipfs/boxo/exchange/offline"
 	"github.com/ipfs/boxo/ipld/merkledag"
 	"github.com/ipfs/boxo/peering"
 	pebbleds "github.com/ipfs/go-ds-pebble"
@@ -88,13 +89,16 @@ type NodeConfig struct {
 // libp2p to fetch from and serve to other IPFS peers, UnixFS import and read.
 // It implements Store. It is safe for concurrent use.
 type Node struct {
-	cfg     NodeConfig
-	log     *slog.Logger
-	ds      *pebbleds.Datastore
-	host    host.Host
-	bswap   *bitswap.Bitswap
-	bserv   blockservice.BlockService
-	dag     ipld.DAGService
+	cfg   NodeConfig
+	log   *slog.Logger
+	ds    *pebbleds.Datastore
+	host  host.Host
+	bswap *bitswap.Bitswap
+	bserv blockservice.BlockService
+	dag   ipld.DAGService
+	// local reads the blockstore only: what the gateway serves (an anonymous request must not make the
+	// node fetch, store and re-serve arbitrary content).
+	local   blockservice.BlockService
 	peering *peering.PeeringService
 	dht     *dht.IpfsDHT // nil with DHTOff
 	life    context.Context
@@ -197,6 +201,7 @@ func OpenNode(ctx context.Context, cfg NodeConfig) (_ *Node, err error) {
 	n.bswap = bitswap.New(life, bsnet.NewFromIpfsHost(n.host), providers, bstore)
 	n.bserv = blockservice.New(bstore, n.bswap)
 	n.dag = merkledag.NewDAGService(n.bserv)
+	n.local = blockservice.New(bstore, offline.Exchange(bstore))
 
 	n.peering = peering.NewPeeringService(n.host)
 	for _, p := range peers {

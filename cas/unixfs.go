@@ -59,6 +59,21 @@ func importUnixFS(dag ipld.DAGService, data []byte) (cid.Cid, error) {
 // NodeConfig.FetchTimeout applies. Errors wrap ErrInvalidCID, ErrNotFound,
 // ErrTooLarge or ErrNotAFile; at most maxSize+1 bytes are read.
 func (n *Node) Get(ctx context.Context, c string, maxSize int64) ([]byte, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, n.cfg.FetchTimeout)
+		defer cancel()
+	}
+	return getFile(ctx, n.bserv, merkledag.NewSession(ctx, n.dag), c, maxSize)
+}
+
+// GetLocal is Get from the node's own blockstore only: a file (or any block of it) the node does not
+// hold is ErrNotFound at once, and no peer is asked.
+func (n *Node) GetLocal(ctx context.Context, c string, maxSize int64) ([]byte, error) {
+	return getFile(ctx, n.local, merkledag.NewDAGService(n.local), c, maxSize)
+}
+
+func getFile(ctx context.Context, blocks blockservice.BlockGetter, ng ipld.NodeGetter, c string, maxSize int64) ([]byte, error) {
 	id, err := ParseCID(c)
 	if err != nil {
 		return nil, err
@@ -66,12 +81,7 @@ func (n *Node) Get(ctx context.Context, c string, maxSize int64) ([]byte, error)
 	if maxSize < 0 {
 		return nil, fmt.Errorf("cas: negative maximum size %d", maxSize)
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, n.cfg.FetchTimeout)
-		defer cancel()
-	}
-	data, err := readUnixFS(ctx, n.bserv, merkledag.NewSession(ctx, n.dag), id, maxSize)
+	data, err := readUnixFS(ctx, blocks, ng, id, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("%w (cid %s)", err, c)
 	}

@@ -196,7 +196,9 @@ func ourSubmit(t *testing.T, requests [][]byte) []response {
 	var out []response
 	for _, req := range requests {
 		rec := httptest.NewRecorder()
-		r.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/operations", bytes.NewReader(req)))
+		post := httptest.NewRequest(http.MethodPost, "/operations", bytes.NewReader(req))
+		post.Header.Set("Content-Type", "application/json")
+		r.ServeHTTP(rec, post)
 		var body *string
 		if rec.Body.Len() > 0 {
 			s := rec.Body.String()

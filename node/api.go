@@ -45,6 +45,13 @@ type API struct {
 	// MaxQueueDepth refuses new operations (503) while this many wait to be batched; 0: no cap. It needs
 	// a Queue that can report its depth.
 	MaxQueueDepth int
+	// Log is the anchored operations (optional): a create for a DID already anchored is refused (400
+	// did_already_anchored), since it can change nothing and would cost a fee.
+	Log OperationReader
+
+	// enqueue makes the queue-depth check and the enqueue one step, so concurrent requests cannot all
+	// pass a check of the same depth.
+	enqueue sync.Mutex
 
 	// bodies recycles resolution response buffers: serializing each answer into a fresh slice was a
 	// fifth of what a resolution allocated, and allocation is what sets the garbage collector's pace.
@@ -56,14 +63,18 @@ type queueDepther interface {
 	QueueDepth(ctx context.Context) (int, error)
 }
 
-// Register adds the routes to r.
-func (a *API) Register(r *mux.Router) {
+// Register adds the routes to r; POST /operations refuses every cross-site page (Routes passes its
+// CORS origins through register).
+func (a *API) Register(r *mux.Router) { a.register(r, nil) }
+
+// register adds the routes; pages of the origins listed may post operations.
+func (a *API) register(r *mux.Router, origins []string) {
 	r.HandleFunc("/identifiers/{did}", a.handleResolve).Methods(http.MethodGet)
 	var post http.Handler = http.HandlerFunc(a.handleOperation)
 	if a.Guard != nil {
 		post = a.Guard.Wrap(post)
 	}
-	r.Handle("/operations", post).Methods(http.MethodPost)
+	r.Handle("/operations", writeOrigin(origins, requireJSON(post))).Methods(http.MethodPost)
 	r.HandleFunc("/version", a.handleVersion).Methods(http.MethodGet)
 }
 
@@ -117,15 +128,6 @@ func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "request_unreadable", "the request body could not be read")
 		return
 	}
-	if a.MaxQueueDepth > 0 {
-		if q, ok := a.Queue.(queueDepther); ok {
-			if depth, err := q.QueueDepth(r.Context()); err == nil && depth >= a.MaxQueueDepth {
-				w.Header().Set("Retry-After", "60")
-				writeError(w, http.StatusServiceUnavailable, "queue_full", "the node's operation queue is full; retry later")
-				return
-			}
-		}
-	}
 	p := a.Network.Latest()
 	op, err := sidetree.ValidateRequest(body, p)
 	if err != nil {
@@ -142,8 +144,25 @@ func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
 		}
 		did := &sidetree.DID{Method: a.Network.Method, Suffix: op.DIDSuffix, ShortForm: "did:" + a.Network.Method + ":" + op.DIDSuffix}
 		created = sidetree.ResolutionResult(state, did, false)
+		anchored, err := a.anchoredCreate(r.Context(), op.DIDSuffix)
+		if err != nil {
+			a.logger().Error("reading a DID's operations failed", "suffix", op.DIDSuffix, "err", err)
+			writeError(w, http.StatusInternalServerError, "internal_error", "the node could not read its store")
+			return
+		}
+		if anchored {
+			a.Metrics.observeOperation(string(op.Type), "rejected")
+			writeError(w, http.StatusBadRequest, "did_already_anchored", fmt.Sprintf("DID '%s' is already anchored; another create can change nothing.", op.DIDSuffix))
+			return
+		}
 	}
-	if err := a.Queue.Enqueue(r.Context(), op.DIDSuffix, op.Type, body); err != nil {
+	full, err := a.enqueueBelowCap(r.Context(), op, body)
+	if full {
+		w.Header().Set("Retry-After", "60")
+		writeError(w, http.StatusServiceUnavailable, "queue_full", "the node's operation queue is full; retry later")
+		return
+	}
+	if err != nil {
 		if errors.Is(err, ErrAlreadyQueued) {
 			a.Metrics.observeOperation(string(op.Type), "rejected")
 			msg := fmt.Sprintf("An operation request already exists in queue for DID '%s', only one is allowed at a time.", op.DIDSuffix)
@@ -161,6 +180,38 @@ func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// anchoredCreate reports whether a create for the DID is anchored and applies (the first create wins,
+// so a later one is ignored by every resolver).
+func (a *API) anchoredCreate(ctx context.Context, suffix string) (bool, error) {
+	if a.Log == nil {
+		return false, nil
+	}
+	ops, _, err := a.Log.Operations(ctx, suffix)
+	if err != nil {
+		return false, err
+	}
+	for _, op := range ops {
+		if op.Type == sidetree.OpCreate && sidetree.Apply(op, nil) != nil {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// enqueueBelowCap queues the operation unless MaxQueueDepth operations wait (full).
+func (a *API) enqueueBelowCap(ctx context.Context, op *sidetree.Operation, body []byte) (full bool, err error) {
+	if a.MaxQueueDepth > 0 {
+		if q, ok := a.Queue.(queueDepther); ok {
+			a.enqueue.Lock()
+			defer a.enqueue.Unlock()
+			if depth, err := q.QueueDepth(ctx); err == nil && depth >= a.MaxQueueDepth {
+				return true, nil
+			}
+		}
+	}
+	return false, a.Queue.Enqueue(ctx, op.DIDSuffix, op.Type, body)
 }
 
 func (a *API) handleVersion(w http.ResponseWriter, _ *http.Request) {

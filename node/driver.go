@@ -126,6 +126,8 @@ func driverStatus(code resolver.Code) int {
 		return http.StatusNotImplemented
 	case resolver.CodeDeactivated:
 		return http.StatusGone
+	case resolver.CodeInvalidDIDDocument:
+		return http.StatusBadGateway // the DID's own server answered something else
 	}
 	return http.StatusInternalServerError
 }

@@ -3,18 +3,16 @@ package node
 import (
 	"container/list"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
-	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/ionode/ionode/internal/bearer"
 )
 
 // WriteGuard protects the routes that cost the operator money (POST /operations pays Bitcoin fees) or
@@ -32,16 +30,9 @@ type WriteGuard struct {
 	byIP    *limiters
 }
 
-// ParseTokenHash reads a hex SHA-256 token hash (as `sha256sum` prints it).
-func ParseTokenHash(s string) ([sha256.Size]byte, error) {
-	var h [sha256.Size]byte
-	b, err := hex.DecodeString(strings.TrimSpace(s))
-	if err != nil || len(b) != sha256.Size {
-		return h, fmt.Errorf("token hash %q: want 64 hex digits (sha256 of the token)", s)
-	}
-	copy(h[:], b)
-	return h, nil
-}
+// ParseTokenHash reads a hex SHA-256 token hash (as `sha256sum` prints it); the empty token's hash is
+// refused (bearer.ErrEmptyToken).
+func ParseTokenHash(s string) ([sha256.Size]byte, error) { return bearer.ParseHash(s) }
 
 // Wrap applies the guard to a handler.
 func (g *WriteGuard) Wrap(next http.Handler) http.Handler {
@@ -59,7 +50,7 @@ func (g *WriteGuard) Wrap(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if wait, ok := g.allow(g.byIP, clientIP(r), g.PerIP); !ok {
+		if wait, ok := g.allow(g.byIP, clientKey(r), g.PerIP); !ok {
 			tooMany(w, wait)
 			return
 		}
@@ -76,47 +67,21 @@ func (g *WriteGuard) Wrap(next http.Handler) http.Handler {
 // authorized checks the bearer token against every configured hash in constant time, and returns the
 // token's hash as the rate-limit key (the token itself is never kept).
 func (g *WriteGuard) authorized(r *http.Request) (string, bool) {
-	auth := r.Header.Get("Authorization")
-	scheme, token, found := strings.Cut(auth, " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+	token, ok := bearer.Token(r)
+	if !ok || !bearer.Match(token, g.TokenHashes) {
 		return "", false
 	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
-	match := 0
-	for _, h := range g.TokenHashes {
-		match |= subtle.ConstantTimeCompare(sum[:], h[:])
-	}
-	return hex.EncodeToString(sum[:8]), match == 1
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:8]), true
 }
 
 func (g *WriteGuard) allow(l *limiters, key string, limit rate.Limit) (time.Duration, bool) {
-	if limit <= 0 {
-		return 0, true
-	}
-	burst := g.Burst
-	if burst <= 0 {
-		burst = int(math.Max(1, float64(limit)))
-	}
-	res := l.get(key, limit, burst).Reserve()
-	if d := res.Delay(); d > 0 {
-		res.Cancel()
-		return d, false
-	}
-	return 0, true
+	return l.allow(key, limit, g.Burst)
 }
 
 func tooMany(w http.ResponseWriter, wait time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	writeError(w, http.StatusTooManyRequests, "rate_limited", "too many requests; retry later")
-}
-
-// clientIP is the connection's address: forwarded headers are not trusted, as any client can set them.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // limiters is a bounded LRU of rate limiters, so a flood of distinct clients cannot grow memory.

@@ -40,6 +40,7 @@ func guardedServer(t *testing.T, g *WriteGuard, q OperationQueue, maxDepth int) 
 func post(t *testing.T, url, token string, body []byte) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url+"/operations", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -75,6 +76,41 @@ func TestWriteGuardTokens(t *testing.T) {
 	}
 	if len(q.pending) != 2 {
 		t.Errorf("queued %d operations, want 2 (nothing from rejected clients)", len(q.pending))
+	}
+}
+
+// TestWriteGuardEmptyToken: with the empty token's hash configured (ParseTokenHash refuses it, but a
+// guard may be built without it), no header gets in: not an empty token, not one of Unicode spaces
+// (strings.TrimSpace would have made it empty). The scheme is matched case-insensitively.
+func TestWriteGuardEmptyToken(t *testing.T) {
+	cur := sha256.Sum256([]byte("current-token"))
+	q := &memoryQueue{}
+	srv := guardedServer(t, &WriteGuard{TokenHashes: [][sha256.Size]byte{sha256.Sum256(nil), cur}}, q, 0)
+	for _, tc := range []struct {
+		auth   string
+		status int
+	}{
+		{"Bearer \u00a0", 401},
+		{"Bearer \u2003\u00a0", 401},
+		{"Bearer ", 401},
+		{"Bearer \t", 401},
+		{"bearer current-token", 200},
+		{"BEARER current-token ", 200},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/operations", strings.NewReader(string(createBody(t))))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", tc.auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("Authorization %q: status %d, want %d", tc.auth, resp.StatusCode, tc.status)
+		}
+	}
+	if _, err := ParseTokenHash(hex.EncodeToString(sha256.New().Sum(nil))); err == nil {
+		t.Error("ParseTokenHash accepted the empty token's hash")
 	}
 }
 

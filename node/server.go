@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
 
 	"github.com/ionode/ionode/web"
 )
@@ -31,8 +32,12 @@ type Routes struct {
 	// WriterReady reports whether the batch writer can anchor (nil when it can; e.g. the fee budget is
 	// spent). /readyz lists it without failing on it; /readyz?check=writer fails on it alone.
 	WriterReady func(ctx context.Context) error
-	// Gateway serves GET /ipfs/{cid} from the node's CAS (optional).
-	Gateway http.Handler
+	// Gateway serves GET /ipfs/{cid} from the node's CAS (optional), at most GatewayRate requests per
+	// second per client (an IPv4 address or an IPv6 /64) with burst GatewayBurst: 0 takes
+	// DefaultGatewayRate and DefaultGatewayBurst, a negative rate is unlimited.
+	Gateway      http.Handler
+	GatewayRate  rate.Limit
+	GatewayBurst int
 	// Credentials serves the credential routes (credential/httpapi) under /credentials/,
 	// /presentations/ and /status/ (optional).
 	Credentials http.Handler
@@ -72,7 +77,7 @@ func (rt *Routes) Handler() http.Handler {
 func (rt *Routes) router() *mux.Router {
 	r := mux.NewRouter()
 	if rt.API != nil {
-		rt.API.Register(r)
+		rt.API.register(r, rt.CORSOrigins)
 	}
 	if rt.Driver != nil {
 		rt.Driver.Register(r)
@@ -104,7 +109,14 @@ func (rt *Routes) router() *mux.Router {
 	r.Handle("/", explorer).Methods(http.MethodGet, http.MethodHead)
 	r.PathPrefix(web.AssetPrefix).Handler(explorer).Methods(http.MethodGet, http.MethodHead)
 	if rt.Gateway != nil {
-		r.PathPrefix("/ipfs/").Handler(rt.Gateway).Methods(http.MethodGet, http.MethodHead)
+		perSecond, burst := rt.GatewayRate, rt.GatewayBurst
+		if perSecond == 0 {
+			perSecond = DefaultGatewayRate
+		}
+		if burst <= 0 {
+			burst = DefaultGatewayBurst
+		}
+		r.PathPrefix("/ipfs/").Handler(withClientRate(perSecond, burst, rt.Gateway)).Methods(http.MethodGet, http.MethodHead)
 	}
 	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

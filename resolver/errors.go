@@ -14,6 +14,9 @@ const (
 	CodeMethodNotSupported Code = "methodNotSupported"
 	// CodeDeactivated: the DID exists and was deactivated (did:ion 410).
 	CodeDeactivated Code = "deactivated"
+	// CodeInvalidDIDDocument: a document was found but is not a valid DID document for the DID (not
+	// JSON, too large, or its id is another DID).
+	CodeInvalidDIDDocument Code = "invalidDidDocument"
 	// CodeInternal: the resolver failed (network error, store failure, unreadable document).
 	CodeInternal Code = "internalError"
 )
@@ -31,6 +34,7 @@ var (
 	ErrNotFound           = &Error{Code: CodeNotFound}
 	ErrMethodNotSupported = &Error{Code: CodeMethodNotSupported}
 	ErrDeactivated        = &Error{Code: CodeDeactivated}
+	ErrInvalidDIDDocument = &Error{Code: CodeInvalidDIDDocument}
 	ErrInternal           = &Error{Code: CodeInternal}
 )
 

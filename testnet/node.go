@@ -135,12 +135,16 @@ func startOnce(ctx context.Context, cfg Config, bin, dataDir string, log *slog.L
 	if err != nil {
 		return nil, err
 	}
+	// The RPC credentials go in an owner-only config file: a command line shows in every process listing.
+	conf, err := writeRPCConfig(dataDir, cfg.RPCUser, cfg.RPCPass)
+	if err != nil {
+		return nil, err
+	}
 	args := []string{
+		"--configfile=" + conf,
 		"--regtest",
 		"--datadir=" + filepath.Join(dataDir, "data"),
 		"--logdir=" + filepath.Join(dataDir, "logs"),
-		"--rpcuser=" + cfg.RPCUser,
-		"--rpcpass=" + cfg.RPCPass,
 		"--rpclisten=" + rpcAddr,
 		"--notls", // allowed because the RPC server is bound to loopback only
 		"--txindex",

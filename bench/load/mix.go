@@ -158,6 +158,9 @@ func runMix(ctx context.Context, base string, suffixes []string, n int, rate flo
 		if err != nil {
 			return res, err
 		}
+		if req.Method == http.MethodPost {
+			req.Header.Set("Content-Type", "application/json") // the node answers 415 to any other type
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -32,6 +32,7 @@ func TestServeCredentialSettings(t *testing.T) {
 	}{
 		{[]string{"--admin-token-hash", "secret"}, "--admin-token-hash"},
 		{[]string{"--admin-token-hash", strings.Repeat("zz", 32)}, "--admin-token-hash"},
+		{[]string{"--admin-token-hash", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"}, "--admin-token-hash: token hash \"E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\": it is the SHA-256 of an empty token"},
 		{[]string{"--issuer-key-file", "k.jwk"}, "go together"},
 		{[]string{"--issuer-key-file", "k.jwk", "--issuer-kid", "did:web:example.com"}, "fragment"},
 		{[]string{"--public-url", "ftp://x"}, "--public-url"},

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/internal/bearer"
 )
 
 // API holds what the handlers use. Verifier is required; Issuer and Status enable the admin routes.
@@ -140,20 +140,15 @@ func (a *API) admin(next http.Handler) http.Handler { return Admin(a.AdminTokenS
 // Admin lets a request through only with a bearer token whose hex SHA-256 is in hashes: the one admin
 // guard of the node's HTTP APIs (the wallet-exchange routes use it too).
 func Admin(hashes []string, next http.Handler) http.Handler {
-	sums := make([][]byte, 0, len(hashes))
+	parsed := make([]bearer.Hash, 0, len(hashes))
 	for _, h := range hashes {
-		if b, err := hex.DecodeString(strings.TrimSpace(h)); err == nil && len(b) == sha256.Size {
-			sums = append(sums, b)
+		// A malformed or empty-token hash admits nobody (ionode serve refuses it at startup).
+		if b, err := bearer.ParseHash(h); err == nil {
+			parsed = append(parsed, b)
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		sum := sha256.Sum256([]byte(token))
-		match := 0
-		for _, h := range sums { // every hash is compared, so timing says nothing about which matched
-			match |= subtle.ConstantTimeCompare(sum[:], h)
-		}
-		if !ok || token == "" || match != 1 {
+		if token, ok := bearer.Token(r); !ok || !bearer.Match(token, parsed) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ionode-admin"`)
 			writeJSON(w, http.StatusUnauthorized, errorBody{"admin bearer token required"})
 			return

@@ -344,6 +344,7 @@ func (c *chain) startWriter(ctx context.Context, params *chaincfg.Params) error 
 		Budget:                      d.feeBudget(),
 		Kept:                        &writer.DirKept{Dir: filepath.Join(d.cfg.DataDir, "writer-kept"), Legacy: filepath.Join(d.cfg.DataDir, "writer-kept.json")},
 	}
+	c.capFees()
 	balance, _ := c.wallet.Balance(ctx)
 	d.log.Info("writer wallet", "address", key.Address(), "balance_sats", balance)
 	return nil

@@ -7,7 +7,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/cas"
+	"github.com/ionode/ionode/internal/bearer"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -62,8 +64,13 @@ type Config struct {
 	PKCS11Module string
 	// WriterKey is the writer key itself (hex or WIF), from the ION_WRITER_KEY environment variable; it
 	// wins over WriterKeyFile. Never set from a flag or a config file, never logged or encoded.
-	WriterKey          string `json:"-"`
-	FeeBudgetPerDay    uint64 // satoshis the writer may pay in fees per UTC day; 0: no cap
+	WriterKey       string `json:"-"`
+	FeeBudgetPerDay uint64 // satoshis the writer may pay in fees per UTC day; 0: no cap
+	// MaxFee (satoshis) and MaxFeeRate (satoshis per 1,000 bytes) cap one transaction's fee, fee bumps
+	// included; 0: no cap. MaxFeeBumps is how often one transaction may be replaced (0: never).
+	MaxFee             int64
+	MaxFeeRate         int64
+	MaxFeeBumps        int
 	BatchInterval      time.Duration
 	BatchConfirmations int      // confirmations of a batch before the next is written (ION: 6)
 	WriteTokenHashes   []string // SHA-256 hex of bearer tokens accepted on POST /operations; empty: open
@@ -140,6 +147,9 @@ func DefaultConfig() Config {
 		IPFSListen:         []string{"/ip4/0.0.0.0/tcp/4001"},
 		BatchInterval:      600 * time.Second, // ION's default batching interval
 		BatchConfirmations: 6,                 // ION's BatchWriter
+		MaxFee:             1_000_000,         // 0.01 BTC: ION batches pay a few thousand satoshis
+		MaxFeeRate:         500_000,           // 500 satoshis per byte
+		MaxFeeBumps:        anchor.DefaultMaxBumps,
 		WriteRatePerIP:     10,
 		WriteRatePerToken:  10,
 		MaxQueueDepth:      100_000,
@@ -236,9 +246,12 @@ func (c *Config) Validate() (sidetree.Network, error) {
 		return network, fmt.Errorf("--max-downloads must be between 1 and 1000")
 	}
 	for _, h := range c.WriteTokenHashes {
-		if len(h) != 64 {
-			return network, fmt.Errorf("--write-token-hash %q: want the 64 hex digits of a token's SHA-256", h)
+		if _, err := bearer.ParseHash(h); err != nil {
+			return network, fmt.Errorf("--write-token-hash: %w", err)
 		}
+	}
+	if c.MaxFee < 0 || c.MaxFeeRate < 0 || c.MaxFeeBumps < 0 {
+		return network, fmt.Errorf("--max-fee, --max-fee-rate and --max-fee-bumps must not be negative")
 	}
 	if c.BatchConfirmations < 1 {
 		return network, fmt.Errorf("--batch-confirmations must be at least 1")

@@ -21,6 +21,7 @@ import (
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/credential/status/tokenstatus"
+	"github.com/ionode/ionode/internal/bearer"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/web"
@@ -28,8 +29,8 @@ import (
 
 func (c *CredentialConfig) validate() error {
 	for _, h := range c.AdminTokenHashes {
-		if len(h) != 64 || strings.Trim(strings.ToLower(h), "0123456789abcdef") != "" {
-			return fmt.Errorf("--admin-token-hash %q: want the 64 hex digits of a token's SHA-256", h)
+		if _, err := bearer.ParseHash(h); err != nil {
+			return fmt.Errorf("--admin-token-hash: %w", err)
 		}
 	}
 	if c.StatusCacheTTL < time.Second {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -70,8 +69,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Daemon, err er
 			d.Close(context.Background())
 		}
 	}()
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
+	cfg.warnUnsafe(log)
+	if err := ownerOnlyDir(cfg.DataDir, log); err != nil {
+		return nil, err
 	}
 	if err := d.openStore(ctx); err != nil {
 		return nil, err
@@ -101,6 +101,9 @@ func (d *Daemon) openStore(ctx context.Context) error {
 		d.log.Info("store: MongoDB", "database", d.cfg.MongoDatabase, "read_only", d.cfg.ReadOnly)
 	} else {
 		dir := filepath.Join(d.cfg.DataDir, "store")
+		if err := ownerOnlyDir(dir, d.log); err != nil {
+			return err
+		}
 		s, err := pebble.Open(dir, pebble.Options{CacheSize: int64(d.cfg.StoreCacheMB) << 20})
 		if err != nil {
 			return fmt.Errorf("open embedded store (is another ionode using %s?): %w", d.cfg.DataDir, err)
@@ -158,7 +161,7 @@ func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, erro
 	}
 	api := &node.API{Network: d.network, Resolver: identifiers{ion: res, methods: d.methods}, Version: Version, Logger: d.log, Metrics: d.Metrics, MaxQueueDepth: d.cfg.MaxQueueDepth}
 	if d.acceptsOperations() {
-		api.Queue = d.Store
+		api.Queue, api.Log = d.Store, d.Store
 		guard := &node.WriteGuard{PerIP: rate.Limit(d.cfg.WriteRatePerIP), Burst: max(1, int(2*d.cfg.WriteRatePerIP))}
 		for _, h := range d.cfg.WriteTokenHashes {
 			sum, err := node.ParseTokenHash(h)

@@ -98,6 +98,18 @@ func (b *FeeBudget) Record(txid string, fee uint64) {
 // Check returns a *BudgetError when paying minFee (or the day's largest fee, if more) now would take
 // the day's fees over the budget.
 func (b *FeeBudget) Check(ctx context.Context, minFee uint64) error {
+	return b.room(ctx, func(largest uint64) uint64 { return max(minFee, largest) })
+}
+
+// Approve refuses a transaction paying fee when the day's fees would pass the budget with it: the
+// anchor writer asks it with each signed transaction's actual fee, fee bumps included (a replaced
+// transaction's fee stays counted, as Usage counts it).
+func (b *FeeBudget) Approve(ctx context.Context, fee uint64) error {
+	return b.room(ctx, func(uint64) uint64 { return fee })
+}
+
+// room returns a *BudgetError unless the day's fees plus fee(the day's largest) fit the budget.
+func (b *FeeBudget) room(ctx context.Context, fee func(largest uint64) uint64) error {
 	if b == nil || b.PerDay == 0 {
 		return nil
 	}
@@ -105,7 +117,7 @@ func (b *FeeBudget) Check(ctx context.Context, minFee uint64) error {
 	if err != nil {
 		return err
 	}
-	if spent+max(minFee, largest) > b.PerDay {
+	if spent+fee(largest) > b.PerDay {
 		return &BudgetError{Spent: spent, Budget: b.PerDay, Until: dayStart(b.now()).Add(24 * time.Hour)}
 	}
 	return nil

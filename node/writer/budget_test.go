@@ -151,3 +151,26 @@ func TestFeeBudgetEstimate(t *testing.T) {
 		}
 	}
 }
+
+// TestFeeBudgetApprove: the anchor writer's check of an actual fee (a batch's, or a fee bump's) against
+// what is left of the day's budget.
+func TestFeeBudgetApprove(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	w := &wallet{clock: clk, spends: []Spend{{TxID: "a", At: clk.Now(), Fee: 6000}}}
+	b := &FeeBudget{PerDay: 10_000, Log: w, Now: clk.Now}
+	if err := b.Approve(ctx, 4000); err != nil {
+		t.Fatalf("4000 of the 4000 left: %v", err)
+	}
+	var be *BudgetError
+	if err := b.Approve(ctx, 4001); !errors.As(err, &be) || !errors.Is(err, ErrBudgetReached) || be.Spent != 6000 {
+		t.Fatalf("4001 of the 4000 left: %v", err)
+	}
+	clk.set(clk.Now().Add(24 * time.Hour))
+	if err := b.Approve(ctx, 9000); err != nil {
+		t.Fatalf("the next day: %v", err)
+	}
+	if err := (*FeeBudget)(nil).Approve(ctx, 1<<60); err != nil {
+		t.Fatalf("no budget: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -74,22 +75,39 @@ func (r *Resolver) Resolve(ctx context.Context, did string) (*resolver.Result, e
 	return v.(*resolver.Result), nil
 }
 
+// fetchError is what an anonymous client learns of a failed fetch: its message never carries the cause
+// (a dial or DNS error names internal addresses and resolvers), which stays in Err and in the log. A
+// host that cannot be reached or is refused by the Guard is notFound, like an HTTP 404: answering
+// otherwise would tell an asker which internal names exist.
+func fetchError(did string, err error) error {
+	var (
+		status *StatusError
+		dnsErr *net.DNSError
+		opErr  *net.OpError
+	)
+	switch {
+	case errors.As(err, &status) && (status.Code == http.StatusNotFound || status.Code == http.StatusGone),
+		errors.Is(err, ErrForbiddenAddress), errors.As(err, &dnsErr), errors.As(err, &opErr):
+		return &resolver.Error{Code: resolver.CodeNotFound, Message: "no DID document found for " + did, Err: err}
+	case errors.Is(err, ErrTooLarge):
+		return &resolver.Error{Code: resolver.CodeInvalidDIDDocument, Message: "the DID document of " + did + " is too large", Err: err}
+	}
+	return &resolver.Error{Code: resolver.CodeInternal, Message: "the DID document of " + did + " could not be fetched", Err: err}
+}
+
 func (r *Resolver) fetch(ctx context.Context, did, docURL string) (*resolver.Result, error) {
 	resp, err := r.client.Get(ctx, docURL, "application/did+json, application/did+ld+json, application/json")
 	if err != nil {
-		var status *StatusError
-		if errors.As(err, &status) && (status.Code == http.StatusNotFound || status.Code == http.StatusGone) {
-			return nil, resolver.Errorf(resolver.CodeNotFound, "%s: %w", did, err)
-		}
 		r.opts.Logger.WarnContext(ctx, "did:web fetch failed", "did", did, "url", docURL, "err", err)
-		return nil, resolver.Errorf(resolver.CodeInternal, "%s: %w", did, err)
+		return nil, fetchError(did, err)
 	}
 	doc, err := resolver.ParseDocument(resp.Body)
 	if err != nil {
-		return nil, resolver.Errorf(resolver.CodeInternal, "%s: %w", did, err)
+		r.opts.Logger.WarnContext(ctx, "did:web document unreadable", "did", did, "url", docURL, "err", err)
+		return nil, &resolver.Error{Code: resolver.CodeInvalidDIDDocument, Message: "the document at " + docURL + " is not a DID document", Err: err}
 	}
 	if doc.ID != did {
-		return nil, resolver.Errorf(resolver.CodeInternal, "document at %s has id %q, not %s", docURL, doc.ID, did)
+		return nil, resolver.Errorf(resolver.CodeInvalidDIDDocument, "the document at %s is not %s's (its id is another DID)", docURL, did)
 	}
 	res := &resolver.Result{Document: doc}
 	if ttl := CacheTTL(resp.Header, r.opts.DefaultTTL, r.opts.MaxTTL); ttl > 0 {

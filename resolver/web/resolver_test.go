@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -49,9 +50,9 @@ func TestResolve(t *testing.T) {
 	}{
 		{"well-known", good, ""},
 		{"path", withPath, ""},
-		{"id mismatch", wrongID, resolver.CodeInternal},
-		{"not JSON", notJSON, resolver.CodeInternal},
-		{"too large", big, resolver.CodeInternal},
+		{"id mismatch", wrongID, resolver.CodeInvalidDIDDocument},
+		{"not JSON", notJSON, resolver.CodeInvalidDIDDocument},
+		{"too large", big, resolver.CodeInvalidDIDDocument},
 		{"missing", srv.DID("nobody"), resolver.CodeNotFound},
 		{"IP literal", "did:web:127.0.0.1%3A" + srv.Port, resolver.CodeInvalidDID},
 		{"bad syntax", "did:web:exa mple.com", resolver.CodeInvalidDID},
@@ -289,5 +290,48 @@ func TestCacheTTL(t *testing.T) {
 		if got := web.CacheTTL(h, time.Minute, time.Hour); got != tt.want {
 			t.Errorf("CacheTTL(%q) = %v, want %v", tt.header, got, tt.want)
 		}
+	}
+}
+
+// TestErrorsHideInternalAddresses: a did:web failure tells the asker notFound (or invalidDidDocument)
+// and nothing of the dial or DNS error behind it, which would name internal addresses and resolvers;
+// the cause stays matchable for the node's own log.
+func TestErrorsHideInternalAddresses(t *testing.T) {
+	srv := webtest.NewServer(t)
+	tests := []struct {
+		name   string
+		lookup func(context.Context, string, string) ([]netip.Addr, error)
+		cause  error
+	}{
+		{"refused address", func(context.Context, string, string) ([]netip.Addr, error) {
+			return []netip.Addr{netip.MustParseAddr("10.1.2.3")}, nil
+		}, web.ErrForbiddenAddress},
+		{"unknown name", func(_ context.Context, _, host string) ([]netip.Addr, error) {
+			return nil, &net.DNSError{Err: "no such host", Name: host, Server: "10.9.9.53:53", IsNotFound: true}
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client := srv.Client()
+			client.Guard = web.Guard{}
+			client.LookupNetIP = tt.lookup
+			did := "did:web:host.internal%3A" + srv.Port
+			_, err := web.New(client, web.Options{}).Resolve(context.Background(), did)
+			if !errors.Is(err, resolver.ErrNotFound) {
+				t.Fatalf("err = %v, want notFound", err)
+			}
+			if tt.cause != nil && !errors.Is(err, tt.cause) {
+				t.Errorf("the cause %v is lost: %v", tt.cause, err)
+			}
+			answer := string(resolver.ResultJSON(nil, err))
+			for _, secret := range []string{"10.1.2.3", "10.9.9.53", "dial", "lookup", "address not allowed", "no such host"} {
+				if strings.Contains(answer, secret) {
+					t.Errorf("the answer carries %q: %s", secret, answer)
+				}
+			}
+			if !strings.Contains(answer, `"error":"notFound"`) {
+				t.Errorf("answer %s", answer)
+			}
+		})
 	}
 }
