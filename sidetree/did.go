@@ -53,8 +53,9 @@ func ParseDID(did, method string, p Parameters) (*DID, error) {
 	if err != nil {
 		return nil, err
 	}
-	canonical, err := create.SuffixData.Canonicalize()
-	if err != nil || !VerifyEncodedMultihash(canonical, d.Suffix) {
+	// parseCreate computed the suffix from the canonical suffix data (SHA-256 multihash), so the
+	// reference's check, the suffix is that hash, is string equality: no second JCS and hash.
+	if create.DIDSuffix != d.Suffix {
 		return nil, codeError(CodeDidUniqueSuffixFromInitialStateMismatch)
 	}
 	d.Create = create

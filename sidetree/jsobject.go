@@ -1,6 +1,9 @@
 package sidetree
 
-import "sort"
+import (
+	"iter"
+	"sort"
+)
 
 // jsObjectBuilder collects an object's properties as JavaScript assignment does: a repeated key keeps its
 // first position and takes the last value. Both JSON readers build objects with it, so the cost of an
@@ -40,21 +43,41 @@ func (b *jsObjectBuilder[T]) set(key string, v T) {
 	if !b.anyIndexKey {
 		_, b.anyIndexKey = arrayIndex(key)
 	}
+	if cap(b.keys) == 0 {
+		// Most objects have two to six keys: start at four rather than grow from one.
+		b.keys, b.vals = make([]string, 0, 4), make([]T, 0, 4)
+	}
 	b.keys = append(b.keys, key)
 	b.vals = append(b.vals, v)
 }
 
 func (b *jsObjectBuilder[T]) len() int { return len(b.keys) }
 
-// order returns the positions of the keys in the order JavaScript lists them: array-index keys first,
-// ascending, then the others in insertion order.
-func (b *jsObjectBuilder[T]) order() []int {
+// order yields the positions of the keys in the order JavaScript lists them: array-index keys first,
+// ascending, then the others in insertion order. Without index keys that is insertion order, and nothing
+// is allocated to say so.
+func (b *jsObjectBuilder[T]) order() iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if !b.anyIndexKey {
+			for i := range b.keys {
+				if !yield(i) {
+					return
+				}
+			}
+			return
+		}
+		for _, i := range b.sortedOrder() {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+func (b *jsObjectBuilder[T]) sortedOrder() []int {
 	order := make([]int, len(b.keys))
 	for i := range order {
 		order[i] = i
-	}
-	if !b.anyIndexKey {
-		return order
 	}
 	idx := make([]uint64, len(b.keys)) // an index key's value; 1<<32 for the others, which stay in order
 	for i, k := range b.keys {

@@ -591,7 +591,7 @@ func (p *yieldableParser) value(n *yNode) (Value, error) {
 		return Value{}, ErrYieldablePrototype
 	}
 	members := make([]Member, 0, max(o.len(), 4))
-	for _, i := range o.order() {
+	for i := range o.order() {
 		v, err := p.value(o.vals[i])
 		if err != nil {
 			return Value{}, err
