@@ -44,3 +44,35 @@ func TestParseDIDLongFormRejects(t *testing.T) {
 		t.Fatalf("the vector itself: %v", err)
 	}
 }
+
+// TestIsBase64URLOf compares with EncodeBase64URL at every length around the 48-byte blocks, and rejects
+// near misses: a changed last character (trailing bits), one character more or less.
+func TestIsBase64URLOf(t *testing.T) {
+	data := make([]byte, 200)
+	for i := range data {
+		data[i] = byte(i*7 + 3)
+	}
+	for n := 0; n <= len(data); n++ {
+		enc := EncodeBase64URL(data[:n])
+		if !isBase64URLOf(enc, data[:n]) {
+			t.Fatalf("%d bytes: its own encoding rejected", n)
+		}
+		if isBase64URLOf(enc+"A", data[:n]) {
+			t.Fatalf("%d bytes: a longer string accepted", n)
+		}
+		if n == 0 {
+			continue
+		}
+		if isBase64URLOf(enc[:len(enc)-1], data[:n]) {
+			t.Fatalf("%d bytes: a shorter string accepted", n)
+		}
+		last := enc[len(enc)-1]
+		other := byte('A')
+		if last == 'A' {
+			other = 'B'
+		}
+		if isBase64URLOf(enc[:len(enc)-1]+string(other), data[:n]) {
+			t.Fatalf("%d bytes: a different last character accepted", n)
+		}
+	}
+}

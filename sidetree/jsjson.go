@@ -136,11 +136,7 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			members := make([]Member, 0, max(b.len(), 4))
-			for i := range b.order() {
-				members = append(members, Member{Key: b.keys[i], Value: b.vals[i]})
-			}
-			return Value{kind: KindObject, members: members}, nil
+			return Value{kind: KindObject, members: b.ordered()}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")
 		}

@@ -36,11 +36,9 @@ type Value struct {
 	members []Member
 }
 
-// Member is one property of an object.
-type Member struct {
-	Key   string
-	Value Value
-}
+// Member is one property of an object: Key and Value. (It is the type the JSON reader builds objects
+// with, so that a parsed object takes the reader's slice as it is.)
+type Member = jsProperty[Value]
 
 // Null returns the JSON null.
 func Null() Value { return Value{kind: KindNull} }
