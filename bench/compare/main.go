@@ -58,12 +58,27 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.interop, "interop", interop.Dir(), "directory with the reference's node_modules (npm ci there)")
 	fs.StringVar(&o.node, "node", "node", "Node.js executable")
 	fs.BoolVar(&o.verbose, "v", false, "log progress")
+	var custom sizes
+	fs.IntVar(&custom.longForm, "longform", 0, "long-form DIDs (default 2000; -tiny 20)")
+	fs.IntVar(&custom.historyLength, "history", 0, "updates of the DID with a long history (default 100; -tiny 5)")
+	fs.IntVar(&custom.historyRepeat, "history-repeat", 0, "resolutions of that DID per pass (default 20; -tiny 2)")
+	fs.IntVar(&custom.manyDIDs, "many", 0, "DIDs of the many-DIDs task (default 1000; -tiny 10)")
+	fs.IntVar(&custom.manyUpdates, "many-updates", 0, "updates of each of them (default 10; -tiny 2)")
+	fs.IntVar(&custom.batchOps, "batch", 0, "operations in the batch (default 10000; -tiny 200)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	o.sizes = fullSizes
 	if tiny {
 		o.sizes = tinySizes
+	}
+	// A size given on the command line replaces the default one.
+	for _, f := range []struct{ dst, v *int }{{&o.longForm, &custom.longForm}, {&o.historyLength, &custom.historyLength},
+		{&o.historyRepeat, &custom.historyRepeat}, {&o.manyDIDs, &custom.manyDIDs}, {&o.manyUpdates, &custom.manyUpdates},
+		{&o.batchOps, &custom.batchOps}} {
+		if *f.v > 0 {
+			*f.dst = *f.v
+		}
 	}
 	if o.rounds < 1 || o.passes < 2 {
 		return fmt.Errorf("need -rounds ≥ 1 and -passes ≥ 2 (one cold pass and at least one warm one)")
