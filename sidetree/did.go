@@ -35,7 +35,10 @@ func ParseDID(did, method string, p Parameters) (*DID, error) {
 	}
 	d := &DID{Method: method}
 	// The reference counts the colon-separated parts between the first and second occurrence of the prefix.
-	rest := strings.SplitN(did, prefix, 3)[1]
+	rest := did[len(prefix):]
+	if i := strings.Index(rest, prefix); i >= 0 {
+		rest = rest[:i]
+	}
 	if !strings.Contains(rest, ":") {
 		d.Suffix = did[len(prefix):]
 	} else {
@@ -45,7 +48,7 @@ func ParseDID(did, method string, p Parameters) (*DID, error) {
 	if d.Suffix == "" {
 		return nil, codeError(CodeDidNoUniqueSuffix)
 	}
-	d.ShortForm = prefix + d.Suffix
+	d.ShortForm = did[:len(prefix)+len(d.Suffix)]
 	if d.LongForm == "" {
 		return d, nil
 	}
@@ -53,8 +56,9 @@ func ParseDID(did, method string, p Parameters) (*DID, error) {
 	if err != nil {
 		return nil, err
 	}
-	canonical, err := create.SuffixData.Canonicalize()
-	if err != nil || !VerifyEncodedMultihash(canonical, d.Suffix) {
+	// parseCreate computed the suffix from the canonical suffix data (SHA-256 multihash), so the
+	// reference's check, the suffix is that hash, is string equality: no second JCS and hash.
+	if create.DIDSuffix != d.Suffix {
 		return nil, codeError(CodeDidUniqueSuffixFromInitialStateMismatch)
 	}
 	d.Create = create
@@ -71,7 +75,7 @@ func parseInitialState(encoded string, p Parameters) (*Operation, error) {
 		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
 	}
 	canonical, err := state.Canonicalize()
-	if err != nil || EncodeBase64URL(canonical) != encoded {
+	if err != nil || !isBase64URLOf(encoded, canonical) {
 		return nil, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
 	}
 	delta, err := propertyOf(state, "delta")

@@ -25,6 +25,10 @@ func ParseJSON(data []byte) (Value, error) {
 		data = []byte(NodeUTF8String(data))
 	}
 	p := jsonParser{data: data}
+	// Strings without escapes are cut from one copy of the input: an operation or a long-form DID has
+	// dozens of them, and one allocation beats dozens. A value kept from the input keeps that copy alive,
+	// which costs no more than the strings did, as they make up most of it.
+	p.src = string(data)
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -39,6 +43,7 @@ func ParseJSON(data []byte) (Value, error) {
 
 type jsonParser struct {
 	data []byte
+	src  string // data as a string, for the strings that need no unescaping
 	pos  int
 	buf  []byte
 }
@@ -131,11 +136,7 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			members := make([]Member, 0, max(b.len(), 4))
-			for _, i := range b.order() {
-				members = append(members, Member{Key: b.keys[i], Value: b.vals[i]})
-			}
-			return Value{kind: KindObject, members: members}, nil
+			return Value{kind: KindObject, members: b.ordered()}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")
 		}
@@ -224,7 +225,7 @@ func (p *jsonParser) str() (string, error) {
 			s := p.data[start:p.pos]
 			p.pos++
 			if utf8.Valid(s) {
-				return string(s), nil
+				return p.src[start : p.pos-1], nil
 			}
 			return string(replaceInvalidUTF8(nil, s)), nil
 		}

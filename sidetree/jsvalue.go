@@ -1,7 +1,7 @@
 package sidetree
 
 import (
-	"sort"
+	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -36,11 +36,9 @@ type Value struct {
 	members []Member
 }
 
-// Member is one property of an object.
-type Member struct {
-	Key   string
-	Value Value
-}
+// Member is one property of an object: Key and Value. (It is the type the JSON reader builds objects
+// with, so that a parsed object takes the reader's slice as it is.)
+type Member = jsProperty[Value]
 
 // Null returns the JSON null.
 func Null() Value { return Value{kind: KindNull} }
@@ -316,10 +314,20 @@ func decodeWTF8(s string) (rune, int) {
 	return utf8.DecodeRuneInString(s)
 }
 
-// sortedMembers returns the members in RFC 8785 order.
+// sortedMembers returns the members in RFC 8785 order. Canonical input (a long-form DID's initial state,
+// anything JCS made) is already in that order, so it is returned as it is, without a copy.
 func sortedMembers(ms []Member) []Member {
-	out := make([]Member, len(ms))
-	copy(out, ms)
-	sort.Slice(out, func(i, j int) bool { return compareUTF16(out[i].Key, out[j].Key) < 0 })
+	sorted := true
+	for i := 1; i < len(ms); i++ {
+		if compareUTF16(ms[i-1].Key, ms[i].Key) > 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return ms
+	}
+	out := slices.Clone(ms)
+	slices.SortFunc(out, func(a, b Member) int { return compareUTF16(a.Key, b.Key) })
 	return out
 }

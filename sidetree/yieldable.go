@@ -591,12 +591,12 @@ func (p *yieldableParser) value(n *yNode) (Value, error) {
 		return Value{}, ErrYieldablePrototype
 	}
 	members := make([]Member, 0, max(o.len(), 4))
-	for _, i := range o.order() {
-		v, err := p.value(o.vals[i])
+	for _, prop := range o.ordered() {
+		v, err := p.value(prop.Value)
 		if err != nil {
 			return Value{}, err
 		}
-		members = append(members, Member{Key: o.keys[i], Value: v})
+		members = append(members, Member{Key: prop.Key, Value: v})
 	}
 	return Value{kind: KindObject, members: members}, nil
 }
@@ -609,7 +609,7 @@ func inheritsKeys(proto *yNode) bool {
 	case yParseError:
 		return true
 	case yObject:
-		return len(proto.obj.keys) > 0 || (proto.obj.proto != nil && inheritsKeys(proto.obj.proto))
+		return proto.obj.len() > 0 || (proto.obj.proto != nil && inheritsKeys(proto.obj.proto))
 	}
 	return false
 }

@@ -71,3 +71,23 @@ func Updates(k Keys, suffixes []string, p sidetree.Parameters) ([][]byte, error)
 	}
 	return out, nil
 }
+
+// UpdateChain makes len(keys)-1 successive updates of one DID: update i is signed with keys[i] and commits
+// to keys[i+1], so all of them apply in order when the DID was created with keys[0] as its update key.
+// Each adds a service and removes the one the previous update added, so the document keeps its size.
+func UpdateChain(suffix string, keys []sidetree.JWK, p sidetree.Parameters) ([][]byte, error) {
+	out := make([][]byte, 0, max(len(keys)-1, 0))
+	for i := 0; i+1 < len(keys); i++ {
+		changes := sidetree.UpdateChanges{AddServices: []sidetree.Service{{ID: fmt.Sprintf("svc-%d", i), Type: "LinkedDomains",
+			Endpoint: sidetree.String(fmt.Sprintf("https://s%d.example.com", i))}}}
+		if i > 0 {
+			changes.RemoveServiceIDs = []string{fmt.Sprintf("svc-%d", i-1)}
+		}
+		u, err := sidetree.NewUpdateRequest(suffix, keys[i], keys[i+1], changes, p)
+		if err != nil {
+			return nil, fmt.Errorf("update %d of %s: %w", i, suffix, err)
+		}
+		out = append(out, u.Stringify())
+	}
+	return out, nil
+}

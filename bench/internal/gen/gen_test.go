@@ -1,6 +1,8 @@
 package gen
 
 import (
+	"crypto/rand"
+	"strings"
 	"testing"
 
 	"github.com/ionode/ionode/sidetree"
@@ -44,5 +46,50 @@ func TestRequestsValidate(t *testing.T) {
 		if state == nil || sidetree.ApplyParsed(op, 2, state) == nil {
 			t.Fatalf("update %d does not apply to its DID", i)
 		}
+	}
+}
+
+// TestUpdateChainApplies resolves a DID from its create and chained updates: every update must apply,
+// so the last one's commitment is the state's, and the document keeps the create's service and the last one added.
+func TestUpdateChainApplies(t *testing.T) {
+	p := sidetree.Regtest().Latest()
+	k, err := NewKeys(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []sidetree.JWK{k.Update}
+	for range 4 {
+		key, err := sidetree.GenerateES256K(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, key)
+	}
+	creates, err := Creates(k, 0, 1, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	updates, err := UpdateChain(creates[0].Suffix, keys, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(updates) != len(keys)-1 {
+		t.Fatalf("%d updates for %d keys", len(updates), len(keys))
+	}
+	ops := []sidetree.AnchoredOperation{{Type: sidetree.OpCreate, Raw: creates[0].Request, TransactionNumber: 1}}
+	for i, u := range updates {
+		ops = append(ops, sidetree.AnchoredOperation{Type: sidetree.OpUpdate, Raw: u, TransactionNumber: uint64(2 + i)})
+	}
+	state, err := sidetree.Resolve(ops)
+	if err != nil || state == nil {
+		t.Fatalf("resolve: %v", err)
+	}
+	if want := uint64(len(ops)); state.LastOperationTransaction != want {
+		t.Fatalf("last operation applied at transaction %d, want %d (not every update applied)", state.LastOperationTransaction, want)
+	}
+	services, _ := state.Document.Get("services")
+	// The create's service and the last update's: each update removed the one before it.
+	if got := services.String(); services.Len() != 2 || !strings.Contains(got, `"svc-3"`) {
+		t.Fatalf("services %s, want the create's and svc-3", got)
 	}
 }

@@ -1,0 +1,20 @@
+// Command compare measures ionode against the ION reference node side by side, on identical inputs, one
+// core each: ours as a child process of this command with GOMAXPROCS=1, the reference
+// (@decentralized-identity/sidetree 1.0.6, installed by `npm ci` in interop/) as a Node.js child process.
+// The sides alternate over several rounds; every round starts a fresh process per side and task, so each
+// task's peak RSS (the child's own VmHWM) is its own and the first pass of each process is a cold one.
+//
+// Tasks (issue #19's table):
+//   - longform: long-form resolution of ion-sdk DIDs (made by ion-sdk itself through interop/reference.mjs);
+//   - history: one DID with a create and a chain of updates, resolved from its operations;
+//   - many: many DIDs, each a create and a few updates, resolved from their operations;
+//   - batch: a batch (half creates, half updates) read from disk, parsed and validated: warm passes, and
+//     the cold first pass in a fresh process; its peak RSS is the memory row.
+//
+// Throughput is counted in CPU time (user + system of the whole process, collector and V8's helper threads
+// included): on a shared machine wall time mostly measures the other processes. Wall-clock figures are
+// printed beside it.
+//
+//	go run ./bench/compare                 # the issue's sizes, 3 rounds
+//	go run ./bench/compare -tiny -rounds 1  # seconds: proves the command works
+package main

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ionode/ionode/interop"
+)
+
+// TestMain lets the test binary be its own worker: measure starts os.Executable with workerEnv set.
+func TestMain(m *testing.M) {
+	if task := os.Getenv(workerEnv); task != "" {
+		os.Exit(workerMain(task, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// TestCompareTiny runs the whole command on tiny inputs, one round: both sides must do every task (each
+// worker checks its results: status 200 for every DID, every batch operation read) and every row must
+// have a rate and a peak RSS for both.
+func TestCompareTiny(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-tiny", "-rounds", "1", "-passes", "2"}, &out)
+	if errors.Is(err, interop.ErrUnavailable) && os.Getenv("CI") != "true" {
+		t.Skipf("%v (cd interop && npm ci)", err)
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	row := regexp.MustCompile(`^\| [^|]+ \| ([0-9]+) [A-Za-z]+/s \| ([0-9]+) [A-Za-z]+/s \| ([0-9.]+)× \| [0-9]+/s \| [0-9]+/s \| ([0-9.]+) MiB \| ([0-9.]+) MiB \|$`)
+	var got int
+	for _, line := range strings.Split(out.String(), "\n") {
+		m := row.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		got++
+		for _, v := range m[1:] {
+			if strings.Trim(v, "0.") == "" {
+				t.Errorf("a zero figure in %q", line)
+			}
+		}
+	}
+	if got != len(rows(tinySizes)) {
+		t.Fatalf("%d task rows, want %d:\n%s", got, len(rows(tinySizes)), out.String())
+	}
+	if !strings.Contains(out.String(), "peak memory for reading that batch") {
+		t.Fatalf("no memory row:\n%s", out.String())
+	}
+}
+
+// TestWorkerRejectsWrongResults gives our worker DIDs that do not resolve (a long-form DID whose initial
+// state is invalid; a DID without operations): the pass must fail rather than count them, so a broken
+// resolution can never be reported as a rate.
+func TestWorkerRejectsWrongResults(t *testing.T) {
+	tests := []struct {
+		task  string
+		input any
+	}{
+		{"longform", []string{"did:ion:EiAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:eyJkZWx0YSI6e319"}},
+		{"history", []didOps{{Suffix: "EiAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.task, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := writeJSON(dir+"/"+tc.task+".json", tc.input); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := runWorker(tc.task, dir, 1); err == nil {
+				t.Fatal("a DID that does not resolve was counted")
+			}
+		})
+	}
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/ionode/ionode/bench/internal/report"
+	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/sidetree/batch"
+)
+
+// The worker (ours, in a child process) is this program started with these variables set.
+const (
+	workerEnv       = "IONODE_COMPARE_WORKER" // the task
+	workerDirEnv    = "IONODE_COMPARE_DIR"
+	workerPassesEnv = "IONODE_COMPARE_PASSES"
+)
+
+// pass is one pass over a task's input, as both workers report it.
+type pass struct {
+	Ops    int   `json:"ops"`
+	CPUNs  int64 `json:"cpuNs"`
+	WallNs int64 `json:"wallNs"`
+}
+
+type workerResult struct {
+	Passes []pass `json:"passes"`
+	// PeakRSS is the worker's own VmHWM (/proc/self/status), in bytes, read after its last pass. The
+	// parent's getrusage of the child is not used: Linux carries the forking process's high-water mark
+	// into the child's ru_maxrss at exec, so every child would look at least as large as this command.
+	PeakRSS int64 `json:"peakRss"`
+}
+
+func workerMain(task string, stdout, stderr io.Writer) int {
+	passes, err := strconv.Atoi(os.Getenv(workerPassesEnv))
+	if err == nil {
+		var res workerResult
+		res, err = runWorker(task, os.Getenv(workerDirEnv), passes)
+		if err == nil {
+			err = json.NewEncoder(stdout).Encode(res)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "compare worker %s: %v\n", task, err)
+		return 1
+	}
+	return 0
+}
+
+func runWorker(task, dir string, passes int) (workerResult, error) {
+	once, err := setupOurs(task, dir)
+	if err != nil {
+		return workerResult{}, err
+	}
+	var res workerResult
+	for range passes {
+		cpu0, t0 := report.Self().CPU(), time.Now()
+		ops, err := once()
+		if err != nil {
+			return res, err
+		}
+		res.Passes = append(res.Passes, pass{Ops: ops, CPUNs: int64(report.Self().CPU() - cpu0), WallNs: int64(time.Since(t0))})
+	}
+	res.PeakRSS = report.ReadMemory().HWM
+	return res, nil
+}
+
+// setupOurs reads a task's input and returns one pass of the work: what the node does for a
+// GET /identifiers request (parse the DID, resolve, serialize the body) or for an anchored batch.
+func setupOurs(task, dir string) (func() (int, error), error) {
+	p := sidetree.Mainnet().Latest()
+	var body []byte
+	resolve := func(did string, ops []sidetree.AnchoredOperation) error {
+		d, err := sidetree.ParseDID(did, "ion", p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", did, err)
+		}
+		res := sidetree.ResolveDID(d, ops)
+		if res.Status != 200 {
+			return fmt.Errorf("%s: status %d: %s", did, res.Status, res.Body)
+		}
+		body = res.Body.AppendStringify(body[:0])
+		return nil
+	}
+	switch task {
+	case "longform":
+		var dids []string
+		if err := readJSON(filepath.Join(dir, "longform.json"), &dids); err != nil {
+			return nil, err
+		}
+		return func() (int, error) {
+			for _, did := range dids {
+				if err := resolve(did, nil); err != nil {
+					return 0, err
+				}
+			}
+			return len(dids), nil
+		}, nil
+	case "history", "many":
+		var groups []didOps
+		if err := readJSON(filepath.Join(dir, task+".json"), &groups); err != nil {
+			return nil, err
+		}
+		dids := make([]string, len(groups))
+		ops := make([][]sidetree.AnchoredOperation, len(groups))
+		for i, g := range groups {
+			dids[i] = "did:ion:" + g.Suffix
+			for _, o := range g.Ops {
+				ops[i] = append(ops[i], sidetree.AnchoredOperation{Type: o.Type, DIDSuffix: g.Suffix, Raw: o.Raw,
+					TransactionNumber: o.TransactionNumber, TransactionTime: o.TransactionTime, OperationIndex: o.OperationIndex})
+			}
+		}
+		return func() (int, error) {
+			for i, did := range dids {
+				if err := resolve(did, ops[i]); err != nil {
+					return 0, err
+				}
+			}
+			return len(dids), nil
+		}, nil
+	case "batch":
+		var meta batchMeta
+		if err := readJSON(filepath.Join(dir, "batch.json"), &meta); err != nil {
+			return nil, err
+		}
+		count, uri, err := batch.ParseAnchorString(meta.AnchorString, p)
+		if err != nil {
+			return nil, err
+		}
+		// The files are read from disk in each pass, as the reference's side does.
+		r := &batch.Reader{Parameters: p, Fetch: func(uri string, max int) ([]byte, error) {
+			data, err := os.ReadFile(filepath.Join(dir, "files", uri))
+			if err == nil && len(data) > max {
+				err = fmt.Errorf("%s: %d bytes exceed %d", uri, len(data), max)
+			}
+			return data, err
+		}}
+		tx := batch.Transaction{Number: meta.TransactionNumber, Time: meta.TransactionTime, OperationCount: count, CoreIndexFileURI: uri}
+		return func() (int, error) {
+			ops, err := r.Read(tx)
+			if err != nil {
+				return 0, err
+			}
+			if len(ops) != meta.Operations {
+				return 0, fmt.Errorf("batch: %d operations read, want %d", len(ops), meta.Operations)
+			}
+			return len(ops), nil
+		}, nil
+	}
+	return nil, fmt.Errorf("unknown task %q", task)
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/ionode/ionode/bench/internal/report"
+)
+
+// row is one line of the table: which process's passes it reads, and whether the cold pass or the warm ones.
+type row struct {
+	label, run, unit string
+	cold             bool
+}
+
+func rows(s sizes) []row {
+	return []row{
+		{fmt.Sprintf("long-form DID resolution (%d ion-sdk DIDs)", s.longForm), "longform", "DIDs", false},
+		{fmt.Sprintf("one DID, create + %d updates, resolved from its operations", s.historyLength), "history", "resolutions", false},
+		{fmt.Sprintf("%d DIDs × (create + %d updates), resolved", s.manyDIDs, s.manyUpdates), "many", "DIDs", false},
+		{fmt.Sprintf("a %d-operation batch (½ creates, ½ updates) read, parsed, validated", s.batchOps), "batch", "ops", false},
+		{"the same, one cold pass in a fresh process", "batch-cold", "ops", true},
+	}
+}
+
+// rate is operations per second of CPU time (cpu) or of wall time, over a sample's warm passes (their
+// sum) or its first pass.
+func rate(s sample, cold, cpu bool) float64 {
+	passes := s.Passes[:1]
+	if !cold && len(s.Passes) > 1 {
+		passes = s.Passes[1:]
+	}
+	var ops int
+	var ns int64
+	for _, p := range passes {
+		ops += p.Ops
+		if cpu {
+			ns += p.CPUNs
+		} else {
+			ns += p.WallNs
+		}
+	}
+	if ns <= 0 {
+		return 0
+	}
+	return float64(ops) / time.Duration(ns).Seconds()
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	if n := len(xs); n%2 == 0 {
+		return (xs[n/2-1] + xs[n/2]) / 2
+	}
+	return xs[len(xs)/2]
+}
+
+func medianRate(samples []sample, cold, cpu bool) float64 {
+	var xs []float64
+	for _, s := range samples {
+		xs = append(xs, rate(s, cold, cpu))
+	}
+	return median(xs)
+}
+
+func medianRSS(samples []sample) float64 {
+	var xs []float64
+	for _, s := range samples {
+		xs = append(xs, float64(s.MaxRSS))
+	}
+	return median(xs)
+}
+
+func printResults(w io.Writer, o options, res results, loadAtStart string) {
+	fmt.Fprintf(w, "\nthroughput per CPU-second (user + system, whole process), median of %d rounds; ratio = ionode ÷ reference\n\n", o.rounds)
+	fmt.Fprintln(w, "| task | ionode | reference | ratio | ionode (wall) | reference (wall) | peak RSS ionode | peak RSS reference |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- |")
+	for _, r := range rows(o.sizes) {
+		a, b := res[r.run][ours], res[r.run][theirs]
+		oc, tc := medianRate(a, r.cold, true), medianRate(b, r.cold, true)
+		fmt.Fprintf(w, "| %s | %.0f %s/s | %.0f %s/s | %.1f× | %.0f/s | %.0f/s | %s | %s |\n", r.label,
+			oc, r.unit, tc, r.unit, oc/tc, medianRate(a, r.cold, false), medianRate(b, r.cold, false),
+			report.MiB(int64(medianRSS(a))), report.MiB(int64(medianRSS(b))))
+	}
+	a, b := medianRSS(res["batch-cold"][ours]), medianRSS(res["batch-cold"][theirs])
+	fmt.Fprintf(w, "| peak memory for reading that batch (fresh process, one pass) | %s | %s | %.2f× of the reference's | | | | |\n",
+		report.MiB(int64(a)), report.MiB(int64(b)), a/b)
+	fmt.Fprintf(w, "\nload avg: %s (start) / %s (end); %d passes per process, the first one cold\n", loadAtStart, report.LoadAverage(), o.passes)
+}
