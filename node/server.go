@@ -36,6 +36,9 @@ type Routes struct {
 	// Credentials serves the credential routes (credential/httpapi) under /credentials/,
 	// /presentations/ and /status/ (optional).
 	Credentials http.Handler
+	// Exchange serves the Request Service API and the wallet endpoints under /v1.0/verifiableCredentials/
+	// (exchange.Mux; optional).
+	Exchange http.Handler
 	// RequestTimeout bounds each request's context (default 30 s).
 	RequestTimeout time.Duration
 	// MaxBodyBytes caps every request body (default 1 MiB; routes cap tighter where they can).
@@ -72,6 +75,9 @@ func (rt *Routes) router() *mux.Router {
 		for _, prefix := range []string{"/credentials/", "/presentations/", "/status/"} {
 			r.PathPrefix(prefix).Handler(rt.Credentials)
 		}
+	}
+	if rt.Exchange != nil {
+		r.PathPrefix("/v1.0/verifiableCredentials/").Handler(rt.Exchange)
 	}
 	if rt.Status != nil {
 		rt.Status.Register(r)

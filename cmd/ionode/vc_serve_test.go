@@ -34,6 +34,8 @@ func TestServeCredentialSettings(t *testing.T) {
 		{[]string{"--admin-token-hash", strings.Repeat("zz", 32)}, "--admin-token-hash"},
 		{[]string{"--issuer-key-file", "k.jwk"}, "go together"},
 		{[]string{"--issuer-key-file", "k.jwk", "--issuer-kid", "did:web:example.com"}, "fragment"},
+		{[]string{"--verifier-kid", "did:web:example.com#key-1"}, "go together"},
+		{[]string{"--verifier-key-file", "v.jwk", "--verifier-kid", "did:web:example.com"}, "--verifier-kid"},
 		{[]string{"--public-url", "ftp://x"}, "--public-url"},
 		{[]string{"--status-list", "a/b"}, "--status-list"},
 		{[]string{"--status-list-kind", "CRL"}, "--status-list-kind"},

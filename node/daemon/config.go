@@ -111,6 +111,14 @@ type CredentialConfig struct {
 	// StatusCacheTTL is how long another issuer's status list is reused before it is fetched again
 	// (the node's own lists are always read fresh).
 	StatusCacheTTL time.Duration
+	// VerifierKeyFile is the private JWK that signs OpenID4VP request objects, VerifierKID the DID URL of
+	// its verification method: its DID is the verifier's client_id. Empty: no presentation requests.
+	VerifierKeyFile string
+	VerifierKID     string
+	// CallbackAllowLoopback and CallbackAllowPrivate let relying-party callbacks reach loopback or
+	// private addresses (refused by default: the SSRF guard of did:web).
+	CallbackAllowLoopback bool
+	CallbackAllowPrivate  bool
 }
 
 // DefaultConfig returns ION's defaults.

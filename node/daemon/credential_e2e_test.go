@@ -3,6 +3,7 @@ package daemon
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -18,6 +19,8 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/resolver/web/webtest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/testnet"
@@ -134,6 +137,7 @@ func TestCredentialsEndToEnd(t *testing.T) {
 		c.WebCAFile = webServer.WriteCA(t, dir)
 		c.AdminTokenHashes = []string{httpapi.HashToken(adminToken)}
 		c.IssuerKeyFile, c.IssuerKID = keyFile, issuerDID+"#key-1"
+		c.VerifierKeyFile, c.VerifierKID = keyFile, issuerDID+"#key-1"
 	})
 	base := "http://" + d.Addr()
 	ops, cc := client{t, base}, credClient{t, base}
@@ -235,5 +239,51 @@ func TestCredentialsEndToEnd(t *testing.T) {
 	var pr credential.Result
 	if err := json.Unmarshal(body, &pr); status != 200 || err != nil || !pr.Valid {
 		t.Fatalf("presentation: %d %s", status, body)
+	}
+
+	// The same credential through the Request Service API and OpenID4VP, request state in the node's store.
+	presentationRequest := map[string]any{"registration": map[string]string{"clientName": "e2e"},
+		"requestedCredentials": []map[string]any{{"type": "VerifiedEmployee", "acceptedIssuers": []string{webServer.DID("issuer")}}}}
+	status, body = cc.do(http.MethodPost, exchange.APIPrefix+"/createPresentationRequest", adminToken, presentationRequest)
+	var created exchange.CreateResponse
+	if err := json.Unmarshal(body, &created); status != http.StatusCreated || err != nil {
+		t.Fatalf("createPresentationRequest: %d %s", status, body)
+	}
+	walletURL, _ := url.Parse(created.URL)
+	requestURI, clientID := walletURL.Query().Get("request_uri"), walletURL.Query().Get("client_id")
+	if clientID != oid4vp.ClientIDPrefix+issuerDID || !strings.HasPrefix(requestURI, base+exchange.APIPrefix+"/oid4vp/") {
+		t.Fatalf("wallet URL %s", created.URL)
+	}
+	status, body = cc.do(http.MethodGet, strings.TrimPrefix(requestURI, base), "", nil)
+	parts := strings.Split(string(body), ".")
+	if status != 200 || len(parts) != 3 {
+		t.Fatalf("request object: %d %s", status, body)
+	}
+	payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	var ro struct {
+		Nonce       string `json:"nonce"`
+		State       string `json:"state"`
+		ResponseURI string `json:"response_uri"`
+	}
+	if err := json.Unmarshal(payload, &ro); err != nil {
+		t.Fatal(err)
+	}
+	vp, err = (&credential.Issuer{Signer: holder}).Present([]string{webIssued}, clientID, ro.Nonce, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _ := json.Marshal(map[string][]string{"credential_0": {vp}})
+	resp, err = http.PostForm(ro.ResponseURI, url.Values{"vp_token": {string(token)}, "state": {ro.State}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("wallet response: %d", resp.StatusCode)
+	}
+	status, body = cc.do(http.MethodGet, exchange.APIPrefix+"/requests/"+created.RequestID, adminToken, nil)
+	var ev exchange.Event
+	if err := json.Unmarshal(body, &ev); status != 200 || err != nil || ev.RequestStatus != exchange.StatusPresentationVerified || ev.Subject != holder.DID() {
+		t.Fatalf("request status: %d %s", status, body)
 	}
 }

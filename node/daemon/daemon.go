@@ -164,8 +164,13 @@ func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, erro
 		}
 		api.Guard = guard
 	}
+	xmux, dispatcher, err := d.openExchange(ctx, creds, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	d.closers = append(d.closers, func(context.Context) error { dispatcher.Wait(); return nil })
 	rt := &node.Routes{API: api, Driver: &node.Driver{Resolver: res, Methods: d.methods, Metrics: d.Metrics}, Metrics: d.Metrics, Logger: d.log,
-		Credentials: creds.handler(d.cfg.Credentials, d.log)}
+		Credentials: creds.handler(d.cfg.Credentials, d.log), Exchange: xmux}
 	if d.CASNode != nil {
 		rt.Gateway = d.CASNode.Handler()
 	}
