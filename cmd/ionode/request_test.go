@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,6 +14,7 @@ import (
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/oid4vp/oid4vptest"
 	"github.com/ionode/ionode/node/store/pebble"
 )
 
@@ -65,38 +62,8 @@ func TestRequestPresentation(t *testing.T) {
 		t.Fatalf("no QR code printed: %q", stdout.String())
 	}
 
-	// The wallet: fetch the request object, present, post.
-	u, _ := url.Parse(walletURL)
-	resp, err := http.Get(u.Query().Get("request_uri"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jwt bytes.Buffer
-	_, _ = jwt.ReadFrom(resp.Body)
-	resp.Body.Close()
-	parts := strings.Split(jwt.String(), ".")
-	if len(parts) != 3 {
-		t.Fatalf("request object %q", jwt.String())
-	}
-	payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
-	var ro struct{ Nonce, State, ResponseURI string }
-	var raw map[string]any
-	_ = json.Unmarshal(payload, &raw)
-	ro.Nonce, _ = raw["nonce"].(string)
-	ro.State, _ = raw["state"].(string)
-	ro.ResponseURI, _ = raw["response_uri"].(string)
-	vp, err := holder.Present([]string{vc}, u.Query().Get("client_id"), ro.Nonce, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _ := json.Marshal(map[string][]string{"credential_0": {vp}})
-	resp, err = http.PostForm(ro.ResponseURI, url.Values{"vp_token": {string(token)}, "state": {ro.State}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("wallet response: %d", resp.StatusCode)
+	if code, err := oid4vptest.Answer(context.Background(), walletURL, holder, []string{vc}); err != nil || code != http.StatusOK {
+		t.Fatalf("wallet: %d %v", code, err)
 	}
 
 	select {

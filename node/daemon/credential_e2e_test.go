@@ -3,7 +3,6 @@ package daemon
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -21,6 +20,7 @@ import (
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/oid4vp/oid4vptest"
 	"github.com/ionode/ionode/resolver/web/webtest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/testnet"
@@ -249,37 +249,17 @@ func TestCredentialsEndToEnd(t *testing.T) {
 	if err := json.Unmarshal(body, &created); status != http.StatusCreated || err != nil {
 		t.Fatalf("createPresentationRequest: %d %s", status, body)
 	}
-	walletURL, _ := url.Parse(created.URL)
-	requestURI, clientID := walletURL.Query().Get("request_uri"), walletURL.Query().Get("client_id")
-	if clientID != oid4vp.ClientIDPrefix+issuerDID || !strings.HasPrefix(requestURI, base+exchange.APIPrefix+"/oid4vp/") {
-		t.Fatalf("wallet URL %s", created.URL)
+	ro, err := oid4vptest.Fetch(ctx, created.URL)
+	if err != nil || ro.ClientID != oid4vp.ClientIDPrefix+issuerDID || !strings.HasPrefix(ro.ResponseURI, base+exchange.APIPrefix+"/oid4vp/") {
+		t.Fatalf("wallet URL %s: %+v %v", created.URL, ro, err)
 	}
-	status, body = cc.do(http.MethodGet, strings.TrimPrefix(requestURI, base), "", nil)
-	parts := strings.Split(string(body), ".")
-	if status != 200 || len(parts) != 3 {
-		t.Fatalf("request object: %d %s", status, body)
+	// The request was retrieved above: a second request object is refused, so the wallet starts afresh.
+	status, body = cc.do(http.MethodPost, exchange.APIPrefix+"/createPresentationRequest", adminToken, presentationRequest)
+	if err := json.Unmarshal(body, &created); status != http.StatusCreated || err != nil {
+		t.Fatalf("createPresentationRequest: %d %s", status, body)
 	}
-	payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
-	var ro struct {
-		Nonce       string `json:"nonce"`
-		State       string `json:"state"`
-		ResponseURI string `json:"response_uri"`
-	}
-	if err := json.Unmarshal(payload, &ro); err != nil {
-		t.Fatal(err)
-	}
-	vp, err = (&credential.Issuer{Signer: holder}).Present([]string{webIssued}, clientID, ro.Nonce, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _ := json.Marshal(map[string][]string{"credential_0": {vp}})
-	resp, err = http.PostForm(ro.ResponseURI, url.Values{"vp_token": {string(token)}, "state": {ro.State}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("wallet response: %d", resp.StatusCode)
+	if code, err := oid4vptest.Answer(ctx, created.URL, &credential.Issuer{Signer: holder}, []string{webIssued}); err != nil || code != http.StatusOK {
+		t.Fatalf("wallet: %d %v", code, err)
 	}
 	status, body = cc.do(http.MethodGet, exchange.APIPrefix+"/requests/"+created.RequestID, adminToken, nil)
 	var ev exchange.Event
