@@ -42,7 +42,8 @@ type Routes struct {
 	// /presentations/ and /status/ (optional).
 	Credentials http.Handler
 	// Issuance serves the OpenID4VCI issuer (exchange/oid4vci) at the prefixes of issuancePaths, and
-	// Exchange the Request Service API under /v1.0/verifiableCredentials/ (both optional).
+	// Exchange the Request Service API and the wallet endpoints under /v1.0/verifiableCredentials/
+	// (exchange.Mux; both optional).
 	Issuance http.Handler
 	Exchange http.Handler
 	// RequestTimeout bounds each request's context (default 30 s).

@@ -69,6 +69,6 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newDIDCommand(), newKeysCommand(), newServeCommand(os.Getenv), newTestnetCommand(os.Getenv))
-	root.AddCommand(newVCCommand(os.Getenv), newDomainCommand(), newHealthCommand(os.Getenv), newDocsCommand(), newStoreCommand())
+	root.AddCommand(newVCCommand(os.Getenv), newRequestCommand(os.Getenv), newDomainCommand(), newHealthCommand(os.Getenv), newDocsCommand(), newStoreCommand())
 	return root
 }

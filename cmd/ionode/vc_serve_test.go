@@ -35,6 +35,8 @@ func TestServeCredentialSettings(t *testing.T) {
 		{[]string{"--admin-token-hash", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"}, "--admin-token-hash: token hash \"E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\": it is the SHA-256 of an empty token"},
 		{[]string{"--issuer-key-file", "k.jwk"}, "go together"},
 		{[]string{"--issuer-key-file", "k.jwk", "--issuer-kid", "did:web:example.com"}, "fragment"},
+		{[]string{"--verifier-kid", "did:web:example.com#key-1"}, "go together"},
+		{[]string{"--verifier-key-file", "v.jwk", "--verifier-kid", "did:web:example.com"}, "--verifier-kid"},
 		{[]string{"--public-url", "ftp://x"}, "--public-url"},
 		{[]string{"--status-list", "a/b"}, "--status-list"},
 		{[]string{"--status-list-kind", "CRL"}, "--status-list-kind"},

@@ -34,7 +34,7 @@ type rp struct {
 	events []exchange.Event
 }
 
-func newRP(t *testing.T) *rp {
+func newRP(t testing.TB) *rp {
 	p := &rp{}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Api-Key") != "rp-key" {
@@ -77,7 +77,7 @@ type harness struct {
 	holder   *credential.Issuer
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	env := credtest.NewEnv(t)
 	h := &harness{env: env, rp: newRP(t)}
@@ -115,7 +115,7 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
-func (h *harness) issue(t *testing.T, iss *credential.Issuer, subject string, st *credential.Status) string {
+func (h *harness) issue(t testing.TB, iss *credential.Issuer, subject string, st *credential.Status) string {
 	t.Helper()
 	jwt, err := iss.Issue(credential.Claims{Types: []string{"VerifiedEmployee"}, Subject: map[string]any{"id": subject, "displayName": "Alice"}, Status: st})
 	if err != nil {
@@ -124,7 +124,7 @@ func (h *harness) issue(t *testing.T, iss *credential.Issuer, subject string, st
 	return jwt
 }
 
-func call(t *testing.T, method, u, token, contentType string, body []byte) (int, []byte) {
+func call(t testing.TB, method, u, token, contentType string, body []byte) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, u, bytes.NewReader(body))
 	if err != nil {
@@ -154,7 +154,7 @@ func (h *harness) createBody(rc exchange.RequestedCredential) []byte {
 	return b
 }
 
-func (h *harness) create(t *testing.T, rc exchange.RequestedCredential) exchange.CreateResponse {
+func (h *harness) create(t testing.TB, rc exchange.RequestedCredential) exchange.CreateResponse {
 	t.Helper()
 	code, body := call(t, "POST", h.node.URL+exchange.APIPrefix+"/createPresentationRequest", adminToken, "application/json", h.createBody(rc))
 	if code != http.StatusCreated {
@@ -175,7 +175,7 @@ type wallet struct {
 
 // fetch follows the create response's URL to the request object and reads it (the signature is
 // checked by the credential package's JWS code through the verifier's did:key).
-func (h *harness) fetch(t *testing.T, cr exchange.CreateResponse) (wallet, int, string) {
+func (h *harness) fetch(t testing.TB, cr exchange.CreateResponse) (wallet, int, string) {
 	t.Helper()
 	u, err := url.Parse(cr.URL)
 	if err != nil || u.Scheme != "openid4vp" {
@@ -217,7 +217,7 @@ func (h *harness) fetch(t *testing.T, cr exchange.CreateResponse) (wallet, int, 
 	return w, code, ""
 }
 
-func (h *harness) present(t *testing.T, w wallet, holder *credential.Issuer, vcs []string, nonce string) string {
+func (h *harness) present(t testing.TB, w wallet, holder *credential.Issuer, vcs []string, nonce string) string {
 	t.Helper()
 	vp, err := holder.Present(vcs, w.clientID, nonce, time.Minute)
 	if err != nil {
@@ -227,7 +227,7 @@ func (h *harness) present(t *testing.T, w wallet, holder *credential.Issuer, vcs
 	return string(token)
 }
 
-func (h *harness) post(t *testing.T, w wallet, vpToken string) (int, string) {
+func (h *harness) post(t testing.TB, w wallet, vpToken string) (int, string) {
 	t.Helper()
 	form := url.Values{"vp_token": {vpToken}, "state": {w.state}}
 	code, body := call(t, "POST", w.responseURI, "", "application/x-www-form-urlencoded", []byte(form.Encode()))

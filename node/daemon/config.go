@@ -131,6 +131,14 @@ type CredentialConfig struct {
 	// OID4VCIConfigFile lists the credentials the node offers to wallets over OpenID4VCI (and through
 	// createIssuanceRequest); empty: no wallet issuance. Needs the issuer key.
 	OID4VCIConfigFile string
+	// VerifierKeyFile is the private JWK that signs OpenID4VP request objects, VerifierKID the DID URL of
+	// its verification method: its DID is the verifier's client_id. Empty: no presentation requests.
+	VerifierKeyFile string
+	VerifierKID     string
+	// CallbackAllowLoopback and CallbackAllowPrivate let relying-party callbacks reach loopback or
+	// private addresses (refused by default: the SSRF guard of did:web).
+	CallbackAllowLoopback bool
+	CallbackAllowPrivate  bool
 }
 
 // DefaultConfig returns ION's defaults.

@@ -20,6 +20,9 @@ import (
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status/tokenstatus"
+	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/oid4vp/oid4vptest"
 	"github.com/ionode/ionode/resolver/web/webtest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/testnet"
@@ -136,6 +139,7 @@ func TestCredentialsEndToEnd(t *testing.T) {
 		c.WebCAFile = webServer.WriteCA(t, dir)
 		c.AdminTokenHashes = []string{httpapi.HashToken(adminToken)}
 		c.IssuerKeyFile, c.IssuerKID = keyFile, issuerDID+"#key-1"
+		c.VerifierKeyFile, c.VerifierKID = keyFile, issuerDID+"#key-1"
 	})
 	base := "http://" + d.Addr()
 	ops, cc := client{t, base}, credClient{t, base}
@@ -262,5 +266,31 @@ func TestCredentialsEndToEnd(t *testing.T) {
 	var pr credential.Result
 	if err := json.Unmarshal(body, &pr); status != 200 || err != nil || !pr.Valid {
 		t.Fatalf("presentation: %d %s", status, body)
+	}
+
+	// The same credential through the Request Service API and OpenID4VP, request state in the node's store.
+	presentationRequest := map[string]any{"registration": map[string]string{"clientName": "e2e"},
+		"requestedCredentials": []map[string]any{{"type": "VerifiedEmployee", "acceptedIssuers": []string{webServer.DID("issuer")}}}}
+	status, body = cc.do(http.MethodPost, exchange.APIPrefix+"/createPresentationRequest", adminToken, presentationRequest)
+	var created exchange.CreateResponse
+	if err := json.Unmarshal(body, &created); status != http.StatusCreated || err != nil {
+		t.Fatalf("createPresentationRequest: %d %s", status, body)
+	}
+	ro, err := oid4vptest.Fetch(ctx, created.URL)
+	if err != nil || ro.ClientID != oid4vp.ClientIDPrefix+issuerDID || !strings.HasPrefix(ro.ResponseURI, base+exchange.APIPrefix+"/oid4vp/") {
+		t.Fatalf("wallet URL %s: %+v %v", created.URL, ro, err)
+	}
+	// The request was retrieved above: a second request object is refused, so the wallet starts afresh.
+	status, body = cc.do(http.MethodPost, exchange.APIPrefix+"/createPresentationRequest", adminToken, presentationRequest)
+	if err := json.Unmarshal(body, &created); status != http.StatusCreated || err != nil {
+		t.Fatalf("createPresentationRequest: %d %s", status, body)
+	}
+	if code, err := oid4vptest.Answer(ctx, created.URL, &credential.Issuer{Signer: holder}, []string{webIssued}); err != nil || code != http.StatusOK {
+		t.Fatalf("wallet: %d %v", code, err)
+	}
+	status, body = cc.do(http.MethodGet, exchange.APIPrefix+"/requests/"+created.RequestID, adminToken, nil)
+	var ev exchange.Event
+	if err := json.Unmarshal(body, &ev); status != 200 || err != nil || ev.RequestStatus != exchange.StatusPresentationVerified || ev.Subject != holder.DID() {
+		t.Fatalf("request status: %d %s", status, body)
 	}
 }

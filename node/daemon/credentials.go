@@ -50,6 +50,14 @@ func (c *CredentialConfig) validate() error {
 			return fmt.Errorf("--issuer-kid %q: want a DID URL with a fragment, such as did:ion:EiA…#key-1", c.IssuerKID)
 		}
 	}
+	if (c.VerifierKeyFile == "") != (c.VerifierKID == "") {
+		return fmt.Errorf("--verifier-key-file and --verifier-kid go together: the key and the DID URL of its verification method")
+	}
+	if c.VerifierKID != "" {
+		if did, fragment, ok := strings.Cut(c.VerifierKID, "#"); !ok || fragment == "" || !strings.HasPrefix(did, "did:") {
+			return fmt.Errorf("--verifier-kid %q: want a DID URL with a fragment, such as did:ion:EiA…#key-1", c.VerifierKID)
+		}
+	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
@@ -183,21 +191,24 @@ func (c *credentials) handler(cfg CredentialConfig, log *slog.Logger) http.Handl
 
 // readIssuerKey reads a private JWK as `ionode keys generate` and `ionode did create` write it,
 // refusing a file others can read.
-func readIssuerKey(path string) (any, error) {
+func readIssuerKey(path string) (any, error) { return readKeyFile("--issuer-key-file", path) }
+
+// readKeyFile reads the private JWK of flag, refusing a file others can read.
+func readKeyFile(flag, path string) (any, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("--issuer-key-file: %w", err)
+		return nil, fmt.Errorf("%s: %w", flag, err)
 	}
 	if info.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("--issuer-key-file %s is readable by others (mode %v): chmod 600 it", path, info.Mode().Perm())
+		return nil, fmt.Errorf("%s %s is readable by others (mode %v): chmod 600 it", flag, path, info.Mode().Perm())
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--issuer-key-file: %w", err)
+		return nil, fmt.Errorf("%s: %w", flag, err)
 	}
 	key, err := credential.ParsePrivateJWK(data)
 	if err != nil {
-		return nil, fmt.Errorf("--issuer-key-file %s: %w", path, err)
+		return nil, fmt.Errorf("%s %s: %w", flag, path, err)
 	}
 	return key, nil
 }

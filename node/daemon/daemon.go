@@ -172,14 +172,15 @@ func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, erro
 		}
 		api.Guard = guard
 	}
-	rt := &node.Routes{API: api, Driver: &node.Driver{Resolver: res, Methods: d.methods, Metrics: d.Metrics}, Metrics: d.Metrics, Logger: d.log,
-		Credentials: creds.handler(d.cfg.Credentials, d.log)}
-	issuing, err := d.openIssuance(creds, baseURL)
+	xmux, requests, dispatcher, err := d.openExchange(ctx, creds, baseURL)
 	if err != nil {
 		return nil, err
 	}
-	if issuing != nil {
-		rt.Issuance, rt.Exchange = issuing.wallet, issuing.api
+	d.closers = append(d.closers, func(context.Context) error { dispatcher.Wait(); return nil })
+	rt := &node.Routes{API: api, Driver: &node.Driver{Resolver: res, Methods: d.methods, Metrics: d.Metrics}, Metrics: d.Metrics, Logger: d.log,
+		Credentials: creds.handler(d.cfg.Credentials, d.log), Exchange: xmux}
+	if rt.Issuance, err = d.openIssuance(creds, baseURL, xmux, requests, dispatcher); err != nil {
+		return nil, err
 	}
 	if d.CASNode != nil {
 		rt.Gateway = d.CASNode.Handler()

@@ -8,20 +8,13 @@ import (
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/issuance"
 	"github.com/ionode/ionode/exchange/oid4vci"
-	"github.com/ionode/ionode/resolver/web"
 )
 
-// issuanceRoutes are the wallet issuance handlers: the OpenID4VCI endpoints, and the Request Service API
-// (exchange.Mux, where the presentation verifier mounts its routes too).
-type issuanceRoutes struct {
-	wallet http.Handler
-	api    *exchange.Mux
-}
-
-// openIssuance builds the OpenID4VCI issuer and createIssuanceRequest when --oid4vci-config-file is set
-// (nil otherwise). baseURL is the credential issuer identifier. Request state lives in the node's store,
-// so replicas behind a load balancer share it.
-func (d *Daemon) openIssuance(creds *credentials, baseURL string) (*issuanceRoutes, error) {
+// openIssuance builds the OpenID4VCI issuer when --oid4vci-config-file is set (nil otherwise) and mounts
+// createIssuanceRequest on the Request Service API's mux, beside the presentation verifier, sharing its
+// requests and callback dispatcher. baseURL is the credential issuer identifier. Request state lives in
+// the node's store, so replicas behind a load balancer share it. It returns the OpenID4VCI endpoints.
+func (d *Daemon) openIssuance(creds *credentials, baseURL string, api *exchange.Mux, requests *exchange.Requests, callbacks *exchange.Dispatcher) (http.Handler, error) {
 	c := d.cfg.Credentials
 	if c.OID4VCIConfigFile == "" {
 		return nil, nil
@@ -43,13 +36,7 @@ func (d *Daemon) openIssuance(creds *credentials, baseURL string) (*issuanceRout
 		Status: &status.Reserve{Manager: creds.status}, StatusList: c.StatusList,
 		Holders: d.methods, Sessions: sessions, Logger: d.log,
 	}
-	// Callbacks reach only what did:web fetches may reach (--did-web-allow-loopback/-private).
-	guard := web.Guard{AllowLoopback: c.WebAllowLoopback, AllowPrivate: c.WebAllowPrivate}
-	requests := &exchange.Requests{Sessions: sessions}
-	svc := &issuance.Service{
-		Issuer: iss, Requests: requests, Logger: d.log,
-		Callbacks: &exchange.Dispatcher{Client: exchange.NewCallbackClient(guard, c.WebAllowLoopback), Guard: guard, Logger: d.log},
-	}
+	svc := &issuance.Service{Issuer: iss, Requests: requests, Logger: d.log, Callbacks: callbacks}
 	iss.Events = svc
 	if err := iss.Init(); err != nil {
 		return nil, fmt.Errorf("--oid4vci-config-file %s: %w", c.OID4VCIConfigFile, err)
@@ -59,8 +46,7 @@ func (d *Daemon) openIssuance(creds *credentials, baseURL string) (*issuanceRout
 	for _, p := range []string{oid4vci.PathIssuerMetadata, oid4vci.PathASMetadata, oid4vci.PathOffers, oid4vci.PathToken, oid4vci.PathNonce, oid4vci.PathCredential} {
 		wallet.Handle(p, h)
 	}
-	api := exchange.NewMux(requests, c.AdminTokenHashes)
 	svc.Mount(api)
 	d.log.Info("credentials: OpenID4VCI issuer", "credential_issuer", iss.URL, "configurations", len(cfg.Configurations))
-	return &issuanceRoutes{wallet: wallet, api: api}, nil
+	return wallet, nil
 }

@@ -17,10 +17,12 @@ import (
 	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vci"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/key"
+	"github.com/ionode/ionode/resolver/web"
 )
 
 // TestOpenIssuanceRefusals: the wallet issuer starts only with a configurations file, the issuer key and
@@ -45,7 +47,8 @@ func TestOpenIssuanceRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := &Daemon{log: slog.New(slog.DiscardHandler)}
 			d.cfg.Credentials.OID4VCIConfigFile = tt.file
-			h, err := d.openIssuance(tt.creds, "https://node.example")
+			requests := &exchange.Requests{}
+			h, err := d.openIssuance(tt.creds, "https://node.example", exchange.NewMux(requests, nil), requests, &exchange.Dispatcher{})
 			if tt.want == "" {
 				if h != nil || err != nil {
 					t.Fatalf("handler %v, err %v", h, err)
@@ -86,12 +89,15 @@ func TestOpenIssuanceServes(t *testing.T) {
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	routes, err := d.openIssuance(&credentials{issuer: iss, status: mgr}, srv.URL)
+	requests := &exchange.Requests{Sessions: st}
+	api := exchange.NewMux(requests, d.cfg.Credentials.AdminTokenHashes)
+	callbacks := &exchange.Dispatcher{Client: exchange.NewCallbackClient(web.Guard{}, false), Guard: web.Guard{}, Logger: d.log}
+	wallet, err := d.openIssuance(&credentials{issuer: iss, status: mgr}, srv.URL, api, requests, callbacks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux.Handle("/v1.0/verifiableCredentials/", routes.api)
-	mux.Handle("/", routes.wallet)
+	mux.Handle("/v1.0/verifiableCredentials/", api)
+	mux.Handle("/", wallet)
 
 	call := func(method, url, auth, contentType, body string, out any) int {
 		t.Helper()

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/oid4vp/oid4vptest"
+	"github.com/ionode/ionode/node/store/pebble"
+)
+
+// TestRequestPresentation runs `ionode request presentation` against a verifier while a wallet answers
+// the URL it prints: the command follows the status and prints the verified result.
+func TestRequestPresentation(t *testing.T) {
+	env := credtest.NewEnv(t)
+	st, err := pebble.Open(t.TempDir(), pebble.Options{CacheSize: 1 << 20, StateMemoSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(context.Background()) })
+	requests := &exchange.Requests{Sessions: st}
+	v := &oid4vp.Verifier{Requests: requests, Dispatcher: &exchange.Dispatcher{Client: exchange.NewCallbackClient(env.Client.Guard, false)},
+		Credentials: &credential.Verifier{Resolver: env.Resolver, IgnoreStatus: true}, Signer: credtest.KeyDID(t, credential.EdDSA)}
+	mux := exchange.NewMux(requests, []string{httpapi.HashToken("tok")})
+	v.Mount(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	v.BaseURL = srv.URL
+
+	holder := &credential.Issuer{Signer: credtest.KeyDID(t, credential.ES256)}
+	issuer := &credential.Issuer{Signer: credtest.KeyDID(t, credential.ES256K)}
+	vc, err := issuer.Issue(credential.Claims{Types: []string{"VerifiedEmployee"}, Subject: map[string]any{"id": holder.Signer.DID(), "name": "Alice"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "tok",
+			"--type", "VerifiedEmployee", "--accepted-issuer", issuer.Signer.DID(), "--poll", "20ms"}, &stdout, &stderr)
+	}()
+	wantURL := regexp.MustCompile(`openid4vp://\S+`)
+	var walletURL string
+	for deadline := time.Now().Add(30 * time.Second); walletURL == ""; {
+		if time.Now().After(deadline) {
+			t.Fatalf("no wallet URL printed: %q %q", stdout.String(), stderr.String())
+		}
+		walletURL = wantURL.FindString(stdout.String())
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(stdout.String(), "█") {
+		t.Fatalf("no QR code printed: %q", stdout.String())
+	}
+
+	if code, err := oid4vptest.Answer(context.Background(), walletURL, holder, []string{vc}); err != nil || code != http.StatusOK {
+		t.Fatalf("wallet: %d %v", code, err)
+	}
+
+	select {
+	case code := <-done:
+		if code != 0 || !strings.Contains(stdout.String(), `"requestStatus": "presentation_verified"`) || !strings.Contains(stdout.String(), `"name": "Alice"`) {
+			t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the command did not see the answer")
+	}
+
+	// Bad input exits 2 with a message.
+	var out, errOut lockedBuffer
+	if code := run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "tok"}, &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), "--type") {
+		t.Fatalf("no --type: exit %d, %q", code, errOut.String())
+	}
+	if code := run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "wrong", "--type", "T"}, &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), "401") {
+		t.Fatalf("wrong token: exit %d, %q", code, errOut.String())
+	}
+}

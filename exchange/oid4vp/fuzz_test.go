@@ -1,0 +1,80 @@
+package oid4vp
+
+import (
+	"encoding/json"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func FuzzParseVPToken(f *testing.F) {
+	for _, s := range []string{
+		`{"credential_0":["eyJhbGciOiJFUzI1NksifQ.e30.c2ln"]}`, `{"credential_0":"a.b.c"}`, `{}`, `[]`, `"x"`,
+		`{"a":[1]}`, `{"a":[]}`, `{"a":["x"],"b":["y"]}`, strings.Repeat("[", 20), `{"a":"\"[[[["}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		token, err := ParseVPToken(s)
+		if err != nil {
+			return
+		}
+		n := 0
+		for id, vps := range token {
+			if len(vps) == 0 {
+				t.Fatalf("query %q parsed with no presentation", id)
+			}
+			n += len(vps)
+		}
+		if n == 0 || n > MaxPresentations {
+			t.Fatalf("%d presentations accepted", n)
+		}
+	})
+}
+
+func FuzzParseCreate(f *testing.F) {
+	for _, s := range []string{
+		`{"registration":{"clientName":"x"},"requestedCredentials":[{"type":"T","acceptedIssuers":["did:web:a"]}]}`,
+		`{"callback":{"url":"https://rp.example/cb","headers":{"api-key":"k"}},"includeQRCode":true}`,
+		`{`, `null`, `[]`, strings.Repeat(`{"a":`, 20),
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		pr, err := ParseCreate(body)
+		if err != nil {
+			return
+		}
+		if _, err := json.Marshal(pr); err != nil {
+			t.Fatal(err)
+		}
+		_ = checkRequested(pr.RequestedCredentials) // must not panic
+	})
+}
+
+// TestParseVPTokenLinear: the bytes the parser allocates grow linearly with the input (n and 2n give
+// about twice as much), for many small presentations and for one large one.
+func TestParseVPTokenLinear(t *testing.T) {
+	allocated := func(s string) float64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for range 10 {
+			if _, err := ParseVPToken(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		return float64(after.TotalAlloc - before.TotalAlloc)
+	}
+	shapes := map[string]func(n int) string{
+		"one long presentation": func(n int) string { return `{"q":["` + strings.Repeat("a", n) + `"]}` },
+		"escaped quotes":        func(n int) string { return `{"q":["` + strings.Repeat(`\"[`, n/3) + `"]}` },
+	}
+	for name, shape := range shapes {
+		small, large := allocated(shape(64<<10)), allocated(shape(128<<10))
+		if ratio := large / small; ratio < 1.5 || ratio > 2.5 {
+			t.Errorf("%s: %v bytes for n, %v for 2n (ratio %.2f), want about 2", name, small, large, ratio)
+		}
+	}
+}
