@@ -60,7 +60,7 @@ func TestResolveErrors(t *testing.T) {
 		msg  string
 	}{
 		{"unknown method", []string{"did", "resolve", "did:foo:bar"}, exitInvalidInput, "methodNotSupported"},
-		{"did:web on loopback", []string{"did", "resolve", "did:web:localhost%3A1"}, 1, "cannot resolve"},
+		{"did:web on loopback", []string{"did", "resolve", "did:web:localhost%3A1"}, exitNotFound, "notFound"},
 		{"malformed did:key", []string{"did", "resolve", "did:key:zNotAKey"}, exitInvalidInput, "cannot resolve"},
 		{"tampered initial state", []string{"did", "resolve", vectorLongForm[:len(vectorLongForm)-4] + "AAAA"}, exitInvalidInput, "invalid DID"},
 		{"suffix mismatch", []string{"did", "resolve", "did:ion:EiAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" + vectorLongForm[strings.LastIndex(vectorLongForm, ":"):]}, exitInvalidInput, "did_unique_suffix_from_initial_state_mismatch"},
