@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -41,7 +42,7 @@ func TestIndexesInBackground(t *testing.T) {
 			ready = append(ready, line)
 		}
 	}
-	if len(ready) != len(indexes)+1 || !strings.Contains(ready[0], "index=operations.didSuffix_txnNumber_opIndex step=1/4") {
+	if len(ready) != len(indexes)+1 || !strings.Contains(ready[0], fmt.Sprintf("index=operations.didSuffix_txnNumber_opIndex step=1/%d", len(indexes))) {
 		t.Errorf("build reports:\n%s", strings.Join(ready, "\n"))
 	}
 	for _, ix := range indexes {
