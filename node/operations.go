@@ -140,15 +140,6 @@ type opKey struct {
 	index uint32
 }
 
-// appliedOperations replays sidetree.Resolve and records which operations it applied.
-func appliedOperations(ops []sidetree.AnchoredOperation) (map[opKey]bool, *sidetree.State, error) {
-	tr, err := traceOperations(ops)
-	if err != nil {
-		return nil, nil, err
-	}
-	return tr.applied, tr.state, nil
-}
-
 // trace is a replay of sidetree.Resolve that remembers what it met on the way, so that each operation's
 // fate can be explained.
 type trace struct {
@@ -157,12 +148,12 @@ type trace struct {
 	// recovery and update: each commitment the walk reached, with the state then and what used it.
 	recovery, update map[string]step
 	// earlierUpdate: the update commitments the DID had before a later recovery replaced them (or the
-	// DID was deactivated), with the state that had each; lastEarlier is the latest of those states.
+	// DID was deactivated), with the state that had each.
 	earlierUpdate map[string]*sidetree.State
 	chainStates   []*sidetree.State // the recovery chain's states with an update commitment, in order
-	lastEarlier   *sidetree.State
-	// superseded: the updates that applied in order from lastEarlier, before the recovery or the
-	// deactivation (supersededBy) that ended that update chain; shadow: the commitments that walk reached.
+	// superseded: the updates that applied in order from the latest earlier state, before the recovery
+	// or the deactivation (supersededBy) that ended that update chain; shadow: the commitments that walk
+	// reached.
 	superseded   map[opKey]bool
 	shadow       map[string]step
 	supersededBy *sidetree.AnchoredOperation
@@ -216,25 +207,22 @@ func traceOperations(ops []sidetree.AnchoredOperation) (*trace, error) {
 		tr.state = tr.follow(tr.state, chain, false, tr.applied, tr.update)
 	}
 	if n := len(tr.chainStates); n > 0 {
-		tr.lastEarlier = tr.chainStates[n-1]
+		last := tr.chainStates[n-1]
 		// Replaying the update chain the last recovery or the deactivation cut off costs at most another
 		// resolution, which is what the history already pays for.
-		tr.follow(tr.lastEarlier, chain, false, tr.superseded, tr.shadow)
-		tr.supersededBy = tr.recovery[tr.lastEarlier.NextRecoveryCommitment].used
+		tr.follow(last, chain, false, tr.superseded, tr.shadow)
+		tr.supersededBy = tr.recovery[last.NextRecoveryCommitment].used
 	}
 	return tr, nil
 }
 
 // follow walks one commitment chain as sidetree.Resolve does, marking in applied the operations it
-// applies and in reached (if not nil) each commitment it reaches.
+// applies and in reached each commitment it reaches.
 func (tr *trace) follow(state *sidetree.State, chain map[string][]sidetree.AnchoredOperation, recovery bool, applied map[opKey]bool, reached map[string]step) *sidetree.State {
 	used := map[string]bool{}
 	current := func(s *sidetree.State) string { return s.NextUpdateCommitment }
 	if recovery {
 		current = func(s *sidetree.State) string { return s.NextRecoveryCommitment }
-	}
-	if reached == nil {
-		reached = map[string]step{}
 	}
 	for {
 		if recovery && state.NextUpdateCommitment != "" {

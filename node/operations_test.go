@@ -59,14 +59,15 @@ func historyScenario(t *testing.T) (*sidetree.CreateRequest, []sidetree.Anchored
 
 func TestHistoryAgreesWithResolve(t *testing.T) {
 	_, ops, want := historyScenario(t)
-	if applied, _, _ := appliedOperations(ops[:4]); !applied[opKey{ops[2].TransactionNumber, 0}] {
+	if tr, _ := traceOperations(ops[:4]); !tr.applied[opKey{ops[2].TransactionNumber, 0}] {
 		t.Error("the update applies while no recovery follows it")
 	}
 	for n := 0; n <= len(ops); n++ {
-		applied, state, err := appliedOperations(ops[:n])
+		tr, err := traceOperations(ops[:n])
 		if err != nil {
 			t.Fatal(err)
 		}
+		applied, state := tr.applied, tr.state
 		ref, err := sidetree.Resolve(ops[:n])
 		if err != nil {
 			t.Fatal(err)

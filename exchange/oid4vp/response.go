@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/ionode/ionode/internal/jsonlimit"
 )
 
 // Limits on wallet input, checked before parsing.
@@ -64,30 +66,10 @@ func ParseVPToken(s string) (map[string][]string, error) {
 	return out, nil
 }
 
-// checkDepth refuses JSON nested deeper than max, counting brackets outside strings in one pass.
+// checkDepth refuses JSON nested deeper than max (jsonlimit's one-pass count).
 func checkDepth(b []byte, max int) error {
-	depth, inString, escaped := 0, false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-			if depth > max {
-				return fmt.Errorf("%w: JSON nested deeper than %d", ErrMalformed, max)
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
+	if jsonlimit.Depth(b) > max {
+		return fmt.Errorf("%w: JSON nested deeper than %d", ErrMalformed, max)
 	}
 	return nil
 }
