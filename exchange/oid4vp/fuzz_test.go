@@ -2,9 +2,10 @@ package oid4vp
 
 import (
 	"encoding/json"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ionode/ionode/internal/worktest"
 )
 
 func FuzzParseVPToken(f *testing.F) {
@@ -56,16 +57,11 @@ func FuzzParseCreate(f *testing.F) {
 // about twice as much), for many small presentations and for one large one.
 func TestParseVPTokenLinear(t *testing.T) {
 	allocated := func(s string) float64 {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		for range 10 {
+		return float64(worktest.Measure(10, func() {
 			if _, err := ParseVPToken(s); err != nil {
 				t.Fatal(err)
 			}
-		}
-		runtime.ReadMemStats(&after)
-		return float64(after.TotalAlloc - before.TotalAlloc)
+		}).Bytes)
 	}
 	shapes := map[string]func(n int) string{
 		"one long presentation": func(n int) string { return `{"q":["` + strings.Repeat("a", n) + `"]}` },

@@ -1,10 +1,10 @@
 package tokenstatus
 
 import (
-	"runtime"
 	"testing"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/internal/worktest"
 )
 
 // FuzzParseToken feeds arbitrary tokens to the status list token parser: it must fail with
@@ -57,16 +57,11 @@ func TestDecodeLinear(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		for range 5 {
+		return worktest.Measure(5, func() {
 			if _, err := Decode(2, lst); err != nil {
 				t.Fatal(err)
 			}
-		}
-		runtime.ReadMemStats(&after)
-		return after.TotalAlloc - before.TotalAlloc
+		}).Bytes
 	}
 	for _, n := range []int{1 << 17, 1 << 19} {
 		a, b := bytesFor(n), bytesFor(2*n)
