@@ -244,8 +244,9 @@ func NewDeactivateRequest(didSuffix string, recoveryKey SigningKey, p Parameters
 // delta size limit (create, update, recover), then the full parse. It returns the parsed operation.
 func ValidateRequest(raw []byte, p Parameters) (*Operation, error) {
 	// RequestHandler parses the body with yieldable-json first and checks the delta of what that parser
-	// made; only then does Operation.parse parse it again with JSON.parse.
-	y, err := ParseYieldableJSON(raw)
+	// made; only then does Operation.parse parse it again with JSON.parse (the same value where the
+	// yieldable reading was JSON.parse's already).
+	y, sameAsJSON, err := parseYieldable(raw, YieldableLimits{MaxDepth: RequestYieldableDepth})
 	if err != nil {
 		return nil, err
 	}
@@ -261,9 +262,11 @@ func ValidateRequest(raw []byte, p Parameters) (*Operation, error) {
 			}
 		}
 	}
-	v, err := ParseJSON(raw)
-	if err != nil {
-		return nil, &Error{Code: CodeInvalidJSON, Message: "request is not JSON", Err: err}
+	v := y
+	if !sameAsJSON {
+		if v, err = ParseJSON(raw); err != nil {
+			return nil, &Error{Code: CodeInvalidJSON, Message: "request is not JSON", Err: err}
+		}
 	}
 	return parseOperationValue(v, raw)
 }

@@ -60,13 +60,25 @@ func ParseYieldableJSON(data []byte) (Value, error) {
 // ParseYieldableJSONWith parses data as yieldable-json does, within lim. Every failure is an *Error with
 // code CodeInvalidJSON wrapping ErrYieldable (and ErrYieldablePrototype where that is the cause).
 func ParseYieldableJSONWith(data []byte, lim YieldableLimits) (Value, error) {
+	v, _, err := parseYieldable(data, lim)
+	return v, err
+}
+
+// parseYieldable is ParseYieldableJSONWith that also reports whether the value is JSON.parse's reading
+// of data too (ParseJSON's own result), so a caller that needs both readings parses once.
+func parseYieldable(data []byte, lim YieldableLimits) (v Value, sameAsJSON bool, err error) {
 	// Valid JSON without the few constructs the two readers treat differently means the same to both,
 	// and JSON.parse's reading is several times faster.
 	if utf8.Valid(data) && !hasYieldableDivergence(data) {
 		if v, err := ParseJSON(data); err == nil && !hasProtoKey(v) { // JSON.parse keeps "__proto__" as a key
-			return v, nil
+			return v, true, nil
 		}
 	}
+	v, err = parseYieldableSlow(data, lim)
+	return v, false, err
+}
+
+func parseYieldableSlow(data []byte, lim YieldableLimits) (Value, error) {
 	p := &yieldableParser{src: decodeUTF8AsNode(data), ch: ' ', maxDepth: lim.MaxDepth, refusePrototypes: lim.RefusePrototypes}
 	top, err := p.parse(0)
 	if err != nil {
