@@ -112,7 +112,12 @@ func (d *Dispatcher) Send(cb *Callback, ev Event) {
 	d.wg.Go(func() {
 		ctx := context.Background()
 		if err := d.Deliver(ctx, cb, ev); err != nil {
-			d.logger().Warn("callback failed", "request", ev.RequestID, "status", ev.RequestStatus, "err", err)
+			args := []any{"request", ev.RequestID, "status", ev.RequestStatus, "err", err}
+			var fe *web.FetchError
+			if errors.As(err, &fe) {
+				args = append(args, "cause", fe) // the whole dial or DNS error, for the operator only
+			}
+			d.logger().Warn("callback failed", args...)
 		}
 	})
 }

@@ -229,7 +229,7 @@ func (c *Client) send(ctx context.Context, method, rawURL string, header http.He
 	}
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, u.Redacted(), err)
+		return nil, &FetchError{Method: method, URL: u.Redacted(), Err: err}
 	}
 	defer resp.Body.Close()
 	ok := resp.StatusCode == http.StatusOK || method != http.MethodGet && resp.StatusCode/100 == 2
@@ -243,7 +243,7 @@ func (c *Client) send(ctx context.Context, method, rawURL string, header http.He
 	}
 	respBody, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, u.Redacted(), err)
+		return nil, &FetchError{Method: method, URL: u.Redacted(), Err: err}
 	}
 	if int64(len(respBody)) > limit {
 		return nil, fmt.Errorf("%s %s: %w: over %d bytes", method, u.Redacted(), ErrTooLarge, limit)
