@@ -41,8 +41,13 @@ type Dispatcher struct {
 // NewCallbackClient returns the client callbacks go through: the did:web client's checks, no redirects.
 func NewCallbackClient(guard web.Guard, allowHTTPLoopback bool) *web.Client {
 	return &web.Client{Guard: guard, AllowHTTPLoopback: allowHTTPLoopback, MaxRedirects: -1,
-		MaxBytes: 64 << 10, Timeout: 10 * time.Second, UserAgent: "ionode-callback"}
+		MaxBytes: 64 << 10, Timeout: 10 * time.Second, UserAgent: "ionode-callback",
+		// A relying party receives every exchange's callbacks, several at a time: keep their connections.
+		MaxIdleConnsPerHost: callbackConnsPerHost}
 }
+
+// callbackConnsPerHost is how many idle connections to one relying party are kept for callbacks.
+const callbackConnsPerHost = 64
 
 // maxHeaders bounds a callback's custom headers.
 const maxHeaders = 16
