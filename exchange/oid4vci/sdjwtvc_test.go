@@ -16,6 +16,7 @@ import (
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/exchange/oid4vci/oid4vcitest"
 )
 
 // Configuration id and token status list of the dc+sd-jwt tests.
@@ -34,26 +35,22 @@ type sdEnv struct {
 
 func newSDEnv(t *testing.T, settable bool) *sdEnv {
 	t.Helper()
-	e := newEnv(t, settable)
 	sd := credtest.KeyDID(t, credential.ES256)
-	e.Status.Tokens = &tokenstatus.Signer{Signer: sd}
-	if err := e.Status.Create(context.Background(), tokenList, status.TokenStatusList, "revocation", 0); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now
-	if settable {
-		now = e.Now
-	}
-	e.Issuer.Formats[oid4vci.FormatSDJWTVC] = oid4vci.SDJWTVC{Issuer: &sdjwt.Issuer{Signer: sd, Now: now}, StatusList: tokenList}
-	e.Issuer.Config.Configurations[identity] = &oid4vci.Configuration{
-		Format: oid4vci.FormatSDJWTVC, VCT: identityVC, Status: true, Validity: oid4vci.Duration(24 * time.Hour),
-		Disclosable: []string{"given_name", "family_name", "birthdate", "address", "address.locality", "nationalities.*"},
-		Display:     []oid4vci.Display{{Name: "Identity", Locale: "en-US"}},
-		Claims:      []oid4vci.ClaimDisplay{{Path: []string{"given_name"}, Display: []oid4vci.ClaimLabel{{Name: "Given name", Locale: "en-US"}}}},
-	}
-	if err := e.Issuer.Init(); err != nil {
-		t.Fatal(err)
-	}
+	e := oid4vcitest.NewEnvWith(t, settable, func(e *env) {
+		e.Status.Tokens = &tokenstatus.Signer{Signer: sd}
+		if err := e.Status.Create(context.Background(), tokenList, status.TokenStatusList, "revocation", 0); err != nil {
+			t.Fatal(err)
+		}
+		e.Issuer.Formats = map[string]oid4vci.Format{
+			oid4vci.FormatSDJWTVC: oid4vci.SDJWTVC{Issuer: &sdjwt.Issuer{Signer: sd, Now: e.Issuer.Now}, StatusList: tokenList},
+		}
+		e.Issuer.Config.Configurations[identity] = &oid4vci.Configuration{
+			Format: oid4vci.FormatSDJWTVC, VCT: identityVC, Status: true, Validity: oid4vci.Duration(24 * time.Hour),
+			Disclosable: []string{"given_name", "family_name", "birthdate", "address", "address.locality", "nationalities.*"},
+			Display:     []oid4vci.Display{{Name: "Identity", Locale: "en-US"}},
+			Claims:      []oid4vci.ClaimDisplay{{Path: []string{"given_name"}, Display: []oid4vci.ClaimLabel{{Name: "Given name", Locale: "en-US"}}}},
+		}
+	})
 	return &sdEnv{env: e, SD: sd}
 }
 
