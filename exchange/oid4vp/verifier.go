@@ -147,8 +147,10 @@ func (v *Verifier) RequestObject(ctx context.Context, id string) (string, error)
 		}
 		return "", err
 	}
+	// iss is the bare DID that signs (the kid's DID): wallets built on @openid4vc/openid4vp (Credo)
+	// refuse a request object whose kid does not start with iss, so the prefixed client_id cannot be it.
 	claims := map[string]any{
-		"iss": v.ClientID(), "aud": "https://self-issued.me/v2",
+		"iss": v.Signer.DID(), "aud": "https://self-issued.me/v2",
 		"client_id": v.ClientID(), "response_type": "vp_token", "response_mode": "direct_post",
 		"response_uri": v.responseURI(r.ID), "nonce": r.Nonce, "state": r.ID,
 		"dcql_query": s.DCQL, "iat": r.Created.Unix(), "exp": r.Expires.Unix(),
