@@ -27,15 +27,32 @@ type Decoder func(jwt string) (map[string]any, error)
 
 // Match is the answer to one input descriptor.
 type Match struct {
-	DescriptorID string
-	Presentation string         // the VP-JWT the entry's path names
-	Credential   map[string]any // the claims of the VC-JWT its path_nested names
+	DescriptorID  string
+	Descriptor    int            // its index in the definition's input_descriptors
+	Presentation  string         // the VP-JWT the entry's path names
+	CredentialJWT string         // the VC-JWT its path_nested names
+	Credential    map[string]any // that VC-JWT's claims
 }
 
 // Evaluate follows each descriptor_map entry of s into vpToken (the vp_token decoded into any: a VP-JWT
 // string or an array of them) and checks the credential it finds against the input descriptor of def
 // it answers. Every input descriptor must be answered.
 func Evaluate(def *Definition, s *Submission, vpToken any, decode Decoder) ([]Match, error) {
+	matches, err := Select(def, s, vpToken, decode)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range matches {
+		if err := def.InputDescriptors[m.Descriptor].Constraints.Check(m.Credential); err != nil {
+			return nil, fmt.Errorf("%s: %w", m.DescriptorID, err)
+		}
+	}
+	return matches, nil
+}
+
+// Select is Evaluate without the constraints: for a caller that checks them on the credentials once
+// their signatures are verified (Constraints.Check).
+func Select(def *Definition, s *Submission, vpToken any, decode Decoder) ([]Match, error) {
 	if s.DefinitionID != def.ID {
 		return nil, fmt.Errorf("%w: definition_id %q, want %q", ErrDefinition, s.DefinitionID, def.ID)
 	}
@@ -50,9 +67,7 @@ func Evaluate(def *Definition, s *Submission, vpToken any, decode Decoder) ([]Ma
 		if err != nil {
 			return nil, fmt.Errorf("descriptor_map[%d] (%s): %w", i, d.ID, err)
 		}
-		if err := def.InputDescriptors[k].Constraints.check(m.Credential); err != nil {
-			return nil, fmt.Errorf("descriptor_map[%d] (%s): %w", i, d.ID, err)
-		}
+		m.Descriptor = k
 		matches = append(matches, m)
 	}
 	for _, in := range def.InputDescriptors {
@@ -97,7 +112,7 @@ func follow(d *Descriptor, vpToken any, decode Decoder) (Match, error) {
 	if err != nil {
 		return Match{}, fmt.Errorf("%w: %s: %w", ErrNotFound, n.Path, err)
 	}
-	return Match{DescriptorID: d.ID, Presentation: vp, Credential: vcClaims}, nil
+	return Match{DescriptorID: d.ID, Presentation: vp, CredentialJWT: vc, Credential: vcClaims}, nil
 }
 
 // jwtAt returns the compact JWT that path names in v.
@@ -114,9 +129,9 @@ func jwtAt(path string, v any) (string, error) {
 	return s, nil
 }
 
-// check applies the constraints to a credential's claims: each field's first path that names a value
-// must pass its filter.
-func (c Constraints) check(claims map[string]any) error {
+// Check applies the constraints to a credential's claims (a VC-JWT's claims or the credential itself):
+// each field's first path that names a value must pass its filter.
+func (c Constraints) Check(claims map[string]any) error {
 	for _, f := range c.Fields {
 		found := false
 		for _, ps := range f.Path {
