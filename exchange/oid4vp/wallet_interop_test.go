@@ -106,9 +106,12 @@ func TestWalletInterop(t *testing.T) {
 		return n.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{oid4vcitest.Employee}, Claims: claims, PIN: pin, TTL: time.Hour})
 	}
 	employee := exchange.RequestedCredential{Type: oid4vcitest.Employee, AcceptedIssuers: []string{n.Signer.DID()}}
-	ask := func() exchange.CreateResponse {
-		return n.create(t, exchange.PresentationRequest{RequestedCredentials: []exchange.RequestedCredential{employee}})
+	askWith := func(query string) exchange.CreateResponse {
+		pr := exchange.PresentationRequest{RequestedCredentials: []exchange.RequestedCredential{employee}, Configuration: &exchange.PresentationConfiguration{}}
+		pr.Configuration.OpenID4VP.Query = query
+		return n.create(t, pr)
 	}
+	ask := func() exchange.CreateResponse { return askWith("") }
 	receive := func(o, tx, as string) map[string]any {
 		return map[string]any{"op": "receive", "offer": o, "txCode": tx, "holder": wallet, "configurationId": oid4vcitest.Employee, "as": as}
 	}
@@ -126,27 +129,37 @@ func TestWalletInterop(t *testing.T) {
 		request string // the request whose callbacks the step decides; "" = none
 		code    string // "" = accepted
 		stage   string // where the wallet met the refusal
+		draft   bool   // a presentation_definition request (the drafts)
 	}
 	plain, locked, replayed, nonce, tampered, expired, late := ask(), ask(), ask(), ask(), ask(), ask(), ask()
+	pe := func() exchange.CreateResponse { return askWith(oid4vp.QueryPresentationDefinition) }
+	pd, pdNested, pdOther := pe(), pe(), pe()
 	steps := []step{
-		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", ""},
-		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", ""},
-		{"resolve the request object", resolve(plain, "plain"), "", "", ""},
-		{"present with DCQL", respond("plain", "plain", "plain"), plain.RequestID, "", ""},
-		{"resolve the second request", resolve(locked, "locked"), "", "", ""},
-		{"present the tx_code credential", respond("locked", "locked", "locked"), locked.RequestID, "", ""},
-		{"resolve for the replay", resolve(replayed, "replayed"), "", "", ""},
-		{"first response", respond("replayed", "plain", "replayed"), replayed.RequestID, "", ""},
-		{"replayed response", map[string]any{"op": "resubmit", "response": "replayed"}, "", oid4vp.CodeUsed, "response"},
-		{"request_uri after the response", resolve(replayed, "again"), "", "", "resolve"},
-		{"resolve for a wrong nonce", resolve(nonce, "nonce"), "", "", ""},
-		{"wrong nonce", with(respond("nonce", "plain", "nonce"), "nonce", "not-the-request-nonce"), nonce.RequestID, string(credential.CodeNonceMismatch), "response"},
-		{"resolve for tampering", resolve(tampered, "tampered"), "", "", ""},
-		{"tampered vp_token", with(respond("tampered", "plain", "tampered"), "tamper", true), tampered.RequestID, string(credential.CodeInvalidSignature), "response"},
-		{"resolve before expiry", resolve(expired, "expired"), "", "", ""},
-		{"the request expires", map[string]any{"op": "advance", "by": (exchange.DefaultLifetime + time.Second).String()}, "", "", ""},
-		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response"},
-		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve"},
+		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", "", false},
+		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", "", false},
+		{"resolve the request object", resolve(plain, "plain"), "", "", "", false},
+		{"present with DCQL", respond("plain", "plain", "plain"), plain.RequestID, "", "", false},
+		{"resolve the second request", resolve(locked, "locked"), "", "", "", false},
+		{"present the tx_code credential", respond("locked", "locked", "locked"), locked.RequestID, "", "", false},
+		{"resolve for the replay", resolve(replayed, "replayed"), "", "", "", false},
+		{"first response", respond("replayed", "plain", "replayed"), replayed.RequestID, "", "", false},
+		{"replayed response", map[string]any{"op": "resubmit", "response": "replayed"}, "", oid4vp.CodeUsed, "response", false},
+		{"request_uri after the response", resolve(replayed, "again"), "", "", "resolve", false},
+		{"resolve for a wrong nonce", resolve(nonce, "nonce"), "", "", "", false},
+		{"wrong nonce", with(respond("nonce", "plain", "nonce"), "nonce", "not-the-request-nonce"), nonce.RequestID, string(credential.CodeNonceMismatch), "response", false},
+		{"resolve for tampering", resolve(tampered, "tampered"), "", "", "", false},
+		{"tampered vp_token", with(respond("tampered", "plain", "tampered"), "tamper", true), tampered.RequestID, string(credential.CodeInvalidSignature), "response", false},
+		{"resolve a presentation_definition request", resolve(pd, "pd"), "", "", "", true},
+		{"present with a presentation_submission", respond("pd", "plain", "pd"), pd.RequestID, "", "", true},
+		{"replayed submission", map[string]any{"op": "resubmit", "response": "pd"}, "", oid4vp.CodeUsed, "response", true},
+		{"resolve for the JWT-claims path", resolve(pdNested, "pdNested"), "", "", "", true},
+		{"path_nested $.vp.verifiableCredential[0]", with(respond("pdNested", "locked", "pdNested"), "nestedPath", "$.vp.verifiableCredential[0]"), pdNested.RequestID, "", "", true},
+		{"resolve for another definition", resolve(pdOther, "pdOther"), "", "", "", true},
+		{"submission for another definition", with(respond("pdOther", "plain", "pdOther"), "definitionId", "not-this-one"), pdOther.RequestID, oid4vp.CodeSubmission, "response", true},
+		{"resolve before expiry", resolve(expired, "expired"), "", "", "", false},
+		{"the request expires", map[string]any{"op": "advance", "by": (exchange.DefaultLifetime + time.Second).String()}, "", "", "", false},
+		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response", false},
+		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve", false},
 	}
 	cmds := make([]map[string]any, len(steps))
 	for i, s := range steps {
@@ -176,7 +189,12 @@ func TestWalletInterop(t *testing.T) {
 					t.Fatalf("did-jwt-vc read issuer %s subject %s", r.Issuer, r.Subject)
 				}
 			case "resolve":
-				if r.OK && (r.Prefix != "decentralized_identifier" || r.Version != 100 || r.Query != "dcql") {
+				// The library reads a presentation_definition request with client_id_scheme=did as draft 21.
+				query, version := "dcql", 100
+				if s.draft {
+					query, version = oid4vp.QueryPresentationDefinition, 21
+				}
+				if r.OK && (r.Prefix != "decentralized_identifier" || r.Version != version || r.Query != query) {
 					t.Fatalf("the wallet read prefix %q version %d query %q", r.Prefix, r.Version, r.Query)
 				}
 			}

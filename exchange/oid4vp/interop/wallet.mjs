@@ -10,7 +10,8 @@
 //     -> {"ok":true, "clientId":"…", "version":100, "query":"dcql"|"presentation_definition"}
 //        (the library fetches the request object and verifies its signature by the client_id's DID)
 //   {"op":"respond", "request":"name", "credential":"name", "holder":{…}, "as":"name",
-//    "nonce":"override"|null, "tamper":true|false}
+//    "nonce":"override"|null, "tamper":true|false, "nestedPath":"$.vp.verifiableCredential[0]"|null,
+//    "definitionId":"override"|null}
 //     -> {"ok":true, "status":200} or {"ok":false, "stage":"response", "status":400, "error":"<code>"}
 //   {"op":"resubmit", "response":"name"}  posts a sent response again (a replay)
 //   {"op":"advance", "by":"6m"}  moves the verifier's clock (../../oid4vci/interop/driver.mjs)
@@ -114,17 +115,35 @@ async function respond(cmd) {
   const req = requests[cmd.request]
   const c = client(cmd.holder)
   const vp = await stage('present', () => presentation(cmd, req))
-  let vpToken
+  let answer
   if (req.dcql) {
     // DCQL (1.0): the answer to each credential query is an array of presentations.
-    vpToken = Object.fromEntries(req.dcql.query.credentials.map((q) => [q.id, [vp]]))
+    answer = { vp_token: Object.fromEntries(req.dcql.query.credentials.map((q) => [q.id, [vp]])) }
+  } else if (req.pex?.presentation_definition) {
+    // Presentation Exchange (the drafts): the one VP is the vp_token, and the submission points every
+    // input descriptor at its credential. No maintained PE library installs with `npm ci` here
+    // (@sphereon/pex 4.1.0's preinstall demands pnpm), so the wallet writes the submission itself.
+    const pd = req.pex.presentation_definition
+    answer = {
+      vp_token: vp,
+      presentation_submission: {
+        id: crypto.randomUUID(),
+        definition_id: cmd.definitionId || pd.id,
+        descriptor_map: pd.input_descriptors.map((d) => ({
+          id: d.id,
+          format: 'jwt_vp_json',
+          path: '$',
+          path_nested: { id: d.id, format: 'jwt_vc_json', path: cmd.nestedPath || '$.verifiableCredential[0]' },
+        })),
+      },
+    }
   } else {
     throw Object.assign(new Error('the request asks with neither DCQL nor a presentation definition'), { stage: 'present' })
   }
   const { authorizationResponsePayload } = await stage('create', () =>
     c.createOpenid4vpAuthorizationResponse({
       authorizationRequestPayload: req.authorizationRequestPayload,
-      authorizationResponsePayload: { vp_token: vpToken },
+      authorizationResponsePayload: answer,
     })
   )
   responses[cmd.as] = { req, payload: authorizationResponsePayload }
