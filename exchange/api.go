@@ -61,6 +61,17 @@ type PresentationRequest struct {
 	Registration         Registration          `json:"registration"`
 	Callback             *Callback             `json:"callback,omitempty"`
 	RequestedCredentials []RequestedCredential `json:"requestedCredentials"`
+	// Configuration is ionode's extension (Entra has no such member): how the wallet is asked.
+	Configuration *PresentationConfiguration `json:"configuration,omitempty"`
+}
+
+// PresentationConfiguration holds ionode's extensions of createPresentationRequest.
+type PresentationConfiguration struct {
+	OpenID4VP struct {
+		// Query is "dcql" (the default: OpenID4VP 1.0) or "presentation_definition" (DIF Presentation
+		// Exchange v2 in a draft-era request with client_id_scheme=did, for wallets built on the drafts).
+		Query string `json:"query,omitempty"`
+	} `json:"openid4vp"`
 }
 
 // CreateResponse answers createPresentationRequest (and createIssuanceRequest).

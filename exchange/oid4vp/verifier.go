@@ -12,6 +12,7 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/presex"
 )
 
 // ClientIDPrefix marks a client_id that is the verifier's DID (OpenID4VP 1.0 §5.9.3).
@@ -39,10 +40,12 @@ type Verifier struct {
 	Scheme string
 }
 
-// spec is what a presentation request stores: the relying party's request and the DCQL query.
+// spec is what a presentation request stores: the relying party's request and how the wallet is
+// asked: the DCQL query or, for draft-era wallets, a presentation definition.
 type spec struct {
-	Request exchange.PresentationRequest `json:"request"`
-	DCQL    DCQLQuery                    `json:"dcql"`
+	Request    exchange.PresentationRequest `json:"request"`
+	DCQL       DCQLQuery                    `json:"dcql"`
+	Definition *presex.Definition           `json:"presentationDefinition,omitempty"`
 }
 
 // ClientID is the verifier's client_id.
@@ -73,7 +76,16 @@ func (v *Verifier) Create(ctx context.Context, pr exchange.PresentationRequest) 
 	if err := v.Dispatcher.CheckCallback(pr.Callback); err != nil {
 		return nil, err
 	}
-	data, err := json.Marshal(spec{Request: pr, DCQL: BuildDCQL(pr.RequestedCredentials)})
+	sp := spec{Request: pr, DCQL: BuildDCQL(pr.RequestedCredentials)}
+	if pe, err := usesDefinition(pr); err != nil {
+		return nil, err
+	} else if pe {
+		if sp.Definition, err = buildDefinition(pr); err != nil {
+			return nil, err
+		}
+		sp.DCQL = DCQLQuery{}
+	}
+	data, err := json.Marshal(sp)
 	if err != nil {
 		return nil, fmt.Errorf("presentation request: %w", err)
 	}
@@ -85,7 +97,7 @@ func (v *Verifier) Create(ctx context.Context, pr exchange.PresentationRequest) 
 	if scheme == "" {
 		scheme = "openid4vp"
 	}
-	q := url.Values{"client_id": {v.ClientID()}, "request_uri": {v.requestURI(r.ID)}}
+	q := url.Values{"client_id": {sp.clientID(v)}, "request_uri": {v.requestURI(r.ID)}}
 	resp := &exchange.CreateResponse{RequestID: r.ID, URL: scheme + "://?" + q.Encode(), Expiry: r.Expires.Unix()}
 	if pr.IncludeQRCode {
 		if resp.QRCode, err = exchange.QRDataURI(resp.URL); err != nil {
@@ -152,19 +164,21 @@ func (v *Verifier) RequestObject(ctx context.Context, id string) (string, error)
 		}
 		return "", err
 	}
-	claims := map[string]any{
-		"iss": v.ClientID(), "aud": "https://self-issued.me/v2",
+	// iss is the bare DID that signs (the kid's DID): wallets built on @openid4vc/openid4vp (Credo)
+	// refuse a request object whose kid does not start with iss, so the prefixed client_id cannot be it.
+	claims := s.requestClaims(v, map[string]any{
+		"iss": v.Signer.DID(), "aud": "https://self-issued.me/v2",
 		"client_id": v.ClientID(), "response_type": "vp_token", "response_mode": "direct_post",
 		"response_uri": v.responseURI(r.ID), "nonce": r.Nonce, "state": r.ID,
 		"dcql_query": s.DCQL, "iat": r.Created.Unix(), "exp": r.Expires.Unix(),
 		"client_metadata": map[string]any{
 			"client_name": s.Request.Registration.ClientName,
 			"vp_formats_supported": map[string]any{
-				FormatJWTVC: map[string]any{"alg_values": []string{"ES256K", "EdDSA", "ES256"}},
+				FormatJWTVC: map[string]any{"alg_values": algorithms},
 				FormatSDJWT: map[string]any{"sd-jwt_alg_values": sdjwtAlgorithms, "kb-jwt_alg_values": sdjwtAlgorithms},
 			},
 		},
-	}
+	})
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("request object: %w", err)
@@ -188,6 +202,8 @@ func callbackState(r *exchange.Request) string {
 type Response struct {
 	VPToken string
 	State   string
+	// PresentationSubmission answers a presentation definition (draft-era requests).
+	PresentationSubmission string
 }
 
 // Respond verifies a wallet's response to request id. On success the relying party receives
@@ -228,10 +244,6 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 	if resp.State != r.ID {
 		return nil, walletErr(CodeMalformed, "state does not name this request")
 	}
-	token, err := ParseVPToken(resp.VPToken)
-	if err != nil {
-		return nil, walletErr(CodeMalformed, "%v", err)
-	}
 	// allowRevoked is per requested credential: revocations are recorded rather than refused here and
 	// judged per query below.
 	allowAnyRevoked := slices.ContainsFunc(s.Request.RequestedCredentials, func(rc exchange.RequestedCredential) bool {
@@ -244,6 +256,28 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 		cv.Status = rec
 	}
 	ev := &exchange.Event{RequestID: r.ID, RequestStatus: exchange.StatusPresentationVerified}
+	check := func(vp string) (*credential.Result, *WalletError) {
+		res := cv.VerifyPresentation(ctx, vp, credential.PresentationOptions{Audience: s.clientID(v), Nonce: r.Nonce})
+		if !res.Valid {
+			return nil, walletErr(string(res.Code), "%s", res.Detail)
+		}
+		if ev.Subject == "" {
+			ev.Subject = res.Presentation.Holder
+		} else if ev.Subject != res.Presentation.Holder {
+			return nil, walletErr(string(credential.CodeHolderMismatch), "presentations by different holders")
+		}
+		return res, nil
+	}
+	if s.Definition != nil {
+		if werr := v.verifySubmission(s, resp, check, rec, ev); werr != nil {
+			return nil, werr
+		}
+		return ev, nil
+	}
+	token, err := ParseVPToken(resp.VPToken)
+	if err != nil {
+		return nil, walletErr(CodeMalformed, "%v", err)
+	}
 	for i, q := range s.DCQL.Credentials {
 		rc := s.Request.RequestedCredentials[i]
 		vps := token[q.ID]
@@ -257,14 +291,9 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 				}
 				continue
 			}
-			res := cv.VerifyPresentation(ctx, vp, credential.PresentationOptions{Audience: v.ClientID(), Nonce: r.Nonce})
-			if !res.Valid {
-				return nil, walletErr(string(res.Code), "%s", res.Detail)
-			}
-			if ev.Subject == "" {
-				ev.Subject = res.Presentation.Holder
-			} else if ev.Subject != res.Presentation.Holder {
-				return nil, walletErr(string(credential.CodeHolderMismatch), "presentations by different holders")
+			res, werr := check(vp)
+			if werr != nil {
+				return nil, werr
 			}
 			if len(res.Credentials) == 0 {
 				return nil, walletErr(CodeUnanswered, "presentation for %s holds no credential", q.ID)
