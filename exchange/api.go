@@ -49,6 +49,19 @@ type PresentationRequest struct {
 	Registration         Registration          `json:"registration"`
 	Callback             *Callback             `json:"callback,omitempty"`
 	RequestedCredentials []RequestedCredential `json:"requestedCredentials"`
+	// Extensions are this node's own fields; Entra's API has none of them.
+	Extensions *PresentationExtensions `json:"ionode,omitempty"`
+}
+
+// PresentationExtensions opt a presentation request into OpenID4VP features the hosted service's API
+// cannot ask for.
+type PresentationExtensions struct {
+	// ResponseMode is "direct_post" (the default) or "direct_post.jwt": the wallet encrypts its
+	// response to a key of this request.
+	ResponseMode string `json:"responseMode,omitempty"`
+	// ResponseType is "vp_token" (the default), "vp_token id_token" (presentations and a SIOPv2
+	// self-issued id_token) or "id_token" (the holder's DID alone; no credentials are requested).
+	ResponseType string `json:"responseType,omitempty"`
 }
 
 // CreateResponse answers createPresentationRequest (and createIssuanceRequest).

@@ -35,12 +35,17 @@ type Verifier struct {
 	BaseURL string
 	// Scheme of the wallet URL; default "openid4vp".
 	Scheme string
+	// Links verifies issuers' linked domains (credential/linkeddomains.Verifier): domainValidation in
+	// callbacks, and validateLinkedDomain. Nil verifies none, and refuses requests that require it.
+	Links LinkVerifier
 }
 
 // spec is what a presentation request stores: the relying party's request and the DCQL query.
 type spec struct {
 	Request exchange.PresentationRequest `json:"request"`
 	DCQL    DCQLQuery                    `json:"dcql"`
+	// EncKey is the private key of a direct_post.jwt request (exchange/jwe).
+	EncKey json.RawMessage `json:"enc_key,omitempty"`
 }
 
 // ClientID is the verifier's client_id.
@@ -62,13 +67,20 @@ func (v *Verifier) Create(ctx context.Context, pr exchange.PresentationRequest) 
 	if pr.Authority != "" && pr.Authority != v.Signer.DID() {
 		return nil, exchange.BadField("authority", "this node verifies as %s", v.Signer.DID())
 	}
-	if err := checkRequested(pr.RequestedCredentials); err != nil {
+	if err := checkExtensions(&pr); err != nil {
+		return nil, err
+	}
+	if err := v.checkLinksAvailable(pr.RequestedCredentials); err != nil {
 		return nil, err
 	}
 	if err := v.Dispatcher.CheckCallback(pr.Callback); err != nil {
 		return nil, err
 	}
-	data, err := json.Marshal(spec{Request: pr, DCQL: BuildDCQL(pr.RequestedCredentials)})
+	sp, err := newSpec(pr)
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(sp)
 	if err != nil {
 		return nil, fmt.Errorf("presentation request: %w", err)
 	}
@@ -159,6 +171,9 @@ func (v *Verifier) RequestObject(ctx context.Context, id string) (string, error)
 			},
 		},
 	}
+	if err := s.extendRequestObject(claims); err != nil {
+		return "", fmt.Errorf("request object: %w", err)
+	}
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("request object: %w", err)
@@ -182,6 +197,9 @@ func callbackState(r *exchange.Request) string {
 type Response struct {
 	VPToken string
 	State   string
+	IDToken string
+	// Encrypted is the JWE of a direct_post.jwt response (its "response" parameter).
+	Encrypted string
 }
 
 // Respond verifies a wallet's response to request id. On success the relying party receives
@@ -219,12 +237,21 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 	if r.Expired(v.Requests.Time()) {
 		return nil, walletErr(CodeExpired, "the request expired at %s", r.Expires.UTC().Format(time.RFC3339))
 	}
+	resp, werr := s.open(resp)
+	if werr != nil {
+		return nil, werr
+	}
 	if resp.State != r.ID {
 		return nil, walletErr(CodeMalformed, "state does not name this request")
 	}
-	token, err := ParseVPToken(resp.VPToken)
-	if err != nil {
-		return nil, walletErr(CodeMalformed, "%v", err)
+	var token map[string][]string
+	if s.wantsVP() {
+		var err error
+		if token, err = ParseVPToken(resp.VPToken); err != nil {
+			return nil, walletErr(CodeMalformed, "%v", err)
+		}
+	} else if resp.VPToken != "" {
+		return nil, walletErr(CodeResponseMode, "the request asked for no vp_token")
 	}
 	// allowRevoked is per requested credential: revocations are recorded rather than refused here and
 	// judged per query below.
@@ -262,9 +289,15 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 				if werr != nil {
 					return nil, werr
 				}
+				if werr := v.validateDomain(ctx, rc, &data); werr != nil {
+					return nil, werr
+				}
 				ev.VerifiedCredentialsData = append(ev.VerifiedCredentialsData, data)
 			}
 		}
+	}
+	if werr := v.checkIDToken(ctx, r, s, resp, ev); werr != nil {
+		return nil, werr
 	}
 	return ev, nil
 }
