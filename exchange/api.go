@@ -61,17 +61,22 @@ type PresentationRequest struct {
 	Registration         Registration          `json:"registration"`
 	Callback             *Callback             `json:"callback,omitempty"`
 	RequestedCredentials []RequestedCredential `json:"requestedCredentials"`
-	// Configuration is ionode's extension (Entra has no such member): how the wallet is asked.
-	Configuration *PresentationConfiguration `json:"configuration,omitempty"`
+	// Extensions are this node's own fields; Entra's API has none of them.
+	Extensions *PresentationExtensions `json:"ionode,omitempty"`
 }
 
-// PresentationConfiguration holds ionode's extensions of createPresentationRequest.
-type PresentationConfiguration struct {
-	OpenID4VP struct {
-		// Query is "dcql" (the default: OpenID4VP 1.0) or "presentation_definition" (DIF Presentation
-		// Exchange v2 in a draft-era request with client_id_scheme=did, for wallets built on the drafts).
-		Query string `json:"query,omitempty"`
-	} `json:"openid4vp"`
+// PresentationExtensions opt a presentation request into OpenID4VP features the hosted service's API
+// cannot ask for.
+type PresentationExtensions struct {
+	// Query is "dcql" (the default: OpenID4VP 1.0) or "presentation_definition" (DIF Presentation
+	// Exchange v2 in a draft-era request with client_id_scheme=did, for wallets built on the drafts).
+	Query string `json:"query,omitempty"`
+	// ResponseMode is "direct_post" (the default) or "direct_post.jwt": the wallet encrypts its
+	// response to a key of this request.
+	ResponseMode string `json:"responseMode,omitempty"`
+	// ResponseType is "vp_token" (the default), "vp_token id_token" (presentations and a SIOPv2
+	// self-issued id_token) or "id_token" (the holder's DID alone; no credentials are requested).
+	ResponseType string `json:"responseType,omitempty"`
 }
 
 // CreateResponse answers createPresentationRequest (and createIssuanceRequest).

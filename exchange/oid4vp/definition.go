@@ -1,6 +1,7 @@
 package oid4vp
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -14,7 +15,7 @@ import (
 	"github.com/ionode/ionode/internal/jsonlimit"
 )
 
-// Values of createPresentationRequest's configuration.openid4vp.query (ionode's extension).
+// Values of createPresentationRequest's ionode.query (ionode's extension).
 const (
 	// QueryDCQL asks with a DCQL query in an OpenID4VP 1.0 request (the default).
 	QueryDCQL = "dcql"
@@ -33,16 +34,16 @@ var algorithms = []string{"ES256K", "EdDSA", "ES256"}
 
 // usesDefinition reports whether the relying party chose a presentation definition.
 func usesDefinition(pr exchange.PresentationRequest) (bool, error) {
-	if pr.Configuration == nil {
+	if pr.Extensions == nil {
 		return false, nil
 	}
-	switch pr.Configuration.OpenID4VP.Query {
+	switch pr.Extensions.Query {
 	case "", QueryDCQL:
 		return false, nil
 	case QueryPresentationDefinition:
 		return true, nil
 	}
-	return false, exchange.BadField("configuration.openid4vp.query", "%q or %q", QueryDCQL, QueryPresentationDefinition)
+	return false, exchange.BadField("ionode.query", "%q or %q", QueryDCQL, QueryPresentationDefinition)
 }
 
 // buildDefinition asks for the requested credentials with input descriptor i for requested credential i.
@@ -88,7 +89,7 @@ func (s *spec) requestClaims(v *Verifier, claims map[string]any) map[string]any 
 // verifySubmission checks a response to a presentation definition: the submission leads to a credential
 // for each input descriptor, every presentation it names is verified once (check), and each credential
 // is matched to its requested credential and the descriptor's constraints on its verified claims.
-func (v *Verifier) verifySubmission(s *spec, resp Response, check func(vp string) (*credential.Result, *WalletError), rec *revocations, ev *exchange.Event) *WalletError {
+func (v *Verifier) verifySubmission(ctx context.Context, s *spec, resp Response, check func(vp string) (*credential.Result, *WalletError), rec *revocations, ev *exchange.Event) *WalletError {
 	if resp.PresentationSubmission == "" {
 		return walletErr(CodeSubmission, "presentation_submission is required: the request asked with a presentation definition")
 	}
@@ -133,6 +134,9 @@ func (v *Verifier) verifySubmission(s *spec, resp Response, check func(vp string
 		}
 		if err := s.Definition.InputDescriptors[m.Descriptor].Constraints.Check(claims); err != nil {
 			return walletErr(CodeSubmission, "%s: %v", m.DescriptorID, err)
+		}
+		if werr := v.validateDomain(ctx, rc, &data); werr != nil {
+			return werr
 		}
 		ev.VerifiedCredentialsData = append(ev.VerifiedCredentialsData, data)
 	}

@@ -62,7 +62,7 @@ func submission(defID, path, nested string) string {
 	return string(b)
 }
 
-// TestPresentationDefinition: with configuration.openid4vp.query = presentation_definition the wallet
+// TestPresentationDefinition: with ionode.query = presentation_definition the wallet
 // gets a draft-era request (client_id_scheme=did, presentation_definition) and answers with a
 // presentation_submission; the node follows it and verifies as for DCQL.
 func TestPresentationDefinition(t *testing.T) {
@@ -72,8 +72,8 @@ func TestPresentationDefinition(t *testing.T) {
 	create := func() exchange.CreateResponse {
 		var pr exchange.PresentationRequest
 		_ = json.Unmarshal(h.createBody(rc), &pr)
-		pr.Configuration = &exchange.PresentationConfiguration{}
-		pr.Configuration.OpenID4VP.Query = oid4vp.QueryPresentationDefinition
+		pr.Extensions = &exchange.PresentationExtensions{}
+		pr.Extensions.Query = oid4vp.QueryPresentationDefinition
 		b, _ := json.Marshal(pr)
 		code, body := call(t, "POST", h.node.URL+exchange.APIPrefix+"/createPresentationRequest", adminToken, "application/json", b)
 		var cr exchange.CreateResponse
@@ -152,10 +152,10 @@ func TestPresentationDefinition(t *testing.T) {
 	}
 	var pr exchange.PresentationRequest
 	_ = json.Unmarshal(h.createBody(rc), &pr)
-	pr.Configuration = &exchange.PresentationConfiguration{}
-	pr.Configuration.OpenID4VP.Query = "sparql"
+	pr.Extensions = &exchange.PresentationExtensions{}
+	pr.Extensions.Query = "sparql"
 	b, _ := json.Marshal(pr)
-	if code, body := call(t, "POST", h.node.URL+exchange.APIPrefix+"/createPresentationRequest", adminToken, "application/json", b); code != http.StatusBadRequest || !strings.Contains(string(body), "configuration.openid4vp.query") {
+	if code, body := call(t, "POST", h.node.URL+exchange.APIPrefix+"/createPresentationRequest", adminToken, "application/json", b); code != http.StatusBadRequest || !strings.Contains(string(body), "ionode.query") {
 		t.Fatalf("unknown query: %d %s", code, body)
 	}
 }

@@ -38,6 +38,9 @@ type Verifier struct {
 	BaseURL string
 	// Scheme of the wallet URL; default "openid4vp".
 	Scheme string
+	// Links verifies issuers' linked domains (credential/linkeddomains.Verifier): domainValidation in
+	// callbacks, and validateLinkedDomain. Nil verifies none, and refuses requests that require it.
+	Links LinkVerifier
 }
 
 // spec is what a presentation request stores: the relying party's request and how the wallet is
@@ -46,6 +49,8 @@ type spec struct {
 	Request    exchange.PresentationRequest `json:"request"`
 	DCQL       DCQLQuery                    `json:"dcql"`
 	Definition *presex.Definition           `json:"presentationDefinition,omitempty"`
+	// EncKey is the private key of a direct_post.jwt request (exchange/jwe).
+	EncKey json.RawMessage `json:"enc_key,omitempty"`
 }
 
 // ClientID is the verifier's client_id.
@@ -67,7 +72,10 @@ func (v *Verifier) Create(ctx context.Context, pr exchange.PresentationRequest) 
 	if pr.Authority != "" && pr.Authority != v.Signer.DID() {
 		return nil, exchange.BadField("authority", "this node verifies as %s", v.Signer.DID())
 	}
-	if err := checkRequested(pr.RequestedCredentials); err != nil {
+	if err := checkExtensions(&pr); err != nil {
+		return nil, err
+	}
+	if err := v.checkLinksAvailable(pr.RequestedCredentials); err != nil {
 		return nil, err
 	}
 	if v.SDJWT == nil && slices.ContainsFunc(pr.RequestedCredentials, func(rc exchange.RequestedCredential) bool { return rc.Format == FormatSDJWT }) {
@@ -76,14 +84,9 @@ func (v *Verifier) Create(ctx context.Context, pr exchange.PresentationRequest) 
 	if err := v.Dispatcher.CheckCallback(pr.Callback); err != nil {
 		return nil, err
 	}
-	sp := spec{Request: pr, DCQL: BuildDCQL(pr.RequestedCredentials)}
-	if pe, err := usesDefinition(pr); err != nil {
+	sp, err := newSpec(pr)
+	if err != nil {
 		return nil, err
-	} else if pe {
-		if sp.Definition, err = buildDefinition(pr); err != nil {
-			return nil, err
-		}
-		sp.DCQL = DCQLQuery{}
 	}
 	data, err := json.Marshal(sp)
 	if err != nil {
@@ -179,6 +182,9 @@ func (v *Verifier) RequestObject(ctx context.Context, id string) (string, error)
 			},
 		},
 	})
+	if err := s.extendRequestObject(claims); err != nil {
+		return "", fmt.Errorf("request object: %w", err)
+	}
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("request object: %w", err)
@@ -202,6 +208,9 @@ func callbackState(r *exchange.Request) string {
 type Response struct {
 	VPToken string
 	State   string
+	IDToken string
+	// Encrypted is the JWE of a direct_post.jwt response (its "response" parameter).
+	Encrypted string
 	// PresentationSubmission answers a presentation definition (draft-era requests).
 	PresentationSubmission string
 }
@@ -241,8 +250,21 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 	if r.Expired(v.Requests.Time()) {
 		return nil, walletErr(CodeExpired, "the request expired at %s", r.Expires.UTC().Format(time.RFC3339))
 	}
+	resp, werr := s.open(resp)
+	if werr != nil {
+		return nil, werr
+	}
 	if resp.State != r.ID {
 		return nil, walletErr(CodeMalformed, "state does not name this request")
+	}
+	var token map[string][]string
+	if s.wantsVP() && s.Definition == nil {
+		var err error
+		if token, err = ParseVPToken(resp.VPToken); err != nil {
+			return nil, walletErr(CodeMalformed, "%v", err)
+		}
+	} else if !s.wantsVP() && resp.VPToken != "" {
+		return nil, walletErr(CodeResponseMode, "the request asked for no vp_token")
 	}
 	// allowRevoked is per requested credential: revocations are recorded rather than refused here and
 	// judged per query below.
@@ -269,14 +291,13 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 		return res, nil
 	}
 	if s.Definition != nil {
-		if werr := v.verifySubmission(s, resp, check, rec, ev); werr != nil {
+		if werr := v.verifySubmission(ctx, s, resp, check, rec, ev); werr != nil {
+			return nil, werr
+		}
+		if werr := v.checkIDToken(ctx, r, s, resp, ev); werr != nil {
 			return nil, werr
 		}
 		return ev, nil
-	}
-	token, err := ParseVPToken(resp.VPToken)
-	if err != nil {
-		return nil, walletErr(CodeMalformed, "%v", err)
 	}
 	for i, q := range s.DCQL.Credentials {
 		rc := s.Request.RequestedCredentials[i]
@@ -303,9 +324,15 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 				if werr != nil {
 					return nil, werr
 				}
+				if werr := v.validateDomain(ctx, rc, &data); werr != nil {
+					return nil, werr
+				}
 				ev.VerifiedCredentialsData = append(ev.VerifiedCredentialsData, data)
 			}
 		}
+	}
+	if werr := v.checkIDToken(ctx, r, s, resp, ev); werr != nil {
+		return nil, werr
 	}
 	return ev, nil
 }

@@ -107,8 +107,8 @@ func TestWalletInterop(t *testing.T) {
 	}
 	employee := exchange.RequestedCredential{Type: oid4vcitest.Employee, AcceptedIssuers: []string{n.Signer.DID()}}
 	askWith := func(query string) exchange.CreateResponse {
-		pr := exchange.PresentationRequest{RequestedCredentials: []exchange.RequestedCredential{employee}, Configuration: &exchange.PresentationConfiguration{}}
-		pr.Configuration.OpenID4VP.Query = query
+		pr := exchange.PresentationRequest{RequestedCredentials: []exchange.RequestedCredential{employee}, Extensions: &exchange.PresentationExtensions{}}
+		pr.Extensions.Query = query
 		return n.create(t, pr)
 	}
 	ask := func() exchange.CreateResponse { return askWith("") }
