@@ -30,7 +30,7 @@ type emulator struct {
 	signs  atomic.Int64
 }
 
-func startEmulator(t *testing.T) *emulator {
+func startEmulator(t testing.TB) *emulator {
 	t.Helper()
 	// Local KMS keeps its account and region in package variables; main sets them, so the test does.
 	localkmsconfig.AWSRegion, localkmsconfig.AWSAccountId = "eu-west-2", "111122223333"

@@ -29,7 +29,7 @@ import (
 // 32-byte value) and answers in the service's documented response shapes, signing with a real key it
 // holds. It is not Key Vault: the real service is not reachable from here.
 type vault struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *httptest.Server
 	mu   sync.Mutex
 	keys map[string]vaultKey // name/version → key
@@ -51,7 +51,7 @@ const token = "test-access-token"
 // currentVersion is the version id of a key added without one.
 const currentVersion = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 
-func startVault(t *testing.T) *vault {
+func startVault(t testing.TB) *vault {
 	t.Helper()
 	v := &vault{t: t, keys: map[string]vaultKey{}}
 	v.srv = httptest.NewTLSServer(http.HandlerFunc(v.serve))
@@ -187,7 +187,7 @@ func (k vaultKey) point() (x, y []byte) {
 
 // sign signs as Key Vault does: R||S, and for P-256K with either S (here the high one every other time,
 // so that the client's low-S normalisation is exercised).
-func (k vaultKey) sign(t *testing.T, digest []byte) []byte {
+func (k vaultKey) sign(t testing.TB, digest []byte) []byte {
 	switch priv := k.priv.(type) {
 	case *secp256k1.PrivateKey:
 		l, err := signer.NewLocal("vault", "test", priv)
@@ -213,7 +213,7 @@ func (k vaultKey) sign(t *testing.T, digest []byte) []byte {
 	return nil
 }
 
-func newSecp256k1(t *testing.T) *secp256k1.PrivateKey {
+func newSecp256k1(t testing.TB) *secp256k1.PrivateKey {
 	k, err := secp256k1.GeneratePrivateKey()
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +221,7 @@ func newSecp256k1(t *testing.T) *secp256k1.PrivateKey {
 	return k
 }
 
-func newP256(t *testing.T) *ecdsa.PrivateKey {
+func newP256(t testing.TB) *ecdsa.PrivateKey {
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
