@@ -1,0 +1,12 @@
+// Package holder is the holder's side of the wallet exchanges, for the CLI and for Go programs that act
+// as a wallet: it answers an OpenID4VP 1.0 presentation request with VP-JWTs.
+//
+// It reads an authorization request (openid4vp://?client_id=…&request_uri=…, or a bare request_uri),
+// fetches the request object and refuses it unless it is a JWT of typ oauth-authz-req+jwt signed by a
+// key of the verifier's DID (client_id "decentralized_identifier:<DID>", the key found through DID
+// resolution), unexpired, asking for a DCQL query by direct_post. It then picks, for each credential
+// query, a held VC-JWT whose types match, signs one VP-JWT per query for the client_id and nonce, and
+// posts the vp_token to response_uri.
+//
+// Everything read from the network is bounded in size and depth before it is parsed.
+package holder
