@@ -14,8 +14,8 @@ import (
 	"github.com/ionode/ionode/exchange/oid4vp"
 )
 
-// holderFiles writes a holder key (did:key) and a credential issued to it, and returns their paths and
-// the holder's DID.
+// holderFiles writes a holder key (did:key) and credentials of types issued to it by issuer, and returns
+// their paths and the holder's DID.
 func holderFiles(t *testing.T, issuer *credential.Issuer, types ...string) (keyFile, did string, vcFiles []string) {
 	t.Helper()
 	dir := t.TempDir()

@@ -54,3 +54,41 @@ func TestParseRequestClaimsLinear(t *testing.T) {
 		})
 	}
 }
+
+const seedOffer = `{"credential_issuer":"https://i.example","credential_configuration_ids":["E"],` +
+	`"grants":{"urn:ietf:params:oauth:grant-type:pre-authorized_code":{"pre-authorized_code":"c","tx_code":{"input_mode":"numeric","length":4}}}}`
+
+func FuzzParseOffer(f *testing.F) {
+	for _, s := range []string{seedOffer, `{}`, `{"grants":null}`, strings.Repeat(`{"a":`, 30)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		o, err := parseOffer(body)
+		if err != nil {
+			return
+		}
+		if o.CredentialIssuer == "" || o.PreAuthorizedCode == "" || len(o.ConfigurationIDs) == 0 {
+			t.Fatalf("accepted %+v", o)
+		}
+	})
+}
+
+// TestParseOfferLinear: the offer reader costs work linear in the offer, for each hostile JSON shape in
+// a member it does not read and in the pre-authorized code.
+func TestParseOfferLinear(t *testing.T) {
+	places := map[string]func(v string) string{
+		"unknown member": func(v string) string {
+			return strings.Replace(seedOffer, `{"credential_issuer"`, `{"x":`+v+`,"credential_issuer"`, 1)
+		},
+		"code": func(v string) string {
+			return strings.Replace(seedOffer, `"pre-authorized_code":"c"`, `"pre-authorized_code":`+v, 1)
+		},
+	}
+	for place, embed := range places {
+		t.Run(place, func(t *testing.T) {
+			worktest.EachShape(t, 4<<10, maxDepth-6, func(t *testing.T, n int, gen func(n int) string) {
+				worktest.Linear(t, n, func(n int) []byte { return []byte(embed(gen(n))) }, func(in []byte) { _, _ = parseOffer(in) })
+			})
+		})
+	}
+}
