@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +41,7 @@ VC 2.0 vc+jwt), signed by a key of a did:ion, did:web, did:key or did:jwk issuer
 
 Exit codes: 0 success, 1 usage or unexpected error, 2 invalid input, 4 the credential is not valid.`,
 	}
-	cmd.AddCommand(newVCIssueCommand(getenv), newVCVerifyCommand(), newVCRevokeCommand(getenv), newVCPresentCommand())
+	cmd.AddCommand(newVCIssueCommand(getenv), newVCVerifyCommand(), newVCRevokeCommand(getenv), newVCPresentCommand(), newVCReceiveCommand())
 	return cmd
 }
 
@@ -71,18 +69,11 @@ func (r *resolveFlags) client() (*web.Client, error) {
 		UserAgent:         "ionode-cli",
 	}
 	if r.caFile != "" {
-		pem, err := os.ReadFile(r.caFile)
+		tc, err := tlsConfigFor(r.caFile)
 		if err != nil {
-			return nil, fail(exitInvalidInput, "--ca-file: %v", err)
+			return nil, err
 		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fail(exitInvalidInput, "--ca-file %s holds no PEM certificate", r.caFile)
-		}
-		c.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		c.TLSConfig = tc
 	}
 	return c, nil
 }
