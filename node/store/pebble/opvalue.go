@@ -48,3 +48,10 @@ func decodeOperationValue(v []byte) (operationValue, error) {
 	out.raw = d.b
 	return out, nil
 }
+
+// encodeOperationValue is an operation's whole value, as putProcessed writes it into its batch.
+func encodeOperationValue(op sidetree.AnchoredOperation) []byte {
+	var e encoder
+	appendOperationHeader(&e, op)
+	return append(e.b, op.Raw...)
+}

@@ -64,7 +64,6 @@ func (s *Store) putVerdicts(ops []sidetree.AnchoredOperation) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	b := s.db.NewBatch()
-	var e encoder
 	for _, op := range ops {
 		k := operationKey(op.DIDSuffix, op.TransactionNumber, op.OperationIndex)
 		v, err := s.get(k)
@@ -83,10 +82,7 @@ func (s *Store) putVerdicts(ops []sidetree.AnchoredOperation) error {
 		if ov.verdict != sidetree.VerdictUnknown || ov.typ != op.Type || ov.time != op.TransactionTime || !bytes.Equal(ov.raw, op.Raw) {
 			continue // replaced meanwhile
 		}
-		e.b = e.b[:0]
-		appendOperationHeader(&e, op)
-		e.b = append(e.b, op.Raw...)
-		if err := b.Set(k, e.b, nil); err != nil {
+		if err := b.Set(k, encodeOperationValue(op), nil); err != nil {
 			b.Close()
 			return fmt.Errorf("pebble batch: %w", err)
 		}
