@@ -23,6 +23,8 @@ type walletResult struct {
 	Issuer     string          `json:"issuer"`
 	Subject    string          `json:"subject"`
 	Display    json.RawMessage `json:"display"`
+	Format     string          `json:"format"`
+	VCT        string          `json:"vct"`
 }
 
 // runWallet runs interop/wallet.mjs with the commands and returns one result per command.

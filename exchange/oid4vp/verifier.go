@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/presex"
 )
@@ -28,6 +28,8 @@ type Verifier struct {
 	Dispatcher *exchange.Dispatcher
 	// Credentials verifies the presentations; its Status and Policy apply to every request.
 	Credentials *credential.Verifier
+	// SDJWT verifies dc+sd-jwt presentations (optional: without it they cannot be requested).
+	SDJWT *sdjwt.Verifier
 	// Signer is the node's verifier DID key (in the DID's authentication or assertionMethod): it signs
 	// request objects, and its DID is the client_id.
 	Signer *credential.Signer
@@ -67,6 +69,9 @@ func (v *Verifier) Create(ctx context.Context, pr exchange.PresentationRequest) 
 	}
 	if err := checkRequested(pr.RequestedCredentials); err != nil {
 		return nil, err
+	}
+	if v.SDJWT == nil && slices.ContainsFunc(pr.RequestedCredentials, func(rc exchange.RequestedCredential) bool { return rc.Format == FormatSDJWT }) {
+		return nil, exchange.BadField("requestedCredentials.format", "this node does not verify %s", FormatSDJWT)
 	}
 	if err := v.Dispatcher.CheckCallback(pr.Callback); err != nil {
 		return nil, err
@@ -170,6 +175,7 @@ func (v *Verifier) RequestObject(ctx context.Context, id string) (string, error)
 			"client_name": s.Request.Registration.ClientName,
 			"vp_formats_supported": map[string]any{
 				FormatJWTVC: map[string]any{"alg_values": algorithms},
+				FormatSDJWT: map[string]any{"sd-jwt_alg_values": sdjwtAlgorithms, "kb-jwt_alg_values": sdjwtAlgorithms},
 			},
 		},
 	})
@@ -279,6 +285,12 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 			return nil, walletErr(CodeUnanswered, "no presentation for %s (%s)", q.ID, rc.Type)
 		}
 		for _, vp := range vps {
+			if q.Format == FormatSDJWT {
+				if werr := v.answerSDJWT(ctx, r, q, rc, vp, ev); werr != nil {
+					return nil, werr
+				}
+				continue
+			}
 			res, werr := check(vp)
 			if werr != nil {
 				return nil, werr
@@ -339,29 +351,14 @@ func subjectClaims(vc json.RawMessage) json.RawMessage {
 // revocations passes status checks to inner, recording revoked entries instead of failing on them so
 // that a request allowing revoked credentials can report them.
 type revocations struct {
-	inner   credential.StatusChecker
-	mu      sync.Mutex
-	entries []credential.Status
+	inner credential.StatusChecker
+	set   revokedSet[credential.Status]
 }
 
 func (r *revocations) CheckStatus(ctx context.Context, issuer string, entry credential.Status) error {
-	err := r.inner.CheckStatus(ctx, issuer, entry)
-	if credential.CodeOf(err) == credential.CodeRevoked {
-		r.mu.Lock()
-		r.entries = append(r.entries, entry)
-		r.mu.Unlock()
-		return nil
-	}
-	return err
+	return r.set.note(entry, r.inner.CheckStatus(ctx, issuer, entry))
 }
 
 func (r *revocations) revoked(vc *credential.VerifiedCredential) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, e := range r.entries {
-		if slices.Contains(vc.Status, e) {
-			return true
-		}
-	}
-	return false
+	return r.set.any(func(e credential.Status) bool { return slices.Contains(vc.Status, e) })
 }

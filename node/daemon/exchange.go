@@ -42,8 +42,8 @@ func (d *Daemon) openExchange(ctx context.Context, creds *credentials, baseURL s
 			"kid", c.VerifierKID, "err", err)
 	}
 	cancel()
-	v := &oid4vp.Verifier{Requests: requests, Dispatcher: dispatcher, Credentials: creds.verifier, Signer: signer,
-		BaseURL: strings.TrimRight(baseURL, "/")}
+	v := &oid4vp.Verifier{Requests: requests, Dispatcher: dispatcher, Credentials: creds.verifier, SDJWT: creds.sdjwt,
+		Signer: signer, BaseURL: strings.TrimRight(baseURL, "/")}
 	v.Mount(mux)
 	d.log.Info("exchange: presentation requests", "client_id", v.ClientID())
 	return mux, requests, dispatcher, nil

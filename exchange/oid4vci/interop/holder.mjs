@@ -6,6 +6,8 @@
 //    "holder":{"jwk":{private JWK}, "alg":"EdDSA"|"ES256", "didUrl":"did:…#…"|null},
 //    "nonce":"override"|null, "aud":"override"|null}
 //     -> {"ok":true, "credential":"<VC-JWT>", "issuer":"…", "subject":"…", "display":{…}}
+//        (for a dc+sd-jwt configuration: {"ok":true, "format":"dc+sd-jwt", "credential":"<SD-JWT VC>", "vct":"…",
+//        "display":{…}}; the Go test has @sd-jwt/sd-jwt-vc verify it)
 //        or {"ok":false, "stage":"offer|metadata|token|nonce|credential|verify", "error":"<OAuth error code or message>"}
 //   {"op":"token", "offer":"…", "txCode":"…"|null} -> {"ok":true} or {"ok":false, "error":"…"}
 //
@@ -102,8 +104,17 @@ export async function receive(cmd) {
     })
   )
   const credential = res.credentialResponse.credentials[0].credential
-  const v = await stage('verify', () => verifyCredential(credential, resolver))
   const cfg = md.credentialIssuer.credential_configurations_supported[cmd.configurationId]
+  if (cfg.format === 'dc+sd-jwt') {
+    return {
+      ok: true,
+      format: cfg.format,
+      credential,
+      vct: cfg.vct,
+      display: { issuer: md.credentialIssuer.display, credential: cfg.credential_metadata?.display },
+    }
+  }
+  const v = await stage('verify', () => verifyCredential(credential, resolver))
   return {
     ok: true,
     credential,

@@ -58,6 +58,13 @@ func Config() *oid4vci.Config {
 // (for wallets that check times themselves).
 func NewEnv(t testing.TB, settable bool) *Env {
 	t.Helper()
+	return NewEnvWith(t, settable, nil)
+}
+
+// NewEnvWith is NewEnv with setup run on the environment before the issuer starts (to add formats and
+// configurations).
+func NewEnvWith(t testing.TB, settable bool, setup func(e *Env)) *Env {
+	t.Helper()
 	e := &Env{Env: credtest.NewEnv(t)}
 	now := time.Now
 	if settable {
@@ -74,6 +81,9 @@ func NewEnv(t testing.TB, settable bool) *Env {
 	e.Issuer = &oid4vci.Issuer{
 		URL: e.Server.Origin(), Config: Config(), Credentials: creds,
 		Status: &status.Reserve{Manager: e.Status}, StatusList: List, Holders: e.Resolver, Sessions: e.Sessions, Now: now,
+	}
+	if setup != nil {
+		setup(e)
 	}
 	if err := e.Issuer.Init(); err != nil {
 		t.Fatal(err)
