@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/oid4vp"
 )
 
 func newRequestCommand(getenv func(string) string) *cobra.Command {
@@ -23,10 +24,10 @@ func newRequestCommand(getenv func(string) string) *cobra.Command {
 
 func newRequestPresentationCommand(getenv func(string) string) *cobra.Command {
 	var (
-		node, token, clientName, purpose, callbackURL string
-		types, issuers                                []string
-		allowRevoked, follow                          bool
-		poll                                          time.Duration
+		node, token, clientName, purpose, callbackURL, query string
+		types, issuers                                       []string
+		allowRevoked, follow                                 bool
+		poll                                                 time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "presentation",
@@ -47,6 +48,9 @@ expired.`,
 			body := exchange.PresentationRequest{Registration: exchange.Registration{ClientName: clientName, Purpose: purpose}}
 			if callbackURL != "" {
 				body.Callback = &exchange.Callback{URL: callbackURL}
+			}
+			if query != oid4vp.QueryDCQL {
+				body.Extensions = &exchange.PresentationExtensions{Query: query}
 			}
 			for _, t := range types {
 				rc := exchange.RequestedCredential{Type: t, Purpose: purpose, AcceptedIssuers: issuers}
@@ -75,6 +79,7 @@ expired.`,
 	f.StringVar(&clientName, "client-name", "ionode", "the relying party's name shown by the wallet")
 	f.StringVar(&purpose, "purpose", "", "why the credentials are asked for, shown by the wallet")
 	f.StringVar(&callbackURL, "callback-url", "", "the relying party's callback URL (optional)")
+	f.StringVar(&query, "query", oid4vp.QueryDCQL, "how the wallet is asked: dcql (OpenID4VP 1.0) or presentation_definition (DIF Presentation Exchange, for draft-era wallets)")
 	f.BoolVar(&allowRevoked, "allow-revoked", false, "accept revoked credentials (reported as REVOKED)")
 	f.BoolVar(&follow, "follow", true, "poll the status until the wallet answers or the request expires")
 	f.DurationVar(&poll, "poll", 2*time.Second, "time between status polls")

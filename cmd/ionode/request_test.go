@@ -10,6 +10,7 @@ import (
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/exchange/oid4vp/oid4vptest"
 )
 
@@ -26,11 +27,30 @@ func TestRequestPresentation(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	for _, query := range []string{oid4vp.QueryDCQL, oid4vp.QueryPresentationDefinition} {
+		t.Run(query, func(t *testing.T) { requestPresentation(t, srv.URL, query, issuer, holder, vc) })
+	}
+
+	// Bad input exits 2 with a message.
+	var out, errOut lockedBuffer
+	if code := run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "tok"}, &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), "--type") {
+		t.Fatalf("no --type: exit %d, %q", code, errOut.String())
+	}
+	if code := run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "wrong", "--type", "T"}, &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), "401") {
+		t.Fatalf("wrong token: exit %d, %q", code, errOut.String())
+	}
+	if code := run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "tok", "--type", "T", "--query", "sparql"}, &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), "ionode.query") {
+		t.Fatalf("unknown query: exit %d, %q", code, errOut.String())
+	}
+}
+
+// requestPresentation runs the command asking with query while the test wallet answers.
+func requestPresentation(t *testing.T, node, query string, issuer, holder *credential.Issuer, vc string) {
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "tok",
-			"--type", "VerifiedEmployee", "--accepted-issuer", issuer.Signer.DID(), "--poll", "20ms"}, &stdout, &stderr)
+		done <- run(context.Background(), []string{"request", "presentation", "--node", node, "--admin-token", "tok",
+			"--type", "VerifiedEmployee", "--accepted-issuer", issuer.Signer.DID(), "--poll", "20ms", "--query", query}, &stdout, &stderr)
 	}()
 	wantURL := regexp.MustCompile(`openid4vp://\S+`)
 	var walletURL string
@@ -56,14 +76,5 @@ func TestRequestPresentation(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the command did not see the answer")
-	}
-
-	// Bad input exits 2 with a message.
-	var out, errOut lockedBuffer
-	if code := run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "tok"}, &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), "--type") {
-		t.Fatalf("no --type: exit %d, %q", code, errOut.String())
-	}
-	if code := run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "wrong", "--type", "T"}, &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), "401") {
-		t.Fatalf("wrong token: exit %d, %q", code, errOut.String())
 	}
 }

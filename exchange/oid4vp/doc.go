@@ -11,6 +11,12 @@
 // issuer signature, status list, trust policy, holder binding), then matched to the query: types and
 // acceptedIssuers. The outcome goes to the relying party's callback and the status route.
 //
+// A relying party that sets ionode.query to "presentation_definition" (ionode's
+// extension of the body) gets a draft-era request instead, for wallets built on the drafts: client_id is
+// the bare DID with client_id_scheme "did", the credentials are asked for with a DIF Presentation
+// Exchange v2 presentation_definition, and the wallet's presentation_submission is followed by
+// exchange/presex to the presentations, which are verified as above.
+//
 // A request is single use: the response moves it retrieved → verified or error by compare-and-swap, so
 // a replayed or concurrent second response is refused, as is a request_uri fetched after the response
 // and anything after expiry. Wallet input is bounded (MaxResponseBytes, MaxPresentations) before it is

@@ -37,6 +37,7 @@ func FuzzParseCreate(f *testing.F) {
 	for _, s := range []string{
 		`{"registration":{"clientName":"x"},"requestedCredentials":[{"type":"T","acceptedIssuers":["did:web:a"]}]}`,
 		`{"callback":{"url":"https://rp.example/cb","headers":{"api-key":"k"}},"includeQRCode":true}`,
+		`{"registration":{"clientName":"x"},"requestedCredentials":[{"type":"T"}],"configuration":{"openid4vp":{"query":"presentation_definition"}}}`,
 		`{`, `null`, `[]`, strings.Repeat(`{"a":`, 20),
 	} {
 		f.Add([]byte(s))
@@ -50,6 +51,11 @@ func FuzzParseCreate(f *testing.F) {
 			t.Fatal(err)
 		}
 		_ = checkRequested(pr.RequestedCredentials) // must not panic
+		if pe, err := usesDefinition(*pr); err == nil && pe {
+			if _, err := buildDefinition(*pr); err != nil {
+				t.Fatal(err)
+			}
+		}
 	})
 }
 

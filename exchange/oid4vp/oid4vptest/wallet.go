@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/exchange/presex"
 )
 
 // RequestObject is what the wallet reads from the request object.
@@ -29,6 +30,8 @@ type RequestObject struct {
 			ID string `json:"id"`
 		} `json:"credentials"`
 	} `json:"dcql_query"`
+	// Definition is set instead of DCQL in draft-era requests (DIF Presentation Exchange).
+	Definition *presex.Definition `json:"presentation_definition"`
 }
 
 // Fetch follows walletURL (openid4vp://?client_id=…&request_uri=…) to the request object.
@@ -62,14 +65,15 @@ func Fetch(ctx context.Context, walletURL string) (*RequestObject, error) {
 	if err := json.Unmarshal(payload, &ro); err != nil {
 		return nil, err
 	}
-	if ro.ClientID != u.Query().Get("client_id") || len(ro.DCQL.Credentials) == 0 {
+	if ro.ClientID != u.Query().Get("client_id") || (len(ro.DCQL.Credentials) == 0 && (ro.Definition == nil || len(ro.Definition.InputDescriptors) == 0)) {
 		return nil, fmt.Errorf("request object does not match the URL or asks for nothing: %s", payload)
 	}
 	return &ro, nil
 }
 
-// Answer fetches the request at walletURL and answers its first credential query with one VP-JWT of
-// vcs signed by holder. It returns the response endpoint's HTTP status.
+// Answer fetches the request at walletURL and answers its first credential query (or input descriptor,
+// with a presentation_submission) with one VP-JWT of vcs signed by holder. It returns the response
+// endpoint's HTTP status.
 func Answer(ctx context.Context, walletURL string, holder *credential.Issuer, vcs []string) (int, error) {
 	ro, err := Fetch(ctx, walletURL)
 	if err != nil {
@@ -79,8 +83,19 @@ func Answer(ctx context.Context, walletURL string, holder *credential.Issuer, vc
 	if err != nil {
 		return 0, err
 	}
-	token, _ := json.Marshal(map[string][]string{ro.DCQL.Credentials[0].ID: {vp}})
-	form := url.Values{"vp_token": {string(token)}, "state": {ro.State}}
+	form := url.Values{"state": {ro.State}}
+	if d := ro.Definition; d != nil {
+		id := d.InputDescriptors[0].ID
+		sub, _ := json.Marshal(presex.Submission{ID: "submission", DefinitionID: d.ID, DescriptorMap: []presex.Descriptor{{
+			ID: id, Format: presex.FormatJWTVPJSON, Path: "$",
+			PathNested: &presex.Descriptor{ID: id, Format: presex.FormatJWTVCJSON, Path: "$.verifiableCredential[0]"},
+		}}})
+		form.Set("vp_token", vp)
+		form.Set("presentation_submission", string(sub))
+	} else {
+		token, _ := json.Marshal(map[string][]string{ro.DCQL.Credentials[0].ID: {vp}})
+		form.Set("vp_token", string(token))
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ro.ResponseURI, strings.NewReader(form.Encode()))
 	if err != nil {
 		return 0, err
