@@ -72,6 +72,10 @@ type Issuer struct {
 // VC Section 3.2.2).
 var reservedClaims = []string{"iss", "iat", "nbf", "exp", "vct", "vct#integrity", "cnf", "status", "_sd", "_sd_alg", "..."}
 
+// ReservedClaim reports whether name is a claim the issuer sets (or the SD-JWT's own structure), which
+// Claims.Claims must not carry.
+func ReservedClaim(name string) bool { return slices.Contains(reservedClaims, name) }
+
 // Issue signs an SD-JWT VC and returns it with all its Disclosures (iss-signed-JWT~d1~…~dn~).
 func (i *Issuer) Issue(_ context.Context, c Claims) (string, error) {
 	if i.Signer == nil {

@@ -24,7 +24,8 @@
 // (credentialSubject.id) and get a status-list entry when their configuration asks for one.
 //
 // Formats are pluggable (Format): jwt_vc_json (a W3C VC-JWT, VC Data Model 1.1 JWT encoding, signed by
-// credential.Issuer) is built in; other formats (dc+sd-jwt) register their own Format.
+// credential.Issuer) is built in; SDJWTVC issues dc+sd-jwt (IETF SD-JWT VC: disclosable claims from the
+// configuration, decoys, cnf.kid or cnf.jwk from the proof, entries in a token status list).
 //
 // Errors are the OAuth and OpenID4VCI codes (Code) in {"error", "error_description"} bodies.
 package oid4vci

@@ -47,3 +47,9 @@ func (i *Issuer) statusList(f Format) string {
 	}
 	return i.StatusList
 }
+
+// ClaimsChecker is a Format that refuses some offers' claims (e.g. names its credentials reserve), so
+// that CreateOffer refuses them before a wallet redeems the offer.
+type ClaimsChecker interface {
+	CheckClaims(c *Configuration, claims map[string]any) error
+}

@@ -56,8 +56,14 @@ func (i *Issuer) CreateOffer(ctx context.Context, r OfferRequest) (*Offer, error
 		return nil, errors.New("offer: no credential configurations")
 	}
 	for _, id := range r.ConfigurationIDs {
-		if _, ok := i.Config.Configurations[id]; !ok {
+		cfg, ok := i.Config.Configurations[id]
+		if !ok {
 			return nil, fmt.Errorf("offer: unknown credential configuration %q", id)
+		}
+		if cc, ok := i.Formats[cfg.Format].(ClaimsChecker); ok {
+			if err := cc.CheckClaims(cfg, r.Claims); err != nil {
+				return nil, fmt.Errorf("offer: configuration %s: %w", id, err)
+			}
 		}
 	}
 	if b, err := json.Marshal(r.Claims); err != nil || len(b) > MaxClaimsSize {

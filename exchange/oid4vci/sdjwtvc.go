@@ -53,6 +53,16 @@ func (f SDJWTVC) Metadata(c *Configuration, m map[string]any) {
 // StatusListID names the token status list.
 func (f SDJWTVC) StatusListID() string { return f.StatusList }
 
+// CheckClaims refuses claims the SD-JWT VC sets itself (iss, vct, cnf, status …).
+func (SDJWTVC) CheckClaims(_ *Configuration, claims map[string]any) error {
+	for k := range claims {
+		if sdjwt.ReservedClaim(k) {
+			return fmt.Errorf("claim %q is set by the issuer of a dc+sd-jwt credential", k)
+		}
+	}
+	return nil
+}
+
 // Issue signs the SD-JWT VC with all its Disclosures; the wallet picks which to present.
 func (f SDJWTVC) Issue(ctx context.Context, in Issuance) (string, error) {
 	cfg := in.Configuration

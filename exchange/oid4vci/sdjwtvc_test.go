@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -256,4 +257,19 @@ func digests(t *testing.T, sd string) int {
 		walk(arr[len(arr)-1])
 	}
 	return n
+}
+
+// TestSDJWTVCOfferRefusesReservedClaims: an offer whose claims the SD-JWT VC reserves is refused when it
+// is made, not when the wallet redeems it; a jwt_vc_json offer may carry them.
+func TestSDJWTVCOfferRefusesReservedClaims(t *testing.T) {
+	e := newSDEnv(t, true)
+	for _, name := range []string{"vct", "cnf", "status", "iss", "_sd"} {
+		claims := map[string]any{"given_name": "Erika", name: "x"}
+		if _, err := e.Issuer.CreateOffer(context.Background(), oid4vci.OfferRequest{ConfigurationIDs: []string{identity}, Claims: claims}); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("claim %s: %v", name, err)
+		}
+		if _, err := e.Issuer.CreateOffer(context.Background(), oid4vci.OfferRequest{ConfigurationIDs: []string{employee}, Claims: claims}); err != nil {
+			t.Errorf("jwt_vc_json with claim %s: %v", name, err)
+		}
+	}
 }

@@ -17,6 +17,12 @@
 // Exchange v2 presentation_definition, and the wallet's presentation_submission is followed by
 // exchange/presex to the presentations, which are verified as above.
 //
+// SD-JWT VCs are requested through an extension of the Request Service API (requestedCredentials[].format
+// "dc+sd-jwt" and .claims, DCQL claims path pointers): the credential query carries meta.vct_values and
+// claims; the vp_token entry is an SD-JWT+KB verified by credential/sdjwt (KB-JWT nonce = the request's,
+// aud = client_id), then matched to the vct, acceptedIssuers and every requested claim (ClaimsPath.Select;
+// a missing one fails with claim_not_disclosed). The callback names the claims shown and the paths disclosed.
+//
 // A request is single use: the response moves it retrieved → verified or error by compare-and-swap, so
 // a replayed or concurrent second response is refused, as is a request_uri fetched after the response
 // and anything after expiry. Wallet input is bounded (MaxResponseBytes, MaxPresentations) before it is

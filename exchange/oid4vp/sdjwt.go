@@ -111,15 +111,13 @@ func (v *Verifier) answerSDJWT(ctx context.Context, r *exchange.Request, q Crede
 	return nil
 }
 
-// registeredClaims are the SD-JWT VC's own claims (SD-JWT VC §3.2.2), reported in the callback's
-// other fields rather than among the subject's claims.
-var registeredClaims = []string{"iss", "iat", "nbf", "exp", "vct", "vct#integrity", "cnf", "status"}
-
-// visibleClaims are the claims the holder showed: the always-visible ones and those disclosed.
+// visibleClaims are the claims the holder showed: the always-visible ones and those disclosed, without
+// the SD-JWT VC's own (iss, vct, cnf, status …: SD-JWT VC §3.2.2), which the callback reports in its
+// other fields.
 func visibleClaims(claims map[string]any) json.RawMessage {
 	out := make(map[string]any, len(claims))
 	for k, c := range claims {
-		if !slices.Contains(registeredClaims, k) {
+		if !sdjwt.ReservedClaim(k) {
 			out[k] = c
 		}
 	}

@@ -36,7 +36,7 @@ type sdHarness struct {
 	holder   *credential.Signer
 }
 
-func newSDHarness(t *testing.T) *sdHarness {
+func newSDHarness(t testing.TB) *sdHarness {
 	t.Helper()
 	h := &sdHarness{harness: newHarness(t), audit: filepath.Join(t.TempDir(), "audit.log")}
 	auditLog, err := os.Create(h.audit)
@@ -67,7 +67,7 @@ var pid = map[string]any{
 }
 
 // issuePID issues a PID bound to the holder's DID URL, with a token status list entry.
-func (h *sdHarness) issuePID(t *testing.T) (string, int) {
+func (h *sdHarness) issuePID(t testing.TB) (string, int) {
 	t.Helper()
 	st, err := h.tokens.Allocate(context.Background(), "tokens")
 	if err != nil {
@@ -98,7 +98,7 @@ func pidRequest(claims ...[]any) exchange.RequestedCredential {
 	return rc
 }
 
-func (h *sdHarness) presentSD(t *testing.T, w wallet, issued string, disclose []string, aud, nonce string) string {
+func (h *sdHarness) presentSD(t testing.TB, w wallet, issued string, disclose []string, aud, nonce string) string {
 	t.Helper()
 	var kb *sdjwt.KeyBinding
 	if aud != "" {

@@ -7,13 +7,18 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vci"
 	"github.com/ionode/ionode/node/store/pebble"
+	"github.com/ionode/ionode/resolver"
+	"github.com/ionode/ionode/resolver/key"
 )
 
 // TestOpenIssuanceSDJWT: the node's issuer offers dc+sd-jwt configurations, signed with the issuer key.
@@ -52,5 +57,52 @@ func TestOpenIssuanceSDJWT(t *testing.T) {
 	c := md.Configs["Identity"]
 	if c.Format != "dc+sd-jwt" || c.VCT != "urn:eudi:pid:1" || len(c.Algs) != 1 || c.Algs[0] != credential.ES256K {
 		t.Fatalf("metadata %s", rec.Body)
+	}
+}
+
+// TestOpenExchangeSDJWT: the node's presentation verifier takes dc+sd-jwt requests with the node's SD-JWT
+// verifier, and refuses them without one.
+func TestOpenExchangeSDJWT(t *testing.T) {
+	dir := t.TempDir()
+	st, err := pebble.Open(filepath.Join(dir, "store"), pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(t.Context()) })
+	verifier := credtest.KeyDID(t, credential.ES256)
+	jwk, err := credential.MarshalPrivateJWK(verifier.PrivateKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "verifier.jwk")
+	if err := os.WriteFile(keyFile, jwk, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const admin = "admin-token"
+	d := &Daemon{log: slog.New(slog.DiscardHandler), Store: st, methods: &resolver.Dispatcher{Methods: map[string]resolver.Method{"key": key.Key{}}}}
+	d.cfg.Credentials = CredentialConfig{VerifierKeyFile: keyFile, VerifierKID: verifier.KID, AdminTokenHashes: []string{httpapi.HashToken(admin)}}
+	body := `{"registration":{"clientName":"RP"},"requestedCredentials":[{"type":"urn:eudi:pid:1","format":"dc+sd-jwt","claims":[{"path":["given_name"]}]}]}`
+	for _, tt := range []struct {
+		name  string
+		creds *credentials
+		want  int
+	}{
+		{"with the SD-JWT verifier", &credentials{verifier: &credential.Verifier{}, sdjwt: &sdjwt.Verifier{}}, http.StatusCreated},
+		{"without", &credentials{verifier: &credential.Verifier{}}, http.StatusBadRequest},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mux, _, _, err := d.openExchange(t.Context(), tt.creds, "https://node.example")
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest(http.MethodPost, exchange.APIPrefix+"/createPresentationRequest", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+admin)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, req)
+			if rec.Code != tt.want {
+				t.Fatalf("createPresentationRequest: %d %s", rec.Code, rec.Body)
+			}
+		})
 	}
 }
