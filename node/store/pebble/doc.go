@@ -26,6 +26,8 @@
 //	w <txid> 00 <vout:4>                UTXO: value, pkScript, height, reserved-by, spent-by
 //	p <txid>                            pending transaction: raw, anchor, created, status
 //	m <name>                            counters (generation, queue seq, batch seq) and the watcher cursor
+//	s <id>                              request session (exchange): expires, version, data (not synced)
+//	e <expires:8> <id>                  empty: sessions by expiry (Unix ns), so a sweep reads only what expired
 //
 // Values are sequences of unsigned/signed varints and varint-length-prefixed byte strings; times are
 // Unix nanoseconds. An operation's (suffix, txnum, index) order is its key order, so a DID's log is one

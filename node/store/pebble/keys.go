@@ -24,6 +24,7 @@ const (
 	prefixPendingTx   byte = 'p' // p txid → pending transaction
 	prefixMeta        byte = 'm' // m name → counters and the watcher cursor
 	prefixSession     byte = 's' // s id → expires, version, data
+	prefixSessionExp  byte = 'e' // e expires(8, Unix ns) id → empty: sessions by expiry, for the sweep
 )
 
 var (

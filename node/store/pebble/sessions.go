@@ -10,8 +10,10 @@ import (
 	"github.com/ionode/ionode/node/store"
 )
 
-// sweepEvery is how many session writes pass between sweeps of expired records: a sweep walks every
-// stored session, so spacing them keeps the cost per write constant.
+// sweepEvery is how many session writes pass between sweeps of expired records. A sweep walks the
+// expiry index only up to now, so its cost is the records expired since the last one, whatever the
+// number of live records (walking every record instead cost each write live/1024 record reads, under
+// the write lock).
 const sweepEvery = 1024
 
 type sessionRecord struct {
@@ -53,7 +55,12 @@ func (s *Store) liveSession(id string, now time.Time) (sessionRecord, bool, erro
 // Session writes are not synced: a record lives minutes, and a process crash keeps what Pebble's WAL
 // already handed to the kernel. Only a power loss can forget a request, which then simply fails.
 func (s *Store) setSession(id string, r sessionRecord) error {
-	if err := s.db.Set(nameKey(prefixSession, id), encodeSession(r), pebble.NoSync); err != nil {
+	b := s.db.NewBatch()
+	defer b.Close()
+	_ = b.Set(nameKey(prefixSession, id), encodeSession(r), nil)
+	// An index entry left by an earlier expiry of the record is dropped by the sweep that reaches it.
+	_ = b.Set(sessionExpKey(r.expires, id), nil, nil)
+	if err := b.Commit(pebble.NoSync); err != nil {
 		return fmt.Errorf("pebble put session: %w", err)
 	}
 	s.sessionWrites++
@@ -127,12 +134,58 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return nil
 }
 
-// sweepSessions deletes the records expired at now; the caller holds wmu.
+// sessionExpKey is the expiry index key of a record expiring at t.
+func sessionExpKey(t time.Time, id string) []byte {
+	k := make([]byte, 0, 9+len(id))
+	k = append(k, prefixSessionExp)
+	k = be64(k, uint64(max(t.UnixNano(), 0)))
+	return append(k, id...)
+}
+
+// sweepSessions deletes the records expired at now; the caller holds wmu. It walks the expiry index up
+// to now: each entry is dropped, with its record when the record has expired (a record swapped to a
+// later expiry has a later entry too, and stays). The first sweep of a
+// process also walks every record once, for records written before the index existed.
 func (s *Store) sweepSessions(now time.Time) error {
 	b := s.db.NewBatch()
 	defer b.Close()
+	lower := []byte{prefixSessionExp}
+	upper := be64([]byte{prefixSessionExp}, uint64(max(now.UnixNano(), 0))+1)
+	err := s.scan(context.Background(), lower, upper, func(k, _ []byte) (bool, error) {
+		if len(k) < 9 { // not an index key: no id to look at
+			b.Delete(k, nil)
+			return true, nil
+		}
+		b.Delete(k, nil)
+		id := string(k[9:])
+		v, err := s.get(nameKey(prefixSession, id))
+		if err != nil || v == nil {
+			return err == nil, err
+		}
+		if r, err := decodeSession(v); err != nil || !now.Before(r.expires) {
+			b.Delete(nameKey(prefixSession, id), nil)
+		}
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	if !s.sessionsSwept {
+		if err := s.sweepAllSessions(b, now); err != nil {
+			return err
+		}
+		s.sessionsSwept = true
+	}
+	if err := b.Commit(pebble.NoSync); err != nil {
+		return fmt.Errorf("pebble sweep sessions: %w", err)
+	}
+	return nil
+}
+
+// sweepAllSessions adds to b the deletion of every record expired at now (and of undecodable ones).
+func (s *Store) sweepAllSessions(b *pebble.Batch, now time.Time) error {
 	lower := []byte{prefixSession}
-	err := s.scan(context.Background(), lower, prefixEnd(lower), func(k, v []byte) (bool, error) {
+	return s.scan(context.Background(), lower, prefixEnd(lower), func(k, v []byte) (bool, error) {
 		r, err := decodeSession(v)
 		if err != nil || !now.Before(r.expires) {
 			// An undecodable record can never be served: drop it with the expired ones.
@@ -140,11 +193,4 @@ func (s *Store) sweepSessions(now time.Time) error {
 		}
 		return true, nil
 	})
-	if err != nil {
-		return err
-	}
-	if err := b.Commit(pebble.NoSync); err != nil {
-		return fmt.Errorf("pebble sweep sessions: %w", err)
-	}
-	return nil
 }

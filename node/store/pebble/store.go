@@ -41,6 +41,9 @@ type Store struct {
 	memo       *stateMemo   // nil when turned off
 	// sessionWrites counts session writes (under wmu) to space the sweeps of expired records.
 	sessionWrites uint64
+	// sessionsSwept: a sweep walked every record once in this process (under wmu); later sweeps walk
+	// only the expiry index.
+	sessionsSwept bool
 }
 
 var _ store.Store = (*Store)(nil)
