@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ionode/ionode/client"
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/resolver"
-	"github.com/ionode/ionode/resolver/ion"
-	"github.com/ionode/ionode/resolver/key"
+	"github.com/ionode/ionode/resolver/methods"
 	"github.com/ionode/ionode/resolver/web"
 )
 
@@ -18,20 +16,11 @@ import (
 // did:web over HTTPS behind the SSRF guard (no loopback, private or link-local address, unless allowed
 // explicitly); did:key and did:jwk computed locally.
 func newMethods(ionNodeURL string) (*resolver.Dispatcher, error) {
-	var didION resolver.IONResolver = ion.LongFormOnly{}
-	if ionNodeURL != "" {
-		node, err := client.New(ionNodeURL)
-		if err != nil {
-			return nil, err
-		}
-		didION = node
+	didION, err := methods.ION(ionNodeURL)
+	if err != nil {
+		return nil, err
 	}
-	return &resolver.Dispatcher{Methods: map[string]resolver.Method{
-		"ion": resolver.ION(didION),
-		"web": web.New(&web.Client{UserAgent: "my-verifier"}, web.Options{}),
-		"key": key.Key{},
-		"jwk": key.JWK{},
-	}}, nil
+	return methods.New(didION, web.New(&web.Client{UserAgent: "my-verifier"}, web.Options{}), nil), nil
 }
 
 // Embed the resolver, and a credential verifier on it, in a Go service.

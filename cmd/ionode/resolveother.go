@@ -5,20 +5,15 @@ import (
 	"errors"
 
 	"github.com/ionode/ionode/resolver"
-	"github.com/ionode/ionode/resolver/key"
-	"github.com/ionode/ionode/resolver/web"
+	"github.com/ionode/ionode/resolver/ion"
+	"github.com/ionode/ionode/resolver/methods"
 )
 
 // resolveOther resolves a DID of a method other than ion without a node: did:key and did:jwk offline
 // (the key is the DID), did:web over HTTPS through the same SSRF-guarded client the node uses. Its
 // result is the W3C DID Resolution result the node's Universal Resolver route gives.
 func resolveOther(ctx context.Context, did string) (*resolver.Result, error) {
-	d := resolver.Dispatcher{Methods: map[string]resolver.Method{
-		"key": key.Key{},
-		"jwk": key.JWK{},
-		"web": web.New(&web.Client{}, web.Options{}),
-	}}
-	return d.Resolve(ctx, did)
+	return methods.New(ion.LongFormOnly{}, nil, nil).Resolve(ctx, did)
 }
 
 // exitCodeOf maps a resolution error to the CLI's exit codes.

@@ -23,6 +23,7 @@ import (
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/resolver/key"
+	"github.com/ionode/ionode/resolver/methods"
 	"github.com/ionode/ionode/resolver/web"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/signer"
@@ -83,12 +84,7 @@ func (r *resolveFlags) dispatcher(client *web.Client) *resolver.Dispatcher {
 	if r.node != "" {
 		ionMethod = nodeION{nodeClient{base: r.node}}
 	}
-	return &resolver.Dispatcher{Methods: map[string]resolver.Method{
-		"ion": resolver.ION(ionMethod),
-		"web": web.New(client, web.Options{}),
-		"key": key.Key{},
-		"jwk": key.JWK{},
-	}}
+	return methods.New(ionMethod, web.New(client, web.Options{}), nil)
 }
 
 // nodeION resolves did:ion with a node (package client; a malformed --node fails each resolution).

@@ -7,7 +7,7 @@ import (
 
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver"
-	"github.com/ionode/ionode/resolver/key"
+	"github.com/ionode/ionode/resolver/methods"
 	"github.com/ionode/ionode/resolver/web"
 	"github.com/ionode/ionode/sidetree"
 )
@@ -16,15 +16,7 @@ import (
 // node's store (its state cache is generation-checked, so a cached state is never older than the
 // store's operations for the DID), did:web over the SSRF-guarded client, did:key and did:jwk offline.
 func (d *Daemon) dispatcher(client *web.Client) *resolver.Dispatcher {
-	return &resolver.Dispatcher{
-		Methods: map[string]resolver.Method{
-			"ion": resolver.ION(d.Resolver()),
-			"web": web.New(client, web.Options{MaxTTL: d.cfg.Credentials.WebMaxTTL, Logger: d.log}),
-			"key": key.Key{},
-			"jwk": key.JWK{},
-		},
-		Logger: d.log,
-	}
+	return methods.New(d.Resolver(), web.New(client, web.Options{MaxTTL: d.cfg.Credentials.WebMaxTTL, Logger: d.log}), d.log)
 }
 
 // identifiers answers GET /identifiers/{did}: did:ion (and anything that is not a DID) through ION's
