@@ -116,3 +116,6 @@ func NewFailure(code Code, format string, args ...any) *Failure { return fail(co
 // NumericDate is a JWT NumericDate (seconds since the epoch, possibly fractional) as the package reads
 // it: non-negative and before the year 5138.
 type NumericDate = numericDate
+
+// StringOrList is a JWT claim that is a string or an array of strings (aud), as the package reads it.
+type StringOrList = stringOrList

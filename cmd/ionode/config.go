@@ -50,6 +50,8 @@ func bindServeFlags(c *serveConfig, f *pflag.FlagSet) {
 	f.StringSliceVar(&c.WriteTokenHashes, "write-token-hash", c.WriteTokenHashes, "SHA-256 (hex) of a bearer token accepted on POST /operations (repeatable, for rotation); none: open")
 	f.Float64Var(&c.WriteRatePerIP, "write-rate", c.WriteRatePerIP, "POST /operations requests per second per client IP (0: unlimited)")
 	f.Float64Var(&c.WriteRatePerToken, "write-token-rate", c.WriteRatePerToken, "POST /operations requests per second per bearer token (0: unlimited)")
+	f.Float64Var(&c.GatewayRatePerIP, "ipfs-gateway-rate", c.GatewayRatePerIP, "GET /ipfs/{cid} requests per second per client (an IPv4 address or IPv6 /64) to the embedded IPFS node's gateway (0: unlimited)")
+	f.IntVar(&c.GatewayConcurrency, "ipfs-gateway-concurrency", c.GatewayConcurrency, "files the /ipfs/ gateway reads at once; more requests get 503")
 	f.IntVar(&c.MaxQueueDepth, "max-queue", c.MaxQueueDepth, "refuse new operations while this many wait to be batched (0: no cap)")
 	f.DurationVar(&c.PollInterval, "poll-interval", c.PollInterval, "how often the chain is polled for new blocks")
 	f.IntVar(&c.MaxDownloads, "max-downloads", c.MaxDownloads, "concurrent batch file downloads")

@@ -15,4 +15,20 @@
 // a replayed or concurrent second response is refused, as is a request_uri fetched after the response
 // and anything after expiry. Wallet input is bounded (MaxResponseBytes, MaxPresentations) before it is
 // parsed.
+//
+// # Extensions
+//
+// The createPresentationRequest body may carry "ionode": {"responseMode", "responseType"}, fields the
+// hosted service has no counterpart for. responseMode "direct_post.jwt" makes the wallet encrypt its
+// response (OpenID4VP 1.0 §8.3) to a P-256 key made for this request (exchange/jwe), offered in the
+// request object's client_metadata.jwks and kept in the request record so that every replica can
+// decrypt. responseType "vp_token id_token" or "id_token" asks for a SIOPv2 self-issued ID Token
+// (exchange/siop), whose DID becomes the callback's subject; with presentations it must be their holder.
+//
+// # Linked domains
+//
+// With Links set, each verified credential's issuer is checked for a DID-configuration link to an
+// origin its DID document names; a verified one is reported as domainValidation. A requested
+// credential with configuration.validation.validateLinkedDomain is refused (domain_not_linked) when its
+// issuer has none.
 package oid4vp

@@ -92,7 +92,9 @@ func (v *Verifier) response(w http.ResponseWriter, r *http.Request) {
 		walletFailure(w, walletErr(CodeMalformed, "body is not a form within %d bytes", MaxResponseBytes))
 		return
 	}
-	resp := Response{VPToken: r.PostForm.Get("vp_token"), State: r.PostForm.Get("state")}
+	f := r.PostForm
+	resp := Response{VPToken: f.Get("vp_token"), State: f.Get("state"), IDToken: f.Get("id_token"), Encrypted: f.Get("response"),
+		PresentationSubmission: f.Get("presentation_submission")}
 	if _, err := v.Respond(r.Context(), r.PathValue("id"), resp); err != nil {
 		walletFailure(w, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/linkeddomains"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/resolver"
@@ -42,8 +43,10 @@ func (d *Daemon) openExchange(ctx context.Context, creds *credentials, baseURL s
 			"kid", c.VerifierKID, "err", err)
 	}
 	cancel()
-	v := &oid4vp.Verifier{Requests: requests, Dispatcher: dispatcher, Credentials: creds.verifier, Signer: signer,
-		BaseURL: strings.TrimRight(baseURL, "/")}
+	v := &oid4vp.Verifier{Requests: requests, Dispatcher: dispatcher, Credentials: creds.verifier, SDJWT: creds.sdjwt,
+		Signer: signer, BaseURL: strings.TrimRight(baseURL, "/"),
+		// Linkage credentials are fetched through the same SSRF-guarded client as did:web.
+		Links: &linkeddomains.Verifier{Client: creds.client, Credentials: creds.verifier}}
 	v.Mount(mux)
 	d.log.Info("exchange: presentation requests", "client_id", v.ClientID())
 	return mux, requests, dispatcher, nil
