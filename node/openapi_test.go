@@ -14,6 +14,10 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/issuance"
+	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/sidetree"
 )
@@ -32,7 +36,23 @@ func fullRoutes() *Routes {
 		Ready:        func(context.Context) error { return nil },
 		Gateway:      http.NotFoundHandler(),
 		Credentials:  (&httpapi.API{Status: &status.Manager{}}).Handler(),
+		Issuance:     (&oid4vci.Issuer{Config: &oid4vci.Config{}}).Handler(),
+		Exchange:     exchangeMux(),
 	}
+}
+
+// exchangeMux is the Request Service API with the verifier's and the issuance service's routes.
+func exchangeMux() *exchange.Mux {
+	m := exchange.NewMux(&exchange.Requests{}, nil)
+	(&oid4vp.Verifier{}).Mount(m)
+	(&issuance.Service{}).Mount(m)
+	return m
+}
+
+// routeMux is a handler with routes of its own that says which pattern serves a request
+// (*http.ServeMux, *exchange.Mux).
+type routeMux interface {
+	Handler(r *http.Request) (http.Handler, string)
 }
 
 type openAPIDoc struct {
@@ -89,9 +109,9 @@ func servedRoutes(t *testing.T, r *mux.Router, doc openAPIDoc, documented []stri
 			return err
 		}
 		if _, err := route.GetMethods(); err != nil && !strings.HasSuffix(re, "$") {
-			sm, ok := route.GetHandler().(*http.ServeMux)
+			sm, ok := route.GetHandler().(routeMux)
 			if !ok {
-				t.Errorf("prefix route %s mounts a %T without methods: only an http.ServeMux can be checked", tpl, route.GetHandler())
+				t.Errorf("prefix route %s mounts a %T without methods: only an http.ServeMux or exchange.Mux can be checked", tpl, route.GetHandler())
 				return nil
 			}
 			found := false
@@ -220,5 +240,31 @@ func TestOpenAPIServed(t *testing.T) {
 	}
 	if _, ok := doc.Paths["/transactions"]; !ok {
 		t.Fatal("served document lacks /transactions")
+	}
+}
+
+// TestOpenAPIWalletRoutes: the wallet-exchange routes, named by their packages, are documented and
+// served. (TestOpenAPIMatchesRoutes cannot list the routes of a mounted mux by itself: it checks the
+// documented ones against it.)
+func TestOpenAPIWalletRoutes(t *testing.T) {
+	doc := loadOpenAPI(t)
+	documented := documentedRoutes(t, doc)
+	served := servedRoutes(t, fullRoutes().router(), doc, documented)
+	for _, r := range []string{
+		"POST " + exchange.APIPrefix + "/createPresentationRequest",
+		"POST " + issuance.PathCreate,
+		"GET " + exchange.APIPrefix + "/requests/{id}",
+		"GET " + exchange.APIPrefix + "/oid4vp/{id}/request",
+		"POST " + exchange.APIPrefix + "/oid4vp/{id}/response",
+		"GET " + oid4vci.PathIssuerMetadata,
+		"GET " + oid4vci.PathASMetadata,
+		"GET " + oid4vci.PathOffers + "{id}",
+		"POST " + oid4vci.PathToken,
+		"POST " + oid4vci.PathNonce,
+		"POST " + oid4vci.PathCredential,
+	} {
+		if !slices.Contains(documented, r) || !slices.Contains(served, r) {
+			t.Errorf("%s: documented %v, served %v", r, slices.Contains(documented, r), slices.Contains(served, r))
+		}
 	}
 }
