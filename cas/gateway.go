@@ -44,11 +44,11 @@ type Getter interface {
 const DefaultGatewayConcurrency = 32
 
 // Handler returns the gateway for this node, configured by
-// NodeConfig.GatewayMaxSize and GatewayTimeout. It serves only files the
+// NodeConfig.GatewayMaxSize, GatewayTimeout and GatewayConcurrency. It serves only files the
 // node holds (GetLocal): anonymous requests must not make the node fetch
 // content from the network, keep it and serve it to its peers.
 func (n *Node) Handler() http.Handler {
-	return &Gateway{Store: localFiles{n}, MaxSize: n.cfg.GatewayMaxSize, Timeout: n.cfg.GatewayTimeout, Logger: n.log}
+	return &Gateway{Store: localFiles{n}, MaxSize: n.cfg.GatewayMaxSize, Timeout: n.cfg.GatewayTimeout, MaxConcurrent: n.cfg.GatewayConcurrency, Logger: n.log}
 }
 
 // localFiles reads the node's blockstore only.

@@ -185,3 +185,15 @@ func TestGatewayConcurrencyCap(t *testing.T) {
 		t.Fatalf("after the others finished: %d", rec.Code)
 	}
 }
+
+// TestHandlerConfig: the node's gateway takes its limits from NodeConfig (--ipfs-gateway-concurrency).
+func TestHandlerConfig(t *testing.T) {
+	n := &Node{cfg: NodeConfig{GatewayMaxSize: 5, GatewayTimeout: time.Second, GatewayConcurrency: 3}}
+	g, ok := n.Handler().(*Gateway)
+	if !ok {
+		t.Fatalf("Handler() is %T", n.Handler())
+	}
+	if g.MaxConcurrent != 3 || g.MaxSize != 5 || g.Timeout != time.Second {
+		t.Errorf("gateway limits %d, %d, %v; want 3, 5, 1s", g.MaxConcurrent, g.MaxSize, g.Timeout)
+	}
+}

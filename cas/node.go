@@ -78,9 +78,10 @@ type NodeConfig struct {
 	Bootstrap []string
 	// FetchTimeout bounds a Get whose context has no deadline.
 	FetchTimeout time.Duration
-	// GatewayMaxSize and GatewayTimeout configure Handler.
-	GatewayMaxSize int64
-	GatewayTimeout time.Duration
+	// GatewayMaxSize, GatewayTimeout and GatewayConcurrency configure Handler.
+	GatewayMaxSize     int64
+	GatewayTimeout     time.Duration
+	GatewayConcurrency int // Gateway.MaxConcurrent; default DefaultGatewayConcurrency
 	// Logger receives the node's own log lines. Default: slog.Default().
 	Logger *slog.Logger
 }

@@ -39,6 +39,18 @@ type RequestedCredential struct {
 	Configuration   struct {
 		Validation Validation `json:"validation"`
 	} `json:"configuration"`
+	// Format and Claims are ionode's extension (Entra has none): format "dc+sd-jwt" asks for an SD-JWT
+	// VC whose vct is Type, and Claims for the claims to disclose, by DCQL claims path pointer. The
+	// default format is jwt_vc_json.
+	Format string         `json:"format,omitempty"`
+	Claims []ClaimRequest `json:"claims,omitempty"`
+}
+
+// ClaimRequest asks for one claim by its DCQL claims path pointer: member names (strings), null for
+// every element of an array, integers for one element, e.g. ["address", "locality"].
+type ClaimRequest struct {
+	ID   string `json:"id,omitempty"`
+	Path []any  `json:"path"`
 }
 
 // PresentationRequest is the body of createPresentationRequest.
@@ -56,6 +68,9 @@ type PresentationRequest struct {
 // PresentationExtensions opt a presentation request into OpenID4VP features the hosted service's API
 // cannot ask for.
 type PresentationExtensions struct {
+	// Query is "dcql" (the default: OpenID4VP 1.0) or "presentation_definition" (DIF Presentation
+	// Exchange v2 in a draft-era request with client_id_scheme=did, for wallets built on the drafts).
+	Query string `json:"query,omitempty"`
 	// ResponseMode is "direct_post" (the default) or "direct_post.jwt": the wallet encrypts its
 	// response to a key of this request.
 	ResponseMode string `json:"responseMode,omitempty"`
@@ -91,6 +106,9 @@ type VerifiedCredentialData struct {
 	DomainValidation *DomainValidation `json:"domainValidation,omitempty"`
 	IssuanceDate     *time.Time        `json:"issuanceDate,omitempty"`
 	ExpirationDate   *time.Time        `json:"expirationDate,omitempty"`
+	// Disclosed are the paths of the claims an SD-JWT VC's holder chose to disclose (member names and
+	// array indexes), beside the always-visible ones in Claims.
+	Disclosed [][]any `json:"disclosed,omitempty"`
 }
 
 // CallbackError is the error of a *_error callback.

@@ -41,8 +41,13 @@ type Dispatcher struct {
 // NewCallbackClient returns the client callbacks go through: the did:web client's checks, no redirects.
 func NewCallbackClient(guard web.Guard, allowHTTPLoopback bool) *web.Client {
 	return &web.Client{Guard: guard, AllowHTTPLoopback: allowHTTPLoopback, MaxRedirects: -1,
-		MaxBytes: 64 << 10, Timeout: 10 * time.Second, UserAgent: "ionode-callback"}
+		MaxBytes: 64 << 10, Timeout: 10 * time.Second, UserAgent: "ionode-callback",
+		// A relying party receives every exchange's callbacks, several at a time: keep their connections.
+		MaxIdleConnsPerHost: callbackConnsPerHost}
 }
+
+// callbackConnsPerHost is how many idle connections to one relying party are kept for callbacks.
+const callbackConnsPerHost = 64
 
 // maxHeaders bounds a callback's custom headers.
 const maxHeaders = 16
@@ -112,7 +117,12 @@ func (d *Dispatcher) Send(cb *Callback, ev Event) {
 	d.wg.Go(func() {
 		ctx := context.Background()
 		if err := d.Deliver(ctx, cb, ev); err != nil {
-			d.logger().Warn("callback failed", "request", ev.RequestID, "status", ev.RequestStatus, "err", err)
+			args := []any{"request", ev.RequestID, "status", ev.RequestStatus, "err", err}
+			var fe *web.FetchError
+			if errors.As(err, &fe) {
+				args = append(args, "cause", fe) // the whole dial or DNS error, for the operator only
+			}
+			d.logger().Warn("callback failed", args...)
 		}
 	})
 }

@@ -112,7 +112,7 @@ func TestMalformedDIDs(t *testing.T) {
 				code, _ := errorOf(*want.Body)
 				codes[code] = true
 			}
-			sameResolution(t, method+" "+did, want, ourResolve(method, did, nil))
+			sameResolution(t, method+" "+did, want, ourResolve(t, method, did, nil))
 		}
 	}
 	if statuses[400] < 50 || statuses[200] == 0 || statuses[404] == 0 || len(codes) < 25 {

@@ -89,8 +89,24 @@ func referenceResolve(t *testing.T, ref *Reference, method, did string, ops []an
 	return got
 }
 
-// ourResolve resolves did over ops as ionode's GET /identifiers/{did} does.
-func ourResolve(method, did string, ops []sidetree.AnchoredOperation) response {
+// ourResolve resolves did over ops as ionode's GET /identifiers/{did} does: with the signature verdicts
+// the node stores at ingest. It also resolves with no verdicts (every signature verified during
+// resolution) and fails the test when the two answers differ in any byte.
+func ourResolve(t *testing.T, method, did string, ops []sidetree.AnchoredOperation) response {
+	t.Helper()
+	withVerdicts := make([]sidetree.AnchoredOperation, len(ops))
+	for i, op := range ops {
+		withVerdicts[i] = op
+		withVerdicts[i].Verdict = sidetree.ComputeVerdict(op.Raw)
+	}
+	got := ourResolveOnce(method, did, withVerdicts)
+	if verified := ourResolveOnce(method, did, ops); got.Status != verified.Status || *got.Body != *verified.Body {
+		t.Errorf("%s: stored verdicts change the answer:\nwith verdicts: %s\nverifying:     %s", did, got, verified)
+	}
+	return got
+}
+
+func ourResolveOnce(method, did string, ops []sidetree.AnchoredOperation) response {
 	var res sidetree.Resolution
 	parsed, err := sidetree.ParseDID(did, method, sidetree.Mainnet().Latest())
 	if err != nil {
@@ -142,10 +158,10 @@ func TestSDKLongFormDIDs(t *testing.T) {
 		if want.Status != 200 {
 			t.Fatalf("reference cannot resolve its own long-form DID: %s", want)
 		}
-		sameResolution(t, m.DID, want, ourResolve("ion", m.DID, nil))
+		sameResolution(t, m.DID, want, ourResolve(t, "ion", m.DID, nil))
 		// The short form of an unpublished DID is not found on both.
 		short := m.DID[:strings.LastIndex(m.DID, ":")]
-		sameResolution(t, short, referenceResolve(t, ref, "ion", short, nil), ourResolve("ion", short, nil))
+		sameResolution(t, short, referenceResolve(t, ref, "ion", short, nil), ourResolve(t, "ion", short, nil))
 	}
 }
 
@@ -164,7 +180,7 @@ func TestSDKHistories(t *testing.T) {
 		}
 		ops := toSidetree(h.Ops)
 		for _, did := range []string{"did:ion:" + h.DIDSuffix, h.LongForm} {
-			if !sameResolution(t, did, referenceResolve(t, ref, "ion", did, h.Ops), ourResolve("ion", did, ops)) {
+			if !sameResolution(t, did, referenceResolve(t, ref, "ion", did, h.Ops), ourResolve(t, "ion", did, ops)) {
 				t.Logf("seed %d operations: %d", seed, len(ops))
 			}
 		}

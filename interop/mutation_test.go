@@ -265,10 +265,10 @@ func TestMutatedRequests(t *testing.T) {
 		}
 		// All at once the first that does not parse is the answer; one at a time, each is met.
 		did := "did:ion:" + suffix
-		sameResolution(t, did, referenceResolve(t, ref, "ion", did, fromSidetree(mixed)), ourResolve("ion", did, mixed))
+		sameResolution(t, did, referenceResolve(t, ref, "ion", did, fromSidetree(mixed)), ourResolve(t, "ion", did, mixed))
 		for i := range requests {
 			one := append(ops[:len(ops):len(ops)], mixed[len(ops)+i])
-			if !sameResolution(t, did, referenceResolve(t, ref, "ion", did, fromSidetree(one)), ourResolve("ion", did, one)) {
+			if !sameResolution(t, did, referenceResolve(t, ref, "ion", did, fromSidetree(one)), ourResolve(t, "ion", did, one)) {
 				t.Logf("with anchored operation %s", one[len(one)-1].Raw)
 			}
 		}

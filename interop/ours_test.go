@@ -188,7 +188,7 @@ func TestOurHistories(t *testing.T) {
 		for _, did := range []string{"did:ion:" + suffix, longForm} {
 			want := referenceResolve(t, ref, "ion", did, fromSidetree(ops))
 			outcomes[want.Status]++
-			if !sameResolution(t, did, want, ourResolve("ion", did, ops)) {
+			if !sameResolution(t, did, want, ourResolve(t, "ion", did, ops)) {
 				t.Logf("seed %d", seed)
 			}
 		}

@@ -91,7 +91,7 @@ func (d *Driver) handleMethod(w http.ResponseWriter, r *http.Request, start time
 	case errors.Is(err, resolver.ErrDeactivated) && res != nil && res.Document != nil:
 		status = http.StatusGone
 	case errors.As(err, &rerr):
-		status = driverStatus(rerr.Code)
+		status = rerr.Code.HTTPStatus()
 		d.Metrics.observeResolution("universal", status, time.Since(start))
 		writeDriverError(w, status, string(rerr.Code), rerr.Message)
 		return
@@ -113,23 +113,6 @@ func (d *Driver) handleMethod(w http.ResponseWriter, r *http.Request, start time
 		return
 	}
 	d.write(w, status, did, document, metadata, fragment, media)
-}
-
-// driverStatus is the HTTP status the Universal Resolver gives a resolution error.
-func driverStatus(code resolver.Code) int {
-	switch code {
-	case resolver.CodeInvalidDID:
-		return http.StatusBadRequest
-	case resolver.CodeNotFound:
-		return http.StatusNotFound
-	case resolver.CodeMethodNotSupported:
-		return http.StatusNotImplemented
-	case resolver.CodeDeactivated:
-		return http.StatusGone
-	case resolver.CodeInvalidDIDDocument:
-		return http.StatusBadGateway // the DID's own server answered something else
-	}
-	return http.StatusInternalServerError
 }
 
 // write answers a resolved document in the negotiated representation, or the part a fragment names.

@@ -9,6 +9,7 @@ import (
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/anchor/ionrules"
 	"github.com/ionode/ionode/cas"
+	"github.com/ionode/ionode/node/verify"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/sidetree/batch"
 )
@@ -37,7 +38,9 @@ type FileProcessor struct {
 	Locks LockResolver
 	// FetchTimeout bounds each file fetch (ION: 10 s in its IPFS client).
 	FetchTimeout time.Duration
-	Metrics      *Metrics
+	// Workers bounds the goroutines that compute a batch's signature verdicts (GOMAXPROCS when ≤ 0).
+	Workers int
+	Metrics *Metrics
 }
 
 // Operations implements TransactionProcessor.
@@ -84,6 +87,11 @@ func (p *FileProcessor) Operations(ctx context.Context, tx Transaction) ([]sidet
 		},
 	}
 	ops, err := r.Read(batch.Transaction{Number: tx.Number, Time: tx.Time, OperationCount: a.Operations, CoreIndexFileURI: a.CoreIndexURI})
+	// Each operation's signature is checked once, here, on every core; the store keeps the verdict with
+	// the operation and resolution reads it instead of verifying again.
+	if verr := verify.Verdicts(ctx, ops, p.Workers); verr != nil {
+		return nil, verr
+	}
 	if err != nil && (errors.Is(err, cas.ErrNotFound) || errors.Is(err, cas.ErrUnreachable) || errors.Is(err, ErrFilesUnavailable)) {
 		// Not available now: the reference retries such transactions; what could be read is kept.
 		return ops, fmt.Errorf("%w: %v", ErrFilesUnavailable, err)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ionode/ionode/anchor/ionrules"
@@ -129,4 +130,60 @@ func testBatch(t *testing.T, n int, writerLockID string) (mapCAS, string, []batc
 		t.Fatal(err)
 	}
 	return files, anchor, written
+}
+
+// TestFileProcessorVerdicts: the processor returns each operation with the signature verdict computed
+// from its bytes, a valid update's as valid and a forged signature's as invalid.
+func TestFileProcessorVerdicts(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	create, err := sidetree.NewCreateRequest("ion", testKey(t, rand.Reader), testKey(t, rand.Reader), sidetree.Document{}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suffix := func() string {
+		c, err := sidetree.NewCreateRequest("ion", testKey(t, rand.Reader), testKey(t, rand.Reader), sidetree.Document{}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.DIDSuffix
+	}
+	validDID, forgedDID := suffix(), suffix()
+	update := func(suffix string) sidetree.Value {
+		u, err := sidetree.NewUpdateRequest(suffix, testKey(t, rand.Reader), testKey(t, rand.Reader), sidetree.UpdateChanges{}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	valid := update(validDID)
+	forged := update(forgedDID)
+	own, _ := forged.Field("signedData").Str()
+	other, _ := valid.Field("signedData").Str()
+	forged.Set("signedData", sidetree.String(own[:strings.LastIndexByte(own, '.')]+other[strings.LastIndexByte(other, '.'):]))
+	files := mapCAS{}
+	anchor, _, err := batch.Build([][]byte{create.Body.Stringify(), valid.Stringify(), forged.Stringify()}, "", p, func(data []byte) (string, error) {
+		sum := sha256.Sum256(data)
+		uri := "Qm" + hex.EncodeToString(sum[:20])
+		files[uri] = data
+		return uri, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc := &FileProcessor{Network: sidetree.Mainnet(), CAS: files}
+	tx := Transaction{Number: 700_000_000_001, Time: 700_000, AnchorString: anchor, FeePaid: 1000, NormalizedFee: 1000, Writer: "w"}
+	ops, err := proc.Operations(context.Background(), tx)
+	if err != nil || len(ops) != 3 {
+		t.Fatalf("%d operations, %v", len(ops), err)
+	}
+	want := map[string]sidetree.Verdict{
+		create.DIDSuffix: sidetree.VerdictInvalid, // no signature
+		validDID:         sidetree.VerdictValid,
+		forgedDID:        sidetree.VerdictInvalid,
+	}
+	for _, op := range ops {
+		if op.Verdict != want[op.DIDSuffix] || op.Verdict != sidetree.ComputeVerdict(op.Raw) {
+			t.Errorf("%s %s: verdict %s, want %s", op.Type, op.DIDSuffix, op.Verdict, want[op.DIDSuffix])
+		}
+	}
 }

@@ -1,6 +1,9 @@
 package resolver
 
-import "fmt"
+import (
+	"fmt"
+	"net/http"
+)
 
 // Code is a DID resolution error code, as DID Resolution writes it in resolution metadata.
 type Code string
@@ -68,4 +71,22 @@ func unwrapOnce(err error) error {
 		return u.Unwrap()
 	}
 	return nil
+}
+
+// HTTPStatus is the status DID Resolution's HTTPS binding gives the code: both the Universal Resolver
+// route and /identifiers answer with it, so one error reads the same on either.
+func (c Code) HTTPStatus() int {
+	switch c {
+	case CodeInvalidDID:
+		return http.StatusBadRequest
+	case CodeNotFound:
+		return http.StatusNotFound
+	case CodeMethodNotSupported:
+		return http.StatusNotImplemented
+	case CodeDeactivated:
+		return http.StatusGone
+	case CodeInvalidDIDDocument:
+		return http.StatusBadGateway // the DID's own server answered something that is not its document
+	}
+	return http.StatusInternalServerError
 }

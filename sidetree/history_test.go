@@ -1,6 +1,7 @@
 package sidetree
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"net/http"
@@ -311,6 +312,14 @@ func TestHistories(t *testing.T) {
 			}
 			if res.Status != wantStatus {
 				t.Errorf("status %d, want %d (scenario %d)", res.Status, wantStatus, i)
+			}
+			// The node resolves with the verdicts it stored at ingest: the answer must not change.
+			withVerdicts := h.sorted()
+			for j := range withVerdicts {
+				withVerdicts[j].Verdict = ComputeVerdict(withVerdicts[j].Raw)
+			}
+			if got := ResolveDID(did, withVerdicts); got.Status != res.Status || !bytes.Equal(got.Body.Stringify(), res.Body.Stringify()) {
+				t.Errorf("with stored verdicts: %d %s, verifying: %d %s", got.Status, got.Body, res.Status, res.Body)
 			}
 		})
 	}

@@ -62,7 +62,7 @@ func Resolve(ops []AnchoredOperation) (*State, error) {
 
 // followChain walks one commitment chain. recovery selects the recovery chain (recover, deactivate) or
 // the update chain.
-func followChain(state *State, byCommitment map[string][]AnchoredOperation, recovery bool) *State {
+func followChain(state *State, byCommitment map[string][]parsedOperation, recovery bool) *State {
 	used := make(map[string]bool)
 	current := func(s *State) string {
 		if recovery {
@@ -77,12 +77,12 @@ func followChain(state *State, byCommitment map[string][]AnchoredOperation, reco
 			return state
 		}
 		// A stable sort by transaction number keeps the store's operation-index order within one.
-		slices.SortStableFunc(candidates, func(a, b AnchoredOperation) int {
+		slices.SortStableFunc(candidates, func(a, b parsedOperation) int {
 			return cmp.Compare(a.TransactionNumber, b.TransactionNumber)
 		})
 		var next *State
 		for _, op := range candidates {
-			applied := Apply(op, state)
+			applied := op.apply(state)
 			if applied == nil {
 				continue
 			}
@@ -104,10 +104,25 @@ func followChain(state *State, byCommitment map[string][]AnchoredOperation, reco
 	}
 }
 
+// parsedOperation is an anchored operation with its request parsed once: grouping by commitment needs
+// the parse already, and applying reuses it (Apply would parse the same bytes again).
+type parsedOperation struct {
+	AnchoredOperation
+	parsed *Operation
+}
+
+// apply is Apply(op, state) for a state that is not nil, without the second parse.
+func (op parsedOperation) apply(state *State) *State {
+	if op.parsed.Type != op.Type {
+		return nil
+	}
+	return applyParsed(op.parsed, op.Verdict, op.TransactionNumber, state)
+}
+
 // groupByCommitment maps each commitment to the operations whose reveal value opens it. The first
 // operation that does not parse is the resolution's error, as in the reference (see Resolve).
-func groupByCommitment(ops []AnchoredOperation) (map[string][]AnchoredOperation, error) {
-	m := make(map[string][]AnchoredOperation)
+func groupByCommitment(ops []AnchoredOperation) (map[string][]parsedOperation, error) {
+	m := make(map[string][]parsedOperation)
 	for _, op := range ops {
 		parsed, err := ParseOperation(op.Raw)
 		if err != nil {
@@ -117,7 +132,7 @@ func groupByCommitment(ops []AnchoredOperation) (map[string][]AnchoredOperation,
 		if err != nil {
 			return nil, err
 		}
-		m[c] = append(m[c], op)
+		m[c] = append(m[c], parsedOperation{op, parsed})
 	}
 	return m, nil
 }

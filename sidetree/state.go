@@ -21,6 +21,9 @@ type AnchoredOperation struct {
 	TransactionNumber uint64
 	TransactionTime   uint64 // block height
 	OperationIndex    uint32
+	// Verdict is the stored outcome of this operation's signature check, computed from Raw at ingest
+	// (ComputeVerdict); VerdictUnknown makes Apply verify the signature itself.
+	Verdict Verdict
 }
 
 // Apply applies one anchored operation to a state (nil before the create) and returns the new state, or
@@ -34,11 +37,16 @@ func Apply(op AnchoredOperation, state *State) *State {
 	if err != nil || parsed.Type != op.Type {
 		return nil
 	}
-	return ApplyParsed(parsed, op.TransactionNumber, state)
+	return applyParsed(parsed, op.Verdict, op.TransactionNumber, state)
 }
 
-// ApplyParsed is Apply for an operation already parsed.
+// ApplyParsed is Apply for an operation already parsed, its signature verified here.
 func ApplyParsed(op *Operation, txn uint64, state *State) *State {
+	return applyParsed(op, VerdictUnknown, txn, state)
+}
+
+// applyParsed applies op, whose signature verdict (computed from op.Raw) is v.
+func applyParsed(op *Operation, v Verdict, txn uint64, state *State) *State {
 	if state == nil && op.Type != OpCreate {
 		return nil
 	}
@@ -51,11 +59,11 @@ func ApplyParsed(op *Operation, txn uint64, state *State) *State {
 			next = applyCreate(op, txn)
 		}
 	case OpUpdate:
-		next = applyUpdate(op, txn, state)
+		next = applyUpdate(op, v, txn, state)
 	case OpRecover:
-		next = applyRecover(op, txn, state)
+		next = applyRecover(op, v, txn, state)
 	case OpDeactivate:
-		next = applyDeactivate(op, txn, state)
+		next = applyDeactivate(op, v, txn, state)
 	}
 	if next == nil || (state != nil && next.LastOperationTransaction == state.LastOperationTransaction) {
 		return nil
@@ -93,9 +101,9 @@ func applyDelta(s *State, op *Operation, deltaHash string, base Value) (applied,
 	return true, false
 }
 
-func applyUpdate(op *Operation, txn uint64, state *State) *State {
+func applyUpdate(op *Operation, v Verdict, txn uint64, state *State) *State {
 	key := field(op.Signed, "updateKey")
-	if !verifyCommitment(key, state.NextUpdateCommitment) || !op.SignedData.VerifyES256K(key) {
+	if !verifyCommitment(key, state.NextUpdateCommitment) || !op.signatureValid(key, v) {
 		return state
 	}
 	deltaHash, _ := field(op.Signed, "deltaHash").Str()
@@ -111,9 +119,9 @@ func applyUpdate(op *Operation, txn uint64, state *State) *State {
 	return next
 }
 
-func applyRecover(op *Operation, txn uint64, state *State) *State {
+func applyRecover(op *Operation, v Verdict, txn uint64, state *State) *State {
 	key := field(op.Signed, "recoveryKey")
-	if !verifyCommitment(key, state.NextRecoveryCommitment) || !op.SignedData.VerifyES256K(key) {
+	if !verifyCommitment(key, state.NextRecoveryCommitment) || !op.signatureValid(key, v) {
 		return state
 	}
 	recovery, _ := field(op.Signed, "recoveryCommitment").Str()
@@ -125,9 +133,9 @@ func applyRecover(op *Operation, txn uint64, state *State) *State {
 	return next
 }
 
-func applyDeactivate(op *Operation, txn uint64, state *State) *State {
+func applyDeactivate(op *Operation, v Verdict, txn uint64, state *State) *State {
 	key := field(op.Signed, "recoveryKey")
-	if !verifyCommitment(key, state.NextRecoveryCommitment) || !op.SignedData.VerifyES256K(key) {
+	if !verifyCommitment(key, state.NextRecoveryCommitment) || !op.signatureValid(key, v) {
 		return state
 	}
 	return &State{Document: state.Document, LastOperationTransaction: txn}

@@ -19,7 +19,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		signings: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ionode_signings_total",
-			Help: "Signings by key backend and outcome (ok, transient, error).",
+			Help: "Signings by key backend and outcome (ok, throttled, transient, error).",
 		}, []string{"backend", "outcome"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "ionode_signing_duration_seconds",
@@ -53,6 +53,8 @@ func (o observed) Sign(ctx context.Context, data []byte) ([]byte, error) {
 	o.m.latency.WithLabelValues(backend).Observe(time.Since(start).Seconds())
 	outcome := "ok"
 	switch {
+	case errors.Is(err, ErrThrottled):
+		outcome = "throttled"
 	case errors.Is(err, ErrTransient):
 		outcome = "transient"
 	case err != nil:

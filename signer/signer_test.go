@@ -198,6 +198,8 @@ func TestRetry(t *testing.T) {
 		{"recovers", 2, transient, 3, nil},
 		{"gives up", 10, transient, 4, signer.ErrTransient},
 		{"permanent", 10, permanent, 1, permanent},
+		// Throttling does not use up the attempts: ten 429s in a row still end in a signature.
+		{"waits out throttling", 10, fmt.Errorf("HTTP 429: %w", signer.ErrThrottled), 11, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,6 +214,13 @@ func TestRetry(t *testing.T) {
 			}
 		})
 	}
+	t.Run("throttling past ThrottleFor fails", func(t *testing.T) {
+		f := &flaky{Signer: newLocal(t, signer.ES256K), n: 100, err: signer.ErrThrottled}
+		_, err := signer.Retry(f, signer.Backoff{First: time.Millisecond, ThrottleFor: time.Nanosecond}).Sign(context.Background(), digest[:])
+		if !errors.Is(err, signer.ErrThrottled) || f.calls != 4 {
+			t.Fatalf("err = %v after %d calls", err, f.calls)
+		}
+	})
 	t.Run("context ends the wait", func(t *testing.T) {
 		f := &flaky{Signer: newLocal(t, signer.ES256K), n: 10, err: transient}
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
@@ -232,7 +241,7 @@ func TestObserve(t *testing.T) {
 	_, _ = s.Sign(context.Background(), digest[:])
 	_, _ = s.Sign(context.Background(), digest[:])
 	want := `
-# HELP ionode_signings_total Signings by key backend and outcome (ok, transient, error).
+# HELP ionode_signings_total Signings by key backend and outcome (ok, throttled, transient, error).
 # TYPE ionode_signings_total counter
 ionode_signings_total{backend="file",outcome="ok"} 1
 ionode_signings_total{backend="file",outcome="transient"} 1

@@ -40,6 +40,9 @@ type Backoff struct {
 	Attempts int           // total attempts; default 4
 	First    time.Duration // wait before the second attempt; default 200ms, doubled each time
 	Max      time.Duration // longest wait; default 5s
+	// ThrottleFor is how long throttling (ErrThrottled) is waited out: throttled attempts do not count
+	// against Attempts, so a KMS at its rate limit slows signings down rather than failing them. Default 2m.
+	ThrottleFor time.Duration
 }
 
 // Retry retries signings that fail with ErrTransient (a throttle, a dropped session), waiting with
@@ -55,6 +58,9 @@ func Retry(s Signer, b Backoff) Signer {
 	if b.Max <= 0 {
 		b.Max = 5 * time.Second
 	}
+	if b.ThrottleFor <= 0 {
+		b.ThrottleFor = 2 * time.Minute
+	}
 	return retrying{wrapped{s}, b}
 }
 
@@ -65,13 +71,18 @@ type retrying struct {
 
 func (r retrying) Sign(ctx context.Context, data []byte) ([]byte, error) {
 	wait := r.b.First
-	for attempt := 1; ; attempt++ {
+	throttledUntil := time.Now().Add(r.b.ThrottleFor)
+	for attempt, failures := 1, 1; ; attempt++ {
 		sig, err := r.inner.Sign(ctx, data)
-		if err == nil || !errors.Is(err, ErrTransient) || attempt >= r.b.Attempts {
+		throttled := errors.Is(err, ErrThrottled) && time.Now().Before(throttledUntil)
+		if err == nil || !errors.Is(err, ErrTransient) || (!throttled && failures >= r.b.Attempts) {
 			if err != nil && attempt > 1 {
 				err = fmt.Errorf("after %d attempts: %w", attempt, err)
 			}
 			return sig, err
+		}
+		if !throttled {
+			failures++
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -21,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/bench/internal/benchnode"
+	"github.com/ionode/ionode/bench/internal/childproc"
 	"github.com/ionode/ionode/bench/internal/report"
 )
 
@@ -221,18 +220,8 @@ func settledMemory() memory {
 // child runs the load generator process and reads its result.
 func child(ctx context.Context, args []string) (mixResult, error) {
 	var res mixResult
-	exe, err := os.Executable()
-	if err != nil {
-		return res, err
-	}
-	cmd := exec.CommandContext(ctx, exe, args...)
-	var stdout bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
+	if err := childproc.Run(ctx, args, &res); err != nil {
 		return res, fmt.Errorf("load generator: %w", err)
-	}
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		return res, fmt.Errorf("load generator output %q: %w", stdout.String(), err)
 	}
 	return res, nil
 }

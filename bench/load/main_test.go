@@ -6,17 +6,13 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/ionode/ionode/bench/internal/childproc"
 )
 
 // TestMain lets the test binary play the load generator that run re-executes.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 2 && os.Args[1] == "-role" {
-		if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
-			os.Stderr.WriteString("load generator: " + err.Error() + "\n")
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	childproc.AsChild(os.Args, run)
 	os.Exit(m.Run())
 }
 

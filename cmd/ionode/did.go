@@ -166,18 +166,13 @@ to POST to an ION node's /operations.`,
 			}
 			shortForm := "did:" + net.Method + ":" + req.DIDSuffix
 			if node != "" {
-				client := nodeClient{base: strings.TrimRight(node, "/")}
-				if _, err := client.submit(cmd.Context(), req.Body.Stringify()); err != nil {
-					return err
-				}
+				c := nodeClient{base: strings.TrimRight(node, "/")}
 				if wait > 0 {
-					_, err := client.waitFor(cmd.Context(), shortForm, wait, cmd.ErrOrStderr(), func(r sidetree.Value) bool {
-						published, _ := r.Field("didDocumentMetadata").Field("method").Field("published").Boolean()
-						return published
-					})
-					if err != nil {
+					if _, err := c.submitAndWait(cmd.Context(), shortForm, req.Body.Stringify(), wait, cmd.ErrOrStderr(), nil); err != nil {
 						return err
 					}
+				} else if err := c.submit(cmd.Context(), req.Body.Stringify()); err != nil {
+					return err
 				}
 			}
 			if asJSON {

@@ -111,9 +111,7 @@ authentication,assertionMethod) and writes its private part to <keys>/<id>.jwk.`
 					return err
 				}
 			}
-			return of.finish(cmd, did, body, rot, func(r sidetree.Value) bool {
-				return updateCommitmentOf(r) == sidetree.CommitmentOf(next.Public().Value())
-			})
+			return of.finish(cmd, did, body, rot)
 		},
 	}
 	of.bind(cmd)
@@ -174,9 +172,7 @@ func newDIDRecoverCommand() *cobra.Command {
 			if err := writeKeyFile(filepath.Join(of.keys, keyID+".recovered.jwk"), docKey); err != nil {
 				return err
 			}
-			return of.finish(cmd, did, body, rot, func(r sidetree.Value) bool {
-				return recoveryCommitmentOf(r) == sidetree.CommitmentOf(nextRecovery.Public().Value())
-			})
+			return of.finish(cmd, did, body, rot)
 		},
 	}
 	of.bind(cmd)
@@ -208,10 +204,7 @@ func newDIDDeactivateCommand() *cobra.Command {
 			if err != nil {
 				return fail(exitInvalidInput, "cannot build the deactivate request: %v", err)
 			}
-			return of.finish(cmd, did, body, nil, func(r sidetree.Value) bool {
-				d, _ := r.Field("didDocumentMetadata").Field("deactivated").Boolean()
-				return d
-			})
+			return of.finish(cmd, did, body, nil)
 		},
 	}
 	of.bind(cmd)
@@ -225,8 +218,9 @@ type rotation struct {
 	next sidetree.JWK
 }
 
-// finish writes the next keys, prints or submits the request, and waits for it when asked.
-func (o *opFlags) finish(cmd *cobra.Command, did *sidetree.DID, body sidetree.Value, rot []rotation, anchored func(sidetree.Value) bool) error {
+// finish writes the next keys, prints or submits the request, and waits for it when asked (until the
+// DID resolves with it applied: package client knows each operation type's sign of that).
+func (o *opFlags) finish(cmd *cobra.Command, did *sidetree.DID, body sidetree.Value, rot []rotation) error {
 	for _, r := range rot {
 		if err := writeKeyFile(filepath.Join(o.keys, r.name+".next.jwk"), r.next); err != nil {
 			return err
@@ -238,16 +232,25 @@ func (o *opFlags) finish(cmd *cobra.Command, did *sidetree.DID, body sidetree.Va
 		}
 		return printJSON(cmd, body.Stringify(), false)
 	}
-	client := nodeClient{base: strings.TrimRight(o.node, "/")}
-	if err := client.submitPatiently(cmd.Context(), body.Stringify(), o.wait); err != nil {
-		return err
-	}
-	if err := promoteKeys(o.keys, rot); err != nil {
-		return err
-	}
+	c := nodeClient{base: strings.TrimRight(o.node, "/")}
 	result := sidetree.Object(sidetree.Member{Key: "submitted", Value: sidetree.Bool(true)}, sidetree.Member{Key: "did", Value: sidetree.String(did.ShortForm)})
-	if o.wait > 0 {
-		res, err := client.waitFor(cmd.Context(), did.ShortForm, o.wait, cmd.ErrOrStderr(), anchored)
+	if o.wait <= 0 {
+		if err := c.submit(cmd.Context(), body.Stringify()); err != nil {
+			return err
+		}
+		if err := promoteKeys(o.keys, rot); err != nil {
+			return err
+		}
+	} else {
+		// The next keys become current as soon as the node has the operation, even if the wait ends
+		// first: the operation may still be anchored.
+		var promoted error
+		res, err := c.submitAndWait(cmd.Context(), did.ShortForm, body.Stringify(), o.wait, cmd.ErrOrStderr(), func() {
+			promoted = promoteKeys(o.keys, rot)
+		})
+		if promoted != nil {
+			return promoted
+		}
 		if err != nil {
 			return err
 		}
@@ -333,16 +336,6 @@ func parseAddKeyFlag(spec string) (sidetree.PublicKey, sidetree.JWK, error) {
 		return sidetree.PublicKey{}, sidetree.JWK{}, err
 	}
 	return sidetree.PublicKey{ID: parts[0], Type: typ, JWK: priv.Public().Value(), Purposes: purposes}, priv, nil
-}
-
-func updateCommitmentOf(res sidetree.Value) string {
-	s, _ := res.Field("didDocumentMetadata").Field("method").Field("updateCommitment").Str()
-	return s
-}
-
-func recoveryCommitmentOf(res sidetree.Value) string {
-	s, _ := res.Field("didDocumentMetadata").Field("method").Field("recoveryCommitment").Str()
-	return s
 }
 
 func newKeysCommand() *cobra.Command {

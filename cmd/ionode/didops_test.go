@@ -1,50 +1,25 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gorilla/mux"
 
+	"github.com/ionode/ionode/internal/instantchain"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/sidetree"
 )
 
-// instantChain is the operation log of a test node that anchors every accepted operation at once, in
-// its own transaction: the CLI's side of the protocol is under test here, not batching or Bitcoin.
-type instantChain struct {
-	mu  sync.Mutex
-	ops map[string][]sidetree.AnchoredOperation
-	txn uint64
-}
-
-func (c *instantChain) Enqueue(_ context.Context, suffix string, t sidetree.OperationType, req []byte) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.txn++
-	c.ops[suffix] = append(c.ops[suffix], sidetree.AnchoredOperation{
-		Type: t, DIDSuffix: suffix, Raw: req, TransactionNumber: 700_000_000_000 + c.txn, TransactionTime: 700_000,
-	})
-	return nil
-}
-
-func (c *instantChain) Operations(_ context.Context, suffix string) ([]sidetree.AnchoredOperation, uint64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]sidetree.AnchoredOperation(nil), c.ops[suffix]...), c.txn, nil
-}
-
 func startInstantNode(t *testing.T) string {
 	t.Helper()
-	chain := &instantChain{ops: map[string][]sidetree.AnchoredOperation{}}
+	chain := instantchain.New()
 	net := sidetree.Mainnet()
 	api := &node.API{Network: net, Resolver: &ion.Resolver{Network: net, Log: chain}, Queue: chain, Version: "test"}
 	r := mux.NewRouter()

@@ -1,126 +1,119 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/ionode/ionode/client"
 	"github.com/ionode/ionode/sidetree"
 )
 
-// nodeClient talks to an ION node's HTTP API (ionode's or the reference's: the routes are the same).
+// nodeClient is the CLI's handle on a node: package client does the talking; this maps its answers to
+// the CLI's exit codes and messages.
 type nodeClient struct {
 	base string
 	http *http.Client
 }
 
-func (c nodeClient) client() *http.Client {
-	if c.http != nil {
-		return c.http
+func (c nodeClient) api(token string) (*client.Client, error) {
+	api, err := client.New(c.base)
+	if err != nil {
+		return nil, fail(exitInvalidInput, "--node: %v", err)
 	}
-	return &http.Client{Timeout: 30 * time.Second}
+	api.HTTPClient, api.AdminToken, api.UserAgent = c.http, token, "ionode-cli"
+	return api, nil
 }
 
+// cliError maps a client error to the CLI's: a refusal is invalid input, anything else a failure.
+func cliError(err error) error {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode < 500 {
+		return fail(exitInvalidInput, "%v", err)
+	}
+	return fail(1, "%v", err)
+}
+
+// do sends a request built against c.base and returns the status and answer.
 func (c nodeClient) do(req *http.Request) (int, []byte, error) {
-	resp, err := c.client().Do(req)
+	token, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
+	api, err := c.api(token)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return 0, nil, fail(1, "node %s is not reachable: %v", c.base, ue.Err)
+		return 0, nil, err
+	}
+	var body []byte
+	if req.Body != nil {
+		if body, err = io.ReadAll(req.Body); err != nil {
+			return 0, nil, err
 		}
-		return 0, nil, fail(1, "node %s: %v", c.base, err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	resp, err := api.Do(req.Context(), req.Method, strings.TrimPrefix(req.URL.String(), api.BaseURL()), body, token != "")
 	if err != nil {
-		return 0, nil, fail(1, "node %s: reading the answer: %v", c.base, err)
+		return 0, nil, fail(1, "%v", err)
 	}
-	return resp.StatusCode, body, nil
+	return resp.StatusCode, resp.Body, nil
 }
 
-// submit posts an operation request; a 400 becomes an invalid-input error with ION's code and message.
-func (c nodeClient) submit(ctx context.Context, body []byte) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/operations", bytes.NewReader(body))
+// submit posts an operation request; a refusal becomes an invalid-input error with ION's code and message.
+func (c nodeClient) submit(ctx context.Context, body []byte) error {
+	api, err := c.api("")
 	if err != nil {
-		return nil, fail(exitInvalidInput, "--node %q: %v", c.base, err)
+		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	status, answer, err := c.do(req)
-	if err != nil {
-		return nil, err
+	if _, err := api.Submit(ctx, body); err != nil {
+		return cliError(err)
 	}
-	if status != http.StatusOK {
-		return nil, fail(exitInvalidInput, "node refused the operation (HTTP %d): %s", status, errorText(answer))
-	}
-	return answer, nil
+	return nil
 }
 
-// submitPatiently submits, and while the node still holds the DID's previous operation (anchored, its
-// confirmation not yet settled) retries for up to wait: that lasts seconds, and a user who waited for
-// the previous operation expects the next one to go through.
-func (c nodeClient) submitPatiently(ctx context.Context, body []byte, wait time.Duration) error {
-	deadline := time.Now().Add(wait)
-	for {
-		_, err := c.submit(ctx, body)
-		if err == nil || wait <= 0 || time.Now().After(deadline) || !strings.Contains(err.Error(), "queueing_multiple_operations_per_did_not_allowed") {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
-		}
+// submitAndWait submits the operation and waits up to wait until did resolves with it applied, showing
+// progress on a terminal. submitted (optional) is called once the node has taken the operation.
+func (c nodeClient) submitAndWait(ctx context.Context, did string, body []byte, wait time.Duration, progress io.Writer, submitted func()) (sidetree.Value, error) {
+	api, err := c.api("")
+	if err != nil {
+		return sidetree.Value{}, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	tty := isTerminal(progress)
+	w := client.Wait{Submitted: submitted, Progress: func(waited time.Duration) {
+		if tty {
+			fmt.Fprintf(progress, "\rwaiting for anchoring… %ds", int(waited.Seconds()))
+		}
+	}}
+	res, err := api.SubmitAndWait(ctx, did, body, w)
+	if tty {
+		fmt.Fprintln(progress)
+	}
+	switch {
+	case errors.Is(err, client.ErrNotAnchored):
+		return sidetree.Value{}, fail(1, "the operation was not anchored within %v: %v", wait, err)
+	case err != nil:
+		return sidetree.Value{}, cliError(err)
+	}
+	return res, nil
 }
 
 // resolve returns the status and body of GET /identifiers/{did}.
 func (c nodeClient) resolve(ctx context.Context, did string) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/identifiers/"+url.PathEscape(did), nil)
+	api, err := c.api("")
 	if err != nil {
-		return 0, nil, fail(exitInvalidInput, "--node %q: %v", c.base, err)
+		return 0, nil, err
 	}
-	return c.do(req)
-}
-
-// waitFor polls the DID's resolution until done accepts it or the time is up, showing progress on a
-// terminal and nothing otherwise.
-func (c nodeClient) waitFor(ctx context.Context, did string, limit time.Duration, progress io.Writer, done func(sidetree.Value) bool) (sidetree.Value, error) {
-	deadline := time.Now().Add(limit)
-	tty := isTerminal(progress)
-	start := time.Now()
-	for {
-		status, body, err := c.resolve(ctx, did)
-		if err != nil {
-			return sidetree.Value{}, err
-		}
-		if status == http.StatusOK || status == http.StatusGone {
-			res, err := sidetree.ParseJSON(body)
-			if err == nil && done(res) {
-				if tty {
-					fmt.Fprintln(progress)
-				}
-				return res, nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return sidetree.Value{}, fail(1, "the operation was not anchored within %v (last answer: HTTP %d)", limit, status)
-		}
-		if tty {
-			fmt.Fprintf(progress, "\rwaiting for anchoring… %ds", int(time.Since(start).Seconds()))
-		}
-		select {
-		case <-ctx.Done():
-			return sidetree.Value{}, ctx.Err()
-		case <-time.After(500 * time.Millisecond):
-		}
+	res, err := api.Resolve(ctx, did)
+	var apiErr *client.APIError
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErr.StatusCode, []byte(apiErr.Message), nil
+	case err != nil:
+		return 0, nil, fail(1, "%v", err)
 	}
+	return res.Status, res.Body.Stringify(), nil
 }
 
 func errorText(body []byte) string {

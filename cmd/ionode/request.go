@@ -17,7 +17,7 @@ func newRequestCommand(getenv func(string) string) *cobra.Command {
 		Use:   "request",
 		Short: "Create wallet requests at a node (Request Service API) and follow them",
 	}
-	cmd.AddCommand(newRequestPresentationCommand(getenv))
+	cmd.AddCommand(newRequestPresentationCommand(getenv), newRequestIssuanceCommand(getenv))
 	return cmd
 }
 
@@ -54,18 +54,7 @@ expired.`,
 				body.RequestedCredentials = append(body.RequestedCredentials, rc)
 			}
 			c := nodeClient{base: strings.TrimRight(node, "/")}
-			code, answer, err := c.postJSON(cmd.Context(), exchange.APIPrefix+"/createPresentationRequest", token, body)
-			if err != nil {
-				return err
-			}
-			if code != http.StatusCreated {
-				return requestAPIError(code, answer)
-			}
-			var created exchange.CreateResponse
-			if err := json.Unmarshal(answer, &created); err != nil || created.URL == "" {
-				return fail(1, "node answered without a request: %.200s", answer)
-			}
-			qr, err := exchange.QRTerminal(created.URL)
+			created, qr, err := createRequest(cmd, c, "/createPresentationRequest", token, body)
 			if err != nil {
 				return err
 			}
@@ -90,6 +79,24 @@ expired.`,
 	f.BoolVar(&follow, "follow", true, "poll the status until the wallet answers or the request expires")
 	f.DurationVar(&poll, "poll", 2*time.Second, "time between status polls")
 	return cmd
+}
+
+// createRequest posts a create…Request body and returns the node's answer and its URL as a terminal QR
+// code.
+func createRequest(cmd *cobra.Command, c nodeClient, route, token string, body any) (exchange.CreateResponse, string, error) {
+	var created exchange.CreateResponse
+	code, answer, err := c.postJSON(cmd.Context(), exchange.APIPrefix+route, token, body)
+	if err != nil {
+		return created, "", err
+	}
+	if code != http.StatusCreated {
+		return created, "", requestAPIError(code, answer)
+	}
+	if err := json.Unmarshal(answer, &created); err != nil || created.URL == "" {
+		return created, "", fail(1, "node answered without a request: %.200s", answer)
+	}
+	qr, err := exchange.QRTerminal(created.URL)
+	return created, qr, err
 }
 
 // requestAPIError is the message of a Request Service API error answer.
@@ -134,11 +141,14 @@ func followRequest(cmd *cobra.Command, c nodeClient, token string, created excha
 			return fail(1, "node answered an unreadable status: %.200s", answer)
 		}
 		switch ev.RequestStatus {
-		case exchange.StatusPresentationVerified:
+		case exchange.StatusPresentationVerified, exchange.StatusIssuanceSuccessful:
 			return printJSON(cmd, answer, true)
 		case exchange.StatusPresentationError:
 			_ = printJSON(cmd, answer, true)
 			return fail(exitNotValid, "the presentation was refused")
+		case exchange.StatusIssuanceError:
+			_ = printJSON(cmd, answer, true)
+			return fail(exitNotValid, "the issuance failed")
 		}
 		if time.Now().After(deadline) {
 			return fail(1, "the request expired without an answer (last status %s)", ev.RequestStatus)

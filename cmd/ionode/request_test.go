@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,30 +10,14 @@ import (
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/credtest"
-	"github.com/ionode/ionode/credential/httpapi"
-	"github.com/ionode/ionode/exchange"
-	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/exchange/oid4vp/oid4vptest"
-	"github.com/ionode/ionode/node/store/pebble"
 )
 
 // TestRequestPresentation runs `ionode request presentation` against a verifier while a wallet answers
 // the URL it prints: the command follows the status and prints the verified result.
 func TestRequestPresentation(t *testing.T) {
-	env := credtest.NewEnv(t)
-	st, err := pebble.Open(t.TempDir(), pebble.Options{CacheSize: 1 << 20, StateMemoSize: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
-	requests := &exchange.Requests{Sessions: st}
-	v := &oid4vp.Verifier{Requests: requests, Dispatcher: &exchange.Dispatcher{Client: exchange.NewCallbackClient(env.Client.Guard, false)},
-		Credentials: &credential.Verifier{Resolver: env.Resolver, IgnoreStatus: true}, Signer: credtest.KeyDID(t, credential.EdDSA)}
-	mux := exchange.NewMux(requests, []string{httpapi.HashToken("tok")})
-	v.Mount(mux)
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	v.BaseURL = srv.URL
+	tv := startVerifier(t)
+	srv := tv.srv
 
 	holder := &credential.Issuer{Signer: credtest.KeyDID(t, credential.ES256)}
 	issuer := &credential.Issuer{Signer: credtest.KeyDID(t, credential.ES256K)}

@@ -25,10 +25,13 @@ type testnetOptions struct {
 	mineInterval    time.Duration
 	logLevel        string
 	p2pOnly         bool
+	// credentials are serve's credential settings (issuer, verifier, admin token…), so that the wallet
+	// exchanges run against a private network too.
+	credentials daemon.CredentialConfig
 }
 
 func newTestnetCommand(getenv func(string) string) *cobra.Command {
-	o := testnetOptions{dataDir: filepath.Join(daemon.DefaultConfig().DataDir, "testnet"), listen: "127.0.0.1:3000"}
+	o := testnetOptions{dataDir: filepath.Join(daemon.DefaultConfig().DataDir, "testnet"), listen: "127.0.0.1:3000", credentials: daemon.DefaultConfig().Credentials}
 	cmd := &cobra.Command{
 		Use:   "testnet",
 		Short: "Run a private ION network: btcd regtest, a funded writer and a node, in one directory",
@@ -51,6 +54,7 @@ lives in --data-dir and resumes after a restart; --reset starts from scratch.`,
 	f.DurationVar(&o.mineInterval, "mine-interval", 30*time.Second, "also mine a block this often (0: only when a transaction waits)")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.BoolVar(&o.p2pOnly, "p2p-only", false, "the node uses no Bitcoin RPC: it follows btcd as a P2P peer (--bitcoin-peers), verifying proof of work, and broadcasts its anchors as tx messages")
+	bindCredentialFlags(&o.credentials, f)
 	noEnv(f, "reset") // a variable left in a shell must not wipe the network on every start
 	return cmd
 }
@@ -118,6 +122,7 @@ func runTestnet(ctx context.Context, o testnetOptions, stdout, stderr io.Writer)
 	cfg.ReadyLagBlocks = 1
 	cfg.WriteRatePerIP = 0
 	cfg.LogLevel = o.logLevel
+	cfg.Credentials = o.credentials
 	d, err := daemon.Start(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/signer"
+	"github.com/ionode/ionode/signer/keyuri"
 	"github.com/ionode/ionode/signer/pkcs11"
 )
 
@@ -21,8 +22,9 @@ import (
 // pkcs11.DefaultPINEnv or the URI's pin-source file, never from a flag value.
 const ModuleEnv = "IONODE_PKCS11_MODULE"
 
-// isTokenURI reports whether a key reference names a key in a PKCS#11 token rather than a file.
-func isTokenURI(ref string) bool { return strings.HasPrefix(ref, "pkcs11:") }
+// isTokenURI reports whether a key reference names a key in a PKCS#11 token or a cloud KMS rather than a
+// file.
+func isTokenURI(ref string) bool { return keyuri.IsURI(ref) }
 
 // tokenConfig reads a key URI with the module from the URI or $IONODE_PKCS11_MODULE.
 func tokenConfig(ref string) (pkcs11.Config, error) {
@@ -37,13 +39,10 @@ func tokenConfig(ref string) (pkcs11.Config, error) {
 	return cfg, nil
 }
 
-// openTokenKey opens the key a pkcs11: URI names; every configuration error is one line, exit code 2.
-func openTokenKey(ctx context.Context, ref string) (pkcs11.Key, error) {
-	cfg, err := tokenConfig(ref)
-	if err != nil {
-		return nil, err
-	}
-	k, err := pkcs11.Open(ctx, cfg)
+// openTokenKey opens the key a key URI names (pkcs11:, awskms:///, azurekv://, gcpkms://); every
+// configuration error is one line, exit code 2.
+func openTokenKey(ctx context.Context, ref string) (keyuri.Key, error) {
+	k, err := keyuri.Open(ctx, ref, keyuri.Options{PKCS11Module: os.Getenv(ModuleEnv), PKCS11Sessions: 1})
 	if err != nil {
 		return nil, fail(exitInvalidInput, "%v", err)
 	}
@@ -70,7 +69,7 @@ func (o *opFlags) signingKey(ctx context.Context, name, uri string) (sidetree.Si
 		return readKeyFile(filepath.Join(o.keys, name+".jwk"))
 	}
 	if !isTokenURI(uri) {
-		return nil, fail(exitInvalidInput, "--%s-key %q: want a pkcs11: URI (file keys are read from --keys)", name, uri)
+		return nil, fail(exitInvalidInput, "--%s-key %q: want a key URI: pkcs11:, awskms:///, azurekv:// or gcpkms:// (file keys are read from --keys)", name, uri)
 	}
 	s, _, err := ionKey(ctx, uri)
 	return s, err
@@ -82,7 +81,7 @@ func (o *opFlags) signingKey(ctx context.Context, name, uri string) (sidetree.Si
 func (o *opFlags) nextKey(ctx context.Context, name, current, next string) (sidetree.JWK, []rotation, error) {
 	if next != "" {
 		if !isTokenURI(next) {
-			return sidetree.JWK{}, nil, fail(exitInvalidInput, "--next-%s-key %q: want a pkcs11: URI", name, next)
+			return sidetree.JWK{}, nil, fail(exitInvalidInput, "--next-%s-key %q: want a key URI: pkcs11:, awskms:///, azurekv:// or gcpkms://", name, next)
 		}
 		_, jwk, err := ionKey(ctx, next)
 		return jwk, nil, err

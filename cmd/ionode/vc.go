@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +41,7 @@ VC 2.0 vc+jwt), signed by a key of a did:ion, did:web, did:key or did:jwk issuer
 
 Exit codes: 0 success, 1 usage or unexpected error, 2 invalid input, 4 the credential is not valid.`,
 	}
-	cmd.AddCommand(newVCIssueCommand(getenv), newVCVerifyCommand(), newVCRevokeCommand(getenv), newVCPresentCommand())
+	cmd.AddCommand(newVCIssueCommand(getenv), newVCVerifyCommand(), newVCRevokeCommand(getenv), newVCPresentCommand(), newVCReceiveCommand())
 	return cmd
 }
 
@@ -71,26 +69,19 @@ func (r *resolveFlags) client() (*web.Client, error) {
 		UserAgent:         "ionode-cli",
 	}
 	if r.caFile != "" {
-		pem, err := os.ReadFile(r.caFile)
+		tc, err := tlsConfigFor(r.caFile)
 		if err != nil {
-			return nil, fail(exitInvalidInput, "--ca-file: %v", err)
+			return nil, err
 		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fail(exitInvalidInput, "--ca-file %s holds no PEM certificate", r.caFile)
-		}
-		c.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		c.TLSConfig = tc
 	}
 	return c, nil
 }
 
 func (r *resolveFlags) dispatcher(client *web.Client) *resolver.Dispatcher {
-	var ionMethod resolver.IONResolver = offlineION{}
+	var ionMethod resolver.IONResolver = ion.LongFormOnly{}
 	if r.node != "" {
-		ionMethod = nodeION{nodeClient{base: strings.TrimRight(r.node, "/")}}
+		ionMethod = nodeION{nodeClient{base: r.node}}
 	}
 	return &resolver.Dispatcher{Methods: map[string]resolver.Method{
 		"ion": resolver.ION(ionMethod),
@@ -100,37 +91,15 @@ func (r *resolveFlags) dispatcher(client *web.Client) *resolver.Dispatcher {
 	}}
 }
 
-// nodeION resolves did:ion with a node's GET /identifiers/{did}.
+// nodeION resolves did:ion with a node (package client; a malformed --node fails each resolution).
 type nodeION struct{ c nodeClient }
 
 func (n nodeION) Resolve(ctx context.Context, did string) (sidetree.Resolution, error) {
-	code, body, err := n.c.resolve(ctx, did)
+	api, err := n.c.api("")
 	if err != nil {
 		return sidetree.Resolution{}, err
 	}
-	v, err := sidetree.ParseJSON(body)
-	if err != nil {
-		return sidetree.Resolution{}, fmt.Errorf("node %s answered HTTP %d without JSON", n.c.base, code)
-	}
-	return sidetree.Resolution{Status: code, Body: v}, nil
-}
-
-// offlineION resolves long-form did:ion DIDs from their initial state; short-form DIDs are not found.
-type offlineION struct{}
-
-// noOperations is the operation log of a resolver without a node.
-type noOperations struct{}
-
-func (noOperations) Operations(context.Context, string) ([]sidetree.AnchoredOperation, uint64, error) {
-	return nil, 0, nil
-}
-
-func (offlineION) Resolve(ctx context.Context, did string) (sidetree.Resolution, error) {
-	network := sidetree.Mainnet()
-	if methodForDID(did) == "ion:test" {
-		network = sidetree.Testnet()
-	}
-	return (&ion.Resolver{Network: network, Log: noOperations{}}).Resolve(ctx, did)
+	return api.Resolve(ctx, did)
 }
 
 // readSigner reads a private JWK file (as `ionode keys generate` and `ionode did create` write them) and

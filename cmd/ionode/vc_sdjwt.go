@@ -98,23 +98,42 @@ func newVCPresentCommand() *cobra.Command {
 	var (
 		disclose                       []string
 		holderKey, holderKID, aud, non string
+		vp                             vpFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "present SD-JWT|-",
-		Short: "Present an SD-JWT VC with only the chosen claims, bound to the holder's key",
+		Use:   "present CREDENTIAL...|-",
+		Short: "Present credentials: a VP-JWT of VC-JWTs (or answer an OpenID4VP request), or an SD-JWT VC",
 		Long: `Make a presentation of an SD-JWT VC ("-" reads it from standard input) that discloses only the
 claims named by --disclose (and what is needed to reach them). With --holder-key (the private JWK of the
-key the credential is bound to) it appends a key-binding JWT for --audience and --nonce.`,
+key the credential is bound to) it appends a key-binding JWT for --audience and --nonce.
+
+Given VC-JWTs (arguments, files holding them, or "-"), it signs a VP-JWT with --holder-key/--holder-kid
+for --audience and --nonce. With --request (an openid4vp:// URL or a request_uri) it answers an OpenID4VP
+request instead: the request object must be signed by the verifier's DID (client_id
+decentralized_identifier:, resolved like vc verify: did:ion through --node), the VP gets its nonce and
+client_id, and is posted to its response_uri (direct_post). Exit status: 0 accepted, 4 the request did
+not verify or the verifier refused, 2 no held credential matches.`,
 		Example: `  ionode vc present --disclose given_name,address.locality --holder-key holder.jwk \
-    --audience https://verifier.example --nonce 8Hk2… - < pid.sd-jwt`,
-		Args: cobra.ExactArgs(1),
+    --audience https://verifier.example --nonce 8Hk2… - < pid.sd-jwt
+  ionode vc present --holder-key holder.jwk --holder-kid did:key --node http://127.0.0.1:3000 \
+    --request 'openid4vp://?client_id=…&request_uri=…' employee.jwt`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			vcjwt := func(args []string) error {
+				if len(disclose) > 0 {
+					return fail(exitInvalidInput, "--disclose is for SD-JWT VCs; a VC-JWT is presented whole")
+				}
+				return presentVCJWT(cmd, &vp, args, holderKey, holderKID, aud, non)
+			}
+			if len(args) > 1 || !isSDJWT(args[0]) && (args[0] != "-" || vp.request != "") {
+				return vcjwt(args)
+			}
 			issued, err := readJWTArg(cmd, args[0])
 			if err != nil {
 				return err
 			}
 			if !isSDJWT(issued) {
-				return fail(exitInvalidInput, "not an SD-JWT (no ~): vc present makes SD-JWT VC presentations")
+				return vcjwt([]string{issued})
 			}
 			var kb *sdjwt.KeyBinding
 			if holderKey != "" {
@@ -142,9 +161,10 @@ key the credential is bound to) it appends a key-binding JWT for --audience and 
 	f := cmd.Flags()
 	f.StringSliceVar(&disclose, "disclose", nil, "claims to disclose, e.g. given_name,address.locality,nationalities.0")
 	f.StringVar(&holderKey, "holder-key", "", "private JWK file of the holder's key: adds a key-binding JWT")
-	f.StringVar(&holderKID, "holder-kid", "", "DID URL of the holder's key, for a credential bound with cnf.kid")
+	f.StringVar(&holderKID, "holder-kid", "", "DID URL of the holder's key (did:key / did:jwk: derived from the key): a VP-JWT's kid, or an SD-JWT bound with cnf.kid")
 	f.StringVar(&aud, "audience", "", "the verifier's identifier (KB-JWT aud)")
 	f.StringVar(&non, "nonce", "", "the nonce the verifier gave (KB-JWT nonce)")
+	vp.bind(cmd)
 	return cmd
 }
 

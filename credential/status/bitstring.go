@@ -83,9 +83,13 @@ func (b Bitstring) Set(i int, v bool) error {
 }
 
 // Encode writes the list as its kind's encodedList.
-func (b Bitstring) Encode(kind Kind) (string, error) {
+func (b Bitstring) Encode(kind Kind) (string, error) { return b.encode(kind, gzip.BestCompression) }
+
+// encode is Encode at a gzip level: the published list is compressed best, the stored one (whose
+// allocation bits are random, which best compression spends milliseconds on) fastest.
+func (b Bitstring) encode(kind Kind, level int) (string, error) {
 	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&buf, level)
 	if err != nil {
 		return "", err
 	}

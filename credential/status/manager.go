@@ -17,6 +17,10 @@ import (
 
 // Manager is the issuer side: it creates lists, hands out indexes, sets and clears bits, and signs and
 // publishes each list's status list credential. It is safe for concurrent use.
+//
+// It keeps every list it has read or written decoded in memory (a list is a few dozen KiB), so that
+// reading a bit does not read and inflate the stored list each time: a Manager must be the only writer
+// of its Store's lists, as a node is of its data directory.
 type Manager struct {
 	Store  Store
 	Issuer *credential.Issuer
@@ -34,6 +38,63 @@ type Manager struct {
 
 	mu     sync.Mutex
 	signed map[string]signedList
+	lists  map[string]*List // decoded, as last loaded or saved; guarded by mu
+}
+
+// load returns list id, from memory when this Manager has read or written it before. The caller holds
+// mu and, when it changes the list, saves it with save.
+func (m *Manager) load(ctx context.Context, id string) (*List, error) {
+	if l, ok := m.lists[id]; ok {
+		return l, nil
+	}
+	l, err := m.Store.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if m.lists == nil {
+		m.lists = map[string]*List{}
+	}
+	m.lists[id] = l
+	return l, nil
+}
+
+// save writes l and keeps it as the list in memory; when the write fails the changed list is dropped, so
+// the next load reads what the store holds. The caller holds mu.
+func (m *Manager) save(ctx context.Context, l *List) error {
+	if err := m.Store.Save(ctx, l); err != nil {
+		delete(m.lists, l.ID)
+		return err
+	}
+	if m.lists == nil {
+		m.lists = map[string]*List{}
+	}
+	m.lists[l.ID] = l
+	return nil
+}
+
+// kind is list id's kind ("" when it cannot be read).
+func (m *Manager) kind(ctx context.Context, id string) Kind {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l, err := m.load(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return l.Kind
+}
+
+// Lookup reads the bit of index in list id, with the list's kind and purpose (for checking that an
+// entry points at the right kind of list). An error with an empty kind is the list's (ErrNotFound, or
+// unreadable); with the kind set, the index is outside the list.
+func (m *Manager) Lookup(ctx context.Context, id string, index int) (kind Kind, purpose string, set bool, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l, err := m.load(ctx, id)
+	if err != nil {
+		return "", "", false, err
+	}
+	set, err = l.Bits.Get(index)
+	return l.Kind, l.Purpose, set, err
 }
 
 // TokenSigner signs a list as an IETF status list token (credential/status/tokenstatus.Signer) for
@@ -78,12 +139,12 @@ func (m *Manager) Create(ctx context.Context, id string, kind Kind, purpose stri
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, err := m.Store.Load(ctx, id); err == nil {
+	if _, err := m.load(ctx, id); err == nil {
 		return fmt.Errorf("status list %s exists", id)
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	return m.Store.Save(ctx, &List{ID: id, Kind: kind, Purpose: purpose, Bits: NewBitstring(size), Allocated: NewBitstring(size), Version: 1})
+	return m.save(ctx, &List{ID: id, Kind: kind, Purpose: purpose, Bits: NewBitstring(size), Allocated: NewBitstring(size), Version: 1})
 }
 
 // ErrFull is returned by Allocate when every index of a list is in use.
@@ -108,7 +169,7 @@ func (m *Manager) AllocateN(ctx context.Context, id string, n int) ([]credential
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	l, err := m.Store.Load(ctx, id)
+	l, err := m.load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +178,7 @@ func (m *Manager) AllocateN(ctx context.Context, id string, n int) ([]credential
 	for range n {
 		i, ok := randomFree(l.Allocated, size)
 		if !ok {
+			delete(m.lists, id) // the indexes set so far were not saved
 			return nil, fmt.Errorf("%w: %s", ErrFull, id)
 		}
 		_ = l.Allocated.Set(i, true)
@@ -127,7 +189,7 @@ func (m *Manager) AllocateN(ctx context.Context, id string, n int) ([]credential
 		})
 	}
 	l.Version++
-	if err := m.Store.Save(ctx, l); err != nil {
+	if err := m.save(ctx, l); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -151,7 +213,7 @@ func randomFree(allocated Bitstring, size int) (int, bool) {
 func (m *Manager) SetStatus(ctx context.Context, id string, index int, set bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	l, err := m.Store.Load(ctx, id)
+	l, err := m.load(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -164,7 +226,7 @@ func (m *Manager) SetStatus(ctx context.Context, id string, index int, set bool)
 	}
 	_ = l.Bits.Set(index, set)
 	l.Version++
-	return m.Store.Save(ctx, l)
+	return m.save(ctx, l)
 }
 
 // Credential returns the list's signed status list credential, re-signing it when the list changed or
@@ -172,7 +234,7 @@ func (m *Manager) SetStatus(ctx context.Context, id string, index int, set bool)
 func (m *Manager) Credential(ctx context.Context, id string) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	l, err := m.Store.Load(ctx, id)
+	l, err := m.load(ctx, id)
 	if err != nil {
 		return "", err
 	}
@@ -251,7 +313,7 @@ func (m *Manager) Handler() http.Handler {
 			return
 		}
 		contentType := "application/vc+jwt"
-		if l, err := m.Store.Load(r.Context(), id); err == nil && l.Kind == TokenStatusList {
+		if m.kind(r.Context(), id) == TokenStatusList {
 			contentType = "application/statuslist+jwt"
 		}
 		w.Header().Set("Content-Type", contentType)

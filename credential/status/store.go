@@ -1,6 +1,7 @@
 package status
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -86,11 +87,11 @@ func (s *FileStore) Save(_ context.Context, l *List) error {
 	if !ValidID(l.ID) {
 		return fmt.Errorf("invalid status list id %q", l.ID)
 	}
-	enc, err := l.Bits.Encode(l.Kind)
+	enc, err := l.Bits.encode(l.Kind, gzip.BestSpeed)
 	if err != nil {
 		return err
 	}
-	alloc, err := l.Allocated.Encode(l.Kind)
+	alloc, err := l.Allocated.encode(l.Kind, gzip.BestSpeed)
 	if err != nil {
 		return err
 	}

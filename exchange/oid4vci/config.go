@@ -50,10 +50,16 @@ type Configuration struct {
 	// Contexts are @context entries after the data model's base context (jwt_vc_json).
 	Contexts []string `json:"contexts,omitempty"`
 	// VCT is the credential type of SD-JWT VC formats.
-	VCT     string         `json:"vct,omitempty"`
-	Scope   string         `json:"scope,omitempty"`
-	Display []Display      `json:"display,omitempty"`
-	Claims  []ClaimDisplay `json:"claims,omitempty"`
+	VCT string `json:"vct,omitempty"`
+	// Disclosable are the claims a dc+sd-jwt holder may disclose one by one (sdjwt.Claims.Disclosable
+	// paths: "given_name", "address.street_address", "nationalities.*"); the others are always visible.
+	Disclosable []string `json:"disclosable,omitempty"`
+	// NoDecoys leaves decoy digests out of dc+sd-jwt credentials (on by default: they hide how many
+	// claims a credential holds).
+	NoDecoys bool           `json:"no_decoys,omitempty"`
+	Scope    string         `json:"scope,omitempty"`
+	Display  []Display      `json:"display,omitempty"`
+	Claims   []ClaimDisplay `json:"claims,omitempty"`
 	// Validity is how long an issued credential is valid ("8760h"); empty: no expiry.
 	Validity Duration `json:"validity,omitempty"`
 	// Status gives each credential an entry in the issuer's status list, so that it can be revoked.

@@ -55,9 +55,10 @@ func (i *Issuer) credential(ctx context.Context, tokenID string, tok *accessToke
 	if err := i.markIssued(ctx, tokenID, req.ConfigurationID); err != nil {
 		return nil, err
 	}
-	in := Issuance{ConfigurationID: req.ConfigurationID, Configuration: cfg, Holder: holder, Claims: tok.Claims}
+	in := Issuance{ConfigurationID: req.ConfigurationID, Configuration: cfg, Holder: holder.DID,
+		HolderKID: holder.KID, HolderKey: holder.JWK, Claims: tok.Claims}
 	if cfg.Status {
-		st, err := i.Status.Allocate(ctx, i.StatusList)
+		st, err := i.Status.Allocate(ctx, i.statusList(i.Formats[cfg.Format]))
 		if err != nil {
 			return nil, fmt.Errorf("status entry: %w", err)
 		}
@@ -67,9 +68,9 @@ func (i *Issuer) credential(ctx context.Context, tokenID string, tok *accessToke
 	if err != nil {
 		return nil, fmt.Errorf("issue %s: %w", req.ConfigurationID, err)
 	}
-	i.Logger.InfoContext(ctx, "oid4vci: credential issued", "configuration", req.ConfigurationID, "holder", holder, "request_id", tok.RequestID)
+	i.Logger.InfoContext(ctx, "oid4vci: credential issued", "configuration", req.ConfigurationID, "holder", holder.DID, "request_id", tok.RequestID)
 	if tok.RequestID != "" && i.Events != nil {
-		i.Events.Issued(ctx, tok.RequestID, req.ConfigurationID, holder)
+		i.Events.Issued(ctx, tok.RequestID, req.ConfigurationID, holder.DID)
 	}
 	return &CredentialResponse{Credentials: []IssuedCredential{{Credential: jwt}}}, nil
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +23,8 @@ type walletResult struct {
 	Issuer     string          `json:"issuer"`
 	Subject    string          `json:"subject"`
 	Display    json.RawMessage `json:"display"`
+	Format     string          `json:"format"`
+	VCT        string          `json:"vct"`
 }
 
 // runWallet runs interop/wallet.mjs with the commands and returns one result per command.
@@ -46,17 +46,8 @@ func TestWalletInterop(t *testing.T) {
 	e := newEnv(t, false)
 	// The wallet signs proofs with the real clock; the issuer's clock runs offset by what the wallet asks
 	// (to pass tx_code locks), through a test-only route.
-	var offset atomic.Int64
-	e.Issuer.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	e.Issuer.Now = e.MovableClock()
 	e.Sessions.Now = e.Issuer.Now
-	e.Server.Mux.HandleFunc("POST /test/advance", func(w http.ResponseWriter, r *http.Request) {
-		d, err := time.ParseDuration(r.URL.Query().Get("by"))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		offset.Add(int64(d))
-	})
 	ctx := context.Background()
 
 	edHolder := credtest.KeyDID(t, credential.EdDSA)

@@ -22,12 +22,14 @@ type CredentialQuery struct {
 	ID     string         `json:"id"`
 	Format string         `json:"format"`
 	Meta   CredentialMeta `json:"meta"`
+	Claims []ClaimsQuery  `json:"claims,omitempty"`
 }
 
 // CredentialMeta constrains W3C VCs: the credential's type must include every type of one of the
-// inner arrays (OpenID4VP 1.0 Appendix B.1).
+// inner arrays (OpenID4VP 1.0 Appendix B.1); and SD-JWT VCs: vct must be one of VCTValues (B.3).
 type CredentialMeta struct {
-	TypeValues [][]string `json:"type_values"`
+	TypeValues [][]string `json:"type_values,omitempty"`
+	VCTValues  []string   `json:"vct_values,omitempty"`
 }
 
 // BuildDCQL turns the Request Service API's requestedCredentials into a DCQL query: query i asks for
@@ -35,6 +37,10 @@ type CredentialMeta struct {
 func BuildDCQL(requested []exchange.RequestedCredential) DCQLQuery {
 	q := DCQLQuery{Credentials: make([]CredentialQuery, len(requested))}
 	for i, rc := range requested {
+		if rc.Format == FormatSDJWT {
+			q.Credentials[i] = sdjwtQuery(queryID(i), rc)
+			continue
+		}
 		q.Credentials[i] = CredentialQuery{ID: queryID(i), Format: FormatJWTVC, Meta: CredentialMeta{TypeValues: [][]string{{rc.Type}}}}
 	}
 	return q
@@ -70,6 +76,9 @@ func checkRequested(requested []exchange.RequestedCredential) error {
 	for i, rc := range requested {
 		if rc.Type == "" || len(rc.Type) > 256 {
 			return exchange.BadField(fmt.Sprintf("requestedCredentials[%d].type", i), "a type of 1-256 characters is required")
+		}
+		if err := checkFormat(i, rc); err != nil {
+			return err
 		}
 		if len(rc.AcceptedIssuers) > 64 {
 			return exchange.BadField(fmt.Sprintf("requestedCredentials[%d].acceptedIssuers", i), "at most 64 issuers")

@@ -74,3 +74,37 @@ func TestParseVPTokenLinear(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParsePresentations(f *testing.F) {
+	for _, s := range []string{"eyJhbGciOiJFZERTQSJ9.e30.c2ln", `["a.b.c"]`, `["a.b.c","d.e.f"]`, `[]`, `{"q":["a.b.c"]}`, `[[["a"]]]`, "a.b", `[1]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := parsePresentations(s)
+		if err != nil {
+			return
+		}
+		switch v := v.(type) {
+		case string:
+			if strings.Count(v, ".") != 2 {
+				t.Fatalf("%q accepted as a JWT", v)
+			}
+		case []any:
+			if len(v) == 0 || len(v) > MaxPresentations {
+				t.Fatalf("%d presentations accepted", len(v))
+			}
+		default:
+			t.Fatalf("%T accepted", v)
+		}
+	})
+}
+
+// TestParsePresentationsLinear: a draft-era vp_token costs allocations linear in its size.
+func TestParsePresentationsLinear(t *testing.T) {
+	gen := func(n int) []byte { return []byte(`["` + strings.Repeat(`\u0061`, n) + `.b.c"]`) }
+	worktest.Linear(t, 20000, gen, func(in []byte) {
+		if _, err := parsePresentations(string(in)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

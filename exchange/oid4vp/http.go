@@ -93,7 +93,8 @@ func (v *Verifier) response(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	resp := Response{VPToken: f.Get("vp_token"), State: f.Get("state"), IDToken: f.Get("id_token"), Encrypted: f.Get("response")}
+	resp := Response{VPToken: f.Get("vp_token"), State: f.Get("state"), IDToken: f.Get("id_token"), Encrypted: f.Get("response"),
+		PresentationSubmission: f.Get("presentation_submission")}
 	if _, err := v.Respond(r.Context(), r.PathValue("id"), resp); err != nil {
 		walletFailure(w, err)
 		return

@@ -82,7 +82,17 @@ func checkExtensions(pr *exchange.PresentationRequest) error {
 // encryption key for direct_post.jwt (in the record, so every replica can decrypt the response).
 func newSpec(pr exchange.PresentationRequest) (*spec, error) {
 	s := &spec{Request: pr}
-	if s.wantsVP() {
+	pe, err := usesDefinition(pr)
+	switch {
+	case err != nil:
+		return nil, err
+	case pe && !s.wantsVP():
+		return nil, exchange.BadField("ionode.query", "a presentation definition asks for presentations; responseType %q asks for none", s.responseType())
+	case pe:
+		if s.Definition, err = buildDefinition(pr); err != nil {
+			return nil, err
+		}
+	case s.wantsVP():
 		s.DCQL = BuildDCQL(pr.RequestedCredentials)
 	}
 	if s.mode() == ModeDirectPostJWT {
@@ -159,9 +169,10 @@ func ParseEncryptedPayload(b []byte) (Response, error) {
 		return Response{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	var p struct {
-		VPToken json.RawMessage `json:"vp_token"`
-		IDToken string          `json:"id_token"`
-		State   string          `json:"state"`
+		VPToken    json.RawMessage `json:"vp_token"`
+		IDToken    string          `json:"id_token"`
+		State      string          `json:"state"`
+		Submission json.RawMessage `json:"presentation_submission"` // draft-era responses
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
 		return Response{}, fmt.Errorf("%w: encrypted response is not a JSON object of strings: %v", ErrMalformed, err)
@@ -175,6 +186,15 @@ func ParseEncryptedPayload(b []byte) (Response, error) {
 		}
 	default:
 		out.VPToken = string(raw)
+	}
+	switch raw := bytes.TrimSpace(p.Submission); {
+	case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
+	case raw[0] == '"':
+		if err := json.Unmarshal(raw, &out.PresentationSubmission); err != nil {
+			return Response{}, fmt.Errorf("%w: presentation_submission: %v", ErrMalformed, err)
+		}
+	default:
+		out.PresentationSubmission = string(raw)
 	}
 	return out, nil
 }
@@ -193,7 +213,7 @@ func (v *Verifier) checkIDToken(ctx context.Context, r *exchange.Request, s *spe
 	}
 	cv := v.Credentials
 	iv := &siop.Verifier{Resolver: cv.Resolver, ClockSkew: cv.ClockSkew, Algorithms: cv.Algorithms, Now: cv.Now}
-	sub, err := iv.Verify(ctx, resp.IDToken, siop.Expect{Audience: v.ClientID(), Nonce: r.Nonce})
+	sub, err := iv.Verify(ctx, resp.IDToken, siop.Expect{Audience: s.clientID(v), Nonce: r.Nonce})
 	if err != nil {
 		var e *siop.Error
 		if errors.As(err, &e) {

@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/presex"
 )
 
 // ClientIDPrefix marks a client_id that is the verifier's DID (OpenID4VP 1.0 §5.9.3).
@@ -27,6 +28,8 @@ type Verifier struct {
 	Dispatcher *exchange.Dispatcher
 	// Credentials verifies the presentations; its Status and Policy apply to every request.
 	Credentials *credential.Verifier
+	// SDJWT verifies dc+sd-jwt presentations (optional: without it they cannot be requested).
+	SDJWT *sdjwt.Verifier
 	// Signer is the node's verifier DID key (in the DID's authentication or assertionMethod): it signs
 	// request objects, and its DID is the client_id.
 	Signer *credential.Signer
@@ -40,10 +43,12 @@ type Verifier struct {
 	Links LinkVerifier
 }
 
-// spec is what a presentation request stores: the relying party's request and the DCQL query.
+// spec is what a presentation request stores: the relying party's request and how the wallet is
+// asked: the DCQL query or, for draft-era wallets, a presentation definition.
 type spec struct {
-	Request exchange.PresentationRequest `json:"request"`
-	DCQL    DCQLQuery                    `json:"dcql"`
+	Request    exchange.PresentationRequest `json:"request"`
+	DCQL       DCQLQuery                    `json:"dcql"`
+	Definition *presex.Definition           `json:"presentationDefinition,omitempty"`
 	// EncKey is the private key of a direct_post.jwt request (exchange/jwe).
 	EncKey json.RawMessage `json:"enc_key,omitempty"`
 }
@@ -73,6 +78,9 @@ func (v *Verifier) Create(ctx context.Context, pr exchange.PresentationRequest) 
 	if err := v.checkLinksAvailable(pr.RequestedCredentials); err != nil {
 		return nil, err
 	}
+	if v.SDJWT == nil && slices.ContainsFunc(pr.RequestedCredentials, func(rc exchange.RequestedCredential) bool { return rc.Format == FormatSDJWT }) {
+		return nil, exchange.BadField("requestedCredentials.format", "this node does not verify %s", FormatSDJWT)
+	}
 	if err := v.Dispatcher.CheckCallback(pr.Callback); err != nil {
 		return nil, err
 	}
@@ -92,7 +100,7 @@ func (v *Verifier) Create(ctx context.Context, pr exchange.PresentationRequest) 
 	if scheme == "" {
 		scheme = "openid4vp"
 	}
-	q := url.Values{"client_id": {v.ClientID()}, "request_uri": {v.requestURI(r.ID)}}
+	q := url.Values{"client_id": {sp.clientID(v)}, "request_uri": {v.requestURI(r.ID)}}
 	resp := &exchange.CreateResponse{RequestID: r.ID, URL: scheme + "://?" + q.Encode(), Expiry: r.Expires.Unix()}
 	if pr.IncludeQRCode {
 		if resp.QRCode, err = exchange.QRDataURI(resp.URL); err != nil {
@@ -159,18 +167,21 @@ func (v *Verifier) RequestObject(ctx context.Context, id string) (string, error)
 		}
 		return "", err
 	}
-	claims := map[string]any{
-		"iss": v.ClientID(), "aud": "https://self-issued.me/v2",
+	// iss is the bare DID that signs (the kid's DID): wallets built on @openid4vc/openid4vp (Credo)
+	// refuse a request object whose kid does not start with iss, so the prefixed client_id cannot be it.
+	claims := s.requestClaims(v, map[string]any{
+		"iss": v.Signer.DID(), "aud": "https://self-issued.me/v2",
 		"client_id": v.ClientID(), "response_type": "vp_token", "response_mode": "direct_post",
 		"response_uri": v.responseURI(r.ID), "nonce": r.Nonce, "state": r.ID,
 		"dcql_query": s.DCQL, "iat": r.Created.Unix(), "exp": r.Expires.Unix(),
 		"client_metadata": map[string]any{
 			"client_name": s.Request.Registration.ClientName,
 			"vp_formats_supported": map[string]any{
-				FormatJWTVC: map[string]any{"alg_values": []string{"ES256K", "EdDSA", "ES256"}},
+				FormatJWTVC: map[string]any{"alg_values": algorithms},
+				FormatSDJWT: map[string]any{"sd-jwt_alg_values": sdjwtAlgorithms, "kb-jwt_alg_values": sdjwtAlgorithms},
 			},
 		},
-	}
+	})
 	if err := s.extendRequestObject(claims); err != nil {
 		return "", fmt.Errorf("request object: %w", err)
 	}
@@ -200,6 +211,8 @@ type Response struct {
 	IDToken string
 	// Encrypted is the JWE of a direct_post.jwt response (its "response" parameter).
 	Encrypted string
+	// PresentationSubmission answers a presentation definition (draft-era requests).
+	PresentationSubmission string
 }
 
 // Respond verifies a wallet's response to request id. On success the relying party receives
@@ -245,12 +258,12 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 		return nil, walletErr(CodeMalformed, "state does not name this request")
 	}
 	var token map[string][]string
-	if s.wantsVP() {
+	if s.wantsVP() && s.Definition == nil {
 		var err error
 		if token, err = ParseVPToken(resp.VPToken); err != nil {
 			return nil, walletErr(CodeMalformed, "%v", err)
 		}
-	} else if resp.VPToken != "" {
+	} else if !s.wantsVP() && resp.VPToken != "" {
 		return nil, walletErr(CodeResponseMode, "the request asked for no vp_token")
 	}
 	// allowRevoked is per requested credential: revocations are recorded rather than refused here and
@@ -265,6 +278,27 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 		cv.Status = rec
 	}
 	ev := &exchange.Event{RequestID: r.ID, RequestStatus: exchange.StatusPresentationVerified}
+	check := func(vp string) (*credential.Result, *WalletError) {
+		res := cv.VerifyPresentation(ctx, vp, credential.PresentationOptions{Audience: s.clientID(v), Nonce: r.Nonce})
+		if !res.Valid {
+			return nil, walletErr(string(res.Code), "%s", res.Detail)
+		}
+		if ev.Subject == "" {
+			ev.Subject = res.Presentation.Holder
+		} else if ev.Subject != res.Presentation.Holder {
+			return nil, walletErr(string(credential.CodeHolderMismatch), "presentations by different holders")
+		}
+		return res, nil
+	}
+	if s.Definition != nil {
+		if werr := v.verifySubmission(ctx, s, resp, check, rec, ev); werr != nil {
+			return nil, werr
+		}
+		if werr := v.checkIDToken(ctx, r, s, resp, ev); werr != nil {
+			return nil, werr
+		}
+		return ev, nil
+	}
 	for i, q := range s.DCQL.Credentials {
 		rc := s.Request.RequestedCredentials[i]
 		vps := token[q.ID]
@@ -272,14 +306,15 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 			return nil, walletErr(CodeUnanswered, "no presentation for %s (%s)", q.ID, rc.Type)
 		}
 		for _, vp := range vps {
-			res := cv.VerifyPresentation(ctx, vp, credential.PresentationOptions{Audience: v.ClientID(), Nonce: r.Nonce})
-			if !res.Valid {
-				return nil, walletErr(string(res.Code), "%s", res.Detail)
+			if q.Format == FormatSDJWT {
+				if werr := v.answerSDJWT(ctx, r, q, rc, vp, ev); werr != nil {
+					return nil, werr
+				}
+				continue
 			}
-			if ev.Subject == "" {
-				ev.Subject = res.Presentation.Holder
-			} else if ev.Subject != res.Presentation.Holder {
-				return nil, walletErr(string(credential.CodeHolderMismatch), "presentations by different holders")
+			res, werr := check(vp)
+			if werr != nil {
+				return nil, werr
 			}
 			if len(res.Credentials) == 0 {
 				return nil, walletErr(CodeUnanswered, "presentation for %s holds no credential", q.ID)
@@ -343,29 +378,14 @@ func subjectClaims(vc json.RawMessage) json.RawMessage {
 // revocations passes status checks to inner, recording revoked entries instead of failing on them so
 // that a request allowing revoked credentials can report them.
 type revocations struct {
-	inner   credential.StatusChecker
-	mu      sync.Mutex
-	entries []credential.Status
+	inner credential.StatusChecker
+	set   revokedSet[credential.Status]
 }
 
 func (r *revocations) CheckStatus(ctx context.Context, issuer string, entry credential.Status) error {
-	err := r.inner.CheckStatus(ctx, issuer, entry)
-	if credential.CodeOf(err) == credential.CodeRevoked {
-		r.mu.Lock()
-		r.entries = append(r.entries, entry)
-		r.mu.Unlock()
-		return nil
-	}
-	return err
+	return r.set.note(entry, r.inner.CheckStatus(ctx, issuer, entry))
 }
 
 func (r *revocations) revoked(vc *credential.VerifiedCredential) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, e := range r.entries {
-		if slices.Contains(vc.Status, e) {
-			return true
-		}
-	}
-	return false
+	return r.set.any(func(e credential.Status) bool { return slices.Contains(vc.Status, e) })
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/ionode/ionode/anchor/ionrules"
 	"github.com/ionode/ionode/anchor/p2pchain"
 	"github.com/ionode/ionode/node"
+	"github.com/ionode/ionode/node/store"
 	"github.com/ionode/ionode/node/writer"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/sidetree/batch"
@@ -164,6 +165,14 @@ func (d *Daemon) startChain(ctx context.Context) error {
 	c.cancel = cancel
 	d.chain = c
 	d.goRun("chain watcher", func() error { return c.watcher.Run(runCtx, cursor, d.cfg.PollInterval, c.emit) }, runCtx)
+	// Operations stored by a version before signature verdicts get theirs in the background; until then
+	// resolution verifies their signatures itself, so a failure here only costs speed.
+	d.goRun("signature verdicts migration", func() error {
+		if _, err := store.MigrateVerdicts(runCtx, d.Store, d.log); err != nil && runCtx.Err() == nil {
+			d.log.Warn("store: signature verdicts migration stopped; resolution verifies the remaining signatures", "err", err)
+		}
+		return nil
+	}, runCtx)
 	if c.batches != nil {
 		d.goRun("batch writer", func() error { return c.batches.Run(runCtx) }, runCtx)
 		d.goRun("wallet maintenance", func() error { return c.maintain(runCtx) }, runCtx)

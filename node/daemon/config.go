@@ -10,6 +10,7 @@ import (
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/cas"
 	"github.com/ionode/ionode/internal/bearer"
+	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -77,6 +78,10 @@ type Config struct {
 	WriteRatePerIP     float64  // POST /operations per second per client IP; 0: unlimited
 	WriteRatePerToken  float64  // POST /operations per second per bearer token; 0: unlimited
 	MaxQueueDepth      int      // refuse operations while this many wait; 0: no cap
+	// GatewayRatePerIP limits GET /ipfs/{cid} per client (an IPv4 address or IPv6 /64; 0: unlimited), and
+	// GatewayConcurrency the files read at once (more get 503).
+	GatewayRatePerIP   float64
+	GatewayConcurrency int
 	PollInterval       time.Duration
 	MaxDownloads       int
 	// CASFetchTimeout bounds each batch file fetch, UnresolvableRetry is the backoff unit of transactions
@@ -161,6 +166,8 @@ func DefaultConfig() Config {
 		WriteRatePerIP:     10,
 		WriteRatePerToken:  10,
 		MaxQueueDepth:      100_000,
+		GatewayRatePerIP:   float64(node.DefaultGatewayRate),
+		GatewayConcurrency: cas.DefaultGatewayConcurrency,
 		PollInterval:       60 * time.Second, // ION's default observing interval
 		MaxDownloads:       20,               // ION's default concurrent downloads
 		ReadyLagBlocks:     2,

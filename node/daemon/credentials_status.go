@@ -42,18 +42,15 @@ func (c *statusChecker) checkOwn(ctx context.Context, id string, entry credentia
 	if err != nil || index < 0 || strconv.Itoa(index) != entry.StatusListIndex {
 		return unavailable("statusListIndex %q is not a non-negative integer", entry.StatusListIndex)
 	}
-	list, err := c.own.Store.Load(ctx, id)
-	if errors.Is(err, status.ErrNotFound) {
+	listKind, purpose, set, err := c.own.Lookup(ctx, id, index)
+	switch {
+	case errors.Is(err, status.ErrNotFound):
 		return unavailable("this node has no status list %s", id)
-	}
-	if err != nil {
+	case listKind == "": // the list could not be read
 		return unavailable("status list %s: %w", id, err)
-	}
-	if list.Kind != kind || list.Purpose != entry.StatusPurpose {
-		return unavailable("%s %s entry points at the %s %s list %s", entry.Type, entry.StatusPurpose, list.Kind, list.Purpose, id)
-	}
-	set, err := list.Bits.Get(index)
-	if err != nil {
+	case listKind != kind || purpose != entry.StatusPurpose:
+		return unavailable("%s %s entry points at the %s %s list %s", entry.Type, entry.StatusPurpose, listKind, purpose, id)
+	case err != nil: // the index is outside the list
 		return unavailable("%v", err)
 	}
 	if set {

@@ -129,7 +129,7 @@ func (d *Daemon) openCAS(ctx context.Context) error {
 	dhtMode, public := d.cfg.ipfsDHT()
 	n, err := cas.OpenNode(ctx, cas.NodeConfig{
 		DataDir: filepath.Join(d.cfg.DataDir, "ipfs"), ListenAddrs: d.cfg.IPFSListen, Peers: d.cfg.IPFSPeers,
-		DHT: dhtMode, PublicDHT: public, Bootstrap: d.cfg.IPFSBootstrap, Logger: d.log,
+		DHT: dhtMode, PublicDHT: public, Bootstrap: d.cfg.IPFSBootstrap, GatewayConcurrency: d.cfg.GatewayConcurrency, Logger: d.log,
 	})
 	if err != nil {
 		return fmt.Errorf("start the embedded IPFS node: %w", err)
@@ -184,6 +184,7 @@ func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, erro
 	}
 	if d.CASNode != nil {
 		rt.Gateway = d.CASNode.Handler()
+		rt.GatewayRate, rt.GatewayBurst = d.cfg.gatewayRate()
 	}
 	if d.Syncer != nil {
 		rt.Ready = d.Syncer.Ready

@@ -43,8 +43,8 @@ func (d *Daemon) openExchange(ctx context.Context, creds *credentials, baseURL s
 			"kid", c.VerifierKID, "err", err)
 	}
 	cancel()
-	v := &oid4vp.Verifier{Requests: requests, Dispatcher: dispatcher, Credentials: creds.verifier, Signer: signer,
-		BaseURL: strings.TrimRight(baseURL, "/"),
+	v := &oid4vp.Verifier{Requests: requests, Dispatcher: dispatcher, Credentials: creds.verifier, SDJWT: creds.sdjwt,
+		Signer: signer, BaseURL: strings.TrimRight(baseURL, "/"),
 		// Linkage credentials are fetched through the same SSRF-guarded client as did:web, and each
 		// verdict is remembered for linkeddomains.DefaultCacheTTL.
 		Links: &linkeddomains.Cache{Verifier: &linkeddomains.Verifier{Client: creds.client, Credentials: creds.verifier}}}

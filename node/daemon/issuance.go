@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/issuance"
@@ -35,6 +36,9 @@ func (d *Daemon) openIssuance(creds *credentials, baseURL string, api *exchange.
 		// Entries come from batches reserved ahead: one list write per batch, not per credential.
 		Status: &status.Reserve{Manager: creds.status}, StatusList: c.StatusList,
 		Holders: d.methods, Sessions: sessions, Logger: d.log,
+		// dc+sd-jwt configurations: signed by the same key, status entries in the token status list.
+		Formats: map[string]oid4vci.Format{oid4vci.FormatSDJWTVC: oid4vci.SDJWTVC{
+			Issuer: &sdjwt.Issuer{Signer: creds.issuer.Signer}, StatusList: TokenStatusList}},
 	}
 	svc := &issuance.Service{Issuer: iss, Requests: requests, Logger: d.log, Callbacks: callbacks}
 	iss.Events = svc

@@ -3,17 +3,17 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/signer"
-	"github.com/ionode/ionode/signer/pkcs11"
+	"github.com/ionode/ionode/signer/keyuri"
 )
 
-// isTokenURI reports whether a key setting names a key in a PKCS#11 token rather than a file.
-func isTokenURI(s string) bool { return strings.HasPrefix(s, "pkcs11:") }
+// isTokenURI reports whether a key setting names a key in a PKCS#11 token or a cloud KMS rather than a
+// file.
+func isTokenURI(s string) bool { return keyuri.IsURI(s) }
 
 // signerMetrics registers the signing metrics on the node's registry once.
 func (d *Daemon) signerMetrics() *signer.Metrics {
@@ -21,10 +21,10 @@ func (d *Daemon) signerMetrics() *signer.Metrics {
 	return d.signerM
 }
 
-// tokenOpener opens the key a pkcs11: URI names, for the flag that gave it.
+// tokenOpener opens the key a key URI (pkcs11:, awskms:, azurekv:, gcpkms:) names, for the flag that gave it.
 type tokenOpener func(ctx context.Context, flag, uri string) (signer.Signer, error)
 
-// openTokenKey opens a token key for the node and closes it with the node: PKCS#11 modules are
+// openTokenKey opens a token or KMS key for the node and closes it with the node: PKCS#11 modules are
 // process-wide, so a key left open keeps its module initialized.
 func (d *Daemon) openTokenKey(ctx context.Context, flag, uri string) (signer.Signer, error) {
 	k, s, err := d.cfg.tokenKey(ctx, flag, uri, d.signerMetrics())
@@ -35,16 +35,12 @@ func (d *Daemon) openTokenKey(ctx context.Context, flag, uri string) (signer.Sig
 	return s, nil
 }
 
-// tokenKey opens a token key: a signing probe at start-up turns a wrong PIN, a missing
-// label or an unusable key into one line before the node serves anything. The key is checked against its
-// public key on every signing, retried with backoff on transient failures (a dropped session) and counted
-// in /metrics.
-func (c Config) tokenKey(ctx context.Context, flag, uri string, m *signer.Metrics) (pkcs11.Key, signer.Signer, error) {
-	u, err := pkcs11.ParseURI(uri)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", flag, err)
-	}
-	k, err := pkcs11.Open(ctx, pkcs11.Config{URI: u, ModulePath: firstNonEmpty(u.Module, c.PKCS11Module)})
+// tokenKey opens a token or KMS key: a signing probe at start-up turns a wrong PIN, a missing key, an
+// unsupported curve or a KMS that refuses into one line before the node serves anything. The key is
+// checked against its public key on every signing, retried with backoff on transient failures (a dropped
+// session, a KMS throttle or outage) and counted in /metrics.
+func (c Config) tokenKey(ctx context.Context, flag, uri string, m *signer.Metrics) (keyuri.Key, signer.Signer, error) {
+	k, err := keyuri.Open(ctx, uri, keyuri.Options{PKCS11Module: c.PKCS11Module})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", flag, err)
 	}
@@ -53,13 +49,6 @@ func (c Config) tokenKey(ctx context.Context, flag, uri string, m *signer.Metric
 		return nil, nil, fmt.Errorf("%s: %w", flag, err)
 	}
 	return k, signer.Observe(signer.Retry(signer.Checked(k), signer.Backoff{}), m), nil
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // issuerSigner is the issuer key from --issuer-key-file: a private JWK file or a pkcs11: URI.

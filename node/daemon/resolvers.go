@@ -46,20 +46,9 @@ func (r identifiers) Resolve(ctx context.Context, did string) (sidetree.Resoluti
 	switch {
 	case err == nil:
 	case errors.As(err, &rerr):
-		switch rerr.Code {
-		case resolver.CodeInvalidDID:
-			status = http.StatusBadRequest
-		case resolver.CodeNotFound:
-			status = http.StatusNotFound
-		case resolver.CodeMethodNotSupported:
-			status = http.StatusNotImplemented
-		case resolver.CodeDeactivated:
-			status = http.StatusGone
-		default:
-			status = http.StatusBadGateway // the method's source (a did:web server) failed
-		}
+		status = rerr.Code.HTTPStatus()
 	default:
-		status = http.StatusBadGateway
+		status = http.StatusInternalServerError
 	}
 	body, perr := sidetree.ParseJSON(resolver.ResultJSON(res, err))
 	if perr != nil {

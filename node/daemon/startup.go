@@ -4,11 +4,17 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+
+	"golang.org/x/time/rate"
 )
 
 // warnUnsafe says loudly, at startup, when a node that pays real bitcoin leaves its write path open or
-// its spending uncapped: both are allowed (a private node behind a firewall), but never silently.
+// its spending uncapped: both are allowed (a private node behind a firewall), but never silently. The
+// same goes for an unlimited /ipfs/ gateway on a public network, which anyone can keep busy.
 func (c Config) warnUnsafe(log *slog.Logger) {
+	if c.Network != "regtest" && c.IPFS == "embedded" && c.GatewayRatePerIP <= 0 {
+		log.Warn("UNSAFE: the /ipfs/ gateway answers any client without a rate limit; set --ipfs-gateway-rate", "network", c.Network)
+	}
 	if c.Network == "regtest" || c.ReadOnly || !c.hasWriterKey() {
 		return
 	}
@@ -40,4 +46,13 @@ func ownerOnlyDir(dir string, log *slog.Logger) error {
 	}
 	log.Warn("data directory was accessible to group or others: restricted to its owner", "dir", dir, "was", perm, "now", perm&^0o077)
 	return nil
+}
+
+// gatewayRate is node.Routes' per-client limit of /ipfs/ for --ipfs-gateway-rate: 0 there means
+// unlimited, which Routes spells as a negative rate (its 0 is "the default").
+func (c Config) gatewayRate() (rate.Limit, int) {
+	if c.GatewayRatePerIP <= 0 {
+		return -1, 0
+	}
+	return rate.Limit(c.GatewayRatePerIP), max(1, int(2*c.GatewayRatePerIP))
 }

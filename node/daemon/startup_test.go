@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/time/rate"
 )
 
 func TestWarnUnsafe(t *testing.T) {
@@ -22,6 +24,10 @@ func TestWarnUnsafe(t *testing.T) {
 		{"mainnet writer, locked and capped", Config{Network: "mainnet", WriterKeyFile: "k", WriteTokenHashes: []string{hash}, FeeBudgetPerDay: 1}, nil},
 		{"regtest", Config{Network: "regtest", WriterKeyFile: "k"}, nil},
 		{"no writer", Config{Network: "mainnet"}, nil},
+		{"unlimited gateway", Config{Network: "mainnet", IPFS: "embedded"}, []string{"--ipfs-gateway-rate"}},
+		{"limited gateway", Config{Network: "mainnet", IPFS: "embedded", GatewayRatePerIP: 10}, nil},
+		{"unlimited gateway on Kubo", Config{Network: "mainnet", IPFS: "http://127.0.0.1:5001"}, nil},
+		{"unlimited gateway on regtest", Config{Network: "regtest", IPFS: "embedded"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,5 +70,24 @@ func TestOwnerOnlyDir(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "restricted to its owner") {
 		t.Fatalf("no log line for the tightened directory: %s", buf.String())
+	}
+}
+
+func TestGatewayRate(t *testing.T) {
+	tests := []struct {
+		perIP     float64
+		wantRate  rate.Limit
+		wantBurst int
+	}{
+		{10, 10, 20},
+		{0.2, 0.2, 1},
+		{0, -1, 0},
+		{-3, -1, 0},
+	}
+	for _, tt := range tests {
+		r, b := Config{GatewayRatePerIP: tt.perIP}.gatewayRate()
+		if r != tt.wantRate || b != tt.wantBurst {
+			t.Errorf("gatewayRate(%v) = %v, %d; want %v, %d", tt.perIP, r, b, tt.wantRate, tt.wantBurst)
+		}
 	}
 }

@@ -27,6 +27,7 @@ type Store interface {
 	Queue
 	Wallet
 	Sessions
+	VerdictBackfill
 
 	// StateHash is a SHA-256 over every DID's operation log (see [StateHasher]): two stores with the same
 	// operations have the same hash whatever order and however often the operations were written.
@@ -63,6 +64,17 @@ type OperationLog interface {
 	// OperationCounts counts the stored operations of one transaction by type (empty when it has none). It
 	// reads no operation bodies, so a full batch of 10,000 costs little.
 	OperationCounts(ctx context.Context, number uint64) (map[sidetree.OperationType]int, error)
+}
+
+// VerdictBackfill fills in the signature verdicts of operations stored without one (by a version that
+// did not store verdicts); MigrateVerdicts drives it.
+type VerdictBackfill interface {
+	// BackfillVerdicts walks the stored operations whose verdict is unknown, in chunks of at most limit.
+	// For each chunk it calls compute, which sets every operation's Verdict from its Raw, then stores each
+	// verdict on the operation at the same position only where that operation still holds exactly the
+	// same bytes without a verdict (a concurrent write wins). It changes no generation: a verdict never
+	// changes a resolution. progress gets the running count of operations computed after each chunk; the total is returned.
+	BackfillVerdicts(ctx context.Context, limit int, compute func(ctx context.Context, ops []sidetree.AnchoredOperation) error, progress func(done int)) (int, error)
 }
 
 // StateCache keeps materialized DID states (resolver/ion.StateCache).

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -54,6 +55,10 @@ type Client struct {
 	// addresses with it; the Guard still judges the addresses returned.
 	LookupNetIP func(ctx context.Context, network, host string) ([]netip.Addr, error)
 	UserAgent   string
+	// MaxIdleConnsPerHost is how many kept-alive connections to one host are reused; default 4. A
+	// client that posts to few hosts at a high rate (relying-party callbacks) wants more, or it opens
+	// a connection per request once more than this are in flight.
+	MaxIdleConnsPerHost int
 
 	once sync.Once
 	http *http.Client
@@ -125,7 +130,7 @@ func (c *Client) client() *http.Client {
 			TLSHandshakeTimeout:    c.timeout(),
 			ResponseHeaderTimeout:  c.timeout(),
 			MaxIdleConns:           64,
-			MaxIdleConnsPerHost:    4,
+			MaxIdleConnsPerHost:    cmp.Or(c.MaxIdleConnsPerHost, 4),
 			IdleConnTimeout:        90 * time.Second,
 			MaxResponseHeaderBytes: 64 << 10,
 			ForceAttemptHTTP2:      true,
@@ -229,7 +234,7 @@ func (c *Client) send(ctx context.Context, method, rawURL string, header http.He
 	}
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, u.Redacted(), err)
+		return nil, &FetchError{Method: method, URL: u.Redacted(), Err: err}
 	}
 	defer resp.Body.Close()
 	ok := resp.StatusCode == http.StatusOK || method != http.MethodGet && resp.StatusCode/100 == 2
@@ -243,7 +248,7 @@ func (c *Client) send(ctx context.Context, method, rawURL string, header http.He
 	}
 	respBody, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, u.Redacted(), err)
+		return nil, &FetchError{Method: method, URL: u.Redacted(), Err: err}
 	}
 	if int64(len(respBody)) > limit {
 		return nil, fmt.Errorf("%s %s: %w: over %d bytes", method, u.Redacted(), ErrTooLarge, limit)

@@ -1,6 +1,10 @@
 package batch
 
-import "github.com/ionode/ionode/sidetree"
+import (
+	"bytes"
+
+	"github.com/ionode/ionode/sidetree"
+)
 
 // Files are the parsed files of one batch; the provisional ones are nil when absent or unusable.
 type Files struct {
@@ -16,6 +20,10 @@ type Files struct {
 // operation the request body (as POST /operations takes it) rebuilt from the files. Without a chunk file
 // creates and recovers have no delta and there are no updates. Operation indexes number the core index
 // file's operations first, then the updates.
+//
+// Compose consumes f: each suffix data, delta and proof is cleared once its operation is composed, so that
+// a 10,000-operation batch's parsed files are released while its request bodies are built instead of
+// both being held at once.
 func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 	core := f.Core
 	var deltas []sidetree.Value
@@ -28,12 +36,23 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 		}
 		return deltas[i], true
 	}
-	var ops []sidetree.AnchoredOperation
+	n := len(core.Creates) + len(core.Recovers) + len(core.Deactivates)
+	if f.Provisional != nil {
+		n += len(f.Provisional.Updates)
+	}
+	ops := make([]sidetree.AnchoredOperation, 0, n)
+	var scratch []byte // each body is written here, then copied at its exact size
 	add := func(t sidetree.OperationType, suffix string, body sidetree.Value) {
+		scratch = body.AppendStringify(scratch[:0])
 		ops = append(ops, sidetree.AnchoredOperation{
-			Type: t, DIDSuffix: suffix, Raw: body.Stringify(),
+			Type: t, DIDSuffix: suffix, Raw: bytes.Clone(scratch),
 			TransactionNumber: txNumber, TransactionTime: txTime, OperationIndex: uint32(len(ops)),
 		})
+	}
+	release := func(i int) {
+		if i < len(deltas) {
+			deltas[i] = sidetree.Value{}
+		}
 	}
 	for i, sd := range core.Creates {
 		body := sidetree.Object(
@@ -44,6 +63,8 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 			body.Set("delta", d)
 		}
 		add(sidetree.OpCreate, core.CreateSuffixes[i], body)
+		core.Creates[i] = sidetree.Value{}
+		release(i)
 	}
 	for i, ref := range core.Recovers {
 		body := signedBody(sidetree.OpRecover, ref, proofAt(f.CoreProof, i, true))
@@ -51,9 +72,12 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 			body.Set("delta", d)
 		}
 		add(sidetree.OpRecover, ref.DIDSuffix, body)
+		clearProof(f.CoreProof, i, true)
+		release(len(core.Creates) + i)
 	}
 	for i, ref := range core.Deactivates {
 		add(sidetree.OpDeactivate, ref.DIDSuffix, signedBody(sidetree.OpDeactivate, ref, proofAt(f.CoreProof, i, false)))
+		clearProof(f.CoreProof, i, false)
 	}
 	if f.Provisional == nil {
 		return ops
@@ -68,6 +92,10 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 			body.Set("delta", d)
 		}
 		add(sidetree.OpUpdate, ref.DIDSuffix, body)
+		if proof != nil {
+			*proof = ""
+		}
+		release(len(core.Creates) + len(core.Recovers) + i)
 	}
 	return ops
 }
@@ -86,6 +114,13 @@ func proofAt(f *CoreProofFile, i int, recover bool) *string {
 		return nil
 	}
 	return &list[i]
+}
+
+// clearProof releases a recover or deactivate proof once its operation is composed.
+func clearProof(f *CoreProofFile, i int, recover bool) {
+	if p := proofAt(f, i, recover); p != nil {
+		*p = ""
+	}
 }
 
 func signedBody(t sidetree.OperationType, ref Reference, proof *string) sidetree.Value {

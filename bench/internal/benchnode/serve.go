@@ -27,6 +27,8 @@ type Options struct {
 	// WriteRatePerIP is the per-client-IP rate of POST /operations (node/daemon's default when 0).
 	WriteRatePerIP float64
 	Logger         *slog.Logger
+	// Configure, when set, adjusts the daemon's configuration last (keys, credential settings).
+	Configure func(*daemon.Config)
 }
 
 // Serve starts btcd and node/daemon over dataDir, listening on a loopback port.
@@ -69,6 +71,9 @@ func Serve(ctx context.Context, dataDir string, o Options) (_ *Node, err error) 
 		if err := os.WriteFile(cfg.WriterKeyFile, []byte(wif), 0o600); err != nil {
 			return nil, err
 		}
+	}
+	if o.Configure != nil {
+		o.Configure(&cfg)
 	}
 	if n.Daemon, err = daemon.Start(ctx, cfg, log); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,6 +58,13 @@ func Config() *oid4vci.Config {
 // (for wallets that check times themselves).
 func NewEnv(t testing.TB, settable bool) *Env {
 	t.Helper()
+	return NewEnvWith(t, settable, nil)
+}
+
+// NewEnvWith is NewEnv with setup run on the environment before the issuer starts (to add formats and
+// configurations).
+func NewEnvWith(t testing.TB, settable bool, setup func(e *Env)) *Env {
+	t.Helper()
 	e := &Env{Env: credtest.NewEnv(t)}
 	now := time.Now
 	if settable {
@@ -73,6 +81,9 @@ func NewEnv(t testing.TB, settable bool) *Env {
 	e.Issuer = &oid4vci.Issuer{
 		URL: e.Server.Origin(), Config: Config(), Credentials: creds,
 		Status: &status.Reserve{Manager: e.Status}, StatusList: List, Holders: e.Resolver, Sessions: e.Sessions, Now: now,
+	}
+	if setup != nil {
+		setup(e)
 	}
 	if err := e.Issuer.Init(); err != nil {
 		t.Fatal(err)
@@ -193,4 +204,20 @@ func (e *Env) Exchange(t testing.TB, code, pin, config string, sign func(nonce s
 		t.Fatalf("%d credentials", len(resp.Credentials))
 	}
 	return resp.Credentials[0].Credential, nil
+}
+
+// MovableClock returns the real clock plus an offset that a wallet in another process moves forward
+// through POST /test/advance?by=<duration> on the test server (it signs with the real clock, so only the
+// node's clock may move).
+func (e *Env) MovableClock() func() time.Time {
+	var offset atomic.Int64
+	e.Server.Mux.HandleFunc("POST /test/advance", func(w http.ResponseWriter, r *http.Request) {
+		d, err := time.ParseDuration(r.URL.Query().Get("by"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		offset.Add(int64(d))
+	})
+	return func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 }

@@ -23,6 +23,9 @@ type opDoc struct {
 	TxnTime   int64  `bson:"txnTime"`
 	Type      string `bson:"type"`
 	Raw       []byte `bson:"raw"`
+	// Verdict is the signature verdict computed from Raw, in the same document so that it is replaced
+	// with Raw; absent (sidetree.VerdictUnknown) in documents written before verdicts were stored.
+	Verdict int32 `bson:"sig,omitempty"`
 }
 
 func (d opDoc) operation() sidetree.AnchoredOperation {
@@ -33,6 +36,7 @@ func (d opDoc) operation() sidetree.AnchoredOperation {
 		TransactionNumber: uint64(d.TxnNumber),
 		TransactionTime:   uint64(d.TxnTime),
 		OperationIndex:    uint32(d.OpIndex),
+		Verdict:           sidetree.Verdict(d.Verdict),
 	}
 }
 
@@ -83,7 +87,7 @@ func (s *Store) putOperations(ctx context.Context, ops []sidetree.AnchoredOperat
 		if err != nil {
 			return err
 		}
-		docs = append(docs, opDoc{op.DIDSuffix, txn, int64(op.OperationIndex), t, string(op.Type), op.Raw})
+		docs = append(docs, opDoc{op.DIDSuffix, txn, int64(op.OperationIndex), t, string(op.Type), op.Raw, int32(op.Verdict)})
 		touched[op.DIDSuffix] = struct{}{}
 	}
 	// Inserting is the common case and much cheaper than an upsert per document (ten times on FerretDB);
@@ -157,7 +161,7 @@ type storedOp struct {
 }
 
 func (o storedOp) sameAs(d opDoc) bool {
-	return o.Doc.Type == d.Type && o.Doc.TxnTime == d.TxnTime && bytes.Equal(o.Doc.Raw, d.Raw)
+	return o.Doc.Type == d.Type && o.Doc.TxnTime == d.TxnTime && o.Doc.Verdict == d.Verdict && bytes.Equal(o.Doc.Raw, d.Raw)
 }
 
 // storedOperations reads a transaction's stored operations by (DID suffix, index).

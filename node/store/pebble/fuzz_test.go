@@ -7,6 +7,7 @@ import (
 
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/store"
+	"github.com/ionode/ionode/sidetree"
 )
 
 // FuzzDecodeRecords feeds arbitrary bytes to every stored-record decoder: a damaged data directory must
@@ -18,6 +19,8 @@ func FuzzDecodeRecords(f *testing.F) {
 	f.Add(encodeUTXO(store.UTXO{Value: 5, PkScript: []byte{0x51}, Height: 3, ReservedBy: "r"}))
 	f.Add(encodePendingTx(store.PendingTx{Raw: []byte{1}, Kind: "anchor", Anchor: "1.Qm", Created: time.Unix(5, 0), Status: "broadcast", Fee: 9}))
 	f.Add(operationKey("suffix", 7, 3))
+	f.Add(encodeOperationValue(sidetree.AnchoredOperation{Type: sidetree.OpUpdate, TransactionTime: 7, Raw: []byte(`{"type":"update"}`), Verdict: sidetree.VerdictValid}))
+	f.Add([]byte("\x06update\x07{}")) // as versions before verdicts wrote it
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if tx, err := decodeTransaction(b); err == nil {
@@ -55,6 +58,16 @@ func FuzzDecodeRecords(f *testing.F) {
 				t.Fatalf("operation key %x re-encodes as %x", b, k)
 			}
 			decodeOperation(b, b)
+		}
+		if ov, err := decodeOperationValue(b); err == nil {
+			op := sidetree.AnchoredOperation{Type: ov.typ, TransactionTime: ov.time, Raw: ov.raw, Verdict: ov.verdict}
+			again := encodeOperationValue(op)
+			if !ov.legacy && string(again) != string(b) {
+				t.Fatalf("operation value %x re-encodes as %x", b, again)
+			}
+			if back, err := decodeOperationValue(again); err != nil || back.typ != ov.typ || back.time != ov.time || back.verdict != ov.verdict || string(back.raw) != string(ov.raw) {
+				t.Fatalf("operation value %x re-decodes as %+v, %v", b, back, err)
+			}
 		}
 		if txid, vout, ok := parseUTXOKey(b); ok {
 			if k := utxoKey(txid, vout); string(k) != string(b) {

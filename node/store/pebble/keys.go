@@ -10,7 +10,7 @@ import (
 
 // Key prefixes; doc.go describes the layout.
 const (
-	prefixOperation   byte = 'o' // o suffix 0x00 txnum(8) index(4) → type, time, raw
+	prefixOperation   byte = 'o' // o suffix 0x00 txnum(8) index(4) → 0x80 verdict, type, time, raw (opvalue.go)
 	prefixOpByTx      byte = 'x' // x txnum(8) index(4) suffix → empty
 	prefixGeneration  byte = 'g' // g suffix → generation(8)
 	prefixCache       byte = 'c' // c suffix → generation(8) state

@@ -1,6 +1,7 @@
 package pebble
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -49,8 +50,7 @@ func (s *Store) putProcessed(ctx context.Context, tx *node.Transaction, ops []si
 		// Keys and the value header are encoded in scratch space and copied once, with the raw
 		// operation, straight into the batch.
 		e.b = e.b[:0]
-		e.string(string(op.Type))
-		e.uint(op.TransactionTime)
+		appendOperationHeader(&e, op)
 		key = appendOperationKey(key[:0], op.DIDSuffix, op.TransactionNumber, op.OperationIndex)
 		d := b.SetDeferred(len(key), len(e.b)+len(op.Raw))
 		copy(d.Key, key)
@@ -130,21 +130,18 @@ func decodeOperation(k, v []byte) (sidetree.AnchoredOperation, error) {
 	if !ok {
 		return sidetree.AnchoredOperation{}, fmt.Errorf("%w: operation key %x", errCorrupt, k)
 	}
-	d := decoder{b: v}
-	typ := d.string()
-	t := d.uint()
-	if d.err != nil {
-		return sidetree.AnchoredOperation{}, d.err
+	ov, err := decodeOperationValue(v)
+	if err != nil {
+		return sidetree.AnchoredOperation{}, err
 	}
-	raw := make([]byte, len(d.b))
-	copy(raw, d.b)
 	return sidetree.AnchoredOperation{
-		Type:              sidetree.OperationType(typ),
+		Type:              ov.typ,
 		DIDSuffix:         suffix,
-		Raw:               raw,
+		Raw:               bytes.Clone(ov.raw),
 		TransactionNumber: txnum,
-		TransactionTime:   t,
+		TransactionTime:   ov.time,
 		OperationIndex:    index,
+		Verdict:           ov.verdict,
 	}, nil
 }
 
@@ -303,12 +300,11 @@ func (s *Store) OperationCounts(ctx context.Context, number uint64) (map[sidetre
 		if v == nil {
 			continue // rolled back since the index was read
 		}
-		d := decoder{b: v}
-		typ := d.string()
-		if d.err != nil {
-			return nil, fmt.Errorf("%w: operation %x: %w", errCorrupt, k, d.err)
+		ov, err := decodeOperationValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("operation %x: %w", k, err)
 		}
-		counts[sidetree.OperationType(typ)]++
+		counts[ov.typ]++
 	}
 	return counts, nil
 }

@@ -30,6 +30,8 @@ func Run(t *testing.T, open Open) {
 		{"Operations", testOperations},
 		{"Idempotency", testIdempotency},
 		{"Replacement", testReplacement},
+		{"Verdicts", testVerdicts},
+		{"BackfillVerdicts", testBackfillVerdicts},
 		{"Generations", testGenerations},
 		{"StateCache", testStateCache},
 		{"Transactions", testTransactions},

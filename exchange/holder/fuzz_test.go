@@ -1,0 +1,94 @@
+package holder
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ionode/ionode/internal/worktest"
+)
+
+const seedClaims = `{"client_id":"decentralized_identifier:did:key:z6Mk","response_type":"vp_token","response_mode":"direct_post",` +
+	`"response_uri":"https://v.example/r","nonce":"n","state":"s","exp":1900000000,` +
+	`"dcql_query":{"credentials":[{"id":"q","format":"jwt_vc_json","meta":{"type_values":[["T"]]}}]},"client_metadata":{"client_name":"C"}}`
+
+func FuzzParseRequestClaims(f *testing.F) {
+	for _, s := range []string{seedClaims, `{}`, `[]`, `null`, `{"client_id":"decentralized_identifier:did:x"}`, strings.Repeat("[", 40), `{"exp":1e400}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		r, err := parseRequestClaims(payload)
+		if err != nil {
+			return
+		}
+		if r.Nonce == "" || r.ResponseMode != "direct_post" || !strings.HasPrefix(r.DID, "did:") || len(r.DCQL.Credentials) == 0 {
+			t.Fatalf("accepted %+v", r)
+		}
+	})
+}
+
+func FuzzParseAuthorizationRequest(f *testing.F) {
+	for _, s := range []string{"openid4vp://?client_id=c&request_uri=https%3A%2F%2Fv.example%2Fr", "https://v.example/r", "openid4vp://", "%zz", "haip://?request_uri=http://[::1]/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ar, err := ParseAuthorizationRequest(s)
+		if err == nil && !strings.HasPrefix(ar.RequestURI, "http") {
+			t.Fatalf("accepted request_uri %q", ar.RequestURI)
+		}
+	})
+}
+
+// TestParseRequestClaimsLinear: the request object's reader costs work linear in the payload, for each
+// hostile JSON shape placed where a verifier may put anything (a member this wallet does not read, the
+// client name, a query id).
+func TestParseRequestClaimsLinear(t *testing.T) {
+	places := map[string]func(v string) string{
+		"unknown member": func(v string) string { return strings.Replace(seedClaims, `{"client_id"`, `{"x":`+v+`,"client_id"`, 1) },
+		"client_name":    func(v string) string { return strings.Replace(seedClaims, `"client_name":"C"`, `"client_name":`+v, 1) },
+	}
+	for place, embed := range places {
+		t.Run(place, func(t *testing.T) {
+			worktest.EachShape(t, 4<<10, maxDepth-4, func(t *testing.T, n int, gen func(n int) string) {
+				worktest.Linear(t, n, func(n int) []byte { return []byte(embed(gen(n))) }, func(in []byte) { _, _ = parseRequestClaims(in) })
+			})
+		})
+	}
+}
+
+const seedOffer = `{"credential_issuer":"https://i.example","credential_configuration_ids":["E"],` +
+	`"grants":{"urn:ietf:params:oauth:grant-type:pre-authorized_code":{"pre-authorized_code":"c","tx_code":{"input_mode":"numeric","length":4}}}}`
+
+func FuzzParseOffer(f *testing.F) {
+	for _, s := range []string{seedOffer, `{}`, `{"grants":null}`, strings.Repeat(`{"a":`, 30)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		o, err := parseOffer(body)
+		if err != nil {
+			return
+		}
+		if o.CredentialIssuer == "" || o.PreAuthorizedCode == "" || len(o.ConfigurationIDs) == 0 {
+			t.Fatalf("accepted %+v", o)
+		}
+	})
+}
+
+// TestParseOfferLinear: the offer reader costs work linear in the offer, for each hostile JSON shape in
+// a member it does not read and in the pre-authorized code.
+func TestParseOfferLinear(t *testing.T) {
+	places := map[string]func(v string) string{
+		"unknown member": func(v string) string {
+			return strings.Replace(seedOffer, `{"credential_issuer"`, `{"x":`+v+`,"credential_issuer"`, 1)
+		},
+		"code": func(v string) string {
+			return strings.Replace(seedOffer, `"pre-authorized_code":"c"`, `"pre-authorized_code":`+v, 1)
+		},
+	}
+	for place, embed := range places {
+		t.Run(place, func(t *testing.T) {
+			worktest.EachShape(t, 4<<10, maxDepth-6, func(t *testing.T, n int, gen func(n int) string) {
+				worktest.Linear(t, n, func(n int) []byte { return []byte(embed(gen(n))) }, func(in []byte) { _, _ = parseOffer(in) })
+			})
+		})
+	}
+}

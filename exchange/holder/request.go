@@ -1,0 +1,140 @@
+package holder
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/internal/jsonlimit"
+)
+
+// Limits on what a verifier sends, checked before parsing.
+const (
+	// MaxRequestObjectBytes bounds the request object (a compact JWS).
+	MaxRequestObjectBytes = 64 << 10
+	// maxURLBytes bounds an authorization request URL.
+	maxURLBytes = 8 << 10
+	// maxDepth bounds JSON nesting in the request object.
+	maxDepth = 16
+)
+
+// ErrRequest marks an authorization request or request object this wallet refuses to answer.
+var ErrRequest = errors.New("presentation request refused")
+
+func refuse(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrRequest, fmt.Sprintf(format, args...))
+}
+
+// AuthorizationRequest is what a wallet URL or QR code carries: where to fetch the request object.
+type AuthorizationRequest struct {
+	// ClientID is the URL's client_id; empty for a bare request_uri (then the request object's counts).
+	ClientID   string
+	RequestURI string
+}
+
+// ParseAuthorizationRequest reads an OpenID4VP authorization request by reference (any scheme, e.g.
+// openid4vp://?client_id=…&request_uri=…), or a bare https request_uri. Requests by value are refused:
+// only a signed request object proves who asks.
+func ParseAuthorizationRequest(s string) (AuthorizationRequest, error) {
+	if len(s) > maxURLBytes {
+		return AuthorizationRequest{}, refuse("the request URL is over %d bytes", maxURLBytes)
+	}
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return AuthorizationRequest{}, refuse("not a URL: %v", err)
+	}
+	if (u.Scheme == "https" || u.Scheme == "http") && !u.Query().Has("request_uri") {
+		return AuthorizationRequest{RequestURI: u.String()}, nil
+	}
+	q := u.Query()
+	ar := AuthorizationRequest{ClientID: q.Get("client_id"), RequestURI: q.Get("request_uri")}
+	if ar.RequestURI == "" {
+		if q.Has("dcql_query") || q.Has("presentation_definition") {
+			return AuthorizationRequest{}, refuse("an unsigned request by value: only signed request objects (request_uri) are answered")
+		}
+		return AuthorizationRequest{}, refuse("the URL has no request_uri")
+	}
+	if m := q.Get("request_uri_method"); m != "" && m != "get" {
+		return AuthorizationRequest{}, refuse("request_uri_method %q is not supported", m)
+	}
+	ru, err := url.Parse(ar.RequestURI)
+	if err != nil || (ru.Scheme != "https" && ru.Scheme != "http") || ru.Host == "" {
+		return AuthorizationRequest{}, refuse("request_uri %q is not an http(s) URL", credential.Truncate(ar.RequestURI))
+	}
+	return ar, nil
+}
+
+// Request is a request object's content, once its signature is verified.
+type Request struct {
+	ClientID     string
+	DID          string // the verifier's DID, which signed the request object
+	ClientName   string // client_metadata.client_name, as the verifier names itself (unverified)
+	Nonce        string
+	State        string
+	ResponseURI  string
+	ResponseMode string
+	DCQL         oid4vp.DCQLQuery
+	Expires      time.Time
+}
+
+// requestClaims are the members of a request object this wallet reads.
+type requestClaims struct {
+	ClientID       string            `json:"client_id"`
+	ResponseType   string            `json:"response_type"`
+	ResponseMode   string            `json:"response_mode"`
+	ResponseURI    string            `json:"response_uri"`
+	Nonce          string            `json:"nonce"`
+	State          string            `json:"state"`
+	DCQL           *oid4vp.DCQLQuery `json:"dcql_query"`
+	Exp            *int64            `json:"exp"`
+	ClientMetadata struct {
+		ClientName string `json:"client_name"`
+	} `json:"client_metadata"`
+}
+
+// parseRequestClaims reads and checks a request object's payload (not its signature). It is linear in
+// the payload: one bounded depth scan, one decode.
+func parseRequestClaims(payload []byte) (*Request, error) {
+	if err := jsonlimit.Check(payload, MaxRequestObjectBytes, maxDepth); err != nil {
+		return nil, refuse("request object: %v", err)
+	}
+	var c requestClaims
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return nil, refuse("request object payload is not a JSON object: %v", err)
+	}
+	did, ok := strings.CutPrefix(c.ClientID, oid4vp.ClientIDPrefix)
+	if !ok || !strings.HasPrefix(did, "did:") {
+		return nil, refuse("client_id %q is not %s<DID>: this wallet answers verifiers identified by a DID", credential.Truncate(c.ClientID), oid4vp.ClientIDPrefix)
+	}
+	if !slices.Contains(strings.Fields(c.ResponseType), "vp_token") {
+		return nil, refuse("response_type %q does not ask for a vp_token", credential.Truncate(c.ResponseType))
+	}
+	if c.ResponseMode != "direct_post" {
+		return nil, refuse("response_mode %q is not supported (direct_post is)", credential.Truncate(c.ResponseMode))
+	}
+	ru, err := url.Parse(c.ResponseURI)
+	if err != nil || (ru.Scheme != "https" && ru.Scheme != "http") || ru.Host == "" {
+		return nil, refuse("response_uri %q is not an http(s) URL", credential.Truncate(c.ResponseURI))
+	}
+	if c.Nonce == "" {
+		return nil, refuse("the request object has no nonce")
+	}
+	if c.DCQL == nil || len(c.DCQL.Credentials) == 0 {
+		return nil, refuse("the request object has no dcql_query asking for credentials")
+	}
+	if len(c.DCQL.Credentials) > oid4vp.MaxPresentations {
+		return nil, refuse("the request asks for more than %d credentials", oid4vp.MaxPresentations)
+	}
+	if c.Exp == nil {
+		return nil, refuse("the request object has no exp")
+	}
+	return &Request{ClientID: c.ClientID, DID: did, ClientName: c.ClientMetadata.ClientName, Nonce: c.Nonce,
+		State: c.State, ResponseURI: c.ResponseURI, ResponseMode: c.ResponseMode, DCQL: *c.DCQL,
+		Expires: time.Unix(*c.Exp, 0)}, nil
+}

@@ -1,0 +1,226 @@
+package oid4vp_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/exchange/oid4vci/oid4vcitest"
+	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/internal/nodetest"
+	"github.com/ionode/ionode/node/store/pebble"
+	"github.com/ionode/ionode/resolver/web"
+)
+
+// walletNode is one HTTPS server with the node's OpenID4VCI issuer and its Request Service API
+// (createPresentationRequest, request_uri, response_uri), on the real clock (the wallet checks times
+// itself) with the verifier's request clock movable through a test-only route.
+type walletNode struct {
+	*oid4vcitest.Env
+	verifier *oid4vp.Verifier
+	rp       *rp
+}
+
+func newWalletNode(t *testing.T) *walletNode {
+	t.Helper()
+	e := oid4vcitest.NewEnv(t, false)
+	n := &walletNode{Env: e, rp: newRP(t)}
+	now := e.MovableClock()
+	st, err := pebble.Open(t.TempDir(), pebble.Options{CacheSize: 1 << 20, StateMemoSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(context.Background()) })
+	requests := &exchange.Requests{Sessions: st, Now: now}
+	guard := web.Guard{AllowLoopback: true} // the relying party listens on loopback in this test
+	n.verifier = &oid4vp.Verifier{
+		Requests:    requests,
+		Dispatcher:  &exchange.Dispatcher{Client: exchange.NewCallbackClient(guard, true), Guard: guard, Backoff: time.Millisecond},
+		Credentials: e.Verifier(time.Now),
+		Signer:      credtest.KeyDID(t, credential.ES256),
+		BaseURL:     e.Server.Origin(),
+	}
+	t.Cleanup(n.verifier.Dispatcher.Wait)
+	mux := exchange.NewMux(requests, []string{httpapi.HashToken(adminToken)})
+	n.verifier.Mount(mux)
+	e.Server.Mux.Handle(exchange.APIPrefix+"/", mux)
+	return n
+}
+
+// create asks for a presentation over HTTPS with the admin token and returns the wallet URL.
+func (n *walletNode) create(t *testing.T, pr exchange.PresentationRequest) exchange.CreateResponse {
+	t.Helper()
+	pr.Registration = exchange.Registration{ClientName: "Contoso", Purpose: "prove employment"}
+	pr.Callback = &exchange.Callback{URL: n.rp.srv.URL + "/cb", State: "rp-state", Headers: map[string]string{"api-key": "rp-key"}}
+	body, _ := json.Marshal(pr)
+	req, _ := http.NewRequest("POST", n.Server.Origin()+exchange.APIPrefix+"/createPresentationRequest", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := n.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	var cr exchange.CreateResponse
+	if resp.StatusCode != http.StatusCreated || json.Unmarshal(out, &cr) != nil {
+		t.Fatalf("create: %d %s", resp.StatusCode, out)
+	}
+	return cr
+}
+
+type interopResult struct {
+	OK      bool   `json:"ok"`
+	Stage   string `json:"stage"`
+	Status  int    `json:"status"`
+	Error   string `json:"error"`
+	Issuer  string `json:"issuer"`
+	Subject string `json:"subject"`
+	Prefix  string `json:"prefix"`
+	Version int    `json:"version"`
+	Query   string `json:"query"`
+}
+
+// TestWalletInterop has an independent wallet (the OpenWallet Foundation's @openid4vc/openid4vci and
+// @openid4vc/openid4vp in Node.js) receive a credential from the node's issuer and present it to the
+// node's verifier, and checks that nothing it sends wrongly is accepted.
+func TestWalletInterop(t *testing.T) {
+	nodetest.Require(t, "interop", "@openid4vc/openid4vp")
+	nodetest.Require(t, "../oid4vci/interop", "@openid4vc/openid4vci") // the holder's receiving half
+	n := newWalletNode(t)
+	holder := credtest.KeyDID(t, credential.EdDSA)
+	jwk, _ := credential.MarshalPrivateJWK(holder.PrivateKey())
+	wallet := map[string]any{"jwk": json.RawMessage(jwk), "alg": "EdDSA", "didUrl": holder.KID}
+	claims := map[string]any{"displayName": "Alice", "jobTitle": "Engineer"}
+	const pin = "493027"
+	offer := func(pin string) *oid4vci.Offer {
+		return n.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{oid4vcitest.Employee}, Claims: claims, PIN: pin, TTL: time.Hour})
+	}
+	employee := exchange.RequestedCredential{Type: oid4vcitest.Employee, AcceptedIssuers: []string{n.Signer.DID()}}
+	askWith := func(query string) exchange.CreateResponse {
+		pr := exchange.PresentationRequest{RequestedCredentials: []exchange.RequestedCredential{employee}, Extensions: &exchange.PresentationExtensions{}}
+		pr.Extensions.Query = query
+		return n.create(t, pr)
+	}
+	ask := func() exchange.CreateResponse { return askWith("") }
+	receive := func(o, tx, as string) map[string]any {
+		return map[string]any{"op": "receive", "offer": o, "txCode": tx, "holder": wallet, "configurationId": oid4vcitest.Employee, "as": as}
+	}
+	resolve := func(cr exchange.CreateResponse, as string) map[string]any {
+		return map[string]any{"op": "resolve", "url": cr.URL, "as": as}
+	}
+	respond := func(req, cred, as string) map[string]any {
+		return map[string]any{"op": "respond", "request": req, "credential": cred, "holder": wallet, "as": as}
+	}
+	with := func(cmd map[string]any, k string, v any) map[string]any { cmd[k] = v; return cmd }
+
+	type step struct {
+		name    string
+		cmd     map[string]any
+		request string // the request whose callbacks the step decides; "" = none
+		code    string // "" = accepted
+		stage   string // where the wallet met the refusal
+		draft   bool   // a presentation_definition request (the drafts)
+	}
+	plain, locked, replayed, nonce, tampered, expired, late := ask(), ask(), ask(), ask(), ask(), ask(), ask()
+	pe := func() exchange.CreateResponse { return askWith(oid4vp.QueryPresentationDefinition) }
+	pd, pdNested, pdOther := pe(), pe(), pe()
+	steps := []step{
+		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", "", false},
+		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", "", false},
+		{"resolve the request object", resolve(plain, "plain"), "", "", "", false},
+		{"present with DCQL", respond("plain", "plain", "plain"), plain.RequestID, "", "", false},
+		{"resolve the second request", resolve(locked, "locked"), "", "", "", false},
+		{"present the tx_code credential", respond("locked", "locked", "locked"), locked.RequestID, "", "", false},
+		{"resolve for the replay", resolve(replayed, "replayed"), "", "", "", false},
+		{"first response", respond("replayed", "plain", "replayed"), replayed.RequestID, "", "", false},
+		{"replayed response", map[string]any{"op": "resubmit", "response": "replayed"}, "", oid4vp.CodeUsed, "response", false},
+		{"request_uri after the response", resolve(replayed, "again"), "", "", "resolve", false},
+		{"resolve for a wrong nonce", resolve(nonce, "nonce"), "", "", "", false},
+		{"wrong nonce", with(respond("nonce", "plain", "nonce"), "nonce", "not-the-request-nonce"), nonce.RequestID, string(credential.CodeNonceMismatch), "response", false},
+		{"resolve for tampering", resolve(tampered, "tampered"), "", "", "", false},
+		{"tampered vp_token", with(respond("tampered", "plain", "tampered"), "tamper", true), tampered.RequestID, string(credential.CodeInvalidSignature), "response", false},
+		{"resolve a presentation_definition request", resolve(pd, "pd"), "", "", "", true},
+		{"present with a presentation_submission", respond("pd", "plain", "pd"), pd.RequestID, "", "", true},
+		{"replayed submission", map[string]any{"op": "resubmit", "response": "pd"}, "", oid4vp.CodeUsed, "response", true},
+		{"resolve for the JWT-claims path", resolve(pdNested, "pdNested"), "", "", "", true},
+		{"path_nested $.vp.verifiableCredential[0]", with(respond("pdNested", "locked", "pdNested"), "nestedPath", "$.vp.verifiableCredential[0]"), pdNested.RequestID, "", "", true},
+		{"resolve for another definition", resolve(pdOther, "pdOther"), "", "", "", true},
+		{"submission for another definition", with(respond("pdOther", "plain", "pdOther"), "definitionId", "not-this-one"), pdOther.RequestID, oid4vp.CodeSubmission, "response", true},
+		{"resolve before expiry", resolve(expired, "expired"), "", "", "", false},
+		{"the request expires", map[string]any{"op": "advance", "by": (exchange.DefaultLifetime + time.Second).String()}, "", "", "", false},
+		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response", false},
+		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve", false},
+	}
+	cmds := make([]map[string]any, len(steps))
+	for i, s := range steps {
+		cmds[i] = s.cmd
+	}
+	var res []interopResult
+	env := []string{"NODE_EXTRA_CA_CERTS=" + n.Server.WriteCA(t, t.TempDir()), "IONODE_TEST_URL=" + n.Server.Origin() + "/test"}
+	nodetest.RunJSON(t, "interop", "wallet.mjs", env, cmds, &res)
+	if len(res) != len(cmds) {
+		t.Fatalf("%d results for %d commands", len(res), len(cmds))
+	}
+	n.verifier.Dispatcher.Wait()
+	for i, s := range steps {
+		r := res[i]
+		t.Run(s.name, func(t *testing.T) {
+			switch {
+			case s.stage == "" && !r.OK:
+				t.Fatalf("stage %s: %s", r.Stage, r.Error)
+			case s.stage != "" && (r.OK || r.Stage != s.stage):
+				t.Fatalf("got ok=%v stage=%q error=%q, want a refusal at %s", r.OK, r.Stage, r.Error, s.stage)
+			case s.code != "" && (r.Status != http.StatusBadRequest || r.Error != s.code):
+				t.Fatalf("got HTTP %d %q, want 400 %s", r.Status, r.Error, s.code)
+			}
+			switch s.cmd["op"] {
+			case "receive":
+				if r.Issuer != n.Signer.DID() || r.Subject != holder.DID() {
+					t.Fatalf("did-jwt-vc read issuer %s subject %s", r.Issuer, r.Subject)
+				}
+			case "resolve":
+				// The library reads a presentation_definition request with client_id_scheme=did as draft 21.
+				query, version := "dcql", 100
+				if s.draft {
+					query, version = oid4vp.QueryPresentationDefinition, 21
+				}
+				if r.OK && (r.Prefix != "decentralized_identifier" || r.Version != version || r.Query != query) {
+					t.Fatalf("the wallet read prefix %q version %d query %q", r.Prefix, r.Version, r.Query)
+				}
+			}
+			if s.request == "" {
+				return
+			}
+			events := n.rp.byRequest(s.request)
+			if ev, ok := events[exchange.StatusRetrieved]; !ok || ev.State != "rp-state" {
+				t.Fatalf("no request_retrieved callback: %+v", events)
+			}
+			verified, ok := events[exchange.StatusPresentationVerified]
+			if s.code != "" {
+				if ev := events[exchange.StatusPresentationError]; ok || ev.Error == nil || ev.Error.Code != s.code {
+					t.Fatalf("callbacks %+v, want only presentation_error %s", events, s.code)
+				}
+				return
+			}
+			if !ok || verified.Subject != holder.DID() || len(verified.VerifiedCredentialsData) != 1 {
+				t.Fatalf("presentation_verified callback: %+v", events)
+			}
+			vcd := verified.VerifiedCredentialsData[0]
+			var got map[string]any
+			_ = json.Unmarshal(vcd.Claims, &got)
+			if vcd.Issuer != n.Signer.DID() || got["displayName"] != "Alice" || got["jobTitle"] != "Engineer" || len(got) != 2 || vcd.CredentialState.RevocationStatus != "VALID" {
+				t.Fatalf("verified credential %+v claims %s", vcd, vcd.Claims)
+			}
+		})
+	}
+}

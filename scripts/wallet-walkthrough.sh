@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The README's wallet walkthrough, run for real: `ionode testnet` as issuer and verifier, a credential
+# issued to a holder through OpenID4VCI (`ionode request issuance` / `ionode vc receive`), then a relying
+# party's presentation request answered by the holder over OpenID4VP (`ionode request presentation` /
+# `ionode vc present --request`), whose status shows presentation_verified with the claims.
+# CI runs it from .ci/run; run it yourself with: bash scripts/wallet-walkthrough.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+port=${WALLET_WALKTHROUGH_PORT:-3918}
+node="http://127.0.0.1:$port"
+cleanup() {
+  for p in ${rp:-} ${ip:-}; do kill "$p" 2>/dev/null || true; done
+  if [ -n "${pid:-}" ]; then kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "wallet walkthrough: $*"; for f in "$work"/*.out "$work"/*.err; do echo "== $f"; cat "$f"; done; exit 1; }
+
+go build -o "$work/ionode" ./cmd/ionode
+ionode() { "$work/ionode" "$@"; }
+start=$(date +%s)
+
+# 1. Keys: the node's issuer and verifier DID (did:jwk of an Ed25519 key), the holder's key (its did:key).
+ionode keys generate --type Ed25519 --out "$work/node.jwk" > "$work/node.pub"
+did="did:jwk:$(python3 -c 'import base64,sys; print(base64.urlsafe_b64encode(open(sys.argv[1]).read().strip().encode()).decode().rstrip("="))' "$work/node.pub")"
+ionode keys generate --type Ed25519 --out "$work/holder.jwk" > /dev/null
+export ION_ADMIN_TOKEN=walkthrough-admin-token
+hash=$(printf %s "$ION_ADMIN_TOKEN" | sha256sum | cut -d' ' -f1)
+cat > "$work/offers.json" <<'JSON'
+{"credential_configurations": {"VerifiedEmployee": {"format": "jwt_vc_json", "types": ["VerifiedEmployee"], "validity": "8760h", "status": true,
+  "display": [{"name": "Verified Employee", "locale": "en-US"}]}}}
+JSON
+
+# 2. The node: issuer and verifier on a private network. --did-web-allow-loopback lets it read its own
+# status list at its loopback public URL (local use only).
+"$work/ionode" testnet --data-dir "$work/net" --listen "127.0.0.1:$port" --public-url "$node" --admin-token-hash "$hash" \
+  --issuer-key-file "$work/node.jwk" --issuer-kid "$did#0" --verifier-key-file "$work/node.jwk" --verifier-kid "$did#0" \
+  --oid4vci-config-file "$work/offers.json" --did-web-allow-loopback > "$work/testnet.out" 2> "$work/testnet.err" &
+pid=$!
+for _ in $(seq 1 240); do
+  if curl -fsS "$node/readyz" > /dev/null 2>&1; then break; fi
+  if ! kill -0 "$pid" 2>/dev/null; then fail "testnet exited"; fi
+  sleep 0.5
+done
+curl -fsS "$node/readyz" > /dev/null || fail "testnet not ready"
+echo "testnet ready in $(( $(date +%s) - start ))s"
+
+# waitfor FILE PATTERN: wait until a background command has printed PATTERN.
+waitfor() {
+  for _ in $(seq 1 120); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.25; done
+  fail "no $2 in $1"
+}
+
+# 3. The issuer offers a credential with a PIN and follows the request; the holder receives it.
+ionode request issuance --node "$node" --authority "$did" --type VerifiedEmployee \
+  --claims '{"displayName":"Alice","jobTitle":"Engineer"}' --pin 4821 --poll 250ms > "$work/issuance.out" 2> "$work/issuance.err" &
+ip=$!
+waitfor "$work/issuance.out" 'openid-credential-offer://'
+offer=$(grep -oE 'openid-credential-offer://[^[:space:]]+' "$work/issuance.out")
+ionode vc receive --holder-key "$work/holder.jwk" --holder-kid did:key --tx-code 4821 --out "$work/employee.jwt" \
+  --allow-loopback "$offer" > "$work/receive.out" 2> "$work/receive.err" || fail "vc receive failed"
+wait "$ip" || fail "request issuance did not end with issuance_successful"
+ip=
+grep -q '"issuance_successful"' "$work/issuance.out" || fail "no issuance_successful"
+echo "issued: $(cat "$work/receive.out")"
+
+# 4. A relying party asks for a VerifiedEmployee credential from this issuer; the holder answers.
+ionode request presentation --node "$node" --type VerifiedEmployee --accepted-issuer "$did" --client-name Contoso \
+  --poll 250ms > "$work/presentation.out" 2> "$work/presentation.err" &
+rp=$!
+waitfor "$work/presentation.out" 'openid4vp://'
+request=$(grep -oE 'openid4vp://[^[:space:]]+' "$work/presentation.out")
+ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
+  --request "$request" "$work/employee.jwt" > "$work/present.out" 2> "$work/present.err" || fail "vc present failed"
+grep -q '^accepted$' "$work/present.out" || fail "the verifier did not accept"
+wait "$rp" || fail "request presentation did not end with presentation_verified"
+rp=
+grep -q '"requestStatus": "presentation_verified"' "$work/presentation.out" || fail "no presentation_verified"
+grep -q '"displayName": "Alice"' "$work/presentation.out" || fail "the claims are missing from the status"
+
+# 5. The same request answered again is refused (single use), with exit code 4.
+code=0
+ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
+  --request "$request" "$work/employee.jwt" > /dev/null 2> "$work/replay.err" || code=$?
+[ "$code" = 4 ] || fail "replayed request: exit code $code, want 4"
+grep -q request_already_used "$work/replay.err" || fail "replay refused without request_already_used"
+echo "wallet walkthrough passed in $(( $(date +%s) - start ))s"

@@ -1,0 +1,58 @@
+package batch
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+// TestComposeReleasesFiles: Compose clears each suffix data, delta and proof it has composed, so that
+// the parsed files do not stay in memory beside the request bodies built from them.
+func TestComposeReleasesFiles(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	requests, _ := randomBatch(t, 40, 3)
+	cas := memCAS{}
+	anchor, _, err := Build(requests, "", p, cas.put)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var count int
+	var coreURI string
+	fmt.Sscanf(anchor, "%d.%s", &count, &coreURI)
+	r := &Reader{Parameters: p, Fetch: cas.fetch}
+	tx := Transaction{Number: 1, Time: 1, OperationCount: count, CoreIndexFileURI: coreURI}
+	core, coreProof, err := r.readCore(tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prov, provProof, chunk, err := r.readProvisional(tx, core)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(core.Creates) == 0 || len(core.Recovers) == 0 || len(core.Deactivates) == 0 || len(prov.Updates) == 0 {
+		t.Fatalf("the batch should hold every type: %d creates, %d recovers, %d deactivates, %d updates",
+			len(core.Creates), len(core.Recovers), len(core.Deactivates), len(prov.Updates))
+	}
+	if ops := Compose(tx.Number, tx.Time, Files{core, coreProof, prov, provProof, chunk}); len(ops) != count {
+		t.Fatalf("%d operations composed, want %d", len(ops), count)
+	}
+	for i, d := range chunk.Deltas {
+		if !reflect.DeepEqual(d, sidetree.Value{}) {
+			t.Errorf("delta %d kept", i)
+		}
+	}
+	for i, sd := range core.Creates {
+		if !reflect.DeepEqual(sd, sidetree.Value{}) {
+			t.Errorf("suffix data %d kept", i)
+		}
+	}
+	for _, proofs := range [][]string{coreProof.Recovers, coreProof.Deactivates, provProof.Updates} {
+		for i, proof := range proofs {
+			if proof != "" {
+				t.Errorf("proof %d kept", i)
+			}
+		}
+	}
+}
