@@ -35,13 +35,8 @@ type Policy struct {
 	LinkTTL time.Duration
 	Now     func() time.Time
 
-	mu    sync.Mutex
-	links map[string]linkResult
-}
-
-type linkResult struct {
-	err     error
-	expires time.Time
+	once  sync.Once
+	links *linkeddomains.Cache
 }
 
 // Load reads a policy file.
@@ -150,36 +145,11 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func (p *Policy) now() time.Time {
-	if p.Now != nil {
-		return p.Now()
-	}
-	return time.Now()
-}
-
 // link verifies (with a cache) that the issuer is linked to origin.
 func (p *Policy) link(ctx context.Context, issuer *resolver.Result, origin string) error {
 	if p.Links == nil {
 		return fmt.Errorf("%w: no linked domain verifier configured", linkeddomains.ErrNotLinked)
 	}
-	key := issuer.Document.ID + " " + origin
-	now := p.now()
-	p.mu.Lock()
-	if r, ok := p.links[key]; ok && now.Before(r.expires) {
-		p.mu.Unlock()
-		return r.err
-	}
-	p.mu.Unlock()
-	err := p.Links.Verify(ctx, issuer, origin)
-	ttl := p.LinkTTL
-	if ttl <= 0 {
-		ttl = 10 * time.Minute
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.links == nil || len(p.links) > 4096 {
-		p.links = map[string]linkResult{}
-	}
-	p.links[key] = linkResult{err: err, expires: now.Add(ttl)}
-	return err
+	p.once.Do(func() { p.links = &linkeddomains.Cache{Verifier: p.Links, TTL: p.LinkTTL, Now: p.Now} })
+	return p.links.Verify(ctx, issuer, origin)
 }

@@ -12,7 +12,7 @@ import (
 // as browser and Node wallets use it) to a request's offered key decrypt, for each offered enc; and
 // one encrypted to another request's key does not.
 func TestJoseInterop(t *testing.T) {
-	nodetest.Require(t, "interop", "jose")
+	nodetest.Require(t, "../interop", "jose")
 	k, err := jwe.NewKey()
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +30,7 @@ func TestJoseInterop(t *testing.T) {
 		{"jwk": json.RawMessage(otherPub), "enc": jwe.A128GCM, "plaintext": plaintext},
 	}
 	var out []string
-	nodetest.RunJSON(t, "interop", "encrypt.mjs", nil, in, &out)
+	nodetest.RunJSON(t, "../interop", "encrypt.mjs", nil, in, &out)
 	if len(out) != len(in) {
 		t.Fatalf("%d JWEs for %d inputs", len(out), len(in))
 	}

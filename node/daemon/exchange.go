@@ -45,8 +45,9 @@ func (d *Daemon) openExchange(ctx context.Context, creds *credentials, baseURL s
 	cancel()
 	v := &oid4vp.Verifier{Requests: requests, Dispatcher: dispatcher, Credentials: creds.verifier, SDJWT: creds.sdjwt,
 		Signer: signer, BaseURL: strings.TrimRight(baseURL, "/"),
-		// Linkage credentials are fetched through the same SSRF-guarded client as did:web.
-		Links: &linkeddomains.Verifier{Client: creds.client, Credentials: creds.verifier}}
+		// Linkage credentials are fetched through the same SSRF-guarded client as did:web, and each
+		// verdict is remembered for linkeddomains.DefaultCacheTTL.
+		Links: &linkeddomains.Cache{Verifier: &linkeddomains.Verifier{Client: creds.client, Credentials: creds.verifier}}}
 	v.Mount(mux)
 	d.log.Info("exchange: presentation requests", "client_id", v.ClientID())
 	return mux, requests, dispatcher, nil
