@@ -87,7 +87,7 @@ func bindCredentialFlags(c *daemon.CredentialConfig, f *pflag.FlagSet) {
 	f.StringVar(&c.StatusList, "status-list", c.StatusList, "id of the node's revocation status list (served at <public-url>/status/<id>)")
 	f.StringVar(&c.StatusListKind, "status-list-kind", c.StatusListKind, "StatusList2021 or BitstringStatusList")
 	f.StringVar(&c.OID4VCIConfigFile, "oid4vci-config-file", c.OID4VCIConfigFile, "JSON file of the credentials offered to wallets over OpenID4VCI and createIssuanceRequest (display, types, validity, status); empty: none")
-	f.StringVar(&c.VerifierKeyFile, "verifier-key-file", c.VerifierKeyFile, "private JWK that signs OpenID4VP request objects (createPresentationRequest); empty: no presentation requests")
+	f.StringVar(&c.VerifierKeyFile, "verifier-key-file", c.VerifierKeyFile, "private JWK, or a key URI naming the key in a token or KMS (pkcs11:, awskms:///, azurekv://, gcpkms://), that signs OpenID4VP request objects (createPresentationRequest); empty: no presentation requests")
 	f.StringVar(&c.VerifierKID, "verifier-kid", c.VerifierKID, "DID URL of the verifier key's verification method; its DID is the verifier's client_id")
 	f.BoolVar(&c.CallbackAllowLoopback, "callback-allow-loopback", c.CallbackAllowLoopback, "TESTS ONLY: let relying-party callbacks reach loopback addresses (plain HTTP too)")
 	f.BoolVar(&c.CallbackAllowPrivate, "callback-allow-private", c.CallbackAllowPrivate, "let relying-party callbacks reach private (RFC 1918, ULA, CGNAT) addresses")

@@ -189,10 +189,6 @@ func (c *credentials) handler(cfg CredentialConfig, log *slog.Logger) http.Handl
 	return api.Handler()
 }
 
-// readIssuerKey reads a private JWK as `ionode keys generate` and `ionode did create` write it,
-// refusing a file others can read.
-func readIssuerKey(path string) (any, error) { return readKeyFile("--issuer-key-file", path) }
-
 // readKeyFile reads the private JWK of flag, refusing a file others can read.
 func readKeyFile(flag, path string) (any, error) {
 	info, err := os.Stat(path)

@@ -2,11 +2,9 @@ package daemon
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/linkeddomains"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
@@ -29,13 +27,9 @@ func (d *Daemon) openExchange(ctx context.Context, creds *credentials, baseURL s
 	if c.VerifierKeyFile == "" {
 		return mux, requests, dispatcher, nil
 	}
-	key, err := readKeyFile("--verifier-key-file", c.VerifierKeyFile)
+	signer, err := d.verifierSigner(ctx)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	signer, err := credential.NewSigner(c.VerifierKID, key)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--verifier-kid: %w", err)
 	}
 	check, cancel := context.WithTimeout(ctx, 15*time.Second)
 	if err := signer.CheckAuthorized(check, d.methods, resolver.Authentication); err != nil {

@@ -51,27 +51,39 @@ func (c Config) tokenKey(ctx context.Context, flag, uri string, m *signer.Metric
 	return k, signer.Observe(signer.Retry(signer.Checked(k), signer.Backoff{}), m), nil
 }
 
-// issuerSigner is the issuer key from --issuer-key-file: a private JWK file or a pkcs11: URI.
+// issuerSigner is the issuer key from --issuer-key-file: a private JWK file or a key URI.
 func (d *Daemon) issuerSigner(ctx context.Context) (*credential.Signer, error) {
 	c := d.cfg.Credentials
-	if isTokenURI(c.IssuerKeyFile) {
-		k, err := d.openTokenKey(ctx, "--issuer-key-file", c.IssuerKeyFile)
+	return d.credentialSigner(ctx, "--issuer", c.IssuerKeyFile, c.IssuerKID)
+}
+
+// verifierSigner is the key that signs OpenID4VP request objects, from --verifier-key-file: a private
+// JWK file or a key URI, so the verifier's key can stay in a token or KMS like the issuer's.
+func (d *Daemon) verifierSigner(ctx context.Context) (*credential.Signer, error) {
+	c := d.cfg.Credentials
+	return d.credentialSigner(ctx, "--verifier", c.VerifierKeyFile, c.VerifierKID)
+}
+
+// credentialSigner opens the key of the flag pair <prefix>-key-file and <prefix>-kid.
+func (d *Daemon) credentialSigner(ctx context.Context, prefix, keyFile, kid string) (*credential.Signer, error) {
+	if isTokenURI(keyFile) {
+		k, err := d.openTokenKey(ctx, prefix+"-key-file", keyFile)
 		if err != nil {
 			return nil, err
 		}
-		s, err := credential.NewKeySigner(c.IssuerKID, k)
+		s, err := credential.NewKeySigner(kid, k)
 		if err != nil {
-			return nil, fmt.Errorf("--issuer-kid: %w", err)
+			return nil, fmt.Errorf("%s-kid: %w", prefix, err)
 		}
 		return s, nil
 	}
-	key, err := readIssuerKey(c.IssuerKeyFile)
+	key, err := readKeyFile(prefix+"-key-file", keyFile)
 	if err != nil {
 		return nil, err
 	}
-	s, err := credential.NewSigner(c.IssuerKID, key)
+	s, err := credential.NewSigner(kid, key)
 	if err != nil {
-		return nil, fmt.Errorf("--issuer-kid: %w", err)
+		return nil, fmt.Errorf("%s-kid: %w", prefix, err)
 	}
 	return s, nil
 }

@@ -4,9 +4,13 @@ package daemon
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +21,8 @@ import (
 	"github.com/btcsuite/btcd/btcutil/v2"
 
 	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/node"
+	"github.com/ionode/ionode/resolver/key"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/signer"
 	"github.com/ionode/ionode/signer/pkcs11"
@@ -156,5 +162,55 @@ func TestSignerHealth(t *testing.T) {
 	bad.s = key.Signer()
 	if err := bad.Ready(ctx); err == nil {
 		t.Fatal("the cached failure was not kept for the TTL")
+	}
+}
+
+// TestVerifierKeyInToken: --verifier-key-file takes a key URI like the issuer's, so OpenID4VP request
+// objects are signed inside the token; a wrong label stops start-up naming the verifier's flag.
+func TestVerifierKeyInToken(t *testing.T) {
+	ctx := context.Background()
+	cfg := softhsmtest.Token(t, "ionode", "verifier")
+	t.Setenv(pkcs11.DefaultPINEnv, softhsmtest.PIN)
+	tok, err := pkcs11.Generate(ctx, cfg, signer.ES256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := tok.Public().(*ecdsa.PublicKey)
+	tok.Close()
+	did, err := key.DIDJWK(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := DefaultConfig()
+	c.PKCS11Module = cfg.ModulePath
+	c.Credentials.VerifierKeyFile, c.Credentials.VerifierKID = "pkcs11:token=ionode;object=verifier", did+"#0"
+	d := &Daemon{cfg: c, Metrics: node.NewMetrics()}
+	defer func() {
+		for _, close := range d.closers {
+			close(ctx)
+		}
+	}()
+	s, err := d.verifierSigner(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwt, err := s.Sign([]byte(`{"nonce":"n"}`), "oauth-authz-req+jwt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(jwt, ".")
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || len(sig) != 64 {
+		t.Fatalf("signature %q: %v", parts[2], err)
+	}
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if !ecdsa.Verify(pub, digest[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
+		t.Fatal("the request object's signature does not verify under the token key")
+	}
+
+	c.Credentials.VerifierKeyFile = "pkcs11:token=ionode;object=nope"
+	d = &Daemon{cfg: c, Metrics: node.NewMetrics()}
+	if _, err := d.verifierSigner(ctx); err == nil || !strings.HasPrefix(err.Error(), "--verifier-key-file: ") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("unknown label: err = %v", err)
 	}
 }

@@ -21,6 +21,7 @@ func (c Config) checkSecretFiles() error {
 	files := []struct{ flag, path string }{
 		{"--writer-key-file", c.WriterKeyFile},
 		{"--issuer-key-file", c.Credentials.IssuerKeyFile},
+		{"--verifier-key-file", c.Credentials.VerifierKeyFile},
 		{"--tls-key-file", c.HTTP.TLSKeyFile},
 	}
 	for _, f := range files {
