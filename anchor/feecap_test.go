@@ -8,7 +8,7 @@ import (
 	"github.com/btcsuite/btcd/btcutil/v2"
 
 	"github.com/ionode/ionode/anchor"
-	"github.com/ionode/ionode/anchor/wallettest"
+	"github.com/ionode/ionode/internal/wallettest"
 	"github.com/ionode/ionode/testnet"
 )
 

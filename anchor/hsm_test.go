@@ -11,10 +11,10 @@ import (
 	"github.com/btcsuite/btcd/btcutil/v2"
 
 	"github.com/ionode/ionode/anchor"
-	"github.com/ionode/ionode/anchor/wallettest"
+	"github.com/ionode/ionode/internal/softhsmtest"
+	"github.com/ionode/ionode/internal/wallettest"
 	"github.com/ionode/ionode/signer"
 	"github.com/ionode/ionode/signer/pkcs11"
-	"github.com/ionode/ionode/signer/pkcs11/softhsmtest"
 	"github.com/ionode/ionode/testnet"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/anchor/ionrules"
-	"github.com/ionode/ionode/anchor/wallettest"
+	"github.com/ionode/ionode/internal/wallettest"
 	"github.com/ionode/ionode/testnet"
 )
 

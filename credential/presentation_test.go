@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/resolver"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/resolver"
 )
 

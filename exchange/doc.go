@@ -7,7 +7,7 @@
 //
 // A request record lives in the node's store so that replicas behind a load balancer share it. The store
 // offers it through this method set (node/store.Sessions; implemented by the Pebble and MongoDB stores and
-// checked by node/store/storetest). Consumers declare their own interface with exactly these methods:
+// checked by internal/storetest). Consumers declare their own interface with exactly these methods:
 //
 //	type Sessions interface {
 //		// PutSession stores a new record that stays visible until expires. created is false (and nothing

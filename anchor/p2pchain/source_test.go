@@ -17,7 +17,7 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/ionode/ionode/anchor"
-	"github.com/ionode/ionode/anchor/wallettest"
+	"github.com/ionode/ionode/internal/wallettest"
 	"github.com/ionode/ionode/testnet"
 )
 

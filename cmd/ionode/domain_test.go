@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/linkeddomains"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 func TestDomainLinkVerify(t *testing.T) {

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange/oid4vp"
-	"github.com/ionode/ionode/exchange/oid4vp/oid4vptest"
+	"github.com/ionode/ionode/internal/credtest"
+	"github.com/ionode/ionode/internal/oid4vptest"
 )
 
 // TestRequestPresentation runs `ionode request presentation` against a verifier while a wallet answers

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ionode/ionode/internal/softhsmtest"
 	"github.com/ionode/ionode/signer/pkcs11"
-	"github.com/ionode/ionode/signer/pkcs11/softhsmtest"
 )
 
 // TestDIDKeysMoveIntoToken runs the CLI against a node: a DID created with file keys moves its update and

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 // holderFiles writes a holder key (did:key) and credentials of types issued to it by issuer, and returns

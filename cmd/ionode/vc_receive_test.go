@@ -14,7 +14,7 @@ import (
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/issuance"
-	"github.com/ionode/ionode/exchange/oid4vci/oid4vcitest"
+	"github.com/ionode/ionode/internal/oid4vcitest"
 )
 
 // TestRequestIssuanceAndReceive: `ionode request issuance` offers a credential with a PIN and follows

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/resolver/web"

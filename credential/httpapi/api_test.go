@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 const adminToken = "s3cret-admin-token"

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/sdjwt"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 // TestSDJWTRoutes: the verification routes take SD-JWT VCs too; the presentation route requires the

@@ -14,7 +14,7 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/internal/nodetest"
 	"github.com/ionode/ionode/resolver"
 )

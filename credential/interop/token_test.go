@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/internal/softhsmtest"
 	"github.com/ionode/ionode/resolver/key"
 	"github.com/ionode/ionode/signer"
 	"github.com/ionode/ionode/signer/pkcs11"
-	"github.com/ionode/ionode/signer/pkcs11/softhsmtest"
 )
 
 // TestTokenIssuer issues credentials with issuer keys generated inside a SoftHSM2 token and has

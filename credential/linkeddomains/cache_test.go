@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/linkeddomains"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 // TestCache: a verdict, linked or not, is fetched once per TTL per DID and origin.

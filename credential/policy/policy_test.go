@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/linkeddomains"
 	"github.com/ionode/ionode/credential/policy"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 func linked(origins ...string) []map[string]any {

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/sdjwt"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 // BenchmarkVerify measures SD-JWT VC verification of a presentation with 10 Disclosures and a KB-JWT

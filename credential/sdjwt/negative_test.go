@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/policy"
 	"github.com/ionode/ionode/credential/sdjwt"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/web"
 )

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/sdjwt"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 const (

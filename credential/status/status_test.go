@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 type setup struct {

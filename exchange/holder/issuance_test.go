@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange/holder"
 	"github.com/ionode/ionode/exchange/oid4vci"
-	"github.com/ionode/ionode/exchange/oid4vci/oid4vcitest"
+	"github.com/ionode/ionode/internal/credtest"
+	"github.com/ionode/ionode/internal/oid4vcitest"
 )
 
 // TestReceive: the wallet redeems the node's offers (by reference and by value, with and without a PIN)

@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/issuance"
 	"github.com/ionode/ionode/exchange/oid4vci"
-	"github.com/ionode/ionode/exchange/oid4vci/oid4vcitest"
+	"github.com/ionode/ionode/internal/credtest"
+	"github.com/ionode/ionode/internal/oid4vcitest"
 )
 
 // relyingParty is the relying party's callback endpoint on the test server.

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 // BenchmarkIssuanceExchange measures complete issuance exchanges after the offer: the token request,

@@ -1,6 +1,6 @@
 package oid4vci_test
 
-import "github.com/ionode/ionode/exchange/oid4vci/oid4vcitest"
+import "github.com/ionode/ionode/internal/oid4vcitest"
 
 // Short names for the shared test environment.
 type env = oid4vcitest.Env

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/internal/worktest"
 )
 

@@ -12,12 +12,12 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/exchange/oid4vci"
-	"github.com/ionode/ionode/exchange/oid4vci/oid4vcitest"
+	"github.com/ionode/ionode/internal/credtest"
+	"github.com/ionode/ionode/internal/oid4vcitest"
 )
 
 // Configuration id and token status list of the dc+sd-jwt tests.

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/internal/nodetest"
 	"github.com/ionode/ionode/resolver/key"
 )

@@ -5,10 +5,10 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/linkeddomains"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 func TestLinkedDomains(t *testing.T) {

@@ -16,11 +16,11 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver/web"
 )

@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/jwe"
 	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/exchange/siop"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 func TestIDToken(t *testing.T) {

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/internal/nodetest"
 	"github.com/ionode/ionode/resolver"
 )

@@ -14,13 +14,13 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/policy"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 const pidVCT = "urn:eudi:pid:1"

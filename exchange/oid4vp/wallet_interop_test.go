@@ -10,13 +10,13 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vci"
-	"github.com/ionode/ionode/exchange/oid4vci/oid4vcitest"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/internal/nodetest"
+	"github.com/ionode/ionode/internal/oid4vcitest"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver/web"
 )

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange/siop"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 // BenchmarkVerify verifies an EdDSA did:key ID Token: the cost an id_token adds to an exchange.

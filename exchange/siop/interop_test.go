@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/exchange/siop"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/internal/nodetest"
 )
 

@@ -16,14 +16,14 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
-	"github.com/ionode/ionode/exchange/oid4vp/oid4vptest"
-	"github.com/ionode/ionode/resolver/web/webtest"
+	"github.com/ionode/ionode/internal/credtest"
+	"github.com/ionode/ionode/internal/oid4vptest"
+	"github.com/ionode/ionode/internal/webtest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/testnet"
 )

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/status"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/resolver/key"

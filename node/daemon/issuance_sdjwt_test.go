@@ -11,11 +11,11 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/key"

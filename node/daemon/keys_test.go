@@ -21,12 +21,12 @@ import (
 	"github.com/btcsuite/btcd/btcutil/v2"
 
 	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/internal/softhsmtest"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver/key"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/signer"
 	"github.com/ionode/ionode/signer/pkcs11"
-	"github.com/ionode/ionode/signer/pkcs11/softhsmtest"
 	"github.com/ionode/ionode/testnet"
 )
 

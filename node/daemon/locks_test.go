@@ -10,7 +10,7 @@ import (
 
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/anchor/ionrules"
-	"github.com/ionode/ionode/anchor/wallettest"
+	"github.com/ionode/ionode/internal/wallettest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/sidetree/batch"
 	"github.com/ionode/ionode/testnet"

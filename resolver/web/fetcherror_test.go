@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ionode/ionode/internal/webtest"
 	"github.com/ionode/ionode/resolver/web"
-	"github.com/ionode/ionode/resolver/web/webtest"
 )
 
 // TestFetchErrorHidesCause: whatever Get's caller puts in an answer (status list and DID configuration

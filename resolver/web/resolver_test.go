@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ionode/ionode/internal/webtest"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/web"
-	"github.com/ionode/ionode/resolver/web/webtest"
 )
 
 func document(did string) []byte {

@@ -14,9 +14,9 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
+	"github.com/ionode/ionode/internal/softhsmtest"
 	"github.com/ionode/ionode/signer"
 	"github.com/ionode/ionode/signer/pkcs11"
-	"github.com/ionode/ionode/signer/pkcs11/softhsmtest"
 )
 
 // BenchmarkSign measures signings per second through each backend that runs here: keys in memory (the

@@ -10,10 +10,10 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
+	"github.com/ionode/ionode/internal/softhsmtest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/signer"
 	"github.com/ionode/ionode/signer/pkcs11"
-	"github.com/ionode/ionode/signer/pkcs11/softhsmtest"
 )
 
 // TestDIDKeysInToken runs a DID's life with every operation key in the token: create commits to token

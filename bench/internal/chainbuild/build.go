@@ -12,9 +12,9 @@ import (
 
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/anchor/ionrules"
-	"github.com/ionode/ionode/anchor/wallettest"
 	"github.com/ionode/ionode/bench/internal/gen"
 	"github.com/ionode/ionode/cas"
+	"github.com/ionode/ionode/internal/wallettest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/sidetree/batch"
 	"github.com/ionode/ionode/testnet"

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/credential/status/tokenstatus"
+	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/resolver"
 )
 

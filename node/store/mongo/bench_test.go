@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/node/store"
-	"github.com/ionode/ionode/node/store/storetest"
 )
 
 // benchBatch is the operations per transaction: ION's maximum, 10,000, against MongoDB; 1,000 against

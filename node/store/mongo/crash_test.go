@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/node/store"
-	"github.com/ionode/ionode/node/store/storetest"
 )
 
 // FerretDB writes far slower than Pebble: a smaller stream keeps the test within seconds.

@@ -9,9 +9,9 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/store"
-	"github.com/ionode/ionode/node/store/storetest"
 	"github.com/ionode/ionode/sidetree"
 )
 

@@ -9,9 +9,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/node/internal/ferrettest"
 	"github.com/ionode/ionode/node/store"
-	"github.com/ionode/ionode/node/store/storetest"
 )
 
 // ferretURI is the embedded FerretDB on SQLite every test of the package shares, and ferretPGURI the one

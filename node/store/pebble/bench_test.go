@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/node/store"
-	"github.com/ionode/ionode/node/store/storetest"
 )
 
 // BenchmarkIngest: go test -run=^$ -bench=Ingest -benchtime=100x ./node/store/pebble/ (1,000,000 operations:

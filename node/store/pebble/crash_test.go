@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/node/store"
-	"github.com/ionode/ionode/node/store/storetest"
 )
 
 var crashStream = storetest.Stream{Seed: 7, Transactions: 400, DIDs: 5000, MinOps: 50, MaxOps: 250, MinSize: 500, MaxSize: 1000}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ionode/ionode/node/store/storetest"
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/sidetree"
 )
 

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/node/store"
-	"github.com/ionode/ionode/node/store/storetest"
 	"github.com/ionode/ionode/sidetree"
 )
 

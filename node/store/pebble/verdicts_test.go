@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/node/store"
-	"github.com/ionode/ionode/node/store/storetest"
 	"github.com/ionode/ionode/sidetree"
 )
 

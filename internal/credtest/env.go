@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/internal/webtest"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/resolver/key"
 	"github.com/ionode/ionode/resolver/web"
-	"github.com/ionode/ionode/resolver/web/webtest"
 	"github.com/ionode/ionode/sidetree"
 )
 

@@ -14,9 +14,9 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/ionode/ionode/credential"
-	"github.com/ionode/ionode/credential/credtest"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/exchange/oid4vci"
+	"github.com/ionode/ionode/internal/credtest"
 )
 
 // Env is an issuer on the test HTTPS server (its origin is the credential issuer identifier), with a
