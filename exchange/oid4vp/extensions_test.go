@@ -14,6 +14,7 @@ import (
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/jwe"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/presex"
 )
 
 // requestObject is what a wallet reads from a request object beyond the harness's wallet.
@@ -27,7 +28,8 @@ type requestObject struct {
 		SubjectSyntax  []string           `json:"subject_syntax_types_supported"`
 		VPFormatsGiven json.RawMessage    `json:"vp_formats_supported"`
 	} `json:"client_metadata"`
-	DCQL *oid4vp.DCQLQuery `json:"dcql_query"`
+	DCQL       *oid4vp.DCQLQuery  `json:"dcql_query"`
+	Definition *presex.Definition `json:"presentation_definition"`
 }
 
 // createWith creates a request for rcs (none for an id_token alone) with the extension field ext.
