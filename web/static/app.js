@@ -429,8 +429,8 @@
 
   // ---------------------------------------------------------------- wallet request
 
-  // The admin token is read from its field at each call and never stored: not in localStorage, not in the
-  // URL, not in a cookie. fetch with a relative path sends it to this node only.
+  // The admin token is read from its field at each call and never stored (no web storage, no cookie, not
+  // in the URL). fetch with a relative path sends it to this node only.
   const requestAPI = "/v1.0/verifiableCredentials";
   const finalStatuses = ["presentation_verified", "presentation_error", "issuance_successful", "issuance_error"];
   const pollEvery = 1000;
