@@ -2,8 +2,9 @@
 # The web explorer in a real browser: start `ionode testnet`, create a DID through the CLI, then drive
 # Debian's Chromium (headless, through playwright-core from web/e2e) to look the DID up in the explorer and
 # check what it renders against the node's API, at desktop width and at 375 px, with no console errors;
-# verify a credential the DID issued; validate node/openapi.json against the OpenAPI 3.1 schema and the
-# node's answers against the document's response schemas.
+# verify a credential the DID issued; create a wallet presentation request from the page, see its QR code,
+# answer it with `ionode vc present` and watch the page reach presentation_verified; validate
+# node/openapi.json against the OpenAPI 3.1 schema and the node's answers against its response schemas.
 # Screenshots go to .ci/out/ (explorer.png is the DID page). CI runs it from .ci/run; run it yourself with
 #   (cd web/e2e && npm ci) && bash scripts/explorer-e2e.sh
 set -euo pipefail
@@ -32,7 +33,18 @@ if [ ! -x "$chromium" ]; then echo "explorer e2e: $chromium is missing (apt-get 
 if [ ! -d web/e2e/node_modules/playwright-core ] || [ ! -d web/e2e/node_modules/ajv ]; then (cd web/e2e && npm ci --no-audit --no-fund --loglevel=error); fi
 
 go build -o "$work/ionode" ./cmd/ionode
-"$work/ionode" testnet --data-dir "$work/net" --listen "127.0.0.1:$port" > "$work/testnet.out" 2> "$work/testnet.log" &
+# A verifier key (the did:jwk of an Ed25519 key) and an admin token, for the wallet request page.
+# did:jwk of a public JWK, its members in JCS order as `ionode vc present --holder-kid did:jwk` derives it.
+didjwk() { python3 -c 'import base64,json,sys; print("did:jwk:" + base64.urlsafe_b64encode(json.dumps(json.load(open(sys.argv[1])), sort_keys=True, separators=(",", ":")).encode()).decode().rstrip("="))' "$1"; }
+"$work/ionode" keys generate --type Ed25519 --out "$work/verifier.jwk" > "$work/verifier.pub"
+verifier=$(didjwk "$work/verifier.pub")
+"$work/ionode" keys generate --type Ed25519 --out "$work/holder.jwk" > "$work/holder.pub"
+holder=$(didjwk "$work/holder.pub")
+ION_ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
+export ION_ADMIN_TOKEN # read by explorer.mjs from its environment, never from its arguments
+hash=$(printf %s "$ION_ADMIN_TOKEN" | sha256sum | cut -d' ' -f1)
+"$work/ionode" testnet --data-dir "$work/net" --listen "127.0.0.1:$port" --public-url "$node" --admin-token-hash "$hash" \
+  --verifier-key-file "$work/verifier.jwk" --verifier-kid "$verifier#0" > "$work/testnet.out" 2> "$work/testnet.log" &
 pid=$!
 ready=
 for _ in $(seq 1 240); do
@@ -50,6 +62,9 @@ long=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["did"])' 
 echo "explorer e2e: created $did"
 "$work/ionode" vc issue --key "$work/keys/key-1.jwk" --kid "$did#key-1" --type VerifiedEmployee \
   --subject-id did:example:holder --claim name=Alice --valid-for 1h > "$work/vc.jwt"
+# The holder's credential, which it presents to the request the page creates.
+"$work/ionode" vc issue --key "$work/keys/key-1.jwk" --kid "$did#key-1" --type VerifiedEmployee \
+  --subject-id "$holder" --claim name=Alice --valid-for 1h > "$work/holder-vc.jwt"
 
 # The API reference must be a valid OpenAPI 3.1 document and the node's answers must match its schemas
 # (the Go test checks that it lists exactly the routes the node serves).
@@ -58,7 +73,8 @@ timeout --signal=TERM 120 node web/e2e/openapi.mjs node/openapi.json --node "$no
 code=0
 # Bounded as a whole (each browser step also has its own 30 s limit); playwright closes Chromium on SIGTERM.
 timeout --signal=TERM 600 node web/e2e/explorer.mjs --node "$node" --did "$did" --long-form "$long" --key-id "#key-1" \
-  --vc "$(cat "$work/vc.jwt")" --screenshot-dir "$out" --chromium "$chromium" || code=$?
+  --vc "$(cat "$work/vc.jwt")" --ionode "$work/ionode" --holder-key "$work/holder.jwk" --holder-vc "$work/holder-vc.jwt" \
+  --screenshot-dir "$out" --chromium "$chromium" || code=$?
 if [ -f "$out/explorer-desktop.png" ]; then cp "$out/explorer-desktop.png" "$out/explorer.png"; fi
 if [ "$code" != 0 ]; then echo "explorer e2e: node log tail:"; tail -30 "$work/testnet.log"; fi
 exit "$code"

@@ -80,3 +80,15 @@ func TestPageIsSelfContained(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptKeepsSecretsAndHTMLOut: the wallet request page holds the admin token, so the script must
+// never persist anything (storage, cookies) and never parse text as HTML (API data is rendered as text).
+func TestScriptKeepsSecretsAndHTMLOut(t *testing.T) {
+	body, _ := io.ReadAll(get(t, Handler(), "GET", "/explorer/app.js", nil).Body)
+	for _, banned := range []string{"localStorage", "sessionStorage", "document.cookie", "indexedDB",
+		"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("} {
+		if strings.Contains(string(body), banned) {
+			t.Errorf("app.js uses %s", banned)
+		}
+	}
+}

@@ -1,5 +1,6 @@
 // Drives the node's web explorer in Debian's Chromium: the status page, the transactions page, a DID
-// lookup (short and long form) checked against what the node's API says, the credential page, all at a
+// lookup (short and long form) checked against what the node's API says, the credential page, the wallet
+// request page (a presentation request's QR code and live status, answered by `ionode vc present`), all at a
 // desktop width and at 375 px, failing on any console error or uncaught exception.
 //
 //   node explorer.mjs --node http://127.0.0.1:PORT --did did:ion:... --long-form did:ion:...:... \
@@ -10,7 +11,8 @@ import { chromium } from "playwright-core";
 import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
+import { execFile } from "node:child_process";
 
 const { values: opt } = parseArgs({
   options: {
@@ -19,15 +21,24 @@ const { values: opt } = parseArgs({
     "long-form": { type: "string" },
     "key-id": { type: "string" },
     vc: { type: "string" }, // a VC-JWT the DID issued, which the node must find valid
+    ionode: { type: "string" }, // the ionode binary, the holder that answers the page's request
+    "holder-key": { type: "string" },
+    "holder-vc": { type: "string" }, // a VC-JWT the DID issued to the holder key's did:jwk
     "screenshot-dir": { type: "string", default: "." },
     chromium: { type: "string", default: process.env.CHROMIUM || "/usr/bin/chromium" },
   },
 });
-for (const k of ["node", "did", "long-form", "key-id", "vc"]) {
+for (const k of ["node", "did", "long-form", "key-id", "vc", "ionode", "holder-key", "holder-vc"]) {
   if (!opt[k]) {
     console.error(`missing --${k}`);
     process.exit(2);
   }
+}
+// The admin token comes from the environment so that it is not on a command line.
+const adminToken = process.env.ION_ADMIN_TOKEN;
+if (!adminToken) {
+  console.error("missing ION_ADMIN_TOKEN");
+  process.exit(2);
 }
 
 const timeout = 30_000; // generous: two cores shared with the node, btcd and the test runner
@@ -204,6 +215,7 @@ async function checkPage(label, context) {
     await page.screenshot({ path: join(opt["screenshot-dir"], `explorer-credential.png`), fullPage: true });
   }
 
+  await checkRequestPage(label, page, consoleWatch);
 
   // API failures are sentences: the node unreachable, and a node that fails inside.
   consoleWatch.expectHTTPErrors(true);
@@ -222,6 +234,61 @@ async function checkPage(label, context) {
   consoleWatch.expectHTTPErrors(false);
 
   consoleWatch.done();
+}
+
+// checkRequestPage creates a presentation request from the wallet request page and checks its QR code
+// and live status; on the desktop run the holder answers it and the page must show the verified claims.
+async function checkRequestPage(label, page, consoleWatch) {
+  await page.locator('.tabs a[data-view="request"]').click();
+
+  // A wrong token is refused with a sentence and nothing is shown.
+  consoleWatch.expectHTTPErrors(true);
+  await page.locator("#req-token").fill("not-the-token");
+  await page.locator("#req-type").fill("VerifiedEmployee");
+  await page.locator("#req-create").click();
+  await page.locator("#req-result .notice.error").waitFor();
+  const refused = await page.locator("#req-result .notice.error").innerText();
+  check(`${label}: wrong admin token explained`, /refused the admin token/.test(refused), refused);
+  await page.waitForTimeout(500);
+  consoleWatch.expectHTTPErrors(false);
+
+  await page.locator("#req-token").fill(adminToken);
+  await page.locator("#req-issuer").fill(opt.did);
+  await page.locator("#req-create").click();
+  await page.locator("#req-qr").waitFor();
+  const qr = await page.locator("#req-qr").evaluate((img) => ({ src: img.getAttribute("src"), ok: img.complete && img.naturalWidth > 0 }));
+  check(`${label}: request QR code is a PNG shown`, qr.ok && qr.src.startsWith("data:image/png;base64,"), qr.src.slice(0, 40));
+  const url = await page.locator("#req-url").innerText();
+  check(`${label}: request shows the wallet link`, url.startsWith("openid4vp://"), url);
+  await page.waitForFunction(() => document.getElementById("req-status")?.dataset.status === "request_created");
+  const id = await page.locator("#req-request-id").innerText();
+  const statusOf = (id) => fetch(`${opt.node}/v1.0/verifiableCredentials/requests/${encodeURIComponent(id)}`,
+    { headers: { Authorization: `Bearer ${adminToken}` } }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const { status: apiStatus, body: ev } = await statusOf(id);
+  check(`${label}: request status is request_created`, apiStatus === 200 && ev.requestStatus === "request_created", JSON.stringify(ev));
+  const leaked = await page.evaluate((t) => [location.href, document.cookie, JSON.stringify(localStorage), JSON.stringify(sessionStorage)].some((s) => s.includes(t)), adminToken);
+  check(`${label}: admin token kept out of the URL and storage`, !leaked);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(`${label}: request page does not scroll sideways`, overflow <= 0, `too wide by ${overflow} px`);
+  if (label !== "desktop") return;
+  await page.screenshot({ path: join(opt["screenshot-dir"], "explorer-request.png"), fullPage: true });
+
+  // The holder answers; the page follows the request to presentation_verified with the claims.
+  const { stdout } = await promisify(execFile)(opt.ionode, ["vc", "present", "--holder-key", opt["holder-key"], "--holder-kid", "did:jwk",
+    "--allow-loopback", "--request", url, opt["holder-vc"]], { timeout });
+  check(`${label}: holder's presentation accepted`, /^accepted$/m.test(stdout), stdout);
+  await page.waitForFunction(() => /^presentation_(verified|error)$/.test(document.getElementById("req-status")?.dataset.status || ""));
+  const final = await page.locator("#req-status").getAttribute("data-status");
+  const claim = await page.locator('#req-result .claim[data-claim="name"]').allInnerTexts();
+  check(`${label}: page reaches presentation_verified with the claims`, final === "presentation_verified" && claim[0] === "Alice",
+    (await page.locator("#req-live").innerText()).slice(0, 300) + " API: " + JSON.stringify(await statusOf(id)));
+  await page.locator("#req-poll-note", { hasText: "ended" }).waitFor();
+  let polls = 0;
+  const count = (req) => { if (req.url().includes("/verifiableCredentials/requests/")) polls++; };
+  page.on("request", count);
+  await page.waitForTimeout(3000); // three polling periods
+  page.off("request", count);
+  check(`${label}: polling stops when the request ends`, polls === 0, `${polls} status reads after the end`);
 }
 
 try {

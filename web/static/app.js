@@ -51,6 +51,11 @@
 
   function sentenceFor(status, body) {
     body = body && typeof body === "object" ? body : {};
+    // The Request Service API nests its error as Entra does: {error: {code, message, innererror}}.
+    if (body.error && typeof body.error === "object") {
+      const inner = body.error.innererror || {};
+      body = { code: inner.code || body.error.code, message: inner.message || body.error.message };
+    }
     const code = typeof body.code === "string" ? body.code : "";
     const meta = body.didResolutionMetadata || {};
     const message = [body.message, body.error, meta.errorMessage, meta.error].find((m) => typeof m === "string" && m) || "";
@@ -85,7 +90,8 @@
       if (body === null && text) throw new APIError("The node answered with something that is not JSON.", resp.status, "");
       return { status: resp.status, body };
     }
-    throw new APIError(sentenceFor(resp.status, body), resp.status, body && body.code);
+    const inner = body && body.error && typeof body.error === "object" ? body.error.innererror || body.error : {};
+    throw new APIError(sentenceFor(resp.status, body), resp.status, (body && body.code) || inner.code);
   }
 
   function fmtNumber(n) {
@@ -94,7 +100,7 @@
 
   // ---------------------------------------------------------------- views and routing
 
-  const views = ["status", "transactions", "did", "credential"];
+  const views = ["status", "transactions", "did", "credential", "request"];
   let statusTimer = null;
 
   function route() {
@@ -421,6 +427,151 @@
     }
   }
 
+  // ---------------------------------------------------------------- wallet request
+
+  // The admin token is read from its field at each call and never stored (no web storage, no cookie, not
+  // in the URL). fetch with a relative path sends it to this node only.
+  const requestAPI = "/v1.0/verifiableCredentials";
+  const finalStatuses = ["presentation_verified", "presentation_error", "issuance_successful", "issuance_error"];
+  const pollEvery = 1000;
+  let follow = { seq: 0, timer: null };
+
+  function adminHeaders() {
+    return { Accept: "application/json", Authorization: "Bearer " + $("req-token").value.trim() };
+  }
+
+  function tokenSentence(e) {
+    if (e.status === 401 || e.status === 403) return "The node refused the admin token: check it and try again.";
+    if (e.status === 404 && e.code === "requestNotFound") return "This node knows no request with that id, or it has expired.";
+    return e.message;
+  }
+
+  function stopFollowing() {
+    follow.seq++;
+    clearTimeout(follow.timer);
+    follow.timer = null;
+  }
+
+  function renderClaims(data) {
+    return (data || []).map((vc) => {
+      const claims = vc.claims && typeof vc.claims === "object" ? Object.entries(vc.claims) : [];
+      return el("div", { class: "card verified-credential" },
+        el("dl", { class: "meta" },
+          el("dt", null, "Issuer"), el("dd", { class: "mono" }, vc.issuer || ""),
+          el("dt", null, "Types"), el("dd", null, (vc.type || []).join(", ")),
+          el("dt", null, "Revocation"), el("dd", null, (vc.credentialState || {}).revocationStatus || "not checked"),
+          claims.flatMap(([k, v]) => [el("dt", null, k), el("dd", { class: "mono claim", "data-claim": k }, typeof v === "string" ? v : JSON.stringify(v))])));
+    });
+  }
+
+  // renderEvent shows a request's latest event into the status box.
+  function renderEvent(box, ev) {
+    const status = typeof ev.requestStatus === "string" ? ev.requestStatus : "unknown";
+    const cls = status === "presentation_verified" || status === "issuance_successful" ? "ok"
+      : /_error$/.test(status) ? "bad" : "warn";
+    const parts = [el("p", null, "Status: ", el("span", { class: "state " + cls, id: "req-status", "data-status": status }, status))];
+    if (ev.subject) parts.push(el("p", null, "Subject: ", el("span", { class: "mono", id: "req-subject" }, ev.subject)));
+    if (ev.error) parts.push(notice("error", (ev.error.code || "error") + ": " + (ev.error.message || "")));
+    parts.push(...renderClaims(ev.verifiedCredentialsData));
+    box.replaceChildren(...parts);
+  }
+
+  // followRequest polls the status route until the request ends, expires or cannot be read.
+  function followRequest(id, expiry) {
+    stopFollowing();
+    const seq = follow.seq;
+    const box = $("req-live");
+    const note = $("req-poll-note");
+    const tick = async () => {
+      if (seq !== follow.seq) return;
+      if (expiry && Date.now() / 1000 > expiry) {
+        note.textContent = "The request expired; no longer following it.";
+        return;
+      }
+      try {
+        const { body: ev } = await api(requestAPI + "/requests/" + encodeURIComponent(id), { headers: adminHeaders() });
+        if (seq !== follow.seq) return;
+        renderEvent(box, ev || {});
+        if (finalStatuses.includes(ev && ev.requestStatus)) {
+          note.textContent = "The request has ended.";
+          return;
+        }
+        note.textContent = "Following live (every " + pollEvery / 1000 + " s).";
+      } catch (e) {
+        if (seq !== follow.seq) return;
+        // A missing request has expired or never existed, a refused token will not start working: both
+        // end the polling. Anything else may pass (a restarting node), so the polling goes on.
+        if (e.status === 404 || e.status === 401 || e.status === 403) {
+          box.replaceChildren(notice("error", tokenSentence(e)));
+          note.textContent = "No longer following this request.";
+          return;
+        }
+        note.textContent = e.message + " Retrying.";
+      }
+      follow.timer = setTimeout(tick, pollEvery);
+    };
+    tick();
+  }
+
+  function showRequest(id, created) {
+    const target = $("req-result");
+    const parts = [el("dl", { class: "meta" },
+      el("dt", null, "Request id"), el("dd", { class: "mono", id: "req-request-id" }, id),
+      created && created.expiry ? [el("dt", null, "Expires"), el("dd", null, new Date(created.expiry * 1000).toLocaleString())] : null)];
+    if (created) {
+      // Only a PNG data URI from the node is shown as an image; the URL is text.
+      if (typeof created.qrCode === "string" && created.qrCode.startsWith("data:image/png;base64,")) {
+        parts.push(el("img", { class: "qr", id: "req-qr", src: created.qrCode, alt: "QR code of the request for a wallet to scan" }));
+      }
+      parts.push(el("p", null, "Wallet link: ", el("span", { class: "mono", id: "req-url" }, created.url || "")));
+    }
+    parts.push(el("div", { id: "req-live", "aria-live": "polite" }, el("p", { class: "muted" }, "Reading the status…")),
+      el("p", { class: "muted", id: "req-poll-note" }));
+    target.replaceChildren(...parts);
+    followRequest(id, created && created.expiry);
+  }
+
+  async function createRequest(event) {
+    event.preventDefault();
+    const target = $("req-result");
+    const type = $("req-type").value.trim();
+    if (!type) {
+      target.replaceChildren(notice("error", "Name the credential type to ask for, for example VerifiedEmployee."));
+      return;
+    }
+    const issuer = $("req-issuer").value.trim();
+    const rc = { type };
+    if (issuer) rc.acceptedIssuers = [issuer];
+    const body = { includeQRCode: true, registration: { clientName: "ionode explorer" }, requestedCredentials: [rc] };
+    stopFollowing();
+    $("req-create").disabled = true;
+    target.replaceChildren(el("p", { class: "muted" }, "Creating…"));
+    try {
+      const headers = Object.assign(adminHeaders(), { "Content-Type": "application/json" });
+      const { body: created } = await api(requestAPI + "/createPresentationRequest", { method: "POST", headers, body: JSON.stringify(body) });
+      $("req-id").value = created.requestId;
+      showRequest(created.requestId, created);
+    } catch (e) {
+      target.replaceChildren(notice("error", e.status === 404 || e.status === 405
+        ? "This node does not serve presentation requests (it has no verifier key configured)." : tokenSentence(e)));
+    } finally {
+      $("req-create").disabled = false;
+    }
+  }
+
+  function followExisting() {
+    const id = $("req-id").value.trim();
+    if (!id) {
+      $("req-result").replaceChildren(notice("error", "Paste a request id first."));
+      return;
+    }
+    if (!$("req-token").value.trim()) {
+      $("req-result").replaceChildren(notice("error", "Type the admin token first: the status route needs it."));
+      return;
+    }
+    showRequest(id, null);
+  }
+
   // ---------------------------------------------------------------- wiring
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -433,6 +584,8 @@
     });
     $("tx-more").addEventListener("click", () => { if (txNext) loadTransactions(txNext, false); });
     $("cred-form").addEventListener("submit", verify);
+    $("req-form").addEventListener("submit", createRequest);
+    $("req-follow").addEventListener("click", followExisting);
     for (const r of document.querySelectorAll('input[name="kind"]')) {
       r.addEventListener("change", () => { $("vp-options").hidden = document.querySelector('input[name="kind"]:checked').value !== "presentation"; });
     }
