@@ -54,6 +54,10 @@ func buildDefinition(pr exchange.PresentationRequest) (*presex.Definition, error
 	}
 	reqs := make([]presex.Requirement, len(pr.RequestedCredentials))
 	for i, rc := range pr.RequestedCredentials {
+		// The draft-era path asks for VC-JWTs only: an SD-JWT VC it would silently ask for as one is refused.
+		if rc.Format != "" && rc.Format != FormatJWTVC {
+			return nil, exchange.BadField("requestedCredentials.format", "ionode.query %q asks for %s credentials only", QueryPresentationDefinition, FormatJWTVC)
+		}
 		reqs[i] = presex.Requirement{Type: rc.Type, Purpose: rc.Purpose, Issuers: rc.AcceptedIssuers}
 	}
 	d := presex.Build(hex.EncodeToString(id), pr.Registration.Purpose, algorithms, reqs)

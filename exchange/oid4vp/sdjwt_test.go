@@ -279,6 +279,14 @@ func TestSDJWTRequestRefused(t *testing.T) {
 			t.Errorf("request %d: %d %s", i, code, body)
 		}
 	}
+	// The draft-era presentation_definition path asks for VC-JWTs only.
+	var pr exchange.PresentationRequest
+	_ = json.Unmarshal(h.createBody(pidRequest()), &pr)
+	pr.Extensions = &exchange.PresentationExtensions{Query: oid4vp.QueryPresentationDefinition}
+	b, _ := json.Marshal(pr)
+	if code, body := call(t, "POST", h.node.URL+exchange.APIPrefix+"/createPresentationRequest", adminToken, "application/json", b); code != http.StatusBadRequest || !bytes.Contains(body, []byte("requestedCredentials.format")) {
+		t.Errorf("dc+sd-jwt by presentation definition: %d %s", code, body)
+	}
 	h.verifier.SDJWT = nil
 	code, body := call(t, "POST", h.node.URL+exchange.APIPrefix+"/createPresentationRequest", adminToken, "application/json", h.createBody(pidRequest()))
 	if code != http.StatusBadRequest || !bytes.Contains(body, []byte("does not verify")) {
