@@ -178,25 +178,32 @@ func ParseEncryptedPayload(b []byte) (Response, error) {
 		return Response{}, fmt.Errorf("%w: encrypted response is not a JSON object of strings: %v", ErrMalformed, err)
 	}
 	out := Response{IDToken: p.IDToken, State: p.State}
-	switch raw := bytes.TrimSpace(p.VPToken); {
-	case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
-	case raw[0] == '"':
-		if err := json.Unmarshal(raw, &out.VPToken); err != nil {
-			return Response{}, fmt.Errorf("%w: vp_token: %v", ErrMalformed, err)
-		}
-	default:
-		out.VPToken = string(raw)
+	var err error
+	if out.VPToken, err = formValue("vp_token", p.VPToken); err != nil {
+		return Response{}, err
 	}
-	switch raw := bytes.TrimSpace(p.Submission); {
-	case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
-	case raw[0] == '"':
-		if err := json.Unmarshal(raw, &out.PresentationSubmission); err != nil {
-			return Response{}, fmt.Errorf("%w: presentation_submission: %v", ErrMalformed, err)
-		}
-	default:
-		out.PresentationSubmission = string(raw)
+	if out.PresentationSubmission, err = formValue("presentation_submission", p.Submission); err != nil {
+		return Response{}, err
 	}
 	return out, nil
+}
+
+// formValue is a member of the encrypted payload as the form parameter of the same name would carry it:
+// a JSON string's value, or the JSON text of anything else (wallets send vp_token and
+// presentation_submission either way); absent or null is "".
+func formValue(name string, raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
+		return "", nil
+	case raw[0] == '"':
+		var v string
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return "", fmt.Errorf("%w: %s: %v", ErrMalformed, name, err)
+		}
+		return v, nil
+	}
+	return string(raw), nil
 }
 
 // checkIDToken verifies the response's id_token when the request asked for one, and makes its subject
