@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"bytes"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -24,7 +23,7 @@ func TestSDJWTRoutes(t *testing.T) {
 	hk, _ := credential.GenerateKey(credential.ES256)
 	holder, _ := credential.NewBareSigner("", hk)
 	var audit bytes.Buffer
-	sd := &sdjwt.Verifier{Resolver: e.Resolver, Fetcher: e.Client, Now: e.Now, Logger: slog.New(slog.NewJSONHandler(&audit, nil))}
+	sd := &sdjwt.Verifier{Resolver: e.Resolver, Fetcher: e.Client, Now: e.Now, Logger: credtest.AuditLogger(&audit)}
 	api := &httpapi.API{Verifier: &credential.Verifier{Resolver: e.Resolver, Now: e.Now}, SDJWT: sd, Audience: "https://rp.example"}
 	h := api.Handler()
 	post := func(path string, body any) sdjwt.Result {
@@ -59,7 +58,7 @@ func TestSDJWTRoutes(t *testing.T) {
 	if r := post("/presentations/verify", map[string]string{"jwt": bare, "nonce": "n-9"}); r.Valid || r.Code != sdjwt.CodeKeyBindingRequired {
 		t.Fatalf("presentation without KB-JWT: %+v", r)
 	}
-	if strings.Contains(audit.String(), "Erika") || strings.Contains(audit.String(), "1963") || !strings.Contains(audit.String(), signer.DID()) {
+	if strings.Contains(audit.String(), "Erika") || strings.Contains(audit.String(), "1963-08-12") || !strings.Contains(audit.String(), signer.DID()) {
 		t.Fatalf("audit log: %s", audit.String())
 	}
 }
