@@ -132,6 +132,7 @@ func TestChoose(t *testing.T) {
 		{"pick with no bound: one", definitionJSON(`[{"rule":"pick","from":"A"}]`, "p:A", "q:A"), "p q", "p", nil},
 		{"either: A incomplete, B has two", eitherOr, "a1 b2 b3", "b2 b3", nil},
 		{"either: A complete comes first", eitherOr, "a1 a2 b1 b2", "a1 a2", nil},
+		{"pick short of its count is passed over", definitionJSON(`[{"rule":"pick","count":1,"from_nested":[{"rule":"pick","count":2,"from":"A"},{"rule":"all","from":"B"}]}]`, "a1:A", "a2:A", "b1:B"), "a1 b1", "b1", nil},
 		{"either: neither", eitherOr, "a1 b1", "", ErrRequirement},
 		{"no requirements: all held", plain, "x y", "x y", nil},
 		{"no requirements: one missing", plain, "y", "", ErrUnanswered},
