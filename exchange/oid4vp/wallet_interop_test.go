@@ -12,6 +12,7 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/jwe"
 	"github.com/ionode/ionode/exchange/oid4vci"
 	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/internal/credtest"
@@ -88,6 +89,7 @@ type interopResult struct {
 	Prefix  string `json:"prefix"`
 	Version int    `json:"version"`
 	Query   string `json:"query"`
+	Enc     string `json:"enc"` // the enc of an encrypted response
 }
 
 // TestWalletInterop has an independent wallet (the OpenWallet Foundation's @openid4vc/openid4vci and
@@ -106,12 +108,11 @@ func TestWalletInterop(t *testing.T) {
 		return n.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{oid4vcitest.Employee}, Claims: claims, PIN: pin, TTL: time.Hour})
 	}
 	employee := exchange.RequestedCredential{Type: oid4vcitest.Employee, AcceptedIssuers: []string{n.Signer.DID()}}
-	askWith := func(query string) exchange.CreateResponse {
-		pr := exchange.PresentationRequest{RequestedCredentials: []exchange.RequestedCredential{employee}, Extensions: &exchange.PresentationExtensions{}}
-		pr.Extensions.Query = query
+	askWith := func(ext exchange.PresentationExtensions) exchange.CreateResponse {
+		pr := exchange.PresentationRequest{RequestedCredentials: []exchange.RequestedCredential{employee}, Extensions: &ext}
 		return n.create(t, pr)
 	}
-	ask := func() exchange.CreateResponse { return askWith("") }
+	ask := func() exchange.CreateResponse { return askWith(exchange.PresentationExtensions{}) }
 	receive := func(o, tx, as string) map[string]any {
 		return map[string]any{"op": "receive", "offer": o, "txCode": tx, "holder": wallet, "configurationId": oid4vcitest.Employee, "as": as}
 	}
@@ -130,36 +131,57 @@ func TestWalletInterop(t *testing.T) {
 		code    string // "" = accepted
 		stage   string // where the wallet met the refusal
 		draft   bool   // a presentation_definition request (the drafts)
+		enc     string // the content encryption of an accepted direct_post.jwt response
 	}
 	plain, locked, replayed, nonce, tampered, expired, late := ask(), ask(), ask(), ask(), ask(), ask(), ask()
-	pe := func() exchange.CreateResponse { return askWith(oid4vp.QueryPresentationDefinition) }
+	pe := func() exchange.CreateResponse {
+		return askWith(exchange.PresentationExtensions{Query: oid4vp.QueryPresentationDefinition})
+	}
 	pd, pdNested, pdOther := pe(), pe(), pe()
+	// direct_post.jwt: the library encrypts to the key in the request's client_metadata.jwks.
+	sealed := func(query string) exchange.CreateResponse {
+		return askWith(exchange.PresentationExtensions{Query: query, ResponseMode: oid4vp.ModeDirectPostJWT})
+	}
+	enc128, enc256, encTampered, encOther, encClear, encPD := sealed(""), sealed(""), sealed(""), sealed(""), sealed(""), sealed(oid4vp.QueryPresentationDefinition)
 	steps := []step{
-		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", "", false},
-		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", "", false},
-		{"resolve the request object", resolve(plain, "plain"), "", "", "", false},
-		{"present with DCQL", respond("plain", "plain", "plain"), plain.RequestID, "", "", false},
-		{"resolve the second request", resolve(locked, "locked"), "", "", "", false},
-		{"present the tx_code credential", respond("locked", "locked", "locked"), locked.RequestID, "", "", false},
-		{"resolve for the replay", resolve(replayed, "replayed"), "", "", "", false},
-		{"first response", respond("replayed", "plain", "replayed"), replayed.RequestID, "", "", false},
-		{"replayed response", map[string]any{"op": "resubmit", "response": "replayed"}, "", oid4vp.CodeUsed, "response", false},
-		{"request_uri after the response", resolve(replayed, "again"), "", "", "resolve", false},
-		{"resolve for a wrong nonce", resolve(nonce, "nonce"), "", "", "", false},
-		{"wrong nonce", with(respond("nonce", "plain", "nonce"), "nonce", "not-the-request-nonce"), nonce.RequestID, string(credential.CodeNonceMismatch), "response", false},
-		{"resolve for tampering", resolve(tampered, "tampered"), "", "", "", false},
-		{"tampered vp_token", with(respond("tampered", "plain", "tampered"), "tamper", true), tampered.RequestID, string(credential.CodeInvalidSignature), "response", false},
-		{"resolve a presentation_definition request", resolve(pd, "pd"), "", "", "", true},
-		{"present with a presentation_submission", respond("pd", "plain", "pd"), pd.RequestID, "", "", true},
-		{"replayed submission", map[string]any{"op": "resubmit", "response": "pd"}, "", oid4vp.CodeUsed, "response", true},
-		{"resolve for the JWT-claims path", resolve(pdNested, "pdNested"), "", "", "", true},
-		{"path_nested $.vp.verifiableCredential[0]", with(respond("pdNested", "locked", "pdNested"), "nestedPath", "$.vp.verifiableCredential[0]"), pdNested.RequestID, "", "", true},
-		{"resolve for another definition", resolve(pdOther, "pdOther"), "", "", "", true},
-		{"submission for another definition", with(respond("pdOther", "plain", "pdOther"), "definitionId", "not-this-one"), pdOther.RequestID, oid4vp.CodeSubmission, "response", true},
-		{"resolve before expiry", resolve(expired, "expired"), "", "", "", false},
-		{"the request expires", map[string]any{"op": "advance", "by": (exchange.DefaultLifetime + time.Second).String()}, "", "", "", false},
-		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response", false},
-		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve", false},
+		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", "", false, ""},
+		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", "", false, ""},
+		{"resolve the request object", resolve(plain, "plain"), "", "", "", false, ""},
+		{"present with DCQL", respond("plain", "plain", "plain"), plain.RequestID, "", "", false, ""},
+		{"resolve the second request", resolve(locked, "locked"), "", "", "", false, ""},
+		{"present the tx_code credential", respond("locked", "locked", "locked"), locked.RequestID, "", "", false, ""},
+		{"resolve for the replay", resolve(replayed, "replayed"), "", "", "", false, ""},
+		{"first response", respond("replayed", "plain", "replayed"), replayed.RequestID, "", "", false, ""},
+		{"replayed response", map[string]any{"op": "resubmit", "response": "replayed"}, "", oid4vp.CodeUsed, "response", false, ""},
+		{"request_uri after the response", resolve(replayed, "again"), "", "", "resolve", false, ""},
+		{"resolve for a wrong nonce", resolve(nonce, "nonce"), "", "", "", false, ""},
+		{"wrong nonce", with(respond("nonce", "plain", "nonce"), "nonce", "not-the-request-nonce"), nonce.RequestID, string(credential.CodeNonceMismatch), "response", false, ""},
+		{"resolve for tampering", resolve(tampered, "tampered"), "", "", "", false, ""},
+		{"tampered vp_token", with(respond("tampered", "plain", "tampered"), "tamper", true), tampered.RequestID, string(credential.CodeInvalidSignature), "response", false, ""},
+		{"resolve a presentation_definition request", resolve(pd, "pd"), "", "", "", true, ""},
+		{"present with a presentation_submission", respond("pd", "plain", "pd"), pd.RequestID, "", "", true, ""},
+		{"replayed submission", map[string]any{"op": "resubmit", "response": "pd"}, "", oid4vp.CodeUsed, "response", true, ""},
+		{"resolve for the JWT-claims path", resolve(pdNested, "pdNested"), "", "", "", true, ""},
+		{"path_nested $.vp.verifiableCredential[0]", with(respond("pdNested", "locked", "pdNested"), "nestedPath", "$.vp.verifiableCredential[0]"), pdNested.RequestID, "", "", true, ""},
+		{"resolve for another definition", resolve(pdOther, "pdOther"), "", "", "", true, ""},
+		{"submission for another definition", with(respond("pdOther", "plain", "pdOther"), "definitionId", "not-this-one"), pdOther.RequestID, oid4vp.CodeSubmission, "response", true, ""},
+		{"resolve a direct_post.jwt request", resolve(enc128, "enc128"), "", "", "", false, ""},
+		{"encrypted response (A128GCM)", respond("enc128", "plain", "enc128"), enc128.RequestID, "", "", false, jwe.A128GCM},
+		{"replayed encrypted response", map[string]any{"op": "resubmit", "response": "enc128"}, "", oid4vp.CodeUsed, "response", false, ""},
+		{"resolve for A256GCM", resolve(enc256, "enc256"), "", "", "", false, ""},
+		{"encrypted response (A256GCM)", with(respond("enc256", "locked", "enc256"), "encs", []string{jwe.A256GCM}), enc256.RequestID, "", "", false, jwe.A256GCM},
+		{"resolve for a tampered JWE", resolve(encTampered, "encTampered"), "", "", "", false, ""},
+		{"tampered JWE", with(respond("encTampered", "plain", "encTampered"), "jwe", "tamper"), encTampered.RequestID, oid4vp.CodeDecryption, "response", false, ""},
+		{"resolve for another key", resolve(encOther, "encOther"), "", "", "", false, ""},
+		{"JWE to another key", with(respond("encOther", "plain", "encOther"), "jwe", "otherKey"), encOther.RequestID, oid4vp.CodeDecryption, "response", false, ""},
+		{"resolve for a response in the clear", resolve(encClear, "encClear"), "", "", "", false, ""},
+		{"unencrypted response", with(respond("encClear", "plain", "encClear"), "jwe", "clear"), encClear.RequestID, oid4vp.CodeResponseMode, "response", false, ""},
+		{"resolve an encrypted presentation_definition request", resolve(encPD, "encPD"), "", "", "", true, ""},
+		{"encrypted presentation_submission", respond("encPD", "plain", "encPD"), encPD.RequestID, "", "", true, jwe.A128GCM},
+		{"resolve before expiry", resolve(expired, "expired"), "", "", "", false, ""},
+		{"the request expires", map[string]any{"op": "advance", "by": (exchange.DefaultLifetime + time.Second).String()}, "", "", "", false, ""},
+		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response", false, ""},
+		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve", false, ""},
 	}
 	cmds := make([]map[string]any, len(steps))
 	for i, s := range steps {
@@ -184,6 +206,10 @@ func TestWalletInterop(t *testing.T) {
 				t.Fatalf("got HTTP %d %q, want 400 %s", r.Status, r.Error, s.code)
 			}
 			switch s.cmd["op"] {
+			case "respond":
+				if r.OK && r.Enc != s.enc {
+					t.Fatalf("the wallet encrypted with enc %q, want %q", r.Enc, s.enc)
+				}
 			case "receive":
 				if r.Issuer != n.Signer.DID() || r.Subject != holder.DID() {
 					t.Fatalf("did-jwt-vc read issuer %s subject %s", r.Issuer, r.Subject)

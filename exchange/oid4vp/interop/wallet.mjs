@@ -11,12 +11,19 @@
 //        (the library fetches the request object and verifies its signature by the client_id's DID)
 //   {"op":"respond", "request":"name", "credential":"name", "holder":{…}, "as":"name",
 //    "nonce":"override"|null, "tamper":true|false, "nestedPath":"$.vp.verifiableCredential[0]"|null,
-//    "definitionId":"override"|null}
-//     -> {"ok":true, "status":200} or {"ok":false, "stage":"response", "status":400, "error":"<code>"}
+//    "definitionId":"override"|null,
+//    "encs":["A256GCM"]|null, "jwe":"tamper"|"otherKey"|"clear"|null}
+//     -> {"ok":true, "status":200, "enc":"A128GCM"|null} or {"ok":false, "stage":"response", "status":400, "error":"<code>"}
+//        For a direct_post.jwt request the library encrypts the response (JARM) to the key in the
+//        request's client_metadata.jwks with an enc both sides support (encs: the wallet's, default
+//        A128GCM and A256GCM); the encryptJwe callback it calls is panva/jose. jwe "tamper" flips a
+//        ciphertext character, "otherKey" encrypts to a key not the verifier's, "clear" posts the
+//        response unencrypted.
 //   {"op":"resubmit", "response":"name"}  posts a sent response again (a replay)
 //   {"op":"advance", "by":"6m"}  moves the verifier's clock (../../oid4vci/interop/driver.mjs)
 import crypto from 'node:crypto'
 import { Openid4vpClient } from '@openid4vc/openid4vp'
+import { CompactEncrypt, exportJWK, generateKeyPair, importJWK } from 'jose'
 import { verifyJWT } from 'did-jwt'
 import { createVerifiablePresentationJwt } from 'did-jwt-vc'
 // The OpenID4VCI holder (receive, and the signing helpers) lives once, in exchange/oid4vci/interop; its
@@ -37,15 +44,61 @@ async function verifyJwt(signer, { compact }) {
   }
 }
 
+// encryptJwe is the library's JWE callback (it chooses the key, alg, enc, apu and apv; this only
+// encrypts), written with panva/jose.
+async function encryptJwe(encryptor, data) {
+  const key = await importJWK(encryptor.publicJwk, encryptor.alg)
+  const params = {}
+  if (encryptor.apu) params.apu = Buffer.from(encryptor.apu, 'base64url')
+  if (encryptor.apv) params.apv = Buffer.from(encryptor.apv, 'base64url')
+  const header = { alg: encryptor.alg, enc: encryptor.enc }
+  if (encryptor.publicJwk.kid) header.kid = encryptor.publicJwk.kid
+  const jwe = await new CompactEncrypt(new TextEncoder().encode(data))
+    .setProtectedHeader(header)
+    .setKeyManagementParameters(params)
+    .encrypt(key)
+  return { jwe, encryptionJwk: encryptor.publicJwk }
+}
+
 const client = (holder) =>
   new Openid4vpClient({
     callbacks: {
       hash: (data, alg) => new Uint8Array(crypto.createHash(alg.replace('-', '')).update(data).digest()),
       signJwt: signJwt(holder || { jwk: null }),
       verifyJwt,
+      encryptJwe,
       fetch: globalThis.fetch,
     },
   })
+
+// jarmOptions are what the wallet tells the library for a direct_post.jwt request: the algorithms it
+// supports and, for "otherKey", a key of its own to encrypt to instead of the verifier's.
+async function jarmOptions(cmd, req) {
+  if (req.authorizationRequestPayload.response_mode !== 'direct_post.jwt' || cmd.jwe === 'clear') return undefined
+  const encryption = { nonce: b64u(crypto.randomBytes(16)) }
+  if (cmd.jwe === 'otherKey') {
+    const { publicKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256' })
+    encryption.jwk = { ...(await exportJWK(publicKey)), kid: 'not-the-verifiers', alg: 'ECDH-ES', use: 'enc' }
+  }
+  return {
+    encryption,
+    serverMetadata: {
+      authorization_encryption_alg_values_supported: ['ECDH-ES'],
+      authorization_encryption_enc_values_supported: cmd.encs || ['A128GCM', 'A256GCM'],
+    },
+  }
+}
+
+// tamperJwe flips one character in the middle of a compact JWE's ciphertext.
+function tamperJwe(jwe) {
+  const parts = jwe.split('.')
+  const ct = parts[3]
+  const i = Math.floor(ct.length / 2)
+  parts[3] = ct.slice(0, i) + (ct[i] === 'A' ? 'B' : 'A') + ct.slice(i + 1)
+  return parts.join('.')
+}
+
+const protectedEnc = (jwe) => JSON.parse(Buffer.from(jwe.split('.')[0], 'base64url').toString()).enc
 
 const credentials = {}
 const requests = {}
@@ -93,11 +146,12 @@ async function presentation(cmd, req) {
   return [h, b64u(payload), s].join('.')
 }
 
-async function submit(c, req, payload) {
+async function submit(c, req, payload, jarm) {
   const { response } = await stage('response', () =>
     c.submitOpenid4vpAuthorizationResponse({
       authorizationRequestPayload: req.authorizationRequestPayload,
       authorizationResponsePayload: payload,
+      jarm,
     })
   )
   const body = await response.text()
@@ -108,7 +162,7 @@ async function submit(c, req, payload) {
     } catch {}
     return { ok: false, stage: 'response', status: response.status, error: code }
   }
-  return { ok: true, status: response.status }
+  return { ok: true, status: response.status, enc: jarm ? protectedEnc(jarm.responseJwt) : null }
 }
 
 async function respond(cmd) {
@@ -140,14 +194,19 @@ async function respond(cmd) {
   } else {
     throw Object.assign(new Error('the request asks with neither DCQL nor a presentation definition'), { stage: 'present' })
   }
-  const { authorizationResponsePayload } = await stage('create', () =>
+  // "clear" has the library answer as if the request had asked for direct_post.
+  const reqPayload = cmd.jwe === 'clear' ? { ...req.authorizationRequestPayload, response_mode: 'direct_post' } : req.authorizationRequestPayload
+  const created = await stage('create', async () =>
     c.createOpenid4vpAuthorizationResponse({
-      authorizationRequestPayload: req.authorizationRequestPayload,
+      authorizationRequestPayload: reqPayload,
       authorizationResponsePayload: answer,
+      jarm: await jarmOptions(cmd, req),
     })
   )
-  responses[cmd.as] = { req, payload: authorizationResponsePayload }
-  return submit(c, req, authorizationResponsePayload)
+  let jarm = created.jarm && { responseJwt: created.jarm.responseJwt }
+  if (jarm && cmd.jwe === 'tamper') jarm = { responseJwt: tamperJwe(jarm.responseJwt) }
+  responses[cmd.as] = { req, payload: created.authorizationResponsePayload, jarm }
+  return submit(c, req, created.authorizationResponsePayload, jarm)
 }
 
 await drive({
@@ -155,5 +214,5 @@ await drive({
   resolve,
   respond,
   // resubmit posts a sent response again: a replay.
-  resubmit: (cmd) => submit(client(null), responses[cmd.response].req, responses[cmd.response].payload),
+  resubmit: (cmd) => submit(client(null), responses[cmd.response].req, responses[cmd.response].payload, responses[cmd.response].jarm),
 })
