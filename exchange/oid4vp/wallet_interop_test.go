@@ -33,7 +33,14 @@ type walletNode struct {
 
 func newWalletNode(t *testing.T) *walletNode {
 	t.Helper()
-	e := oid4vcitest.NewEnv(t, false)
+	return newWalletNodeWith(t, nil)
+}
+
+// newWalletNodeWith is newWalletNode with setup run on the issuer's environment before it starts (to add
+// formats and configurations).
+func newWalletNodeWith(t *testing.T, setup func(e *oid4vcitest.Env)) *walletNode {
+	t.Helper()
+	e := oid4vcitest.NewEnvWith(t, false, setup)
 	n := &walletNode{Env: e, rp: newRP(t)}
 	now := e.MovableClock()
 	st, err := pebble.Open(t.TempDir(), pebble.Options{CacheSize: 1 << 20, StateMemoSize: -1})
@@ -89,7 +96,87 @@ type interopResult struct {
 	Prefix  string `json:"prefix"`
 	Version int    `json:"version"`
 	Query   string `json:"query"`
-	Enc     string `json:"enc"` // the enc of an encrypted response
+	Enc     string `json:"enc"`    // the enc of an encrypted response
+	Format  string `json:"format"` // of a received dc+sd-jwt credential
+	VCT     string `json:"vct"`
+}
+
+// walletStep is one command of an interop wallet run and what it must come to.
+type walletStep struct {
+	name    string
+	cmd     map[string]any
+	request string // the request whose callbacks the step decides; "" = none
+	code    string // "" = accepted
+	stage   string // where the wallet met the refusal
+	draft   bool   // a presentation_definition request (the drafts)
+	enc     string // the content encryption of an accepted direct_post.jwt response
+}
+
+// run has the interop wallet (interop/wallet.mjs) run the steps' commands in one process, then checks
+// each step as a subtest: the wallet's result, check's op-specific expectations and, for a step that
+// decides a request, the relying party's callbacks: request_retrieved, then only presentation_error with
+// the step's code, or presentation_verified by holder with one credential, which verified checks.
+func (n *walletNode) run(t *testing.T, holder string, steps []walletStep, check func(t *testing.T, s walletStep, r interopResult),
+	verified func(t *testing.T, vcd exchange.VerifiedCredentialData)) {
+	t.Helper()
+	cmds := make([]map[string]any, len(steps))
+	for i, s := range steps {
+		cmds[i] = s.cmd
+	}
+	var res []interopResult
+	env := []string{"NODE_EXTRA_CA_CERTS=" + n.Server.WriteCA(t, t.TempDir()), "IONODE_TEST_URL=" + n.Server.Origin() + "/test"}
+	nodetest.RunJSON(t, "interop", "wallet.mjs", env, cmds, &res)
+	if len(res) != len(cmds) {
+		t.Fatalf("%d results for %d commands", len(res), len(cmds))
+	}
+	n.verifier.Dispatcher.Wait()
+	for i, s := range steps {
+		r := res[i]
+		t.Run(s.name, func(t *testing.T) {
+			switch {
+			case s.stage == "" && !r.OK:
+				t.Fatalf("stage %s: %s", r.Stage, r.Error)
+			case s.stage != "" && (r.OK || r.Stage != s.stage):
+				t.Fatalf("got ok=%v stage=%q error=%q, want a refusal at %s", r.OK, r.Stage, r.Error, s.stage)
+			case s.code != "" && (r.Status != http.StatusBadRequest || r.Error != s.code):
+				t.Fatalf("got HTTP %d %q, want 400 %s", r.Status, r.Error, s.code)
+			}
+			switch s.cmd["op"] {
+			case "respond":
+				if r.OK && r.Enc != s.enc {
+					t.Fatalf("the wallet encrypted with enc %q, want %q", r.Enc, s.enc)
+				}
+			case "resolve":
+				// The library reads a presentation_definition request with client_id_scheme=did as draft 21.
+				query, version := "dcql", 100
+				if s.draft {
+					query, version = oid4vp.QueryPresentationDefinition, 21
+				}
+				if r.OK && (r.Prefix != "decentralized_identifier" || r.Version != version || r.Query != query) {
+					t.Fatalf("the wallet read prefix %q version %d query %q", r.Prefix, r.Version, r.Query)
+				}
+			}
+			check(t, s, r)
+			if s.request == "" {
+				return
+			}
+			events := n.rp.byRequest(s.request)
+			if ev, ok := events[exchange.StatusRetrieved]; !ok || ev.State != "rp-state" {
+				t.Fatalf("no request_retrieved callback: %+v", events)
+			}
+			ev, ok := events[exchange.StatusPresentationVerified]
+			if s.code != "" {
+				if e := events[exchange.StatusPresentationError]; ok || e.Error == nil || e.Error.Code != s.code {
+					t.Fatalf("callbacks %+v, want only presentation_error %s", events, s.code)
+				}
+				return
+			}
+			if !ok || ev.Subject != holder || len(ev.VerifiedCredentialsData) != 1 {
+				t.Fatalf("presentation_verified callback: %+v", events)
+			}
+			verified(t, ev.VerifiedCredentialsData[0])
+		})
+	}
 }
 
 // TestWalletInterop has an independent wallet (the OpenWallet Foundation's @openid4vc/openid4vci and
@@ -124,15 +211,6 @@ func TestWalletInterop(t *testing.T) {
 	}
 	with := func(cmd map[string]any, k string, v any) map[string]any { cmd[k] = v; return cmd }
 
-	type step struct {
-		name    string
-		cmd     map[string]any
-		request string // the request whose callbacks the step decides; "" = none
-		code    string // "" = accepted
-		stage   string // where the wallet met the refusal
-		draft   bool   // a presentation_definition request (the drafts)
-		enc     string // the content encryption of an accepted direct_post.jwt response
-	}
 	plain, locked, replayed, nonce, tampered, expired, late := ask(), ask(), ask(), ask(), ask(), ask(), ask()
 	pe := func() exchange.CreateResponse {
 		return askWith(exchange.PresentationExtensions{Query: oid4vp.QueryPresentationDefinition})
@@ -143,7 +221,7 @@ func TestWalletInterop(t *testing.T) {
 		return askWith(exchange.PresentationExtensions{Query: query, ResponseMode: oid4vp.ModeDirectPostJWT})
 	}
 	enc128, enc256, encTampered, encOther, encClear, encPD := sealed(""), sealed(""), sealed(""), sealed(""), sealed(""), sealed(oid4vp.QueryPresentationDefinition)
-	steps := []step{
+	steps := []walletStep{
 		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", "", false, ""},
 		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", "", false, ""},
 		{"resolve the request object", resolve(plain, "plain"), "", "", "", false, ""},
@@ -183,70 +261,15 @@ func TestWalletInterop(t *testing.T) {
 		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response", false, ""},
 		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve", false, ""},
 	}
-	cmds := make([]map[string]any, len(steps))
-	for i, s := range steps {
-		cmds[i] = s.cmd
-	}
-	var res []interopResult
-	env := []string{"NODE_EXTRA_CA_CERTS=" + n.Server.WriteCA(t, t.TempDir()), "IONODE_TEST_URL=" + n.Server.Origin() + "/test"}
-	nodetest.RunJSON(t, "interop", "wallet.mjs", env, cmds, &res)
-	if len(res) != len(cmds) {
-		t.Fatalf("%d results for %d commands", len(res), len(cmds))
-	}
-	n.verifier.Dispatcher.Wait()
-	for i, s := range steps {
-		r := res[i]
-		t.Run(s.name, func(t *testing.T) {
-			switch {
-			case s.stage == "" && !r.OK:
-				t.Fatalf("stage %s: %s", r.Stage, r.Error)
-			case s.stage != "" && (r.OK || r.Stage != s.stage):
-				t.Fatalf("got ok=%v stage=%q error=%q, want a refusal at %s", r.OK, r.Stage, r.Error, s.stage)
-			case s.code != "" && (r.Status != http.StatusBadRequest || r.Error != s.code):
-				t.Fatalf("got HTTP %d %q, want 400 %s", r.Status, r.Error, s.code)
-			}
-			switch s.cmd["op"] {
-			case "respond":
-				if r.OK && r.Enc != s.enc {
-					t.Fatalf("the wallet encrypted with enc %q, want %q", r.Enc, s.enc)
-				}
-			case "receive":
-				if r.Issuer != n.Signer.DID() || r.Subject != holder.DID() {
-					t.Fatalf("did-jwt-vc read issuer %s subject %s", r.Issuer, r.Subject)
-				}
-			case "resolve":
-				// The library reads a presentation_definition request with client_id_scheme=did as draft 21.
-				query, version := "dcql", 100
-				if s.draft {
-					query, version = oid4vp.QueryPresentationDefinition, 21
-				}
-				if r.OK && (r.Prefix != "decentralized_identifier" || r.Version != version || r.Query != query) {
-					t.Fatalf("the wallet read prefix %q version %d query %q", r.Prefix, r.Version, r.Query)
-				}
-			}
-			if s.request == "" {
-				return
-			}
-			events := n.rp.byRequest(s.request)
-			if ev, ok := events[exchange.StatusRetrieved]; !ok || ev.State != "rp-state" {
-				t.Fatalf("no request_retrieved callback: %+v", events)
-			}
-			verified, ok := events[exchange.StatusPresentationVerified]
-			if s.code != "" {
-				if ev := events[exchange.StatusPresentationError]; ok || ev.Error == nil || ev.Error.Code != s.code {
-					t.Fatalf("callbacks %+v, want only presentation_error %s", events, s.code)
-				}
-				return
-			}
-			if !ok || verified.Subject != holder.DID() || len(verified.VerifiedCredentialsData) != 1 {
-				t.Fatalf("presentation_verified callback: %+v", events)
-			}
-			vcd := verified.VerifiedCredentialsData[0]
-			var got map[string]any
-			_ = json.Unmarshal(vcd.Claims, &got)
-			if vcd.Issuer != n.Signer.DID() || got["displayName"] != "Alice" || got["jobTitle"] != "Engineer" || len(got) != 2 || vcd.CredentialState.RevocationStatus != "VALID" {
-				t.Fatalf("verified credential %+v claims %s", vcd, vcd.Claims)
-			}
-		})
-	}
+	n.run(t, holder.DID(), steps, func(t *testing.T, s walletStep, r interopResult) {
+		if s.cmd["op"] == "receive" && (r.Issuer != n.Signer.DID() || r.Subject != holder.DID()) {
+			t.Fatalf("did-jwt-vc read issuer %s subject %s", r.Issuer, r.Subject)
+		}
+	}, func(t *testing.T, vcd exchange.VerifiedCredentialData) {
+		var got map[string]any
+		_ = json.Unmarshal(vcd.Claims, &got)
+		if vcd.Issuer != n.Signer.DID() || got["displayName"] != "Alice" || got["jobTitle"] != "Engineer" || len(got) != 2 || vcd.CredentialState.RevocationStatus != "VALID" {
+			t.Fatalf("verified credential %+v claims %s", vcd, vcd.Claims)
+		}
+	})
 }

@@ -6,30 +6,34 @@
 //   {"op":"receive", "offer":"openid-credential-offer://…", "txCode":"…"|null, "configurationId":"…",
 //    "holder":{"jwk":{private JWK}, "alg":"EdDSA", "didUrl":"did:key:…#…"}, "as":"name"}
 //     -> {"ok":true, "issuer":"…", "subject":"…"}   (the credential is verified with did-jwt-vc)
+//        or, for a dc+sd-jwt configuration, {"ok":true, "format":"dc+sd-jwt", "vct":"…"}
 //   {"op":"resolve", "url":"openid4vp://?client_id=…&request_uri=…", "as":"name"}
 //     -> {"ok":true, "clientId":"…", "version":100, "query":"dcql"|"presentation_definition"}
 //        (the library fetches the request object and verifies its signature by the client_id's DID)
 //   {"op":"respond", "request":"name", "credential":"name", "holder":{…}, "as":"name",
 //    "nonce":"override"|null, "tamper":true|false, "nestedPath":"$.vp.verifiableCredential[0]"|null,
 //    "definitionId":"override"|null,
-//    "encs":["A256GCM"]|null, "jwe":"tamper"|"otherKey"|"clear"|null}
+//    "encs":["A256GCM"]|null, "jwe":"tamper"|"otherKey"|"clear"|null, "withhold":["birthdate"]|null}
 //     -> {"ok":true, "status":200, "enc":"A128GCM"|null} or {"ok":false, "stage":"response", "status":400, "error":"<code>"}
 //        For a direct_post.jwt request the library encrypts the response (JARM) to the key in the
 //        request's client_metadata.jwks with an enc both sides support (encs: the wallet's, default
 //        A128GCM and A256GCM); the encryptJwe callback it calls is panva/jose. jwe "tamper" flips a
 //        ciphertext character, "otherKey" encrypts to a key not the verifier's, "clear" posts the
 //        response unencrypted.
+//        A DCQL query for dc+sd-jwt is answered by ./sdjwt.mjs (dcql picks the claims, @sd-jwt/sd-jwt-vc
+//        presents them with a KB-JWT); withhold leaves top-level claims out of what dcql picked.
 //   {"op":"resubmit", "response":"name"}  posts a sent response again (a replay)
 //   {"op":"advance", "by":"6m"}  moves the verifier's clock (../../oid4vci/interop/driver.mjs)
 import crypto from 'node:crypto'
 import { Openid4vpClient } from '@openid4vc/openid4vp'
-import { CompactEncrypt, exportJWK, generateKeyPair, importJWK } from 'jose'
 import { verifyJWT } from 'did-jwt'
 import { createVerifiablePresentationJwt } from 'did-jwt-vc'
 // The OpenID4VCI holder (receive, and the signing helpers) lives once, in exchange/oid4vci/interop; its
 // imports resolve from that directory's node_modules.
 import { b64u, receive as receiveCredential, resolver, sign, signJwt, stage } from '../../oid4vci/interop/holder.mjs'
 import { drive } from '../../oid4vci/interop/driver.mjs'
+import { encryptJwe, jarmOptions, protectedEnc, tamperJwe } from './jarm.mjs'
+import { presentSDJWT } from './sdjwt.mjs'
 
 // verifyJwt checks a request object signed by a DID (the only signer ionode's requests use): did-jwt
 // resolves the kid and checks the signature, expiry and audience (the static self-issued wallet).
@@ -44,22 +48,6 @@ async function verifyJwt(signer, { compact }) {
   }
 }
 
-// encryptJwe is the library's JWE callback (it chooses the key, alg, enc, apu and apv; this only
-// encrypts), written with panva/jose.
-async function encryptJwe(encryptor, data) {
-  const key = await importJWK(encryptor.publicJwk, encryptor.alg)
-  const params = {}
-  if (encryptor.apu) params.apu = Buffer.from(encryptor.apu, 'base64url')
-  if (encryptor.apv) params.apv = Buffer.from(encryptor.apv, 'base64url')
-  const header = { alg: encryptor.alg, enc: encryptor.enc }
-  if (encryptor.publicJwk.kid) header.kid = encryptor.publicJwk.kid
-  const jwe = await new CompactEncrypt(new TextEncoder().encode(data))
-    .setProtectedHeader(header)
-    .setKeyManagementParameters(params)
-    .encrypt(key)
-  return { jwe, encryptionJwk: encryptor.publicJwk }
-}
-
 const client = (holder) =>
   new Openid4vpClient({
     callbacks: {
@@ -71,42 +59,14 @@ const client = (holder) =>
     },
   })
 
-// jarmOptions are what the wallet tells the library for a direct_post.jwt request: the algorithms it
-// supports and, for "otherKey", a key of its own to encrypt to instead of the verifier's.
-async function jarmOptions(cmd, req) {
-  if (req.authorizationRequestPayload.response_mode !== 'direct_post.jwt' || cmd.jwe === 'clear') return undefined
-  const encryption = { nonce: b64u(crypto.randomBytes(16)) }
-  if (cmd.jwe === 'otherKey') {
-    const { publicKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256' })
-    encryption.jwk = { ...(await exportJWK(publicKey)), kid: 'not-the-verifiers', alg: 'ECDH-ES', use: 'enc' }
-  }
-  return {
-    encryption,
-    serverMetadata: {
-      authorization_encryption_alg_values_supported: ['ECDH-ES'],
-      authorization_encryption_enc_values_supported: cmd.encs || ['A128GCM', 'A256GCM'],
-    },
-  }
-}
-
-// tamperJwe flips one character in the middle of a compact JWE's ciphertext.
-function tamperJwe(jwe) {
-  const parts = jwe.split('.')
-  const ct = parts[3]
-  const i = Math.floor(ct.length / 2)
-  parts[3] = ct.slice(0, i) + (ct[i] === 'A' ? 'B' : 'A') + ct.slice(i + 1)
-  return parts.join('.')
-}
-
-const protectedEnc = (jwe) => JSON.parse(Buffer.from(jwe.split('.')[0], 'base64url').toString()).enc
-
 const credentials = {}
 const requests = {}
 const responses = {}
 
 async function receive(cmd) {
   const res = await receiveCredential(cmd)
-  credentials[cmd.as] = res.credential
+  credentials[cmd.as] = { format: res.format || 'jwt_vc_json', credential: res.credential }
+  if (res.format) return { ok: true, format: res.format, vct: res.vct }
   return { ok: true, issuer: res.issuer, subject: res.subject }
 }
 
@@ -133,7 +93,7 @@ async function presentation(cmd, req) {
       vp: {
         '@context': ['https://www.w3.org/2018/credentials/v1'],
         type: ['VerifiablePresentation'],
-        verifiableCredential: [credentials[cmd.credential]],
+        verifiableCredential: [credentials[cmd.credential].credential],
       },
     },
     { did, alg: holder.alg, signer: async (data) => b64u(sign(holder, data)) },
@@ -168,12 +128,27 @@ async function submit(c, req, payload, jarm) {
 async function respond(cmd) {
   const req = requests[cmd.request]
   const c = client(cmd.holder)
-  const vp = await stage('present', () => presentation(cmd, req))
+  const held = credentials[cmd.credential]
   let answer
   if (req.dcql) {
     // DCQL (1.0): the answer to each credential query is an array of presentations.
-    answer = { vp_token: Object.fromEntries(req.dcql.query.credentials.map((q) => [q.id, [vp]])) }
+    const present = (q) =>
+      q.format !== 'dc+sd-jwt'
+        ? presentation(cmd, req)
+        : presentSDJWT({
+            sd: held.credential,
+            query: req.dcql.query,
+            queryId: q.id,
+            holder: { alg: cmd.holder.alg, sign: async (data) => b64u(sign(cmd.holder, data)) },
+            aud: req.client.effective,
+            nonce: cmd.nonce || req.authorizationRequestPayload.nonce,
+            withhold: cmd.withhold || [],
+          })
+    const token = {}
+    for (const q of req.dcql.query.credentials) token[q.id] = [await stage('present', () => present(q))]
+    answer = { vp_token: token }
   } else if (req.pex?.presentation_definition) {
+    const vp = await stage('present', () => presentation(cmd, req))
     // Presentation Exchange (the drafts): the one VP is the vp_token, and the submission points every
     // input descriptor at its credential. No maintained PE library installs with `npm ci` here
     // (@sphereon/pex 4.1.0's preinstall demands pnpm), so the wallet writes the submission itself.
@@ -200,7 +175,7 @@ async function respond(cmd) {
     c.createOpenid4vpAuthorizationResponse({
       authorizationRequestPayload: reqPayload,
       authorizationResponsePayload: answer,
-      jarm: await jarmOptions(cmd, req),
+      jarm: await jarmOptions(req, { encs: cmd.encs, mode: cmd.jwe }),
     })
   )
   let jarm = created.jarm && { responseJwt: created.jarm.responseJwt }
