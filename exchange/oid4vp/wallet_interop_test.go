@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,6 +109,7 @@ type walletStep struct {
 	request string // the request whose callbacks the step decides; "" = none
 	code    string // "" = accepted
 	stage   string // where the wallet met the refusal
+	errHas  string // what the wallet's error says, if the step checks it
 	draft   bool   // a presentation_definition request (the drafts)
 	enc     string // the content encryption of an accepted direct_post.jwt response
 }
@@ -140,6 +142,8 @@ func (n *walletNode) run(t *testing.T, holder string, steps []walletStep, check 
 				t.Fatalf("got ok=%v stage=%q error=%q, want a refusal at %s", r.OK, r.Stage, r.Error, s.stage)
 			case s.code != "" && (r.Status != http.StatusBadRequest || r.Error != s.code):
 				t.Fatalf("got HTTP %d %q, want 400 %s", r.Status, r.Error, s.code)
+			case !strings.Contains(r.Error, s.errHas):
+				t.Fatalf("the wallet's error %q does not say %q", r.Error, s.errHas)
 			}
 			switch s.cmd["op"] {
 			case "respond":
@@ -221,45 +225,48 @@ func TestWalletInterop(t *testing.T) {
 		return askWith(exchange.PresentationExtensions{Query: query, ResponseMode: oid4vp.ModeDirectPostJWT})
 	}
 	enc128, enc256, encTampered, encOther, encClear, encPD := sealed(""), sealed(""), sealed(""), sealed(""), sealed(""), sealed(oid4vp.QueryPresentationDefinition)
+	// SIOPv2: the library (0.4.6) reads only response_type vp_token, so it cannot answer with an id_token.
+	siop := askWith(exchange.PresentationExtensions{ResponseType: oid4vp.TypeVPTokenIDToken})
 	steps := []walletStep{
-		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", "", false, ""},
-		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", "", false, ""},
-		{"resolve the request object", resolve(plain, "plain"), "", "", "", false, ""},
-		{"present with DCQL", respond("plain", "plain", "plain"), plain.RequestID, "", "", false, ""},
-		{"resolve the second request", resolve(locked, "locked"), "", "", "", false, ""},
-		{"present the tx_code credential", respond("locked", "locked", "locked"), locked.RequestID, "", "", false, ""},
-		{"resolve for the replay", resolve(replayed, "replayed"), "", "", "", false, ""},
-		{"first response", respond("replayed", "plain", "replayed"), replayed.RequestID, "", "", false, ""},
-		{"replayed response", map[string]any{"op": "resubmit", "response": "replayed"}, "", oid4vp.CodeUsed, "response", false, ""},
-		{"request_uri after the response", resolve(replayed, "again"), "", "", "resolve", false, ""},
-		{"resolve for a wrong nonce", resolve(nonce, "nonce"), "", "", "", false, ""},
-		{"wrong nonce", with(respond("nonce", "plain", "nonce"), "nonce", "not-the-request-nonce"), nonce.RequestID, string(credential.CodeNonceMismatch), "response", false, ""},
-		{"resolve for tampering", resolve(tampered, "tampered"), "", "", "", false, ""},
-		{"tampered vp_token", with(respond("tampered", "plain", "tampered"), "tamper", true), tampered.RequestID, string(credential.CodeInvalidSignature), "response", false, ""},
-		{"resolve a presentation_definition request", resolve(pd, "pd"), "", "", "", true, ""},
-		{"present with a presentation_submission", respond("pd", "plain", "pd"), pd.RequestID, "", "", true, ""},
-		{"replayed submission", map[string]any{"op": "resubmit", "response": "pd"}, "", oid4vp.CodeUsed, "response", true, ""},
-		{"resolve for the JWT-claims path", resolve(pdNested, "pdNested"), "", "", "", true, ""},
-		{"path_nested $.vp.verifiableCredential[0]", with(respond("pdNested", "locked", "pdNested"), "nestedPath", "$.vp.verifiableCredential[0]"), pdNested.RequestID, "", "", true, ""},
-		{"resolve for another definition", resolve(pdOther, "pdOther"), "", "", "", true, ""},
-		{"submission for another definition", with(respond("pdOther", "plain", "pdOther"), "definitionId", "not-this-one"), pdOther.RequestID, oid4vp.CodeSubmission, "response", true, ""},
-		{"resolve a direct_post.jwt request", resolve(enc128, "enc128"), "", "", "", false, ""},
-		{"encrypted response (A128GCM)", respond("enc128", "plain", "enc128"), enc128.RequestID, "", "", false, jwe.A128GCM},
-		{"replayed encrypted response", map[string]any{"op": "resubmit", "response": "enc128"}, "", oid4vp.CodeUsed, "response", false, ""},
-		{"resolve for A256GCM", resolve(enc256, "enc256"), "", "", "", false, ""},
-		{"encrypted response (A256GCM)", with(respond("enc256", "locked", "enc256"), "encs", []string{jwe.A256GCM}), enc256.RequestID, "", "", false, jwe.A256GCM},
-		{"resolve for a tampered JWE", resolve(encTampered, "encTampered"), "", "", "", false, ""},
-		{"tampered JWE", with(respond("encTampered", "plain", "encTampered"), "jwe", "tamper"), encTampered.RequestID, oid4vp.CodeDecryption, "response", false, ""},
-		{"resolve for another key", resolve(encOther, "encOther"), "", "", "", false, ""},
-		{"JWE to another key", with(respond("encOther", "plain", "encOther"), "jwe", "otherKey"), encOther.RequestID, oid4vp.CodeDecryption, "response", false, ""},
-		{"resolve for a response in the clear", resolve(encClear, "encClear"), "", "", "", false, ""},
-		{"unencrypted response", with(respond("encClear", "plain", "encClear"), "jwe", "clear"), encClear.RequestID, oid4vp.CodeResponseMode, "response", false, ""},
-		{"resolve an encrypted presentation_definition request", resolve(encPD, "encPD"), "", "", "", true, ""},
-		{"encrypted presentation_submission", respond("encPD", "plain", "encPD"), encPD.RequestID, "", "", true, jwe.A128GCM},
-		{"resolve before expiry", resolve(expired, "expired"), "", "", "", false, ""},
-		{"the request expires", map[string]any{"op": "advance", "by": (exchange.DefaultLifetime + time.Second).String()}, "", "", "", false, ""},
-		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response", false, ""},
-		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve", false, ""},
+		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", "", "", false, ""},
+		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", "", "", false, ""},
+		{"resolve the request object", resolve(plain, "plain"), "", "", "", "", false, ""},
+		{"present with DCQL", respond("plain", "plain", "plain"), plain.RequestID, "", "", "", false, ""},
+		{"resolve the second request", resolve(locked, "locked"), "", "", "", "", false, ""},
+		{"present the tx_code credential", respond("locked", "locked", "locked"), locked.RequestID, "", "", "", false, ""},
+		{"resolve for the replay", resolve(replayed, "replayed"), "", "", "", "", false, ""},
+		{"first response", respond("replayed", "plain", "replayed"), replayed.RequestID, "", "", "", false, ""},
+		{"replayed response", map[string]any{"op": "resubmit", "response": "replayed"}, "", oid4vp.CodeUsed, "response", "", false, ""},
+		{"request_uri after the response", resolve(replayed, "again"), "", "", "resolve", "", false, ""},
+		{"resolve for a wrong nonce", resolve(nonce, "nonce"), "", "", "", "", false, ""},
+		{"wrong nonce", with(respond("nonce", "plain", "nonce"), "nonce", "not-the-request-nonce"), nonce.RequestID, string(credential.CodeNonceMismatch), "response", "", false, ""},
+		{"resolve for tampering", resolve(tampered, "tampered"), "", "", "", "", false, ""},
+		{"tampered vp_token", with(respond("tampered", "plain", "tampered"), "tamper", true), tampered.RequestID, string(credential.CodeInvalidSignature), "response", "", false, ""},
+		{"resolve a presentation_definition request", resolve(pd, "pd"), "", "", "", "", true, ""},
+		{"present with a presentation_submission", respond("pd", "plain", "pd"), pd.RequestID, "", "", "", true, ""},
+		{"replayed submission", map[string]any{"op": "resubmit", "response": "pd"}, "", oid4vp.CodeUsed, "response", "", true, ""},
+		{"resolve for the JWT-claims path", resolve(pdNested, "pdNested"), "", "", "", "", true, ""},
+		{"path_nested $.vp.verifiableCredential[0]", with(respond("pdNested", "locked", "pdNested"), "nestedPath", "$.vp.verifiableCredential[0]"), pdNested.RequestID, "", "", "", true, ""},
+		{"resolve for another definition", resolve(pdOther, "pdOther"), "", "", "", "", true, ""},
+		{"submission for another definition", with(respond("pdOther", "plain", "pdOther"), "definitionId", "not-this-one"), pdOther.RequestID, oid4vp.CodeSubmission, "response", "", true, ""},
+		{"resolve a direct_post.jwt request", resolve(enc128, "enc128"), "", "", "", "", false, ""},
+		{"encrypted response (A128GCM)", respond("enc128", "plain", "enc128"), enc128.RequestID, "", "", "", false, jwe.A128GCM},
+		{"replayed encrypted response", map[string]any{"op": "resubmit", "response": "enc128"}, "", oid4vp.CodeUsed, "response", "", false, ""},
+		{"resolve for A256GCM", resolve(enc256, "enc256"), "", "", "", "", false, ""},
+		{"encrypted response (A256GCM)", with(respond("enc256", "locked", "enc256"), "encs", []string{jwe.A256GCM}), enc256.RequestID, "", "", "", false, jwe.A256GCM},
+		{"resolve for a tampered JWE", resolve(encTampered, "encTampered"), "", "", "", "", false, ""},
+		{"tampered JWE", with(respond("encTampered", "plain", "encTampered"), "jwe", "tamper"), encTampered.RequestID, oid4vp.CodeDecryption, "response", "", false, ""},
+		{"resolve for another key", resolve(encOther, "encOther"), "", "", "", "", false, ""},
+		{"JWE to another key", with(respond("encOther", "plain", "encOther"), "jwe", "otherKey"), encOther.RequestID, oid4vp.CodeDecryption, "response", "", false, ""},
+		{"resolve for a response in the clear", resolve(encClear, "encClear"), "", "", "", "", false, ""},
+		{"unencrypted response", with(respond("encClear", "plain", "encClear"), "jwe", "clear"), encClear.RequestID, oid4vp.CodeResponseMode, "response", "", false, ""},
+		{"resolve an encrypted presentation_definition request", resolve(encPD, "encPD"), "", "", "", "", true, ""},
+		{"encrypted presentation_submission", respond("encPD", "plain", "encPD"), encPD.RequestID, "", "", "", true, jwe.A128GCM},
+		{name: "SIOPv2: the library reads no vp_token id_token request", cmd: resolve(siop, "siop"), stage: "resolve", errHas: `Expected value to be "vp_token" at "response_type"`},
+		{"resolve before expiry", resolve(expired, "expired"), "", "", "", "", false, ""},
+		{"the request expires", map[string]any{"op": "advance", "by": (exchange.DefaultLifetime + time.Second).String()}, "", "", "", "", false, ""},
+		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response", "", false, ""},
+		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve", "", false, ""},
 	}
 	n.run(t, holder.DID(), steps, func(t *testing.T, s walletStep, r interopResult) {
 		if s.cmd["op"] == "receive" && (r.Issuer != n.Signer.DID() || r.Subject != holder.DID()) {
