@@ -29,6 +29,8 @@ type Operation struct {
 	Signed     Value
 	// Raw is the operation as received.
 	Raw []byte
+	// deltaCanonical is JCS(Delta) when the parse already had it (a long-form DID's state is canonical).
+	deltaCanonical []byte
 }
 
 // ParseOperation parses an operation request body as the reference's Operation.parse does.
