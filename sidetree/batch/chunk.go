@@ -24,6 +24,7 @@ func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
 	}
 	var s slab
 	f := &ChunkFile{}
+	// Each delta is written out before the next is read, and raw is not changed: its text may back them.
 	if sidetree.EachYieldableElement(raw, []string{"deltas"}, func(_ int, d sidetree.Value) bool {
 		if !d.IsJSObjectType() || sidetree.ValidateDeltaSize(d, p) != nil {
 			return false

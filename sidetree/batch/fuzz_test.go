@@ -52,10 +52,6 @@ func FuzzParseCoreProofFile(f *testing.F) {
 	fuzzFile(f, coreProofParser(sidetree.Mainnet().Latest(), []string{mh}))
 }
 
-func FuzzParseProvisionalProofFile(f *testing.F) {
-	fuzzFile(f, provProofParser(sidetree.Mainnet().Latest()))
-}
-
 // FuzzParseChunkFile also checks that an accepted file's deltas are what its whole reading holds.
 func FuzzParseChunkFile(f *testing.F) {
 	seeds(f)

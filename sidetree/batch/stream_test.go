@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,4 +98,28 @@ func TestChunkFileHeldAsText(t *testing.T) {
 	if held > 2*text {
 		t.Fatalf("%d deltas of %d bytes of text hold %d bytes", len(f.Deltas), text, held)
 	}
+}
+
+// FuzzParseProvisionalProofFile also checks that a file read one proof at a time reads as it does whole.
+func FuzzParseProvisionalProofFile(f *testing.F) {
+	seeds(f)
+	p := sidetree.Mainnet().Latest()
+	check := func(_ int, payload sidetree.Value) error { return sidetree.ValidateUpdateSignedData(payload) }
+	f.Fuzz(func(t *testing.T, data []byte, raw bool) {
+		if !raw {
+			data = compress(data)
+		}
+		got, err := ParseProvisionalProofFile(data, p)
+		text, derr := decompress(data, p.MaxProofFileSizeInBytes*decompressionMultiplier, "", "")
+		if derr != nil {
+			return
+		}
+		want, werr := parseProvisionalProofWhole(text, check)
+		if sidetree.CodeOf(err) != sidetree.CodeOf(werr) || (err == nil) != (werr == nil) {
+			t.Fatalf("read as %v, whole as %v", err, werr)
+		}
+		if err == nil && !slices.Equal(got.Updates, want.Updates) {
+			t.Fatalf("proofs %q, whole %q", got.Updates, want.Updates)
+		}
+	})
 }
