@@ -136,3 +136,16 @@ func readCache(path string) (*Chain, error) {
 	}
 	return c, nil
 }
+
+// DefaultCacheDir is where benchmarks keep generated chains: $IONODE_BENCH_CACHE, else the user's
+// cache directory (~/.cache/ionode-bench/mainnetblocks), else none.
+func DefaultCacheDir() string {
+	if d := os.Getenv("IONODE_BENCH_CACHE"); d != "" {
+		return d
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "ionode-bench", "mainnetblocks")
+}
