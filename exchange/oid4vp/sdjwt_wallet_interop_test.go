@@ -16,7 +16,6 @@ import (
 	"github.com/ionode/ionode/exchange/oid4vci"
 	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/internal/credtest"
-	"github.com/ionode/ionode/internal/nodetest"
 	"github.com/ionode/ionode/internal/oid4vcitest"
 )
 
@@ -51,9 +50,7 @@ func newSDWalletNode(t *testing.T, sdKey *credential.Signer) *walletNode {
 // relying party receives exactly the disclosed claims; a response without a requested claim, or with a
 // KB-JWT for another nonce, is refused.
 func TestSDJWTWalletInterop(t *testing.T) {
-	nodetest.Require(t, "interop", "@sd-jwt/sd-jwt-vc")
-	nodetest.Require(t, "interop", "dcql")
-	nodetest.Require(t, "../oid4vci/interop", "@openid4vc/openid4vci")
+	requireWallet(t)
 	sdKey := credtest.KeyDID(t, credential.ES256)
 	n := newSDWalletNode(t, sdKey)
 	holder := credtest.KeyDID(t, credential.EdDSA)

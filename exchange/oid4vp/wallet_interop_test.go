@@ -102,6 +102,15 @@ type interopResult struct {
 	VCT     string `json:"vct"`
 }
 
+// requireWallet skips (fails in CI) unless the npm packages interop/wallet.mjs imports are installed.
+func requireWallet(t *testing.T) {
+	t.Helper()
+	for _, m := range []string{"@openid4vc/openid4vp", "jose", "dcql", "@sd-jwt/sd-jwt-vc", "@sd-jwt/decode"} {
+		nodetest.Require(t, "interop", m)
+	}
+	nodetest.Require(t, "../oid4vci/interop", "@openid4vc/openid4vci") // the holder's receiving half
+}
+
 // walletStep is one command of an interop wallet run and what it must come to.
 type walletStep struct {
 	name    string
@@ -187,8 +196,7 @@ func (n *walletNode) run(t *testing.T, holder string, steps []walletStep, check 
 // @openid4vc/openid4vp in Node.js) receive a credential from the node's issuer and present it to the
 // node's verifier, and checks that nothing it sends wrongly is accepted.
 func TestWalletInterop(t *testing.T) {
-	nodetest.Require(t, "interop", "@openid4vc/openid4vp")
-	nodetest.Require(t, "../oid4vci/interop", "@openid4vc/openid4vci") // the holder's receiving half
+	requireWallet(t)
 	n := newWalletNode(t)
 	holder := credtest.KeyDID(t, credential.EdDSA)
 	jwk, _ := credential.MarshalPrivateJWK(holder.PrivateKey())
