@@ -48,7 +48,8 @@ func newSDWalletNode(t *testing.T, sdKey *credential.Signer) *walletNode {
 // (@openid4vc/openid4vp), has the OpenWallet Foundation's dcql library pick the claims that answer the
 // query and @sd-jwt/sd-jwt-vc present them with a KB-JWT, and posts the response through the library. The
 // relying party receives exactly the disclosed claims; a response without a requested claim, or with a
-// KB-JWT for another nonce, is refused.
+// KB-JWT for another nonce, is refused. One request asks for a VC-JWT and the SD-JWT VC together: the
+// wallet answers both queries in one vp_token.
 func TestSDJWTWalletInterop(t *testing.T) {
 	requireWallet(t)
 	sdKey := credtest.KeyDID(t, credential.ES256)
@@ -57,14 +58,20 @@ func TestSDJWTWalletInterop(t *testing.T) {
 	jwk, _ := credential.MarshalPrivateJWK(holder.PrivateKey())
 	wallet := map[string]any{"jwk": json.RawMessage(jwk), "alg": "EdDSA", "didUrl": holder.KID}
 	o := n.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{"pid"}, Claims: pid, TTL: time.Hour})
-	ask := func(ext exchange.PresentationExtensions, claims ...[]any) exchange.CreateResponse {
+	employeeOffer := n.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{oid4vcitest.Employee}, Claims: map[string]any{"displayName": "Erika"}, TTL: time.Hour})
+	employee := exchange.RequestedCredential{Type: oid4vcitest.Employee, AcceptedIssuers: []string{n.Signer.DID()}}
+	askFor := func(ext exchange.PresentationExtensions, also []exchange.RequestedCredential, claims ...[]any) exchange.CreateResponse {
 		rc := pidRequest(claims...)
 		rc.AcceptedIssuers = []string{sdKey.DID()}
-		return n.create(t, exchange.PresentationRequest{RequestedCredentials: []exchange.RequestedCredential{rc}, Extensions: &ext})
+		return n.create(t, exchange.PresentationRequest{RequestedCredentials: append(also, rc), Extensions: &ext})
+	}
+	ask := func(ext exchange.PresentationExtensions, claims ...[]any) exchange.CreateResponse {
+		return askFor(ext, nil, claims...)
 	}
 	subset := [][]any{{"given_name"}, {"address", "locality"}, {"nationalities", nil}}
 	plain, sealed := ask(exchange.PresentationExtensions{}, subset...), ask(exchange.PresentationExtensions{ResponseMode: oid4vp.ModeDirectPostJWT}, subset...)
 	withheld, nonce := ask(exchange.PresentationExtensions{}, []any{"given_name"}, []any{"birthdate"}), ask(exchange.PresentationExtensions{}, subset...)
+	both := askFor(exchange.PresentationExtensions{}, []exchange.RequestedCredential{employee}, subset...)
 	resolve := func(cr exchange.CreateResponse, as string) map[string]any {
 		return map[string]any{"op": "resolve", "url": cr.URL, "as": as}
 	}
@@ -78,6 +85,7 @@ func TestSDJWTWalletInterop(t *testing.T) {
 	disclosed := []string{`["address","locality"]`, `["address"]`, `["given_name"]`, `["nationalities",0]`, `["nationalities",1]`}
 	steps := []walletStep{
 		{name: "receive", cmd: map[string]any{"op": "receive", "offer": o.ByReference, "txCode": "", "holder": wallet, "configurationId": "pid", "as": "pid"}},
+		{name: "receive a VC-JWT", cmd: map[string]any{"op": "receive", "offer": employeeOffer.ByReference, "txCode": "", "holder": wallet, "configurationId": oid4vcitest.Employee, "as": "employee"}},
 		{name: "resolve", cmd: resolve(plain, "plain")},
 		{name: "present the claims dcql picks", cmd: respond("plain"), request: plain.RequestID},
 		{name: "resolve a direct_post.jwt request", cmd: resolve(sealed, "sealed")},
@@ -85,13 +93,28 @@ func TestSDJWTWalletInterop(t *testing.T) {
 		{name: "resolve a request for birthdate", cmd: resolve(withheld, "withheld")},
 		{name: "withhold birthdate", cmd: with(respond("withheld"), "withhold", []string{"birthdate"}), request: withheld.RequestID, code: oid4vp.CodeClaimNotDisclosed, stage: "response"},
 		{name: "resolve for a wrong nonce", cmd: resolve(nonce, "nonce")},
+		{name: "resolve a request for both", cmd: resolve(both, "both")},
+		{name: "present a VC-JWT and an SD-JWT VC", cmd: with(respond("both"), "credentials", map[string]string{oid4vp.FormatJWTVC: "employee", oid4vp.FormatSDJWT: "pid"}),
+			request: both.RequestID, credentials: 2},
 		{name: "KB-JWT for another nonce", cmd: with(respond("nonce"), "nonce", "not-the-request-nonce"), request: nonce.RequestID, code: string(credential.CodeNonceMismatch), stage: "response"},
 	}
 	n.run(t, holder.DID(), steps, func(t *testing.T, s walletStep, r interopResult) {
-		if s.cmd["op"] == "receive" && (r.Format != oid4vp.FormatSDJWT || r.VCT != pidVCT) {
+		switch {
+		case s.cmd["op"] != "receive":
+		case s.cmd["configurationId"] == oid4vcitest.Employee:
+			if r.Issuer != n.Signer.DID() || r.Subject != holder.DID() {
+				t.Fatalf("did-jwt-vc read issuer %s subject %s", r.Issuer, r.Subject)
+			}
+		case r.Format != oid4vp.FormatSDJWT || r.VCT != pidVCT:
 			t.Fatalf("received format %q vct %q", r.Format, r.VCT)
 		}
 	}, func(t *testing.T, vcd exchange.VerifiedCredentialData) {
+		if slices.Contains(vcd.Type, oid4vcitest.Employee) {
+			if vcd.Issuer != n.Signer.DID() || string(vcd.Claims) != `{"displayName":"Erika"}` {
+				t.Fatalf("verified %s claims %s", vcd.Issuer, vcd.Claims)
+			}
+			return
+		}
 		var paths []string
 		for _, p := range vcd.Disclosed {
 			b, _ := json.Marshal(p)

@@ -121,12 +121,15 @@ type walletStep struct {
 	errHas  string // what the wallet's error says, if the step checks it
 	draft   bool   // a presentation_definition request (the drafts)
 	enc     string // the content encryption of an accepted direct_post.jwt response
+	// credentials is how many verified credentials an accepted response yields, if not one.
+	credentials int
 }
 
 // run has the interop wallet (interop/wallet.mjs) run the steps' commands in one process, then checks
 // each step as a subtest: the wallet's result, check's op-specific expectations and, for a step that
 // decides a request, the relying party's callbacks: request_retrieved, then only presentation_error with
-// the step's code, or presentation_verified by holder with one credential, which verified checks.
+// the step's code, or presentation_verified by holder with the step's number of credentials, each of
+// which verified checks.
 func (n *walletNode) run(t *testing.T, holder string, steps []walletStep, check func(t *testing.T, s walletStep, r interopResult),
 	verified func(t *testing.T, vcd exchange.VerifiedCredentialData)) {
 	t.Helper()
@@ -184,10 +187,12 @@ func (n *walletNode) run(t *testing.T, holder string, steps []walletStep, check 
 				}
 				return
 			}
-			if !ok || ev.Subject != holder || len(ev.VerifiedCredentialsData) != 1 {
+			if !ok || ev.Subject != holder || len(ev.VerifiedCredentialsData) != max(1, s.credentials) {
 				t.Fatalf("presentation_verified callback: %+v", events)
 			}
-			verified(t, ev.VerifiedCredentialsData[0])
+			for _, vcd := range ev.VerifiedCredentialsData {
+				verified(t, vcd)
+			}
 		})
 	}
 }
@@ -236,45 +241,45 @@ func TestWalletInterop(t *testing.T) {
 	// SIOPv2: the library (0.4.6) reads only response_type vp_token, so it cannot answer with an id_token.
 	siop := askWith(exchange.PresentationExtensions{ResponseType: oid4vp.TypeVPTokenIDToken})
 	steps := []walletStep{
-		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", "", "", false, ""},
-		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", "", "", false, ""},
-		{"resolve the request object", resolve(plain, "plain"), "", "", "", "", false, ""},
-		{"present with DCQL", respond("plain", "plain", "plain"), plain.RequestID, "", "", "", false, ""},
-		{"resolve the second request", resolve(locked, "locked"), "", "", "", "", false, ""},
-		{"present the tx_code credential", respond("locked", "locked", "locked"), locked.RequestID, "", "", "", false, ""},
-		{"resolve for the replay", resolve(replayed, "replayed"), "", "", "", "", false, ""},
-		{"first response", respond("replayed", "plain", "replayed"), replayed.RequestID, "", "", "", false, ""},
-		{"replayed response", map[string]any{"op": "resubmit", "response": "replayed"}, "", oid4vp.CodeUsed, "response", "", false, ""},
-		{"request_uri after the response", resolve(replayed, "again"), "", "", "resolve", "", false, ""},
-		{"resolve for a wrong nonce", resolve(nonce, "nonce"), "", "", "", "", false, ""},
-		{"wrong nonce", with(respond("nonce", "plain", "nonce"), "nonce", "not-the-request-nonce"), nonce.RequestID, string(credential.CodeNonceMismatch), "response", "", false, ""},
-		{"resolve for tampering", resolve(tampered, "tampered"), "", "", "", "", false, ""},
-		{"tampered vp_token", with(respond("tampered", "plain", "tampered"), "tamper", true), tampered.RequestID, string(credential.CodeInvalidSignature), "response", "", false, ""},
-		{"resolve a presentation_definition request", resolve(pd, "pd"), "", "", "", "", true, ""},
-		{"present with a presentation_submission", respond("pd", "plain", "pd"), pd.RequestID, "", "", "", true, ""},
-		{"replayed submission", map[string]any{"op": "resubmit", "response": "pd"}, "", oid4vp.CodeUsed, "response", "", true, ""},
-		{"resolve for the JWT-claims path", resolve(pdNested, "pdNested"), "", "", "", "", true, ""},
-		{"path_nested $.vp.verifiableCredential[0]", with(respond("pdNested", "locked", "pdNested"), "nestedPath", "$.vp.verifiableCredential[0]"), pdNested.RequestID, "", "", "", true, ""},
-		{"resolve for another definition", resolve(pdOther, "pdOther"), "", "", "", "", true, ""},
-		{"submission for another definition", with(respond("pdOther", "plain", "pdOther"), "definitionId", "not-this-one"), pdOther.RequestID, oid4vp.CodeSubmission, "response", "", true, ""},
-		{"resolve a direct_post.jwt request", resolve(enc128, "enc128"), "", "", "", "", false, ""},
-		{"encrypted response (A128GCM)", respond("enc128", "plain", "enc128"), enc128.RequestID, "", "", "", false, jwe.A128GCM},
-		{"replayed encrypted response", map[string]any{"op": "resubmit", "response": "enc128"}, "", oid4vp.CodeUsed, "response", "", false, ""},
-		{"resolve for A256GCM", resolve(enc256, "enc256"), "", "", "", "", false, ""},
-		{"encrypted response (A256GCM)", with(respond("enc256", "locked", "enc256"), "encs", []string{jwe.A256GCM}), enc256.RequestID, "", "", "", false, jwe.A256GCM},
-		{"resolve for a tampered JWE", resolve(encTampered, "encTampered"), "", "", "", "", false, ""},
-		{"tampered JWE", with(respond("encTampered", "plain", "encTampered"), "jwe", "tamper"), encTampered.RequestID, oid4vp.CodeDecryption, "response", "", false, ""},
-		{"resolve for another key", resolve(encOther, "encOther"), "", "", "", "", false, ""},
-		{"JWE to another key", with(respond("encOther", "plain", "encOther"), "jwe", "otherKey"), encOther.RequestID, oid4vp.CodeDecryption, "response", "", false, ""},
-		{"resolve for a response in the clear", resolve(encClear, "encClear"), "", "", "", "", false, ""},
-		{"unencrypted response", with(respond("encClear", "plain", "encClear"), "jwe", "clear"), encClear.RequestID, oid4vp.CodeResponseMode, "response", "", false, ""},
-		{"resolve an encrypted presentation_definition request", resolve(encPD, "encPD"), "", "", "", "", true, ""},
-		{"encrypted presentation_submission", respond("encPD", "plain", "encPD"), encPD.RequestID, "", "", "", true, jwe.A128GCM},
+		{"receive without tx_code", receive(offer("").ByReference, "", "plain"), "", "", "", "", false, "", 0},
+		{"receive with tx_code", receive(offer(pin).ByValue, pin, "locked"), "", "", "", "", false, "", 0},
+		{"resolve the request object", resolve(plain, "plain"), "", "", "", "", false, "", 0},
+		{"present with DCQL", respond("plain", "plain", "plain"), plain.RequestID, "", "", "", false, "", 0},
+		{"resolve the second request", resolve(locked, "locked"), "", "", "", "", false, "", 0},
+		{"present the tx_code credential", respond("locked", "locked", "locked"), locked.RequestID, "", "", "", false, "", 0},
+		{"resolve for the replay", resolve(replayed, "replayed"), "", "", "", "", false, "", 0},
+		{"first response", respond("replayed", "plain", "replayed"), replayed.RequestID, "", "", "", false, "", 0},
+		{"replayed response", map[string]any{"op": "resubmit", "response": "replayed"}, "", oid4vp.CodeUsed, "response", "", false, "", 0},
+		{"request_uri after the response", resolve(replayed, "again"), "", "", "resolve", "", false, "", 0},
+		{"resolve for a wrong nonce", resolve(nonce, "nonce"), "", "", "", "", false, "", 0},
+		{"wrong nonce", with(respond("nonce", "plain", "nonce"), "nonce", "not-the-request-nonce"), nonce.RequestID, string(credential.CodeNonceMismatch), "response", "", false, "", 0},
+		{"resolve for tampering", resolve(tampered, "tampered"), "", "", "", "", false, "", 0},
+		{"tampered vp_token", with(respond("tampered", "plain", "tampered"), "tamper", true), tampered.RequestID, string(credential.CodeInvalidSignature), "response", "", false, "", 0},
+		{"resolve a presentation_definition request", resolve(pd, "pd"), "", "", "", "", true, "", 0},
+		{"present with a presentation_submission", respond("pd", "plain", "pd"), pd.RequestID, "", "", "", true, "", 0},
+		{"replayed submission", map[string]any{"op": "resubmit", "response": "pd"}, "", oid4vp.CodeUsed, "response", "", true, "", 0},
+		{"resolve for the JWT-claims path", resolve(pdNested, "pdNested"), "", "", "", "", true, "", 0},
+		{"path_nested $.vp.verifiableCredential[0]", with(respond("pdNested", "locked", "pdNested"), "nestedPath", "$.vp.verifiableCredential[0]"), pdNested.RequestID, "", "", "", true, "", 0},
+		{"resolve for another definition", resolve(pdOther, "pdOther"), "", "", "", "", true, "", 0},
+		{"submission for another definition", with(respond("pdOther", "plain", "pdOther"), "definitionId", "not-this-one"), pdOther.RequestID, oid4vp.CodeSubmission, "response", "", true, "", 0},
+		{"resolve a direct_post.jwt request", resolve(enc128, "enc128"), "", "", "", "", false, "", 0},
+		{"encrypted response (A128GCM)", respond("enc128", "plain", "enc128"), enc128.RequestID, "", "", "", false, jwe.A128GCM, 0},
+		{"replayed encrypted response", map[string]any{"op": "resubmit", "response": "enc128"}, "", oid4vp.CodeUsed, "response", "", false, "", 0},
+		{"resolve for A256GCM", resolve(enc256, "enc256"), "", "", "", "", false, "", 0},
+		{"encrypted response (A256GCM)", with(respond("enc256", "locked", "enc256"), "encs", []string{jwe.A256GCM}), enc256.RequestID, "", "", "", false, jwe.A256GCM, 0},
+		{"resolve for a tampered JWE", resolve(encTampered, "encTampered"), "", "", "", "", false, "", 0},
+		{"tampered JWE", with(respond("encTampered", "plain", "encTampered"), "jwe", "tamper"), encTampered.RequestID, oid4vp.CodeDecryption, "response", "", false, "", 0},
+		{"resolve for another key", resolve(encOther, "encOther"), "", "", "", "", false, "", 0},
+		{"JWE to another key", with(respond("encOther", "plain", "encOther"), "jwe", "otherKey"), encOther.RequestID, oid4vp.CodeDecryption, "response", "", false, "", 0},
+		{"resolve for a response in the clear", resolve(encClear, "encClear"), "", "", "", "", false, "", 0},
+		{"unencrypted response", with(respond("encClear", "plain", "encClear"), "jwe", "clear"), encClear.RequestID, oid4vp.CodeResponseMode, "response", "", false, "", 0},
+		{"resolve an encrypted presentation_definition request", resolve(encPD, "encPD"), "", "", "", "", true, "", 0},
+		{"encrypted presentation_submission", respond("encPD", "plain", "encPD"), encPD.RequestID, "", "", "", true, jwe.A128GCM, 0},
 		{name: "SIOPv2: the library reads no vp_token id_token request", cmd: resolve(siop, "siop"), stage: "resolve", errHas: `Expected value to be "vp_token" at "response_type"`},
-		{"resolve before expiry", resolve(expired, "expired"), "", "", "", "", false, ""},
-		{"the request expires", map[string]any{"op": "advance", "by": (exchange.DefaultLifetime + time.Second).String()}, "", "", "", "", false, ""},
-		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response", "", false, ""},
-		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve", "", false, ""},
+		{"resolve before expiry", resolve(expired, "expired"), "", "", "", "", false, "", 0},
+		{"the request expires", map[string]any{"op": "advance", "by": (exchange.DefaultLifetime + time.Second).String()}, "", "", "", "", false, "", 0},
+		{"response after expiry", respond("expired", "plain", "expired"), expired.RequestID, oid4vp.CodeExpired, "response", "", false, "", 0},
+		{"request_uri after expiry", resolve(late, "late"), "", "", "resolve", "", false, "", 0},
 	}
 	n.run(t, holder.DID(), steps, func(t *testing.T, s walletStep, r interopResult) {
 		if s.cmd["op"] == "receive" && (r.Issuer != n.Signer.DID() || r.Subject != holder.DID()) {

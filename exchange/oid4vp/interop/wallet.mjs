@@ -10,7 +10,7 @@
 //   {"op":"resolve", "url":"openid4vp://?client_id=…&request_uri=…", "as":"name"}
 //     -> {"ok":true, "clientId":"…", "version":100, "query":"dcql"|"presentation_definition"}
 //        (the library fetches the request object and verifies its signature by the client_id's DID)
-//   {"op":"respond", "request":"name", "credential":"name", "holder":{…}, "as":"name",
+//   {"op":"respond", "request":"name", "credential":"name", "credentials":{"<format>":"name"}|null, "holder":{…}, "as":"name",
 //    "nonce":"override"|null, "tamper":true|false, "nestedPath":"$.vp.verifiableCredential[0]"|null,
 //    "definitionId":"override"|null,
 //    "encs":["A256GCM"]|null, "jwe":"tamper"|"otherKey"|"clear"|null, "withhold":["birthdate"]|null}
@@ -84,8 +84,9 @@ async function resolve(cmd) {
   }
 }
 
-// presentation signs a VP-JWT of the credential for the request's client and nonce with did-jwt-vc.
-async function presentation(cmd, req) {
+// presentation signs a VP-JWT of the VC-JWT held as name for the request's client and nonce with
+// did-jwt-vc.
+async function presentation(cmd, req, name) {
   const holder = cmd.holder
   const did = holder.didUrl.split('#')[0]
   const vp = await createVerifiablePresentationJwt(
@@ -93,7 +94,7 @@ async function presentation(cmd, req) {
       vp: {
         '@context': ['https://www.w3.org/2018/credentials/v1'],
         type: ['VerifiablePresentation'],
-        verifiableCredential: [credentials[cmd.credential].credential],
+        verifiableCredential: [credentials[name].credential],
       },
     },
     { did, alg: holder.alg, signer: async (data) => b64u(sign(holder, data)) },
@@ -128,15 +129,16 @@ async function submit(c, req, payload, jarm) {
 async function respond(cmd) {
   const req = requests[cmd.request]
   const c = client(cmd.holder)
-  const held = credentials[cmd.credential]
   let answer
   if (req.dcql) {
-    // DCQL (1.0): the answer to each credential query is an array of presentations.
+    // DCQL (1.0): the answer to each credential query is an array of presentations, of the credential
+    // held for its format (cmd.credentials) or else of cmd.credential.
+    const heldFor = (q) => cmd.credentials?.[q.format] || cmd.credential
     const present = (q) =>
       q.format !== 'dc+sd-jwt'
-        ? presentation(cmd, req)
+        ? presentation(cmd, req, heldFor(q))
         : presentSDJWT({
-            sd: held.credential,
+            sd: credentials[heldFor(q)].credential,
             query: req.dcql.query,
             queryId: q.id,
             holder: { alg: cmd.holder.alg, sign: async (data) => b64u(sign(cmd.holder, data)) },
@@ -148,7 +150,7 @@ async function respond(cmd) {
     for (const q of req.dcql.query.credentials) token[q.id] = [await stage('present', () => present(q))]
     answer = { vp_token: token }
   } else if (req.pex?.presentation_definition) {
-    const vp = await stage('present', () => presentation(cmd, req))
+    const vp = await stage('present', () => presentation(cmd, req, cmd.credential))
     // Presentation Exchange (the drafts): the one VP is the vp_token, and the submission points every
     // input descriptor at its credential. No maintained PE library installs with `npm ci` here
     // (@sphereon/pex 4.1.0's preinstall demands pnpm), so the wallet writes the submission itself.
