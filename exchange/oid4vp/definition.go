@@ -158,7 +158,7 @@ func (v *Verifier) verifySubmission(ctx context.Context, s *spec, resp Response,
 		if err := s.Definition.InputDescriptors[m.Descriptor].Constraints.Check(claims); err != nil {
 			return walletErr(CodeSubmission, "%s: %v", m.DescriptorID, err)
 		}
-		if werr := v.validateDomain(ctx, rc, &data); werr != nil {
+		if werr := v.validateDomain(ctx, rc, cr.IssuerResolution, &data); werr != nil {
 			return werr
 		}
 		ev.VerifiedCredentialsData = append(ev.VerifiedCredentialsData, data)
