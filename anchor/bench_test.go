@@ -1,14 +1,12 @@
 package anchor_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,6 +19,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ionode/ionode/anchor"
+	"github.com/ionode/ionode/internal/cputime"
+	"github.com/ionode/ionode/internal/scantest"
 	"github.com/ionode/ionode/testnet"
 )
 
@@ -66,12 +66,12 @@ func BenchmarkWatcherScan(b *testing.B) {
 		float64(totalBytes)/float64(blocks)/1000)
 
 	var scanN func(b *testing.B, chain anchor.Chain, blocksFrom anchor.BlockSource)
-	btcdPID := pidListening(n.RPCAddr())
 	// measure runs f and reports the rates, and where the CPU time went (btcd and this process).
 	measure := func(b *testing.B, f func()) {
 		b.Helper()
-		waitIdle(btcdPID)
-		btcd0, self0 := procCPU(btcdPID), selfCPU()
+		n.WaitIdle(time.Minute)
+		btcd0, btcdErr := n.CPUTime()
+		self0 := cputime.Self()
 		start := time.Now()
 		f()
 		elapsed := time.Since(start).Seconds()
@@ -80,10 +80,10 @@ func BenchmarkWatcherScan(b *testing.B) {
 		b.ReportMetric(float64(totalTxs*b.N)/elapsed, "txs/s")
 		b.ReportMetric(float64(totalBytes*b.N)/elapsed/1e6, "MB/s")
 		b.ReportMetric(elapsed*1e9/perBlock, "ns/block")
-		if btcdPID > 0 {
-			b.ReportMetric((procCPU(btcdPID)-btcd0).Seconds()*1e3/perBlock, "btcd-cpu-ms/block")
+		if btcd1, err := n.CPUTime(); btcdErr == nil && err == nil {
+			b.ReportMetric((btcd1-btcd0).Seconds()*1e3/perBlock, "btcd-cpu-ms/block")
 		}
-		b.ReportMetric((selfCPU()-self0).Seconds()*1e3/perBlock, "watcher-cpu-ms/block")
+		b.ReportMetric((cputime.Self()-self0).Seconds()*1e3/perBlock, "watcher-cpu-ms/block")
 	}
 	hashes := make([]chainhash.Hash, blocks)
 	for i := range hashes {
@@ -97,15 +97,7 @@ func BenchmarkWatcherScan(b *testing.B) {
 	}
 	scanN = func(b *testing.B, chain anchor.Chain, blocksFrom anchor.BlockSource) {
 		for range b.N {
-			w := &anchor.Watcher{Chain: chain, Blocks: blocksFrom, Genesis: first}
-			var got, ion int
-			_, err := w.Poll(ctx, anchor.Cursor{}, func(_ context.Context, ev anchor.Event, _ anchor.Cursor) error {
-				if blk, ok := ev.(*anchor.Block); ok {
-					got++
-					ion += len(blk.Transactions)
-				}
-				return nil
-			})
+			got, ion, err := scantest.Count(ctx, &anchor.Watcher{Chain: chain, Blocks: blocksFrom, Genesis: first})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -155,62 +147,6 @@ func BenchmarkWatcherScan(b *testing.B) {
 			}
 		})
 	})
-}
-
-// pidListening finds the process whose command line has --rpclisten=addr (the benchmark's btcd), 0 if
-// none is found (not Linux).
-func pidListening(addr string) int {
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		cmd, _ := os.ReadFile("/proc/" + d.Name() + "/cmdline")
-		if bytes.Contains(cmd, []byte("--rpclisten="+addr+"\x00")) {
-			return pid
-		}
-	}
-	return 0
-}
-
-// waitIdle waits (up to a minute) until btcd uses under 10% of a core, so that a measurement does not
-// include its background work after the chain was built (UTXO cache flush, garbage collection).
-func waitIdle(pid int) {
-	for range 60 {
-		before := procCPU(pid)
-		time.Sleep(time.Second)
-		if procCPU(pid)-before < 100*time.Millisecond {
-			return
-		}
-	}
-}
-
-// procCPU is the user+system CPU time a process used so far (Linux /proc, 100 ticks per second).
-func procCPU(pid int) time.Duration {
-	if pid <= 0 {
-		return 0
-	}
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	// Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.Atoi(f[11])
-	stime, _ := strconv.Atoi(f[12])
-	return time.Duration(utime+stime) * 10 * time.Millisecond
-}
-
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // randomP2PKH is a pay-to-public-key-hash script to a random key: blocks of outputs to one key would all

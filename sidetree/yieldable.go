@@ -143,21 +143,7 @@ func hasYieldableDivergence(data []byte) bool {
 // hasProtoKey reports a "__proto__" key anywhere: JSON.parse makes it a property, yieldable-json's
 // assignment a prototype.
 func hasProtoKey(v Value) bool {
-	switch v.kind {
-	case KindArray:
-		for _, e := range v.arr {
-			if hasProtoKey(e) {
-				return true
-			}
-		}
-	case KindObject:
-		for _, m := range v.members {
-			if m.Key == "__proto__" || hasProtoKey(m.Value) {
-				return true
-			}
-		}
-	}
-	return false
+	return anyKey(v, func(k string) bool { return k == "__proto__" })
 }
 
 type yKind uint8

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// perBlock is what scanning one block cost, measured.
+type perBlock struct {
+	Wall    time.Duration // elapsed, node and btcd on the same cores
+	NodeCPU time.Duration // the node's CPU time
+	BtcdCPU time.Duration // btcd's CPU time (serving the block)
+	Bytes   float64       // the block's size
+	Written float64       // bytes the node wrote to disk
+}
+
+// projection is a per-block cost scaled to a range of blocks on a machine.
+type projection struct {
+	Blocks  int64
+	Cores   int
+	Mbit    float64 // download bandwidth assumed, Mbit/s
+	Cost    perBlock
+	Measure string // how the figures were taken, for the report
+}
+
+func (p projection) scale(d time.Duration) time.Duration { return time.Duration(int64(d) * p.Blocks) }
+
+// Wall is the range scanned at the measured rate, btcd on the same machine.
+func (p projection) Wall() time.Duration { return p.scale(p.Cost.Wall) }
+
+// NodeAlone is the node's CPU time for the range spread over every core: its scan with peers elsewhere.
+func (p projection) NodeAlone() time.Duration {
+	return p.scale(p.Cost.NodeCPU) / time.Duration(p.Cores)
+}
+
+// BtcdServing is a local btcd's CPU time to serve the range, over every core.
+func (p projection) BtcdServing() time.Duration {
+	return p.scale(p.Cost.BtcdCPU) / time.Duration(p.Cores)
+}
+
+// Download is the range's bytes at the assumed bandwidth.
+func (p projection) Download() time.Duration {
+	bits := p.Cost.Bytes * 8 * float64(p.Blocks)
+	return time.Duration(bits / (p.Mbit * 1e6) * float64(time.Second))
+}
+
+// Bound names what limits the scan on this machine, excluding the download, and the time it takes:
+// the node's CPU when it would be slower than btcd's serving, else btcd's serving; the measured wall
+// time covers both sharing the cores (and the disk's waits).
+func (p projection) Bound() string {
+	if p.Cost.NodeCPU >= p.Cost.BtcdCPU {
+		return "the node's CPU (block checks, transaction parsing, ION matching)"
+	}
+	return "btcd's serving CPU"
+}
+
+func (p projection) write(w io.Writer) {
+	h := func(d time.Duration) string { return fmt.Sprintf("%.2f h", d.Hours()) }
+	fmt.Fprintf(w, "Per block (%s): %.2f MB, wall %.1f ms, node CPU %.1f ms, btcd CPU %.1f ms, node disk writes %.1f KB\n",
+		p.Measure, p.Cost.Bytes/1e6, ms(p.Cost.Wall), ms(p.Cost.NodeCPU), ms(p.Cost.BtcdCPU), p.Cost.Written/1e3)
+	fmt.Fprintf(w, "Projected scan of %d blocks (ION's range, 667,000 → 925,000) on this machine (%d cores), excluding download:\n", p.Blocks, p.Cores)
+	fmt.Fprintf(w, "  measured rate, node and btcd sharing the cores: %s\n", h(p.Wall()))
+	fmt.Fprintf(w, "  node alone (its CPU time over %d cores):        %s\n", p.Cores, h(p.NodeAlone()))
+	fmt.Fprintf(w, "  btcd's serving alone (its CPU over %d cores):   %s\n", p.Cores, h(p.BtcdServing()))
+	fmt.Fprintf(w, "  node's disk writes:                            %.1f GB\n", p.Cost.Written*float64(p.Blocks)/1e9)
+	fmt.Fprintf(w, "  bound: %s; goal < 2 h: %s\n", p.Bound(), met(p.Wall() < 2*time.Hour))
+	fmt.Fprintf(w, "Download of the range (%.0f GB) at %.0f Mbit/s: %s (not included above)\n",
+		p.Cost.Bytes*float64(p.Blocks)/1e9, p.Mbit, h(p.Download()))
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func met(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "missed"
+}
