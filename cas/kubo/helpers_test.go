@@ -3,8 +3,6 @@ package kubo
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"net"
-	"testing"
 )
 
 // goldens: CIDs from Kubo 0.43.0 `ipfs add -Q` (see cas/golden_test.go for
@@ -36,16 +34,4 @@ func pattern(n int) []byte {
 		out = append(out, sum[:]...)
 	}
 	return out[:n]
-}
-
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }
