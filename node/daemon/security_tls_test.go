@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"io"
 	"math/big"
 	"net"
@@ -109,10 +110,12 @@ func TestTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	start := time.Now()
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	io.Copy(io.Discard, conn) // blocks until the server closes the silent connection
-	if took := time.Since(start); took > 5*time.Second {
-		t.Errorf("silent connection held for %v", took)
+	// Who ends the wait tells: the server closing the connection, or the client's own deadline, far
+	// beyond ReadHeaderTimeout, which only a server that holds silent connections lets expire.
+	conn.SetReadDeadline(time.Now().Add(time.Minute))
+	_, err = io.Copy(io.Discard, conn) // blocks until the server closes the silent connection
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Errorf("silent connection held until the client gave up: %v", err)
 	}
 }
