@@ -75,7 +75,11 @@ func TestTLS(t *testing.T) {
 	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
 	cfg.PollInterval = 200 * time.Millisecond
 	cfg.HTTP.TLSCertFile, cfg.HTTP.TLSKeyFile = certFile, keyFile
+	// The other timeouts, which also bound a TLS handshake, are far longer than ReadHeaderTimeout, so
+	// that the silent connection below can only be cut off by ReadHeaderTimeout before the client's
+	// read deadline, whatever the machine's load.
 	cfg.HTTP.ReadHeaderTimeout = 700 * time.Millisecond
+	cfg.HTTP.ReadTimeout, cfg.HTTP.WriteTimeout = 3*time.Minute, 3*time.Minute
 	d, err := Start(ctx, cfg, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +115,8 @@ func TestTLS(t *testing.T) {
 	}
 	defer conn.Close()
 	// Who ends the wait tells: the server closing the connection, or the client's own deadline, far
-	// beyond ReadHeaderTimeout, which only a server that holds silent connections lets expire.
+	// beyond ReadHeaderTimeout and short of the other timeouts, which only a server that does not apply
+	// ReadHeaderTimeout lets expire.
 	conn.SetReadDeadline(time.Now().Add(time.Minute))
 	_, err = io.Copy(io.Discard, conn) // blocks until the server closes the silent connection
 	var ne net.Error
