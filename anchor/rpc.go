@@ -16,6 +16,7 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/ionode/ionode/anchor/ionrules"
+	"github.com/ionode/ionode/internal/blocking"
 )
 
 // Chain is what the watcher needs of a Bitcoin node. Transactions are looked up by id, so the node
@@ -98,34 +99,13 @@ func (r *RPC) Close() {
 	}
 }
 
-// call runs a blocking rpcclient call, returning early when ctx ends (rpcclient has no context
-// support; the abandoned call finishes in the background).
-func call[T any](ctx context.Context, f func() (T, error)) (T, error) {
-	type result struct {
-		v   T
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		v, err := f()
-		ch <- result{v, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.v, r.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
-}
-
 func (r *RPC) GetBlockCount(ctx context.Context) (int64, error) {
 	if r.fast != nil {
 		var n int64
 		err := r.fast.call(ctx, &n, "getblockcount")
 		return n, err
 	}
-	return call(ctx, r.c.GetBlockCount)
+	return blocking.Call(ctx, r.c.GetBlockCount)
 }
 
 func (r *RPC) GetBlockHash(ctx context.Context, height int64) (chainhash.Hash, error) {
@@ -140,7 +120,7 @@ func (r *RPC) GetBlockHash(ctx context.Context, height int64) (chainhash.Hash, e
 		}
 		return *h, nil
 	}
-	h, err := call(ctx, func() (*chainhash.Hash, error) { return r.c.GetBlockHash(height) })
+	h, err := blocking.Call(ctx, func() (*chainhash.Hash, error) { return r.c.GetBlockHash(height) })
 	if err != nil {
 		return chainhash.Hash{}, err
 	}
@@ -196,7 +176,7 @@ func (r *RPC) GetBlock(ctx context.Context, hash chainhash.Hash) (*wire.MsgBlock
 		}
 		return &b, nil
 	}
-	return call(ctx, func() (*wire.MsgBlock, error) { return r.c.GetBlock(&hash) })
+	return blocking.Call(ctx, func() (*wire.MsgBlock, error) { return r.c.GetBlock(&hash) })
 }
 
 func (r *RPC) GetRawTransaction(ctx context.Context, txid chainhash.Hash) (*wire.MsgTx, error) {
@@ -211,7 +191,7 @@ func (r *RPC) GetRawTransaction(ctx context.Context, txid chainhash.Hash) (*wire
 		}
 		return &tx, nil
 	}
-	tx, err := call(ctx, func() (*btcutil.Tx, error) { return r.c.GetRawTransaction(&txid) })
+	tx, err := blocking.Call(ctx, func() (*btcutil.Tx, error) { return r.c.GetRawTransaction(&txid) })
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +199,7 @@ func (r *RPC) GetRawTransaction(ctx context.Context, txid chainhash.Hash) (*wire
 }
 
 func (r *RPC) SendRawTransaction(ctx context.Context, tx *wire.MsgTx) (chainhash.Hash, error) {
-	h, err := call(ctx, func() (*chainhash.Hash, error) { return r.c.SendRawTransaction(tx, false) })
+	h, err := blocking.Call(ctx, func() (*chainhash.Hash, error) { return r.c.SendRawTransaction(tx, false) })
 	if err != nil {
 		return chainhash.Hash{}, err
 	}
@@ -227,7 +207,7 @@ func (r *RPC) SendRawTransaction(ctx context.Context, tx *wire.MsgTx) (chainhash
 }
 
 func (r *RPC) EstimateFeeRate(ctx context.Context, target int64) (int64, error) {
-	res, err := call(ctx, func() (*btcjson.EstimateSmartFeeResult, error) { return r.c.EstimateSmartFee(target, nil) })
+	res, err := blocking.Call(ctx, func() (*btcjson.EstimateSmartFeeResult, error) { return r.c.EstimateSmartFee(target, nil) })
 	if err != nil {
 		return 0, err
 	}
@@ -238,7 +218,7 @@ func (r *RPC) EstimateFeeRate(ctx context.Context, target int64) (int64, error) 
 }
 
 func (r *RPC) TransactionStatus(ctx context.Context, txid chainhash.Hash) (TxStatus, error) {
-	res, err := call(ctx, func() (*btcjson.TxRawResult, error) { return r.c.GetRawTransactionVerbose(&txid) })
+	res, err := blocking.Call(ctx, func() (*btcjson.TxRawResult, error) { return r.c.GetRawTransactionVerbose(&txid) })
 	if err != nil {
 		var rpcErr *btcjson.RPCError
 		if errors.As(err, &rpcErr) && rpcErr.Code == btcjson.ErrRPCNoTxInfo {
@@ -260,7 +240,7 @@ func (r *RPC) ListUnspent(ctx context.Context, address string) ([]UnspentOutput,
 	if err != nil {
 		return nil, err
 	}
-	raw, err := call(ctx, func() (json.RawMessage, error) {
+	raw, err := blocking.Call(ctx, func() (json.RawMessage, error) {
 		return r.c.RawRequest("listunspent", []json.RawMessage{json.RawMessage("0"), json.RawMessage("9999999"), addrs})
 	})
 	if err != nil {
@@ -340,7 +320,7 @@ func (r *RPC) rawCall(ctx context.Context, out any, method string, params ...any
 		}
 		args[i] = b
 	}
-	res, err := call(ctx, func() (json.RawMessage, error) { return r.c.RawRequest(method, args) })
+	res, err := blocking.Call(ctx, func() (json.RawMessage, error) { return r.c.RawRequest(method, args) })
 	if err != nil {
 		return err
 	}

@@ -153,10 +153,12 @@ func TestNodeGetErrors(t *testing.T) {
 	t.Run("no deadline uses FetchTimeout", func(t *testing.T) {
 		start := time.Now()
 		_, err := n.Get(ctx, unknownCID(t), 10)
-		if !errors.Is(err, ErrNotFound) {
-			t.Fatalf("err = %v, want ErrNotFound", err)
+		// ctx has no deadline: only FetchTimeout's can have ended the fetch. The bound on the time only
+		// turns a fetch that never ends into a clear failure; a loaded machine stays far within it.
+		if !errors.Is(err, ErrNotFound) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want ErrNotFound ended by FetchTimeout's deadline", err)
 		}
-		if d := time.Since(start); d > 10*time.Second {
+		if d := time.Since(start); d > time.Minute {
 			t.Errorf("took %v, FetchTimeout is 2s", d)
 		}
 	})

@@ -1,25 +1,13 @@
 package cas
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"sync"
+
+	"github.com/ionode/ionode/internal/counterstream"
 )
 
-// pattern returns n deterministic, incompressible bytes: the SHA-256 counter
-// stream sha256(be64(0)) || sha256(be64(1)) || … truncated to n bytes. The
-// golden CIDs were computed by `ipfs add` over files holding exactly these
-// bytes.
-func pattern(n int) []byte {
-	out := make([]byte, 0, n+sha256.Size)
-	var ctr [8]byte
-	for i := uint64(0); len(out) < n; i++ {
-		binary.BigEndian.PutUint64(ctr[:], i)
-		sum := sha256.Sum256(ctr[:])
-		out = append(out, sum[:]...)
-	}
-	return out[:n]
-}
+// pattern is the stream the golden CIDs were computed over (see internal/counterstream).
+func pattern(n int) []byte { return counterstream.Bytes(n) }
 
 // patternPrefix returns pattern(n) from one shared stream (pattern(n) is a
 // prefix of pattern(m) for n < m), so that the golden tables generate their

@@ -22,6 +22,8 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/rpcclient"
+
+	"github.com/ionode/ionode/internal/blocking"
 )
 
 // Params are the chain parameters of the network a Node runs (Bitcoin regtest: bcrt1… addresses).
@@ -263,7 +265,7 @@ func (n *Node) MiningAddr() string { return n.cfg.MiningAddr }
 
 // Generate mines n blocks and returns their hashes.
 func (n *Node) Generate(ctx context.Context, blocks uint32) ([]*chainhash.Hash, error) {
-	hashes, err := call(ctx, func() ([]*chainhash.Hash, error) { return n.client.Generate(blocks) })
+	hashes, err := blocking.Call(ctx, func() ([]*chainhash.Hash, error) { return n.client.Generate(blocks) })
 	if err != nil {
 		return nil, fmt.Errorf("testnet: generate %d: %w", blocks, err)
 	}
@@ -309,27 +311,6 @@ func (n *Node) waitExit(d time.Duration) bool {
 func (n *Node) kill() {
 	_ = n.cmd.Process.Kill()
 	<-n.exited
-}
-
-// call runs a blocking rpcclient call, returning early when ctx ends (the call itself finishes in the
-// background; rpcclient has no context support).
-func call[T any](ctx context.Context, f func() (T, error)) (T, error) {
-	type result struct {
-		v   T
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		v, err := f()
-		ch <- result{v, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.v, r.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
 }
 
 func freeLoopbackAddr() (string, error) {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chainhash/v2"
+
+	"github.com/ionode/ionode/internal/blocking"
 )
 
 // Two nodes on loopback make a network that can fork: start A with Config.ListenPeer and B with
@@ -35,7 +37,7 @@ func (n *Node) Connect(ctx context.Context, peer string) error {
 			return err
 		}
 		temp := "temp"
-		_, err := call(ctx, func() (struct{}, error) {
+		_, err := blocking.Call(ctx, func() (struct{}, error) {
 			return struct{}{}, n.client.Node(btcjson.NConnect, peer, &temp)
 		})
 		if err != nil {
@@ -58,7 +60,7 @@ func (n *Node) Connect(ctx context.Context, peer string) error {
 // Disconnect drops the node's connections to a peer it connected to (the host:port given to Connect
 // or ConnectPeers) and waits until they are gone.
 func (n *Node) Disconnect(ctx context.Context, peer string) error {
-	_, err := call(ctx, func() (struct{}, error) {
+	_, err := blocking.Call(ctx, func() (struct{}, error) {
 		return struct{}{}, n.client.Node(btcjson.NDisconnect, peer, nil)
 	})
 	if err != nil {
@@ -80,7 +82,7 @@ func (n *Node) Disconnect(ctx context.Context, peer string) error {
 // connectedTo reports whether the node has a connection to peer (an outbound one: the address it
 // dialled) that has completed the handshake.
 func (n *Node) connectedTo(ctx context.Context, peer string) (bool, error) {
-	peers, err := call(ctx, n.client.GetPeerInfo)
+	peers, err := blocking.Call(ctx, n.client.GetPeerInfo)
 	if err != nil {
 		return false, fmt.Errorf("testnet: getpeerinfo: %w", err)
 	}
@@ -94,7 +96,7 @@ func (n *Node) connectedTo(ctx context.Context, peer string) (bool, error) {
 
 // PeerCount returns the number of connected peers.
 func (n *Node) PeerCount(ctx context.Context) (int, error) {
-	c, err := call(ctx, func() (int64, error) { return n.client.GetConnectionCount() })
+	c, err := blocking.Call(ctx, func() (int64, error) { return n.client.GetConnectionCount() })
 	return int(c), err
 }
 
@@ -121,7 +123,7 @@ type Tip struct {
 
 // Tip returns the node's best block.
 func (n *Node) Tip(ctx context.Context) (Tip, error) {
-	tip, err := call(ctx, func() (Tip, error) {
+	tip, err := blocking.Call(ctx, func() (Tip, error) {
 		hash, height, err := n.client.GetBestBlock()
 		if err != nil {
 			return Tip{}, err

@@ -13,6 +13,8 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/ionode/ionode/internal/blocking"
 )
 
 // ErrInsufficientFunds is returned by Fund when the harness key cannot pay, even after mining (the
@@ -67,7 +69,7 @@ func (n *Node) HarnessAddr() string { return n.wallet.addr.EncodeAddress() }
 // chains are short).
 func (n *Node) sync(ctx context.Context) (tip int64, err error) {
 	w := n.wallet
-	tip, err = call(ctx, n.client.GetBlockCount)
+	tip, err = blocking.Call(ctx, n.client.GetBlockCount)
 	if err != nil {
 		return 0, err
 	}
@@ -76,7 +78,7 @@ func (n *Node) sync(ctx context.Context) (tip int64, err error) {
 		if last > tip {
 			last = tip
 		}
-		h, err := call(ctx, func() (*chainhash.Hash, error) { return n.client.GetBlockHash(last) })
+		h, err := blocking.Call(ctx, func() (*chainhash.Hash, error) { return n.client.GetBlockHash(last) })
 		if err != nil {
 			return 0, err
 		}
@@ -86,11 +88,11 @@ func (n *Node) sync(ctx context.Context) (tip int64, err error) {
 		}
 	}
 	for h := int64(len(w.hashes)); h <= tip; h++ {
-		hash, err := call(ctx, func() (*chainhash.Hash, error) { return n.client.GetBlockHash(h) })
+		hash, err := blocking.Call(ctx, func() (*chainhash.Hash, error) { return n.client.GetBlockHash(h) })
 		if err != nil {
 			return 0, err
 		}
-		block, err := call(ctx, func() (*wire.MsgBlock, error) { return n.client.GetBlock(hash) })
+		block, err := blocking.Call(ctx, func() (*wire.MsgBlock, error) { return n.client.GetBlock(hash) })
 		if err != nil {
 			return 0, err
 		}
@@ -148,7 +150,7 @@ func (n *Node) Send(ctx context.Context, outs []*wire.TxOut) (wire.OutPoint, err
 			return wire.OutPoint{}, err
 		}
 		if ok {
-			if _, err := call(ctx, func() (*chainhash.Hash, error) { return n.client.SendRawTransaction(tx, true) }); err != nil {
+			if _, err := blocking.Call(ctx, func() (*chainhash.Hash, error) { return n.client.SendRawTransaction(tx, true) }); err != nil {
 				return wire.OutPoint{}, fmt.Errorf("testnet: fund: send: %w", err)
 			}
 			w.record(tx)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/cas"
+	"github.com/ionode/ionode/internal/nettest"
 	"github.com/multiformats/go-multiaddr"
 	manet "github.com/multiformats/go-multiaddr/net"
 )
@@ -218,8 +219,7 @@ func TestKuboDaemon(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	// A port that was just free: nothing listens there.
-	c, err := New(fmt.Sprintf("http://%s", closedAddr(t)), nil)
+	c, err := New(fmt.Sprintf("http://%s", nettest.RefusingAddr(t)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

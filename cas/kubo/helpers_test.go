@@ -1,11 +1,6 @@
 package kubo
 
-import (
-	"crypto/sha256"
-	"encoding/binary"
-	"net"
-	"testing"
-)
+import "github.com/ionode/ionode/internal/counterstream"
 
 // goldens: CIDs from Kubo 0.43.0 `ipfs add -Q` (see cas/golden_test.go for
 // the provenance and the pattern).
@@ -26,26 +21,5 @@ const (
 	unknownCID = "QmeTwxikzxQ4NkHWGRGUSqBdcpLKchgcM1iXU3oSpmBTmW"
 )
 
-// pattern is the SHA-256 counter stream of cas/pattern_test.go.
-func pattern(n int) []byte {
-	out := make([]byte, 0, n+sha256.Size)
-	var ctr [8]byte
-	for i := uint64(0); len(out) < n; i++ {
-		binary.BigEndian.PutUint64(ctr[:], i)
-		sum := sha256.Sum256(ctr[:])
-		out = append(out, sum[:]...)
-	}
-	return out[:n]
-}
-
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
+// pattern is the stream the golden CIDs were computed over (see internal/counterstream).
+func pattern(n int) []byte { return counterstream.Bytes(n) }

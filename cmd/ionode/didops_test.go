@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -92,10 +91,7 @@ func TestOperationErrors(t *testing.T) {
 	if _, errOut, code := runCLI(t, "did", "create", "--out", dir, "--node", url); code != 0 {
 		t.Fatal(errOut)
 	}
-	// A free port: nothing listens there.
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	down := "http://" + l.Addr().String()
-	l.Close()
+	down := closedURL(t)
 	loose := t.TempDir()
 	os.WriteFile(filepath.Join(loose, "update.jwk"), []byte(`{"kty":"EC","crv":"secp256k1","x":"a","y":"b","d":"c"}`), 0o644)
 	notKey := t.TempDir()

@@ -10,19 +10,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ionode/ionode/internal/nettest"
 )
 
-// closedURL is the URL of a loopback port nothing listens on.
-func closedURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://" + l.Addr().String()
-	l.Close()
-	return url
-}
+// closedURL is the URL of a loopback port that refuses connections for the rest of the test.
+func closedURL(t *testing.T) string { return "http://" + nettest.RefusingAddr(t) }
 
 // occupiedAddr is a loopback address another listener holds for the rest of the test.
 func occupiedAddr(t *testing.T) string {

@@ -54,7 +54,7 @@ func requestPresentation(t *testing.T, node, query string, issuer, holder *crede
 	}()
 	wantURL := regexp.MustCompile(`openid4vp://\S+`)
 	var walletURL string
-	for deadline := time.Now().Add(30 * time.Second); walletURL == ""; {
+	for deadline := time.Now().Add(2 * time.Minute); walletURL == ""; {
 		if time.Now().After(deadline) {
 			t.Fatalf("no wallet URL printed: %q %q", stdout.String(), stderr.String())
 		}

@@ -43,7 +43,7 @@ func TestRequestIssuanceAndReceive(t *testing.T) {
 			done <- run(context.Background(), []string{"request", "issuance", "--node", admin.URL, "--admin-token", "tok", "--authority", env.Signer.DID(),
 				"--type", oid4vcitest.Employee, "--claims", `{"displayName":"Alice"}`, "--pin", "4821", "--poll", "20ms"}, stdout, &stderr)
 		}()
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(10 * time.Millisecond) {
 			if u := regexp.MustCompile(`openid-credential-offer://\S+`).FindString(stdout.String()); u != "" && strings.Contains(stdout.String(), "█") {
 				return u
 			}

@@ -301,10 +301,10 @@ func mustKey(t *testing.T) sidetree.JWK {
 }
 
 // mustPost posts an operation; while the DID's previous operation is still being settled by the batch
-// writer (anchored, confirmation not yet seen) the node refuses it, so it retries for a few seconds.
+// writer (anchored, confirmation not yet seen) the node refuses it, so it retries until it is settled.
 func mustPost(t *testing.T, c client, body sidetree.Value) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // a safety net: under load a step takes many times its usual time
 	for {
 		status, resp := c.post(body.Stringify())
 		if status == 200 {

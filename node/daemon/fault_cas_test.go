@@ -5,6 +5,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/ionode/ionode/node"
 )
 
 // TestFaultCASUnavailable anchors a create whose files nobody has yet, then an update of the same DID
@@ -29,19 +31,27 @@ func TestFaultCASUnavailable(t *testing.T) {
 	putFiles(t, ctx, d, updateFiles)
 	anchorRaw(t, ctx, d, btc, updateAnchor, 1)
 
+	// Blocks until the create's files have been retried twice (the second retry's wait is longer than
+	// the first's: the backoff shows): each block is a retry opportunity once the backoff has passed.
+	// How many blocks that takes depends on the machine's load (a fetch gives up after
+	// CASFetchTimeout), so the test mines until it sees the retries rather than a fixed number.
 	far := time.Now().Add(24 * time.Hour)
-	for range 4 { // a few blocks: each is a retry opportunity, spaced by the backoff
+	var pending []node.Unresolvable
+	for {
 		if _, err := btc.Generate(ctx, 1); err != nil {
 			t.Fatal(err)
 		}
 		waitSynced(t, ctx, d, btc)
-		time.Sleep(500 * time.Millisecond)
+		var err error
+		if pending, err = d.Store.DueUnresolvable(ctx, far, 10); err != nil {
+			t.Fatal(err)
+		}
+		if len(pending) > 1 || len(pending) == 1 && pending[0].Attempts >= 3 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(500 * time.Millisecond) // the backoff unit: a retry may be due by the next block
 	}
-	pending, err := d.Store.DueUnresolvable(ctx, far, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(pending) != 1 || pending[0].Transaction.AnchorString != createAnchor || pending[0].Attempts < 2 {
+	if len(pending) != 1 || pending[0].Transaction.AnchorString != createAnchor || pending[0].Attempts < 3 {
 		t.Fatalf("unresolvable transactions %+v, want the create's, retried", pending)
 	}
 	if !pending[0].NextRetry.After(pending[0].FirstFetch.Add(time.Second)) {

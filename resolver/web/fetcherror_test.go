@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ionode/ionode/internal/nettest"
 	"github.com/ionode/ionode/internal/webtest"
 	"github.com/ionode/ionode/resolver/web"
 )
@@ -45,7 +46,8 @@ func TestFetchErrorHidesCause(t *testing.T) {
 			client.LookupNetIP = tt.lookup
 			url := "https://host.internal:" + srv.Port + "/status/1"
 			if tt.name == "closed port" {
-				url = "https://host.internal:1/status/1" // nothing listens on port 1
+				_, port, _ := net.SplitHostPort(nettest.RefusingAddr(t))
+				url = "https://host.internal:" + port + "/status/1"
 			}
 			_, err := client.Get(context.Background(), url, "application/json")
 			var fe *web.FetchError

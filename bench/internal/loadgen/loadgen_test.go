@@ -47,9 +47,11 @@ func TestOpenLoopChargesTheQueue(t *testing.T) {
 	if res.Summary.Max < 400*time.Millisecond {
 		t.Fatalf("max latency %v does not include the queueing", res.Summary.Max)
 	}
-	closed, err := ClosedLoop(context.Background(), Client(2, 5*time.Second), 2, 200*time.Millisecond, next)
-	if err != nil || closed.Status[http.StatusTeapot] < 10 || closed.Summary.P50 < 20*time.Millisecond {
-		t.Fatalf("closed loop: %v %+v", err, closed.Summary)
+	// Two workers that each wait for an answer of at least 20 ms get at most 2 × 1 s / 20 ms answers
+	// in a second, however fast the machine; how many fewer depends on its load, so only one is asked for.
+	closed, err := ClosedLoop(context.Background(), Client(2, 5*time.Second), 2, time.Second, next)
+	if n := closed.Status[http.StatusTeapot]; err != nil || n < 1 || n > 100 || closed.Summary.P50 < 20*time.Millisecond {
+		t.Fatalf("closed loop: %v %v %+v", err, closed.Status, closed.Summary)
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -20,7 +20,8 @@ import (
 var ErrNoPostgreSQL = errors.New("PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's postgresql package")
 
 // StartPostgreSQL runs FerretDB on a PostgreSQL backend: a new cluster in a temporary directory,
-// listening on 127.0.0.1 only, trusted local logins, no fsync (test data). PostgreSQL refuses to run as
+// listening on a Unix socket in that directory only (no TCP port another process could take between
+// choosing it and the server binding it), trusted local logins, no fsync (test data). PostgreSQL refuses to run as
 // root, so under root the cluster's processes run as the user "nobody".
 func StartPostgreSQL() (*Server, error) {
 	bin, err := postgresBin()
@@ -31,7 +32,7 @@ func StartPostgreSQL() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := run(ferretdb.Config{Handler: "postgresql", PostgreSQLURL: fmt.Sprintf("postgres://ionode@127.0.0.1:%d/postgres", pg.port)})
+	s, err := run(ferretdb.Config{Handler: "postgresql", PostgreSQLURL: "postgres://ionode@/postgres?host=" + url.QueryEscape(pg.dir) + "&port=" + strconv.Itoa(pgPort)})
 	if err != nil {
 		pg.stop()
 		return nil, err
@@ -56,10 +57,12 @@ func postgresBin() (string, error) {
 	return "", ErrNoPostgreSQL
 }
 
+// pgPort names the cluster's socket file (.s.PGSQL.5432) in its own directory.
+const pgPort = 5432
+
 // postgres is a running PostgreSQL cluster.
 type postgres struct {
 	bin, dir string
-	port     int
 	cred     *syscall.Credential
 }
 
@@ -79,16 +82,12 @@ func startPostgres(bin string) (*postgres, error) {
 			return nil, fmt.Errorf("postgres: %w", err)
 		}
 	}
-	if pg.port, err = freePort(); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
 	data := filepath.Join(dir, "data")
 	if err := pg.cmd("initdb", "-D", data, "-U", "ionode", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -c unix_socket_directories=%s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", pg.port, dir)
+	opts := fmt.Sprintf("-c listen_addresses='' -p %d -c unix_socket_directories=%s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", pgPort, dir)
 	if err := pg.cmd("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
 		os.RemoveAll(dir)
@@ -132,14 +131,4 @@ func nobody() (*syscall.Credential, error) {
 		return nil, fmt.Errorf("user nobody: %w", err)
 	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
-}
-
-// freePort picks a free TCP port on 127.0.0.1.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
