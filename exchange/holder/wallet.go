@@ -149,15 +149,30 @@ type Outcome struct {
 	Presented map[string]string
 }
 
-// Present signs one VP-JWT per credential query of r, each holding the first of held whose types match
-// the query, and returns the vp_token and the chosen credential per query. A query no held credential
-// answers is an error: DCQL asks for all of them unless it says otherwise.
-func (w *Wallet) Present(r *Request, held []string) (vpToken string, chosen map[string]string, err error) {
+// Response is what the wallet sends a verifier, before any encryption.
+type Response struct {
+	// VPToken is the vp_token: a JSON object of VP-JWTs by credential query id (DCQL), or one VP-JWT
+	// (a draft-era answer to a presentation definition).
+	VPToken string
+	// Submission is the presentation_submission (JSON) of a draft-era answer.
+	Submission string
+	// Chosen is the held credential presented for each credential query or input descriptor id.
+	Chosen map[string]string
+}
+
+// Present answers r with held credentials: for a presentation definition, as presentDefinition says;
+// for DCQL, one VP-JWT per credential query, each holding the first of held whose types match the
+// query. A query no held credential answers is an error: DCQL asks for all of them unless it says
+// otherwise.
+func (w *Wallet) Present(r *Request, held []string) (*Response, error) {
+	if r.Definition != nil {
+		return w.presentDefinition(r, held)
+	}
 	token := make(map[string][]string, len(r.DCQL.Credentials))
-	chosen = make(map[string]string, len(r.DCQL.Credentials))
+	chosen := make(map[string]string, len(r.DCQL.Credentials))
 	for _, q := range r.DCQL.Credentials {
 		if q.Format != oid4vp.FormatJWTVC {
-			return "", nil, refuse("credential query %q asks for format %q; this wallet presents %s", credential.Truncate(q.ID), credential.Truncate(q.Format), oid4vp.FormatJWTVC)
+			return nil, refuse("credential query %q asks for format %q; this wallet presents %s", credential.Truncate(q.ID), credential.Truncate(q.Format), oid4vp.FormatJWTVC)
 		}
 		vc := ""
 		for _, h := range held {
@@ -168,37 +183,38 @@ func (w *Wallet) Present(r *Request, held []string) (vpToken string, chosen map[
 			}
 		}
 		if vc == "" {
-			return "", nil, fmt.Errorf("%w: %q asks for a credential of type %v", ErrNoMatch, credential.Truncate(q.ID), q.Meta.TypeValues)
+			return nil, fmt.Errorf("%w: %q asks for a credential of type %v", ErrNoMatch, credential.Truncate(q.ID), q.Meta.TypeValues)
 		}
 		vp, err := w.Holder.Present([]string{vc}, r.ClientID, r.Nonce, w.TTL)
 		if err != nil {
-			return "", nil, fmt.Errorf("sign the presentation: %w", err)
+			return nil, fmt.Errorf("sign the presentation: %w", err)
 		}
 		token[q.ID], chosen[q.ID] = []string{vp}, vc
 	}
 	b, err := json.Marshal(token)
 	if err != nil {
-		return "", nil, fmt.Errorf("vp_token: %w", err)
+		return nil, fmt.Errorf("vp_token: %w", err)
 	}
-	return string(b), chosen, nil
+	return &Response{VPToken: string(b), Chosen: chosen}, nil
 }
 
 // ErrNoMatch is returned when no held credential answers a credential query.
 var ErrNoMatch = errors.New("no held credential matches the request")
 
-// Answer presents held credentials for r and posts them to its response_uri (direct_post). A verifier's
-// refusal is an Outcome with Accepted false, not an error.
+// Answer presents held credentials for r and posts them to its response_uri (direct_post, or
+// direct_post.jwt encrypted to the verifier's key). A verifier's refusal is an Outcome with Accepted
+// false, not an error.
 func (w *Wallet) Answer(ctx context.Context, r *Request, held []string) (*Outcome, error) {
 	if err := w.checkURL("response_uri", r.ResponseURI); err != nil {
 		return nil, err
 	}
-	vpToken, chosen, err := w.Present(r, held)
+	presented, err := w.Present(r, held)
 	if err != nil {
 		return nil, err
 	}
-	form := url.Values{"vp_token": {vpToken}}
-	if r.State != "" {
-		form.Set("state", r.State)
+	form, err := responseForm(r, presented)
+	if err != nil {
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.ResponseURI, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -214,7 +230,7 @@ func (w *Wallet) Answer(ctx context.Context, r *Request, held []string) (*Outcom
 	if err != nil {
 		return nil, fmt.Errorf("read the verifier's answer: %w", err)
 	}
-	out := &Outcome{Status: resp.StatusCode, Accepted: resp.StatusCode/100 == 2, Presented: chosen}
+	out := &Outcome{Status: resp.StatusCode, Accepted: resp.StatusCode/100 == 2, Presented: presented.Chosen}
 	var answer struct {
 		RedirectURI string `json:"redirect_uri"`
 		Error       string `json:"error"`

@@ -16,6 +16,7 @@ import (
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/holder"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/presex"
 	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver"
@@ -174,6 +175,16 @@ func signedRequest(t *testing.T, s *credential.Signer, typ string, edit func(map
 	return jwt
 }
 
+// draft makes a request object draft-era: client_id the bare DID with client_id_scheme did, and the
+// presentation definition def instead of the DCQL query.
+func draft(did, def string) func(map[string]any) {
+	return func(c map[string]any) {
+		c["client_id"], c["client_id_scheme"] = did, "did"
+		c["presentation_definition"] = json.RawMessage(def)
+		delete(c, "dcql_query")
+	}
+}
+
 // TestVerify: each check of the request object refuses what it guards.
 func TestVerify(t *testing.T) {
 	verifierKey, other := credtest.KeyDID(t, credential.ES256), credtest.KeyDID(t, credential.ES256)
@@ -208,7 +219,17 @@ func TestVerify(t *testing.T) {
 		{"expired", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["exp"] = time.Now().Add(-time.Hour).Unix() }), holder.ErrRequest, ""},
 		{"no exp", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { delete(c, "exp") }), holder.ErrRequest, ""},
 		{"client_id not a DID", "", signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["client_id"] = "redirect_uri:https://x" }), holder.ErrRequest, ""},
-		{"direct_post.jwt", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["response_mode"] = "direct_post.jwt" }), holder.ErrRequest, ""},
+		{"direct_post.jwt without a key", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["response_mode"] = "direct_post.jwt" }), holder.ErrRequest, ""},
+		{"draft-era presentation definition", verifierKey.DID(), signedRequest(t, verifierKey, oid4vp.RequestObjectType, draft(verifierKey.DID(), `{"id":"d","input_descriptors":[{"id":"a"}]}`)), nil, ""},
+		{"bare DID without client_id_scheme", verifierKey.DID(), signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) {
+			draft(verifierKey.DID(), `{"id":"d","input_descriptors":[{"id":"a"}]}`)(c)
+			delete(c, "client_id_scheme")
+		}), holder.ErrRequest, ""},
+		{"invalid presentation definition", verifierKey.DID(), signedRequest(t, verifierKey, oid4vp.RequestObjectType, draft(verifierKey.DID(),
+			`{"id":"d","input_descriptors":[{"id":"a","group":["A"]}],"submission_requirements":[{"rule":"all","from":"B"}]}`)), presex.ErrInvalidDefinition, ""},
+		{"both a query and a definition", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) {
+			c["presentation_definition"] = json.RawMessage(`{"id":"d","input_descriptors":[{"id":"a"}]}`)
+		}), holder.ErrRequest, ""},
 		{"id_token only", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["response_type"] = "id_token" }), holder.ErrRequest, ""},
 		{"no nonce", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { delete(c, "nonce") }), holder.ErrRequest, ""},
 		{"no query", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { delete(c, "dcql_query") }), holder.ErrRequest, ""},
