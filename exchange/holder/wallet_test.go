@@ -303,3 +303,26 @@ func TestPlainHTTPRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipRequestVerification: the tests-only switch skips the signature and key checks, and nothing
+// else.
+func TestSkipRequestVerification(t *testing.T) {
+	verifierKey, other := credtest.KeyDID(t, credential.ES256), credtest.KeyDID(t, credential.ES256)
+	clientID := oid4vp.ClientIDPrefix + verifierKey.DID()
+	impostor := signedRequest(t, other, oid4vp.RequestObjectType, func(c map[string]any) { c["client_id"] = clientID })
+	expired := signedRequest(t, other, oid4vp.RequestObjectType, func(c map[string]any) {
+		c["client_id"], c["exp"] = clientID, time.Now().Add(-time.Hour).Unix()
+	})
+	ar := holder.AuthorizationRequest{ClientID: clientID, RequestURI: "https://verifier.example/r"}
+	w := newWallet(t)
+	if _, err := w.Verify(context.Background(), ar, impostor); credential.CodeOf(err) != credential.CodeKeyNotAuthorized {
+		t.Fatalf("verified wallet: %v", err)
+	}
+	w.SkipRequestVerification, w.Resolver = true, nil
+	if r, err := w.Verify(context.Background(), ar, impostor); err != nil || r.DID != verifierKey.DID() {
+		t.Fatalf("lenient wallet: %+v %v", r, err)
+	}
+	if _, err := w.Verify(context.Background(), ar, expired); !errors.Is(err, holder.ErrRequest) {
+		t.Fatalf("lenient wallet, expired request: %v", err)
+	}
+}
