@@ -2,7 +2,8 @@
 # The README's wallet walkthrough, run for real: `ionode testnet` as issuer and verifier, a credential
 # issued to a holder through OpenID4VCI (`ionode request issuance` / `ionode vc receive`), then a relying
 # party's presentation request answered by the holder over OpenID4VP (`ionode request presentation` /
-# `ionode vc present --request`), whose status shows presentation_verified with the claims.
+# `ionode vc present --request`), whose status shows presentation_verified with the claims, and the same
+# with a draft-era presentation_definition request.
 # CI runs it from .ci/run; run it yourself with: bash scripts/wallet-walkthrough.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -85,4 +86,18 @@ ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-l
   --request "$request" "$work/employee.jwt" > /dev/null 2> "$work/replay.err" || code=$?
 [ "$code" = 4 ] || fail "replayed request: exit code $code, want 4"
 grep -q request_already_used "$work/replay.err" || fail "replay refused without request_already_used"
+
+# 6. A draft-era request (DIF Presentation Exchange presentation_definition, client_id_scheme did): the
+# same holder answers with a presentation_submission.
+ionode request presentation --node "$node" --type VerifiedEmployee --accepted-issuer "$did" --client-name Contoso \
+  --query presentation_definition --poll 250ms > "$work/definition.out" 2> "$work/definition.err" &
+rp=$!
+waitfor "$work/definition.out" 'openid4vp://'
+request=$(grep -oE 'openid4vp://[^[:space:]]+' "$work/definition.out")
+ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
+  --request "$request" "$work/employee.jwt" > "$work/present-definition.out" 2> "$work/present-definition.err" || fail "vc present (presentation_definition) failed"
+grep -q '^accepted$' "$work/present-definition.out" || fail "the verifier did not accept the presentation_submission"
+wait "$rp" || fail "request presentation (presentation_definition) did not end with presentation_verified"
+rp=
+grep -q '"requestStatus": "presentation_verified"' "$work/definition.out" || fail "no presentation_verified (presentation_definition)"
 echo "wallet walkthrough passed in $(( $(date +%s) - start ))s"
