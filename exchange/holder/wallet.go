@@ -168,8 +168,9 @@ type Response struct {
 }
 
 // Present answers r with held credentials: for a presentation definition, as presentDefinition says;
-// for DCQL, one VP-JWT per credential query, each holding the first of held whose types match the
-// query. A query no held credential answers is an error: DCQL asks for all of them unless it says
+// for DCQL, one presentation per credential query: a VP-JWT holding the first held VC-JWT whose types
+// match the query, or for dc+sd-jwt an SD-JWT+KB of the first held SD-JWT VC of an accepted vct
+// (presentSDJWT). A query no held credential answers is an error: DCQL asks for all of them unless it says
 // otherwise.
 func (w *Wallet) Present(r *Request, held []string) (*Response, error) {
 	if r.Definition != nil {
@@ -178,8 +179,16 @@ func (w *Wallet) Present(r *Request, held []string) (*Response, error) {
 	token := make(map[string][]string, len(r.DCQL.Credentials))
 	chosen := make(map[string]string, len(r.DCQL.Credentials))
 	for _, q := range r.DCQL.Credentials {
+		if q.Format == oid4vp.FormatSDJWT {
+			vp, vc, err := w.presentSDJWT(r, q, held)
+			if err != nil {
+				return nil, err
+			}
+			token[q.ID], chosen[q.ID] = []string{vp}, vc
+			continue
+		}
 		if q.Format != oid4vp.FormatJWTVC {
-			return nil, refuse("credential query %q asks for format %q; this wallet presents %s", credential.Truncate(q.ID), credential.Truncate(q.Format), oid4vp.FormatJWTVC)
+			return nil, refuse("credential query %q asks for format %q; this wallet presents %s and %s", credential.Truncate(q.ID), credential.Truncate(q.Format), oid4vp.FormatJWTVC, oid4vp.FormatSDJWT)
 		}
 		vc := ""
 		for _, h := range held {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/holder"
 	"github.com/ionode/ionode/exchange/oid4vp"
@@ -43,7 +44,8 @@ func newNode(t *testing.T) *node {
 	t.Cleanup(func() { st.Close(context.Background()) })
 	requests := &exchange.Requests{Sessions: st}
 	v := &oid4vp.Verifier{Requests: requests, Dispatcher: &exchange.Dispatcher{},
-		Credentials: &credential.Verifier{Resolver: resolverForKeys(), IgnoreStatus: true}, Signer: credtest.KeyDID(t, credential.ES256)}
+		Credentials: &credential.Verifier{Resolver: resolverForKeys(), IgnoreStatus: true}, Signer: credtest.KeyDID(t, credential.ES256),
+		SDJWT: &sdjwt.Verifier{Resolver: resolverForKeys(), IgnoreStatus: true}}
 	mux := exchange.NewMux(requests, []string{httpapi.HashToken("tok")})
 	v.Mount(mux)
 	n := &node{srv: httptest.NewServer(mux), verifier: v, issuer: &credential.Issuer{Signer: credtest.KeyDID(t, credential.ES256K)}}
