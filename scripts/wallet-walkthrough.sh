@@ -2,7 +2,9 @@
 # The README's wallet walkthrough, run for real: `ionode testnet` as issuer and verifier, a credential
 # issued to a holder through OpenID4VCI (`ionode request issuance` / `ionode vc receive`), then a relying
 # party's presentation request answered by the holder over OpenID4VP (`ionode request presentation` /
-# `ionode vc present --request`), whose status shows presentation_verified with the claims.
+# `ionode vc present --request`), whose status shows presentation_verified with the claims, and the same
+# with a draft-era presentation_definition request, and an SD-JWT VC issued and presented with one claim
+# disclosed.
 # CI runs it from .ci/run; run it yourself with: bash scripts/wallet-walkthrough.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,8 @@ export ION_ADMIN_TOKEN=walkthrough-admin-token
 hash=$(printf %s "$ION_ADMIN_TOKEN" | sha256sum | cut -d' ' -f1)
 cat > "$work/offers.json" <<'JSON'
 {"credential_configurations": {"VerifiedEmployee": {"format": "jwt_vc_json", "types": ["VerifiedEmployee"], "validity": "8760h", "status": true,
-  "display": [{"name": "Verified Employee", "locale": "en-US"}]}}}
+  "display": [{"name": "Verified Employee", "locale": "en-US"}]},
+  "PID": {"format": "dc+sd-jwt", "vct": "urn:example:pid", "disclosable": ["given_name", "family_name"]}}}
 JSON
 
 # 2. The node: issuer and verifier on a private network. --did-web-allow-loopback lets it read its own
@@ -85,4 +88,42 @@ ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-l
   --request "$request" "$work/employee.jwt" > /dev/null 2> "$work/replay.err" || code=$?
 [ "$code" = 4 ] || fail "replayed request: exit code $code, want 4"
 grep -q request_already_used "$work/replay.err" || fail "replay refused without request_already_used"
+
+# 6. A draft-era request (DIF Presentation Exchange presentation_definition, client_id_scheme did): the
+# same holder answers with a presentation_submission.
+ionode request presentation --node "$node" --type VerifiedEmployee --accepted-issuer "$did" --client-name Contoso \
+  --query presentation_definition --poll 250ms > "$work/definition.out" 2> "$work/definition.err" &
+rp=$!
+waitfor "$work/definition.out" 'openid4vp://'
+request=$(grep -oE 'openid4vp://[^[:space:]]+' "$work/definition.out")
+ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
+  --request "$request" "$work/employee.jwt" > "$work/present-definition.out" 2> "$work/present-definition.err" || fail "vc present (presentation_definition) failed"
+grep -q '^accepted$' "$work/present-definition.out" || fail "the verifier did not accept the presentation_submission"
+wait "$rp" || fail "request presentation (presentation_definition) did not end with presentation_verified"
+rp=
+grep -q '"requestStatus": "presentation_verified"' "$work/definition.out" || fail "no presentation_verified (presentation_definition)"
+
+# 7. An SD-JWT VC: issued from a dc+sd-jwt configuration, then presented for a DCQL query that asks for
+# given_name alone; the holder discloses that claim and not family_name.
+ionode request issuance --node "$node" --authority "$did" --type PID --claims '{"given_name":"Alice","family_name":"Liddell"}' \
+  --poll 250ms > "$work/pid-issuance.out" 2> "$work/pid-issuance.err" &
+ip=$!
+waitfor "$work/pid-issuance.out" 'openid-credential-offer://'
+offer=$(grep -oE 'openid-credential-offer://[^[:space:]]+' "$work/pid-issuance.out")
+ionode vc receive --holder-key "$work/holder.jwk" --holder-kid did:key --out "$work/pid.sd-jwt" --allow-loopback "$offer" \
+  > "$work/pid-receive.out" 2> "$work/pid-receive.err" || fail "vc receive (dc+sd-jwt) failed"
+wait "$ip" || fail "request issuance (dc+sd-jwt) did not end with issuance_successful"
+ip=
+curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" -H 'Content-Type: application/json' -d '{"registration":{"clientName":"Contoso"},
+  "requestedCredentials":[{"type":"urn:example:pid","format":"dc+sd-jwt","acceptedIssuers":["'"$did"'"],"claims":[{"path":["given_name"]}]}]}' \
+  "$node/v1.0/verifiableCredentials/createPresentationRequest" > "$work/pid-request.out" || fail "createPresentationRequest (dc+sd-jwt) failed"
+request=$(grep -oE 'openid4vp://[^"]+' "$work/pid-request.out" | sed 's/\\u0026/\&/g')
+id=$(grep -oE '"requestId":"[^"]+"' "$work/pid-request.out" | cut -d'"' -f4)
+ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
+  --request "$request" "$work/employee.jwt" "$work/pid.sd-jwt" > "$work/present-pid.out" 2> "$work/present-pid.err" || fail "vc present (dc+sd-jwt) failed"
+grep -q '^accepted$' "$work/present-pid.out" || fail "the verifier did not accept the SD-JWT VC"
+curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" "$node/v1.0/verifiableCredentials/requests/$id" > "$work/pid-status.out" || fail "status of the dc+sd-jwt request"
+grep -q '"presentation_verified"' "$work/pid-status.out" || fail "no presentation_verified (dc+sd-jwt)"
+grep -q '"Alice"' "$work/pid-status.out" || fail "given_name missing from the status"
+if grep -q Liddell "$work/pid-status.out"; then fail "family_name was disclosed"; fi
 echo "wallet walkthrough passed in $(( $(date +%s) - start ))s"

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ type vpFlags struct {
 
 func (p *vpFlags) bind(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&p.request, "request", "", "answer this OpenID4VP request (openid4vp:// URL or request_uri) with VC-JWT credentials")
+	f.StringVar(&p.request, "request", "", "answer this OpenID4VP request (openid4vp:// URL or request_uri) with the held VC-JWTs and SD-JWT VCs")
 	f.DurationVar(&p.ttl, "valid-for", 5*time.Minute, "lifetime of the VP-JWT")
 	p.resolve.bind(cmd)
 }
@@ -45,6 +46,9 @@ func presentVCJWT(cmd *cobra.Command, p *vpFlags, args []string, holderKey, hold
 	}
 	h := &credential.Issuer{Signer: signer}
 	if p.request == "" {
+		if slices.ContainsFunc(held, isSDJWT) {
+			return fail(exitInvalidInput, "an SD-JWT VC is presented alone (with --disclose), or among others with --request")
+		}
 		if audience == "" {
 			return fail(exitInvalidInput, "--audience is required (the verifier's identifier), or --request to answer a request")
 		}
@@ -132,8 +136,8 @@ func describeHeld(vc string) string {
 // maxHeldBytes bounds what `vc present` reads of credentials.
 const maxHeldBytes = 4 << 20
 
-// readCredentials reads the held credentials: each argument is a VC-JWT, a file of them, or "-" for
-// standard input; files and standard input hold one or more VC-JWTs separated by white space.
+// readCredentials reads the held credentials: each argument is a VC-JWT or SD-JWT VC, a file of them, or
+// "-" for standard input; files and standard input hold one or more separated by white space.
 func readCredentials(cmd *cobra.Command, args []string) ([]string, error) {
 	var held []string
 	for _, arg := range args {
@@ -155,8 +159,8 @@ func readCredentials(cmd *cobra.Command, args []string) ([]string, error) {
 		sc.Buffer(make([]byte, 0, 64<<10), maxHeldBytes)
 		sc.Split(bufio.ScanWords)
 		for sc.Scan() {
-			if strings.Count(sc.Text(), ".") != 2 {
-				return nil, fail(exitInvalidInput, "%s: %q is not a VC-JWT", argName(arg), credential.Truncate(sc.Text()))
+			if strings.Count(sc.Text(), ".") != 2 && !isSDJWT(sc.Text()) {
+				return nil, fail(exitInvalidInput, "%s: %q is neither a VC-JWT nor an SD-JWT VC", argName(arg), credential.Truncate(sc.Text()))
 			}
 			held = append(held, sc.Text())
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/internal/credtest"
@@ -118,7 +119,7 @@ func TestVCPresentJWT(t *testing.T) {
 	}{
 		{[]string{"--holder-key", keyFile, "--holder-kid", "did:key", vcs[0]}, "--audience"},
 		{[]string{"--holder-kid", "did:key", "--audience", "a", vcs[0]}, "--holder-key"},
-		{[]string{"--holder-key", keyFile, "--holder-kid", "did:key", "--audience", "a", "not-a-jwt"}, "not a VC-JWT"},
+		{[]string{"--holder-key", keyFile, "--holder-kid", "did:key", "--audience", "a", "not-a-jwt"}, "neither a VC-JWT nor an SD-JWT VC"},
 		{[]string{"--holder-key", keyFile, "--holder-kid", "did:key", "--disclose", "x", "--audience", "a", vcs[0]}, "--disclose"},
 		{[]string{"--holder-key", keyFile, "--holder-kid", "did:key", "--audience", "a", "--request", "openid4vp://?client_id=c&request_uri=https%3A%2F%2Fv.example%2Fr", vcs[0]}, "--audience"},
 		{[]string{"--holder-key", keyFile, "--holder-kid", "did:key", "--request", "openid4vp://?client_id=c", vcs[0]}, "request_uri"},
@@ -128,5 +129,56 @@ func TestVCPresentJWT(t *testing.T) {
 		if code := run(context.Background(), append([]string{"vc", "present"}, tc.args...), &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), tc.want) {
 			t.Errorf("%v: exit %d, %q", tc.args, code, errOut.String())
 		}
+	}
+}
+
+// TestVCPresentRequestSDJWT: `vc present --request` answers a dc+sd-jwt DCQL query with a held SD-JWT VC
+// among other credentials, disclosing only the claim asked for.
+func TestVCPresentRequestSDJWT(t *testing.T) {
+	tv := startVerifier(t)
+	issuer := credtest.KeyDID(t, credential.ES256)
+	h := credtest.KeyDID(t, credential.ES256)
+	jwk, err := credential.MarshalPrivateJWK(h.PrivateKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "holder.jwk")
+	pid, err := (&sdjwt.Issuer{Signer: issuer}).Issue(context.Background(), sdjwt.Claims{VCT: "urn:test:pid",
+		Claims: map[string]any{"given_name": "Alice", "family_name": "Liddell"}, Disclosable: []string{"given_name", "family_name"}, HolderKID: h.KID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := filepath.Join(dir, "held.txt")
+	other, err := (&credential.Issuer{Signer: issuer}).Issue(credential.Claims{Types: []string{"Badge"}, Subject: map[string]any{"id": h.DID()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.WriteFile(keyFile, jwk, 0o600) != nil || os.WriteFile(held, []byte(other+"\n"+pid+"\n"), 0o600) != nil {
+		t.Fatal("write the holder's files")
+	}
+	resp, err := tv.verifier.Create(context.Background(), exchange.PresentationRequest{Registration: exchange.Registration{ClientName: "Contoso"},
+		RequestedCredentials: []exchange.RequestedCredential{{Type: "urn:test:pid", Format: oid4vp.FormatSDJWT, Claims: []exchange.ClaimRequest{{Path: []any{"given_name"}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"vc", "present", "--holder-key", keyFile, "--holder-kid", "did:key", "--allow-loopback", "--request", resp.URL, held}, &stdout, &stderr)
+	if code != 0 || !strings.Contains(stdout.String(), "accepted") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	r, err := tv.requests.Get(context.Background(), exchange.KindPresentation, resp.RequestID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := r.Event()
+	if ev.RequestStatus != exchange.StatusPresentationVerified || len(ev.VerifiedCredentialsData) != 1 ||
+		!strings.Contains(string(ev.VerifiedCredentialsData[0].Claims), "Alice") || strings.Contains(string(ev.VerifiedCredentialsData[0].Claims), "Liddell") {
+		t.Fatalf("status %+v", ev)
+	}
+	// Without --request an SD-JWT VC among others is refused with a message.
+	stderr.Reset()
+	if code := run(context.Background(), []string{"vc", "present", "--holder-key", keyFile, "--holder-kid", "did:key", "--audience", "a", held}, &stdout, &stderr); code != exitInvalidInput || !strings.Contains(stderr.String(), "--request") {
+		t.Fatalf("SD-JWT in a VP-JWT: exit %d, %q", code, stderr.String())
 	}
 }

@@ -109,9 +109,12 @@ key the credential is bound to) it appends a key-binding JWT for --audience and 
 
 Given VC-JWTs (arguments, files holding them, or "-"), it signs a VP-JWT with --holder-key/--holder-kid
 for --audience and --nonce. With --request (an openid4vp:// URL or a request_uri) it answers an OpenID4VP
-request instead: the request object must be signed by the verifier's DID (client_id
-decentralized_identifier:, resolved like vc verify: did:ion through --node), the VP gets its nonce and
-client_id, and is posted to its response_uri (direct_post). Exit status: 0 accepted, 4 the request did
+request instead with the held VC-JWTs and SD-JWT VCs: the request object must be signed by the verifier's
+DID (client_id decentralized_identifier:, or a draft-era bare DID with client_id_scheme did; resolved like
+vc verify: did:ion through --node); a DCQL query gets a VP-JWT per jwt_vc_json query and, per dc+sd-jwt
+query, an SD-JWT VC disclosing only the claims asked for with a KB-JWT; a presentation_definition gets a
+VP-JWT and a presentation_submission meeting its submission_requirements. The answer is posted to its
+response_uri (direct_post, or encrypted for direct_post.jwt). Exit status: 0 accepted, 4 the request did
 not verify or the verifier refused, 2 no held credential matches.`,
 		Example: `  ionode vc present --disclose given_name,address.locality --holder-key holder.jwk \
     --audience https://verifier.example --nonce 8Hk2… - < pid.sd-jwt
@@ -120,12 +123,16 @@ not verify or the verifier refused, 2 no held credential matches.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			vcjwt := func(args []string) error {
-				if len(disclose) > 0 {
+				switch {
+				case len(disclose) > 0 && vp.request != "":
+					return fail(exitInvalidInput, "--disclose does not go with --request: the request names the claims to disclose")
+				case len(disclose) > 0:
 					return fail(exitInvalidInput, "--disclose is for SD-JWT VCs; a VC-JWT is presented whole")
 				}
 				return presentVCJWT(cmd, &vp, args, holderKey, holderKID, aud, non)
 			}
-			if len(args) > 1 || !isSDJWT(args[0]) && (args[0] != "-" || vp.request != "") {
+			// With --request the held credentials (VC-JWTs and SD-JWT VCs) answer the request's queries.
+			if vp.request != "" || len(args) > 1 || !isSDJWT(args[0]) && args[0] != "-" {
 				return vcjwt(args)
 			}
 			issued, err := readJWTArg(cmd, args[0])

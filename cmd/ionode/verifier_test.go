@@ -7,6 +7,7 @@ import (
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/internal/credtest"
@@ -32,7 +33,8 @@ func startVerifier(t *testing.T) *testVerifier {
 	t.Cleanup(func() { st.Close(context.Background()) })
 	requests := &exchange.Requests{Sessions: st}
 	v := &oid4vp.Verifier{Requests: requests, Dispatcher: &exchange.Dispatcher{Client: exchange.NewCallbackClient(env.Client.Guard, false)},
-		Credentials: &credential.Verifier{Resolver: env.Resolver, IgnoreStatus: true}, Signer: credtest.KeyDID(t, credential.EdDSA)}
+		Credentials: &credential.Verifier{Resolver: env.Resolver, IgnoreStatus: true}, Signer: credtest.KeyDID(t, credential.EdDSA),
+		SDJWT: &sdjwt.Verifier{Resolver: env.Resolver, IgnoreStatus: true}}
 	mux := exchange.NewMux(requests, []string{httpapi.HashToken("tok")})
 	v.Mount(mux)
 	srv := httptest.NewServer(mux)

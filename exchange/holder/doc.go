@@ -4,10 +4,16 @@
 //
 // It reads an authorization request (openid4vp://?client_id=…&request_uri=…, or a bare request_uri),
 // fetches the request object and refuses it unless it is a JWT of typ oauth-authz-req+jwt signed by a
-// key of the verifier's DID (client_id "decentralized_identifier:<DID>", the key found through DID
-// resolution), unexpired, asking for a DCQL query by direct_post. It then picks, for each credential
-// query, a held VC-JWT whose types match, signs one VP-JWT per query for the client_id and nonce, and
-// posts the vp_token to response_uri.
+// key of the verifier's DID (client_id "decentralized_identifier:<DID>", or in draft-era requests the
+// bare DID with client_id_scheme "did"; the key found through DID resolution), unexpired, asking for a
+// DCQL query or a DIF PE v2 presentation_definition, by direct_post or direct_post.jwt. For DCQL it
+// picks, for each credential query, a held VC-JWT whose types match and signs one VP-JWT per query, or
+// for a dc+sd-jwt query a held SD-JWT VC of an accepted vct, presented (credential/sdjwt) with only the
+// Disclosures the query's claims paths need and a KB-JWT for the client_id and nonce;
+// for a presentation definition it matches held VC-JWTs to input descriptors by their constraints, lets
+// exchange/presex choose the fewest its submission_requirements need, signs one VP-JWT of them and
+// writes the presentation_submission. The response goes to response_uri as a form, or for
+// direct_post.jwt as a JWE to the key of the request's client_metadata.jwks (exchange/jwe).
 //
 // For issuance it reads a credential offer (by value or by reference) with a pre-authorized code, the
 // issuer's metadata and its authorization server's token endpoint, redeems the code (with the PIN as

@@ -11,8 +11,16 @@ const seedClaims = `{"client_id":"decentralized_identifier:did:key:z6Mk","respon
 	`"response_uri":"https://v.example/r","nonce":"n","state":"s","exp":1900000000,` +
 	`"dcql_query":{"credentials":[{"id":"q","format":"jwt_vc_json","meta":{"type_values":[["T"]]}}]},"client_metadata":{"client_name":"C"}}`
 
+// seedDraftClaims is a draft-era request (client_id_scheme did, a presentation definition) asking for an
+// encrypted response.
+const seedDraftClaims = `{"client_id":"did:key:z6Mk","client_id_scheme":"did","response_type":"vp_token","response_mode":"direct_post.jwt",` +
+	`"response_uri":"https://v.example/r","nonce":"n","exp":1900000000,"presentation_definition":{"id":"d","input_descriptors":[` +
+	`{"id":"a","group":["A"],"constraints":{"fields":[{"path":["$.vc.type"],"filter":{"type":"array","contains":{"const":"T"}}}]}}],` +
+	`"submission_requirements":[{"rule":"pick","count":1,"from":"A"}]},"client_metadata":{"jwks":{"keys":[{"kty":"EC","crv":"P-256","use":"enc",` +
+	`"x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"}]}}}`
+
 func FuzzParseRequestClaims(f *testing.F) {
-	for _, s := range []string{seedClaims, `{}`, `[]`, `null`, `{"client_id":"decentralized_identifier:did:x"}`, strings.Repeat("[", 40), `{"exp":1e400}`} {
+	for _, s := range []string{seedClaims, seedDraftClaims, `{}`, `[]`, `null`, `{"client_id":"decentralized_identifier:did:x"}`, strings.Repeat("[", 40), `{"exp":1e400}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
@@ -20,7 +28,9 @@ func FuzzParseRequestClaims(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if r.Nonce == "" || r.ResponseMode != "direct_post" || !strings.HasPrefix(r.DID, "did:") || len(r.DCQL.Credentials) == 0 {
+		asks := len(r.DCQL.Credentials) > 0 != (r.Definition != nil)
+		encrypted := r.ResponseMode == "direct_post.jwt"
+		if r.Nonce == "" || !encrypted && r.ResponseMode != "direct_post" || encrypted != (r.EncryptTo != nil) || !strings.HasPrefix(r.DID, "did:") || !asks {
 			t.Fatalf("accepted %+v", r)
 		}
 	})
@@ -45,6 +55,10 @@ func TestParseRequestClaimsLinear(t *testing.T) {
 	places := map[string]func(v string) string{
 		"unknown member": func(v string) string { return strings.Replace(seedClaims, `{"client_id"`, `{"x":`+v+`,"client_id"`, 1) },
 		"client_name":    func(v string) string { return strings.Replace(seedClaims, `"client_name":"C"`, `"client_name":`+v, 1) },
+		"definition":     func(v string) string { return strings.Replace(seedDraftClaims, `"id":"d",`, `"id":"d","x":`+v+`,`, 1) },
+		"jwks": func(v string) string {
+			return strings.Replace(seedDraftClaims, `"use":"enc",`, `"use":"enc","x5c":`+v+`,`, 1)
+		},
 	}
 	for place, embed := range places {
 		t.Run(place, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange/holder"
 	"github.com/ionode/ionode/exchange/oid4vci"
 	"github.com/ionode/ionode/internal/credtest"
@@ -66,5 +67,35 @@ func TestReceive(t *testing.T) {
 				t.Fatal("a redeemed offer was redeemed again")
 			}
 		})
+	}
+}
+
+// TestReceiveSDJWT: the wallet redeems an offer of a dc+sd-jwt configuration and gets an SD-JWT VC
+// bound to its key that the SD-JWT verifier accepts with a key-bound presentation of it.
+func TestReceiveSDJWT(t *testing.T) {
+	const pid = "PID"
+	sd := credtest.KeyDID(t, credential.ES256)
+	env := oid4vcitest.NewEnvWith(t, false, func(e *oid4vcitest.Env) {
+		e.Issuer.Formats = map[string]oid4vci.Format{oid4vci.FormatSDJWTVC: oid4vci.SDJWTVC{Issuer: &sdjwt.Issuer{Signer: sd}}}
+		e.Issuer.Config.Configurations[pid] = &oid4vci.Configuration{Format: oid4vci.FormatSDJWTVC, VCT: "urn:test:pid", Disclosable: []string{"given_name"}}
+	})
+	w := &holder.Wallet{Holder: &credential.Issuer{Signer: credtest.KeyDID(t, credential.EdDSA)}, HTTP: env.HTTP}
+	o := env.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{pid}, Claims: map[string]any{"given_name": "Alice"}})
+	offer, err := w.FetchOffer(context.Background(), o.ByReference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := w.Receive(context.Background(), offer, "")
+	if err != nil || len(creds) != 1 {
+		t.Fatalf("%v, %d credentials", err, len(creds))
+	}
+	vp, err := sdjwt.Present(creds[0], []string{"given_name"}, &sdjwt.KeyBinding{Signer: w.Holder.Signer, Audience: "https://v.example", Nonce: "n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &sdjwt.Verifier{Resolver: env.Resolver, IgnoreStatus: true}
+	r := v.Verify(context.Background(), vp, sdjwt.Options{RequireKeyBinding: true, Audience: "https://v.example", Nonce: "n"})
+	if !r.Valid || r.VCT != "urn:test:pid" {
+		t.Fatalf("%+v", r)
 	}
 }

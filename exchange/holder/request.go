@@ -9,8 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
+
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/exchange/jwe"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/presex"
 	"github.com/ionode/ionode/internal/jsonlimit"
 )
 
@@ -78,24 +82,46 @@ type Request struct {
 	Nonce        string
 	State        string
 	ResponseURI  string
-	ResponseMode string
-	DCQL         oid4vp.DCQLQuery
-	Expires      time.Time
+	ResponseMode string // direct_post, or direct_post.jwt (the response is encrypted to EncryptTo)
+	// DCQL is the query of an OpenID4VP 1.0 request; Definition is set instead in a draft-era request
+	// (DIF Presentation Exchange v2), answered with a presentation_submission.
+	DCQL       oid4vp.DCQLQuery
+	Definition *presex.Definition
+	// EncryptTo and Enc are the verifier's key and content encryption for direct_post.jwt.
+	EncryptTo *jose.JSONWebKey
+	Enc       string
+	Expires   time.Time
 }
 
 // requestClaims are the members of a request object this wallet reads.
 type requestClaims struct {
 	ClientID       string            `json:"client_id"`
+	ClientIDScheme string            `json:"client_id_scheme"` // draft-era: "did" with a bare DID
 	ResponseType   string            `json:"response_type"`
 	ResponseMode   string            `json:"response_mode"`
 	ResponseURI    string            `json:"response_uri"`
 	Nonce          string            `json:"nonce"`
 	State          string            `json:"state"`
 	DCQL           *oid4vp.DCQLQuery `json:"dcql_query"`
+	Definition     json.RawMessage   `json:"presentation_definition"`
 	Exp            *int64            `json:"exp"`
 	ClientMetadata struct {
-		ClientName string `json:"client_name"`
+		ClientName string          `json:"client_name"`
+		JWKS       json.RawMessage `json:"jwks"`
+		EncValues  []string        `json:"encrypted_response_enc_values_supported"`
+		// DraftEnc is how draft-era verifiers name the one content encryption they accept.
+		DraftEnc string `json:"authorization_encrypted_response_enc"`
 	} `json:"client_metadata"`
+}
+
+// verifierDID is the DID a request object's client_id names: "decentralized_identifier:<DID>"
+// (OpenID4VP 1.0), or a bare DID with client_id_scheme "did" (the drafts).
+func (c *requestClaims) verifierDID() (string, bool) {
+	did, ok := strings.CutPrefix(c.ClientID, oid4vp.ClientIDPrefix)
+	if !ok && c.ClientIDScheme == "did" {
+		did, ok = c.ClientID, true
+	}
+	return did, ok && strings.HasPrefix(did, "did:")
 }
 
 // parseRequestClaims reads and checks a request object's payload (not its signature). It is linear in
@@ -108,15 +134,15 @@ func parseRequestClaims(payload []byte) (*Request, error) {
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return nil, refuse("request object payload is not a JSON object: %v", err)
 	}
-	did, ok := strings.CutPrefix(c.ClientID, oid4vp.ClientIDPrefix)
-	if !ok || !strings.HasPrefix(did, "did:") {
-		return nil, refuse("client_id %q is not %s<DID>: this wallet answers verifiers identified by a DID", credential.Truncate(c.ClientID), oid4vp.ClientIDPrefix)
+	did, ok := c.verifierDID()
+	if !ok {
+		return nil, refuse("client_id %q is not %s<DID> (nor a DID with client_id_scheme did): this wallet answers verifiers identified by a DID", credential.Truncate(c.ClientID), oid4vp.ClientIDPrefix)
 	}
 	if !slices.Contains(strings.Fields(c.ResponseType), "vp_token") {
 		return nil, refuse("response_type %q does not ask for a vp_token", credential.Truncate(c.ResponseType))
 	}
-	if c.ResponseMode != "direct_post" {
-		return nil, refuse("response_mode %q is not supported (direct_post is)", credential.Truncate(c.ResponseMode))
+	if c.ResponseMode != oid4vp.ModeDirectPost && c.ResponseMode != oid4vp.ModeDirectPostJWT {
+		return nil, refuse("response_mode %q is not supported (%s and %s are)", credential.Truncate(c.ResponseMode), oid4vp.ModeDirectPost, oid4vp.ModeDirectPostJWT)
 	}
 	ru, err := url.Parse(c.ResponseURI)
 	if err != nil || (ru.Scheme != "https" && ru.Scheme != "http") || ru.Host == "" {
@@ -125,16 +151,47 @@ func parseRequestClaims(payload []byte) (*Request, error) {
 	if c.Nonce == "" {
 		return nil, refuse("the request object has no nonce")
 	}
-	if c.DCQL == nil || len(c.DCQL.Credentials) == 0 {
-		return nil, refuse("the request object has no dcql_query asking for credentials")
-	}
-	if len(c.DCQL.Credentials) > oid4vp.MaxPresentations {
-		return nil, refuse("the request asks for more than %d credentials", oid4vp.MaxPresentations)
-	}
 	if c.Exp == nil {
 		return nil, refuse("the request object has no exp")
 	}
-	return &Request{ClientID: c.ClientID, DID: did, ClientName: c.ClientMetadata.ClientName, Nonce: c.Nonce,
-		State: c.State, ResponseURI: c.ResponseURI, ResponseMode: c.ResponseMode, DCQL: *c.DCQL,
-		Expires: time.Unix(*c.Exp, 0)}, nil
+	r := &Request{ClientID: c.ClientID, DID: did, ClientName: c.ClientMetadata.ClientName, Nonce: c.Nonce,
+		State: c.State, ResponseURI: c.ResponseURI, ResponseMode: c.ResponseMode, Expires: time.Unix(*c.Exp, 0)}
+	if err := c.query(r); err != nil {
+		return nil, err
+	}
+	if c.ResponseMode == oid4vp.ModeDirectPostJWT {
+		encs := c.ClientMetadata.EncValues
+		if len(encs) == 0 && c.ClientMetadata.DraftEnc != "" {
+			encs = []string{c.ClientMetadata.DraftEnc}
+		}
+		key, enc, err := jwe.Offered(c.ClientMetadata.JWKS, encs)
+		if err != nil {
+			return nil, refuse("response_mode %s: %v", oid4vp.ModeDirectPostJWT, err)
+		}
+		r.EncryptTo, r.Enc = &key, enc
+	}
+	return r, nil
+}
+
+// query reads what the request asks for: a DCQL query, or (in a draft-era request) a presentation
+// definition, exactly one of them.
+func (c *requestClaims) query(r *Request) error {
+	hasDefinition := len(c.Definition) > 0 && string(c.Definition) != "null"
+	switch {
+	case hasDefinition && c.DCQL != nil:
+		return refuse("the request object has both a dcql_query and a presentation_definition")
+	case hasDefinition:
+		d, err := presex.ParseDefinition(c.Definition)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrRequest, err)
+		}
+		r.Definition = d
+		return nil
+	case c.DCQL == nil || len(c.DCQL.Credentials) == 0:
+		return refuse("the request object has no dcql_query or presentation_definition asking for credentials")
+	case len(c.DCQL.Credentials) > oid4vp.MaxPresentations:
+		return refuse("the request asks for more than %d credentials", oid4vp.MaxPresentations)
+	}
+	r.DCQL = *c.DCQL
+	return nil
 }

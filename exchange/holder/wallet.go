@@ -36,6 +36,11 @@ type Wallet struct {
 	// AllowHTTPLoopback lets request_uri and response_uri be plain http to a loopback address (a test
 	// node); otherwise both must be https, since the response carries the holder's credentials.
 	AllowHTTPLoopback bool
+	// SkipRequestVerification is for TESTS ONLY (internal/oid4vptest): the request object's signature
+	// and its key's place in the client_id's DID are not checked, so a test of a program embedding the
+	// verifier needs no resolver for the verifier's DID. Everything else is checked as usual. A wallet
+	// with it set answers whoever names a DID: never set it where credentials are real.
+	SkipRequestVerification bool
 }
 
 // checkURL refuses an endpoint the wallet should not talk to: anything but https, or http to a
@@ -122,12 +127,14 @@ func (w *Wallet) Verify(ctx context.Context, ar AuthorizationRequest, raw string
 	if ar.ClientID != "" && ar.ClientID != r.ClientID {
 		return nil, refuse("the request object's client_id %q is not the URL's %q", credential.Truncate(r.ClientID), credential.Truncate(ar.ClientID))
 	}
-	pub, _, err := credential.ResolveKey(ctx, w.Resolver, r.DID, jws.Header().Kid, "")
-	if err != nil {
-		return nil, err
-	}
-	if err := jws.Verify(pub); err != nil {
-		return nil, err
+	if !w.SkipRequestVerification {
+		pub, _, err := credential.ResolveKey(ctx, w.Resolver, r.DID, jws.Header().Kid, "")
+		if err != nil {
+			return nil, err
+		}
+		if err := jws.Verify(pub); err != nil {
+			return nil, err
+		}
 	}
 	if now := w.now(); !now.Before(r.Expires.Add(credential.EffectiveSkew(0))) {
 		return nil, refuse("the request expired at %s", r.Expires.UTC().Format(time.RFC3339))
@@ -149,15 +156,39 @@ type Outcome struct {
 	Presented map[string]string
 }
 
-// Present signs one VP-JWT per credential query of r, each holding the first of held whose types match
-// the query, and returns the vp_token and the chosen credential per query. A query no held credential
-// answers is an error: DCQL asks for all of them unless it says otherwise.
-func (w *Wallet) Present(r *Request, held []string) (vpToken string, chosen map[string]string, err error) {
+// Response is what the wallet sends a verifier, before any encryption.
+type Response struct {
+	// VPToken is the vp_token: a JSON object of VP-JWTs by credential query id (DCQL), or one VP-JWT
+	// (a draft-era answer to a presentation definition).
+	VPToken string
+	// Submission is the presentation_submission (JSON) of a draft-era answer.
+	Submission string
+	// Chosen is the held credential presented for each credential query or input descriptor id.
+	Chosen map[string]string
+}
+
+// Present answers r with held credentials: for a presentation definition, as presentDefinition says;
+// for DCQL, one presentation per credential query: a VP-JWT holding the first held VC-JWT whose types
+// match the query, or for dc+sd-jwt an SD-JWT+KB of the first held SD-JWT VC of an accepted vct
+// (presentSDJWT). A query no held credential answers is an error: DCQL asks for all of them unless it says
+// otherwise.
+func (w *Wallet) Present(r *Request, held []string) (*Response, error) {
+	if r.Definition != nil {
+		return w.presentDefinition(r, held)
+	}
 	token := make(map[string][]string, len(r.DCQL.Credentials))
-	chosen = make(map[string]string, len(r.DCQL.Credentials))
+	chosen := make(map[string]string, len(r.DCQL.Credentials))
 	for _, q := range r.DCQL.Credentials {
+		if q.Format == oid4vp.FormatSDJWT {
+			vp, vc, err := w.presentSDJWT(r, q, held)
+			if err != nil {
+				return nil, err
+			}
+			token[q.ID], chosen[q.ID] = []string{vp}, vc
+			continue
+		}
 		if q.Format != oid4vp.FormatJWTVC {
-			return "", nil, refuse("credential query %q asks for format %q; this wallet presents %s", credential.Truncate(q.ID), credential.Truncate(q.Format), oid4vp.FormatJWTVC)
+			return nil, refuse("credential query %q asks for format %q; this wallet presents %s and %s", credential.Truncate(q.ID), credential.Truncate(q.Format), oid4vp.FormatJWTVC, oid4vp.FormatSDJWT)
 		}
 		vc := ""
 		for _, h := range held {
@@ -168,37 +199,38 @@ func (w *Wallet) Present(r *Request, held []string) (vpToken string, chosen map[
 			}
 		}
 		if vc == "" {
-			return "", nil, fmt.Errorf("%w: %q asks for a credential of type %v", ErrNoMatch, credential.Truncate(q.ID), q.Meta.TypeValues)
+			return nil, fmt.Errorf("%w: %q asks for a credential of type %v", ErrNoMatch, credential.Truncate(q.ID), q.Meta.TypeValues)
 		}
 		vp, err := w.Holder.Present([]string{vc}, r.ClientID, r.Nonce, w.TTL)
 		if err != nil {
-			return "", nil, fmt.Errorf("sign the presentation: %w", err)
+			return nil, fmt.Errorf("sign the presentation: %w", err)
 		}
 		token[q.ID], chosen[q.ID] = []string{vp}, vc
 	}
 	b, err := json.Marshal(token)
 	if err != nil {
-		return "", nil, fmt.Errorf("vp_token: %w", err)
+		return nil, fmt.Errorf("vp_token: %w", err)
 	}
-	return string(b), chosen, nil
+	return &Response{VPToken: string(b), Chosen: chosen}, nil
 }
 
 // ErrNoMatch is returned when no held credential answers a credential query.
 var ErrNoMatch = errors.New("no held credential matches the request")
 
-// Answer presents held credentials for r and posts them to its response_uri (direct_post). A verifier's
-// refusal is an Outcome with Accepted false, not an error.
+// Answer presents held credentials for r and posts them to its response_uri (direct_post, or
+// direct_post.jwt encrypted to the verifier's key). A verifier's refusal is an Outcome with Accepted
+// false, not an error.
 func (w *Wallet) Answer(ctx context.Context, r *Request, held []string) (*Outcome, error) {
 	if err := w.checkURL("response_uri", r.ResponseURI); err != nil {
 		return nil, err
 	}
-	vpToken, chosen, err := w.Present(r, held)
+	presented, err := w.Present(r, held)
 	if err != nil {
 		return nil, err
 	}
-	form := url.Values{"vp_token": {vpToken}}
-	if r.State != "" {
-		form.Set("state", r.State)
+	form, err := responseForm(r, presented)
+	if err != nil {
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.ResponseURI, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -214,7 +246,7 @@ func (w *Wallet) Answer(ctx context.Context, r *Request, held []string) (*Outcom
 	if err != nil {
 		return nil, fmt.Errorf("read the verifier's answer: %w", err)
 	}
-	out := &Outcome{Status: resp.StatusCode, Accepted: resp.StatusCode/100 == 2, Presented: chosen}
+	out := &Outcome{Status: resp.StatusCode, Accepted: resp.StatusCode/100 == 2, Presented: presented.Chosen}
 	var answer struct {
 		RedirectURI string `json:"redirect_uri"`
 		Error       string `json:"error"`

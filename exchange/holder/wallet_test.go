@@ -13,9 +13,11 @@ import (
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/httpapi"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
 	"github.com/ionode/ionode/exchange/holder"
 	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/presex"
 	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver"
@@ -42,7 +44,8 @@ func newNode(t *testing.T) *node {
 	t.Cleanup(func() { st.Close(context.Background()) })
 	requests := &exchange.Requests{Sessions: st}
 	v := &oid4vp.Verifier{Requests: requests, Dispatcher: &exchange.Dispatcher{},
-		Credentials: &credential.Verifier{Resolver: resolverForKeys(), IgnoreStatus: true}, Signer: credtest.KeyDID(t, credential.ES256)}
+		Credentials: &credential.Verifier{Resolver: resolverForKeys(), IgnoreStatus: true}, Signer: credtest.KeyDID(t, credential.ES256),
+		SDJWT: &sdjwt.Verifier{Resolver: resolverForKeys(), IgnoreStatus: true}}
 	mux := exchange.NewMux(requests, []string{httpapi.HashToken("tok")})
 	v.Mount(mux)
 	n := &node{srv: httptest.NewServer(mux), verifier: v, issuer: &credential.Issuer{Signer: credtest.KeyDID(t, credential.ES256K)}}
@@ -174,6 +177,16 @@ func signedRequest(t *testing.T, s *credential.Signer, typ string, edit func(map
 	return jwt
 }
 
+// draft makes a request object draft-era: client_id the bare DID with client_id_scheme did, and the
+// presentation definition def instead of the DCQL query.
+func draft(did, def string) func(map[string]any) {
+	return func(c map[string]any) {
+		c["client_id"], c["client_id_scheme"] = did, "did"
+		c["presentation_definition"] = json.RawMessage(def)
+		delete(c, "dcql_query")
+	}
+}
+
 // TestVerify: each check of the request object refuses what it guards.
 func TestVerify(t *testing.T) {
 	verifierKey, other := credtest.KeyDID(t, credential.ES256), credtest.KeyDID(t, credential.ES256)
@@ -208,7 +221,17 @@ func TestVerify(t *testing.T) {
 		{"expired", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["exp"] = time.Now().Add(-time.Hour).Unix() }), holder.ErrRequest, ""},
 		{"no exp", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { delete(c, "exp") }), holder.ErrRequest, ""},
 		{"client_id not a DID", "", signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["client_id"] = "redirect_uri:https://x" }), holder.ErrRequest, ""},
-		{"direct_post.jwt", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["response_mode"] = "direct_post.jwt" }), holder.ErrRequest, ""},
+		{"direct_post.jwt without a key", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["response_mode"] = "direct_post.jwt" }), holder.ErrRequest, ""},
+		{"draft-era presentation definition", verifierKey.DID(), signedRequest(t, verifierKey, oid4vp.RequestObjectType, draft(verifierKey.DID(), `{"id":"d","input_descriptors":[{"id":"a"}]}`)), nil, ""},
+		{"bare DID without client_id_scheme", verifierKey.DID(), signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) {
+			draft(verifierKey.DID(), `{"id":"d","input_descriptors":[{"id":"a"}]}`)(c)
+			delete(c, "client_id_scheme")
+		}), holder.ErrRequest, ""},
+		{"invalid presentation definition", verifierKey.DID(), signedRequest(t, verifierKey, oid4vp.RequestObjectType, draft(verifierKey.DID(),
+			`{"id":"d","input_descriptors":[{"id":"a","group":["A"]}],"submission_requirements":[{"rule":"all","from":"B"}]}`)), presex.ErrInvalidDefinition, ""},
+		{"both a query and a definition", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) {
+			c["presentation_definition"] = json.RawMessage(`{"id":"d","input_descriptors":[{"id":"a"}]}`)
+		}), holder.ErrRequest, ""},
 		{"id_token only", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { c["response_type"] = "id_token" }), holder.ErrRequest, ""},
 		{"no nonce", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { delete(c, "nonce") }), holder.ErrRequest, ""},
 		{"no query", clientID, signedRequest(t, verifierKey, oid4vp.RequestObjectType, func(c map[string]any) { delete(c, "dcql_query") }), holder.ErrRequest, ""},
@@ -280,5 +303,28 @@ func TestPlainHTTPRefused(t *testing.T) {
 		if _, err := w.Answer(context.Background(), &holder.Request{ResponseURI: tc.uri}, nil); !errors.Is(err, holder.ErrRequest) || !strings.Contains(err.Error(), "plain http") {
 			t.Errorf("response_uri %s (loopback allowed %v): %v", tc.uri, tc.allowLocal, err)
 		}
+	}
+}
+
+// TestSkipRequestVerification: the tests-only switch skips the signature and key checks, and nothing
+// else.
+func TestSkipRequestVerification(t *testing.T) {
+	verifierKey, other := credtest.KeyDID(t, credential.ES256), credtest.KeyDID(t, credential.ES256)
+	clientID := oid4vp.ClientIDPrefix + verifierKey.DID()
+	impostor := signedRequest(t, other, oid4vp.RequestObjectType, func(c map[string]any) { c["client_id"] = clientID })
+	expired := signedRequest(t, other, oid4vp.RequestObjectType, func(c map[string]any) {
+		c["client_id"], c["exp"] = clientID, time.Now().Add(-time.Hour).Unix()
+	})
+	ar := holder.AuthorizationRequest{ClientID: clientID, RequestURI: "https://verifier.example/r"}
+	w := newWallet(t)
+	if _, err := w.Verify(context.Background(), ar, impostor); credential.CodeOf(err) != credential.CodeKeyNotAuthorized {
+		t.Fatalf("verified wallet: %v", err)
+	}
+	w.SkipRequestVerification, w.Resolver = true, nil
+	if r, err := w.Verify(context.Background(), ar, impostor); err != nil || r.DID != verifierKey.DID() {
+		t.Fatalf("lenient wallet: %+v %v", r, err)
+	}
+	if _, err := w.Verify(context.Background(), ar, expired); !errors.Is(err, holder.ErrRequest) {
+		t.Fatalf("lenient wallet, expired request: %v", err)
 	}
 }
