@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"testing"
 	"time"
@@ -147,12 +146,7 @@ func updateHeavyBatch(b *testing.B) (mapCAS, string) {
 		requests = append(requests, u.Stringify())
 	}
 	files := mapCAS{}
-	anchorString, _, err := batch.Build(requests, "", p, func(data []byte) (string, error) {
-		sum := sha256.Sum256(data)
-		uri := "Qm" + hex.EncodeToString(sum[:20])
-		files[uri] = data
-		return uri, nil
-	})
+	anchorString, _, err := batch.Build(requests, "", p, files.put)
 	if err != nil {
 		b.Fatal(err)
 	}
