@@ -59,14 +59,17 @@ func (p projection) Download() time.Duration {
 	return time.Duration(bits / (p.Mbit * 1e6) * float64(time.Second))
 }
 
-// Bound names what limits the scan on this machine, excluding the download: the node's CPU when it
-// would be slower than btcd's serving, else btcd's serving. (The disk is reported in bytes: the wall
-// time, which includes its waits, is the check that it does not bound the scan.)
+// Bound names what limits the scan on this machine, excluding the download. The node alone is bound by
+// its CPU (block checks, transaction parsing, ION matching); with btcd on the same cores, by their CPU
+// time together, of which btcd's serving takes the share given. The disk is reported in bytes: the
+// wall time, which includes its waits, is the check that it does not bound the scan.
 func (p projection) Bound() string {
-	if p.Cost.NodeCPU >= p.Cost.BtcdCPU {
-		return "the node's CPU (block checks, transaction parsing, ION matching)"
+	total := p.Cost.NodeCPU + p.Cost.BtcdCPU
+	share := 0.0
+	if total > 0 {
+		share = 100 * float64(p.Cost.BtcdCPU) / float64(total)
 	}
-	return "btcd's serving CPU"
+	return fmt.Sprintf("the node's CPU (block checks, transaction parsing, ION matching); with btcd on the same cores, both CPUs (btcd's serving %.0f %%)", share)
 }
 
 func (p projection) write(w io.Writer) {

@@ -25,13 +25,10 @@ func TestProjection(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
 		}
 	}
-	if b := p.Bound(); !strings.Contains(b, "node") {
-		t.Errorf("bound %q, want the node's CPU", b)
+	if b := p.Bound(); !strings.Contains(b, "node's CPU") || !strings.Contains(b, "btcd's serving 33 %") {
+		t.Errorf("bound %q", b)
 	}
 	p.Cost.BtcdCPU = 30 * time.Millisecond
-	if b := p.Bound(); !strings.Contains(b, "btcd") {
-		t.Errorf("bound %q, want btcd", b)
-	}
 	var out strings.Builder
 	p.Load = 3
 	p.write(&out)
