@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+
+	"github.com/ionode/ionode/resolver"
 )
 
 // Check outcomes.
@@ -52,6 +54,9 @@ type VerifiedCredential struct {
 	Status     []Status        `json:"status,omitempty"`
 	KID        string          `json:"kid,omitempty"`
 	Claims     json.RawMessage `json:"claims,omitempty"` // the credential (vc claim or VC 2.0 payload)
+	// IssuerResolution is the issuer's resolution the signature was verified with (read-only: it may
+	// be shared by a resolver's cache), so that later checks of the issuer need not resolve it again.
+	IssuerResolution *resolver.Result `json:"-"`
 }
 
 // VerifiedPresentation is what a verified presentation says.

@@ -143,7 +143,7 @@ func (v *Verifier) verifyCredential(ctx context.Context, jwt, txid string) *Resu
 	if !ok {
 		return r
 	}
-	vc.KID = kid
+	vc.KID, vc.IssuerResolution = kid, issuer
 	if !v.checkValidity(r, vc.ValidFrom, vc.ValidUntil) {
 		return r
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/ionode/ionode/exchange/presex"
 )
 
 // The Request Service API's shapes, with Microsoft Entra Verified ID's field names, so that a relying
@@ -44,6 +46,9 @@ type RequestedCredential struct {
 	// default format is jwt_vc_json.
 	Format string         `json:"format,omitempty"`
 	Claims []ClaimRequest `json:"claims,omitempty"`
+	// Group is ionode's extension for ionode.query "presentation_definition": the groups of this
+	// credential's input descriptor, which ionode.submissionRequirements pick from.
+	Group []string `json:"group,omitempty"`
 }
 
 // ClaimRequest asks for one claim by its DCQL claims path pointer: member names (strings), null for
@@ -77,6 +82,11 @@ type PresentationExtensions struct {
 	// ResponseType is "vp_token" (the default), "vp_token id_token" (presentations and a SIOPv2
 	// self-issued id_token) or "id_token" (the holder's DID alone; no credentials are requested).
 	ResponseType string `json:"responseType,omitempty"`
+	// SubmissionRequirements (with Query "presentation_definition") say which combinations of the
+	// requested credentials answer, by their Group, as DIF Presentation Exchange v2 writes them: e.g.
+	// [{"rule":"pick","count":1,"from":"A"}] asks for any one credential of group A. Without them every
+	// requested credential is required.
+	SubmissionRequirements []presex.SubmissionRequirement `json:"submissionRequirements,omitempty"`
 }
 
 // CreateResponse answers createPresentationRequest (and createIssuanceRequest).

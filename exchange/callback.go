@@ -166,12 +166,12 @@ func (d *Dispatcher) Deliver(ctx context.Context, cb *Callback, ev Event) error 
 }
 
 func transient(err error) bool {
-	if errors.Is(err, web.ErrForbiddenAddress) || errors.Is(err, web.ErrScheme) || errors.Is(err, web.ErrTooManyRedirects) {
+	switch web.Classify(err) {
+	case web.FailureForbidden, web.FailureScheme, web.FailureRedirects, web.FailureNotFound:
 		return false
-	}
-	var se *web.StatusError
-	if errors.As(err, &se) {
-		return se.Code >= 500 || se.Code == http.StatusTooManyRequests
+	case web.FailureStatus:
+		var se *web.StatusError
+		return errors.As(err, &se) && (se.Code >= 500 || se.Code == http.StatusTooManyRequests)
 	}
 	return true // connection failures and timeouts may pass on a later attempt
 }

@@ -142,15 +142,18 @@ func RandomID() string {
 
 func key(kind, id string) string { return kind + ":" + id }
 
-// Create stores a new request of kind with a fresh id and nonce.
+// Create stores a new request of kind with a fresh id and nonce; spec must be JSON (or empty).
 func (q *Requests) Create(ctx context.Context, kind string, cb *Callback, spec json.RawMessage) (*Request, error) {
+	if len(spec) > 0 && !json.Valid(spec) {
+		return nil, fmt.Errorf("request: spec is not JSON")
+	}
 	now := q.now()
 	r := &Request{
 		ID: RandomID(), Kind: kind, Status: StatusCreated, Nonce: RandomID(),
 		Created: now, Expires: now.Add(q.lifetime()), Callback: cb, Spec: spec,
 		Keep: time.Now().Add(q.lifetime() + q.retention()),
 	}
-	data, err := json.Marshal(r)
+	data, err := encodeRecord(r)
 	if err != nil {
 		return nil, fmt.Errorf("request: %w", err)
 	}
@@ -185,16 +188,19 @@ func (q *Requests) Get(ctx context.Context, kind, id string) (*Request, error) {
 	return &r, nil
 }
 
-// Move takes r (as read by Get) to status with result as its callback body. It fails with
+// Move takes r (as read by Get) to status with result (JSON) as its callback body. It fails with
 // ErrBadTransition when the state machine forbids the step and ErrConflict when the stored request
 // changed since it was read: exactly one of several concurrent movers wins.
 func (q *Requests) Move(ctx context.Context, r *Request, to Status, result json.RawMessage) error {
 	if !CanMove(r.Status, to) {
 		return fmt.Errorf("%w: %s → %s", ErrBadTransition, r.Status, to)
 	}
+	if len(result) > 0 && !json.Valid(result) {
+		return fmt.Errorf("request: result is not JSON")
+	}
 	moved := *r
 	moved.Status, moved.Result = to, result
-	data, err := json.Marshal(&moved)
+	data, err := encodeRecord(&moved)
 	if err != nil {
 		return fmt.Errorf("request: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -120,5 +121,54 @@ func TestRequestExpiry(t *testing.T) {
 	time.Sleep(time.Millisecond)
 	if _, err := q2.Get(ctx, exchange.KindPresentation, r2.ID); !errors.Is(err, exchange.ErrNotFound) {
 		t.Fatalf("expired record: err = %v, want ErrNotFound", err)
+	}
+}
+
+// TestRequestRawMembersMustBeJSON: the spec and the result are stored as given, so what is not JSON is
+// refused before it could make the record unreadable.
+func TestRequestRawMembersMustBeJSON(t *testing.T) {
+	q, _ := openRequests(t)
+	ctx := context.Background()
+	if _, err := q.Create(ctx, exchange.KindPresentation, nil, json.RawMessage(`{"a":`)); err == nil {
+		t.Fatal("a spec that is not JSON was stored")
+	}
+	r, err := q.Create(ctx, exchange.KindPresentation, nil, json.RawMessage(`{"a":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Move(ctx, r, exchange.StatusRetrieved, json.RawMessage(`{"s":}`)); err == nil {
+		t.Fatal("a result that is not JSON was stored")
+	}
+	got, err := q.Get(ctx, exchange.KindPresentation, r.ID)
+	if err != nil || got.Status != exchange.StatusCreated {
+		t.Fatalf("after the refused move: %+v, %v", got, err)
+	}
+	if err := q.Move(ctx, got, exchange.StatusRetrieved, json.RawMessage(`{"s":1}`)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkRequestLifecycle: a request's records over a real Pebble store as one presentation writes
+// and reads them (create, read, retrieved, read, outcome), with a spec and a result of bench/exchange's
+// size.
+func BenchmarkRequestLifecycle(b *testing.B) {
+	q, _ := openRequests(b)
+	ctx := context.Background()
+	spec := json.RawMessage(`{"request":{"registration":{"clientName":"bench/exchange"},"callback":{"url":"http://127.0.0.1:1/cb","state":"s","headers":{"api-key":"k"}},"requestedCredentials":[{"type":"Badge","purpose":"bench","acceptedIssuers":["did:ion:` + strings.Repeat("x", 900) + `"],"configuration":{"validation":{"allowRevoked":false}}}]},"dcql":{"credentials":[{"id":"credential_0","format":"jwt_vc_json","meta":{"type_values":[["Badge"]]}}]}}`)
+	result := json.RawMessage(`{"requestId":"r","requestStatus":"presentation_verified","state":"s","subject":"did:key:z6Mk","verifiedCredentialsData":[{"issuer":"did:ion:` + strings.Repeat("x", 900) + `","type":["VerifiableCredential","Badge"],"claims":{"name":"n"},"credentialState":{"revocationStatus":"VALID"}}]}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := q.Create(ctx, exchange.KindPresentation, nil, spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, to := range []exchange.Status{exchange.StatusRetrieved, exchange.StatusPresentationVerified} {
+			if r, err = q.Get(ctx, exchange.KindPresentation, r.ID); err != nil {
+				b.Fatal(err)
+			}
+			if err := q.Move(ctx, r, to, result); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }

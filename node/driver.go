@@ -48,7 +48,7 @@ func (d *Driver) handle(w http.ResponseWriter, r *http.Request) {
 	did, fragment, _ := strings.Cut(driverDID(r), "#")
 	media := negotiate(r.Header.Get("Accept"))
 	if media == "" {
-		writeDriverError(w, http.StatusNotAcceptable, "representationNotSupported", "supported: "+mediaResolution+", "+mediaDIDLDJSON+", "+mediaDIDJSON+", "+mediaJSON)
+		writeDriverError(w, resolver.CodeRepresentationNotSupported, "supported: "+mediaResolution+", "+mediaDIDLDJSON+", "+mediaDIDJSON+", "+mediaJSON)
 		return
 	}
 	if name, err := resolver.MethodName(did); err == nil && name != "ion" && d.Methods != nil {
@@ -57,19 +57,19 @@ func (d *Driver) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := d.Resolver.Resolve(r.Context(), did)
 	if err != nil {
-		writeDriverError(w, http.StatusInternalServerError, "internalError", "the node could not read its store")
+		writeDriverError(w, resolver.CodeInternal, "the node could not read its store")
 		return
 	}
 	d.Metrics.observeResolution("universal", res.Status, time.Since(start))
 	cacheDriverResolution(w, res)
-	switch res.Status {
-	case http.StatusOK, http.StatusGone:
-	case http.StatusNotFound:
-		writeDriverError(w, http.StatusNotFound, "notFound", "DID not found")
+	switch code := resolver.IONCode(res.Status); code {
+	case "":
+	case resolver.CodeNotFound:
+		writeDriverError(w, code, "DID not found")
 		return
 	default:
 		msg, _ := res.Body.Field("message").Str()
-		writeDriverError(w, http.StatusBadRequest, "invalidDid", msg)
+		writeDriverError(w, code, msg)
 		return
 	}
 	document := res.Body.Field("didDocument")
@@ -84,23 +84,20 @@ func (d *Driver) handle(w http.ResponseWriter, r *http.Request) {
 // handleMethod resolves a DID of another method than ion through Methods.
 func (d *Driver) handleMethod(w http.ResponseWriter, r *http.Request, start time.Time, did, fragment, media string) {
 	res, err := d.Methods.Resolve(r.Context(), did)
-	status := http.StatusOK
+	status := resolver.HTTPStatusOf(err)
+	d.Metrics.observeResolution("universal", status, time.Since(start))
 	var rerr *resolver.Error
 	switch {
 	case err == nil:
 	case errors.Is(err, resolver.ErrDeactivated) && res != nil && res.Document != nil:
-		status = http.StatusGone
+		// deactivated: the document is returned, with the status of the error
 	case errors.As(err, &rerr):
-		status = rerr.Code.HTTPStatus()
-		d.Metrics.observeResolution("universal", status, time.Since(start))
-		writeDriverError(w, status, string(rerr.Code), rerr.Message)
+		writeDriverError(w, rerr.Code, rerr.Message)
 		return
 	default:
-		d.Metrics.observeResolution("universal", http.StatusInternalServerError, time.Since(start))
-		writeDriverError(w, http.StatusInternalServerError, string(resolver.CodeInternal), err.Error())
+		writeDriverError(w, resolver.CodeInternal, err.Error())
 		return
 	}
-	d.Metrics.observeResolution("universal", status, time.Since(start))
 	document, perr := sidetree.ParseJSON(res.Document.Raw)
 	metadata := sidetree.Object()
 	if perr == nil && len(res.Metadata.Raw) > 0 {
@@ -109,7 +106,7 @@ func (d *Driver) handleMethod(w http.ResponseWriter, r *http.Request, start time
 		metadata.Set("deactivated", sidetree.Bool(true))
 	}
 	if perr != nil {
-		writeDriverError(w, http.StatusInternalServerError, string(resolver.CodeInternal), "unreadable DID document")
+		writeDriverError(w, resolver.CodeInternal, "unreadable DID document")
 		return
 	}
 	d.write(w, status, did, document, metadata, fragment, media)
@@ -173,7 +170,7 @@ func (d *Driver) dereference(w http.ResponseWriter, did string, document sidetre
 			}
 		}
 	}
-	writeDriverError(w, http.StatusNotFound, "notFound", "the DID document has no verification method or service "+want)
+	writeDriverError(w, resolver.CodeNotFound, "the DID document has no verification method or service "+want)
 }
 
 // negotiate picks the representation from an Accept header; "" when none is acceptable.
@@ -214,9 +211,9 @@ func writeMedia(w http.ResponseWriter, status int, contentType string, body []by
 	_, _ = w.Write(body)
 }
 
-// writeDriverError answers a DID Resolution result with only error metadata.
-func writeDriverError(w http.ResponseWriter, status int, code, message string) {
-	meta := sidetree.Object(sidetree.Member{Key: "error", Value: sidetree.String(code)})
+// writeDriverError answers a DID Resolution result with only error metadata, with the code's status.
+func writeDriverError(w http.ResponseWriter, code resolver.Code, message string) {
+	meta := sidetree.Object(sidetree.Member{Key: "error", Value: sidetree.String(string(code))})
 	if message != "" {
 		meta.Set("errorMessage", sidetree.String(message))
 	}
@@ -226,5 +223,5 @@ func writeDriverError(w http.ResponseWriter, status int, code, message string) {
 		sidetree.Member{Key: "didResolutionMetadata", Value: meta},
 		sidetree.Member{Key: "didDocumentMetadata", Value: sidetree.Object()},
 	)
-	writeMedia(w, status, mediaResolution, body.Stringify())
+	writeMedia(w, code.HTTPStatus(), mediaResolution, body.Stringify())
 }

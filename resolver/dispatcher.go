@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 
 	"github.com/ionode/ionode/sidetree"
@@ -89,11 +90,11 @@ func (m ionMethod) Resolve(ctx context.Context, did string) (*Result, error) {
 	if err != nil {
 		return nil, &Error{Code: CodeInternal, Message: "did:ion resolution failed", Err: err}
 	}
-	switch res.Status {
-	case 200, 410:
-	case 404:
+	switch IONCode(res.Status) {
+	case "":
+	case CodeNotFound:
 		return nil, Errorf(CodeNotFound, "%s not found", truncate(did))
-	case 400:
+	case CodeInvalidDID:
 		return nil, Errorf(CodeInvalidDID, "%s", res.Body.Stringify())
 	default:
 		return nil, Errorf(CodeInternal, "did:ion resolution status %d", res.Status)
@@ -119,6 +120,20 @@ func (m ionMethod) Resolve(ctx context.Context, did string) (*Result, error) {
 	return out, nil
 }
 
+// IONCode is the resolution error code of an ION resolution status: "" for 200 and 410 (both carry a
+// document), notFound for 404, invalidDid for 400, internalError for any other.
+func IONCode(status int) Code {
+	switch status {
+	case http.StatusOK, http.StatusGone:
+		return ""
+	case http.StatusNotFound:
+		return CodeNotFound
+	case http.StatusBadRequest:
+		return CodeInvalidDID
+	}
+	return CodeInternal
+}
+
 // ResultJSON is a W3C DID Resolution result body for a Result or an error, as resolution endpoints write
 // it.
 func ResultJSON(res *Result, err error) []byte {
@@ -139,11 +154,7 @@ func ResultJSON(res *Result, err error) []byte {
 		}
 	}
 	if err != nil {
-		code := CodeInternal
-		if e, ok := err.(*Error); ok {
-			code = e.Code
-		}
-		b.DIDResolutionMeta = map[string]any{"error": string(code), "errorMessage": err.Error()}
+		b.DIDResolutionMeta = map[string]any{"error": string(CodeOf(err)), "errorMessage": err.Error()}
 	}
 	out, mErr := json.Marshal(b)
 	if mErr != nil { // a Document built by hand with invalid Raw

@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -22,6 +23,9 @@ const (
 	CodeInvalidDIDDocument Code = "invalidDidDocument"
 	// CodeInternal: the resolver failed (network error, store failure, unreadable document).
 	CodeInternal Code = "internalError"
+	// CodeRepresentationNotSupported: the asker accepts none of the representations the resolver
+	// writes (HTTP content negotiation).
+	CodeRepresentationNotSupported Code = "representationNotSupported"
 )
 
 // Error is a resolution failure. Errors with the same Code match under errors.Is.
@@ -87,6 +91,30 @@ func (c Code) HTTPStatus() int {
 		return http.StatusGone
 	case CodeInvalidDIDDocument:
 		return http.StatusBadGateway // the DID's own server answered something that is not its document
+	case CodeRepresentationNotSupported:
+		return http.StatusNotAcceptable
 	}
 	return http.StatusInternalServerError
+}
+
+// CodeOf is the resolution error code of err: its *Error's code, CodeInternal for any other error, and
+// "" for nil. Status and body of an answer both take it from here, so they agree.
+func CodeOf(err error) Code {
+	var rerr *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &rerr):
+		return rerr.Code
+	}
+	return CodeInternal
+}
+
+// HTTPStatusOf is the status of a resolution answer whose error is err: 200 for nil, else the status
+// of its code (HTTPStatus).
+func HTTPStatusOf(err error) int {
+	if err == nil {
+		return http.StatusOK
+	}
+	return CodeOf(err).HTTPStatus()
 }

@@ -21,6 +21,22 @@ import (
 // ErrUnsupportedKey is returned for key material of a type or curve this package does not handle.
 var ErrUnsupportedKey = errors.New("unsupported key type")
 
+// ErrKeyTooLong is returned for base58 key material longer than any supported key can be.
+var ErrKeyTooLong = errors.New("base58 key material too long")
+
+// maxBase58Key bounds base58 key text before it is decoded: base58 decoding costs time quadratic in its
+// length (every digit multiplies the whole number decoded so far), and a DID document of 1 MiB from any
+// did:web host could otherwise spend seconds of CPU per key. The largest key accepted, an uncompressed
+// 65-byte point behind a 2-byte multicodec prefix, is 92 characters.
+const maxBase58Key = 128
+
+func decodeBase58Key(s string) ([]byte, error) {
+	if len(s) > maxBase58Key {
+		return nil, fmt.Errorf("%w: %d characters, at most %d", ErrKeyTooLong, len(s), maxBase58Key)
+	}
+	return base58.Decode(s)
+}
+
 // PublicKey returns the method's public key from publicKeyJwk, publicKeyMultibase or publicKeyBase58.
 func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 	switch {
@@ -29,7 +45,7 @@ func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 	case vm.PublicKeyMultibase != "":
 		return vm.multibaseKey()
 	case vm.PublicKeyBase58 != "":
-		raw, err := base58.Decode(vm.PublicKeyBase58)
+		raw, err := decodeBase58Key(vm.PublicKeyBase58)
 		if err != nil {
 			return nil, fmt.Errorf("publicKeyBase58: %w", err)
 		}
@@ -47,7 +63,7 @@ func (vm *VerificationMethod) multibaseKey() (crypto.PublicKey, error) {
 	if len(vm.PublicKeyMultibase) < 2 || vm.PublicKeyMultibase[0] != 'z' {
 		return nil, fmt.Errorf("%w: publicKeyMultibase must be base58btc", ErrUnsupportedKey)
 	}
-	raw, err := base58.Decode(vm.PublicKeyMultibase[1:])
+	raw, err := decodeBase58Key(vm.PublicKeyMultibase[1:])
 	if err != nil {
 		return nil, fmt.Errorf("publicKeyMultibase: %w", err)
 	}
@@ -161,7 +177,7 @@ func DecodeMultikey(s string) (crypto.PublicKey, error) {
 	if len(s) < 2 || s[0] != 'z' {
 		return nil, errors.New("multikey: not base58btc multibase")
 	}
-	b, err := base58.Decode(s[1:])
+	b, err := decodeBase58Key(s[1:])
 	if err != nil {
 		return nil, fmt.Errorf("multikey: %w", err)
 	}

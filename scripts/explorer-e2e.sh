@@ -3,7 +3,8 @@
 # Debian's Chromium (headless, through playwright-core from web/e2e) to look the DID up in the explorer and
 # check what it renders against the node's API, at desktop width and at 375 px, with no console errors;
 # verify a credential the DID issued; create a wallet presentation request from the page, see its QR code,
-# answer it with `ionode vc present` and watch the page reach presentation_verified; validate
+# answer it with `ionode vc present` and watch the page reach presentation_verified; offer a credential
+# with a PIN from the same page, redeem it with `ionode vc receive` and watch issuance_successful; validate
 # node/openapi.json against the OpenAPI 3.1 schema and the node's answers against its response schemas.
 # Screenshots go to .ci/out/ (explorer.png is the DID page). CI runs it from .ci/run; run it yourself with
 #   (cd web/e2e && npm ci) && bash scripts/explorer-e2e.sh
@@ -43,8 +44,15 @@ holder=$(didjwk "$work/holder.pub")
 ION_ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
 export ION_ADMIN_TOKEN # read by explorer.mjs from its environment, never from its arguments
 hash=$(printf %s "$ION_ADMIN_TOKEN" | sha256sum | cut -d' ' -f1)
+# The same key issues to wallets (an offer the page creates, which `ionode vc receive` redeems).
+cat > "$work/offers.json" <<'JSON'
+{"credential_configurations": {"VerifiedEmployee": {"format": "jwt_vc_json", "types": ["VerifiedEmployee"], "validity": "1h",
+  "display": [{"name": "Verified Employee", "locale": "en-US"}]}}}
+JSON
 "$work/ionode" testnet --data-dir "$work/net" --listen "127.0.0.1:$port" --public-url "$node" --admin-token-hash "$hash" \
-  --verifier-key-file "$work/verifier.jwk" --verifier-kid "$verifier#0" > "$work/testnet.out" 2> "$work/testnet.log" &
+  --verifier-key-file "$work/verifier.jwk" --verifier-kid "$verifier#0" \
+  --issuer-key-file "$work/verifier.jwk" --issuer-kid "$verifier#0" --oid4vci-config-file "$work/offers.json" \
+  > "$work/testnet.out" 2> "$work/testnet.log" &
 pid=$!
 ready=
 for _ in $(seq 1 240); do
@@ -73,7 +81,7 @@ timeout --signal=TERM 120 node web/e2e/openapi.mjs node/openapi.json --node "$no
 code=0
 # Bounded as a whole (each browser step also has its own 30 s limit); playwright closes Chromium on SIGTERM.
 timeout --signal=TERM 600 node web/e2e/explorer.mjs --node "$node" --did "$did" --long-form "$long" --key-id "#key-1" \
-  --vc "$(cat "$work/vc.jwt")" --ionode "$work/ionode" --holder-key "$work/holder.jwk" --holder-vc "$work/holder-vc.jwt" \
+  --vc "$(cat "$work/vc.jwt")" --ionode "$work/ionode" --holder-key "$work/holder.jwk" --holder-vc "$work/holder-vc.jwt" --issuer "$verifier" \
   --screenshot-dir "$out" --chromium "$chromium" || code=$?
 if [ -f "$out/explorer-desktop.png" ]; then cp "$out/explorer-desktop.png" "$out/explorer.png"; fi
 if [ "$code" != 0 ]; then echo "explorer e2e: node log tail:"; tail -30 "$work/testnet.log"; fi

@@ -52,47 +52,17 @@ func ParseDID(did, method string, p Parameters) (*DID, error) {
 	if d.LongForm == "" {
 		return d, nil
 	}
-	create, err := parseInitialState(did[strings.LastIndex(did, ":")+1:], p)
+	create, err := parseInitialState(did[strings.LastIndex(did, ":")+1:], d.Suffix, p)
 	if err != nil {
 		return nil, err
 	}
-	// parseCreate computed the suffix from the canonical suffix data (SHA-256 multihash), so the
+	// The create's suffix is the hash of the canonical suffix data (SHA-256 multihash), so the
 	// reference's check, the suffix is that hash, is string equality: no second JCS and hash.
 	if create.DIDSuffix != d.Suffix {
 		return nil, codeError(CodeDidUniqueSuffixFromInitialStateMismatch)
 	}
 	d.Create = create
 	return d, nil
-}
-
-func parseInitialState(encoded string, p Parameters) (*Operation, error) {
-	raw, err := DecodeBase64URL(encoded)
-	if err != nil {
-		return nil, err
-	}
-	state, err := ParseJSON(raw)
-	if err != nil {
-		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
-	}
-	canonical, err := state.Canonicalize()
-	if err != nil || !isBase64URLOf(encoded, canonical) {
-		return nil, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
-	}
-	delta, err := propertyOf(state, "delta")
-	if err != nil {
-		return nil, err
-	}
-	if err := ValidateDeltaSize(delta, p); err != nil {
-		return nil, err
-	}
-	suffixData, _ := propertyOf(state, "suffixData")
-	if suffixData.Kind() == kindUndefined {
-		// {type, suffixData: undefined, delta} still has three keys: the suffix data check is what fails.
-		return nil, ValidateSuffixData(suffixData)
-	}
-	// The reference rebuilds the request as {type, suffixData, delta} and parses that.
-	request := Object(Member{"type", String(string(OpCreate))}, Member{"suffixData", suffixData}, Member{"delta", delta})
-	return parseOperationValue(request, request.Stringify())
 }
 
 // LongFormDID builds a long-form DID from a create request's suffix data and delta, as ion-sdk does.

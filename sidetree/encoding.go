@@ -47,22 +47,3 @@ func DecodeBase64URL(s string) ([]byte, error) {
 func notBase64URL(s string) error {
 	return jsError(CodeEncoderValidateBase64UrlStringInputNotBase64UrlString, "Input '"+jsonText(String(s))+"' not a Base64URL string.")
 }
-
-// isBase64URLOf reports whether s is EncodeBase64URL(data), encoding a block at a time into a buffer on
-// the stack rather than the whole string (a long-form DID's initial state is compared this way).
-func isBase64URLOf(s string, data []byte) bool {
-	if len(s) != base64.RawURLEncoding.EncodedLen(len(data)) {
-		return false
-	}
-	var buf [64]byte // 48 bytes of data encode to 64 characters without padding
-	for len(data) > 0 {
-		n := min(len(data), 48)
-		m := base64.RawURLEncoding.EncodedLen(n)
-		base64.RawURLEncoding.Encode(buf[:m], data[:n])
-		if string(buf[:m]) != s[:m] {
-			return false
-		}
-		data, s = data[n:], s[m:]
-	}
-	return true
-}

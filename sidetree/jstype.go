@@ -28,6 +28,31 @@ func forInKeys(v Value) []string {
 	return nil
 }
 
+// forInKeyNotIn returns the first key a for-in loop over v visits that is not in allowed, as a validator
+// looking for a disallowed property sees it, without listing the keys (validation runs on every request
+// and every long-form DID; the list was most of its allocations).
+func forInKeyNotIn(v Value, allowed ...string) (string, bool) {
+	switch v.kind {
+	case KindObject:
+		for _, m := range v.members {
+			if !contains(allowed, m.Key) {
+				return m.Key, true
+			}
+		}
+	case KindArray, KindString:
+		n := len(v.arr)
+		if v.kind == KindString {
+			n = utf16Len(v.s)
+		}
+		for i := range min(n, 64) { // forInKeys' bound
+			if k := itoa(i); !contains(allowed, k) {
+				return k, true
+			}
+		}
+	}
+	return "", false
+}
+
 func indexKeys(n int) []string {
 	if n > 64 {
 		n = 64 // enough to find a disallowed key; callers only look for the first one

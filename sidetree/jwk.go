@@ -79,12 +79,8 @@ func ValidateES256KValue(v Value) error {
 		return codeError(CodeJwkEs256kUndefined)
 	}
 	// for-in visits an object's properties and an array's or a string's indices; none is allowed.
-	for _, k := range forInKeys(v) {
-		switch k {
-		case "kty", "crv", "x", "y":
-		default:
-			return codeError(CodeJwkEs256kHasUnknownProperty)
-		}
+	if _, found := forInKeyNotIn(v, "kty", "crv", "x", "y"); found {
+		return codeError(CodeJwkEs256kHasUnknownProperty)
 	}
 	kty, err := propertyOf(v, "kty") // null throws
 	if err != nil {

@@ -18,7 +18,9 @@ func HashMultihash(data []byte) []byte {
 
 // HashThenEncode returns base64url(multihash(SHA-256(data))).
 func HashThenEncode(data []byte) string {
-	return EncodeBase64URL(HashMultihash(data))
+	var out [encodedSHA256MultihashLen]byte
+	encodeSHA256Multihash(&out, data)
+	return string(out[:])
 }
 
 // DecodedMultihash is a multihash split into its parts.
@@ -98,6 +100,14 @@ func ValidateEncodedMultihash(v Value, what string) error {
 }
 
 func validateMultihashString(s, what string) error {
+	if isEncodedSHA256Multihash(s) {
+		return nil
+	}
+	return validateMultihashDecoded(s, what)
+}
+
+// validateMultihashDecoded is validateMultihashString's general path: decode, then check the multihash.
+func validateMultihashDecoded(s, what string) error {
 	buf, err := DecodeBase64URL(s)
 	if err != nil {
 		return err
@@ -113,17 +123,13 @@ func validateMultihashString(s, what string) error {
 }
 
 // VerifyEncodedMultihash reports whether encoded is the multihash of content. Like the reference, it
-// compares encodings, so a non-canonical base64url spelling of the right hash does not verify.
+// compares encodings, so a non-canonical base64url spelling of the right hash does not verify. (The
+// reference first checks that encoded decodes to a SHA-256 multihash; an encoding equal to ours always
+// does, so the comparison alone gives the same answer.)
 func VerifyEncodedMultihash(content []byte, encoded string) bool {
-	buf, err := DecodeBase64URL(encoded)
-	if err != nil {
-		return false
-	}
-	mh, err := DecodeMultihash(buf)
-	if err != nil || mh.Code != SHA256Code {
-		return false
-	}
-	return HashThenEncode(content) == encoded
+	var out [encodedSHA256MultihashLen]byte
+	encodeSHA256Multihash(&out, content)
+	return string(out[:]) == encoded
 }
 
 // VerifyDoubleHash reports whether encoded is the commitment for content: multihash(SHA-256(SHA-256(content))).

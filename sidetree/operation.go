@@ -29,6 +29,8 @@ type Operation struct {
 	Signed     Value
 	// Raw is the operation as received.
 	Raw []byte
+	// deltaCanonical is JCS(Delta) when the parse already had it (a long-form DID's state is canonical).
+	deltaCanonical []byte
 }
 
 // ParseOperation parses an operation request body as the reference's Operation.parse does.
@@ -150,10 +152,8 @@ func checkPropertyCount(v Value, n int, code Code) error {
 
 // parseSignedOperation does the checks update, recover and deactivate share, in the reference's order.
 func parseSignedOperation(v Value, raw []byte, t OperationType, allowed []string) (*Operation, error) {
-	for _, k := range forInKeys(v) {
-		if !contains(allowed, k) {
-			return nil, notAllowedProperty(k, string(t)+" request")
-		}
+	if k, found := forInKeyNotIn(v, allowed...); found {
+		return nil, notAllowedProperty(k, string(t)+" request")
 	}
 	if err := ValidateEncodedMultihash(field(v, "didSuffix"), string(t)+" request didSuffix"); err != nil {
 		return nil, err
@@ -196,10 +196,8 @@ func ValidateSuffixData(v Value) error {
 	if err := validateNonArrayObject(v, "suffix data"); err != nil {
 		return err
 	}
-	for _, k := range forInKeys(v) {
-		if k != "deltaHash" && k != "recoveryCommitment" && k != "type" {
-			return notAllowedProperty(k, "suffix data")
-		}
+	if k, found := forInKeyNotIn(v, "deltaHash", "recoveryCommitment", "type"); found {
+		return notAllowedProperty(k, "suffix data")
 	}
 	if v.Kind() == KindNull {
 		return newError(CodeInvalidJSON, "suffix data is null")

@@ -81,10 +81,8 @@ func validatePatch(patch Value) error {
 }
 
 func validateRemovePatch(patch Value, unknownProp, idsNotArray Code, name string) error {
-	for _, k := range forInKeys(patch) {
-		if k != "action" && k != "ids" {
-			return jsError(unknownProp, "Unexpected property "+k+" in "+name+" patch.")
-		}
+	if k, found := forInKeyNotIn(patch, "action", "ids"); found {
+		return jsError(unknownProp, "Unexpected property "+k+" in "+name+" patch.")
 	}
 	ids := field(patch, "ids")
 	if ids.Kind() != KindArray {
@@ -103,10 +101,8 @@ func validateDocument(doc Value) error {
 	if doc.Kind() == kindUndefined {
 		return codeError(CodeDocumentComposerDocumentMissing)
 	}
-	for _, k := range forInKeys(doc) {
-		if k != "publicKeys" && k != "services" {
-			return jsError(CodeDocumentComposerUnknownPropertyInDocument, "Unexpected property "+k+" in document.")
-		}
+	if k, found := forInKeyNotIn(doc, "publicKeys", "services"); found {
+		return jsError(CodeDocumentComposerUnknownPropertyInDocument, "Unexpected property "+k+" in document.")
 	}
 	hasKeys, err := hasProperty(doc, "publicKeys")
 	if err != nil {
@@ -129,12 +125,8 @@ func validatePublicKeys(keys Value) error {
 	}
 	seen := make(map[string]bool, keys.Len())
 	for _, key := range keys.Elems() {
-		for _, k := range forInKeys(key) {
-			switch k {
-			case "id", "type", "purposes", "publicKeyJwk":
-			default:
-				return jsError(CodeDocumentComposerPublicKeyUnknownProperty, "Unexpected property, "+k+", in publicKey.")
-			}
+		if k, found := forInKeyNotIn(key, "id", "type", "purposes", "publicKeyJwk"); found {
+			return jsError(CodeDocumentComposerPublicKeyUnknownProperty, "Unexpected property, "+k+", in publicKey.")
 		}
 		jwk, err := propertyOf(key, "publicKeyJwk")
 		if err != nil {

@@ -44,15 +44,28 @@ func ValidateDeactivateSignedData(payload Value, didSuffix string) error {
 // checkDeltaSize is the first half of the reference's Delta.validateDelta: a delta must exist and its
 // canonical form must fit the size limit.
 func checkDeltaSize(delta Value, p Parameters) error {
-	if delta.Kind() == kindUndefined || delta.Kind() == KindNull {
-		return jsError(CodeDeltaIsNullOrUndefined, "Delta is "+jsString(delta))
+	if err := checkDeltaPresent(delta); err != nil {
+		return err
 	}
 	if delta.hasNonFinite() {
 		return &Error{Code: CodeInvalidJSON, Message: "delta cannot be canonicalized", Err: errNotCanonicalizable}
 	}
 	// The size is counted, not written: a delta of hostile ParseErrors can be gigabytes written out.
-	n, ok := delta.jsonSize(maxMeasuredDeltaBytes)
-	if !ok {
+	n, _ := delta.jsonSize(maxMeasuredDeltaBytes)
+	return deltaSizeError(n, p)
+}
+
+// checkDeltaPresent rejects a null or missing delta.
+func checkDeltaPresent(delta Value) error {
+	if delta.Kind() == kindUndefined || delta.Kind() == KindNull {
+		return jsError(CodeDeltaIsNullOrUndefined, "Delta is "+jsString(delta))
+	}
+	return nil
+}
+
+// deltaSizeError rejects a canonical delta of n bytes that exceeds the limit (nil when it fits).
+func deltaSizeError(n int, p Parameters) error {
+	if n > maxMeasuredDeltaBytes {
 		// The reference writes it out, and past V8's string limit fails with a RangeError instead.
 		return newError(CodeDeltaExceedsMaximumSize, "more than %d bytes of 'delta' exceeded limit of %d bytes.", maxMeasuredDeltaBytes, p.MaxDeltaSizeInBytes)
 	}

@@ -88,9 +88,12 @@ func applyDelta(s *State, op *Operation, deltaHash string, base Value) (applied,
 	if !op.HasDelta {
 		return false, false
 	}
-	canonical, err := op.Delta.Canonicalize()
-	if err != nil {
-		return false, true
+	canonical := op.deltaCanonical
+	if canonical == nil {
+		var err error
+		if canonical, err = op.Delta.Canonicalize(); err != nil {
+			return false, true
+		}
 	}
 	if !VerifyEncodedMultihash(canonical, deltaHash) {
 		return false, false

@@ -18,6 +18,14 @@ var (
 // uri-js's parse reports no error: http(s) URIs need a host, URNs need a namespace, urn:uuid a UUID.
 // Anything else, including strings that are hardly URIs, passes, as it does in ION.
 func isValidServiceEndpointURI(s string) bool {
+	if valid, known := plainHTTPEndpoint(s); known {
+		return valid
+	}
+	return endpointByPattern(s)
+}
+
+// endpointByPattern is isValidServiceEndpointURI by the pattern alone.
+func endpointByPattern(s string) bool {
 	m := uriComponents.FindStringSubmatchIndex(s)
 	if m == nil {
 		return false
@@ -44,4 +52,29 @@ func isValidServiceEndpointURI(s string) bool {
 		}
 	}
 	return true
+}
+
+// plainHTTPEndpoint answers for the common endpoint without running the pattern (a regexp match cost as
+// much as the rest of a long-form DID's validation): a lowercase http:// or https:// URI whose authority
+// (up to the first '/', '?' or '#') has no '@', '[' or ':'. The pattern then takes the whole authority as
+// the host, so the URI is valid exactly when the authority is not empty. known is false for every other
+// string, which the pattern decides.
+func plainHTTPEndpoint(s string) (valid, known bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(s, "https://"):
+		rest = s[len("https://"):]
+	case strings.HasPrefix(s, "http://"):
+		rest = s[len("http://"):]
+	default:
+		return false, false
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if strings.ContainsAny(rest[:end], "@[:") {
+		return false, false
+	}
+	return end > 0, true
 }

@@ -108,17 +108,31 @@ func yieldableError(err error) error {
 
 // hasYieldableDivergence reports the two constructs of valid JSON that yieldable-json reads differently,
 // even where JSON.parse would let a later duplicate key hide them: a \u escape of a backslash (decoded
-// twice) and a signed exponent (its number reading stops at the sign). It looks at raw bytes, strings
-// included, so it may send harmless input to the slow path, never the reverse.
+// twice) and a signed exponent (its number reading stops at the sign). It follows strings as JSON does, so
+// that base64url text such as "e-" inside a string does not count: only valid JSON reaches the fast path,
+// and there a byte is inside a string exactly when this scan says so. Anything it flags that is harmless
+// only costs the slow path, never the reverse.
 func hasYieldableDivergence(data []byte) bool {
-	for i := 0; i+1 < len(data); i++ {
-		switch data[i] {
-		case 'e', 'E':
-			if data[i+1] == '+' || data[i+1] == '-' {
-				return true
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			switch c {
+			case '"':
+				inString = false
+			case '\\':
+				if i+5 < len(data) && data[i+1] == 'u' && data[i+2] == '0' && data[i+3] == '0' && data[i+4] == '5' && (data[i+5] == 'c' || data[i+5] == 'C') {
+					return true
+				}
+				i++ // the escaped character neither ends the string nor starts another escape
 			}
-		case '\\':
-			if i+5 < len(data) && data[i+1] == 'u' && data[i+2] == '0' && data[i+3] == '0' && data[i+4] == '5' && (data[i+5] == 'c' || data[i+5] == 'C') {
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case 'e', 'E':
+			if i+1 < len(data) && (data[i+1] == '+' || data[i+1] == '-') {
 				return true
 			}
 		}
@@ -129,21 +143,7 @@ func hasYieldableDivergence(data []byte) bool {
 // hasProtoKey reports a "__proto__" key anywhere: JSON.parse makes it a property, yieldable-json's
 // assignment a prototype.
 func hasProtoKey(v Value) bool {
-	switch v.kind {
-	case KindArray:
-		for _, e := range v.arr {
-			if hasProtoKey(e) {
-				return true
-			}
-		}
-	case KindObject:
-		for _, m := range v.members {
-			if m.Key == "__proto__" || hasProtoKey(m.Value) {
-				return true
-			}
-		}
-	}
-	return false
+	return anyKey(v, func(k string) bool { return k == "__proto__" })
 }
 
 type yKind uint8

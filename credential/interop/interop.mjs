@@ -1,5 +1,6 @@
 // Cross-checks ionode's VC-JWTs with did-jwt-vc / did-jwt, an independent implementation.
-// Driven by interop_test.go: reads a JSON array of commands on stdin and writes a JSON array of results.
+// Driven by interop_test.go: reads a JSON array of commands on stdin and writes a JSON array of results
+// (internal/nodetest/commands.mjs; {"ok": false, "error": "..."} for a command that threw).
 //
 //   {"op":"issue", "alg":"ES256K"|"EdDSA", "key":"<hex private key or Ed25519 seed>", "kid":"did...#frag",
 //    "subject":"did...", "type":"...", "defaultHeader":false} -> {"jwt": "..."}
@@ -17,6 +18,7 @@ import { getResolver as keyResolver } from 'key-did-resolver'
 import { ES256KSigner, EdDSASigner, verifyJWT } from 'did-jwt'
 import { createVerifiableCredentialJwt, verifyCredential, verifyPresentation } from 'did-jwt-vc'
 import fetch from 'cross-fetch'
+import { serve } from '../../internal/nodetest/commands.mjs'
 
 const hex = (s) => Uint8Array.from(s.match(/../g).map((b) => parseInt(b, 16)))
 
@@ -67,14 +69,4 @@ async function run(cmd) {
   throw new Error('unknown op ' + cmd.op)
 }
 
-let input = ''
-for await (const chunk of process.stdin) input += chunk
-const out = []
-for (const cmd of JSON.parse(input)) {
-  try {
-    out.push(await run(cmd))
-  } catch (e) {
-    out.push({ ok: false, error: String(e && e.message ? e.message : e) })
-  }
-}
-process.stdout.write(JSON.stringify(out))
+await serve(run)

@@ -1,6 +1,7 @@
 package jwe
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -39,4 +40,31 @@ func TestDecryptLinear(t *testing.T) {
 	if ratio := large / small; ratio < 1.5 || ratio > 2.5 {
 		t.Errorf("%v bytes for n, %v for 2n (ratio %.2f), want about 2", small, large, ratio)
 	}
+}
+
+func FuzzOffered(f *testing.F) {
+	k := newKey(f)
+	pub, _ := json.Marshal(k.JWKS())
+	for _, s := range []string{string(pub), `{"keys":[]}`, `{"keys":[{"kty":"EC","crv":"P-256"}]}`, `{"keys":[{"kty":"OKP","crv":"X25519","x":"AA"}]}`, `[]`, `{`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		key, enc, err := Offered(b, nil)
+		if err != nil {
+			return
+		}
+		if enc != A128GCM || key.Key == nil || !key.Valid() {
+			t.Fatalf("offered %+v %s", key, enc)
+		}
+		if _, err := Encrypt(key, enc, []byte("x")); err != nil {
+			t.Fatalf("an accepted key does not encrypt: %v", err)
+		}
+	})
+}
+
+// TestOfferedLinear: reading the offered keys costs work linear in hostile JSON inside a key.
+func TestOfferedLinear(t *testing.T) {
+	worktest.EachShape(t, 2000, 10, func(t *testing.T, n int, gen func(n int) string) {
+		worktest.Linear(t, n, func(n int) []byte { return []byte(`{"keys":[{"kty":"EC","x":` + gen(n) + `}]}`) }, func(in []byte) { _, _, _ = Offered(in, nil) })
+	})
 }

@@ -56,6 +56,8 @@ type Issuer struct {
 	ProofMaxAge time.Duration
 	Now         func() time.Time
 	Logger      *slog.Logger
+
+	nonceKeys nonceKeys
 }
 
 // Init checks the configuration and fills in defaults.

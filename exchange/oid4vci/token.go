@@ -3,6 +3,7 @@ package oid4vci
 import (
 	"context"
 	"crypto/subtle"
+	"fmt"
 	"net/url"
 	"time"
 )
@@ -105,37 +106,37 @@ func (i *Issuer) failed(ctx context.Context, requestID string, code Code, desc s
 	}
 }
 
-// NewNonce stores and returns a fresh c_nonce.
+// NewNonce returns a fresh c_nonce. It writes nothing to the store (see nonce.go), except the MAC key
+// the first time.
 func (i *Issuer) NewNonce(ctx context.Context) (string, error) {
-	n := newSecret()
-	exp := i.Now().Add(i.NonceTTL)
-	if err := i.put(ctx, secretID(prefixNonce, n), marshalRecord(nonce{Expires: exp}), exp); err != nil {
+	key, err := i.nonceKeys.get(ctx, i.Sessions, i.Now())
+	if err != nil {
 		return "", err
 	}
-	return n, nil
+	return sealNonce(key, i.Now().Add(i.NonceTTL).Truncate(time.Second)), nil
 }
 
-// consumeNonce uses up a c_nonce; it fails with invalid_nonce when the nonce is unknown, expired or used.
+// consumeNonce uses up a c_nonce; it fails with invalid_nonce when the nonce is not this issuer's, expired
+// or used.
 func (i *Issuer) consumeNonce(ctx context.Context, n string) error {
 	if n == "" {
 		return errorf(CodeInvalidNonce, "the proof has no nonce: get one from the nonce endpoint")
 	}
-	id := secretID(prefixNonce, n)
-	var rec nonce
-	version, ok, err := getRecord(ctx, i.Sessions, id, &rec)
+	key, err := i.nonceKeys.get(ctx, i.Sessions, i.Now())
 	if err != nil {
 		return err
 	}
-	if !ok || rec.Used || !i.Now().Before(rec.Expires) {
+	exp, err := openNonce(key, n)
+	if err != nil || !i.Now().Before(exp) {
 		return errorf(CodeInvalidNonce, "the proof's nonce is unknown, expired or already used")
 	}
-	rec.Used = true
-	swapped, err := i.Sessions.SwapSession(ctx, id, version, marshalRecord(rec), rec.Expires)
+	// The record only has to outlive the nonce: past its expiry the MAC check refuses it anyway.
+	created, err := i.Sessions.PutSession(ctx, secretID(prefixNonce, n), marshalRecord(nonce{Used: true, Expires: exp}), exp)
 	if err != nil {
-		return err
+		return fmt.Errorf("store session: %w", err)
 	}
-	if !swapped {
-		return errorf(CodeInvalidNonce, "the proof's nonce was used by another request")
+	if !created {
+		return errorf(CodeInvalidNonce, "the proof's nonce is unknown, expired or already used")
 	}
 	return nil
 }

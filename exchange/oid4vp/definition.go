@@ -25,9 +25,15 @@ const (
 	QueryPresentationDefinition = "presentation_definition"
 )
 
-// CodeSubmission: the presentation_submission is missing, malformed, or does not lead from the
-// definition to the presented credentials.
-const CodeSubmission = "invalid_presentation_submission"
+// Failure codes of a response to a presentation definition.
+const (
+	// CodeSubmission: the presentation_submission is missing, malformed, or does not lead from the
+	// definition to the presented credentials.
+	CodeSubmission = "invalid_presentation_submission"
+	// CodeRequirements: the credentials submitted do not meet the definition's submission
+	// requirements (too few, or more than a pick allows).
+	CodeRequirements = "submission_requirements_not_met"
+)
 
 // algorithms are the signature algorithms the verifier accepts in presentations and credentials.
 var algorithms = []string{"ES256K", "EdDSA", "ES256"}
@@ -39,6 +45,9 @@ func usesDefinition(pr exchange.PresentationRequest) (bool, error) {
 	}
 	switch pr.Extensions.Query {
 	case "", QueryDCQL:
+		if len(pr.Extensions.SubmissionRequirements) > 0 {
+			return false, exchange.BadField("ionode.submissionRequirements", "submission requirements need ionode.query %q", QueryPresentationDefinition)
+		}
 		return false, nil
 	case QueryPresentationDefinition:
 		return true, nil
@@ -58,9 +67,17 @@ func buildDefinition(pr exchange.PresentationRequest) (*presex.Definition, error
 		if rc.Format != "" && rc.Format != FormatJWTVC {
 			return nil, exchange.BadField("requestedCredentials.format", "ionode.query %q asks for %s credentials only", QueryPresentationDefinition, FormatJWTVC)
 		}
-		reqs[i] = presex.Requirement{Type: rc.Type, Purpose: rc.Purpose, Issuers: rc.AcceptedIssuers}
+		reqs[i] = presex.Requirement{Type: rc.Type, Purpose: rc.Purpose, Issuers: rc.AcceptedIssuers, Group: rc.Group}
 	}
 	d := presex.Build(hex.EncodeToString(id), pr.Registration.Purpose, algorithms, reqs)
+	d.SubmissionRequirements = pr.Extensions.SubmissionRequirements
+	if err := d.Validate(); err != nil {
+		var de *presex.DefinitionError
+		if errors.As(err, &de) {
+			return nil, exchange.BadField("ionode.submissionRequirements", "%s: %s: %s", de.Code, de.At, de.Reason)
+		}
+		return nil, err
+	}
 	return &d, nil
 }
 
@@ -109,6 +126,8 @@ func (v *Verifier) verifySubmission(ctx context.Context, s *spec, resp Response,
 	switch {
 	case errors.Is(err, presex.ErrUnanswered):
 		return walletErr(CodeUnanswered, "%v", err)
+	case errors.Is(err, presex.ErrRequirement):
+		return walletErr(CodeRequirements, "%v", err)
 	case err != nil:
 		return walletErr(CodeSubmission, "%v", err)
 	}
@@ -139,7 +158,7 @@ func (v *Verifier) verifySubmission(ctx context.Context, s *spec, resp Response,
 		if err := s.Definition.InputDescriptors[m.Descriptor].Constraints.Check(claims); err != nil {
 			return walletErr(CodeSubmission, "%s: %v", m.DescriptorID, err)
 		}
-		if werr := v.validateDomain(ctx, rc, &data); werr != nil {
+		if werr := v.validateDomain(ctx, rc, cr.IssuerResolution, &data); werr != nil {
 			return werr
 		}
 		ev.VerifiedCredentialsData = append(ev.VerifiedCredentialsData, data)

@@ -62,6 +62,9 @@ func TestDefinitionModes(t *testing.T) {
 			if w.clientID != h.verifier.Signer.DID() || ro.Definition == nil || ro.DCQL != nil || len(ro.ClientMetadata.JWKS.Keys) != 1 {
 				t.Fatalf("request object: client_id %q, definition %v, dcql %v, %d keys", w.clientID, ro.Definition != nil, ro.DCQL != nil, len(ro.ClientMetadata.JWKS.Keys))
 			}
+			if ro.ClientMetadata.DraftEnc != jwe.A128GCM { // draft-era wallets read the enc here
+				t.Fatalf("authorization_encrypted_response_enc %q", ro.ClientMetadata.DraftEnc)
+			}
 			params := tt.payload(w, ro)
 			form := url.Values{"response": {encryptTo(t, ro, jwe.A256GCM, params)}}
 			if tt.clear {

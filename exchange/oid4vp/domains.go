@@ -38,7 +38,8 @@ func (v *Verifier) checkLinksAvailable(requested []exchange.RequestedCredential)
 
 // validateDomain reports the issuer's first verified linked domain as domainValidation, as Entra does
 // whether or not the request requires one; with validateLinkedDomain an issuer without one is refused.
-func (v *Verifier) validateDomain(ctx context.Context, rc exchange.RequestedCredential, data *exchange.VerifiedCredentialData) *WalletError {
+// issuer is the resolution the credential's signature was verified with; nil resolves the issuer.
+func (v *Verifier) validateDomain(ctx context.Context, rc exchange.RequestedCredential, issuer *resolver.Result, data *exchange.VerifiedCredentialData) *WalletError {
 	required := rc.Configuration.Validation.ValidateLinkedDomain
 	if v.Links == nil {
 		if required {
@@ -46,7 +47,10 @@ func (v *Verifier) validateDomain(ctx context.Context, rc exchange.RequestedCred
 		}
 		return nil
 	}
-	res, err := v.Credentials.Resolver.Resolve(ctx, data.Issuer)
+	res, err := issuer, error(nil)
+	if res == nil {
+		res, err = v.Credentials.Resolver.Resolve(ctx, data.Issuer)
+	}
 	if err != nil {
 		if required {
 			return walletErr(CodeDomainNotLinked, "issuer %s: %v", credential.Truncate(data.Issuer), err)

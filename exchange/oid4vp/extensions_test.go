@@ -25,6 +25,7 @@ type requestObject struct {
 	ClientMetadata struct {
 		JWKS           jose.JSONWebKeySet `json:"jwks"`
 		EncValues      []string           `json:"encrypted_response_enc_values_supported"`
+		DraftEnc       string             `json:"authorization_encrypted_response_enc"` // draft-era requests only
 		SubjectSyntax  []string           `json:"subject_syntax_types_supported"`
 		VPFormatsGiven json.RawMessage    `json:"vp_formats_supported"`
 	} `json:"client_metadata"`
@@ -211,7 +212,7 @@ func TestEncryptedResponse(t *testing.T) {
 			if tt.ext != nil {
 				k := ro.ClientMetadata.JWKS.Keys
 				if ro.ResponseMode != oid4vp.ModeDirectPostJWT || len(k) != 1 || k[0].Use != "enc" || k[0].Algorithm != jwe.Algorithm ||
-					!k[0].IsPublic() || len(ro.ClientMetadata.EncValues) == 0 {
+					!k[0].IsPublic() || len(ro.ClientMetadata.EncValues) == 0 || ro.ClientMetadata.DraftEnc != "" {
 					t.Fatalf("request object %+v", ro)
 				}
 			} else if ro.ResponseMode != oid4vp.ModeDirectPost || len(ro.ClientMetadata.JWKS.Keys) != 0 {

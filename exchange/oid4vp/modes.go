@@ -127,9 +127,13 @@ func (s *spec) extendRequestObject(claims map[string]any) error {
 		}
 		meta["jwks"] = key.JWKS()
 		meta["encrypted_response_enc_values_supported"] = jwe.DefaultEncs
-		// Draft-era wallets read the algorithms from these two.
-		meta["authorization_encrypted_response_alg"] = jwe.Algorithm
-		meta["authorization_encrypted_response_enc"] = jwe.A128GCM
+		// Draft-era wallets read the algorithms from these two; OpenID4VP 1.0 removed them, and a 1.0
+		// wallet that still reads them (@openid4vc/openid4vp) refuses the request unless it supports
+		// that one enc, so only the draft-era (presentation_definition) request carries them.
+		if s.Definition != nil {
+			meta["authorization_encrypted_response_alg"] = jwe.Algorithm
+			meta["authorization_encrypted_response_enc"] = jwe.A128GCM
+		}
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package oid4vp
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,32 +23,38 @@ var ErrMalformed = errors.New("malformed response")
 
 // ParseVPToken reads a DCQL vp_token: a JSON object from credential query id to the presentations
 // answering it, each a string (OpenID4VP 1.0 sends an array; earlier drafts a single string). It is
-// linear in the input: one bounded depth scan, one decode.
+// linear in the input: one bounded depth scan, one decode (into generic values, which the depth scan
+// bounds, rather than raw members decoded again one by one).
 func ParseVPToken(s string) (map[string][]string, error) {
 	if len(s) > MaxResponseBytes {
 		return nil, fmt.Errorf("%w: vp_token over %d bytes", ErrMalformed, MaxResponseBytes)
 	}
-	if err := checkDepth([]byte(s), maxDepth); err != nil {
+	b := []byte(s)
+	if err := checkDepth(b, maxDepth); err != nil {
 		return nil, err
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("%w: vp_token is not a JSON object: %v", ErrMalformed, err)
 	}
 	out := make(map[string][]string, len(raw))
 	total := 0
 	for id, v := range raw {
 		var list []string
-		if bytes.HasPrefix(bytes.TrimSpace(v), []byte("[")) {
-			if err := json.Unmarshal(v, &list); err != nil {
-				return nil, fmt.Errorf("%w: vp_token[%q]: %v", ErrMalformed, id, err)
+		switch v := v.(type) {
+		case string:
+			list = []string{v}
+		case []any:
+			list = make([]string, 0, len(v))
+			for i, e := range v {
+				one, ok := e.(string)
+				if !ok {
+					return nil, fmt.Errorf("%w: vp_token[%q][%d] is not a string", ErrMalformed, id, i)
+				}
+				list = append(list, one)
 			}
-		} else {
-			var one string
-			if err := json.Unmarshal(v, &one); err != nil {
-				return nil, fmt.Errorf("%w: vp_token[%q] is neither a string nor an array of strings", ErrMalformed, id)
-			}
-			list = []string{one}
+		default:
+			return nil, fmt.Errorf("%w: vp_token[%q] is neither a string nor an array of strings", ErrMalformed, id)
 		}
 		if len(list) == 0 {
 			return nil, fmt.Errorf("%w: vp_token[%q] is empty", ErrMalformed, id)

@@ -324,7 +324,7 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 				if werr != nil {
 					return nil, werr
 				}
-				if werr := v.validateDomain(ctx, rc, &data); werr != nil {
+				if werr := v.validateDomain(ctx, rc, cr.Credential.IssuerResolution, &data); werr != nil {
 					return nil, werr
 				}
 				ev.VerifiedCredentialsData = append(ev.VerifiedCredentialsData, data)

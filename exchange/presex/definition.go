@@ -17,6 +17,9 @@ type Definition struct {
 	Purpose          string            `json:"purpose,omitempty"`
 	Format           map[string]Algs   `json:"format,omitempty"`
 	InputDescriptors []InputDescriptor `json:"input_descriptors"`
+	// SubmissionRequirements, when set, say which combinations of input descriptors (by group) answer
+	// the definition; without them every input descriptor must be answered.
+	SubmissionRequirements []SubmissionRequirement `json:"submission_requirements,omitempty"`
 }
 
 // Algs lists the signature algorithms accepted for a format.
@@ -26,9 +29,11 @@ type Algs struct {
 
 // InputDescriptor asks for one credential.
 type InputDescriptor struct {
-	ID          string      `json:"id"`
-	Name        string      `json:"name,omitempty"`
-	Purpose     string      `json:"purpose,omitempty"`
+	ID      string `json:"id"`
+	Name    string `json:"name,omitempty"`
+	Purpose string `json:"purpose,omitempty"`
+	// Group names the groups submission requirements pick this descriptor from.
+	Group       []string    `json:"group,omitempty"`
 	Constraints Constraints `json:"constraints"`
 }
 
@@ -50,6 +55,8 @@ type Requirement struct {
 	Type    string
 	Purpose string
 	Issuers []string
+	// Group is the input descriptor's group, for the definition's submission requirements.
+	Group []string
 }
 
 // Paths where a VC-JWT's claims keep the type and the issuer: the VC-JWT encoding (vc.type, iss) first,
@@ -76,7 +83,7 @@ func Build(id, purpose string, algs []string, reqs []Requirement) Definition {
 			fields = append(fields, Field{Path: issuerPaths, Filter: &Filter{Type: "string", Enum: r.Issuers}})
 		}
 		d.InputDescriptors = append(d.InputDescriptors, InputDescriptor{
-			ID: DescriptorID(i), Name: r.Type, Purpose: r.Purpose, Constraints: Constraints{Fields: fields},
+			ID: DescriptorID(i), Name: r.Type, Purpose: r.Purpose, Group: r.Group, Constraints: Constraints{Fields: fields},
 		})
 	}
 	return d

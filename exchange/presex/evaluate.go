@@ -11,7 +11,8 @@ import (
 var (
 	// ErrDefinition: the submission answers another definition, or names an unknown input descriptor.
 	ErrDefinition = errors.New("submission does not answer the definition")
-	// ErrUnanswered: an input descriptor has no entry in the descriptor_map.
+	// ErrUnanswered: an input descriptor has no entry in the descriptor_map (in a definition without
+	// submission requirements; with them, ErrRequirement says which is not met).
 	ErrUnanswered = errors.New("input descriptor not answered")
 	// ErrFormat: an entry's format is not a VC-JWT inside a VP-JWT.
 	ErrFormat = errors.New("unsupported format")
@@ -36,7 +37,8 @@ type Match struct {
 
 // Evaluate follows each descriptor_map entry of s into vpToken (the vp_token decoded into any: a VP-JWT
 // string or an array of them) and checks the credential it finds against the input descriptor of def
-// it answers. Every input descriptor must be answered.
+// it answers. The answered input descriptors must meet the definition's submission requirements or,
+// without any, be all of them.
 func Evaluate(def *Definition, s *Submission, vpToken any, decode Decoder) ([]Match, error) {
 	matches, err := Select(def, s, vpToken, decode)
 	if err != nil {
@@ -70,10 +72,12 @@ func Select(def *Definition, s *Submission, vpToken any, decode Decoder) ([]Matc
 		m.Descriptor = k
 		matches = append(matches, m)
 	}
-	for _, in := range def.InputDescriptors {
-		if !slices.ContainsFunc(matches, func(m Match) bool { return m.DescriptorID == in.ID }) {
-			return nil, fmt.Errorf("%w: %s", ErrUnanswered, in.ID)
-		}
+	answered := make([]bool, len(def.InputDescriptors))
+	for _, m := range matches {
+		answered[m.Descriptor] = true
+	}
+	if err := def.Satisfies(answered); err != nil {
+		return nil, err
 	}
 	return matches, nil
 }

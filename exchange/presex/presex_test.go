@@ -145,14 +145,8 @@ func TestEvaluate(t *testing.T) {
 			tb, _ := json.Marshal(tt.token)
 			_ = json.Unmarshal(tb, &token)
 			m, err := Evaluate(&def, sub, token, decodeJWT)
-			if tt.err != nil {
-				if !errors.Is(err, tt.err) {
-					t.Fatalf("err = %v, want %v", err, tt.err)
-				}
+			if done(t, err, tt.err) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if len(m) != 2 || m[0].DescriptorID != "credential_0" || m[0].Credential["iss"] != "did:web:contoso.example" {
 				t.Fatalf("matches %+v", m)
@@ -220,4 +214,20 @@ func TestFilter(t *testing.T) {
 	if !none.Accepts("anything") {
 		t.Error("a missing filter refuses")
 	}
+}
+
+// done fails t unless err is want (or nil when want is), and reports whether the case ends here: an
+// error was wanted.
+func done(t *testing.T, err, want error) bool {
+	t.Helper()
+	if want != nil {
+		if !errors.Is(err, want) {
+			t.Fatalf("err = %v, want %v", err, want)
+		}
+		return true
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return false
 }

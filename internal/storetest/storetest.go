@@ -115,6 +115,10 @@ func mustOps(t *testing.T, s store.Store, suffix string) ([]sidetree.AnchoredOpe
 	if err != nil {
 		t.Fatalf("Operations(%s): %v", suffix, err)
 	}
+	// Every generation the suite checks is checked through Generation too.
+	if alone, err := s.Generation(ctxFor(t), suffix); err != nil || alone != gen {
+		t.Fatalf("Generation(%s) = %d, %v; Operations says %d", suffix, alone, err, gen)
+	}
 	return ops, gen
 }
 

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -61,12 +62,16 @@ func runChild(path string) int {
 	return 0
 }
 
-// child is the node process of TestFaultKill.
+// child is the node process of TestFaultKill and TestFaultKillSync.
 type child struct {
 	t    *testing.T
 	cfg  string
 	cmd  *exec.Cmd
 	base string
+	// exited is closed when the process has ended, waitErr then holds how; killed says the test ended it.
+	exited  chan struct{}
+	waitErr error
+	killed  bool
 }
 
 func (c *child) start() {
@@ -87,22 +92,50 @@ func (c *child) spawn() {
 	if err := cmd.Start(); err != nil {
 		c.t.Fatal(err)
 	}
-	c.cmd = cmd
+	exited := make(chan struct{})
+	go func() {
+		c.waitErr = cmd.Wait()
+		close(exited)
+	}()
+	c.cmd, c.exited, c.killed = cmd, exited, false
 }
 
-// waitUp waits until the node process serves HTTP.
+// ended reports whether the process has ended.
+func (c *child) ended() bool {
+	select {
+	case <-c.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// address learns where the node serves, once it has written its address file.
+func (c *child) address() bool {
+	if c.base != "" {
+		return true
+	}
+	addr, err := os.ReadFile(c.cfg + ".addr")
+	if err != nil {
+		return false
+	}
+	c.base = "http://" + string(addr)
+	return true
+}
+
+// waitUp waits until the node process serves HTTP; a process that ends first fails the test. The
+// deadline only stops a hung start.
 func (c *child) waitUp() {
 	c.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if addr, err := os.ReadFile(c.cfg + ".addr"); err == nil {
-			c.base = "http://" + string(addr)
-			return
+	deadline := time.Now().Add(3 * time.Minute)
+	for !c.address() {
+		if c.ended() {
+			c.t.Fatalf("the node exited before serving: %v", c.waitErr)
 		}
 		if time.Now().After(deadline) {
 			c.t.Fatal("child node did not start")
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -110,15 +143,30 @@ func (c *child) waitUp() {
 // (a component failed) fails the test.
 func (c *child) kill() {
 	c.t.Helper()
-	if c.cmd.ProcessState != nil {
-		return // killed and reaped already
+	if c.cmd == nil || c.killed {
+		return
 	}
-	if err := c.cmd.Process.Kill(); err != nil {
+	c.killed = true
+	if c.ended() {
+		c.t.Fatalf("the node exited by itself: %v", c.waitErr)
+	}
+	if err := c.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		c.t.Fatalf("kill the node: %v", err)
 	}
-	if err := c.cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
-		c.t.Fatalf("the node exited by itself: %v", err)
+	<-c.exited
+	if c.waitErr == nil || !strings.Contains(c.waitErr.Error(), "killed") {
+		c.t.Fatalf("the node exited by itself: %v", c.waitErr)
 	}
+}
+
+// stop ends the process, if it runs, without judging how it ended (a test that failed already).
+func (c *child) stop() {
+	if c.cmd == nil || c.killed {
+		return
+	}
+	c.killed = true
+	_ = c.cmd.Process.Kill()
+	<-c.exited
 }
 
 // TestFaultKill runs the node as a child process and kills it with SIGKILL at random moments while it
@@ -167,7 +215,7 @@ func TestFaultKill(t *testing.T) {
 	}
 	node := &child{t: t, cfg: cfgFile}
 	node.start()
-	defer func() { node.kill() }()
+	defer node.stop() // a failed check leaves no node running
 
 	var dids []string
 	for round := range 6 {

@@ -2,8 +2,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
-	"net/http"
 
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver"
@@ -33,18 +31,9 @@ func (r identifiers) Resolve(ctx context.Context, did string) (sidetree.Resoluti
 		return r.ion.Resolve(ctx, did)
 	}
 	res, err := r.methods.Resolve(ctx, did)
-	status := http.StatusOK
-	var rerr *resolver.Error
-	switch {
-	case err == nil:
-	case errors.As(err, &rerr):
-		status = rerr.Code.HTTPStatus()
-	default:
-		status = http.StatusInternalServerError
-	}
 	body, perr := sidetree.ParseJSON(resolver.ResultJSON(res, err))
 	if perr != nil {
 		return sidetree.Resolution{}, perr
 	}
-	return sidetree.Resolution{Status: status, Body: body}, nil
+	return sidetree.Resolution{Status: resolver.HTTPStatusOf(err), Body: body}, nil
 }

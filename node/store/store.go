@@ -61,6 +61,9 @@ type OperationLog interface {
 	// the DID's generation: 0 for a DID never written, otherwise a number that changes with every write
 	// or rollback touching the DID and never returns to an earlier value.
 	Operations(ctx context.Context, didSuffix string) (ops []sidetree.AnchoredOperation, generation uint64, err error)
+	// Generation returns the DID's generation as Operations would, without reading its operations: a
+	// cache of resolutions checks with it that an answer is still current (resolver/ion.Generations).
+	Generation(ctx context.Context, didSuffix string) (uint64, error)
 	// OperationCounts counts the stored operations of one transaction by type (empty when it has none). It
 	// reads no operation bodies, so a full batch of 10,000 costs little.
 	OperationCounts(ctx context.Context, number uint64) (map[sidetree.OperationType]int, error)

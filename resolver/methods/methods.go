@@ -14,15 +14,21 @@ import (
 	"github.com/ionode/ionode/resolver/web"
 )
 
-// New returns a dispatcher for did:ion through didION, did:web through didWeb (nil: web.New with a
+// New returns a dispatcher for did:ion through didION (an *ion.Resolver over a store with generations
+// remembers its answers: ion.Cached), did:web through didWeb (nil: web.New with a
 // default Client: HTTPS only, no loopback, private or link-local address), did:key and did:jwk.
 // logger may be nil.
 func New(didION resolver.IONResolver, didWeb *web.Resolver, logger *slog.Logger) *resolver.Dispatcher {
 	if didWeb == nil {
 		didWeb = web.New(nil, web.Options{})
 	}
+	ionMethod := resolver.ION(didION)
+	if r, ok := didION.(*ion.Resolver); ok {
+		// A node's own store: answers are remembered while the DID's generation stands (ion.Cached).
+		ionMethod = ion.NewCached(r, 0)
+	}
 	return &resolver.Dispatcher{Methods: map[string]resolver.Method{
-		"ion": resolver.ION(didION),
+		"ion": ionMethod,
 		"web": didWeb,
 		"key": key.Key{},
 		"jwk": key.JWK{},

@@ -1,10 +1,6 @@
 package web
 
-import (
-	"context"
-	"errors"
-	"log/slog"
-)
+import "log/slog"
 
 // FetchError is a request that got no answer. Its text is all a remote asker may learn, because callers
 // put it in answers (a credential's status list or a DID configuration is fetched from a URL that
@@ -18,13 +14,13 @@ type FetchError struct {
 }
 
 func (e *FetchError) Error() string {
-	reason := "could not connect"
-	switch {
-	case errors.Is(e.Err, ErrTooManyRedirects):
+	reason := "could not connect" // a refused address, a failed lookup and a failed dial look alike
+	switch Classify(e.Err) {
+	case FailureRedirects:
 		reason = ErrTooManyRedirects.Error()
-	case errors.Is(e.Err, ErrScheme):
+	case FailureScheme:
 		reason = "redirected to a URL that is not allowed"
-	case errors.Is(e.Err, context.Canceled):
+	case FailureCanceled:
 		reason = "canceled"
 	}
 	return e.Method + " " + e.URL + ": " + reason

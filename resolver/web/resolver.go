@@ -2,10 +2,7 @@ package web
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"net"
-	"net/http"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -80,16 +77,10 @@ func (r *Resolver) Resolve(ctx context.Context, did string) (*resolver.Result, e
 // host that cannot be reached or is refused by the Guard is notFound, like an HTTP 404: answering
 // otherwise would tell an asker which internal names exist.
 func fetchError(did string, err error) error {
-	var (
-		status *StatusError
-		dnsErr *net.DNSError
-		opErr  *net.OpError
-	)
-	switch {
-	case errors.As(err, &status) && (status.Code == http.StatusNotFound || status.Code == http.StatusGone),
-		errors.Is(err, ErrForbiddenAddress), errors.As(err, &dnsErr), errors.As(err, &opErr):
+	switch Classify(err) {
+	case FailureNotFound, FailureForbidden, FailureUnreachable:
 		return &resolver.Error{Code: resolver.CodeNotFound, Message: "no DID document found for " + did, Err: err}
-	case errors.Is(err, ErrTooLarge):
+	case FailureTooLarge:
 		return &resolver.Error{Code: resolver.CodeInvalidDIDDocument, Message: "the DID document of " + did + " is too large", Err: err}
 	}
 	return &resolver.Error{Code: resolver.CodeInternal, Message: "the DID document of " + did + " could not be fetched", Err: err}

@@ -68,3 +68,35 @@ func BenchmarkRead10k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGunzip10k is the gunzip part of BenchmarkRead10k: every file of the batch decompressed, as
+// Read does, and nothing else. The difference between the two is parsing, validation and composition.
+func BenchmarkGunzip10k(b *testing.B) {
+	p := sidetree.Mainnet().Latest()
+	for _, kind := range []string{"creates", "mixed"} {
+		cas := memCAS{}
+		if _, _, err := Build(benchBatches(b)[kind], "", p, cas.put); err != nil {
+			b.Fatal(err)
+		}
+		max := p.MaxChunkFileSizeInBytes * decompressionMultiplier
+		b.Run(kind, func(b *testing.B) {
+			n := 0
+			for _, data := range cas {
+				raw, err := decompress(data, max, "", "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(raw)
+			}
+			b.SetBytes(int64(n))
+			b.ResetTimer()
+			for range b.N {
+				for _, data := range cas {
+					if _, err := decompress(data, max, "", ""); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}

@@ -3,15 +3,38 @@ package batch
 import "github.com/ionode/ionode/sidetree"
 
 // ChunkFile is a parsed chunk file: the deltas of the batch's creates, recovers and updates, in order.
+// Each delta is kept as the JSON.stringify form of what the reference parsed, the form in which it goes
+// into the operation's request body, rather than as a tree: the tree of a 10,000-delta file is several
+// times the size of the text.
 type ChunkFile struct {
-	Deltas []sidetree.Value
+	Deltas [][]byte
 }
 
 // ParseChunkFile parses a compressed chunk file as the reference's ChunkFile.parse: each delta must be a
 // JSON object (typeof "object") passing Delta.validateDelta: present, within the size limit, and a valid
 // delta (patches and update commitment).
+//
+// A file of the plain shape {"deltas":[…]} is read one delta at a time (sidetree.EachYieldableElement);
+// any other file, or one with an invalid delta, is read whole as the reference reads it, so that its
+// meaning and its error are the reference's.
 func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
-	model, err := parseFile(data, p.MaxChunkFileSizeInBytes, codeChunkFileDecompressionFailure, sidetree.CodeInvalidJSON)
+	raw, err := decompressFile(data, p.MaxChunkFileSizeInBytes, codeChunkFileDecompressionFailure)
+	if err != nil {
+		return nil, err
+	}
+	var s slab
+	f := &ChunkFile{}
+	// Each delta is written out before the next is read, and raw is not changed: its text may back them.
+	if sidetree.EachYieldableElement(raw, []string{"deltas"}, func(_ int, d sidetree.Value) bool {
+		if !d.IsJSObjectType() || sidetree.ValidateDeltaSize(d, p) != nil {
+			return false
+		}
+		f.Deltas = append(f.Deltas, s.stringify(d, p.MaxDeltaSizeInBytes))
+		return true
+	}) {
+		return f, nil
+	}
+	model, err := parseJSONFile(raw, sidetree.CodeInvalidJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -25,6 +48,7 @@ func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
 	if !ok {
 		return nil, sidetree.Errorf(sidetree.CodeChunkFileDeltasPropertyNotArray, "deltas must be an array")
 	}
+	f.Deltas = make([][]byte, 0, len(deltas))
 	for _, d := range deltas {
 		if !d.IsJSObjectType() {
 			return nil, sidetree.Errorf(sidetree.CodeChunkFileDeltasNotArrayOfObjects, "deltas must be objects")
@@ -32,6 +56,7 @@ func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
 		if err := sidetree.ValidateDeltaSize(d, p); err != nil {
 			return nil, err
 		}
+		f.Deltas = append(f.Deltas, s.stringify(d, p.MaxDeltaSizeInBytes))
 	}
-	return &ChunkFile{Deltas: deltas}, nil
+	return f, nil
 }

@@ -26,57 +26,46 @@ type Files struct {
 // both being held at once.
 func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 	core := f.Core
-	var deltas []sidetree.Value
+	var deltas [][]byte
 	if f.Chunk != nil {
 		deltas = f.Chunk.Deltas
-	}
-	deltaAt := func(i int) (sidetree.Value, bool) {
-		if f.Chunk == nil || i >= len(deltas) {
-			return sidetree.Value{}, false
-		}
-		return deltas[i], true
 	}
 	n := len(core.Creates) + len(core.Recovers) + len(core.Deactivates)
 	if f.Provisional != nil {
 		n += len(f.Provisional.Updates)
 	}
 	ops := make([]sidetree.AnchoredOperation, 0, n)
-	var scratch []byte // each body is written here, then copied at its exact size
-	add := func(t sidetree.OperationType, suffix string, body sidetree.Value) {
-		scratch = body.AppendStringify(scratch[:0])
+	// Each body is written here as JSON.stringify writes the reference's object ({type, …, delta}), the
+	// delta being the text the chunk file's was parsed into, then copied at its exact size.
+	var scratch []byte
+	// withDelta closes a body with the i-th delta, if the chunk file has it, and releases the delta.
+	withDelta := func(b []byte, i int) []byte {
+		if i < len(deltas) {
+			b = append(append(b, `,"delta":`...), deltas[i]...)
+			deltas[i] = nil
+		}
+		return append(b, '}')
+	}
+	add := func(t sidetree.OperationType, suffix string) {
 		ops = append(ops, sidetree.AnchoredOperation{
 			Type: t, DIDSuffix: suffix, Raw: bytes.Clone(scratch),
 			TransactionNumber: txNumber, TransactionTime: txTime, OperationIndex: uint32(len(ops)),
 		})
 	}
-	release := func(i int) {
-		if i < len(deltas) {
-			deltas[i] = sidetree.Value{}
-		}
-	}
 	for i, sd := range core.Creates {
-		body := sidetree.Object(
-			sidetree.Member{Key: "type", Value: sidetree.String(string(sidetree.OpCreate))},
-			sidetree.Member{Key: "suffixData", Value: sd},
-		)
-		if d, ok := deltaAt(i); ok {
-			body.Set("delta", d)
-		}
-		add(sidetree.OpCreate, core.CreateSuffixes[i], body)
+		scratch = append(scratch[:0], `{"type":"create","suffixData":`...)
+		scratch = withDelta(sd.AppendStringify(scratch), i)
+		add(sidetree.OpCreate, core.CreateSuffixes[i])
 		core.Creates[i] = sidetree.Value{}
-		release(i)
 	}
 	for i, ref := range core.Recovers {
-		body := signedBody(sidetree.OpRecover, ref, proofAt(f.CoreProof, i, true))
-		if d, ok := deltaAt(len(core.Creates) + i); ok {
-			body.Set("delta", d)
-		}
-		add(sidetree.OpRecover, ref.DIDSuffix, body)
+		scratch = withDelta(signedBody(scratch[:0], sidetree.OpRecover, ref, proofAt(f.CoreProof, i, true)), len(core.Creates)+i)
+		add(sidetree.OpRecover, ref.DIDSuffix)
 		clearProof(f.CoreProof, i, true)
-		release(len(core.Creates) + i)
 	}
 	for i, ref := range core.Deactivates {
-		add(sidetree.OpDeactivate, ref.DIDSuffix, signedBody(sidetree.OpDeactivate, ref, proofAt(f.CoreProof, i, false)))
+		scratch = append(signedBody(scratch[:0], sidetree.OpDeactivate, ref, proofAt(f.CoreProof, i, false)), '}')
+		add(sidetree.OpDeactivate, ref.DIDSuffix)
 		clearProof(f.CoreProof, i, false)
 	}
 	if f.Provisional == nil {
@@ -87,15 +76,11 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 		if f.ProvisionalProof != nil && i < len(f.ProvisionalProof.Updates) {
 			proof = &f.ProvisionalProof.Updates[i]
 		}
-		body := signedBody(sidetree.OpUpdate, ref, proof)
-		if d, ok := deltaAt(len(core.Creates) + len(core.Recovers) + i); ok {
-			body.Set("delta", d)
-		}
-		add(sidetree.OpUpdate, ref.DIDSuffix, body)
+		scratch = withDelta(signedBody(scratch[:0], sidetree.OpUpdate, ref, proof), len(core.Creates)+len(core.Recovers)+i)
+		add(sidetree.OpUpdate, ref.DIDSuffix)
 		if proof != nil {
 			*proof = ""
 		}
-		release(len(core.Creates) + len(core.Recovers) + i)
 	}
 	return ops
 }
@@ -123,14 +108,13 @@ func clearProof(f *CoreProofFile, i int, recover bool) {
 	}
 }
 
-func signedBody(t sidetree.OperationType, ref Reference, proof *string) sidetree.Value {
-	body := sidetree.Object(
-		sidetree.Member{Key: "type", Value: sidetree.String(string(t))},
-		sidetree.Member{Key: "didSuffix", Value: sidetree.String(ref.DIDSuffix)},
-		sidetree.Member{Key: "revealValue", Value: sidetree.String(ref.RevealValue)},
-	)
+// signedBody writes the start of a recover, deactivate or update body, without its closing brace.
+func signedBody(b []byte, t sidetree.OperationType, ref Reference, proof *string) []byte {
+	b = append(append(append(b, `{"type":"`...), t...), `","didSuffix":`...)
+	b = sidetree.String(ref.DIDSuffix).AppendStringify(b)
+	b = sidetree.String(ref.RevealValue).AppendStringify(append(b, `,"revealValue":`...))
 	if proof != nil {
-		body.Set("signedData", sidetree.String(*proof))
+		b = sidetree.String(*proof).AppendStringify(append(b, `,"signedData":`...))
 	}
-	return body
+	return b
 }

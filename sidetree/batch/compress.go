@@ -3,6 +3,7 @@ package batch
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"io"
 
 	"github.com/ionode/ionode/sidetree"
@@ -31,6 +32,7 @@ func decompress(data []byte, max int, failure, oversize sidetree.Code) ([]byte, 
 	in := bytes.NewReader(data)
 	var zr gzip.Reader
 	var out bytes.Buffer
+	out.Grow(sizeHint(data, max))
 	for member := 0; ; member++ {
 		rest := data[len(data)-in.Len():]
 		if member > 0 && (len(rest) == 0 || rest[0] == 0) {
@@ -53,19 +55,44 @@ func decompress(data []byte, max int, failure, oversize sidetree.Code) ([]byte, 
 	}
 }
 
+// maxDeflateRatio is the most that deflate can expand (a 258-byte match in under two bits, ~1032:1).
+const maxDeflateRatio = 1032
+
+// sizeHint is the decompressed size of a one-member file, from the gzip trailer (ISIZE, the size modulo
+// 2^32), so that the output is allocated once instead of grown by doubling. It is only a hint: bounded by
+// what the input can expand to and by the limit, and wrong for several members, which then grow as usual.
+func sizeHint(data []byte, max int) int {
+	if len(data) < 18 {
+		return 0
+	}
+	isize := int(binary.LittleEndian.Uint32(data[len(data)-4:]))
+	// bytes.Buffer.ReadFrom asks for MinRead spare bytes before it sees the end.
+	return min(isize+bytes.MinRead, max+1, len(data)*maxDeflateRatio)
+}
+
 // codeChunkFileDecompressionFailure is ours: the reference lets zlib's own error through for a chunk file.
 const codeChunkFileDecompressionFailure sidetree.Code = "chunk_file_decompression_failure"
 
 // parseFile decompresses and parses a file's JSON.
 func parseFile(data []byte, sizeLimit int, decompressFailure, notJSON sidetree.Code) (sidetree.Value, error) {
+	raw, err := decompressFile(data, sizeLimit, decompressFailure)
+	if err != nil {
+		return sidetree.Value{}, err
+	}
+	return parseJSONFile(raw, notJSON)
+}
+
+// decompressFile decompresses a file within its size limit times the reference's multiplier.
+func decompressFile(data []byte, sizeLimit int, decompressFailure sidetree.Code) ([]byte, error) {
 	oversize := decompressFailure
 	if decompressFailure == codeChunkFileDecompressionFailure {
 		oversize = sidetree.CodeCompressorMaxAllowedDecompressedDataSizeExceeded
 	}
-	raw, err := decompress(data, sizeLimit*decompressionMultiplier, decompressFailure, oversize)
-	if err != nil {
-		return sidetree.Value{}, err
-	}
+	return decompress(data, sizeLimit*decompressionMultiplier, decompressFailure, oversize)
+}
+
+// parseJSONFile parses a decompressed file's JSON.
+func parseJSONFile(raw []byte, notJSON sidetree.Code) (sidetree.Value, error) {
 	v, err := parseJS(raw)
 	if err != nil {
 		return sidetree.Value{}, sidetree.Errorf(notJSON, "file is not JSON: %v", err)

@@ -23,4 +23,7 @@
 //
 // Every file is gzip-compressed JSON. Decompression stops once the output passes the file's limit times
 // the reference's estimated decompression multiplier (3), so a gzip bomb costs at most that much memory.
+// The two large files of a batch, the chunk file and the provisional proof file, are read one element at
+// a time when they have the plain shape an honest writer gives them, and each delta is kept as its text:
+// a 10,000-operation batch is not held as whole-file trees (~24 MB for its chunk file alone).
 package batch

@@ -52,12 +52,24 @@ func FuzzParseCoreProofFile(f *testing.F) {
 	fuzzFile(f, coreProofParser(sidetree.Mainnet().Latest(), []string{mh}))
 }
 
-func FuzzParseProvisionalProofFile(f *testing.F) {
-	fuzzFile(f, provProofParser(sidetree.Mainnet().Latest()))
-}
-
+// FuzzParseChunkFile also checks that an accepted file's deltas are what its whole reading holds.
 func FuzzParseChunkFile(f *testing.F) {
-	fuzzFile(f, chunkParser(sidetree.Mainnet().Latest()))
+	seeds(f)
+	p := sidetree.Mainnet().Latest()
+	f.Fuzz(func(t *testing.T, data []byte, raw bool) {
+		if !raw {
+			data = compress(data)
+		}
+		chunk, err := ParseChunkFile(data, p)
+		if err != nil {
+			return
+		}
+		text, err := decompress(data, p.MaxChunkFileSizeInBytes*decompressionMultiplier, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkChunkDeltas(t, text, chunk.Deltas)
+	})
 }
 
 // TestWriteSeeds regenerates the seed corpus from a built batch when IONODE_WRITE_SEEDS is set.

@@ -67,12 +67,17 @@ func TestHostileFiles(t *testing.T) {
 
 		{"provisional proof: update not array", provProofParser(p), gz(`{"operations":{"update":5}}`), sidetree.CodeProvisionalProofFileUpdatePropertyNotAnArray},
 		{"provisional proof: empty", provProofParser(p), gz(`{"operations":{"update":[]}}`), sidetree.CodeProvisionalProofFileHasNoProofs},
+		// Plain files, which are read one proof at a time: a bad proof still fails the file.
+		{"provisional proof: bad JWS", provProofParser(p), gz(`{"operations":{"update":[{"signedData":"a.b"}]}}`), sidetree.CodeJwsCompactJwsInvalid},
+		{"provisional proof: update payload", provProofParser(p), gz(`{"operations":{"update":[{"signedData":"` + jws + `"}]}}`), sidetree.CodeJwkEs256kUndefined},
+		{"provisional proof: extra property", provProofParser(p), gz(`{"operations":{"update":[{"signedData":"` + jws + `","x":1}]}}`), sidetree.CodeInputValidatorInputContainsNowAllowedProperty},
 		{"provisional proof: unknown", provProofParser(p), gz(`{"operations":{"recover":[]}}`), sidetree.CodeInputValidatorInputContainsNowAllowedProperty},
 
 		{"chunk: unknown property", chunkParser(p), gz(`{"deltas":[],"x":1}`), sidetree.CodeChunkFileUnexpectedProperty},
 		{"chunk: deltas not array", chunkParser(p), gz(`{"deltas":{}}`), sidetree.CodeChunkFileDeltasPropertyNotArray},
 		{"chunk: delta not object", chunkParser(p), gz(`{"deltas":["x"]}`), sidetree.CodeChunkFileDeltasNotArrayOfObjects},
 		{"chunk: null delta", chunkParser(p), gz(`{"deltas":[null]}`), sidetree.CodeDeltaIsNullOrUndefined},
+		{"chunk: invalid delta", chunkParser(p), gz(`{"deltas":[{"patches":[],"updateCommitment":"` + mh + `"},{"patches":[]}]}`), sidetree.CodeEncodedMultihashMustBeAString},
 		{"chunk: delta too large", chunkParser(p), gz(`{"deltas":[{"patches":"` + strings.Repeat("a", 1000) + `"}]}`), sidetree.CodeDeltaExceedsMaximumSize},
 	}
 	for _, tc := range tests {

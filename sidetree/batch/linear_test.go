@@ -37,6 +37,9 @@ func TestFilesLinear(t *testing.T) {
 		{"chunk: many deltas", 2000, chunkParser(p), func(n int) string {
 			return `{"deltas":[` + strings.Repeat(`{"patches":[],"updateCommitment":"`+mh+`"},`, n) + `null]}`
 		}},
+		{"chunk: many deltas, read one at a time", 2000, chunkParser(p), func(n int) string {
+			return `{"deltas":[` + strings.Repeat(`{"patches":[],"updateCommitment":"`+mh+`"},`, n) + `{"patches":[],"updateCommitment":"` + mh + `"}]}`
+		}},
 		{"core: repeated keys", 4000, coreParser(p), func(n int) string {
 			return `{` + strings.Repeat(`"writerLockId":"\n\n\n",`, n) + `"provisionalIndexFileUri":"` + cid + `"}`
 		}},

@@ -50,9 +50,29 @@ type ProvisionalProofFile struct {
 }
 
 // ParseProvisionalProofFile parses a compressed provisional proof file as the reference's
-// ProvisionalProofFile.parse.
+// ProvisionalProofFile.parse. A file of the plain shape {"operations":{"update":[…]}} is read one proof
+// at a time (sidetree.EachYieldableElement); any other, or one with an invalid proof, is read whole.
 func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*ProvisionalProofFile, error) {
-	model, err := parseFile(data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure, sidetree.CodeProvisionalProofFileNotJson)
+	raw, err := decompressFile(data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
+	if err != nil {
+		return nil, err
+	}
+	check := func(_ int, payload sidetree.Value) error { return sidetree.ValidateUpdateSignedData(payload) }
+	f := &ProvisionalProofFile{}
+	// Each proof is written out (Compact) before the next is read, and raw is not changed.
+	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value) bool {
+		jws, err := proof(i, v, "update proof", check)
+		f.Updates = append(f.Updates, jws)
+		return err == nil
+	}) && len(f.Updates) > 0 {
+		return f, nil
+	}
+	return parseProvisionalProofWhole(raw, check)
+}
+
+// parseProvisionalProofWhole reads a decompressed provisional proof file as one tree.
+func parseProvisionalProofWhole(raw []byte, check func(int, sidetree.Value) error) (*ProvisionalProofFile, error) {
+	model, err := parseJSONFile(raw, sidetree.CodeProvisionalProofFileNotJson)
 	if err != nil {
 		return nil, err
 	}
@@ -61,9 +81,7 @@ func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*Provisional
 		return nil, err
 	}
 	f := &ProvisionalProofFile{}
-	if f.Updates, err = proofs(ops.Field("update"), sidetree.CodeProvisionalProofFileUpdatePropertyNotAnArray, "update proof", func(_ int, payload sidetree.Value) error {
-		return sidetree.ValidateUpdateSignedData(payload)
-	}); err != nil {
+	if f.Updates, err = proofs(ops.Field("update"), sidetree.CodeProvisionalProofFileUpdatePropertyNotAnArray, "update proof", check); err != nil {
 		return nil, err
 	}
 	if len(f.Updates) == 0 {
@@ -96,27 +114,36 @@ func proofs(v sidetree.Value, notArray sidetree.Code, what string, payloadCheck 
 		return nil, sidetree.Errorf(notArray, "%ss must be an array", what)
 	}
 	out := make([]string, 0, len(list))
-	for i, proof := range list {
-		if err := onlyProperties(proof, []string{"signedData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
-			return nil, err
-		}
-		if proof.Kind() == sidetree.KindNull {
-			return nil, sidetree.Errorf(sidetree.CodeJwsCompactJwsNotString, "%s cannot be null", what)
-		}
-		jws, err := sidetree.ParseCompactJWS(proof.Field("signedData"))
+	for i, p := range list {
+		jws, err := proof(i, p, what, payloadCheck)
 		if err != nil {
 			return nil, err
 		}
-		payload, err := signedDataPayload(jws)
-		if err != nil {
-			return nil, err
-		}
-		if err := payloadCheck(i, payload); err != nil {
-			return nil, err
-		}
-		out = append(out, jws.Compact())
+		out = append(out, jws)
 	}
 	return out, nil
+}
+
+// proof parses the i-th {signedData} proof of a list and returns its compact JWS.
+func proof(i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, error) {
+	if err := onlyProperties(proof, []string{"signedData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
+		return "", err
+	}
+	if proof.Kind() == sidetree.KindNull {
+		return "", sidetree.Errorf(sidetree.CodeJwsCompactJwsNotString, "%s cannot be null", what)
+	}
+	jws, err := sidetree.ParseCompactJWS(proof.Field("signedData"))
+	if err != nil {
+		return "", err
+	}
+	payload, err := signedDataPayload(jws)
+	if err != nil {
+		return "", err
+	}
+	if err := payloadCheck(i, payload); err != nil {
+		return "", err
+	}
+	return jws.Compact(), nil
 }
 
 // proofsValue is the JSON of proofs, {signedData} each.

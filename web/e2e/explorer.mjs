@@ -24,11 +24,12 @@ const { values: opt } = parseArgs({
     ionode: { type: "string" }, // the ionode binary, the holder that answers the page's request
     "holder-key": { type: "string" },
     "holder-vc": { type: "string" }, // a VC-JWT the DID issued to the holder key's did:jwk
+    issuer: { type: "string" }, // the DID of the node's issuer key, for the offer the page creates
     "screenshot-dir": { type: "string", default: "." },
     chromium: { type: "string", default: process.env.CHROMIUM || "/usr/bin/chromium" },
   },
 });
-for (const k of ["node", "did", "long-form", "key-id", "vc", "ionode", "holder-key", "holder-vc"]) {
+for (const k of ["node", "did", "long-form", "key-id", "vc", "ionode", "holder-key", "holder-vc", "issuer"]) {
   if (!opt[k]) {
     console.error(`missing --${k}`);
     process.exit(2);
@@ -289,6 +290,53 @@ async function checkRequestPage(label, page, consoleWatch) {
   await page.waitForTimeout(3000); // three polling periods
   page.off("request", count);
   check(`${label}: polling stops when the request ends`, polls === 0, `${polls} status reads after the end`);
+
+  await checkOfferPage(label, page, statusOf);
+}
+
+// checkOfferPage offers a credential with a PIN from the same page; the holder redeems it with the PIN
+// shown and the page follows the request to issuance_successful with the holder as subject.
+async function checkOfferPage(label, page, statusOf) {
+  await page.locator('input[name="req-kind"][value="issuance"]').check();
+  check(`${label}: offer form shown`, await page.locator("#req-claims").isVisible() && !(await page.locator("#req-issuer").isVisible()));
+  await page.locator("#req-create").click();
+  const noIssuer = await page.locator("#req-result .notice.error").innerText();
+  check(`${label}: an offer without its issuer explained`, /Name the issuer/.test(noIssuer), noIssuer);
+  await page.locator("#req-authority").fill(opt.issuer);
+  await page.locator("#req-claims").fill("[1, 2]");
+  await page.locator("#req-create").click();
+  const bad = await page.locator("#req-result .notice.error").innerText();
+  check(`${label}: claims that are not an object explained`, /must be a JSON object/.test(bad), bad);
+  await page.locator("#req-claims").fill('{"name": "Bob"}');
+  await page.locator("#req-pin").check();
+  await page.locator("#req-create").click();
+  await page.locator("#req-qr").waitFor();
+  const url = await page.locator("#req-url").innerText();
+  check(`${label}: offer shows the wallet link`, url.startsWith("openid-credential-offer://"), url);
+  const pin = await page.locator("#req-pin-value").innerText();
+  check(`${label}: offer shows a 4-digit PIN`, /^[0-9]{4}$/.test(pin), pin);
+  await page.waitForFunction(() => document.getElementById("req-status")?.dataset.status === "request_created");
+  const id = await page.locator("#req-request-id").innerText();
+  // A wrong PIN is refused by the node; the right one, shown on the page, redeems the offer.
+  const wrong = String((Number(pin) + 1) % 10000).padStart(4, "0");
+  const receive = (txCode, out) => promisify(execFile)(opt.ionode, ["vc", "receive", "--holder-key", opt["holder-key"], "--holder-kid", "did:jwk",
+    "--tx-code", txCode, "--out", out, "--allow-loopback", url], { timeout });
+  const dir = mkdtempSync(join(tmpdir(), "explorer-offer-"));
+  const refused = await receive(wrong, join(dir, "wrong.jwt")).then(() => false, (e) => /invalid_grant|tx_code|PIN/i.test(String(e.stderr || e.message)));
+  check(`${label}: a wrong PIN is refused`, refused);
+  // The wrong PIN locks the code for a second.
+  await page.waitForTimeout(1500);
+  try {
+    await receive(pin, join(dir, "issued.jwt"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await page.waitForFunction(() => /^issuance_(successful|error)$/.test(document.getElementById("req-status")?.dataset.status || ""));
+  const final = await page.locator("#req-status").getAttribute("data-status");
+  const subject = await page.locator("#req-subject").innerText().catch(() => "");
+  check(`${label}: page reaches issuance_successful with the holder as subject`, final === "issuance_successful" && subject.startsWith("did:jwk:"),
+    (await page.locator("#req-live").innerText()).slice(0, 300) + " API: " + JSON.stringify(await statusOf(id)));
+  await page.locator('input[name="req-kind"][value="presentation"]').check();
 }
 
 try {

@@ -513,7 +513,7 @@
     tick();
   }
 
-  function showRequest(id, created) {
+  function showRequest(id, created, pin) {
     const target = $("req-result");
     const parts = [el("dl", { class: "meta" },
       el("dt", null, "Request id"), el("dd", { class: "mono", id: "req-request-id" }, id),
@@ -524,6 +524,7 @@
         parts.push(el("img", { class: "qr", id: "req-qr", src: created.qrCode, alt: "QR code of the request for a wallet to scan" }));
       }
       parts.push(el("p", null, "Wallet link: ", el("span", { class: "mono", id: "req-url" }, created.url || "")));
+      if (pin) parts.push(el("p", null, "PIN for the holder (tell it apart from the QR code): ", el("strong", { class: "mono", id: "req-pin-value" }, pin)));
     }
     parts.push(el("div", { id: "req-live", "aria-live": "polite" }, el("p", { class: "muted" }, "Reading the status…")),
       el("p", { class: "muted", id: "req-poll-note" }));
@@ -531,29 +532,83 @@
     followRequest(id, created && created.expiry);
   }
 
+  function requestKind() {
+    return document.querySelector('input[name="req-kind"]:checked').value;
+  }
+
+  // randomPIN draws a 4-digit PIN without modulo bias.
+  function randomPIN() {
+    const buf = new Uint32Array(1);
+    do crypto.getRandomValues(buf); while (buf[0] >= 4294960000); // a multiple of 10,000
+    return String(buf[0] % 10000).padStart(4, "0");
+  }
+
+  // requestBody builds the Request Service API body of the form, or throws an Error whose message is for
+  // the user.
+  function requestBody(kind, type) {
+    const body = { includeQRCode: true, registration: { clientName: "ionode explorer" } };
+    if (kind === "presentation") {
+      const issuer = $("req-issuer").value.trim();
+      const rc = { type };
+      if (issuer) rc.acceptedIssuers = [issuer];
+      body.requestedCredentials = [rc];
+      return body;
+    }
+    const authority = $("req-authority").value.trim();
+    if (!authority) throw new Error("Name the issuer: the DID of the node's issuer key, as the node was configured.");
+    body.authority = authority;
+    const text = $("req-claims").value.trim();
+    let claims = {};
+    if (text) {
+      try {
+        claims = JSON.parse(text);
+      } catch {
+        throw new Error("The claims are not valid JSON: write an object such as {\"displayName\": \"Alice\"}.");
+      }
+      if (!claims || typeof claims !== "object" || Array.isArray(claims)) throw new Error("The claims must be a JSON object of names and values.");
+    }
+    body.type = type;
+    body.claims = claims;
+    if ($("req-pin").checked) {
+      const value = randomPIN();
+      body.pin = { value, length: value.length };
+    }
+    return body;
+  }
+
   async function createRequest(event) {
     event.preventDefault();
     const target = $("req-result");
+    const kind = requestKind();
     const type = $("req-type").value.trim();
     if (!type) {
-      target.replaceChildren(notice("error", "Name the credential type to ask for, for example VerifiedEmployee."));
+      target.replaceChildren(notice("error", kind === "presentation"
+        ? "Name the credential type to ask for, for example VerifiedEmployee."
+        : "Name the credential to offer: one of the node's credential configurations, for example VerifiedEmployee."));
       return;
     }
-    const issuer = $("req-issuer").value.trim();
-    const rc = { type };
-    if (issuer) rc.acceptedIssuers = [issuer];
-    const body = { includeQRCode: true, registration: { clientName: "ionode explorer" }, requestedCredentials: [rc] };
+    let body;
+    try {
+      body = requestBody(kind, type);
+    } catch (e) {
+      target.replaceChildren(notice("error", e.message));
+      return;
+    }
     stopFollowing();
     $("req-create").disabled = true;
     target.replaceChildren(el("p", { class: "muted" }, "Creating…"));
     try {
       const headers = Object.assign(adminHeaders(), { "Content-Type": "application/json" });
-      const { body: created } = await api(requestAPI + "/createPresentationRequest", { method: "POST", headers, body: JSON.stringify(body) });
+      const route = kind === "presentation" ? "/createPresentationRequest" : "/createIssuanceRequest";
+      const { body: created } = await api(requestAPI + route, { method: "POST", headers, body: JSON.stringify(body) });
       $("req-id").value = created.requestId;
-      showRequest(created.requestId, created);
+      showRequest(created.requestId, created, body.pin && body.pin.value);
     } catch (e) {
       target.replaceChildren(notice("error", e.status === 404 || e.status === 405
-        ? "This node does not serve presentation requests (it has no verifier key configured)." : tokenSentence(e)));
+        ? (kind === "presentation"
+          ? "This node does not serve presentation requests (it has no verifier key configured)."
+          : "This node does not issue to wallets (it has no issuer key or credential configurations).")
+        : tokenSentence(e)));
     } finally {
       $("req-create").disabled = false;
     }
@@ -586,6 +641,13 @@
     $("cred-form").addEventListener("submit", verify);
     $("req-form").addEventListener("submit", createRequest);
     $("req-follow").addEventListener("click", followExisting);
+    for (const r of document.querySelectorAll('input[name="req-kind"]')) {
+      r.addEventListener("change", () => {
+        const offer = requestKind() === "issuance";
+        $("req-presentation-options").hidden = offer;
+        $("req-issuance-options").hidden = !offer;
+      });
+    }
     for (const r of document.querySelectorAll('input[name="kind"]')) {
       r.addEventListener("change", () => { $("vp-options").hidden = document.querySelector('input[name="kind"]:checked').value !== "presentation"; });
     }

@@ -1,6 +1,7 @@
 // Cross-checks ionode's SD-JWT VCs with the OpenWallet Foundation's @sd-jwt packages, an independent
 // implementation. Driven by interop_test.go: reads a JSON array of commands on stdin and writes a JSON
-// array of results ({"error": "..."} for a command that threw). Keys are ES256 JWKs.
+// array of results (internal/nodetest/commands.mjs; {"ok": false, "error": "..."} for a command that
+// threw). Keys are ES256 JWKs.
 //
 //   {"op":"issue", "issuerJwk":{private}, "kid", "iss", "vct", "holderJwk":{public}, "claims":{},
 //    "frame":{disclosure frame}, "status":{"idx","uri"}?}                       -> {"sd": "..."}
@@ -11,6 +12,7 @@
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc'
 import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs'
 import { StatusList, createHeaderAndPayload, getListFromStatusListJWT } from '@sd-jwt/jwt-status-list'
+import { serve } from '../../../internal/nodetest/commands.mjs'
 
 const b64 = (obj) => Buffer.from(JSON.stringify(obj)).toString('base64url')
 
@@ -75,14 +77,4 @@ async function run(cmd) {
   throw new Error('unknown op ' + cmd.op)
 }
 
-let input = ''
-for await (const chunk of process.stdin) input += chunk
-const out = []
-for (const cmd of JSON.parse(input)) {
-  try {
-    out.push(await run(cmd))
-  } catch (e) {
-    out.push({ error: String(e && e.message ? e.message : e) })
-  }
-}
-process.stdout.write(JSON.stringify(out))
+await serve(run)

@@ -1,12 +1,9 @@
 package interop
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
 	"reflect"
 	"slices"
 	"strconv"
@@ -18,6 +15,7 @@ import (
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/credential/status/tokenstatus"
 	"github.com/ionode/ionode/internal/credtest"
+	"github.com/ionode/ionode/internal/nodetest"
 	"github.com/ionode/ionode/resolver"
 )
 
@@ -31,39 +29,13 @@ type result struct {
 	Status *int           `json:"status"`
 }
 
-func requireNode(t *testing.T) {
-	t.Helper()
-	_, err := os.Stat("node_modules/@sd-jwt/sd-jwt-vc")
-	_, nodeErr := exec.LookPath("node")
-	if err != nil || nodeErr != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("interop needs node and `npm ci` in credential/sdjwt/interop (CI is set): %v %v", err, nodeErr)
-		}
-		t.Skip("node or credential/sdjwt/interop/node_modules missing: run `npm ci` in credential/sdjwt/interop")
-	}
-}
-
 // node runs interop.mjs with the commands and returns one result per command.
 func node(t *testing.T, env []string, cmds ...map[string]any) []result {
 	t.Helper()
-	in, err := json.Marshal(cmds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "interop.mjs")
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, stderr.String())
-	}
 	var res []result
-	if err := json.Unmarshal(out, &res); err != nil || len(res) != len(cmds) {
-		t.Fatalf("node output %s: %v", out, err)
+	nodetest.RunJSON(t, ".", "interop.mjs", env, cmds, &res)
+	if len(res) != len(cmds) {
+		t.Fatalf("%d results for %d commands", len(res), len(cmds))
 	}
 	return res
 }
@@ -96,7 +68,7 @@ const (
 )
 
 func TestInterop(t *testing.T) {
-	requireNode(t)
+	nodetest.Require(t, ".", "@sd-jwt/sd-jwt-vc")
 	e := credtest.NewEnv(t)
 	ctx := context.Background()
 	issuer := e.WebIssuer(t, credential.ES256, "sd-interop")

@@ -266,6 +266,13 @@ func (s *Store) Operations(ctx context.Context, suffix string) ([]sidetree.Ancho
 	return ops, gen, nil
 }
 
+// Generation reads a DID's generation alone.
+func (s *Store) Generation(ctx context.Context, suffix string) (uint64, error) {
+	ctx, cancel := s.call(ctx)
+	defer cancel()
+	return s.generation(ctx, suffix)
+}
+
 // operations reads one DID's operations in order: a query targeted at one shard when the collection is
 // sharded on didSuffix.
 func (s *Store) operations(ctx context.Context, suffix string) ([]sidetree.AnchoredOperation, error) {

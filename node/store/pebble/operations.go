@@ -125,6 +125,14 @@ func (s *Store) Operations(ctx context.Context, suffix string) ([]sidetree.Ancho
 	return ops, gen, nil
 }
 
+// Generation reads a DID's generation alone.
+func (s *Store) Generation(ctx context.Context, suffix string) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return s.getUint(nameKey(prefixGeneration, suffix))
+}
+
 func decodeOperation(k, v []byte) (sidetree.AnchoredOperation, error) {
 	suffix, txnum, index, ok := parseOperationKey(k)
 	if !ok {

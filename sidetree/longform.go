@@ -1,0 +1,163 @@
+package sidetree
+
+import (
+	"encoding/base64"
+	"strings"
+	"sync"
+)
+
+// A long-form DID's initial state must be the base64url of its own JCS form. Once that is checked, the
+// JCS form of each of its top-level values is a slice of the decoded bytes (JCS of an object writes each
+// member's value in JCS), so the suffix data and delta are hashed from those slices, not canonicalized
+// again, and the delta's size is the length of its slice.
+
+// canonicalBuffers holds the buffers initial states are canonicalized into for the comparison: the
+// canonical form itself is not kept (the decoded bytes are the same).
+var canonicalBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledCanonical keeps a buffer grown by a hostile DID out of the pool.
+const maxPooledCanonical = 64 << 10
+
+// initialState is a long-form DID's parsed initial state with the spans of its canonical form.
+type initialState struct {
+	raw               []byte // decoded: JCS(value) once checked
+	value             Value
+	delta, suffixData []byte // their JCS forms, slices of raw; nil if the state has no such member
+}
+
+// parseInitialState parses the create operation a long-form DID carries as the reference's
+// Did.constructCreateOperationFromEncodedJcs does: the state must be the base64url of canonical JSON
+// {suffixData, delta}, its delta valid and within the size limit. suffix is the DID's suffix, which the
+// create's suffix is then compared with.
+func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error) {
+	raw, err := DecodeBase64URL(encoded)
+	if err != nil {
+		return nil, err
+	}
+	state, err := ParseJSON(raw)
+	if err != nil {
+		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
+	}
+	is := initialState{raw: raw, value: state}
+	if !is.canonical() || !isCanonicalBase64URL(encoded, len(raw)) {
+		return nil, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
+	}
+	delta, err := propertyOf(state, "delta")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDeltaPresent(delta); err != nil {
+		return nil, err
+	}
+	if err := deltaSizeError(len(is.delta), p); err != nil {
+		return nil, err
+	}
+	if err := ValidateDelta(delta); err != nil {
+		return nil, err
+	}
+	suffixData, _ := propertyOf(state, "suffixData")
+	// The reference rebuilds the request as {type, suffixData, delta} and parses that (CreateOperation.
+	// parseObject), which checks the suffix data and, the delta being valid already, keeps it.
+	if err := ValidateSuffixData(suffixData); err != nil {
+		return nil, err
+	}
+	op := &Operation{Type: OpCreate, SuffixData: suffixData, Delta: delta, HasDelta: true, deltaCanonical: is.delta}
+	var hash [encodedSHA256MultihashLen]byte
+	encodeSHA256Multihash(&hash, is.suffixData)
+	if op.DIDSuffix = suffix; string(hash[:]) != suffix {
+		op.DIDSuffix = string(hash[:])
+	}
+	op.Raw = is.request()
+	return op, nil
+}
+
+// canonical reports whether the raw bytes are the JCS form of the parsed value, and notes the spans of
+// the delta and suffix data.
+func (is *initialState) canonical() bool {
+	if is.value.hasNonFinite() {
+		return false // JCS throws for these
+	}
+	bp := canonicalBuffers.Get().(*[]byte)
+	b := (*bp)[:0]
+	var deltaAt, suffixDataAt [2]int
+	if is.value.kind != KindObject {
+		b = is.value.appendJSON(b, true)
+	} else {
+		b = append(b, '{')
+		for i, m := range sortedMembers(is.value.members) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, m.Key)
+			b = append(b, ':')
+			start := len(b)
+			b = m.Value.appendJSON(b, true)
+			switch m.Key {
+			case "delta":
+				deltaAt = [2]int{start, len(b)}
+			case "suffixData":
+				suffixDataAt = [2]int{start, len(b)}
+			}
+		}
+		b = append(b, '}')
+	}
+	same := string(b) == string(is.raw)
+	if cap(b) <= maxPooledCanonical {
+		*bp = b
+		canonicalBuffers.Put(bp)
+	}
+	if !same {
+		return false
+	}
+	if deltaAt[1] > 0 {
+		is.delta = is.raw[deltaAt[0]:deltaAt[1]:deltaAt[1]]
+	}
+	if suffixDataAt[1] > 0 {
+		is.suffixData = is.raw[suffixDataAt[0]:suffixDataAt[1]:suffixDataAt[1]]
+	}
+	return true
+}
+
+// request is the body the reference parses, JSON.stringify({type: "create", suffixData, delta}). Parsed
+// from canonical text, a value stringifies as its JCS slice unless some object has an array-index key,
+// which JavaScript lists first.
+func (is *initialState) request() []byte {
+	const (
+		head = `{"type":"create","suffixData":`
+		mid  = `,"delta":`
+	)
+	suffixData, delta := is.value.Field("suffixData"), is.value.Field("delta")
+	if hasArrayIndexKey(suffixData) || hasArrayIndexKey(delta) {
+		return Object(Member{"type", String(string(OpCreate))}, Member{"suffixData", suffixData}, Member{"delta", delta}).Stringify()
+	}
+	b := make([]byte, 0, len(head)+len(is.suffixData)+len(mid)+len(is.delta)+1)
+	b = append(append(append(append(append(b, head...), is.suffixData...), mid...), is.delta...), '}')
+	return b
+}
+
+// hasArrayIndexKey reports whether some object in v has a key that is an array index.
+func hasArrayIndexKey(v Value) bool {
+	return anyKey(v, func(k string) bool { _, ok := arrayIndex(k); return ok })
+}
+
+// isCanonicalBase64URL reports whether s, which decoded to n bytes, is their base64url encoding: Node's
+// decoder (DecodeBase64URL) drops a lone last character and ignores the spare bits of the last one, and
+// the reference compares the state's encoding with s.
+func isCanonicalBase64URL(s string, n int) bool {
+	if len(s) != base64.RawURLEncoding.EncodedLen(n) {
+		return false
+	}
+	var spare byte
+	switch len(s) % 4 {
+	case 2:
+		spare = 0x0F // the last character carries 2 bits of data
+	case 3:
+		spare = 0x03 // 4 bits
+	default:
+		return true
+	}
+	return byte(strings.IndexByte(base64URLAlphabet, s[len(s)-1]))&spare == 0
+}
+
+// base64URLAlphabet lists the characters in the order of their 6-bit values.
+const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

@@ -1,0 +1,86 @@
+package sidetree
+
+import (
+	"unicode/utf8"
+	"unsafe"
+)
+
+// EachYieldableElement reads data of the plain shape {"<path[0]>":{"<path[1]>":…[e0,e1,…]}} (each object
+// along the path with that one key, once), calling each on every element of the innermost array in order,
+// so that a caller can keep what it needs of an element and drop the rest instead of holding a whole-file
+// tree: a 10,000-delta chunk file is ~25 MB as one tree.
+//
+// The elements are what ParseYieldableJSONWith reads from data, because the stream only runs where that
+// reading is JSON.parse's (valid UTF-8, valid JSON, neither of yieldable-json's divergent constructs, no
+// "__proto__" key), and JSON.parse reads a plain object's one property as it reads the property alone. It
+// returns false, having called each on some leading elements perhaps, when data is of any other shape or
+// reading, or when each returns false: the caller then reads data whole with ParseYieldableJSONWith and its
+// own checks, which give every other input its exact meaning and error. Each element is nested as deep as
+// in the whole file, so the depth limit is the same.
+//
+// The strings of the elements share data's memory instead of a copy of it (a chunk file is megabytes,
+// and its copy was a tenth of the time of reading it): data must not change while they are in use.
+func EachYieldableElement(data []byte, path []string, each func(i int, v Value) bool) bool {
+	if len(path) == 0 || len(data) == 0 || !utf8.Valid(data) || hasYieldableDivergence(data) {
+		return false
+	}
+	p := jsonParser{data: data, src: unsafe.String(&data[0], len(data))}
+	depth := 0
+	for _, key := range path {
+		p.skipSpace()
+		if !p.consume('{') {
+			return false
+		}
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return false
+		}
+		if k, err := p.str(); err != nil || k != key {
+			return false
+		}
+		p.skipSpace()
+		if !p.consume(':') {
+			return false
+		}
+		depth++
+	}
+	p.skipSpace()
+	if !p.consume('[') {
+		return false
+	}
+	depth++
+	p.skipSpace()
+	if !p.consume(']') {
+		for i := 0; ; i++ {
+			p.skipSpace()
+			v, err := p.value(depth)
+			if err != nil || hasProtoKey(v) || !each(i, v) {
+				return false
+			}
+			p.skipSpace()
+			if p.consume(']') {
+				break
+			}
+			if !p.consume(',') {
+				return false
+			}
+		}
+	}
+	for range path {
+		p.skipSpace()
+		if !p.consume('}') {
+			return false
+		}
+	}
+	p.skipSpace()
+	return p.pos == len(p.data)
+}
+
+// consume steps over c if it is next.
+func (p *jsonParser) consume(c byte) bool {
+	if p.pos < len(p.data) && p.data[p.pos] == c {
+		p.pos++
+		return true
+	}
+	return false
+}
