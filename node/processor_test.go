@@ -19,6 +19,14 @@ import (
 // mapCAS answers as a CAS does: the cas package's sentinel errors.
 type mapCAS map[string][]byte
 
+// put stores data under a CIDv0-looking name made from its hash (batch.Build's put).
+func (m mapCAS) put(data []byte) (string, error) {
+	sum := sha256.Sum256(data)
+	uri := "Qm" + hex.EncodeToString(sum[:20])
+	m[uri] = data
+	return uri, nil
+}
+
 func (m mapCAS) Get(_ context.Context, cid string, max int64) ([]byte, error) {
 	data, ok := m[cid]
 	if !ok {
@@ -120,12 +128,7 @@ func testBatch(t *testing.T, n int, writerLockID string) (mapCAS, string, []batc
 		requests = append(requests, req.Body.Stringify())
 	}
 	files := mapCAS{}
-	anchor, written, err := batch.Build(requests, writerLockID, p, func(data []byte) (string, error) {
-		sum := sha256.Sum256(data)
-		uri := "Qm" + hex.EncodeToString(sum[:20])
-		files[uri] = data
-		return uri, nil
-	})
+	anchor, written, err := batch.Build(requests, writerLockID, p, files.put)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,12 +164,7 @@ func TestFileProcessorVerdicts(t *testing.T) {
 	other, _ := valid.Field("signedData").Str()
 	forged.Set("signedData", sidetree.String(own[:strings.LastIndexByte(own, '.')]+other[strings.LastIndexByte(other, '.'):]))
 	files := mapCAS{}
-	anchor, _, err := batch.Build([][]byte{create.Body.Stringify(), valid.Stringify(), forged.Stringify()}, "", p, func(data []byte) (string, error) {
-		sum := sha256.Sum256(data)
-		uri := "Qm" + hex.EncodeToString(sum[:20])
-		files[uri] = data
-		return uri, nil
-	})
+	anchor, _, err := batch.Build([][]byte{create.Body.Stringify(), valid.Stringify(), forged.Stringify()}, "", p, files.put)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,15 +45,16 @@ func (s *Source) GetBlock(ctx context.Context, hash chainhash.Hash) (*wire.MsgBl
 		}
 		tried[pc] = true
 		msg, err := pc.request(ctx, hash, s.cfg.BlockTimeout)
+		var ids []chainhash.Hash
 		if err == nil {
-			err = verifyBlock(msg, hash, merkleRoot)
+			ids, err = verifyBlock(msg, hash, merkleRoot)
 		}
 		switch {
 		case err == nil:
 			pc.mu.Lock()
 			pc.served++
 			pc.mu.Unlock()
-			s.blockServed(height, best, msg)
+			s.blockServed(height, best, msg, ids)
 			return msg, nil
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
@@ -100,35 +101,38 @@ func (s *Source) pickPeer(height int64, tried map[*peerConn]bool) *peerConn {
 // verifyBlock checks a block against the header it was requested by: its hash (so the header is the
 // one we validated), its transactions' Merkle root, no duplicated transactions (CVE-2012-2459: a
 // mutated list with the same root) and its witness commitment. btcd's wire has already bounded the
-// message to the maximum block size.
-func verifyBlock(msg *wire.MsgBlock, hash, merkleRoot chainhash.Hash) error {
+// message to the maximum block size. It returns the transactions' IDs, which the Merkle root needed:
+// hashing a mainnet block's transactions costs milliseconds, so the index reuses them.
+func verifyBlock(msg *wire.MsgBlock, hash, merkleRoot chainhash.Hash) ([]chainhash.Hash, error) {
 	if got := msg.BlockHash(); got != hash {
-		return fmt.Errorf("%w: got block %s for %s", errBadBlock, got, hash)
+		return nil, fmt.Errorf("%w: got block %s for %s", errBadBlock, got, hash)
 	}
 	if len(msg.Transactions) == 0 {
-		return fmt.Errorf("%w: no transactions", errBadBlock)
+		return nil, fmt.Errorf("%w: no transactions", errBadBlock)
 	}
 	block := btcutil.NewBlock(msg)
 	txs := block.Transactions()
 	if root := blockchain.CalcMerkleRoot(txs, false); root != merkleRoot {
-		return fmt.Errorf("%w: transactions' Merkle root %s, header's %s", errBadBlock, root, merkleRoot)
+		return nil, fmt.Errorf("%w: transactions' Merkle root %s, header's %s", errBadBlock, root, merkleRoot)
 	}
+	ids := make([]chainhash.Hash, len(txs))
 	seen := make(map[chainhash.Hash]struct{}, len(txs))
-	for _, tx := range txs {
-		if _, dup := seen[*tx.Hash()]; dup {
-			return fmt.Errorf("%w: transaction %s appears twice", errBadBlock, tx.Hash())
+	for i, tx := range txs {
+		ids[i] = *tx.Hash() // computed for the Merkle root, kept by btcutil.Tx
+		if _, dup := seen[ids[i]]; dup {
+			return nil, fmt.Errorf("%w: transaction %s appears twice", errBadBlock, tx.Hash())
 		}
-		seen[*tx.Hash()] = struct{}{}
+		seen[ids[i]] = struct{}{}
 	}
 	if err := blockchain.ValidateWitnessCommitment(block); err != nil {
-		return fmt.Errorf("%w: %w", errBadBlock, err)
+		return nil, fmt.Errorf("%w: %w", errBadBlock, err)
 	}
-	return nil
+	return ids, nil
 }
 
 // blockServed remembers a verified block's transactions for GetRawTransaction and its height for Status.
-func (s *Source) blockServed(height int64, best bool, msg *wire.MsgBlock) {
-	s.txs.add(height, msg)
+func (s *Source) blockServed(height int64, best bool, msg *wire.MsgBlock, ids []chainhash.Hash) {
+	s.txs.add(height, msg, ids)
 	s.mu.Lock()
 	if best && height > s.served {
 		s.served = height

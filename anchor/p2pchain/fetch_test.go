@@ -36,8 +36,18 @@ func witnessBlock(n, pad int) *wire.MsgBlock {
 func TestVerifyBlock(t *testing.T) {
 	good := witnessBlock(2, 0)
 	hash, root := good.BlockHash(), good.Header.MerkleRoot
-	if err := verifyBlock(good, hash, root); err != nil {
+	ids, err := verifyBlock(good, hash, root)
+	if err != nil {
 		t.Fatalf("a valid block: %v", err)
+	}
+	// The IDs it returns are what the transaction index keeps: each transaction's, in order.
+	if len(ids) != len(good.Transactions) {
+		t.Fatalf("%d IDs for %d transactions", len(ids), len(good.Transactions))
+	}
+	for i, tx := range good.Transactions {
+		if ids[i] != tx.TxHash() {
+			t.Fatalf("ID %d is %s, transaction's %s", i, ids[i], tx.TxHash())
+		}
 	}
 	tests := []struct {
 		name   string
@@ -60,7 +70,7 @@ func TestVerifyBlock(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := good.Copy()
 			tt.mutate(b)
-			if err := verifyBlock(b, hash, root); !errors.Is(err, errBadBlock) {
+			if _, err := verifyBlock(b, hash, root); !errors.Is(err, errBadBlock) {
 				t.Fatalf("got %v, want errBadBlock", err)
 			}
 		})
@@ -78,7 +88,7 @@ func BenchmarkVerifyBlock(b *testing.B) {
 		b.StopTimer()
 		c := msg.Copy()
 		b.StartTimer()
-		if err := verifyBlock(c, hash, root); err != nil {
+		if _, err := verifyBlock(c, hash, root); err != nil {
 			b.Fatal(err)
 		}
 	}

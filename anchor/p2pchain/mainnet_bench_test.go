@@ -111,18 +111,22 @@ func BenchmarkMainnetBlock(b *testing.B) {
 	})
 	b.Run("verify", func(b *testing.B) {
 		perOp(b, raw.Len(), func(int) {
-			if err := verifyBlock(blk, hash, blk.Header.MerkleRoot); err != nil {
+			if _, err := verifyBlock(blk, hash, blk.Header.MerkleRoot); err != nil {
 				b.Fatal(err)
 			}
 		})
 	})
 	b.Run("index", func(b *testing.B) {
+		ids, err := verifyBlock(blk, hash, blk.Header.MerkleRoot)
+		if err != nil {
+			b.Fatal(err)
+		}
 		x := newTxIndex(2016)
 		perOp(b, raw.Len(), func(i int) {
 			// A distinct block each time, as in a scan (the index skips a block it has).
 			m := *blk
 			m.Header.Nonce = uint32(i)
-			x.add(int64(i), &m)
+			x.add(int64(i), &m, ids)
 		})
 	})
 }

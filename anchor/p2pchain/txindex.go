@@ -41,7 +41,8 @@ func newTxIndex(window int) *txIndex {
 	return &txIndex{window: window, byID: make(map[chainhash.Hash]chainhash.Hash), present: make(map[chainhash.Hash]bool)}
 }
 
-func (x *txIndex) add(_ int64, msg *wire.MsgBlock) {
+// add indexes a verified block; ids are its transactions' IDs, in order (verifyBlock's).
+func (x *txIndex) add(_ int64, msg *wire.MsgBlock, ids []chainhash.Hash) {
 	hash := msg.BlockHash()
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -52,10 +53,9 @@ func (x *txIndex) add(_ int64, msg *wire.MsgBlock) {
 	if x.present[hash] {
 		return
 	}
-	ib := indexedBlock{hash: hash, ids: make([]chainhash.Hash, len(msg.Transactions))}
-	for i, tx := range msg.Transactions {
-		ib.ids[i] = tx.TxHash()
-		x.byID[ib.ids[i]] = hash
+	ib := indexedBlock{hash: hash, ids: ids}
+	for _, id := range ids {
+		x.byID[id] = hash
 	}
 	x.present[hash] = true
 	x.order = append(x.order, ib)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -108,8 +110,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "%-6d %8.1f ms %11.1f ms %11.1f ms %13.1f KB\n", i+1, ms(c.Wall), ms(c.NodeCPU), ms(c.BtcdCPU), c.Written/1e3)
 		btcd.WaitIdle(time.Minute)
 	}
-	p := projection{Blocks: ionRange, Cores: runtime.GOMAXPROCS(0), Mbit: *mbit, Cost: median(costs),
-		Measure: fmt.Sprintf("medians of %d rounds of %d blocks, load average %s at the end", *rounds, *blocks, report.LoadAverage())}
+	loadAvg := report.LoadAverage()
+	load, _ := strconv.ParseFloat(strings.Fields(loadAvg)[0], 64)
+	p := projection{Blocks: ionRange, Cores: runtime.GOMAXPROCS(0), Mbit: *mbit, Cost: median(costs), Load: load,
+		Measure: fmt.Sprintf("medians of %d rounds of %d blocks, load average %s at the end", *rounds, *blocks, loadAvg)}
 	p.write(out)
 	fmt.Fprintf(out, "A node's start and stop without blocks, subtracted: %v wall, %v CPU, %.1f KB written\n",
 		base.Start.Round(time.Millisecond), base.StartUp.Round(time.Millisecond), float64(base.Written)/1e3)

@@ -13,7 +13,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("starts btcd and three nodes")
 	}
 	var out strings.Builder
-	if err := run(context.Background(), []string{"-blocks", "2", "-txs", "100", "-rounds", "1", "-cache", ""}, &out); err != nil {
+	if err := run(context.Background(), []string{"-blocks", "2", "-txs", "100", "-rounds", "1", "-cache", "", "-timeout", "3m"}, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	for _, want := range []string{"2 of 101 transactions", "btcd checked and stored them", "Projected scan of 258000 blocks", "bound: ", "Download of the range"} {

@@ -17,6 +17,7 @@ func TestProjection(t *testing.T) {
 		{"wall", p.Wall(), 5160 * time.Second},
 		{"node alone", p.NodeAlone(), 3096 * time.Second},
 		{"btcd", p.BtcdServing(), 1548 * time.Second},
+		{"shared", p.Shared(), 4644 * time.Second},
 		// 258,000 × 1.5 MB × 8 bits at 100 Mbit/s.
 		{"download", p.Download(), 30960 * time.Second},
 	} {
@@ -24,16 +25,14 @@ func TestProjection(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
 		}
 	}
-	if b := p.Bound(); !strings.Contains(b, "node") {
-		t.Errorf("bound %q, want the node's CPU", b)
+	if b := p.Bound(); !strings.Contains(b, "node's CPU") || !strings.Contains(b, "btcd's serving 33 %") {
+		t.Errorf("bound %q", b)
 	}
 	p.Cost.BtcdCPU = 30 * time.Millisecond
-	if b := p.Bound(); !strings.Contains(b, "btcd") {
-		t.Errorf("bound %q, want btcd", b)
-	}
 	var out strings.Builder
+	p.Load = 3
 	p.write(&out)
-	for _, want := range []string{"1.43 h", "0.86 h", "8.60 h", "goal < 2 h: met", "387 GB"} {
+	for _, want := range []string{"1.43 h (not clean: load average 3.0 on 2 cores)", "0.86 h", "1.94 h", "8.60 h", "goal < 2 h for the node: met", "387 GB"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
