@@ -138,6 +138,7 @@ func (n *componentNode) Height() uint64 {
 	defer n.mu.Unlock()
 	return n.height
 }
+func (n *componentNode) URL() string { return "" }
 func (n *componentNode) Resolver() *ion.Resolver {
 	return &ion.Resolver{Network: n.network, Log: n.store, Cache: n.store}
 }

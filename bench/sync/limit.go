@@ -16,12 +16,12 @@ import (
 	"github.com/ionode/ionode/sidetree"
 )
 
-// cryptoLimit is the CPU time one core needs per create and per update: parse, validate and apply, the
-// work of sidetree's BenchmarkApplyCreate and BenchmarkApplyUpdate (the update's ES256K check
-// included). It is measured as the CPU time of the measuring thread, not wall time, so other processes
+// cryptoLimit is the CPU time one core needs per operation of each type: parse, validate and apply, the
+// work of sidetree's BenchmarkApplyCreate and BenchmarkApplyUpdate (the ES256K check of updates,
+// recovers and deactivates included). It is measured as the CPU time of the measuring thread, not wall time, so other processes
 // on a shared machine do not inflate it.
 type cryptoLimit struct {
-	Create, Update time.Duration
+	Create, Update, Recover, Deactivate time.Duration
 	// Verify is one bare ES256K signature check (decred secp256k1, as sidetree uses; hash and key ready):
 	// the limit of a chain whose every operation carries a signature.
 	Verify time.Duration
@@ -88,6 +88,14 @@ func measureLimit() (cryptoLimit, error) {
 	if err != nil {
 		return cryptoLimit{}, err
 	}
+	recovers, err := gen.Recovers(keys, []string{creates[0].Suffix}, 0, p)
+	if err != nil {
+		return cryptoLimit{}, err
+	}
+	deactivates, err := gen.Deactivates(keys, []string{creates[0].Suffix}, p)
+	if err != nil {
+		return cryptoLimit{}, err
+	}
 	state := sidetree.Apply(sidetree.AnchoredOperation{Type: sidetree.OpCreate, Raw: creates[0].Request, TransactionNumber: 1}, nil)
 	if state == nil {
 		return cryptoLimit{}, fmt.Errorf("generated create does not apply")
@@ -118,7 +126,9 @@ func measureLimit() (cryptoLimit, error) {
 	for _, m := range []struct {
 		dst *time.Duration
 		f   func() error
-	}{{&l.Create, apply(creates[0].Request, nil, sidetree.OpCreate)}, {&l.Update, apply(updates[0], state, sidetree.OpUpdate)}, {&l.Verify, verify}} {
+	}{{&l.Create, apply(creates[0].Request, nil, sidetree.OpCreate)}, {&l.Update, apply(updates[0], state, sidetree.OpUpdate)},
+		{&l.Recover, apply(recovers[0], state, sidetree.OpRecover)}, {&l.Deactivate, apply(deactivates[0], state, sidetree.OpDeactivate)},
+		{&l.Verify, verify}} {
 		if *m.dst, onCPU, err = perOp(m.f, time.Second); err != nil {
 			return l, err
 		}
@@ -130,11 +140,18 @@ func measureLimit() (cryptoLimit, error) {
 	return l, nil
 }
 
-// rate is the operations per second one core can process for a mix of creates and updates.
-func (l cryptoLimit) rate(creates, updates int) float64 {
-	total := time.Duration(creates)*l.Create + time.Duration(updates)*l.Update
+// rate is the operations per second one core can process for a mix of operation types.
+func (l cryptoLimit) rate(ops map[sidetree.OperationType]int) float64 {
+	per := map[sidetree.OperationType]time.Duration{sidetree.OpCreate: l.Create, sidetree.OpUpdate: l.Update,
+		sidetree.OpRecover: l.Recover, sidetree.OpDeactivate: l.Deactivate}
+	var total time.Duration
+	n := 0
+	for t, c := range ops {
+		total += time.Duration(c) * per[t]
+		n += c
+	}
 	if total <= 0 {
 		return 0
 	}
-	return float64(creates+updates) / total.Seconds()
+	return float64(n) / total.Seconds()
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,12 +16,13 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/ionode/ionode/bench/internal/childproc"
+	"github.com/ionode/ionode/bench/internal/loadgen"
 	"github.com/ionode/ionode/bench/internal/report"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/daemon"
 	"github.com/ionode/ionode/node/store"
 	"github.com/ionode/ionode/resolver/ion"
-	"github.com/ionode/ionode/sidetree"
 )
 
 // nodeSpec is what the parent tells the node process.
@@ -34,10 +36,13 @@ type nodeSpec struct {
 	MongoURI   string   `json:"mongo_uri"`
 	Tip        int64    `json:"tip"`
 	Expect     int      `json:"expect"`
-	SuffixFile string   `json:"suffix_file"`
-	Updated    int      `json:"updated"`
+	ExpectFile string   `json:"expect_file"` // "state suffix" lines (sampler)
 	Timeout    float64  `json:"timeout_seconds"`
 	Verbose    bool     `json:"verbose"`
+	// Load, when its Rate is set, is the open-loop resolution load run against the synced node over
+	// HTTP (daemon wiring) from a process of its own: once before the sample is checked (most DIDs
+	// resolved for the first time) and once after (every sampled DID resolved once).
+	Load loadgen.DIDs `json:"load"`
 }
 
 // nodeResult is what the node process reports.
@@ -51,11 +56,22 @@ type nodeResult struct {
 	SyncRunQueueWait float64            `json:"sync_run_queue_wait_seconds"`
 	ResolveSecs      float64            `json:"resolve_seconds"`
 	ResolveCPU       float64            `json:"resolve_cpu_seconds"`
-	Resolved         int                `json:"resolved"`
-	UpdatedSeen      int                `json:"updated_seen"`
-	ResolveErrors    int                `json:"resolve_errors"`
+	Checked          map[string]int     `json:"checked"` // sampled DIDs by expected final state
+	Matched          map[string]int     `json:"matched"` // those that resolved to it
+	Mismatch         string             `json:"mismatch"`
 	FinalHWM         int64              `json:"final_hwm_bytes"`
 	StateHash        string             `json:"state_hash"`
+	Loads            []loadRun          `json:"loads"`
+}
+
+// loadRun is one open-loop resolution run and the node's CPU during it.
+type loadRun struct {
+	Label    string         `json:"label"`
+	Rate     float64        `json:"rate"`
+	Duration time.Duration  `json:"duration"`
+	Result   loadgen.Result `json:"result"`
+	CPU      float64        `json:"cpu_seconds"`
+	Wait     float64        `json:"run_queue_wait_seconds"`
 }
 
 // syncNode is a started node: its store, metrics and sync position.
@@ -64,6 +80,8 @@ type syncNode interface {
 	Metrics() *node.Metrics
 	Height() uint64
 	Resolver() *ion.Resolver
+	// URL is the node's HTTP base URL, "" when it serves none.
+	URL() string
 	// Failed returns the error that stopped the chain follower, nil while it runs.
 	Failed() error
 	Close(context.Context) error
@@ -76,6 +94,7 @@ func (n daemonNode) Metrics() *node.Metrics          { return n.d.Metrics }
 func (n daemonNode) Height() uint64                  { return n.d.Syncer.Progress().Height }
 func (n daemonNode) Resolver() *ion.Resolver         { return n.d.Resolver() }
 func (n daemonNode) Close(ctx context.Context) error { return n.d.Close(ctx) }
+func (n daemonNode) URL() string                     { return "http://" + n.d.Addr() }
 
 func (n daemonNode) Failed() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
@@ -197,22 +216,35 @@ func runNode(ctx context.Context, spec nodeSpec) (nodeResult, error) {
 	res.Ingested = counters(n.Metrics(), "ionode_anchored_operations_total")
 	res.Transactions = counters(n.Metrics(), "ionode_transactions_total")
 
-	// First resolution of every DID: the resolver computes and caches each state, checking every
-	// update's signature.
-	raw, err := os.ReadFile(spec.SuffixFile)
+	raw, err := os.ReadFile(spec.ExpectFile)
 	if err != nil {
 		return res, err
 	}
-	suffixes := strings.Fields(string(raw))
+	var states, suffixes []string
+	for line := range strings.Lines(string(raw)) {
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			return res, fmt.Errorf("%s: line %q is not \"state suffix\"", spec.ExpectFile, line)
+		}
+		states, suffixes = append(states, f[0]), append(suffixes, f[1])
+	}
+	if spec.Load.Rate > 0 {
+		if err := loadNode(ctx, n, spec.Load, "first resolutions (states computed from the stored operations)", &res); err != nil {
+			return res, err
+		}
+	}
+	// The sample's first resolution (most DIDs; all when the load ran first): the resolver computes and
+	// caches each state from the stored operations and their signature verdicts.
 	r := n.Resolver()
 	cpu0 := report.Self()
 	t0 := time.Now()
 	var (
-		next, updated, failed atomic.Int64
-		wg                    sync.WaitGroup
-		firstErr              error
-		once                  sync.Once
+		next     atomic.Int64
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
 	)
+	res.Checked, res.Matched = map[string]int{}, map[string]int{}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
@@ -223,25 +255,29 @@ func runNode(ctx context.Context, spec nodeSpec) (nodeResult, error) {
 					return
 				}
 				state, err := r.State(ctx, suffixes[i])
-				if err != nil || state == nil {
-					failed.Add(1)
-					once.Do(func() { firstErr = fmt.Errorf("DID %s: state %v: %w", suffixes[i], state, err) })
-					continue
+				ok := err == nil && matches(states[i], state)
+				mu.Lock()
+				res.Checked[states[i]]++
+				if ok {
+					res.Matched[states[i]]++
+				} else if firstErr == nil {
+					firstErr = fmt.Errorf("DID %s, expected %s: state %v: %v", suffixes[i], states[i], state, err)
 				}
-				if i < spec.Updated && isUpdated(state) {
-					updated.Add(1)
-				}
+				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
 	res.ResolveSecs = time.Since(t0).Seconds()
 	res.ResolveCPU = report.Self().Sub(cpu0).CPU().Seconds()
-	res.Resolved = len(suffixes) - int(failed.Load())
-	res.UpdatedSeen = int(updated.Load())
-	res.ResolveErrors = int(failed.Load())
 	if firstErr != nil {
-		log.Warn("resolution failed", "err", firstErr)
+		res.Mismatch = firstErr.Error()
+		log.Warn("a sampled DID does not resolve to its expected state", "err", firstErr)
+	}
+	if spec.Load.Rate > 0 {
+		if err := loadNode(ctx, n, spec.Load, "after every sampled DID was resolved once", &res); err != nil {
+			return res, err
+		}
 	}
 	if hash, err := n.Store().StateHash(ctx); err == nil {
 		res.StateHash = hex.EncodeToString(hash)
@@ -250,7 +286,22 @@ func runNode(ctx context.Context, spec nodeSpec) (nodeResult, error) {
 	return res, nil
 }
 
-// isUpdated: the generated update adds the service "hub".
-func isUpdated(s *sidetree.State) bool {
-	return strings.Contains(string(s.Document.Stringify()), "hub.example.com")
+// loadNode runs one open-loop resolution load against the node from a process of its own.
+func loadNode(ctx context.Context, n syncNode, load loadgen.DIDs, label string, res *nodeResult) error {
+	if n.URL() == "" {
+		return fmt.Errorf("the resolution load needs a node that serves HTTP (-node daemon)")
+	}
+	load.URL, load.Mode = n.URL(), "open"
+	spec, err := json.Marshal(load)
+	if err != nil {
+		return err
+	}
+	before, wait0 := report.Self(), report.RunQueueWait()
+	var out loadgen.Result
+	if err := childproc.Run(ctx, []string{"-role", "loadgen", "-spec", string(spec)}, &out); err != nil {
+		return fmt.Errorf("load generator: %w", err)
+	}
+	res.Loads = append(res.Loads, loadRun{Label: label, Rate: load.Rate, Duration: load.Duration, Result: out, CPU: report.Self().Sub(before).CPU().Seconds(),
+		Wait: (report.RunQueueWait() - wait0).Seconds()})
+	return nil
 }

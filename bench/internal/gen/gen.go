@@ -11,6 +11,8 @@ import (
 // Keys are the keys every generated DID shares.
 type Keys struct {
 	Recovery, Update, NextUpdate, Document sidetree.JWK
+	// NextRecovery is what recovers commit to as the next recovery key.
+	NextRecovery sidetree.JWK
 }
 
 // NewKeys generates fresh keys from r (crypto/rand when nil).
@@ -19,7 +21,7 @@ func NewKeys(r io.Reader) (Keys, error) {
 		r = rand.Reader
 	}
 	var k Keys
-	for _, dst := range []*sidetree.JWK{&k.Recovery, &k.Update, &k.NextUpdate, &k.Document} {
+	for _, dst := range []*sidetree.JWK{&k.Recovery, &k.Update, &k.NextUpdate, &k.Document, &k.NextRecovery} {
 		key, err := sidetree.GenerateES256K(r)
 		if err != nil {
 			return k, err
@@ -88,6 +90,42 @@ func UpdateChain(suffix string, keys []sidetree.JWK, p sidetree.Parameters) ([][
 			return nil, fmt.Errorf("update %d of %s: %w", i, suffix, err)
 		}
 		out = append(out, u.Stringify())
+	}
+	return out, nil
+}
+
+// RecoveredEndpoint is the service endpoint a generated recover gives DID number n's new document.
+func RecoveredEndpoint(n int) string { return fmt.Sprintf("https://recovered.example.com/%d", n) }
+
+// Recovers makes one recover request per suffix, signed with the shared recovery key: each replaces the
+// document by one whose single service carries RecoveredEndpoint(first+i), and commits to the next
+// recovery and update keys.
+func Recovers(k Keys, suffixes []string, first int, p sidetree.Parameters) ([][]byte, error) {
+	out := make([][]byte, len(suffixes))
+	for i, s := range suffixes {
+		doc := sidetree.Document{
+			PublicKeys: []sidetree.PublicKey{{ID: "key-2", Type: "EcdsaSecp256k1VerificationKey2019", JWK: k.Document.Public().Value(),
+				Purposes: []string{"authentication"}}},
+			Services: []sidetree.Service{{ID: "recovered", Type: "LinkedDomains", Endpoint: sidetree.String(RecoveredEndpoint(first + i))}},
+		}
+		r, err := sidetree.NewRecoverRequest(s, k.Recovery, k.NextRecovery, k.NextUpdate, doc, p)
+		if err != nil {
+			return nil, fmt.Errorf("recover %s: %w", s, err)
+		}
+		out[i] = r.Stringify()
+	}
+	return out, nil
+}
+
+// Deactivates makes one deactivate request per suffix, signed with the shared recovery key.
+func Deactivates(k Keys, suffixes []string, p sidetree.Parameters) ([][]byte, error) {
+	out := make([][]byte, len(suffixes))
+	for i, s := range suffixes {
+		d, err := sidetree.NewDeactivateRequest(s, k.Recovery, p)
+		if err != nil {
+			return nil, fmt.Errorf("deactivate %s: %w", s, err)
+		}
+		out[i] = d.Stringify()
 	}
 	return out, nil
 }

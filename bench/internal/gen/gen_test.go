@@ -93,3 +93,55 @@ func TestUpdateChainApplies(t *testing.T) {
 		t.Fatalf("services %s, want the create's and svc-3", got)
 	}
 }
+
+// TestRecoverAndDeactivateApply resolves DIDs recovered and deactivated by generated requests: each must
+// be applied (not rejected), so the recovered document is the new one and the deactivated DID is
+// deactivated.
+func TestRecoverAndDeactivateApply(t *testing.T) {
+	p := sidetree.Regtest().Latest()
+	k, err := NewKeys(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creates, err := Creates(k, 0, 2, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recovers, err := Recovers(k, []string{creates[0].Suffix}, 0, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deactivates, err := Deactivates(k, []string{creates[1].Suffix}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name        string
+		create, op  []byte
+		t           sidetree.OperationType
+		deactivated bool
+		doc         string
+	}{
+		{"recover", creates[0].Request, recovers[0], sidetree.OpRecover, false, RecoveredEndpoint(0)},
+		{"deactivate", creates[1].Request, deactivates[0], sidetree.OpDeactivate, true, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			state, err := sidetree.Resolve([]sidetree.AnchoredOperation{
+				{Type: sidetree.OpCreate, Raw: c.create, TransactionNumber: 1},
+				{Type: c.t, Raw: c.op, TransactionNumber: 2},
+			})
+			if err != nil || state == nil {
+				t.Fatalf("resolve: %v", err)
+			}
+			if state.LastOperationTransaction != 2 {
+				t.Fatalf("the %s was not applied", c.name)
+			}
+			if state.Deactivated() != c.deactivated {
+				t.Fatalf("deactivated %v, want %v", state.Deactivated(), c.deactivated)
+			}
+			if doc := string(state.Document.Stringify()); !c.deactivated && (!strings.Contains(doc, c.doc) || strings.Contains(doc, "dwn.example.com")) {
+				t.Fatalf("document %s, want %q and not the create's service", doc, c.doc)
+			}
+		})
+	}
+}

@@ -26,7 +26,7 @@ type Result struct {
 	// Service is the open loop's latency from when each request was actually sent (Summary counts from
 	// when it was due): the gap is time spent waiting for a connection or for the sender to wake up.
 	Service []time.Duration `json:"-"`
-	// RunQueueWait is the load generator's own time waiting for a CPU during the run (set by the caller).
+	// RunQueueWait is the load generator's own time waiting for a CPU during the run (set by DIDs.Run; by the caller of the other runs).
 	RunQueueWait   time.Duration `json:"run_queue_wait"`
 	ServiceSummary Summary       `json:"service_summary"`
 }
