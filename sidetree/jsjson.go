@@ -451,6 +451,10 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && !mayNeedEscape(s[i:i+8]) {
+			i += 8 // most of a document is long runs of plain text (a long-form DID repeats its own)
+			continue
+		}
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c != 0xED {
 			i++
