@@ -47,7 +47,7 @@ type jsonParser struct {
 	src  string // data as a string, for the strings that need no unescaping
 	pos  int
 	buf  []byte
-	// store holds the objects and arrays read.
+	// store holds the objects and arrays read; see storage.
 	store *parseStore
 }
 
@@ -104,7 +104,7 @@ func (p *jsonParser) literal(word string) bool {
 
 func (p *jsonParser) object(depth int) (Value, error) {
 	p.pos++ // {
-	b := jsObjectBuilder[Value]{props: p.store.memberScratch(depth)}
+	b := jsObjectBuilder[Value]{props: p.storage().memberScratch(depth)}
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -139,7 +139,7 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			return Value{kind: KindObject, members: p.store.keepMembers(depth, b.props, b.ordered())}, nil
+			return Value{kind: KindObject, members: p.storage().keepMembers(depth, b.props, b.ordered())}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")
 		}
@@ -153,7 +153,7 @@ func (p *jsonParser) array(depth int) (Value, error) {
 		p.pos++
 		return Value{kind: KindArray, arr: []Value{}}, nil
 	}
-	elems := p.store.elemScratch(depth)
+	elems := p.storage().elemScratch(depth)
 	for {
 		p.skipSpace()
 		e, err := p.value(depth + 1)
@@ -170,7 +170,7 @@ func (p *jsonParser) array(depth int) (Value, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			return Value{kind: KindArray, arr: p.store.keepElems(depth, elems)}, nil
+			return Value{kind: KindArray, arr: p.storage().keepElems(depth, elems)}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or ']'")
 		}

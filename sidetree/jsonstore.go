@@ -25,8 +25,12 @@ const maxPooledScratch = 1024
 
 func getParseStore(inputLen int) *parseStore {
 	s := parseStores.Get().(*parseStore)
-	s.memberChunk, s.elemChunk = min(max(inputLen/48, 8), 256), min(max(inputLen/128, 8), 256)
+	s.sizeChunks(inputLen)
 	return s
+}
+
+func (s *parseStore) sizeChunks(inputLen int) {
+	s.memberChunk, s.elemChunk = min(max(inputLen/48, 8), 256), min(max(inputLen/128, 8), 256)
 }
 
 // release returns the scratch to the pool, emptied: a pooled slice must not keep a document alive.
@@ -45,6 +49,16 @@ func (s *parseStore) release() {
 	}
 	s.members, s.elems = nil, nil
 	parseStores.Put(s)
+}
+
+// storage returns the parser's store. A parser made without one (a reader that walks a large document
+// an element at a time makes its own) gets an unpooled store on first use.
+func (p *jsonParser) storage() *parseStore {
+	if p.store == nil {
+		p.store = &parseStore{}
+		p.store.sizeChunks(len(p.data))
+	}
+	return p.store
 }
 
 // memberScratch returns depth's scratch, empty, for an object's members.
