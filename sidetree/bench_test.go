@@ -1,6 +1,8 @@
 package sidetree
 
 import (
+	"crypto/sha256"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -153,4 +155,51 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkLongFormStages measures the stages of BenchmarkResolveLongForm one by one, on the same DID:
+// what bounds the whole (sha256 reports MB/s over the initial state's length).
+func BenchmarkLongFormStages(b *testing.B) {
+	f := newBenchFixture(b)
+	op, _ := ParseOperation(f.create)
+	long, err := LongFormDID("ion", op.SuffixData, op.Delta)
+	if err != nil {
+		b.Fatal(err)
+	}
+	encoded := long[strings.LastIndex(long, ":")+1:]
+	raw, err := DecodeBase64URL(encoded)
+	if err != nil {
+		b.Fatal(err)
+	}
+	state, err := ParseJSON(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	did, err := ParseDID(long, "ion", Mainnet().Latest())
+	if err != nil {
+		b.Fatal(err)
+	}
+	res := ResolveDID(did, nil)
+	var buf []byte
+	stages := []struct {
+		name string
+		run  func()
+	}{
+		{"base64-decode", func() { _, _ = DecodeBase64URL(encoded) }},
+		{"json-parse", func() { _, _ = ParseJSON(raw) }},
+		{"jcs", func() { buf = state.appendJSON(buf[:0], true) }},
+		{"sha256", func() { _ = sha256.Sum256(raw) }},
+		{"compose", func() { ResolutionResult(res.State, did, false) }},
+		{"serialize", func() { buf = res.Body.AppendStringify(buf[:0]) }},
+	}
+	for _, s := range stages {
+		b.Run(s.name, func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
+			b.ReportAllocs()
+			defer reportCPUTime(b)()
+			for b.Loop() {
+				s.run()
+			}
+		})
+	}
 }

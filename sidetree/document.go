@@ -7,69 +7,149 @@ const (
 
 // ResolutionResult composes the body ION returns from GET /identifiers/{did} for a DID and its state, as
 // the reference's DocumentComposer.transformToExternalDocument: the property order is part of the result.
+//
+// Every resolution composes one, so its objects and arrays are carved from two slices sized up front and
+// its "#id" references from one string: a handful of allocations instead of one or two per object. Each
+// carved slice is capped at its own length, so a caller's later Set or append copies instead of writing
+// into a neighbour.
 func ResolutionResult(state *State, did *DID, published bool) Value {
 	if state.Deactivated() {
 		return deactivatedResult(did.ShortForm, published)
 	}
 	id := did.String()
-	var methods []Value
-	relationships := Object()
 	doc := state.Document
-	for _, key := range field(doc, "publicKeys").Elems() {
+	keys := field(doc, "publicKeys").Elems()
+	services := field(doc, "services")
+	hasServices := services.Kind() == KindArray
+
+	// Count what the result holds: relationships (distinct purposes, with their number of keys) and the
+	// length of the "#id" references.
+	type relationship struct {
+		purpose string
+		n       int
+	}
+	var relStore [5]relationship // the five purposes ION allows
+	rels, refBytes := relStore[:0], 0
+	for _, key := range keys {
 		keyID, _ := field(key, "id").Str()
-		ref := String("#" + keyID)
-		vm := Object()
-		vm.Set("id", ref)
-		vm.Set("controller", String(id))
+		refBytes += 1 + len(keyID)
+		purposes := field(key, "purposes").Elems()
+		for i := range purposes {
+			purpose, ok := uniqueStringAt(purposes, i)
+			if !ok {
+				continue
+			}
+			known := false
+			for j := range rels {
+				if rels[j].purpose == purpose {
+					rels[j].n++
+					known = true
+					break
+				}
+			}
+			if !known {
+				rels = append(rels, relationship{purpose, 1})
+			}
+		}
+	}
+	refCount := 0
+	for _, r := range rels {
+		refCount += r.n
+	}
+	for _, svc := range services.Elems() {
+		svcID, _ := field(svc, "id").Str()
+		refBytes += 1 + len(svcID)
+	}
+	documentLen := 2 + len(rels)
+	if hasServices {
+		documentLen++
+	}
+	if len(keys) > 0 {
+		documentLen++
+	}
+	a := carver{
+		members: make([]Member, 0, 3+documentLen+1+4*len(keys)+len(rels)+3*services.Len()+3+3),
+		values:  make([]Value, 0, 2+len(keys)+refCount+services.Len()+1),
+	}
+	refText := make([]byte, 0, refBytes)
+	for _, items := range [][]Value{keys, services.Elems()} {
+		for _, item := range items {
+			itemID, _ := field(item, "id").Str()
+			refText = append(append(refText, '#'), itemID...)
+		}
+	}
+	allRefs := string(refText)
+	// refOf takes the next reference, "#" and the id of the key or service, in the order written above.
+	refOf := func(item Value) Value {
+		itemID, _ := field(item, "id").Str()
+		ref := allRefs[:1+len(itemID)]
+		allRefs = allRefs[len(ref):]
+		return String(ref)
+	}
+
+	methods := a.array(len(keys))
+	relationships := a.object(len(rels))
+	for _, r := range rels {
+		relationships.Set(r.purpose, a.array(r.n))
+	}
+	for _, key := range keys {
+		ref := refOf(key)
+		vm := a.object(4)
+		vm.members = append(vm.members, Member{"id", ref}, Member{"controller", String(id)})
 		setIfDefined(&vm, "type", field(key, "type"))
 		setIfDefined(&vm, "publicKeyJwk", field(key, "publicKeyJwk"))
-		methods = append(methods, vm)
-		for _, purpose := range uniqueStrings(field(key, "purposes")) {
-			list, _ := relationships.Get(purpose)
-			if list.Kind() != KindArray {
-				list = Array()
+		methods.arr = append(methods.arr, vm)
+		purposes := field(key, "purposes").Elems()
+		for i := range purposes {
+			purpose, ok := uniqueStringAt(purposes, i)
+			if !ok {
+				continue
 			}
-			list.arr = append(list.arr, ref)
-			relationships.Set(purpose, list)
+			for j := range relationships.members {
+				if m := &relationships.members[j]; m.Key == purpose {
+					m.Value.arr = append(m.Value.arr, ref)
+					break
+				}
+			}
 		}
 	}
-	document := Object()
-	document.Set("id", String(id))
-	document.Set("@context", Array(String(didDocumentContext), Object(Member{"@base", String(id)})))
-	if services := field(doc, "services"); services.Kind() == KindArray {
-		out := make([]Value, 0, services.Len())
+	document := a.object(documentLen)
+	document.members = append(document.members, Member{"id", String(id)},
+		Member{"@context", a.arrayOf(String(didDocumentContext), a.objectOf(Member{"@base", String(id)}))})
+	if hasServices {
+		out := a.array(services.Len())
 		for _, svc := range services.Elems() {
-			svcID, _ := field(svc, "id").Str()
-			s := Object()
-			s.Set("id", String("#"+svcID))
+			s := a.object(3)
+			s.members = append(s.members, Member{"id", refOf(svc)})
 			setIfDefined(&s, "type", field(svc, "type"))
 			setIfDefined(&s, "serviceEndpoint", field(svc, "serviceEndpoint"))
-			out = append(out, s)
+			out.arr = append(out.arr, s)
 		}
-		document.Set("service", Array(out...))
+		document.members = append(document.members, Member{"service", out})
 	}
-	if len(methods) > 0 {
-		document.Set("verificationMethod", Array(methods...))
+	if len(keys) > 0 {
+		document.members = append(document.members, Member{"verificationMethod", methods})
 	}
-	for _, m := range relationships.Members() {
-		document.Set(m.Key, m.Value)
+	for _, m := range relationships.members {
+		document.Set(m.Key, m.Value) // JavaScript's order, should a purpose ever be an array index
 	}
-	method := Object()
-	method.Set("published", Bool(published))
-	method.Set("recoveryCommitment", String(state.NextRecoveryCommitment))
+	method := a.object(3)
+	method.members = append(method.members, Member{"published", Bool(published)},
+		Member{"recoveryCommitment", String(state.NextRecoveryCommitment)})
 	if state.NextUpdateCommitment != "" {
-		method.Set("updateCommitment", String(state.NextUpdateCommitment))
+		method.members = append(method.members, Member{"updateCommitment", String(state.NextUpdateCommitment)})
 	}
-	metadata := Object(Member{"method", method})
+	metadata := a.object(3)
+	metadata.members = append(metadata.members, Member{"method", method})
 	if did.IsShortForm() {
-		metadata.Set("canonicalId", String(did.ShortForm))
+		metadata.members = append(metadata.members, Member{"canonicalId", String(did.ShortForm)})
 	} else {
-		metadata.Set("equivalentId", Array(String(did.ShortForm)))
+		metadata.members = append(metadata.members, Member{"equivalentId", a.arrayOf(String(did.ShortForm))})
 		if published {
-			metadata.Set("canonicalId", String(did.ShortForm))
+			metadata.members = append(metadata.members, Member{"canonicalId", String(did.ShortForm)})
 		}
 	}
-	return Object(
+	return a.objectOf(
 		Member{"@context", String(didResolutionContext)},
 		Member{"didDocument", document},
 		Member{"didDocumentMetadata", metadata},
@@ -100,15 +180,17 @@ func setIfDefined(o *Value, key string, v Value) {
 	}
 }
 
-// uniqueStrings returns the distinct purposes in order (new Set(purposes) in the reference; purposes are
-// validated strings without duplicates, so this only guards the composition).
-func uniqueStrings(v Value) []string {
-	var out []string
-	for _, e := range v.Elems() {
-		s, ok := e.Str()
-		if ok && !contains(out, s) {
-			out = append(out, s)
+// uniqueStringAt returns elems[i] if it is a string no earlier element equals: new Set(purposes) in the
+// reference (purposes are validated strings without duplicates, so this only guards the composition).
+func uniqueStringAt(elems []Value, i int) (string, bool) {
+	s, ok := elems[i].Str()
+	if !ok {
+		return "", false
+	}
+	for _, earlier := range elems[:i] {
+		if t, ok := earlier.Str(); ok && t == s {
+			return "", false
 		}
 	}
-	return out
+	return s, true
 }

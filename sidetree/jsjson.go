@@ -24,7 +24,8 @@ func ParseJSON(data []byte) (Value, error) {
 		// one U+FFFD, as Node's decoder does.
 		data = []byte(NodeUTF8String(data))
 	}
-	p := jsonParser{data: data}
+	p := jsonParser{data: data, store: getParseStore(len(data))}
+	defer p.store.release()
 	// Strings without escapes are cut from one copy of the input: an operation or a long-form DID has
 	// dozens of them, and one allocation beats dozens. A value kept from the input keeps that copy alive,
 	// which costs no more than the strings did, as they make up most of it.
@@ -46,6 +47,8 @@ type jsonParser struct {
 	src  string // data as a string, for the strings that need no unescaping
 	pos  int
 	buf  []byte
+	// store holds the objects and arrays read; see storage.
+	store *parseStore
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -101,7 +104,7 @@ func (p *jsonParser) literal(word string) bool {
 
 func (p *jsonParser) object(depth int) (Value, error) {
 	p.pos++ // {
-	var b jsObjectBuilder[Value]
+	b := jsObjectBuilder[Value]{props: p.storage().memberScratch(depth)}
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -136,7 +139,7 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			return Value{kind: KindObject, members: b.ordered()}, nil
+			return Value{kind: KindObject, members: p.storage().keepMembers(depth, b.props, b.ordered())}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")
 		}
@@ -145,19 +148,19 @@ func (p *jsonParser) object(depth int) (Value, error) {
 
 func (p *jsonParser) array(depth int) (Value, error) {
 	p.pos++ // [
-	v := Value{kind: KindArray, arr: []Value{}}
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
-		return v, nil
+		return Value{kind: KindArray, arr: []Value{}}, nil
 	}
+	elems := p.storage().elemScratch(depth)
 	for {
 		p.skipSpace()
 		e, err := p.value(depth + 1)
 		if err != nil {
 			return Value{}, err
 		}
-		v.arr = append(v.arr, e)
+		elems = append(elems, e)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return Value{}, p.errorf("unexpected end of input in array")
@@ -167,7 +170,7 @@ func (p *jsonParser) array(depth int) (Value, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			return v, nil
+			return Value{kind: KindArray, arr: p.storage().keepElems(depth, elems)}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or ']'")
 		}
@@ -448,6 +451,10 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && !mayNeedEscape(s[i:i+8]) {
+			i += 8 // most of a document is long runs of plain text (a long-form DID repeats its own)
+			continue
+		}
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c != 0xED {
 			i++

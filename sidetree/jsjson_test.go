@@ -122,3 +122,17 @@ func TestArrayIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONParserWithoutStore reads with a parser made without a store, as a reader walking a document an
+// element at a time makes it.
+func TestJSONParserWithoutStore(t *testing.T) {
+	data := []byte(`{"a":[1,{"b":"c"}],"d":{}}`)
+	p := jsonParser{data: data, src: string(data)}
+	v, err := p.value(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.String(); got != string(data) {
+		t.Fatalf("%s, want %s", got, data)
+	}
+}
