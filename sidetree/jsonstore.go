@@ -9,13 +9,16 @@ import "sync"
 // allocations instead of about thirty. Each copy is capped at its length, so growing a parsed object or
 // array later copies it.
 type parseStore struct {
-	scratchMembers [][]Member
-	scratchElems   [][]Value
-	members        []Member
-	elems          []Value
-	// Members and elements per chunk, from the input's size: a long-form DID's state has a member per
-	// ~50 bytes and an element per ~150.
-	memberChunk, elemChunk int
+	members depthStore[Member]
+	elems   depthStore[Value]
+}
+
+// depthStore is the scratch per depth and the document's chunk for one kind of item.
+type depthStore[T any] struct {
+	scratch [][]T
+	chunk   []T
+	// chunkSize is how many items a chunk holds, from the input's size.
+	chunkSize int
 }
 
 var parseStores = sync.Pool{New: func() any { return new(parseStore) }}
@@ -29,25 +32,15 @@ func getParseStore(inputLen int) *parseStore {
 	return s
 }
 
+// sizeChunks: a long-form DID's state has a member per ~50 bytes and an element per ~150.
 func (s *parseStore) sizeChunks(inputLen int) {
-	s.memberChunk, s.elemChunk = min(max(inputLen/48, 8), 256), min(max(inputLen/128, 8), 256)
+	s.members.chunkSize, s.elems.chunkSize = min(max(inputLen/48, 8), 256), min(max(inputLen/128, 8), 256)
 }
 
 // release returns the scratch to the pool, emptied: a pooled slice must not keep a document alive.
 func (s *parseStore) release() {
-	for i, m := range s.scratchMembers {
-		if cap(m) > maxPooledScratch {
-			s.scratchMembers[i] = nil
-		}
-		clear(m[:cap(m)])
-	}
-	for i, e := range s.scratchElems {
-		if cap(e) > maxPooledScratch {
-			s.scratchElems[i] = nil
-		}
-		clear(e[:cap(e)])
-	}
-	s.members, s.elems = nil, nil
+	s.members.release()
+	s.elems.release()
 	parseStores.Put(s)
 }
 
@@ -62,45 +55,46 @@ func (p *jsonParser) storage() *parseStore {
 }
 
 // memberScratch returns depth's scratch, empty, for an object's members.
-func (s *parseStore) memberScratch(depth int) []Member {
-	if depth < len(s.scratchMembers) {
-		return s.scratchMembers[depth][:0]
-	}
-	return nil
-}
+func (s *parseStore) memberScratch(depth int) []Member { return s.members.take(depth) }
 
 // keepMembers copies an object's members into the document's chunk and takes its scratch back.
 func (s *parseStore) keepMembers(depth int, scratch, ms []Member) []Member {
-	for len(s.scratchMembers) <= depth {
-		s.scratchMembers = append(s.scratchMembers, nil)
-	}
-	s.scratchMembers[depth] = scratch[:0]
-	if len(s.members)+len(ms) > cap(s.members) {
-		s.members = make([]Member, 0, max(len(ms), s.memberChunk))
-	}
-	start := len(s.members)
-	s.members = append(s.members, ms...)
-	return s.members[start : start+len(ms) : start+len(ms)]
+	return s.members.keep(depth, scratch, ms)
 }
 
 // elemScratch returns depth's scratch, empty, for an array's elements.
-func (s *parseStore) elemScratch(depth int) []Value {
-	if depth < len(s.scratchElems) {
-		return s.scratchElems[depth][:0]
+func (s *parseStore) elemScratch(depth int) []Value { return s.elems.take(depth) }
+
+// keepElems copies an array's elements into the document's chunk and takes its scratch back.
+func (s *parseStore) keepElems(depth int, es []Value) []Value { return s.elems.keep(depth, es, es) }
+
+func (d *depthStore[T]) take(depth int) []T {
+	if depth < len(d.scratch) {
+		return d.scratch[depth][:0]
 	}
 	return nil
 }
 
-// keepElems copies an array's elements into the document's chunk and takes its scratch back.
-func (s *parseStore) keepElems(depth int, es []Value) []Value {
-	for len(s.scratchElems) <= depth {
-		s.scratchElems = append(s.scratchElems, nil)
+// keep copies items into the chunk, capped at their length, and keeps scratch for depth's next use.
+func (d *depthStore[T]) keep(depth int, scratch, items []T) []T {
+	for len(d.scratch) <= depth {
+		d.scratch = append(d.scratch, nil)
 	}
-	s.scratchElems[depth] = es[:0]
-	if len(s.elems)+len(es) > cap(s.elems) {
-		s.elems = make([]Value, 0, max(len(es), s.elemChunk))
+	d.scratch[depth] = scratch[:0]
+	if len(d.chunk)+len(items) > cap(d.chunk) {
+		d.chunk = make([]T, 0, max(len(items), d.chunkSize))
 	}
-	start := len(s.elems)
-	s.elems = append(s.elems, es...)
-	return s.elems[start : start+len(es) : start+len(es)]
+	start := len(d.chunk)
+	d.chunk = append(d.chunk, items...)
+	return d.chunk[start : start+len(items) : start+len(items)]
+}
+
+func (d *depthStore[T]) release() {
+	for i, sc := range d.scratch {
+		if cap(sc) > maxPooledScratch {
+			d.scratch[i] = nil
+		}
+		clear(sc[:cap(sc)])
+	}
+	d.chunk = nil
 }
