@@ -11,22 +11,23 @@ type carver struct {
 
 // object returns an empty object with room for n members.
 func (c *carver) object(n int) Value {
-	if len(c.members)+n > cap(c.members) {
-		return Value{kind: KindObject, members: make([]Member, 0, n)}
-	}
-	start := len(c.members)
-	c.members = c.members[:start+n]
-	return Value{kind: KindObject, members: c.members[start : start : start+n]}
+	return Value{kind: KindObject, members: carve(&c.members, n)}
 }
 
 // array returns an empty array with room for n elements.
 func (c *carver) array(n int) Value {
-	if len(c.values)+n > cap(c.values) {
-		return Value{kind: KindArray, arr: make([]Value, 0, n)}
+	return Value{kind: KindArray, arr: carve(&c.values, n)}
+}
+
+// carve returns an empty slice with room for n items from *pool, or a new one when *pool is used up.
+func carve[T any](pool *[]T, n int) []T {
+	p := *pool
+	if len(p)+n > cap(p) {
+		return make([]T, 0, n)
 	}
-	start := len(c.values)
-	c.values = c.values[:start+n]
-	return Value{kind: KindArray, arr: c.values[start : start : start+n]}
+	start := len(p)
+	*pool = p[:start+n]
+	return p[start : start : start+n]
 }
 
 // objectOf returns an object of the given members, whose keys must be distinct and not array indices.
