@@ -24,7 +24,10 @@ func EachYieldableElement(data []byte, path []string, each func(i int, v Value) 
 	if len(path) == 0 || len(data) == 0 || !utf8.Valid(data) || hasYieldableDivergence(data) {
 		return false
 	}
-	p := jsonParser{data: data, src: unsafe.String(&data[0], len(data))}
+	// Small chunks: an element the caller keeps pins the chunk its objects were carved from, and chunks
+	// sized for the whole file would keep its neighbours' discarded trees alive with it.
+	p := jsonParser{data: data, src: unsafe.String(&data[0], len(data)), store: &parseStore{}}
+	p.store.sizeChunks(0)
 	depth := 0
 	for _, key := range path {
 		p.skipSpace()
