@@ -400,7 +400,7 @@ Exit codes: 0 valid, 4 not valid (the reason's code is printed), 1 or 2 when ver
 				if policyFile != "" {
 					return fail(exitInvalidInput, "--policy applies to local verification; the node uses its own trust policy")
 				}
-				if isSDJWT(jwt) {
+				if sdjwt.Is(jwt) {
 					return verifySDJWTRemote(cmd, rf.node, jwt, audience, nonce, asJSN)
 				}
 				path, body := "/credentials/verify", map[string]string{"jwt": jwt}
@@ -419,7 +419,7 @@ Exit codes: 0 valid, 4 not valid (the reason's code is printed), 1 or 2 when ver
 					return fail(1, "node answered without a verification result: %.200s", answer)
 				}
 			} else {
-				if isSDJWT(jwt) {
+				if sdjwt.Is(jwt) {
 					return verifySDJWT(cmd, &rf, policyFile, jwt, audience, nonce, asJSN)
 				}
 				v, err := localVerifier(&rf, policyFile)
@@ -571,7 +571,7 @@ from the credential's credentialStatus (give the JWT, or "-" for standard input)
 
 // statusOf reads the credentialStatus of a VC-JWT without verifying it (the node that issued it decides).
 func statusOf(jwt string) (credential.Status, error) {
-	if isSDJWT(jwt) {
+	if sdjwt.Is(jwt) {
 		return sdjwtStatusOf(jwt)
 	}
 	parts := strings.Split(jwt, ".")

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange/holder"
 )
 
@@ -46,7 +47,7 @@ func presentVCJWT(cmd *cobra.Command, p *vpFlags, args []string, holderKey, hold
 	}
 	h := &credential.Issuer{Signer: signer}
 	if p.request == "" {
-		if slices.ContainsFunc(held, isSDJWT) {
+		if slices.ContainsFunc(held, sdjwt.Is) {
 			return fail(exitInvalidInput, "an SD-JWT VC is presented alone (with --disclose), or among others with --request")
 		}
 		if audience == "" {
@@ -159,7 +160,7 @@ func readCredentials(cmd *cobra.Command, args []string) ([]string, error) {
 		sc.Buffer(make([]byte, 0, 64<<10), maxHeldBytes)
 		sc.Split(bufio.ScanWords)
 		for sc.Scan() {
-			if strings.Count(sc.Text(), ".") != 2 && !isSDJWT(sc.Text()) {
+			if strings.Count(sc.Text(), ".") != 2 && !sdjwt.Is(sc.Text()) {
 				return nil, fail(exitInvalidInput, "%s: %q is neither a VC-JWT nor an SD-JWT VC", argName(arg), credential.Truncate(sc.Text()))
 			}
 			held = append(held, sc.Text())

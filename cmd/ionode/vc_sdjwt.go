@@ -39,8 +39,6 @@ func (s *sdjwtIssueFlags) bind(f *pflag.FlagSet) {
 	f.BoolVar(&s.noDecoys, "no-decoys", false, "with dc+sd-jwt: leave out decoy digests (they hide how many claims are disclosable)")
 }
 
-func isSDJWT(s string) bool { return strings.Contains(s, "~") }
-
 // issueSDJWT issues an SD-JWT VC with a local key.
 func issueSDJWT(cmd *cobra.Command, sd *sdjwtIssueFlags, subject map[string]any, keyFile, kid, node string, withStatus bool, validFor time.Duration, asJSON bool) error {
 	if node != "" || withStatus {
@@ -132,14 +130,14 @@ not verify or the verifier refused, 2 no held credential matches.`,
 				return presentVCJWT(cmd, &vp, args, holderKey, holderKID, aud, non)
 			}
 			// With --request the held credentials (VC-JWTs and SD-JWT VCs) answer the request's queries.
-			if vp.request != "" || len(args) > 1 || !isSDJWT(args[0]) && args[0] != "-" {
+			if vp.request != "" || len(args) > 1 || !sdjwt.Is(args[0]) && args[0] != "-" {
 				return vcjwt(args)
 			}
 			issued, err := readJWTArg(cmd, args[0])
 			if err != nil {
 				return err
 			}
-			if !isSDJWT(issued) {
+			if !sdjwt.Is(issued) {
 				return vcjwt([]string{issued})
 			}
 			var kb *sdjwt.KeyBinding

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ionode/ionode/credential"
@@ -107,7 +106,7 @@ func (a *API) verifyCredential(w http.ResponseWriter, r *http.Request) {
 	if !a.decode(w, r, &req) {
 		return
 	}
-	if a.SDJWT != nil && strings.Contains(req.JWT, "~") {
+	if a.SDJWT != nil && sdjwt.Is(req.JWT) {
 		writeJSON(w, http.StatusOK, a.SDJWT.Verify(r.Context(), req.JWT, sdjwt.Options{}))
 		return
 	}
@@ -127,7 +126,7 @@ func (a *API) verifyPresentation(w http.ResponseWriter, r *http.Request) {
 	if aud == "" {
 		aud = req.Audience
 	}
-	if a.SDJWT != nil && strings.Contains(req.JWT, "~") { // an SD-JWT VC presented with a KB-JWT
+	if a.SDJWT != nil && sdjwt.Is(req.JWT) { // an SD-JWT VC presented with a KB-JWT
 		writeJSON(w, http.StatusOK, a.SDJWT.Verify(r.Context(), req.JWT, sdjwt.Options{RequireKeyBinding: true, Audience: aud, Nonce: req.Nonce}))
 		return
 	}

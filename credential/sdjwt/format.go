@@ -26,6 +26,10 @@ type SDJWT struct {
 	KBJWT       string
 }
 
+// Is reports whether s is in the SD-JWT serialization (a JWT followed by "~"), which tells an SD-JWT VC
+// from a VC-JWT before either is parsed.
+func Is(s string) bool { return strings.Contains(s, "~") }
+
 // Parse splits a compact SD-JWT. It checks the form (tildes, non-empty parts, bounds), not the contents.
 // A failure is a *credential.Failure with CodeInvalidJWT.
 func Parse(raw string) (*SDJWT, error) {

@@ -25,7 +25,7 @@ func (w *Wallet) presentSDJWT(r *Request, q oid4vp.CredentialQuery, held []strin
 		disclose = append(disclose, p)
 	}
 	for _, h := range held {
-		if !strings.Contains(h, "~") {
+		if !sdjwt.Is(h) {
 			continue
 		}
 		vct, err := heldVCT(h)
