@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/exchange/presex"
 )
 
@@ -106,15 +105,11 @@ func newSubmissionID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// credentialClaims reads a held VC-JWT's claims without verifying it, for the definition's
-// constraints (which name VC-JWT claims: $.vc.type, $.iss …).
+// credentialClaims reads a held VC-JWT's claims, for the definition's constraints (which name VC-JWT
+// claims: $.vc.type, $.iss …).
 func credentialClaims(jwt string) (map[string]any, error) {
-	jws, err := credential.ParseJWS(jwt, nil)
-	if err != nil {
-		return nil, err
-	}
 	var c map[string]any
-	if err := json.Unmarshal(jws.Payload(), &c); err != nil {
+	if _, err := readHeld(jwt, &c); err != nil {
 		return nil, err
 	}
 	return c, nil

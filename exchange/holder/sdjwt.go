@@ -1,7 +1,6 @@
 package holder
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -68,14 +67,10 @@ func heldVCT(issued string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	jws, err := credential.ParseJWS(s.JWT, nil)
-	if err != nil {
-		return "", err
-	}
 	var c struct {
 		VCT string `json:"vct"`
 	}
-	if err := json.Unmarshal(jws.Payload(), &c); err != nil {
+	if _, err := readHeld(s.JWT, &c); err != nil {
 		return "", err
 	}
 	return c.VCT, nil
