@@ -8,13 +8,13 @@ import (
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/sdjwt"
-	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/dcql"
 )
 
 // presentSDJWT answers a dc+sd-jwt credential query with the first held SD-JWT VC whose vct the query
 // accepts: presented by credential/sdjwt with only the Disclosures the query's claims paths need, and a
 // KB-JWT signed by the holder's key for the client_id and nonce.
-func (w *Wallet) presentSDJWT(r *Request, q oid4vp.CredentialQuery, held []string) (vp, chosen string, err error) {
+func (w *Wallet) presentSDJWT(r *Request, q dcql.CredentialQuery, held []string) (vp, chosen string, err error) {
 	disclose := make([]string, 0, len(q.Claims))
 	for _, c := range q.Claims {
 		p, err := disclosurePath(c.Path)
@@ -43,7 +43,7 @@ func (w *Wallet) presentSDJWT(r *Request, q oid4vp.CredentialQuery, held []strin
 // disclosurePath writes a DCQL claims path pointer in credential/sdjwt's path syntax: members by name,
 // an array element by its index, every element (null) as *. A member name that syntax cannot write (a
 // dot, or one that reads as an index or *) is refused rather than misread.
-func disclosurePath(p oid4vp.ClaimsPath) (string, error) {
+func disclosurePath(p dcql.ClaimsPath) (string, error) {
 	parts := make([]string, len(p))
 	for i, c := range p {
 		switch x := c.(type) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/exchange/presex"
 	"github.com/ionode/ionode/internal/jsonlimit"
 )
@@ -146,7 +147,7 @@ func (v *Verifier) verifySubmission(ctx context.Context, s *spec, resp Response,
 			return werr
 		}
 		rc := s.Request.RequestedCredentials[m.Descriptor]
-		q := CredentialQuery{ID: m.DescriptorID, Format: FormatJWTVC, Meta: CredentialMeta{TypeValues: [][]string{{rc.Type}}}}
+		q := dcql.CredentialQuery{ID: m.DescriptorID, Format: FormatJWTVC, Meta: dcql.Meta{TypeValues: [][]string{{rc.Type}}}}
 		data, werr := matchCredential(q, rc, cr, rec)
 		if werr != nil {
 			return werr

@@ -9,6 +9,7 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/resolver"
 )
 
@@ -23,11 +24,11 @@ const CodeClaimNotDisclosed = "claim_not_disclosed"
 var sdjwtAlgorithms = []string{credential.ES256K, credential.EdDSA, credential.ES256}
 
 // sdjwtQuery asks for an SD-JWT VC of vct rc.Type with the claims rc names.
-func sdjwtQuery(id string, rc exchange.RequestedCredential) CredentialQuery {
-	q := CredentialQuery{ID: id, Format: FormatSDJWT, Meta: CredentialMeta{VCTValues: []string{rc.Type}}}
+func sdjwtQuery(id string, rc exchange.RequestedCredential) dcql.CredentialQuery {
+	q := dcql.CredentialQuery{ID: id, Format: FormatSDJWT, Meta: dcql.Meta{VCTValues: []string{rc.Type}}}
 	for _, c := range rc.Claims {
-		p, _ := ParseClaimsPath(c.Path) // checked by checkFormat when the request was created
-		q.Claims = append(q.Claims, ClaimsQuery{ID: c.ID, Path: p})
+		p, _ := dcql.ParseClaimsPath(c.Path) // checked by checkFormat when the request was created
+		q.Claims = append(q.Claims, dcql.ClaimsQuery{ID: c.ID, Path: p})
 	}
 	return q
 }
@@ -45,14 +46,14 @@ func checkFormat(i int, rc exchange.RequestedCredential) error {
 	default:
 		return exchange.BadField(field+".format", "format must be %s or %s", FormatJWTVC, FormatSDJWT)
 	}
-	if len(rc.Claims) > MaxClaimsQueries {
-		return exchange.BadField(field+".claims", "at most %d claims", MaxClaimsQueries)
+	if len(rc.Claims) > dcql.MaxClaims {
+		return exchange.BadField(field+".claims", "at most %d claims", dcql.MaxClaims)
 	}
 	for k, c := range rc.Claims {
 		if len(c.ID) > 64 {
 			return exchange.BadField(fmt.Sprintf("%s.claims[%d].id", field, k), "an id of at most 64 characters")
 		}
-		if _, err := ParseClaimsPath(c.Path); err != nil {
+		if _, err := dcql.ParseClaimsPath(c.Path); err != nil {
 			return exchange.BadField(fmt.Sprintf("%s.claims[%d].path", field, k), "%v", err)
 		}
 	}
@@ -63,7 +64,7 @@ func checkFormat(i int, rc exchange.RequestedCredential) error {
 // signature, the Disclosures, the KB-JWT (nonce = the request's nonce, aud = client_id), status and the
 // trust policy, and logs the audit record under the request's id (issuer, vct, outcome; no claim). Then
 // the query's vct, acceptedIssuers and claims are matched, and the verified credential is added to ev.
-func (v *Verifier) answerSDJWT(ctx context.Context, r *exchange.Request, q CredentialQuery, rc exchange.RequestedCredential, vp string, ev *exchange.Event) *WalletError {
+func (v *Verifier) answerSDJWT(ctx context.Context, r *exchange.Request, q dcql.CredentialQuery, rc exchange.RequestedCredential, vp string, ev *exchange.Event) *WalletError {
 	if v.SDJWT == nil {
 		return walletErr(CodeWrongType, "this verifier does not verify %s", FormatSDJWT)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/exchange/presex"
 )
 
@@ -47,7 +48,7 @@ type Verifier struct {
 // asked: the DCQL query or, for draft-era wallets, a presentation definition.
 type spec struct {
 	Request    exchange.PresentationRequest `json:"request"`
-	DCQL       DCQLQuery                    `json:"dcql"`
+	DCQL       dcql.Query                   `json:"dcql"`
 	Definition *presex.Definition           `json:"presentationDefinition,omitempty"`
 	// EncKey is the private key of a direct_post.jwt request (exchange/jwe).
 	EncKey json.RawMessage `json:"enc_key,omitempty"`
@@ -337,8 +338,8 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 	return ev, nil
 }
 
-func matchCredential(q CredentialQuery, rc exchange.RequestedCredential, vc *credential.VerifiedCredential, rec *revocations) (exchange.VerifiedCredentialData, *WalletError) {
-	if !q.Meta.matchTypes(vc.Types) {
+func matchCredential(q dcql.CredentialQuery, rc exchange.RequestedCredential, vc *credential.VerifiedCredential, rec *revocations) (exchange.VerifiedCredentialData, *WalletError) {
+	if !q.Meta.MatchTypes(vc.Types) {
 		return exchange.VerifiedCredentialData{}, walletErr(CodeWrongType, "credential types %v do not include %s", vc.Types, rc.Type)
 	}
 	if len(rc.AcceptedIssuers) > 0 && !slices.Contains(rc.AcceptedIssuers, vc.Issuer) {
