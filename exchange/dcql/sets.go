@@ -33,7 +33,7 @@ func (q *Query) check(answered func(id string) bool) (steps int, err error) {
 		if !s.IsRequired() {
 			continue
 		}
-		opt, n := firstOption(s.Options, answered)
+		opt, n := firstOption(s.Options, nil, answered)
 		steps += n
 		if opt < 0 {
 			return steps, fmt.Errorf("%w: credential set %d needs one of %s", ErrCredentialSets, i, optionsString(s.Options))
@@ -48,6 +48,13 @@ func (q *Query) check(answered func(id string) bool) (steps int, err error) {
 // ids come back in the query's order, each once. A required set with no such option is an error
 // wrapping ErrCredentialSets.
 func (q *Query) Pick(can func(id string) bool) ([]string, error) {
+	return q.PickPreferring(can, nil)
+}
+
+// PickPreferring is Pick where, in each set, an answerable option that holds a query the holder
+// prefers (prefer(id), e.g. one a credential the holder named answers) comes before the verifier's
+// order; prefer may be nil.
+func (q *Query) PickPreferring(can, prefer func(id string) bool) ([]string, error) {
 	if q.CredentialSets == nil {
 		ids := make([]string, 0, len(q.Credentials))
 		for _, c := range q.Credentials {
@@ -60,7 +67,13 @@ func (q *Query) Pick(can func(id string) bool) ([]string, error) {
 	}
 	picked := make(map[string]bool, len(q.Credentials))
 	for i, s := range q.CredentialSets {
-		opt, _ := firstOption(s.Options, can)
+		opt := -1
+		if prefer != nil {
+			opt, _ = firstOption(s.Options, func(id string) bool { return can(id) && prefer(id) }, can)
+		}
+		if opt < 0 {
+			opt, _ = firstOption(s.Options, nil, can)
+		}
 		switch {
 		case opt >= 0:
 			for _, id := range s.Options[opt] {
@@ -79,18 +92,20 @@ func (q *Query) Pick(can func(id string) bool) ([]string, error) {
 	return ids, nil
 }
 
-// firstOption returns the index of the first option all of whose ids are ok, or -1.
-func firstOption(options [][]string, ok func(id string) bool) (opt, steps int) {
+// firstOption returns the index of the first option all of whose ids are ok and, when some is not
+// nil, one of whose ids is some; or -1.
+func firstOption(options [][]string, some, ok func(id string) bool) (opt, steps int) {
 	for i, o := range options {
-		all := true
+		all, hit := true, some == nil
 		for _, id := range o {
 			steps++
 			if !ok(id) {
 				all = false
 				break
 			}
+			hit = hit || some(id)
 		}
-		if all {
+		if all && hit {
 			return i, steps
 		}
 	}
