@@ -89,3 +89,28 @@ func TestValidateAndCheckLinear(t *testing.T) {
 		t.Fatalf("%d steps for n, %d for 2n: super-linear", small, large)
 	}
 }
+
+func TestPickPreferring(t *testing.T) {
+	q, err := Parse([]byte(exampleQuery))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name        string
+		can, prefer []string
+		want        []string
+	}{
+		{"no preference: the verifier's order", []string{"pid", "passport", "bill"}, nil, []string{"pid"}},
+		{"a preferred query's option first", []string{"pid", "passport", "bill"}, []string{"bill"}, []string{"passport", "bill"}},
+		{"a preferred option that cannot be met", []string{"pid", "bill"}, []string{"bill"}, []string{"pid"}},
+		{"preferring the optional set's query", []string{"pid", "loyalty"}, []string{"loyalty"}, []string{"pid", "loyalty"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := q.PickPreferring(func(id string) bool { return slices.Contains(tt.can, id) }, func(id string) bool { return slices.Contains(tt.prefer, id) })
+			if err != nil || !slices.Equal(got, tt.want) {
+				t.Fatalf("PickPreferring %v, %v: want %v", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -112,11 +112,17 @@ func candidates(q *dcql.Query, held []heldCredential, choice Choice) (map[string
 	return out, why
 }
 
-// choose picks what answers q: the credential queries dcql.Query.Pick chooses (the first satisfiable
-// option of each credential set, or all queries without sets) and each one's candidates.
+// choose picks what answers q: the credential queries dcql.Query.PickPreferring chooses (the first
+// satisfiable option of each credential set holding a query a named credential answers, else the
+// first satisfiable one; all queries without sets) and each one's candidates.
 func choose(q *dcql.Query, held []string, choice Choice) ([]string, map[string][]candidate, error) {
 	cands, why := candidates(q, readHeldCredentials(held), choice)
-	ids, err := q.Pick(func(id string) bool { return len(cands[id]) > 0 })
+	// A query a named credential answers has only named candidates (candidates); the holder's choice
+	// comes before the verifier's order of options.
+	named := func(id string) bool {
+		return slices.ContainsFunc(cands[id], func(c candidate) bool { return slices.Contains(choice.Use, c.raw) })
+	}
+	ids, err := q.PickPreferring(func(id string) bool { return len(cands[id]) > 0 }, named)
 	if err != nil {
 		var reasons []string
 		for _, cq := range q.Credentials {
