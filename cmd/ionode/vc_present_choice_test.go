@@ -50,10 +50,7 @@ func TestVCPresentChoice(t *testing.T) {
 		return resp.RequestID, resp.URL
 	}
 	present := func(walletURL string, args ...string) (int, string, string) {
-		var stdout, stderr bytes.Buffer
-		all := append([]string{"vc", "present", "--holder-key", keyFile, "--holder-kid", "did:key", "--allow-loopback", "--request", walletURL}, args...)
-		code := run(context.Background(), all, &stdout, &stderr)
-		return code, stdout.String(), stderr.String()
+		return presentTo(keyFile, walletURL, args...)
 	}
 	verified := func(id string) exchange.VerifiedCredentialData {
 		t.Helper()
