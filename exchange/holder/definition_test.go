@@ -67,7 +67,7 @@ func TestAnswerModes(t *testing.T) {
 			if (r.Definition != nil) != (tc.ext.Query != "") || (r.EncryptTo != nil) != (tc.ext.ResponseMode != "") {
 				t.Fatalf("request %+v", r)
 			}
-			out, err := w.Answer(context.Background(), r, tc.held)
+			out, err := w.Answer(context.Background(), r, tc.held, holder.Choice{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +75,7 @@ func TestAnswerModes(t *testing.T) {
 				t.Fatalf("outcome %+v", out)
 			}
 			for k, v := range tc.want {
-				if out.Presented[k] != v {
+				if len(out.Presented[k]) != 1 || out.Presented[k][0] != v {
 					t.Fatalf("%s: presented %.30s, want %.30s", k, out.Presented[k], v)
 				}
 			}
@@ -100,7 +100,7 @@ func TestAnswerDefinitionNoMatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Answer(context.Background(), r, []string{n.issue(t, "Membership", w.Holder.Signer.DID())}); !errors.Is(err, holder.ErrNoMatch) || !errors.Is(err, presex.ErrRequirement) {
+	if _, err := w.Answer(context.Background(), r, []string{n.issue(t, "Membership", w.Holder.Signer.DID())}, holder.Choice{}); !errors.Is(err, holder.ErrNoMatch) || !errors.Is(err, presex.ErrRequirement) {
 		t.Fatalf("err = %v", err)
 	}
 }
