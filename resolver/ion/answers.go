@@ -1,6 +1,7 @@
 package ion
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -25,7 +26,11 @@ type Answer struct {
 
 // NewAnswer serializes a resolution.
 func NewAnswer(res sidetree.Resolution) *Answer {
-	a := &Answer{Status: res.Status, Body: res.Body.AppendStringify(nil), Published: res.Published()}
+	body := res.Body.AppendStringify(nil)
+	if cap(body)-len(body) > len(body)/8 {
+		body = bytes.Clone(body) // an answer may be kept: not with up to twice its size in spare capacity
+	}
+	a := &Answer{Status: res.Status, Body: body, Published: res.Published()}
 	if a.Status == 200 && a.Published {
 		a.ETag = ETag(a.Body)
 	}
@@ -72,8 +77,10 @@ type answerEntry struct {
 	answer *Answer
 }
 
+// answerSize counts Body's capacity, not its length: the serializer's slice grows in steps, and the
+// budget is for memory held.
 func answerSize(did string, a *Answer) int64 {
-	return int64(len(did)+len(a.Body)+len(a.ETag)) + answerOverhead
+	return int64(len(did)+cap(a.Body)+len(a.ETag)) + answerOverhead
 }
 
 // NewAnswers returns r's answers, remembered within budget bytes (DefaultAnswerBytes when 0; none when
