@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"crypto/rand"
 	"slices"
 	"testing"
 	"time"
@@ -11,32 +10,27 @@ import (
 	"github.com/ionode/ionode/sidetree/batch"
 )
 
-// signedParts is n copies of one valid update's parts: each costs a full verification.
+// signedParts is n copies of one valid update's parts (from mixedBatch): each costs a full verification.
 func signedParts(t *testing.T, n int) []batch.SignedPart {
 	t.Helper()
-	p := sidetree.Mainnet().Latest()
-	key := func() sidetree.JWK {
-		k, err := sidetree.GenerateES256K(rand.Reader)
+	for _, op := range mixedBatch(t, 5) {
+		if op.Type != sidetree.OpUpdate || sidetree.ComputeVerdict(op.Raw) != sidetree.VerdictValid {
+			continue
+		}
+		body, err := sidetree.ParseJSON(op.Raw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return k
+		field := func(k string) string { s, _ := body.Field(k).Str(); return s }
+		parts := make([]batch.SignedPart, n)
+		for i := range parts {
+			parts[i] = batch.SignedPart{Index: i, Type: sidetree.OpUpdate, SignedData: field("signedData"),
+				Reference: batch.Reference{DIDSuffix: field("didSuffix"), RevealValue: field("revealValue")}}
+		}
+		return parts
 	}
-	c, err := sidetree.NewCreateRequest("ion", key(), key(), sidetree.Document{}, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := sidetree.NewUpdateRequest(c.DIDSuffix, key(), key(), sidetree.UpdateChanges{}, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reveal, _ := u.Field("revealValue").Str()
-	jws, _ := u.Field("signedData").Str()
-	parts := make([]batch.SignedPart, n)
-	for i := range parts {
-		parts[i] = batch.SignedPart{Index: i, Type: sidetree.OpUpdate, Reference: batch.Reference{DIDSuffix: c.DIDSuffix, RevealValue: reveal}, SignedData: jws}
-	}
-	return parts
+	t.Fatal("no valid update in the batch")
+	return nil
 }
 
 // TestStopJoinsWorkers: once Stop returns, no goroutine of the Pending computes or writes anything.
