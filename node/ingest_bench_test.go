@@ -23,9 +23,11 @@ import (
 //
 //   - es256k: bare signature verifications on one goroutine (hash and key ready): the limit no
 //     operation carrying a signature can beat on one core;
-//   - verdicts-1, verdicts-2: the batch's signature verdicts (node/verify) on 1 and 2 workers;
+//   - verdicts-1, verdicts-2: the batch's signature verdicts from its operations' bytes
+//     (verify.Verdicts, what a migration computes) on 1 and 2 workers;
 //   - ingest-1, ingest-2: the whole ingest path of the batch (FileProcessor: files from the CAS, gunzip,
-//     parse, validate, verdicts) with 1 and 2 workers for the verdicts.
+//     parse, validate, verdicts from the reader's parts while it reads the chunk file) with 1 and 2
+//     workers (the reading goroutine counts as one).
 //
 // It reports each step's median rate over the rounds, in operations per wall second and per CPU
 // second, and the 2-worker rates as multiples of the ES256K limit (the goal is ≥ 1.6 on two cores).
