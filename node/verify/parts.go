@@ -52,6 +52,8 @@ func (p *Pending) work() {
 		}
 		part := &p.parts[i]
 		p.verdicts[i] = sidetree.PartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, part.SignedData)
+		// Compose releases each proof once its body is written; so does this copy, once checked.
+		part.SignedData = ""
 	}
 }
 
