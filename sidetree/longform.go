@@ -158,6 +158,3 @@ func isCanonicalBase64URL(s string, n int) bool {
 	}
 	return byte(strings.IndexByte(base64URLAlphabet, s[len(s)-1]))&spare == 0
 }
-
-// base64URLAlphabet lists the characters in the order of their 6-bit values.
-const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
