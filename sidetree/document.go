@@ -16,7 +16,12 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	if state.Deactivated() {
 		return deactivatedResult(did.ShortForm, published)
 	}
-	id := did.String()
+	// The DID is written two or more times (a long-form one is ~1 KB): scanned for escapes once, here.
+	id := checkedString(did.String())
+	shortForm := id
+	if !did.IsShortForm() {
+		shortForm = checkedString(did.ShortForm)
+	}
 	doc := state.Document
 	keys := field(doc, "publicKeys").Elems()
 	services := field(doc, "services")
@@ -81,10 +86,10 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	allRefs := string(refText)
 	// refOf takes the next reference, "#" and the id of the key or service, in the order written above.
 	refOf := func(item Value) Value {
-		itemID, _ := field(item, "id").Str()
-		ref := allRefs[:1+len(itemID)]
+		itemID := field(item, "id")
+		ref := allRefs[:1+len(itemID.s)]
 		allRefs = allRefs[len(ref):]
-		return String(ref)
+		return Value{kind: KindString, s: ref, plain: itemID.plain} // "#" and a plain id are plain
 	}
 
 	methods := a.array(len(keys))
@@ -95,7 +100,7 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	for _, key := range keys {
 		ref := refOf(key)
 		vm := a.object(4)
-		vm.members = append(vm.members, Member{"id", ref}, Member{"controller", String(id)})
+		vm.members = append(vm.members, Member{"id", ref}, Member{"controller", id})
 		setIfDefined(&vm, "type", field(key, "type"))
 		setIfDefined(&vm, "publicKeyJwk", field(key, "publicKeyJwk"))
 		methods.arr = append(methods.arr, vm)
@@ -114,8 +119,8 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 		}
 	}
 	document := a.object(documentLen)
-	document.members = append(document.members, Member{"id", String(id)},
-		Member{"@context", a.arrayOf(String(didDocumentContext), a.objectOf(Member{"@base", String(id)}))})
+	document.members = append(document.members, Member{"id", id},
+		Member{"@context", a.arrayOf(String(didDocumentContext), a.objectOf(Member{"@base", id}))})
 	if hasServices {
 		out := a.array(services.Len())
 		for _, svc := range services.Elems() {
@@ -142,11 +147,11 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	metadata := a.object(3)
 	metadata.members = append(metadata.members, Member{"method", method})
 	if did.IsShortForm() {
-		metadata.members = append(metadata.members, Member{"canonicalId", String(did.ShortForm)})
+		metadata.members = append(metadata.members, Member{"canonicalId", shortForm})
 	} else {
-		metadata.members = append(metadata.members, Member{"equivalentId", a.arrayOf(String(did.ShortForm))})
+		metadata.members = append(metadata.members, Member{"equivalentId", a.arrayOf(shortForm)})
 		if published {
-			metadata.members = append(metadata.members, Member{"canonicalId", String(did.ShortForm)})
+			metadata.members = append(metadata.members, Member{"canonicalId", shortForm})
 		}
 	}
 	return a.objectOf(
@@ -172,6 +177,9 @@ func deactivatedResult(did string, published bool) Value {
 		Member{"didDocumentMetadata", metadata},
 	)
 }
+
+// checkedString is String(s) marked plain when s is (see Value.plain).
+func checkedString(s string) Value { return Value{kind: KindString, s: s, plain: jsonPlain(s)} }
 
 // setIfDefined sets a property unless the value is missing: JSON.stringify drops undefined properties.
 func setIfDefined(o *Value, key string, v Value) {

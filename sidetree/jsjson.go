@@ -79,8 +79,8 @@ func (p *jsonParser) value(depth int) (Value, error) {
 	case c == '[':
 		return p.array(depth)
 	case c == '"':
-		s, err := p.str()
-		return Value{kind: KindString, s: s}, err
+		s, plain, err := p.strPlain()
+		return Value{kind: KindString, s: s, plain: plain}, err
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case p.literal("true"):
@@ -219,18 +219,25 @@ func (p *jsonParser) number() (Value, error) {
 }
 
 func (p *jsonParser) str() (string, error) {
+	s, _, err := p.strPlain()
+	return s, err
+}
+
+// strPlain reads a string and reports whether it is jsonPlain.
+func (p *jsonParser) strPlain() (string, bool, error) {
 	p.pos++ // opening quote
 	start := p.pos
-	// Fast path: no escapes and plain ASCII or valid UTF-8.
+	// Fast path: a run without escapes or control characters, eight bytes at a time. The input is
+	// valid UTF-8 (both readers check it first), and a run cut at ASCII quotes of valid UTF-8 is valid:
+	// it is the string itself, with nothing JSON.stringify would escape.
+	for p.pos+8 <= len(p.src) && endsPlainRun(word(p.src, p.pos)) == 0 {
+		p.pos += 8
+	}
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		if c == '"' {
-			s := p.data[start:p.pos]
 			p.pos++
-			if utf8.Valid(s) {
-				return p.src[start : p.pos-1], nil
-			}
-			return string(replaceInvalidUTF8(nil, s)), nil
+			return p.src[start : p.pos-1], true, nil
 		}
 		if c == '\\' || c < 0x20 {
 			break
@@ -247,9 +254,9 @@ func (p *jsonParser) str() (string, error) {
 			if !utf8.Valid(out) {
 				out = replaceInvalidUTF8(nil, out)
 			}
-			return string(out), nil
+			return string(out), false, nil
 		case c < 0x20:
-			return "", p.errorf("control character in string")
+			return "", false, p.errorf("control character in string")
 		case c != '\\':
 			p.buf = append(p.buf, c)
 			p.pos++
@@ -277,7 +284,7 @@ func (p *jsonParser) str() (string, error) {
 		case 'u':
 			r, ok := p.hex4()
 			if !ok {
-				return "", p.errorf("malformed \\u escape")
+				return "", false, p.errorf("malformed \\u escape")
 			}
 			if r >= 0xD800 && r <= 0xDBFF && p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
 				save := p.pos
@@ -291,10 +298,10 @@ func (p *jsonParser) str() (string, error) {
 			}
 			p.buf = appendWTF8(p.buf, r)
 		default:
-			return "", p.errorf("invalid escape character %q", esc)
+			return "", false, p.errorf("invalid escape character %q", esc)
 		}
 	}
-	return "", p.errorf("unterminated string")
+	return "", false, p.errorf("unterminated string")
 }
 
 func (p *jsonParser) hex4() (rune, bool) {
@@ -401,6 +408,9 @@ func (v Value) appendJSON(b []byte, canonical bool) []byte {
 	case KindNumber:
 		return appendNumber(b, v.n)
 	case KindString:
+		if v.plain {
+			return appendPlainString(b, v.s)
+		}
 		return appendString(b, v.s)
 	case KindArray:
 		b = append(b, '[')
@@ -441,59 +451,4 @@ func appendNumber(b []byte, n float64) []byte {
 		return append(b, "null"...)
 	}
 	return append(b, s...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString quotes s as JSON.stringify does: only '"', '\\', control characters and lone surrogates are
-// escaped; everything else, including '<', '>' and U+2028, is written as it is.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if i+8 <= len(s) && !mayNeedEscape(s[i:i+8]) {
-			i += 8 // most of a document is long runs of plain text (a long-form DID repeats its own)
-			continue
-		}
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c != 0xED {
-			i++
-			continue
-		}
-		if c == 0xED {
-			r, size := decodeWTF8(s[i:])
-			if size == 3 && r >= 0xD800 && r <= 0xDFFF {
-				b = append(b, s[start:i]...)
-				b = append(b, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
-				i += 3
-				start = i
-				continue
-			}
-			i++
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"':
-			b = append(b, '\\', '"')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-		}
-		i++
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
