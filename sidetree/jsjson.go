@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gowebpki/jcs"
 )
@@ -18,18 +19,29 @@ var errNotJSON = errors.New("not valid JSON")
 
 // ParseJSON parses data as JavaScript's JSON.parse does after Buffer.toString(): invalid UTF-8 is replaced
 // by U+FFFD, duplicate keys keep the last value at the first position, array-index keys come first.
-func ParseJSON(data []byte) (Value, error) {
+func ParseJSON(data []byte) (Value, error) { return parseJSON(data, false) }
+
+// parseOwnedJSON is ParseJSON for data that nothing changes while the value is in use (bytes its caller
+// has just made and keeps to itself): the value's strings share data's memory instead of a copy.
+func parseOwnedJSON(data []byte) (Value, error) { return parseJSON(data, true) }
+
+func parseJSON(data []byte, owned bool) (Value, error) {
 	if !utf8.Valid(data) {
 		// Buffer.toString() first: each maximal invalid subpart (a surrogate's encoding included) becomes
 		// one U+FFFD, as Node's decoder does.
 		data = []byte(NodeUTF8String(data))
+		owned = true
 	}
 	p := jsonParser{data: data, store: getParseStore(len(data))}
 	defer p.store.release()
 	// Strings without escapes are cut from one copy of the input: an operation or a long-form DID has
 	// dozens of them, and one allocation beats dozens. A value kept from the input keeps that copy alive,
 	// which costs no more than the strings did, as they make up most of it.
-	p.src = string(data)
+	if owned && len(data) > 0 {
+		p.src = unsafe.String(&data[0], len(data))
+	} else {
+		p.src = string(data)
+	}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -43,7 +55,7 @@ func ParseJSON(data []byte) (Value, error) {
 }
 
 type jsonParser struct {
-	data []byte
+	data []byte // valid UTF-8, which strPlain relies on
 	src  string // data as a string, for the strings that need no unescaping
 	pos  int
 	buf  []byte

@@ -34,7 +34,7 @@ func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error)
 	if err != nil {
 		return nil, err
 	}
-	state, err := ParseJSON(raw)
+	state, err := parseOwnedJSON(raw) // raw is ours, and is never changed
 	if err != nil {
 		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
 	}
