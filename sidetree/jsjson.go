@@ -19,20 +19,28 @@ var errNotJSON = errors.New("not valid JSON")
 
 // ParseJSON parses data as JavaScript's JSON.parse does after Buffer.toString(): invalid UTF-8 is replaced
 // by U+FFFD, duplicate keys keep the last value at the first position, array-index keys come first.
-func ParseJSON(data []byte) (Value, error) { return parseJSON(data, false) }
+func ParseJSON(data []byte) (Value, error) { return parseJSON(data, false, nil) }
 
 // parseOwnedJSON is ParseJSON for data that nothing changes while the value is in use (bytes its caller
 // has just made and keeps to itself): the value's strings share data's memory instead of a copy.
-func parseOwnedJSON(data []byte) (Value, error) { return parseJSON(data, true) }
+func parseOwnedJSON(data []byte) (Value, error) { return parseJSON(data, true, nil) }
 
-func parseJSON(data []byte, owned bool) (Value, error) {
+// parseJSON reads data; with jcs set, it also checks whether data is the JCS form of what it reads.
+func parseJSON(data []byte, owned bool, jcs *jcsCheck) (Value, error) {
 	if !utf8.Valid(data) {
 		// Buffer.toString() first: each maximal invalid subpart (a surrogate's encoding included) becomes
 		// one U+FFFD, as Node's decoder does.
 		data = []byte(NodeUTF8String(data))
 		owned = true
+		if jcs != nil {
+			jcs.differs = true // JCS writes UTF-8
+		}
 	}
-	p := jsonParser{data: data, store: getParseStore(len(data))}
+	p := jsonParser{data: data, store: getParseStore(len(data)), checkJCS: jcs != nil}
+	if jcs != nil {
+		p.jcs = *jcs
+		defer func() { *jcs = p.jcs }()
+	}
 	defer p.store.release()
 	// Strings without escapes are cut from one copy of the input: an operation or a long-form DID has
 	// dozens of them, and one allocation beats dozens. A value kept from the input keeps that copy alive,
@@ -61,6 +69,10 @@ type jsonParser struct {
 	buf  []byte
 	// store holds the objects and arrays read; see storage.
 	store *parseStore
+	// jcs, when checkJCS is set, is told what it needs to check that data is the JCS form of its value.
+	// (It is held here, not pointed to, so that a caller's check stays on its stack.)
+	checkJCS bool
+	jcs      jcsCheck
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -72,6 +84,9 @@ func (p *jsonParser) skipSpace() {
 		switch p.data[p.pos] {
 		case ' ', '\t', '\n', '\r':
 			p.pos++
+			if p.checkJCS {
+				p.jcs.differs = true // JCS writes no white space
+			}
 		default:
 			return
 		}
@@ -122,7 +137,8 @@ func (p *jsonParser) object(depth int) (Value, error) {
 		p.pos++
 		return Value{kind: KindObject, members: []Member{}}, nil
 	}
-	for {
+	prevKey := ""
+	for i := 0; ; i++ {
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return Value{}, p.errorf("expected a property name")
@@ -137,9 +153,14 @@ func (p *jsonParser) object(depth int) (Value, error) {
 		}
 		p.pos++
 		p.skipSpace()
+		start := p.pos
 		val, err := p.value(depth + 1)
 		if err != nil {
 			return Value{}, err
+		}
+		if p.checkJCS {
+			p.jcs.member(depth, i, prevKey, key, start, p.pos)
+			prevKey = key
 		}
 		b.set(key, val)
 		p.skipSpace()
@@ -227,6 +248,9 @@ func (p *jsonParser) number() (Value, error) {
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return Value{}, p.errorf("malformed number")
 	}
+	if p.checkJCS {
+		p.jcs.number(p.data[start:p.pos], n)
+	}
 	return Value{kind: KindNumber, n: n}, nil
 }
 
@@ -266,7 +290,11 @@ func (p *jsonParser) strPlain() (string, bool, error) {
 			if !utf8.Valid(out) {
 				out = replaceInvalidUTF8(nil, out)
 			}
-			return string(out), false, nil
+			s := string(out)
+			if p.checkJCS {
+				p.jcs.escapedString(p.data[start-1:p.pos], s)
+			}
+			return s, false, nil
 		case c < 0x20:
 			return "", false, p.errorf("control character in string")
 		case c != '\\':

@@ -3,20 +3,12 @@ package sidetree
 import (
 	"encoding/base64"
 	"strings"
-	"sync"
 )
 
-// A long-form DID's initial state must be the base64url of its own JCS form. Once that is checked, the
-// JCS form of each of its top-level values is a slice of the decoded bytes (JCS of an object writes each
-// member's value in JCS), so the suffix data and delta are hashed from those slices, not canonicalized
-// again, and the delta's size is the length of its slice.
-
-// canonicalBuffers holds the buffers initial states are canonicalized into for the comparison: the
-// canonical form itself is not kept (the decoded bytes are the same).
-var canonicalBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
-// maxPooledCanonical keeps a buffer grown by a hostile DID out of the pool.
-const maxPooledCanonical = 64 << 10
+// A long-form DID's initial state must be the base64url of its own JCS form. The JSON reader checks that
+// as it reads (jcsCheck), and then the JCS form of each of its top-level values is a slice of the
+// decoded bytes (JCS of an object writes each member's value in JCS), so the suffix data and delta are
+// hashed from those slices, not canonicalized again, and the delta's size is the length of its slice.
 
 // initialState is a long-form DID's parsed initial state with the spans of its canonical form.
 type initialState struct {
@@ -34,13 +26,21 @@ func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error)
 	if err != nil {
 		return nil, err
 	}
-	state, err := parseOwnedJSON(raw) // raw is ours, and is never changed
+	is := initialState{raw: raw}
+	jcs := jcsCheck{spanKeys: [2]string{"delta", "suffixData"}}
+	state, err := parseJSON(raw, true, &jcs) // raw is ours, and is never changed
 	if err != nil {
 		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
 	}
-	is := initialState{raw: raw, value: state}
-	if !is.canonical() || !isCanonicalBase64URL(encoded, len(raw)) {
+	if jcs.differs || !isCanonicalBase64URL(encoded, len(raw)) {
 		return nil, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
+	}
+	is.value = state
+	if at := jcs.spans[0]; at[1] > 0 {
+		is.delta = raw[at[0]:at[1]:at[1]]
+	}
+	if at := jcs.spans[1]; at[1] > 0 {
+		is.suffixData = raw[at[0]:at[1]:at[1]]
 	}
 	delta, err := propertyOf(state, "delta")
 	if err != nil {
@@ -69,53 +69,6 @@ func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error)
 	}
 	op.Raw = is.request()
 	return op, nil
-}
-
-// canonical reports whether the raw bytes are the JCS form of the parsed value, and notes the spans of
-// the delta and suffix data.
-func (is *initialState) canonical() bool {
-	if is.value.hasNonFinite() {
-		return false // JCS throws for these
-	}
-	bp := canonicalBuffers.Get().(*[]byte)
-	b := (*bp)[:0]
-	var deltaAt, suffixDataAt [2]int
-	if is.value.kind != KindObject {
-		b = is.value.appendJSON(b, true)
-	} else {
-		b = append(b, '{')
-		for i, m := range sortedMembers(is.value.members) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, m.Key)
-			b = append(b, ':')
-			start := len(b)
-			b = m.Value.appendJSON(b, true)
-			switch m.Key {
-			case "delta":
-				deltaAt = [2]int{start, len(b)}
-			case "suffixData":
-				suffixDataAt = [2]int{start, len(b)}
-			}
-		}
-		b = append(b, '}')
-	}
-	same := string(b) == string(is.raw)
-	if cap(b) <= maxPooledCanonical {
-		*bp = b
-		canonicalBuffers.Put(bp)
-	}
-	if !same {
-		return false
-	}
-	if deltaAt[1] > 0 {
-		is.delta = is.raw[deltaAt[0]:deltaAt[1]:deltaAt[1]]
-	}
-	if suffixDataAt[1] > 0 {
-		is.suffixData = is.raw[suffixDataAt[0]:suffixDataAt[1]:suffixDataAt[1]]
-	}
-	return true
 }
 
 // request is the body the reference parses, JSON.stringify({type: "create", suffixData, delta}). Parsed
