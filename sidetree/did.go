@@ -12,6 +12,9 @@ type DID struct {
 	LongForm  string // the whole long-form DID; "" for a short-form DID
 	// Create is the create operation embedded in a long-form DID.
 	Create *Operation
+	// plain: String() is known to need no escaping in JSON (jsonPlain), so a resolution result that
+	// writes it several times need not scan it.
+	plain bool
 }
 
 // IsShortForm reports whether the DID carries no initial state.
@@ -58,6 +61,8 @@ func ParseDID(did, method string, p Parameters) (*DID, error) {
 		return nil, codeError(CodeDidUniqueSuffixFromInitialStateMismatch)
 	}
 	d.Create = create
+	// The suffix is the hash and the initial state decoded: both base64url, so the prefix decides.
+	d.plain = jsonPlain(did[:prefixLen])
 	return d, nil
 }
 

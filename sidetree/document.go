@@ -16,11 +16,12 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	if state.Deactivated() {
 		return deactivatedResult(did.ShortForm, published)
 	}
-	// The DID is written two or more times (a long-form one is ~1 KB): scanned for escapes once, here.
-	id := checkedString(did.String())
+	// The DID is written two or more times (a long-form one is ~1 KB): scanned for escapes once, here,
+	// if ParseDID did not already know. Its short form is a prefix of it.
+	id := Value{kind: KindString, s: did.String(), plain: did.plain || jsonPlain(did.String())}
 	shortForm := id
 	if !did.IsShortForm() {
-		shortForm = checkedString(did.ShortForm)
+		shortForm.s = did.ShortForm
 	}
 	doc := state.Document
 	keys := field(doc, "publicKeys").Elems()
@@ -177,9 +178,6 @@ func deactivatedResult(did string, published bool) Value {
 		Member{"didDocumentMetadata", metadata},
 	)
 }
-
-// checkedString is String(s) marked plain when s is (see Value.plain).
-func checkedString(s string) Value { return Value{kind: KindString, s: s, plain: jsonPlain(s)} }
 
 // setIfDefined sets a property unless the value is missing: JSON.stringify drops undefined properties.
 func setIfDefined(o *Value, key string, v Value) {

@@ -73,8 +73,16 @@ func TestResolutionResultPartsAreSeparate(t *testing.T) {
 // take for plain text, and under the fixture's own, which it writes as it is.
 func TestResolutionResultEscapesDID(t *testing.T) {
 	state, long := resultFixture(t)
+	if !long.plain {
+		t.Error("a parsed long-form did:ion is not marked plain")
+	}
+	odd, err := ParseDID(`did:i"on:`+long.LongForm[len("did:ion:"):], `i"on`, Mainnet().Latest())
+	if err != nil || odd.plain {
+		t.Fatalf("a method that needs escaping: %v, marked plain %v", err, odd != nil && odd.plain)
+	}
 	for _, did := range []*DID{
 		long,
+		odd,
 		{Method: "ion", Suffix: `a"b`, ShortForm: `did:ion:a"b\c` + "\n\xed\xa0\x80"},
 		{Method: "ion", Suffix: "x", ShortForm: `did:ion:"x`, LongForm: `did:ion:"x:` + long.LongForm},
 	} {

@@ -10,6 +10,9 @@ package sidetree
 // escapes, numbers and keys; a string read without escapes is already in its JCS form (strPlain).
 type jcsCheck struct {
 	differs bool // some part is not in its JCS form
+	// indexKey: some object has an array-index key, which JSON.stringify lists first; without one, a
+	// value in JCS form is also what JSON.stringify writes for it.
+	indexKey bool
 	// spanKeys are keys of a top-level object whose values' spans in the data are noted in spans (the
 	// last one read; zero if none): in JCS form, each value's own JCS form.
 	spanKeys [2]string

@@ -115,3 +115,14 @@ func FuzzJCSCheck(f *testing.F) {
 		}
 	})
 }
+
+func TestJCSCheckIndexKey(t *testing.T) {
+	for data, want := range map[string]bool{
+		`{"a":{"b":[{"c":1}]}}`: false, `{"a":{"b":[{"10":1}]}}`: true, `{"0":1}`: true, `{"01":1,"-1":2}`: false, `[{"4294967294":1}]`: true,
+	} {
+		var jcs jcsCheck
+		if _, err := parseJSON([]byte(data), true, &jcs); err != nil || jcs.indexKey != want {
+			t.Errorf("%s: indexKey %v, want %v (%v)", data, jcs.indexKey, want, err)
+		}
+	}
+}

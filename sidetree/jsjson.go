@@ -172,6 +172,9 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
+			if p.checkJCS && b.anyIndexKey {
+				p.jcs.indexKey = true
+			}
 			return Value{kind: KindObject, members: p.storage().keepMembers(depth, b.props, b.ordered())}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")

@@ -15,6 +15,7 @@ type initialState struct {
 	raw               []byte // decoded: JCS(value) once checked
 	value             Value
 	delta, suffixData []byte // their JCS forms, slices of raw; nil if the state has no such member
+	indexKey          bool   // some object of the state has an array-index key
 }
 
 // parseInitialState parses the create operation a long-form DID carries as the reference's
@@ -35,7 +36,7 @@ func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error)
 	if jcs.differs || !isCanonicalBase64URL(encoded, len(raw)) {
 		return nil, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
 	}
-	is.value = state
+	is.value, is.indexKey = state, jcs.indexKey
 	if at := jcs.spans[0]; at[1] > 0 {
 		is.delta = raw[at[0]:at[1]:at[1]]
 	}
@@ -80,7 +81,7 @@ func (is *initialState) request() []byte {
 		mid  = `,"delta":`
 	)
 	suffixData, delta := is.value.Field("suffixData"), is.value.Field("delta")
-	if hasArrayIndexKey(suffixData) || hasArrayIndexKey(delta) {
+	if is.indexKey && (hasArrayIndexKey(suffixData) || hasArrayIndexKey(delta)) {
 		return Object(Member{"type", String(string(OpCreate))}, Member{"suffixData", suffixData}, Member{"delta", delta}).Stringify()
 	}
 	b := make([]byte, 0, len(head)+len(is.suffixData)+len(mid)+len(is.delta)+1)
