@@ -23,26 +23,11 @@ type initialState struct {
 // {suffixData, delta}, its delta valid and within the size limit. suffix is the DID's suffix, which the
 // create's suffix is then compared with.
 func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error) {
-	raw, err := DecodeBase64URL(encoded)
+	is, err := readInitialState(encoded)
 	if err != nil {
 		return nil, err
 	}
-	is := initialState{raw: raw}
-	jcs := jcsCheck{spanKeys: [2]string{"delta", "suffixData"}}
-	state, err := parseJSON(raw, true, &jcs) // raw is ours, and is never changed
-	if err != nil {
-		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
-	}
-	if jcs.differs || !isCanonicalBase64URL(encoded, len(raw)) {
-		return nil, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
-	}
-	is.value, is.indexKey = state, jcs.indexKey
-	if at := jcs.spans[0]; at[1] > 0 {
-		is.delta = raw[at[0]:at[1]:at[1]]
-	}
-	if at := jcs.spans[1]; at[1] > 0 {
-		is.suffixData = raw[at[0]:at[1]:at[1]]
-	}
+	state := is.value
 	delta, err := propertyOf(state, "delta")
 	if err != nil {
 		return nil, err
@@ -70,6 +55,31 @@ func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error)
 	}
 	op.Raw = is.request()
 	return op, nil
+}
+
+// readInitialState decodes and parses a long-form DID's initial state, which must be the base64url of its
+// own JCS form.
+func readInitialState(encoded string) (initialState, error) {
+	raw, err := DecodeBase64URL(encoded)
+	if err != nil {
+		return initialState{}, err
+	}
+	jcs := jcsCheck{spanKeys: [2]string{"delta", "suffixData"}}
+	state, err := parseJSON(raw, true, &jcs) // raw is ours, and is never changed
+	if err != nil {
+		return initialState{}, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
+	}
+	if jcs.differs || !isCanonicalBase64URL(encoded, len(raw)) {
+		return initialState{}, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
+	}
+	is := initialState{raw: raw, value: state, indexKey: jcs.indexKey}
+	if at := jcs.spans[0]; at[1] > 0 {
+		is.delta = raw[at[0]:at[1]:at[1]]
+	}
+	if at := jcs.spans[1]; at[1] > 0 {
+		is.suffixData = raw[at[0]:at[1]:at[1]]
+	}
+	return is, nil
 }
 
 // request is the body the reference parses, JSON.stringify({type: "create", suffixData, delta}). Parsed
