@@ -74,7 +74,7 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 		documentLen++
 	}
 	a := carver{
-		members: make([]Member, 0, 3+documentLen+1+4*len(keys)+len(rels)+3*services.Len()+3+3),
+		members: make([]Member, 0, 3+documentLen+1+4*len(keys)+3*services.Len()+3+3),
 		values:  make([]Value, 0, 2+len(keys)+refCount+services.Len()+1),
 	}
 	refText := make([]byte, 0, refBytes)
@@ -94,9 +94,10 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	}
 
 	methods := a.array(len(keys))
-	relationships := a.object(len(rels))
-	for _, r := range rels {
-		relationships.Set(r.purpose, a.array(r.n))
+	var relStore2 [len(relStore)]Value // each relationship's array, as rels orders them
+	relationships := relStore2[:len(rels)]
+	for j, r := range rels {
+		relationships[j] = a.array(r.n)
 	}
 	for _, key := range keys {
 		ref := refOf(key)
@@ -111,9 +112,9 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 			if !ok {
 				continue
 			}
-			for j := range relationships.members {
-				if m := &relationships.members[j]; m.Key == purpose {
-					m.Value.arr = append(m.Value.arr, ref)
+			for j := range rels {
+				if rels[j].purpose == purpose {
+					relationships[j].arr = append(relationships[j].arr, ref)
 					break
 				}
 			}
@@ -136,8 +137,8 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	if len(keys) > 0 {
 		document.members = append(document.members, Member{"verificationMethod", methods})
 	}
-	for _, m := range relationships.members {
-		document.Set(m.Key, m.Value) // JavaScript's order, should a purpose ever be an array index
+	for j, r := range rels {
+		document.Set(r.purpose, relationships[j]) // JavaScript's order, should a purpose ever be an array index
 	}
 	method := a.object(3)
 	method.members = append(method.members, Member{"published", Bool(published)},

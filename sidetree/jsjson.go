@@ -36,7 +36,7 @@ func parseJSON(data []byte, owned bool, jcs *jcsCheck) (Value, error) {
 			jcs.differs = true // JCS writes UTF-8
 		}
 	}
-	p := jsonParser{data: data, store: getParseStore(len(data)), checkJCS: jcs != nil}
+	p := jsonParser{data: data, store: getParseStore(data), checkJCS: jcs != nil}
 	if jcs != nil {
 		p.jcs = *jcs
 		defer func() { *jcs = p.jcs }()

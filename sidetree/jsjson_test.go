@@ -219,3 +219,24 @@ func TestJSONParserWithoutStore(t *testing.T) {
 		t.Fatalf("%s, want %s", got, data)
 	}
 }
+
+// TestParseChunksSized: a long-form DID's state is read into one chunk of members and one of elements
+// (with the copy of the input, three allocations), and counts that strings inflate cannot size a chunk
+// past what the input's length allows.
+func TestParseChunksSized(t *testing.T) {
+	_, did := resultFixture(t)
+	state, err := DecodeBase64URL(did.LongForm[strings.LastIndex(did.LongForm, ":")+1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(20, func() { _, _ = ParseJSON(state) }); n > 3 {
+		t.Errorf("%v allocations to read a long-form state, want 3", n)
+	}
+	for _, data := range []string{`["` + strings.Repeat(":", 200) + `"]`, `["` + strings.Repeat(",{[", 200) + `"]`} {
+		var s parseStore
+		s.sizeChunksFor([]byte(data))
+		if limit := max(len(data)/16, 8); s.members.chunkSize > limit || s.elems.chunkSize > limit {
+			t.Errorf("%d bytes: chunks of %d members and %d elements", len(data), s.members.chunkSize, s.elems.chunkSize)
+		}
+	}
+}
