@@ -157,8 +157,12 @@ func cpuTime(b *testing.B) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// BenchmarkLongFormStages measures the stages of BenchmarkResolveLongForm one by one, on the same DID:
-// what bounds the whole (sha256 reports MB/s over the initial state's length).
+// BenchmarkLongFormStages measures the stages of BenchmarkResolveLongForm one by one, on the same DID,
+// in the order a resolution runs them: json-parse is the plain JSON.parse of the decoded state, read-state
+// what ParseDID does instead (decode, parse, check its JCS form as it reads), parse-did the whole of
+// ParseDID (read-state to request, and the rest of its checks), resolve the whole of ResolveDID (apply,
+// then compose). What bounds the whole: sha256
+// reports MB/s over the initial state's length.
 func BenchmarkLongFormStages(b *testing.B) {
 	f := newBenchFixture(b)
 	op, _ := ParseOperation(f.create)
@@ -166,20 +170,21 @@ func BenchmarkLongFormStages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	p := Mainnet().Latest()
 	encoded := long[strings.LastIndex(long, ":")+1:]
 	raw, err := DecodeBase64URL(encoded)
 	if err != nil {
 		b.Fatal(err)
 	}
-	state, err := ParseJSON(raw)
-	if err != nil {
-		b.Fatal(err)
-	}
-	did, err := ParseDID(long, "ion", Mainnet().Latest())
+	did, err := ParseDID(long, "ion", p)
 	if err != nil {
 		b.Fatal(err)
 	}
 	res := ResolveDID(did, nil)
+	is, err := readInitialState(encoded)
+	if err != nil {
+		b.Fatal(err)
+	}
 	var buf []byte
 	stages := []struct {
 		name string
@@ -187,9 +192,14 @@ func BenchmarkLongFormStages(b *testing.B) {
 	}{
 		{"base64-decode", func() { _, _ = DecodeBase64URL(encoded) }},
 		{"json-parse", func() { _, _ = ParseJSON(raw) }},
-		{"jcs", func() { buf = state.appendJSON(buf[:0], true) }},
+		{"read-state", func() { _, _ = readInitialState(encoded) }}, // decode, parse and check JCS
+		{"validate", func() { _, _ = ValidateDelta(did.Create.Delta), ValidateSuffixData(did.Create.SuffixData) }},
 		{"sha256", func() { _ = sha256.Sum256(raw) }},
+		{"request", func() { is.request() }},
+		{"parse-did", func() { _, _ = ParseDID(long, "ion", p) }},
+		{"apply", func() { ApplyParsed(did.Create, 0, nil) }},
 		{"compose", func() { ResolutionResult(res.State, did, false) }},
+		{"resolve", func() { ResolveDID(did, nil) }},
 		{"serialize", func() { buf = res.Body.AppendStringify(buf[:0]) }},
 	}
 	for _, s := range stages {

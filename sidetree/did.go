@@ -12,6 +12,9 @@ type DID struct {
 	LongForm  string // the whole long-form DID; "" for a short-form DID
 	// Create is the create operation embedded in a long-form DID.
 	Create *Operation
+	// plain: String() is known to need no escaping in JSON (jsonPlain), so a resolution result that
+	// writes it several times need not scan it.
+	plain bool
 }
 
 // IsShortForm reports whether the DID carries no initial state.
@@ -29,30 +32,26 @@ func (d *DID) String() string {
 // long-form DID's initial state: it must be the base64url of canonical JSON {suffixData, delta}, its delta
 // must be valid and within the size limit, and the suffix must be the hash of its suffix data.
 func ParseDID(did, method string, p Parameters) (*DID, error) {
-	prefix := "did:" + method + ":"
-	if !strings.HasPrefix(did, prefix) {
-		return nil, jsError(CodeDidIncorrectPrefix, "Expected DID prefix "+prefix+" not given in DID.")
+	if !hasDIDPrefix(did, method) {
+		return nil, jsError(CodeDidIncorrectPrefix, "Expected DID prefix did:"+method+": not given in DID.")
 	}
+	prefixLen := len("did:") + len(method) + len(":")
 	d := &DID{Method: method}
-	// The reference counts the colon-separated parts between the first and second occurrence of the prefix.
-	rest := did[len(prefix):]
-	if i := strings.Index(rest, prefix); i >= 0 {
-		rest = rest[:i]
-	}
-	if !strings.Contains(rest, ":") {
-		d.Suffix = did[len(prefix):]
+	long, lastColon := splitDID(did[prefixLen:], method)
+	if !long {
+		d.Suffix = did[prefixLen:]
 	} else {
-		d.Suffix = did[len(prefix):strings.LastIndex(did, ":")]
+		d.Suffix = did[prefixLen : prefixLen+lastColon]
 		d.LongForm = did
 	}
 	if d.Suffix == "" {
 		return nil, codeError(CodeDidNoUniqueSuffix)
 	}
-	d.ShortForm = did[:len(prefix)+len(d.Suffix)]
+	d.ShortForm = did[:prefixLen+len(d.Suffix)]
 	if d.LongForm == "" {
 		return d, nil
 	}
-	create, err := parseInitialState(did[strings.LastIndex(did, ":")+1:], d.Suffix, p)
+	create, err := parseInitialState(did[prefixLen+lastColon+1:], d.Suffix, p)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +61,38 @@ func ParseDID(did, method string, p Parameters) (*DID, error) {
 		return nil, codeError(CodeDidUniqueSuffixFromInitialStateMismatch)
 	}
 	d.Create = create
+	// The suffix is the hash and the initial state decoded: both base64url, so the prefix decides.
+	d.plain = jsonPlain(did[:prefixLen])
 	return d, nil
+}
+
+// hasDIDPrefix reports whether s starts with "did:<method>:".
+func hasDIDPrefix(s, method string) bool {
+	return len(s) > len("did:")+len(method) && strings.HasPrefix(s, "did:") &&
+		s[len("did:"):len("did:")+len(method)] == method && s[len("did:")+len(method)] == ':'
+}
+
+// splitDID reads what follows a DID's prefix as the reference's Did.create does: the DID is long-form
+// when a colon comes before the prefix occurs again (it counts the parts between the first and second
+// occurrence of the prefix); the suffix ends at the last colon of all (lastColon, -1 if none). Each
+// occurrence of the prefix has a colon three bytes in, so looking at the colons alone finds it: a
+// long-form DID has one, and its ~1 KB of base64url is crossed at memchr speed, once.
+func splitDID(rest, method string) (long bool, lastColon int) {
+	lastColon, prefixAt := -1, -1
+	for off := 0; off < len(rest); {
+		i := strings.IndexByte(rest[off:], ':')
+		if i < 0 {
+			break
+		}
+		at := off + i
+		if prefixAt < 0 && at >= len("did") && hasDIDPrefix(rest[at-len("did"):], method) {
+			prefixAt = at - len("did")
+		}
+		// A colon before the prefix's occurrence: the prefix's own start is "did", with no colon.
+		long = long || prefixAt < 0
+		lastColon, off = at, at+1
+	}
+	return long, lastColon
 }
 
 // LongFormDID builds a long-form DID from a create request's suffix data and delta, as ion-sdk does.

@@ -79,3 +79,40 @@ func TestIsCanonicalBase64URL(t *testing.T) {
 		t.Fatalf("accepted %d, refused %d: the cases do not test both answers", accepted, refused)
 	}
 }
+
+// splitDIDByIndex is splitDID as the reference writes it: cut at the prefix's next occurrence, look for a
+// colon before it, and take the last colon of all.
+func splitDIDByIndex(rest, method string) (bool, int) {
+	prefix := "did:" + method + ":"
+	before := rest
+	if i := strings.Index(rest, prefix); i >= 0 {
+		before = rest[:i]
+	}
+	return strings.Contains(before, ":"), strings.LastIndex(rest, ":")
+}
+
+func TestSplitDID(t *testing.T) {
+	for _, method := range []string{"ion", "ion:test", "sidetree"} {
+		for _, rest := range []string{"", "Ei", ":", "a:b", "a:b:c", "did:" + method + ":x", "x:did:" + method + ":y",
+			"did:" + method + ":x:y", "xdid:" + method + ":y", "did:ion", "did:" + method, "did:" + method + ":", "did:" + method + "did:" + method + ":",
+			"::::", "ddid:" + method + ":did:" + method + ":a:b", "a" + strings.Repeat(":did:"+method+":", 3)} {
+			long, last := splitDID(rest, method)
+			wantLong, wantLast := splitDIDByIndex(rest, method)
+			if long != wantLong || last != wantLast {
+				t.Errorf("splitDID(%q, %q) = %v, %d; want %v, %d", rest, method, long, last, wantLong, wantLast)
+			}
+		}
+	}
+}
+
+func FuzzSplitDID(f *testing.F) {
+	f.Add("x:did:ion:y", "ion")
+	f.Add("did:ion:test:x:y", "ion:test")
+	f.Fuzz(func(t *testing.T, rest, method string) {
+		long, last := splitDID(rest, method)
+		wantLong, wantLast := splitDIDByIndex(rest, method)
+		if long != wantLong || last != wantLast {
+			t.Fatalf("splitDID(%q, %q) = %v, %d; want %v, %d", rest, method, long, last, wantLong, wantLast)
+		}
+	})
+}

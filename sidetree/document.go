@@ -16,7 +16,13 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	if state.Deactivated() {
 		return deactivatedResult(did.ShortForm, published)
 	}
-	id := did.String()
+	// The DID is written two or more times (a long-form one is ~1 KB): scanned for escapes once, here,
+	// if ParseDID did not already know. Its short form is a prefix of it.
+	id := Value{kind: KindString, s: did.String(), plain: did.plain || jsonPlain(did.String())}
+	shortForm := id
+	if !did.IsShortForm() {
+		shortForm.s = did.ShortForm
+	}
 	doc := state.Document
 	keys := field(doc, "publicKeys").Elems()
 	services := field(doc, "services")
@@ -68,7 +74,7 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 		documentLen++
 	}
 	a := carver{
-		members: make([]Member, 0, 3+documentLen+1+4*len(keys)+len(rels)+3*services.Len()+3+3),
+		members: make([]Member, 0, 3+documentLen+1+4*len(keys)+3*services.Len()+3+3),
 		values:  make([]Value, 0, 2+len(keys)+refCount+services.Len()+1),
 	}
 	refText := make([]byte, 0, refBytes)
@@ -81,21 +87,22 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	allRefs := string(refText)
 	// refOf takes the next reference, "#" and the id of the key or service, in the order written above.
 	refOf := func(item Value) Value {
-		itemID, _ := field(item, "id").Str()
-		ref := allRefs[:1+len(itemID)]
+		itemID := field(item, "id")
+		ref := allRefs[:1+len(itemID.s)]
 		allRefs = allRefs[len(ref):]
-		return String(ref)
+		return Value{kind: KindString, s: ref, plain: itemID.plain} // "#" and a plain id are plain
 	}
 
 	methods := a.array(len(keys))
-	relationships := a.object(len(rels))
-	for _, r := range rels {
-		relationships.Set(r.purpose, a.array(r.n))
+	var relStore2 [len(relStore)]Value // each relationship's array, as rels orders them
+	relationships := relStore2[:len(rels)]
+	for j, r := range rels {
+		relationships[j] = a.array(r.n)
 	}
 	for _, key := range keys {
 		ref := refOf(key)
 		vm := a.object(4)
-		vm.members = append(vm.members, Member{"id", ref}, Member{"controller", String(id)})
+		vm.members = append(vm.members, Member{"id", ref}, Member{"controller", id})
 		setIfDefined(&vm, "type", field(key, "type"))
 		setIfDefined(&vm, "publicKeyJwk", field(key, "publicKeyJwk"))
 		methods.arr = append(methods.arr, vm)
@@ -105,17 +112,17 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 			if !ok {
 				continue
 			}
-			for j := range relationships.members {
-				if m := &relationships.members[j]; m.Key == purpose {
-					m.Value.arr = append(m.Value.arr, ref)
+			for j := range rels {
+				if rels[j].purpose == purpose {
+					relationships[j].arr = append(relationships[j].arr, ref)
 					break
 				}
 			}
 		}
 	}
 	document := a.object(documentLen)
-	document.members = append(document.members, Member{"id", String(id)},
-		Member{"@context", a.arrayOf(String(didDocumentContext), a.objectOf(Member{"@base", String(id)}))})
+	document.members = append(document.members, Member{"id", id},
+		Member{"@context", a.arrayOf(String(didDocumentContext), a.objectOf(Member{"@base", id}))})
 	if hasServices {
 		out := a.array(services.Len())
 		for _, svc := range services.Elems() {
@@ -130,8 +137,8 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	if len(keys) > 0 {
 		document.members = append(document.members, Member{"verificationMethod", methods})
 	}
-	for _, m := range relationships.members {
-		document.Set(m.Key, m.Value) // JavaScript's order, should a purpose ever be an array index
+	for j, r := range rels {
+		document.Set(r.purpose, relationships[j]) // JavaScript's order, should a purpose ever be an array index
 	}
 	method := a.object(3)
 	method.members = append(method.members, Member{"published", Bool(published)},
@@ -142,11 +149,11 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	metadata := a.object(3)
 	metadata.members = append(metadata.members, Member{"method", method})
 	if did.IsShortForm() {
-		metadata.members = append(metadata.members, Member{"canonicalId", String(did.ShortForm)})
+		metadata.members = append(metadata.members, Member{"canonicalId", shortForm})
 	} else {
-		metadata.members = append(metadata.members, Member{"equivalentId", a.arrayOf(String(did.ShortForm))})
+		metadata.members = append(metadata.members, Member{"equivalentId", a.arrayOf(shortForm)})
 		if published {
-			metadata.members = append(metadata.members, Member{"canonicalId", String(did.ShortForm)})
+			metadata.members = append(metadata.members, Member{"canonicalId", shortForm})
 		}
 	}
 	return a.objectOf(

@@ -68,3 +68,40 @@ func TestResolutionResultPartsAreSeparate(t *testing.T) {
 		t.Fatalf("growing one part changed the result at byte %d: %q", at, after[max(0, at-40):min(len(after), at+40)])
 	}
 }
+
+// TestResolutionResultEscapesDID resolves states under DIDs that need escaping, which the result must not
+// take for plain text, and under the fixture's own, which it writes as it is.
+func TestResolutionResultEscapesDID(t *testing.T) {
+	state, long := resultFixture(t)
+	if !long.plain {
+		t.Error("a parsed long-form did:ion is not marked plain")
+	}
+	odd, err := ParseDID(`did:i"on:`+long.LongForm[len("did:ion:"):], `i"on`, Mainnet().Latest())
+	if err != nil || odd.plain {
+		t.Fatalf("a method that needs escaping: %v, marked plain %v", err, odd != nil && odd.plain)
+	}
+	for _, did := range []*DID{
+		long,
+		odd,
+		{Method: "ion", Suffix: `a"b`, ShortForm: `did:ion:a"b\c` + "\n\xed\xa0\x80"},
+		{Method: "ion", Suffix: "x", ShortForm: `did:ion:"x`, LongForm: `did:ion:"x:` + long.LongForm},
+	} {
+		out := ResolutionResult(state, did, true).Stringify()
+		v, err := ParseJSON(out)
+		if err != nil {
+			t.Fatalf("%q: the result is not JSON: %v", did.String(), err)
+		}
+		checkPlainStrings(t, ResolutionResult(state, did, true))
+		document := v.Field("didDocument")
+		ids := []Value{document.Field("id"), document.Field("@context").Elems()[1].Field("@base")}
+		for _, vm := range document.Field("verificationMethod").Elems() {
+			ids = append(ids, vm.Field("controller"))
+		}
+		for _, id := range ids {
+			// JSON.parse reads a lone surrogate's escape back as its WTF-8 form.
+			if s, _ := id.Str(); s != did.String() {
+				t.Errorf("%q written as %q", did.String(), s)
+			}
+		}
+	}
+}

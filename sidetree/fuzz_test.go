@@ -53,6 +53,9 @@ func FuzzParseDID(f *testing.F) {
 			}
 			return
 		}
+		if did.plain && !jsonPlain(did.String()) {
+			t.Fatalf("%q is marked plain", did.String())
+		}
 		res := ResolveDID(did, nil)
 		if did.IsShortForm() && res.Status != 404 {
 			t.Fatalf("unanchored short-form DID resolved with %d", res.Status)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gowebpki/jcs"
 )
@@ -18,18 +19,37 @@ var errNotJSON = errors.New("not valid JSON")
 
 // ParseJSON parses data as JavaScript's JSON.parse does after Buffer.toString(): invalid UTF-8 is replaced
 // by U+FFFD, duplicate keys keep the last value at the first position, array-index keys come first.
-func ParseJSON(data []byte) (Value, error) {
+func ParseJSON(data []byte) (Value, error) { return parseJSON(data, false, nil) }
+
+// parseOwnedJSON is ParseJSON for data that nothing changes while the value is in use (bytes its caller
+// has just made and keeps to itself): the value's strings share data's memory instead of a copy.
+func parseOwnedJSON(data []byte) (Value, error) { return parseJSON(data, true, nil) }
+
+// parseJSON reads data; with jcs set, it also checks whether data is the JCS form of what it reads.
+func parseJSON(data []byte, owned bool, jcs *jcsCheck) (Value, error) {
 	if !utf8.Valid(data) {
 		// Buffer.toString() first: each maximal invalid subpart (a surrogate's encoding included) becomes
 		// one U+FFFD, as Node's decoder does.
 		data = []byte(NodeUTF8String(data))
+		owned = true
+		if jcs != nil {
+			jcs.differs = true // JCS writes UTF-8
+		}
 	}
-	p := jsonParser{data: data, store: getParseStore(len(data))}
+	p := jsonParser{data: data, store: getParseStore(data), checkJCS: jcs != nil}
+	if jcs != nil {
+		p.jcs = *jcs
+		defer func() { *jcs = p.jcs }()
+	}
 	defer p.store.release()
 	// Strings without escapes are cut from one copy of the input: an operation or a long-form DID has
 	// dozens of them, and one allocation beats dozens. A value kept from the input keeps that copy alive,
 	// which costs no more than the strings did, as they make up most of it.
-	p.src = string(data)
+	if owned && len(data) > 0 {
+		p.src = unsafe.String(&data[0], len(data))
+	} else {
+		p.src = string(data)
+	}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -43,12 +63,16 @@ func ParseJSON(data []byte) (Value, error) {
 }
 
 type jsonParser struct {
-	data []byte
+	data []byte // valid UTF-8, which strPlain relies on
 	src  string // data as a string, for the strings that need no unescaping
 	pos  int
 	buf  []byte
 	// store holds the objects and arrays read; see storage.
 	store *parseStore
+	// jcs, when checkJCS is set, is told what it needs to check that data is the JCS form of its value.
+	// (It is held here, not pointed to, so that a caller's check stays on its stack.)
+	checkJCS bool
+	jcs      jcsCheck
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -60,6 +84,9 @@ func (p *jsonParser) skipSpace() {
 		switch p.data[p.pos] {
 		case ' ', '\t', '\n', '\r':
 			p.pos++
+			if p.checkJCS {
+				p.jcs.differs = true // JCS writes no white space
+			}
 		default:
 			return
 		}
@@ -79,8 +106,8 @@ func (p *jsonParser) value(depth int) (Value, error) {
 	case c == '[':
 		return p.array(depth)
 	case c == '"':
-		s, err := p.str()
-		return Value{kind: KindString, s: s}, err
+		s, plain, err := p.strPlain()
+		return Value{kind: KindString, s: s, plain: plain}, err
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case p.literal("true"):
@@ -110,7 +137,8 @@ func (p *jsonParser) object(depth int) (Value, error) {
 		p.pos++
 		return Value{kind: KindObject, members: []Member{}}, nil
 	}
-	for {
+	prevKey := ""
+	for i := 0; ; i++ {
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return Value{}, p.errorf("expected a property name")
@@ -125,9 +153,14 @@ func (p *jsonParser) object(depth int) (Value, error) {
 		}
 		p.pos++
 		p.skipSpace()
+		start := p.pos
 		val, err := p.value(depth + 1)
 		if err != nil {
 			return Value{}, err
+		}
+		if p.checkJCS {
+			p.jcs.member(depth, i, prevKey, key, start, p.pos)
+			prevKey = key
 		}
 		b.set(key, val)
 		p.skipSpace()
@@ -139,6 +172,9 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
+			if p.checkJCS && b.anyIndexKey {
+				p.jcs.indexKey = true
+			}
 			return Value{kind: KindObject, members: p.storage().keepMembers(depth, b.props, b.ordered())}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")
@@ -215,22 +251,32 @@ func (p *jsonParser) number() (Value, error) {
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return Value{}, p.errorf("malformed number")
 	}
+	if p.checkJCS {
+		p.jcs.number(p.data[start:p.pos], n)
+	}
 	return Value{kind: KindNumber, n: n}, nil
 }
 
 func (p *jsonParser) str() (string, error) {
+	s, _, err := p.strPlain()
+	return s, err
+}
+
+// strPlain reads a string and reports whether it is jsonPlain.
+func (p *jsonParser) strPlain() (string, bool, error) {
 	p.pos++ // opening quote
 	start := p.pos
-	// Fast path: no escapes and plain ASCII or valid UTF-8.
+	// Fast path: a run without escapes or control characters, eight bytes at a time. The input is
+	// valid UTF-8 (both readers check it first), and a run cut at ASCII quotes of valid UTF-8 is valid:
+	// it is the string itself, with nothing JSON.stringify would escape.
+	for p.pos+8 <= len(p.src) && endsPlainRun(word(p.src, p.pos)) == 0 {
+		p.pos += 8
+	}
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		if c == '"' {
-			s := p.data[start:p.pos]
 			p.pos++
-			if utf8.Valid(s) {
-				return p.src[start : p.pos-1], nil
-			}
-			return string(replaceInvalidUTF8(nil, s)), nil
+			return p.src[start : p.pos-1], true, nil
 		}
 		if c == '\\' || c < 0x20 {
 			break
@@ -247,9 +293,13 @@ func (p *jsonParser) str() (string, error) {
 			if !utf8.Valid(out) {
 				out = replaceInvalidUTF8(nil, out)
 			}
-			return string(out), nil
+			s := string(out)
+			if p.checkJCS {
+				p.jcs.escapedString(p.data[start-1:p.pos], s)
+			}
+			return s, false, nil
 		case c < 0x20:
-			return "", p.errorf("control character in string")
+			return "", false, p.errorf("control character in string")
 		case c != '\\':
 			p.buf = append(p.buf, c)
 			p.pos++
@@ -277,7 +327,7 @@ func (p *jsonParser) str() (string, error) {
 		case 'u':
 			r, ok := p.hex4()
 			if !ok {
-				return "", p.errorf("malformed \\u escape")
+				return "", false, p.errorf("malformed \\u escape")
 			}
 			if r >= 0xD800 && r <= 0xDBFF && p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
 				save := p.pos
@@ -291,10 +341,10 @@ func (p *jsonParser) str() (string, error) {
 			}
 			p.buf = appendWTF8(p.buf, r)
 		default:
-			return "", p.errorf("invalid escape character %q", esc)
+			return "", false, p.errorf("invalid escape character %q", esc)
 		}
 	}
-	return "", p.errorf("unterminated string")
+	return "", false, p.errorf("unterminated string")
 }
 
 func (p *jsonParser) hex4() (rune, bool) {
@@ -401,6 +451,9 @@ func (v Value) appendJSON(b []byte, canonical bool) []byte {
 	case KindNumber:
 		return appendNumber(b, v.n)
 	case KindString:
+		if v.plain {
+			return appendPlainString(b, v.s)
+		}
 		return appendString(b, v.s)
 	case KindArray:
 		b = append(b, '[')
@@ -441,59 +494,4 @@ func appendNumber(b []byte, n float64) []byte {
 		return append(b, "null"...)
 	}
 	return append(b, s...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString quotes s as JSON.stringify does: only '"', '\\', control characters and lone surrogates are
-// escaped; everything else, including '<', '>' and U+2028, is written as it is.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if i+8 <= len(s) && !mayNeedEscape(s[i:i+8]) {
-			i += 8 // most of a document is long runs of plain text (a long-form DID repeats its own)
-			continue
-		}
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c != 0xED {
-			i++
-			continue
-		}
-		if c == 0xED {
-			r, size := decodeWTF8(s[i:])
-			if size == 3 && r >= 0xD800 && r <= 0xDFFF {
-				b = append(b, s[start:i]...)
-				b = append(b, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
-				i += 3
-				start = i
-				continue
-			}
-			i++
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"':
-			b = append(b, '\\', '"')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-		}
-		i++
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -2,6 +2,8 @@ package sidetree
 
 import (
 	"encoding/json"
+	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -101,7 +103,88 @@ func FuzzParseJSON(f *testing.F) {
 		if c, err := v.Canonicalize(); err == nil && !json.Valid(c) {
 			t.Fatalf("canonical form invalid: %q", c)
 		}
+		checkPlainStrings(t, v)
 	})
+}
+
+// checkPlainStrings fails unless every string of v marked plain is one JSON.stringify writes as it is, and
+// v is written as it would be without the marks.
+func checkPlainStrings(t *testing.T, v Value) {
+	t.Helper()
+	var unmarked func(v Value) Value
+	unmarked = func(v Value) Value {
+		switch v.kind {
+		case KindString:
+			if v.plain && !jsonPlain(v.s) {
+				t.Fatalf("%q is marked plain", v.s)
+			}
+			v.plain = false
+		case KindArray:
+			arr := make([]Value, len(v.arr))
+			for i, e := range v.arr {
+				arr[i] = unmarked(e)
+			}
+			v.arr = arr
+		case KindObject:
+			ms := make([]Member, len(v.members))
+			for i, m := range v.members {
+				ms[i] = Member{m.Key, unmarked(m.Value)}
+			}
+			v.members = ms
+		}
+		return v
+	}
+	if got, want := v.String(), unmarked(v).String(); got != want {
+		t.Fatalf("written with the plain marks: %s; without: %s", got, want)
+	}
+}
+
+// TestParsedStringsPlain checks which parsed strings are marked plain: those read without escapes, so
+// that a mark is never wrong and the common case (base64url, identifiers) is marked.
+func TestParsedStringsPlain(t *testing.T) {
+	for _, tc := range []struct {
+		json  string
+		plain bool
+	}{
+		{`"abc"`, true},
+		{`"EiDyOQbbZAa3aiRzeCkV7LOx3SERjjH93EXoIM3UoN4oWg"`, true}, // past the eight-byte steps
+		{`"https://example.com/ü/😀/é"`, false},                     // an escape, even of plain text
+		{`"é😀 and 한국어, over eight bytes"`, true},                   // 0xED starts 한 and is plain in valid UTF-8
+		{`"\ud800 lone"`, false},
+		{`"quote \" inside"`, false},
+		{`""`, true},
+		{"\"\xed\xa0\x80 a surrogate's bytes\"", true}, // invalid UTF-8, read as Node's U+FFFD: plain
+	} {
+		v, err := ParseJSON([]byte(tc.json))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.json, err)
+		}
+		if v.plain && !jsonPlain(v.s) {
+			t.Errorf("%s: marked plain", tc.json)
+		}
+		if tc.plain && !v.plain {
+			t.Errorf("%s: not marked plain", tc.json)
+		}
+		checkPlainStrings(t, v)
+	}
+}
+
+func TestJSONPlain(t *testing.T) {
+	pieces := []string{"a", "Z", "~", " ", "\x7f", "\"", "\\", "\n", "\x00", "\x1f", "é", "€", "😀", "\xed\xa0\x80", "\xed\x9f\xbf", "\xff", "/", "<", "plain text"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := jsonPlain(s), string(appendString(nil, s)) == `"`+s+`"`; got != want {
+			t.Fatalf("jsonPlain(%q) = %v, want %v", s, got, want)
+		}
+		if jsonPlain(s) && string(appendPlainString(nil, s)) != string(appendString(nil, s)) {
+			t.Fatalf("%q written differently when known plain", s)
+		}
+	}
 }
 
 func TestArrayIndex(t *testing.T) {
@@ -134,5 +217,26 @@ func TestJSONParserWithoutStore(t *testing.T) {
 	}
 	if got := v.String(); got != string(data) {
 		t.Fatalf("%s, want %s", got, data)
+	}
+}
+
+// TestParseChunksSized: a long-form DID's state is read into one chunk of members and one of elements
+// (with the copy of the input, three allocations), and counts that strings inflate cannot size a chunk
+// past what the input's length allows.
+func TestParseChunksSized(t *testing.T) {
+	_, did := resultFixture(t)
+	state, err := DecodeBase64URL(did.LongForm[strings.LastIndex(did.LongForm, ":")+1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(20, func() { _, _ = ParseJSON(state) }); n > 3 {
+		t.Errorf("%v allocations to read a long-form state, want 3", n)
+	}
+	for _, data := range []string{`["` + strings.Repeat(":", 200) + `"]`, `["` + strings.Repeat(",{[", 200) + `"]`} {
+		var s parseStore
+		s.sizeChunksFor([]byte(data))
+		if limit := max(len(data)/16, 8); s.members.chunkSize > limit || s.elems.chunkSize > limit {
+			t.Errorf("%d bytes: chunks of %d members and %d elements", len(data), s.members.chunkSize, s.elems.chunkSize)
+		}
 	}
 }

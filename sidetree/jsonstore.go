@@ -1,6 +1,9 @@
 package sidetree
 
-import "sync"
+import (
+	"bytes"
+	"sync"
+)
 
 // parseStore is where the JSON reader keeps a document's objects and arrays. While an object or array is
 // read, its members or elements collect in a scratch slice of its depth, reused by the next one at that
@@ -26,15 +29,27 @@ var parseStores = sync.Pool{New: func() any { return new(parseStore) }}
 // maxPooledScratch keeps the scratch of a huge object or array out of the pool.
 const maxPooledScratch = 1024
 
-func getParseStore(inputLen int) *parseStore {
+func getParseStore(data []byte) *parseStore {
 	s := parseStores.Get().(*parseStore)
-	s.sizeChunks(inputLen)
+	s.sizeChunksFor(data)
 	return s
 }
 
 // sizeChunks: a long-form DID's state has a member per ~50 bytes and an element per ~150.
 func (s *parseStore) sizeChunks(inputLen int) {
 	s.members.chunkSize, s.elems.chunkSize = min(max(inputLen/48, 8), 256), min(max(inputLen/128, 8), 256)
+}
+
+// sizeChunksFor sizes the chunks for a whole document from what it holds, so that a small one (an
+// operation, a long-form DID's state: ~30 members, ~10 elements) takes one chunk of each: every member
+// has a ':' of its own, and elements number commas - members + objects + arrays at most, give or take
+// the ':' inside strings (a few URLs'), which the slack covers. Hostile counts cannot size a chunk past
+// what the input's length allows.
+func (s *parseStore) sizeChunksFor(data []byte) {
+	colons := bytes.Count(data, []byte{':'})
+	elems := bytes.Count(data, []byte{','}) - colons + bytes.Count(data, []byte{'{'}) + bytes.Count(data, []byte{'['}) + 4
+	maxItems := min(max(len(data)/16, 8), 256)
+	s.members.chunkSize, s.elems.chunkSize = min(max(colons, 4), maxItems), min(max(elems, 4), maxItems)
 }
 
 // release returns the scratch to the pool, emptied: a pooled slice must not keep a document alive.

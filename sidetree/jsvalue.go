@@ -28,8 +28,11 @@ const (
 // Strings hold UTF-8; a lone UTF-16 surrogate from a \u escape is kept as its three-byte (WTF-8) form so
 // that it serializes back to the same escape, as JavaScript does.
 type Value struct {
-	kind    Kind
-	b       bool
+	kind Kind
+	b    bool
+	// plain marks a string known, where it was made, to need no escaping (jsonPlain), so that writing
+	// it is one copy: most of a resolution result is such text (a long-form DID several times over).
+	plain   bool
 	n       float64
 	s       string
 	arr     []Value

@@ -3,26 +3,19 @@ package sidetree
 import (
 	"encoding/base64"
 	"strings"
-	"sync"
 )
 
-// A long-form DID's initial state must be the base64url of its own JCS form. Once that is checked, the
-// JCS form of each of its top-level values is a slice of the decoded bytes (JCS of an object writes each
-// member's value in JCS), so the suffix data and delta are hashed from those slices, not canonicalized
-// again, and the delta's size is the length of its slice.
-
-// canonicalBuffers holds the buffers initial states are canonicalized into for the comparison: the
-// canonical form itself is not kept (the decoded bytes are the same).
-var canonicalBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
-// maxPooledCanonical keeps a buffer grown by a hostile DID out of the pool.
-const maxPooledCanonical = 64 << 10
+// A long-form DID's initial state must be the base64url of its own JCS form. The JSON reader checks that
+// as it reads (jcsCheck), and then the JCS form of each of its top-level values is a slice of the
+// decoded bytes (JCS of an object writes each member's value in JCS), so the suffix data and delta are
+// hashed from those slices, not canonicalized again, and the delta's size is the length of its slice.
 
 // initialState is a long-form DID's parsed initial state with the spans of its canonical form.
 type initialState struct {
 	raw               []byte // decoded: JCS(value) once checked
 	value             Value
 	delta, suffixData []byte // their JCS forms, slices of raw; nil if the state has no such member
+	indexKey          bool   // some object of the state has an array-index key
 }
 
 // parseInitialState parses the create operation a long-form DID carries as the reference's
@@ -30,18 +23,11 @@ type initialState struct {
 // {suffixData, delta}, its delta valid and within the size limit. suffix is the DID's suffix, which the
 // create's suffix is then compared with.
 func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error) {
-	raw, err := DecodeBase64URL(encoded)
+	is, err := readInitialState(encoded)
 	if err != nil {
 		return nil, err
 	}
-	state, err := ParseJSON(raw)
-	if err != nil {
-		return nil, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
-	}
-	is := initialState{raw: raw, value: state}
-	if !is.canonical() || !isCanonicalBase64URL(encoded, len(raw)) {
-		return nil, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
-	}
+	state := is.value
 	delta, err := propertyOf(state, "delta")
 	if err != nil {
 		return nil, err
@@ -71,51 +57,29 @@ func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error)
 	return op, nil
 }
 
-// canonical reports whether the raw bytes are the JCS form of the parsed value, and notes the spans of
-// the delta and suffix data.
-func (is *initialState) canonical() bool {
-	if is.value.hasNonFinite() {
-		return false // JCS throws for these
+// readInitialState decodes and parses a long-form DID's initial state, which must be the base64url of its
+// own JCS form.
+func readInitialState(encoded string) (initialState, error) {
+	raw, err := DecodeBase64URL(encoded)
+	if err != nil {
+		return initialState{}, err
 	}
-	bp := canonicalBuffers.Get().(*[]byte)
-	b := (*bp)[:0]
-	var deltaAt, suffixDataAt [2]int
-	if is.value.kind != KindObject {
-		b = is.value.appendJSON(b, true)
-	} else {
-		b = append(b, '{')
-		for i, m := range sortedMembers(is.value.members) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, m.Key)
-			b = append(b, ':')
-			start := len(b)
-			b = m.Value.appendJSON(b, true)
-			switch m.Key {
-			case "delta":
-				deltaAt = [2]int{start, len(b)}
-			case "suffixData":
-				suffixDataAt = [2]int{start, len(b)}
-			}
-		}
-		b = append(b, '}')
+	jcs := jcsCheck{spanKeys: [2]string{"delta", "suffixData"}}
+	state, err := parseJSON(raw, true, &jcs) // raw is ours, and is never changed
+	if err != nil {
+		return initialState{}, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
 	}
-	same := string(b) == string(is.raw)
-	if cap(b) <= maxPooledCanonical {
-		*bp = b
-		canonicalBuffers.Put(bp)
+	if jcs.differs || !isCanonicalBase64URL(encoded, len(raw)) {
+		return initialState{}, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
 	}
-	if !same {
-		return false
+	is := initialState{raw: raw, value: state, indexKey: jcs.indexKey}
+	if at := jcs.spans[0]; at[1] > 0 {
+		is.delta = raw[at[0]:at[1]:at[1]]
 	}
-	if deltaAt[1] > 0 {
-		is.delta = is.raw[deltaAt[0]:deltaAt[1]:deltaAt[1]]
+	if at := jcs.spans[1]; at[1] > 0 {
+		is.suffixData = raw[at[0]:at[1]:at[1]]
 	}
-	if suffixDataAt[1] > 0 {
-		is.suffixData = is.raw[suffixDataAt[0]:suffixDataAt[1]:suffixDataAt[1]]
-	}
-	return true
+	return is, nil
 }
 
 // request is the body the reference parses, JSON.stringify({type: "create", suffixData, delta}). Parsed
@@ -127,7 +91,7 @@ func (is *initialState) request() []byte {
 		mid  = `,"delta":`
 	)
 	suffixData, delta := is.value.Field("suffixData"), is.value.Field("delta")
-	if hasArrayIndexKey(suffixData) || hasArrayIndexKey(delta) {
+	if is.indexKey && (hasArrayIndexKey(suffixData) || hasArrayIndexKey(delta)) {
 		return Object(Member{"type", String(string(OpCreate))}, Member{"suffixData", suffixData}, Member{"delta", delta}).Stringify()
 	}
 	b := make([]byte, 0, len(head)+len(is.suffixData)+len(mid)+len(is.delta)+1)
@@ -158,6 +122,3 @@ func isCanonicalBase64URL(s string, n int) bool {
 	}
 	return byte(strings.IndexByte(base64URLAlphabet, s[len(s)-1]))&spare == 0
 }
-
-// base64URLAlphabet lists the characters in the order of their 6-bit values.
-const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
