@@ -132,7 +132,8 @@ func proof(i int, proof sidetree.Value, what string, payloadCheck func(int, side
 	if proof.Kind() == sidetree.KindNull {
 		return "", sidetree.Errorf(sidetree.CodeJwsCompactJwsNotString, "%s cannot be null", what)
 	}
-	jws, err := sidetree.ParseCompactJWS(proof.Field("signedData"))
+	signedData := proof.Field("signedData")
+	jws, err := sidetree.ParseCompactJWS(signedData)
 	if err != nil {
 		return "", err
 	}
@@ -143,7 +144,9 @@ func proof(i int, proof sidetree.Value, what string, payloadCheck func(int, side
 	if err := payloadCheck(i, payload); err != nil {
 		return "", err
 	}
-	return jws.Compact(), nil
+	// The string is the compact JWS it was parsed from: no need to join its parts again.
+	compact, _ := signedData.Str()
+	return compact, nil
 }
 
 // proofsValue is the JSON of proofs, {signedData} each.
