@@ -20,14 +20,16 @@ import (
 //
 // The strings of the elements share data's memory instead of a copy of it (a chunk file is megabytes,
 // and its copy was a tenth of the time of reading it): data must not change while they are in use.
+//
+// An element's objects and arrays live only until each returns: the next element is read into the same
+// storage, so that a 10,000-element file costs a few allocations instead of a few per element. each must
+// copy what it keeps of v (its strings excepted, which are data's).
 func EachYieldableElement(data []byte, path []string, each func(i int, v Value) bool) bool {
 	if len(path) == 0 || len(data) == 0 || !utf8.Valid(data) || hasYieldableDivergence(data) {
 		return false
 	}
-	// Small chunks: an element the caller keeps pins the chunk its objects were carved from, and chunks
-	// sized for the whole file would keep its neighbours' discarded trees alive with it.
 	p := jsonParser{data: data, src: unsafe.String(&data[0], len(data)), store: &parseStore{}}
-	p.store.sizeChunks(0)
+	p.store.sizeChunks(elementChunkBytes)
 	depth := 0
 	for _, key := range path {
 		p.skipSpace()
@@ -60,6 +62,7 @@ func EachYieldableElement(data []byte, path []string, each func(i int, v Value) 
 			if err != nil || hasProtoKey(v) || !each(i, v) {
 				return false
 			}
+			p.store.rewind()
 			p.skipSpace()
 			if p.consume(']') {
 				break
@@ -78,6 +81,10 @@ func EachYieldableElement(data []byte, path []string, each func(i int, v Value) 
 	p.skipSpace()
 	return p.pos == len(p.data)
 }
+
+// elementChunkBytes sizes the storage an element is read into for an element of about this many bytes
+// (a delta of ION's maximum size is 1,000); a larger one gets more chunks, kept until the next rewind.
+const elementChunkBytes = 4 << 10
 
 // consume steps over c if it is next.
 func (p *jsonParser) consume(c byte) bool {
