@@ -6,7 +6,8 @@ import (
 )
 
 // EachYieldableElement reads data of the plain shape {"<path[0]>":{"<path[1]>":…[e0,e1,…]}} (each object
-// along the path with that one key, once), calling each on every element of the innermost array in order,
+// along the path with that one key, once), calling each on every element of the innermost array in order
+// (with the element's text in data),
 // so that a caller can keep what it needs of an element and drop the rest instead of holding a whole-file
 // tree: a 10,000-delta chunk file is ~25 MB as one tree.
 //
@@ -24,7 +25,7 @@ import (
 // An element's objects and arrays live only until each returns: the next element is read into the same
 // storage, so that a 10,000-element file costs a few allocations instead of a few per element. each must
 // copy what it keeps of v (its strings excepted, which are data's).
-func EachYieldableElement(data []byte, path []string, each func(i int, v Value) bool) bool {
+func EachYieldableElement(data []byte, path []string, each func(i int, v Value, text []byte) bool) bool {
 	if len(path) == 0 || len(data) == 0 || !utf8.Valid(data) || hasYieldableDivergence(data) {
 		return false
 	}
@@ -58,8 +59,9 @@ func EachYieldableElement(data []byte, path []string, each func(i int, v Value) 
 	if !p.consume(']') {
 		for i := 0; ; i++ {
 			p.skipSpace()
+			start := p.pos
 			v, err := p.value(depth)
-			if err != nil || hasProtoKey(v) || !each(i, v) {
+			if err != nil || hasProtoKey(v) || !each(i, v, data[start:p.pos:p.pos]) {
 				return false
 			}
 			p.store.rewind()

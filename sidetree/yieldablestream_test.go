@@ -47,7 +47,7 @@ func TestEachYieldableElement(t *testing.T) {
 // TestEachYieldableElementStops: each returning false ends the stream, and the caller is told.
 func TestEachYieldableElementStops(t *testing.T) {
 	calls := 0
-	if EachYieldableElement([]byte(`{"d":[1,2,3]}`), []string{"d"}, func(i int, _ Value) bool { calls++; return i < 1 }) {
+	if EachYieldableElement([]byte(`{"d":[1,2,3]}`), []string{"d"}, func(i int, _ Value, _ []byte) bool { calls++; return i < 1 }) {
 		t.Fatal("a refused element reported as streamed")
 	}
 	if calls != 2 {
@@ -60,9 +60,12 @@ func TestEachYieldableElementStops(t *testing.T) {
 func checkStream(t *testing.T, data []byte, path []string) bool {
 	t.Helper()
 	var got []Value
-	if !EachYieldableElement(data, path, func(i int, v Value) bool {
+	if !EachYieldableElement(data, path, func(i int, v Value, text []byte) bool {
 		if i != len(got) {
 			t.Fatalf("element %d after %d elements", i, len(got))
+		}
+		if tv, err := ParseYieldableJSONWith(text, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true}); err != nil || !tv.Equal(v) {
+			t.Fatalf("element %d is %s, its text %q reads as %s (%v)", i, v.Stringify(), text, tv.Stringify(), err)
 		}
 		got = append(got, cloneValue(v)) // v's storage is the next element's
 		return true
@@ -125,7 +128,7 @@ func TestEachYieldableElementReusesStorage(t *testing.T) {
 	}
 	allocs := func(data []byte) float64 {
 		return testing.AllocsPerRun(5, func() {
-			if !EachYieldableElement(data, []string{"deltas"}, func(i int, v Value) bool {
+			if !EachYieldableElement(data, []string{"deltas"}, func(i int, v Value, _ []byte) bool {
 				n, _ := v.Field("i").Num()
 				id, _ := v.Field("patches").Elems()[0].Field("document").Field("publicKeys").Elems()[0].Field("id").Str()
 				k, err := strconv.Atoi(strings.TrimPrefix(id, "k"))

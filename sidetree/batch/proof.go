@@ -60,7 +60,7 @@ func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*Provisional
 	check := func(_ int, payload sidetree.Value) error { return sidetree.ValidateUpdateSignedData(payload) }
 	f := &ProvisionalProofFile{}
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
-	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value) bool {
+	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte) bool {
 		jws, err := proof(i, v, "update proof", check)
 		f.Updates = append(f.Updates, jws)
 		return err == nil
