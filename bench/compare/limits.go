@@ -54,24 +54,33 @@ func measureLimits(dir string) (limits, error) {
 		files = append(files, data)
 		l.CompressedBytes += int64(len(data))
 	}
+	// Each file inflates into the same buffer pass after pass: the inflater's cost, not the allocator's.
 	var zr kpgzip.Reader
+	outs := make([]bytes.Buffer, len(files))
 	inflate := func() error {
 		inflated = inflated[:0]
-		for _, data := range files {
+		for i, data := range files {
 			if err := zr.Reset(bytes.NewReader(data)); err != nil {
 				return err
 			}
-			var out bytes.Buffer
-			if _, err := out.ReadFrom(&zr); err != nil {
+			outs[i].Reset()
+			if _, err := outs[i].ReadFrom(&zr); err != nil {
 				return err
 			}
-			inflated = append(inflated, out.Bytes())
+			inflated = append(inflated, outs[i].Bytes())
 		}
 		return nil
 	}
+	// The JSON is read as the batch reader reads it: the chunk and provisional proof files one element at
+	// a time, the others whole, into the trees the reference's JavaScript objects are to us.
+	yl := sidetree.YieldableLimits{MaxDepth: sidetree.BatchYieldableDepth, RefusePrototypes: true}
 	parse := func() error {
 		for _, text := range inflated {
-			if _, err := sidetree.ParseYieldableJSONWith(text, sidetree.YieldableLimits{MaxDepth: sidetree.BatchYieldableDepth, RefusePrototypes: true}); err != nil {
+			if sidetree.EachYieldableElement(text, []string{"deltas"}, keepGoing) ||
+				sidetree.EachYieldableElement(text, []string{"operations", "update"}, keepGoing) {
+				continue
+			}
+			if _, err := sidetree.ParseYieldableJSONWith(text, yl); err != nil {
 				return err
 			}
 		}
@@ -118,3 +127,5 @@ func (l limits) String() string {
 		mbps(l.InflatedBytes, l.InflateNs), l.perOp(l.InflateNs), mbps(l.InflatedBytes, l.ParseNs), l.perOp(l.ParseNs),
 		mbps(l.InflatedBytes, l.SHA256Ns), l.perOp(l.SHA256Ns), l.Files, report.MiB(l.CompressedBytes), report.MiB(l.InflatedBytes))
 }
+
+func keepGoing(int, sidetree.Value, []byte) bool { return true }
