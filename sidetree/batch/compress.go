@@ -150,13 +150,18 @@ func arrayOf(v sidetree.Value) ([]sidetree.Value, bool) {
 
 // duplicates reports whether a list has a repeated entry.
 func duplicates(lists ...[]string) bool {
-	seen := map[string]bool{}
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	// Sized up front: a 10,000-operation batch would otherwise grow the set a dozen times.
+	seen := make(map[string]struct{}, n)
 	for _, l := range lists {
 		for _, s := range l {
-			if seen[s] {
+			if _, ok := seen[s]; ok {
 				return true
 			}
-			seen[s] = true
+			seen[s] = struct{}{}
 		}
 	}
 	return false
