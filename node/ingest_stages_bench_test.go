@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/internal/cputime"
+	"github.com/ionode/ionode/node/verify"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/sidetree/batch"
 )
@@ -18,8 +19,10 @@ import (
 //   - read (S): the batch reader (gunzip, parse, validate, compose), sequential;
 //   - read-to-parts: its share before it hands over the signed parts (batch.Reader.Signed), the part
 //     no verdict can overlap;
-//   - parts-verdicts (V): the verdicts from the reader's parts (sidetree.PartsVerdict), what ingest
-//     computes on every core;
+//   - parts-verdicts (V): the verdicts from the reader's parts (verify.Part: each update's JWS and
+//     payload as the reader parsed them, sidetree.ParsedPartsVerdict), what ingest computes on every core;
+//   - reparsed-parts-verdicts: the same from the parts' compact JWS (sidetree.PartsVerdict, parsing
+//     each again), what ingest computed before;
 //   - body-verdicts: the verdicts from each composed body (sidetree.ComputeVerdict: parse again, then
 //     verify), what ingest computed before, and what migration computes.
 //
@@ -63,6 +66,11 @@ func BenchmarkIngestStages(b *testing.B) {
 			toParts = append(toParts, (atParts-start)/float64(len(ops)))
 		}},
 		{"parts-verdicts", func() {
+			for i := range parts {
+				verify.Part(&parts[i])
+			}
+		}},
+		{"reparsed-parts-verdicts", func() {
 			for _, part := range parts {
 				sidetree.PartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, part.SignedData)
 			}

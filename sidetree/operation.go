@@ -153,6 +153,12 @@ func parseSignedParts(t OperationType, didSuffix, revealValue, signedData Value,
 	}
 	suffix, _ := didSuffix.Str()
 	reveal, _ := revealValue.Str()
+	return checkSignedParts(t, suffix, reveal, jws, payload, raw)
+}
+
+// checkSignedParts does parseSignedParts' checks that follow the parse of the JWS and its payload.
+func checkSignedParts(t OperationType, suffix, reveal string, jws JWS, payload Value, raw []byte) (*Operation, error) {
+	var err error
 	op := &Operation{Type: t, DIDSuffix: suffix, RevealValue: reveal, SignedData: jws, Signed: payload, Raw: raw}
 	what := string(t) + " request recovery key"
 	switch t {

@@ -21,6 +21,20 @@ func partsOf(body Value) (t OperationType, didSuffix, reveal, signedData string,
 	return OperationType(s("type")), s("didSuffix"), s("revealValue"), s("signedData"), field(body, "delta")
 }
 
+// parsedVerdict is ParsedPartsVerdict of the JWS parsed as a batch reader parses a proof, and false when
+// it does not parse (a reader then rejects the proof file: there is no parsed form to hand over).
+func parsedVerdict(t OperationType, didSuffix, reveal, signedData string) (Verdict, bool) {
+	jws, err := ParseCompactJWS(String(signedData))
+	if err != nil {
+		return VerdictUnknown, false
+	}
+	payload, err := jws.PayloadValue()
+	if err != nil {
+		return VerdictUnknown, false
+	}
+	return ParsedPartsVerdict(t, didSuffix, reveal, ParsedJWS{JWS: jws, Payload: payload}), true
+}
+
 // TestPartsVerdict: the verdict from a signed operation's parts is ComputeVerdict's of the body those
 // parts compose, for valid, forged and mismatched operations of every type.
 func TestPartsVerdict(t *testing.T) {
@@ -58,6 +72,9 @@ func TestPartsVerdict(t *testing.T) {
 			if want := ComputeVerdict(partsBody(typ, suffix, reveal, jws, delta)); got != want || got != tc.want {
 				t.Errorf("PartsVerdict = %s, ComputeVerdict of the body = %s, want %s", got, want, tc.want)
 			}
+			if parsed, ok := parsedVerdict(typ, suffix, reveal, jws); ok && parsed != got {
+				t.Errorf("ParsedPartsVerdict = %s, PartsVerdict = %s", parsed, got)
+			}
 		})
 	}
 }
@@ -85,6 +102,9 @@ func FuzzPartsVerdict(f *testing.F) {
 		}
 		if got, want := PartsVerdict(OperationType(typ), suffix, reveal, jws), ComputeVerdict(body); got != want {
 			t.Fatalf("PartsVerdict = %s, ComputeVerdict of %s = %s", got, body, want)
+		}
+		if parsed, ok := parsedVerdict(OperationType(typ), suffix, reveal, jws); ok && parsed != ComputeVerdict(body) {
+			t.Fatalf("ParsedPartsVerdict = %s, ComputeVerdict of %s = %s", parsed, body, ComputeVerdict(body))
 		}
 	})
 }

@@ -56,6 +56,28 @@ func PartsVerdict(t OperationType, didSuffix, revealValue, signedData string) Ve
 	return op.SignatureVerdict()
 }
 
+// ParsedJWS is a compact JWS as ParseCompactJWS parsed it, with its payload as JWS.PayloadValue parsed
+// it: what a batch reader holds of a proof it checked, so that the verdict need not parse it again.
+type ParsedJWS struct {
+	JWS     JWS
+	Payload Value
+}
+
+// ParsedPartsVerdict is PartsVerdict(t, didSuffix, revealValue, signed.JWS.Compact()) for a JWS already
+// parsed: the same checks in the same order, without the second parse of the JWS and its payload.
+func ParsedPartsVerdict(t OperationType, didSuffix, revealValue string, signed ParsedJWS) Verdict {
+	suffix, reveal := String(didSuffix), String(revealValue)
+	if ValidateEncodedMultihash(suffix, string(t)+" request didSuffix") != nil ||
+		ValidateEncodedMultihash(reveal, string(t)+" request reveal value") != nil {
+		return VerdictInvalid
+	}
+	op, err := checkSignedParts(t, didSuffix, revealValue, signed.JWS, signed.Payload, nil)
+	if err != nil {
+		return VerdictInvalid
+	}
+	return op.SignatureVerdict()
+}
+
 // SignatureVerdict checks a parsed operation's signature under the key it reveals.
 func (op *Operation) SignatureVerdict() Verdict {
 	key, ok := op.signingKey()

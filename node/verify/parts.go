@@ -51,9 +51,9 @@ func (p *Pending) work() {
 			return
 		}
 		part := &p.parts[i]
-		p.verdicts[i] = sidetree.PartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, part.SignedData)
+		p.verdicts[i] = Part(part)
 		// Compose releases each proof once its body is written; so does this copy, once checked.
-		part.SignedData = ""
+		part.SignedData, part.Parsed = "", nil
 	}
 }
 
@@ -93,4 +93,13 @@ func (p *Pending) Apply(ops []sidetree.AnchoredOperation) error {
 func (p *Pending) Stop() {
 	p.cancel()
 	p.wg.Wait()
+}
+
+// Part is the verdict of one signed part: from its parsed JWS when the reader kept it, else from its
+// compact JWS (both equal sidetree.ComputeVerdict of the body the part composes).
+func Part(part *batch.SignedPart) sidetree.Verdict {
+	if part.Parsed != nil {
+		return sidetree.ParsedPartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, *part.Parsed)
+	}
+	return sidetree.PartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, part.SignedData)
 }

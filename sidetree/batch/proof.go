@@ -47,6 +47,9 @@ func ParseCoreProofFile(data []byte, p sidetree.Parameters, deactivateSuffixes [
 // ProvisionalProofFile is a parsed provisional proof file: each update's compact JWS signed data.
 type ProvisionalProofFile struct {
 	Updates []string
+	// parsed is each update's JWS and payload as the streamed read parsed them (nil when the file was
+	// read whole): the reader hands them to the verdicts so that they are not parsed twice.
+	parsed []sidetree.ParsedJWS
 }
 
 // ParseProvisionalProofFile parses a compressed provisional proof file as the reference's
@@ -61,8 +64,9 @@ func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*Provisional
 	f := &ProvisionalProofFile{}
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
 	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte) bool {
-		jws, err := proof(i, v, "update proof", check)
+		jws, parsed, err := parseProof(i, v, "update proof", check)
 		f.Updates = append(f.Updates, jws)
+		f.parsed = append(f.parsed, parsed)
 		return err == nil
 	}) && len(f.Updates) > 0 {
 		return f, nil
@@ -126,27 +130,33 @@ func proofs(v sidetree.Value, notArray sidetree.Code, what string, payloadCheck 
 
 // proof parses the i-th {signedData} proof of a list and returns its compact JWS.
 func proof(i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, error) {
+	compact, _, err := parseProof(i, proof, what, payloadCheck)
+	return compact, err
+}
+
+// parseProof is proof, returning also the JWS and payload it parsed.
+func parseProof(i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, sidetree.ParsedJWS, error) {
 	if err := onlyProperties(proof, []string{"signedData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
-		return "", err
+		return "", sidetree.ParsedJWS{}, err
 	}
 	if proof.Kind() == sidetree.KindNull {
-		return "", sidetree.Errorf(sidetree.CodeJwsCompactJwsNotString, "%s cannot be null", what)
+		return "", sidetree.ParsedJWS{}, sidetree.Errorf(sidetree.CodeJwsCompactJwsNotString, "%s cannot be null", what)
 	}
 	signedData := proof.Field("signedData")
 	jws, err := sidetree.ParseCompactJWS(signedData)
 	if err != nil {
-		return "", err
+		return "", sidetree.ParsedJWS{}, err
 	}
 	payload, err := signedDataPayload(jws)
 	if err != nil {
-		return "", err
+		return "", sidetree.ParsedJWS{}, err
 	}
 	if err := payloadCheck(i, payload); err != nil {
-		return "", err
+		return "", sidetree.ParsedJWS{}, err
 	}
 	// The string is the compact JWS it was parsed from: no need to join its parts again.
 	compact, _ := signedData.Str()
-	return compact, nil
+	return compact, sidetree.ParsedJWS{JWS: jws, Payload: payload}, nil
 }
 
 // proofsValue is the JSON of proofs, {signedData} each.

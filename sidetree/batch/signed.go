@@ -12,6 +12,9 @@ type SignedPart struct {
 	// SignedData is the compact JWS of its proof, "" when the proof file has none for it (Compose then
 	// writes the body without signedData: it does not parse, as "" does not).
 	SignedData string
+	// Parsed, when not nil, is SignedData as the reader parsed it (sidetree.ParsedPartsVerdict takes it
+	// instead of parsing SignedData again).
+	Parsed *sidetree.ParsedJWS
 }
 
 // signedParts lists f's signed operations in Compose's order, with Compose's operation indexes.
@@ -41,6 +44,9 @@ func signedParts(f Files) []SignedPart {
 			proof = &f.ProvisionalProof.Updates[i]
 		}
 		add(sidetree.OpUpdate, ref, proof)
+		if proof != nil && i < len(f.ProvisionalProof.parsed) {
+			out[len(out)-1].Parsed = &f.ProvisionalProof.parsed[i]
+		}
 	}
 	return out
 }

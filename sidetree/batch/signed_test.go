@@ -91,6 +91,18 @@ func TestSignedParts(t *testing.T) {
 				if got != want {
 					t.Errorf("%s %d: verdict from its parts %s, from its body %s", op.Type, part.Index, got, want)
 				}
+				// The streamed provisional proof file's updates come already parsed, the core proofs not.
+				if (part.Parsed != nil) != (part.Type == sidetree.OpUpdate) {
+					t.Errorf("%s %d: parsed form %v", op.Type, part.Index, part.Parsed != nil)
+				}
+				if part.Parsed != nil {
+					if part.Parsed.JWS.Compact() != part.SignedData {
+						t.Errorf("%s %d: parsed JWS %q is not its proof %q", op.Type, part.Index, part.Parsed.JWS.Compact(), part.SignedData)
+					}
+					if parsed := sidetree.ParsedPartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, *part.Parsed); parsed != want {
+						t.Errorf("%s %d: verdict from its parsed parts %s, from its body %s", op.Type, part.Index, parsed, want)
+					}
+				}
 				seen[got]++
 			}
 			for i, op := range ops {
