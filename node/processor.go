@@ -88,9 +88,20 @@ func (p *FileProcessor) Operations(ctx context.Context, tx Transaction) ([]sidet
 	}
 	// Each operation's signature is checked once, here, on every core; the store keeps the verdict with
 	// the operation and resolution reads it instead of verifying again. The checks start as soon as the
-	// proof files are read, while the reader goes on to the chunk file.
+	// reader has each proof, while it streams the provisional proof file and reads the chunk file.
 	var pending *verify.Pending
-	r.Signed = func(parts []batch.SignedPart) { pending = verify.Start(ctx, parts, p.Workers) }
+	r.Signed = func(parts []batch.SignedPart) {
+		if pending == nil {
+			pending = verify.Open(ctx, p.Workers)
+		}
+		pending.Add(parts)
+	}
+	r.Void = func() { // the streamed proofs gave way to the whole file's: the reader hands all parts again
+		if pending != nil {
+			pending.Stop()
+			pending = nil
+		}
+	}
 	ops, err := r.Read(batch.Transaction{Number: tx.Number, Time: tx.Time, OperationCount: a.Operations, CoreIndexFileURI: a.CoreIndexURI})
 	var verr error
 	if pending != nil && err == nil {

@@ -49,3 +49,37 @@ func TestStopJoinsWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAddApply: parts handed over a few at a time, while the workers wait for more, get the verdicts
+// of the same parts given at once; a Pending stopped while its workers wait for parts ends them.
+func TestOpenAddApply(t *testing.T) {
+	parts := signedParts(t, 12)
+	parts[3].Type = sidetree.OpRecover // its update's signed data: invalid as a recover
+	ops := make([]sidetree.AnchoredOperation, len(parts))
+	for i, part := range parts {
+		ops[i] = sidetree.AnchoredOperation{Type: part.Type, DIDSuffix: part.DIDSuffix}
+	}
+	for _, workers := range []int{1, 2, 4} {
+		idle := Open(context.Background(), workers)
+		idle.Add(nil)
+		idle.Stop() // its workers wait for parts: Stop must wake and join them
+
+		p := Open(context.Background(), workers)
+		for i := 0; i < len(parts); i += 5 {
+			p.Add(slices.Clone(parts[i:min(i+5, len(parts))]))
+		}
+		got := slices.Clone(ops)
+		if err := p.Apply(got); err != nil {
+			t.Fatal(err)
+		}
+		for i, op := range got {
+			want := sidetree.VerdictValid
+			if i == 3 {
+				want = sidetree.VerdictInvalid
+			}
+			if op.Verdict != want {
+				t.Errorf("workers %d: part %d: verdict %s, want %s", workers, i, op.Verdict, want)
+			}
+		}
+	}
+}

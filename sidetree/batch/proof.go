@@ -56,22 +56,38 @@ type ProvisionalProofFile struct {
 // ProvisionalProofFile.parse. A file of the plain shape {"operations":{"update":[…]}} is read one proof
 // at a time (sidetree.EachYieldableElement); any other, or one with an invalid proof, is read whole.
 func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*ProvisionalProofFile, error) {
+	f, _, err := parseProvisionalProof(data, p, nil)
+	return f, err
+}
+
+// parseProvisionalProof is ParseProvisionalProofFile. When each is set, it receives every proof the
+// stream checks (instead of f keeping its parsed form); streamed reports whether the stream's proofs
+// are the file's, false when it was read whole.
+func parseProvisionalProof(data []byte, p sidetree.Parameters, each func(i int, jws string, parsed sidetree.ParsedJWS)) (f *ProvisionalProofFile, streamed bool, err error) {
 	raw, err := decompressFile(data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	check := func(_ int, payload sidetree.Value) error { return sidetree.ValidateUpdateSignedData(payload) }
-	f := &ProvisionalProofFile{}
+	f = &ProvisionalProofFile{}
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
 	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte) bool {
 		jws, parsed, err := parseProof(i, v, "update proof", check)
+		if err != nil {
+			return false
+		}
 		f.Updates = append(f.Updates, jws)
-		f.parsed = append(f.parsed, parsed)
-		return err == nil
+		if each != nil {
+			each(i, jws, parsed)
+		} else {
+			f.parsed = append(f.parsed, parsed)
+		}
+		return true
 	}) && len(f.Updates) > 0 {
-		return f, nil
+		return f, true, nil
 	}
-	return parseProvisionalProofWhole(raw, check)
+	f, err = parseProvisionalProofWhole(raw, check)
+	return f, false, err
 }
 
 // parseProvisionalProofWhole reads a decompressed provisional proof file as one tree.

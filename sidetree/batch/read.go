@@ -53,6 +53,11 @@ type Reader struct {
 	// checked while the chunk file is read. When Read returns no error, its operations were composed
 	// from exactly these parts.
 	Signed func([]SignedPart)
+	// Void, when set with Signed, lets the reader hand over the updates one at a time while it streams the
+	// provisional proof file, so that their checks start before the file is read whole. Void is called
+	// when the parts handed over so far no longer hold (that file has to be read whole, and the whole
+	// reading decides its proofs): Signed then receives every part again.
+	Void func()
 }
 
 // Read returns the transaction's anchored operations. On a core-stage failure it returns no operations
@@ -138,12 +143,18 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 			"provisional index file references a DID of the core index file")
 	}
 	var proof *ProvisionalProofFile
+	handed := false // every signed part went to Signed while the proofs streamed
 	if prov.ProvisionalProofFileURI != "" {
 		data, err := r.Fetch(prov.ProvisionalProofFileURI, p.MaxProofFileSizeInBytes)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("fetch provisional proof file %s: %w", prov.ProvisionalProofFileURI, err)
 		}
-		if proof, err = ParseProvisionalProofFile(data, p); err != nil {
+		if r.Signed != nil && r.Void != nil {
+			proof, handed, err = r.streamProvisionalProof(data, core, coreProof, prov)
+		} else {
+			proof, err = ParseProvisionalProofFile(data, p)
+		}
+		if err != nil {
 			return nil, nil, nil, err
 		}
 		if len(proof.Updates) != len(prov.Updates) {
@@ -151,7 +162,9 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 				"proof count %d differs from the %d updates", len(proof.Updates), len(prov.Updates))
 		}
 	}
-	r.signed(Files{Core: core, CoreProof: coreProof, Provisional: prov, ProvisionalProof: proof})
+	if !handed {
+		r.signed(Files{Core: core, CoreProof: coreProof, Provisional: prov, ProvisionalProof: proof})
+	}
 	data, err = r.Fetch(prov.ChunkFileURI, p.MaxChunkFileSizeInBytes)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("fetch chunk file %s: %w", prov.ChunkFileURI, err)
@@ -165,6 +178,24 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 			"chunk file has %d deltas for %d operations with a delta", len(chunk.Deltas), want)
 	}
 	return prov, proof, chunk, nil
+}
+
+// streamProvisionalProof parses the provisional proof file as ParseProvisionalProofFile does, handing
+// the recovers and deactivates to Signed first, then each update as soon as its proof is checked. handed
+// reports whether every signed part went over that way; when not, Void was called.
+func (r *Reader) streamProvisionalProof(data []byte, core *CoreIndexFile, coreProof *CoreProofFile, prov *ProvisionalIndexFile) (*ProvisionalProofFile, bool, error) {
+	r.Signed(signedParts(Files{Core: core, CoreProof: coreProof}))
+	first := len(core.Creates) + len(core.Recovers) + len(core.Deactivates)
+	proof, streamed, err := parseProvisionalProof(data, r.Parameters, func(i int, jws string, parsed sidetree.ParsedJWS) {
+		if i < len(prov.Updates) {
+			r.Signed([]SignedPart{{Index: first + i, Type: sidetree.OpUpdate, Reference: prov.Updates[i], SignedData: jws, Parsed: &parsed}})
+		}
+	})
+	if err != nil || !streamed || len(proof.Updates) != len(prov.Updates) {
+		r.Void()
+		return proof, false, err
+	}
+	return proof, true, nil
 }
 
 func (r *Reader) signed(f Files) {

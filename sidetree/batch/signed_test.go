@@ -79,40 +79,51 @@ func TestSignedParts(t *testing.T) {
 			if err != nil || len(ops) != len(requests) || calls != 1 {
 				t.Fatalf("%d operations of %d, %d calls, %v", len(ops), len(requests), calls, err)
 			}
-			covered := map[int]bool{}
-			seen := map[sidetree.Verdict]int{}
+			checkPartVerdicts(t, parts, ops)
 			for _, part := range parts {
-				op := ops[part.Index]
-				if op.Type != part.Type || op.DIDSuffix != part.DIDSuffix || covered[part.Index] {
-					t.Fatalf("part %+v: operation %d is a %s of %s", part, part.Index, op.Type, op.DIDSuffix)
-				}
-				covered[part.Index] = true
-				got, want := sidetree.PartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, part.SignedData), sidetree.ComputeVerdict(op.Raw)
-				if got != want {
-					t.Errorf("%s %d: verdict from its parts %s, from its body %s", op.Type, part.Index, got, want)
-				}
 				// The streamed provisional proof file's updates come already parsed, the core proofs not.
 				if (part.Parsed != nil) != (part.Type == sidetree.OpUpdate) {
-					t.Errorf("%s %d: parsed form %v", op.Type, part.Index, part.Parsed != nil)
+					t.Errorf("%s %d: parsed form %v", part.Type, part.Index, part.Parsed != nil)
 				}
-				if part.Parsed != nil {
-					if part.Parsed.JWS.Compact() != part.SignedData {
-						t.Errorf("%s %d: parsed JWS %q is not its proof %q", op.Type, part.Index, part.Parsed.JWS.Compact(), part.SignedData)
-					}
-					if parsed := sidetree.ParsedPartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, *part.Parsed); parsed != want {
-						t.Errorf("%s %d: verdict from its parsed parts %s, from its body %s", op.Type, part.Index, parsed, want)
-					}
+				if part.Parsed != nil && part.Parsed.JWS.Compact() != part.SignedData {
+					t.Errorf("%s %d: parsed JWS %q is not its proof %q", part.Type, part.Index, part.Parsed.JWS.Compact(), part.SignedData)
 				}
-				seen[got]++
-			}
-			for i, op := range ops {
-				if !covered[i] && op.Type != sidetree.OpCreate {
-					t.Errorf("%s %d has no part", op.Type, i)
-				}
-			}
-			if seen[sidetree.VerdictValid] == 0 || seen[sidetree.VerdictInvalid] == 0 {
-				t.Errorf("the batch should mix valid and forged signatures: %v", seen)
 			}
 		})
+	}
+}
+
+// checkPartVerdicts checks that parts describe every signed operation of ops once, at its index, and
+// that each part's verdict (from its parsed JWS when it has one) is ComputeVerdict's of the body Read
+// composed; the batch must mix valid and forged signatures.
+func checkPartVerdicts(t *testing.T, parts []SignedPart, ops []sidetree.AnchoredOperation) {
+	t.Helper()
+	covered := map[int]bool{}
+	seen := map[sidetree.Verdict]int{}
+	for _, part := range parts {
+		op := ops[part.Index]
+		if op.Type != part.Type || op.DIDSuffix != part.DIDSuffix || covered[part.Index] {
+			t.Fatalf("part %+v: operation %d is a %s of %s", part, part.Index, op.Type, op.DIDSuffix)
+		}
+		covered[part.Index] = true
+		want := sidetree.ComputeVerdict(op.Raw)
+		got := sidetree.PartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, part.SignedData)
+		if got != want {
+			t.Errorf("%s %d: verdict from its parts %s, from its body %s", op.Type, part.Index, got, want)
+		}
+		if part.Parsed != nil {
+			if parsed := sidetree.ParsedPartsVerdict(part.Type, part.DIDSuffix, part.RevealValue, *part.Parsed); parsed != want {
+				t.Errorf("%s %d: verdict from its parsed parts %s, from its body %s", op.Type, part.Index, parsed, want)
+			}
+		}
+		seen[got]++
+	}
+	for i, op := range ops {
+		if !covered[i] && op.Type != sidetree.OpCreate {
+			t.Errorf("%s %d has no part", op.Type, i)
+		}
+	}
+	if seen[sidetree.VerdictValid] == 0 || seen[sidetree.VerdictInvalid] == 0 {
+		t.Errorf("the batch should mix valid and forged signatures: %v", seen)
 	}
 }
