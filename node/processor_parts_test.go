@@ -176,3 +176,42 @@ func TestFileProcessorCanceledLeavesNoGoroutine(t *testing.T) {
 		}
 	}
 }
+
+// TestFileProcessorStreamedProofsVoided: when the provisional proof file streams proofs that its whole
+// reading then overrides (a second "operations" member, which JSON.parse keeps), the verdicts of the
+// streamed proofs are dropped and every operation gets the verdict of the bytes it was composed with.
+func TestFileProcessorStreamedProofsVoided(t *testing.T) {
+	files, anchor, _ := mixedSignedBatch(t)
+	const head = `{"operations":{"update":[`
+	replaced := 0
+	for uri, data := range files {
+		text := gunzipString(t, data)
+		if !strings.HasPrefix(text, head) {
+			continue
+		}
+		// The first member's proofs are the file's own, swapped in pairs: each signs for another DID.
+		inner := strings.TrimSuffix(text[len(head):], "]}}") // {"signedData":…},…,{"signedData":…}
+		proofs := strings.Split(inner[1:len(inner)-1], "},{")
+		for i := 0; i+1 < len(proofs); i += 2 {
+			proofs[i], proofs[i+1] = proofs[i+1], proofs[i]
+		}
+		files[uri] = gzipString(t, head+"{"+strings.Join(proofs, "},{")+"}]},"+text[1:])
+		replaced++
+	}
+	if replaced != 1 {
+		t.Fatalf("%d provisional proof files", replaced)
+	}
+	tx := Transaction{Number: 700_000_000_001, Time: 700_000, AnchorString: anchor, FeePaid: 1000, NormalizedFee: 1000, Writer: "w"}
+	for _, workers := range []int{1, 2, 3} {
+		proc := &FileProcessor{Network: sidetree.Mainnet(), CAS: files, Workers: workers}
+		ops, err := proc.Operations(context.Background(), tx)
+		if err != nil || len(ops) == 0 {
+			t.Fatalf("workers %d: %d operations, %v", workers, len(ops), err)
+		}
+		for i, op := range ops {
+			if want := sidetree.ComputeVerdict(op.Raw); op.Verdict != want {
+				t.Errorf("workers %d: %s %d: verdict %s, from its bytes %s", workers, op.Type, i, op.Verdict, want)
+			}
+		}
+	}
+}
