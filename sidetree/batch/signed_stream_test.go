@@ -37,16 +37,9 @@ func TestSignedPartsStreamed(t *testing.T) {
 				}
 			}
 			var parts []SignedPart
-			chunkFetched, calls, voids, voided := false, 0, 0, 0
-			r := &Reader{Parameters: p, Fetch: func(uri string, max int) ([]byte, error) {
-				chunkFetched = chunkFetched || uri == chunkURI
-				return cas.fetch(uri, max)
-			}, Signed: func(ps []SignedPart) {
-				if chunkFetched {
-					t.Error("parts handed over after the chunk file was fetched")
-				}
-				parts, calls = append(parts, ps...), calls+1
-			}, Void: func() { voided, parts, voids = len(parts), nil, voids+1 }}
+			calls, voids, voided := 0, 0, 0
+			r := recordingReader(t, p, cas, chunkURI, &parts, &calls)
+			r.Void = func() { voided, parts, voids = len(parts), nil, voids+1 }
 			ops, err := r.Read(Transaction{Number: 1, Time: 1, OperationCount: count, CoreIndexFileURI: coreURI})
 			if err != nil || len(ops) != len(requests) {
 				t.Fatalf("%d operations of %d: %v", len(ops), len(requests), err)

@@ -58,7 +58,7 @@ func TestSignedParts(t *testing.T) {
 			var count int
 			var coreURI string
 			fmt.Sscanf(anchor, "%d.%s", &count, &coreURI)
-			chunkURI, chunkFetched := "", false
+			chunkURI := ""
 			for _, w := range written {
 				if w.Kind == "chunk" {
 					chunkURI = w.URI
@@ -66,15 +66,7 @@ func TestSignedParts(t *testing.T) {
 			}
 			var parts []SignedPart
 			calls := 0
-			r := &Reader{Parameters: p, Fetch: func(uri string, max int) ([]byte, error) {
-				chunkFetched = chunkFetched || uri == chunkURI
-				return cas.fetch(uri, max)
-			}, Signed: func(ps []SignedPart) {
-				if chunkFetched {
-					t.Error("parts handed over after the chunk file was fetched")
-				}
-				parts, calls = ps, calls+1
-			}}
+			r := recordingReader(t, p, cas, chunkURI, &parts, &calls)
 			ops, err := r.Read(Transaction{Number: 1, Time: 1, OperationCount: count, CoreIndexFileURI: coreURI})
 			if err != nil || len(ops) != len(requests) || calls != 1 {
 				t.Fatalf("%d operations of %d, %d calls, %v", len(ops), len(requests), calls, err)
@@ -126,4 +118,20 @@ func checkPartVerdicts(t *testing.T, parts []SignedPart, ops []sidetree.Anchored
 	if seen[sidetree.VerdictValid] == 0 || seen[sidetree.VerdictInvalid] == 0 {
 		t.Errorf("the batch should mix valid and forged signatures: %v", seen)
 	}
+}
+
+// recordingReader reads cas, appending to *parts what Signed receives (an error for any part handed over
+// after the chunk file is fetched) and counting Signed's calls in *calls.
+func recordingReader(t *testing.T, p sidetree.Parameters, cas memCAS, chunkURI string, parts *[]SignedPart, calls *int) *Reader {
+	t.Helper()
+	chunkFetched := false
+	return &Reader{Parameters: p, Fetch: func(uri string, max int) ([]byte, error) {
+		chunkFetched = chunkFetched || uri == chunkURI
+		return cas.fetch(uri, max)
+	}, Signed: func(ps []SignedPart) {
+		if chunkFetched {
+			t.Error("parts handed over after the chunk file was fetched")
+		}
+		*parts, *calls = append(*parts, ps...), *calls+1
+	}}
 }
