@@ -189,6 +189,13 @@ func (w *Wallet) Present(r *Request, held []string, choice Choice) (*Response, e
 	if err := checkChoice(choice, ids, cands); err != nil {
 		return nil, err
 	}
+	total := 0
+	for _, id := range ids {
+		total += len(cands[id])
+	}
+	if total > oid4vp.MaxPresentations {
+		return nil, fmt.Errorf("%w: %d credentials chosen, more than the %d a response may hold", ErrNoMatch, total, oid4vp.MaxPresentations)
+	}
 	token := make(map[string][]string, len(ids))
 	chosen := make(map[string][]string, len(ids))
 	for _, id := range ids {
