@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/exchange/presex"
 )
 
@@ -49,6 +50,13 @@ type RequestedCredential struct {
 	// Group is ionode's extension for ionode.query "presentation_definition": the groups of this
 	// credential's input descriptor, which ionode.submissionRequirements pick from.
 	Group []string `json:"group,omitempty"`
+	// ID, Multiple and ClaimSets are ionode's DCQL extensions: ID names the credential query (default
+	// "credential_<index>"), which ionode.credentialSets' options name; Multiple lets the wallet send
+	// more than one credential for it; ClaimSets are alternative combinations of Claims by their ids,
+	// in order of preference (the first the credential satisfies is the one checked).
+	ID        string     `json:"id,omitempty"`
+	Multiple  bool       `json:"multiple,omitempty"`
+	ClaimSets [][]string `json:"claimSets,omitempty"`
 }
 
 // ClaimRequest asks for one claim by its DCQL claims path pointer: member names (strings), null for
@@ -56,6 +64,8 @@ type RequestedCredential struct {
 type ClaimRequest struct {
 	ID   string `json:"id,omitempty"`
 	Path []any  `json:"path"`
+	// Values, when given, are the only values accepted (strings, integers, booleans).
+	Values []any `json:"values,omitempty"`
 }
 
 // PresentationRequest is the body of createPresentationRequest.
@@ -87,6 +97,11 @@ type PresentationExtensions struct {
 	// [{"rule":"pick","count":1,"from":"A"}] asks for any one credential of group A. Without them every
 	// requested credential is required.
 	SubmissionRequirements []presex.SubmissionRequirement `json:"submissionRequirements,omitempty"`
+	// CredentialSets (with Query "dcql", the default) are DCQL credential_sets: each lists options, each
+	// option the ids of requested credentials that together answer it, e.g.
+	// [{"options":[["pid"],["passport","bill"]]},{"options":[["loyalty"]],"required":false}]. A required
+	// set (the default) must have one option answered; without sets every requested credential is.
+	CredentialSets []dcql.CredentialSet `json:"credentialSets,omitempty"`
 }
 
 // CreateResponse answers createPresentationRequest (and createIssuanceRequest).

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+
+	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -30,6 +32,12 @@ type OperationQueue interface {
 // DIDResolver resolves did:ion DIDs to ION's resolution bodies.
 type DIDResolver interface {
 	Resolve(ctx context.Context, did string) (sidetree.Resolution, error)
+}
+
+// Answerer is a DIDResolver that also serves answers serialized, and may keep them between requests
+// (ion.Answers does); GET /identifiers/{did} then sends its answer's bytes as they are.
+type Answerer interface {
+	Answer(ctx context.Context, did string) (*ion.Answer, error)
 }
 
 // API serves ION's HTTP API: GET /identifiers/{did}, POST /operations, GET /version.
@@ -52,10 +60,6 @@ type API struct {
 	// enqueue makes the queue-depth check and the enqueue one step, so concurrent requests cannot all
 	// pass a check of the same depth.
 	enqueue sync.Mutex
-
-	// bodies recycles resolution response buffers: serializing each answer into a fresh slice was a
-	// fifth of what a resolution allocated, and allocation is what sets the garbage collector's pace.
-	bodies sync.Pool
 }
 
 // queueDepther is a queue that can say how many operations wait.
@@ -86,32 +90,30 @@ func (a *API) handleResolve(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(did, "did:ion:") {
 		did = pathDID(r, "/identifiers/")
 	}
-	res, err := a.Resolver.Resolve(r.Context(), did)
+	ans, err := a.answer(r.Context(), did)
 	if err != nil {
 		a.logger().Error("resolution failed", "did", did, "err", err)
 		writeError(w, http.StatusInternalServerError, "internal_error", "the node could not read its store")
 		return
 	}
-	a.Metrics.observeResolution("ion", res.Status, time.Since(start))
-	buf, _ := a.bodies.Get().(*[]byte)
-	if buf == nil {
-		buf = new([]byte)
-	}
-	body := res.Body.AppendStringify((*buf)[:0])
-	defer func() {
-		if cap(body) <= maxPooledBody { // one huge document must not stay pinned
-			*buf = body
-			a.bodies.Put(buf)
-		}
-	}()
-	if cacheResolution(w, r, res, body) {
+	a.Metrics.observeResolution("ion", ans.Status, time.Since(start))
+	if cacheResolution(w, r, ans) {
 		return
 	}
-	writeJSON(w, res.Status, body)
+	writeJSON(w, ans.Status, ans.Body)
 }
 
-// maxPooledBody bounds the response buffers kept for reuse.
-const maxPooledBody = 64 << 10
+// answer resolves did through the Answerer when the resolver is one.
+func (a *API) answer(ctx context.Context, did string) (*ion.Answer, error) {
+	if ar, ok := a.Resolver.(Answerer); ok {
+		return ar.Answer(ctx, did)
+	}
+	res, err := a.Resolver.Resolve(ctx, did)
+	if err != nil {
+		return nil, err
+	}
+	return ion.NewAnswer(res), nil
+}
 
 func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
 	if a.Queue == nil {

@@ -86,10 +86,23 @@ func (p *FileProcessor) Operations(ctx context.Context, tx Transaction) ([]sidet
 			return ionrules.VerifyLockAmount(lock, a.Operations, int64(tx.Time), tx.Writer, p.Network)
 		},
 	}
-	ops, err := r.Read(batch.Transaction{Number: tx.Number, Time: tx.Time, OperationCount: a.Operations, CoreIndexFileURI: a.CoreIndexURI})
 	// Each operation's signature is checked once, here, on every core; the store keeps the verdict with
-	// the operation and resolution reads it instead of verifying again.
-	if verr := verify.Verdicts(ctx, ops, p.Workers); verr != nil {
+	// the operation and resolution reads it instead of verifying again. The checks start as soon as the
+	// proof files are read, while the reader goes on to the chunk file.
+	var pending *verify.Pending
+	r.Signed = func(parts []batch.SignedPart) { pending = verify.Start(ctx, parts, p.Workers) }
+	ops, err := r.Read(batch.Transaction{Number: tx.Number, Time: tx.Time, OperationCount: a.Operations, CoreIndexFileURI: a.CoreIndexURI})
+	var verr error
+	if pending != nil && err == nil {
+		verr = pending.Apply(ops)
+	} else {
+		// A read that failed composed its operations from fewer files than the parts came from.
+		if pending != nil {
+			pending.Stop()
+		}
+		verr = verify.Verdicts(ctx, ops, p.Workers)
+	}
+	if verr != nil {
 		return nil, verr
 	}
 	if err != nil && (errors.Is(err, cas.ErrNotFound) || errors.Is(err, cas.ErrUnreachable) || errors.Is(err, ErrFilesUnavailable)) {

@@ -224,7 +224,7 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
-		if !requestIDPattern.MatchString(id) {
+		if id == "" || !requestIDPattern.MatchString(id) {
 			var b [8]byte
 			rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
@@ -239,8 +239,13 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 					http.Error(rec, "internal error", http.StatusInternalServerError)
 				}
 			}
-			log.Info("http request", "request_id", id, "method", r.Method, "path", r.URL.EscapedPath(),
-				"status", rec.status, "bytes", rec.bytes, "duration", time.Since(start), "remote", r.RemoteAddr)
+			// Attributes, not key-value pairs, and only when logged: boxing them cost five
+			// allocations per request even with the access log off.
+			if log.Enabled(r.Context(), slog.LevelInfo) {
+				log.LogAttrs(r.Context(), slog.LevelInfo, "http request", slog.String("request_id", id), slog.String("method", r.Method),
+					slog.String("path", r.URL.EscapedPath()), slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
+					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
+			}
 		}()
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 	})

@@ -108,6 +108,13 @@ func (d *depthStore[T]) keep(depth int, scratch, items []T) []T {
 	return d.chunk[start : start+len(items) : start+len(items)]
 }
 
+// rewind lets the next document reuse the current chunks from their start: every object and array read
+// so far is overwritten by what is read next, so none of them may still be in use.
+func (s *parseStore) rewind() {
+	s.members.chunk = s.members.chunk[:0]
+	s.elems.chunk = s.elems.chunk[:0]
+}
+
 func (d *depthStore[T]) release(whole bool) {
 	for i, sc := range d.scratch {
 		if cap(sc) > maxPooledScratch {

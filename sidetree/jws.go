@@ -23,32 +23,48 @@ func ParseCompactJWS(v Value) (JWS, error) {
 	if !ok {
 		return JWS{}, codeError(CodeJwsCompactJwsNotString)
 	}
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
+	protected, rest, _ := strings.Cut(s, ".")
+	payload, signature, ok := strings.Cut(rest, ".")
+	if !ok || strings.IndexByte(signature, '.') >= 0 {
 		return JWS{}, codeError(CodeJwsCompactJwsInvalid)
 	}
-	header, err := decodeJSONPart(parts[0], "protected header")
-	if err != nil {
+	if err := checkProtectedHeader(protected); err != nil {
 		return JWS{}, err
+	}
+	if !IsBase64URL(signature) {
+		return JWS{}, codeError(CodeJwsSignatureNotBase64UrlString)
+	}
+	if !IsBase64URL(payload) {
+		return JWS{}, codeError(CodeJwsPayloadNotBase64UrlString)
+	}
+	return JWS{Protected: protected, Payload: payload, Signature: signature}, nil
+}
+
+// es256kHeader is base64url({"alg":"ES256K"}), the header every ION signer writes.
+const es256kHeader = "eyJhbGciOiJFUzI1NksifQ"
+
+// checkProtectedHeader checks that a JWS header decodes to an object with one property, alg ES256K. The
+// usual header is known to pass, so it is not decoded and parsed again for every operation of a batch.
+func checkProtectedHeader(protected string) error {
+	if protected == es256kHeader {
+		return nil
+	}
+	header, err := decodeJSONPart(protected, "protected header")
+	if err != nil {
+		return err
 	}
 	// Object.keys(header).length must be 1: strings and arrays count their indices, null throws.
 	n, err := objectKeysLen(header)
 	if err != nil {
-		return JWS{}, err
+		return err
 	}
 	if n != 1 {
-		return JWS{}, codeError(CodeJwsProtectedHeaderMissingOrUnknownProperty)
+		return codeError(CodeJwsProtectedHeaderMissingOrUnknownProperty)
 	}
 	if alg, ok := header.Field("alg").Str(); !ok || alg != "ES256K" {
-		return JWS{}, codeError(CodeJwsProtectedHeaderMissingOrIncorrectAlg)
+		return codeError(CodeJwsProtectedHeaderMissingOrIncorrectAlg)
 	}
-	if !IsBase64URL(parts[2]) {
-		return JWS{}, codeError(CodeJwsSignatureNotBase64UrlString)
-	}
-	if !IsBase64URL(parts[1]) {
-		return JWS{}, codeError(CodeJwsPayloadNotBase64UrlString)
-	}
-	return JWS{Protected: parts[0], Payload: parts[1], Signature: parts[2]}, nil
+	return nil
 }
 
 // decodeJSONPart decodes a base64url JSON part. The reference decodes to a string first, so invalid UTF-8

@@ -35,3 +35,20 @@ func TestParseCompactJWSHeaderRules(t *testing.T) {
 		t.Errorf("non-string JWS: %v", err)
 	}
 }
+
+// TestES256KHeaderConstant guards the header that checkProtectedHeader passes without decoding: it must be
+// the header the slow path accepts, and nothing else may skip the slow path.
+func TestES256KHeaderConstant(t *testing.T) {
+	if got := EncodeBase64URL([]byte(`{"alg":"ES256K"}`)); got != es256kHeader {
+		t.Fatalf("es256kHeader is %q, want %q", es256kHeader, got)
+	}
+	// The same header encoded with trailing bits set decodes alike but is not the constant.
+	if err := checkProtectedHeader(es256kHeader[:len(es256kHeader)-1] + "R"); err != nil {
+		t.Errorf("header with trailing bits: %v", err)
+	}
+	for _, bad := range []string{"", "eyJhbGciOiJFUzI1NksifQ=", "eyJhbGciOiJFUzI1NiJ9"} {
+		if err := checkProtectedHeader(bad); err == nil {
+			t.Errorf("header %q accepted", bad)
+		}
+	}
+}

@@ -92,29 +92,53 @@ func TestRequestLinear(t *testing.T) {
 	}
 }
 
-// TestOperationPayloadLinear: parsing a stored update whose signed data payload pads a duplicate
-// deltaHash with escapes (up to the payload limit) is linear; past the limit it is refused unparsed.
-func TestOperationPayloadLinear(t *testing.T) {
+// paddedUpdate is an update whose signed data payload pads a duplicate deltaHash with n escapes, as its
+// parts and as the request body they compose.
+func paddedUpdate(t *testing.T) func(n int) (suffix, reveal, signed string, body []byte) {
 	k, err := GenerateES256K(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pub := k.Public().Value()
-	op := func(n int) []byte {
+	return func(n int) (string, string, string, []byte) {
 		payload := `{"updateKey":` + string(pub.Stringify()) + `,"deltaHash":"` + strings.Repeat(`\n`, n) + `",` +
 			`"deltaHash":"EiDkAaRnCc7NG7Ui1RkUbEGrWH_GYELGqgV0l2k3ZhAo2A"}`
+		suffix, reveal := "EiDkAaRnCc7NG7Ui1RkUbEGrWH_GYELGqgV0l2k3ZhAo2A", RevealValueOf(pub)
 		signed := EncodeBase64URL([]byte(`{"alg":"ES256K"}`)) + "." + EncodeBase64URL([]byte(payload)) + "." + strings.Repeat("A", 86)
-		return []byte(`{"type":"update","didSuffix":"EiDkAaRnCc7NG7Ui1RkUbEGrWH_GYELGqgV0l2k3ZhAo2A","revealValue":"` + RevealValueOf(pub) +
+		return suffix, reveal, signed, []byte(`{"type":"update","didSuffix":"` + suffix + `","revealValue":"` + reveal +
 			`","signedData":"` + signed + `","delta":{"patches":[],"updateCommitment":"EiDkAaRnCc7NG7Ui1RkUbEGrWH_GYELGqgV0l2k3ZhAo2A"}}`)
 	}
+}
+
+// TestOperationPayloadLinear: parsing a stored update whose signed data payload pads a duplicate
+// deltaHash with escapes (up to the payload limit) is linear; past the limit it is refused unparsed.
+func TestOperationPayloadLinear(t *testing.T) {
+	update := paddedUpdate(t)
+	op := func(n int) []byte { _, _, _, body := update(n); return body }
 	worktest.Linear(t, 2000, op, func(in []byte) {
 		if _, err := ParseOperation(in); err != nil {
 			t.Fatal(err)
 		}
 	})
-	_, err = ParseOperation(op(MaxSignedDataPayloadBytes / 2))
+	_, err := ParseOperation(op(MaxSignedDataPayloadBytes / 2))
 	if CodeOf(err) != CodeInvalidJSON || !strings.Contains(err.Error(), "over the limit") {
 		t.Fatalf("a payload over the limit: %v", err)
+	}
+}
+
+// TestPartsVerdictLinear: the verdict from the parts of such an update costs linear work, and one over
+// the payload limit is invalid.
+func TestPartsVerdictLinear(t *testing.T) {
+	update := paddedUpdate(t)
+	signed := func(n int) []byte { _, _, s, _ := update(n); return []byte(s) }
+	suffix, reveal, _, _ := update(0)
+	worktest.Linear(t, 2000, signed, func(in []byte) {
+		if PartsVerdict(OpUpdate, suffix, reveal, string(in)) != VerdictInvalid { // the signature is made up
+			t.Fatal("valid")
+		}
+	})
+	if PartsVerdict(OpUpdate, suffix, reveal, string(signed(MaxSignedDataPayloadBytes/2))) != VerdictInvalid {
+		t.Fatal("a payload over the limit is valid")
 	}
 }
 

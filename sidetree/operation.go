@@ -89,13 +89,6 @@ func parseUpdate(v Value, raw []byte) (*Operation, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ValidateUpdateSignedData(op.Signed); err != nil {
-		return nil, err
-	}
-	key := field(op.Signed, "updateKey")
-	if err := checkRevealValue(key, op.RevealValue, "update request update key"); err != nil {
-		return nil, err
-	}
 	delta := field(v, "delta")
 	if err := ValidateDelta(delta); err != nil {
 		return nil, err
@@ -109,13 +102,6 @@ func parseRecover(v Value, raw []byte) (*Operation, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ValidateRecoverSignedData(op.Signed); err != nil {
-		return nil, err
-	}
-	key := field(op.Signed, "recoveryKey")
-	if err := checkRevealValue(key, op.RevealValue, "recover request recovery key"); err != nil {
-		return nil, err
-	}
 	if delta := field(v, "delta"); ValidateDelta(delta) == nil {
 		op.Delta, op.HasDelta = delta, true
 	}
@@ -123,18 +109,7 @@ func parseRecover(v Value, raw []byte) (*Operation, error) {
 }
 
 func parseDeactivate(v Value, raw []byte) (*Operation, error) {
-	op, err := parseSignedOperation(v, raw, OpDeactivate, []string{"type", "didSuffix", "revealValue", "signedData"})
-	if err != nil {
-		return nil, err
-	}
-	if err := ValidateDeactivateSignedData(op.Signed, op.DIDSuffix); err != nil {
-		return nil, err
-	}
-	key := field(op.Signed, "recoveryKey")
-	if err := checkRevealValue(key, op.RevealValue, "deactivate request recovery key"); err != nil {
-		return nil, err
-	}
-	return op, nil
+	return parseSignedOperation(v, raw, OpDeactivate, []string{"type", "didSuffix", "revealValue", "signedData"})
 }
 
 // checkPropertyCount is `Object.keys(payload).length !== n` rejected with code; a null payload throws a
@@ -150,18 +125,25 @@ func checkPropertyCount(v Value, n int, code Code) error {
 	return nil
 }
 
-// parseSignedOperation does the checks update, recover and deactivate share, in the reference's order.
+// parseSignedOperation does the checks update, recover and deactivate share, in the reference's order,
+// up to the delta (the caller's).
 func parseSignedOperation(v Value, raw []byte, t OperationType, allowed []string) (*Operation, error) {
 	if k, found := forInKeyNotIn(v, allowed...); found {
 		return nil, notAllowedProperty(k, string(t)+" request")
 	}
-	if err := ValidateEncodedMultihash(field(v, "didSuffix"), string(t)+" request didSuffix"); err != nil {
+	return parseSignedParts(t, field(v, "didSuffix"), field(v, "revealValue"), field(v, "signedData"), raw)
+}
+
+// parseSignedParts checks a signed operation's DID suffix, reveal value and signed data (its JWS, its
+// payload for the type, and that the revealed key hashes to the reveal value), in the reference's order.
+func parseSignedParts(t OperationType, didSuffix, revealValue, signedData Value, raw []byte) (*Operation, error) {
+	if err := ValidateEncodedMultihash(didSuffix, string(t)+" request didSuffix"); err != nil {
 		return nil, err
 	}
-	if err := ValidateEncodedMultihash(field(v, "revealValue"), string(t)+" request reveal value"); err != nil {
+	if err := ValidateEncodedMultihash(revealValue, string(t)+" request reveal value"); err != nil {
 		return nil, err
 	}
-	jws, err := ParseCompactJWS(field(v, "signedData"))
+	jws, err := ParseCompactJWS(signedData)
 	if err != nil {
 		return nil, err
 	}
@@ -169,9 +151,28 @@ func parseSignedOperation(v Value, raw []byte, t OperationType, allowed []string
 	if err != nil {
 		return nil, err
 	}
-	suffix, _ := field(v, "didSuffix").Str()
-	reveal, _ := field(v, "revealValue").Str()
-	return &Operation{Type: t, DIDSuffix: suffix, RevealValue: reveal, SignedData: jws, Signed: payload, Raw: raw}, nil
+	suffix, _ := didSuffix.Str()
+	reveal, _ := revealValue.Str()
+	op := &Operation{Type: t, DIDSuffix: suffix, RevealValue: reveal, SignedData: jws, Signed: payload, Raw: raw}
+	what := string(t) + " request recovery key"
+	switch t {
+	case OpUpdate:
+		err, what = ValidateUpdateSignedData(payload), "update request update key"
+	case OpRecover:
+		err = ValidateRecoverSignedData(payload)
+	case OpDeactivate:
+		err = ValidateDeactivateSignedData(payload, suffix)
+	default:
+		return nil, codeError(CodeOperationTypeUnknownOrMissing)
+	}
+	if err != nil {
+		return nil, err
+	}
+	key, _ := op.signingKey()
+	if err := checkRevealValue(key, reveal, what); err != nil {
+		return nil, err
+	}
+	return op, nil
 }
 
 func contains(list []string, s string) bool {

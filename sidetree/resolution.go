@@ -52,3 +52,9 @@ func ErrorBody(err error) Value {
 	}
 	return Object(Member{"code", String(string(code))}, Member{"message", String(msg)})
 }
+
+// Published reports whether the resolution is of a published DID (its didDocumentMetadata.method.published).
+func (r Resolution) Published() bool {
+	published, _ := r.Body.Field("didDocumentMetadata").Field("method").Field("published").Boolean()
+	return published
+}

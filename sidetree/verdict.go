@@ -41,6 +41,21 @@ func ComputeVerdict(raw []byte) Verdict {
 	return op.SignatureVerdict()
 }
 
+// PartsVerdict is the verdict of a recover, deactivate or update given by its parts, as a batch's
+// reference and proof files carry them: ComputeVerdict of the body
+// {"type", "didSuffix", "revealValue", "signedData"[, "delta"]} they compose, without parsing that body
+// (and its delta) again. It equals ComputeVerdict of that body whenever the body's delta, if any, does not
+// decide whether it parses: always for a recover and a deactivate without one, and for an update whose
+// delta passes ValidateDelta (as every delta of a chunk file that reads does). Any other type's verdict
+// is VerdictInvalid, as ComputeVerdict's of a create is: a create carries no signature.
+func PartsVerdict(t OperationType, didSuffix, revealValue, signedData string) Verdict {
+	op, err := parseSignedParts(t, String(didSuffix), String(revealValue), String(signedData), nil)
+	if err != nil {
+		return VerdictInvalid
+	}
+	return op.SignatureVerdict()
+}
+
 // SignatureVerdict checks a parsed operation's signature under the key it reveals.
 func (op *Operation) SignatureVerdict() Verdict {
 	key, ok := op.signingKey()

@@ -1,6 +1,7 @@
 package sidetree
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -113,24 +114,21 @@ func yieldableError(err error) error {
 // and there a byte is inside a string exactly when this scan says so. Anything it flags that is harmless
 // only costs the slow path, never the reverse.
 func hasYieldableDivergence(data []byte) bool {
-	inString := false
+	var searched int
+	return divergenceScan(data, &searched)
+}
+
+// divergenceScan is hasYieldableDivergence, adding to *searched the bytes its searches went over (the
+// linearity test's measure of its work).
+func divergenceScan(data []byte, searched *int) bool {
 	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if inString {
-			switch c {
-			case '"':
-				inString = false
-			case '\\':
-				if i+5 < len(data) && data[i+1] == 'u' && data[i+2] == '0' && data[i+3] == '0' && data[i+4] == '5' && (data[i+5] == 'c' || data[i+5] == 'C') {
-					return true
-				}
-				i++ // the escaped character neither ends the string nor starts another escape
-			}
-			continue
-		}
-		switch c {
+		switch data[i] {
 		case '"':
-			inString = true
+			end, diverges := skipStringForDivergence(data, i+1, searched)
+			if diverges {
+				return true
+			}
+			i = end
 		case 'e', 'E':
 			if i+1 < len(data) && (data[i+1] == '+' || data[i+1] == '-') {
 				return true
@@ -138,6 +136,36 @@ func hasYieldableDivergence(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// skipStringForDivergence steps over a string's text from start and returns where its closing quote is
+// (len(data) if none), or reports a \u escape of a backslash in it. Base64url strings are most of a
+// batch file and have no escapes, so the quote and the backslashes are searched for rather than every
+// byte looked at.
+func skipStringForDivergence(data []byte, start int, searched *int) (end int, diverges bool) {
+	for j := start; j < len(data); {
+		end = j + bytes.IndexByte(data[j:], '"')
+		if end < j {
+			end = len(data) // unterminated: its escapes still count
+		}
+		*searched += end - j + 1
+		// Each escape up to the quote; one that escapes the quote itself sends the search past it. Every
+		// byte is searched once for a quote and once for a backslash: linear, however many escapes.
+		for j <= end {
+			b := bytes.IndexByte(data[j:end], '\\')
+			if b < 0 {
+				*searched += end - j
+				return end, false
+			}
+			*searched += b + 1
+			k := j + b
+			if k+5 < len(data) && data[k+1] == 'u' && data[k+2] == '0' && data[k+3] == '0' && data[k+4] == '5' && (data[k+5] == 'c' || data[k+5] == 'C') {
+				return 0, true
+			}
+			j = k + 2 // the escaped character neither ends the string nor starts another escape
+		}
+	}
+	return len(data), false
 }
 
 // hasProtoKey reports a "__proto__" key anywhere: JSON.parse makes it a property, yieldable-json's

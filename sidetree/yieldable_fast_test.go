@@ -59,9 +59,73 @@ func FuzzYieldableFastPath(f *testing.F) {
 	}
 	f.Add([]byte(`{"deltas":[{"patches":[{"action":"replace","document":{}}],"updateCommitment":"EiB-e-E+"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := hasYieldableDivergence(data), divergenceByteByByte(data); got != want {
+			t.Fatalf("hasYieldableDivergence(%q) = %v, the byte-by-byte scan says %v", data, got, want)
+		}
 		if len(data) > 1<<16 || strings.Count(string(data), "[")+strings.Count(string(data), "{") > 400 {
 			return // the slow path's depth limit is not what is tested here
 		}
 		checkFastPath(t, data)
 	})
+}
+
+// divergenceByteByByte is hasYieldableDivergence's rule as a plain scan of every byte, the definition its
+// skipping over strings must agree with.
+func divergenceByteByByte(data []byte) bool {
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			switch c {
+			case '"':
+				inString = false
+			case '\\':
+				if i+5 < len(data) && data[i+1] == 'u' && data[i+2] == '0' && data[i+3] == '0' && data[i+4] == '5' && (data[i+5] == 'c' || data[i+5] == 'C') {
+					return true
+				}
+				i++
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case 'e', 'E':
+			if i+1 < len(data) && (data[i+1] == '+' || data[i+1] == '-') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestYieldableDivergenceScan(t *testing.T) {
+	for _, in := range []string{`"\`, `"\"`, `"\\"e-`, `"abc`, `"a\u005c`, `"a\u005`, `["x\"",1e+1]`, `"e-"E-`, `"\\u005c"`, `"\u005C"`} {
+		if got, want := hasYieldableDivergence([]byte(in)), divergenceByteByByte([]byte(in)); got != want {
+			t.Errorf("hasYieldableDivergence(%q) = %v, the byte-by-byte scan says %v", in, got, want)
+		}
+	}
+}
+
+// TestYieldableDivergenceScanLinear: the scan's searches go over each byte a bounded number of times,
+// however the escapes and quotes are laid out.
+func TestYieldableDivergenceScanLinear(t *testing.T) {
+	for name, gen := range adversarialJSON() {
+		t.Run(name, func(t *testing.T) {
+			for _, n := range []int{1000, 2000} {
+				data := gen(n)
+				var searched int
+				divergenceScan(data, &searched)
+				if searched > 3*len(data)+3 {
+					t.Fatalf("%d bytes searched for input of %d bytes", searched, len(data))
+				}
+			}
+		})
+	}
+	escapedQuotes := []byte(`["` + strings.Repeat(`\"`, 5000) + `"]`)
+	var searched int
+	divergenceScan(escapedQuotes, &searched)
+	if searched > 3*len(escapedQuotes) {
+		t.Fatalf("%d bytes searched for %d bytes of escaped quotes", searched, len(escapedQuotes))
+	}
 }

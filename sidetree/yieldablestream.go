@@ -6,7 +6,8 @@ import (
 )
 
 // EachYieldableElement reads data of the plain shape {"<path[0]>":{"<path[1]>":…[e0,e1,…]}} (each object
-// along the path with that one key, once), calling each on every element of the innermost array in order,
+// along the path with that one key, once), calling each on every element of the innermost array in order
+// (with the element's text in data),
 // so that a caller can keep what it needs of an element and drop the rest instead of holding a whole-file
 // tree: a 10,000-delta chunk file is ~25 MB as one tree.
 //
@@ -20,14 +21,16 @@ import (
 //
 // The strings of the elements share data's memory instead of a copy of it (a chunk file is megabytes,
 // and its copy was a tenth of the time of reading it): data must not change while they are in use.
-func EachYieldableElement(data []byte, path []string, each func(i int, v Value) bool) bool {
+//
+// An element's objects and arrays live only until each returns: the next element is read into the same
+// storage, so that a 10,000-element file costs a few allocations instead of a few per element. each must
+// copy what it keeps of v (its strings excepted, which are data's).
+func EachYieldableElement(data []byte, path []string, each func(i int, v Value, text []byte) bool) bool {
 	if len(path) == 0 || len(data) == 0 || !utf8.Valid(data) || hasYieldableDivergence(data) {
 		return false
 	}
-	// Small chunks: an element the caller keeps pins the chunk its objects were carved from, and chunks
-	// sized for the whole file would keep its neighbours' discarded trees alive with it.
 	p := jsonParser{data: data, src: unsafe.String(&data[0], len(data)), store: &parseStore{}}
-	p.store.sizeChunks(0)
+	p.store.sizeChunks(elementChunkBytes)
 	depth := 0
 	for _, key := range path {
 		p.skipSpace()
@@ -56,10 +59,12 @@ func EachYieldableElement(data []byte, path []string, each func(i int, v Value) 
 	if !p.consume(']') {
 		for i := 0; ; i++ {
 			p.skipSpace()
+			start := p.pos
 			v, err := p.value(depth)
-			if err != nil || hasProtoKey(v) || !each(i, v) {
+			if err != nil || hasProtoKey(v) || !each(i, v, data[start:p.pos:p.pos]) {
 				return false
 			}
+			p.store.rewind()
 			p.skipSpace()
 			if p.consume(']') {
 				break
@@ -78,6 +83,10 @@ func EachYieldableElement(data []byte, path []string, each func(i int, v Value) 
 	p.skipSpace()
 	return p.pos == len(p.data)
 }
+
+// elementChunkBytes sizes the storage an element is read into for an element of about this many bytes
+// (a delta of ION's maximum size is 1,000); a larger one gets more chunks, kept until the next rewind.
+const elementChunkBytes = 4 << 10
 
 // consume steps over c if it is next.
 func (p *jsonParser) consume(c byte) bool {

@@ -1,8 +1,12 @@
 package sidetree
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -43,7 +47,7 @@ func TestEachYieldableElement(t *testing.T) {
 // TestEachYieldableElementStops: each returning false ends the stream, and the caller is told.
 func TestEachYieldableElementStops(t *testing.T) {
 	calls := 0
-	if EachYieldableElement([]byte(`{"d":[1,2,3]}`), []string{"d"}, func(i int, _ Value) bool { calls++; return i < 1 }) {
+	if EachYieldableElement([]byte(`{"d":[1,2,3]}`), []string{"d"}, func(i int, _ Value, _ []byte) bool { calls++; return i < 1 }) {
 		t.Fatal("a refused element reported as streamed")
 	}
 	if calls != 2 {
@@ -56,11 +60,14 @@ func TestEachYieldableElementStops(t *testing.T) {
 func checkStream(t *testing.T, data []byte, path []string) bool {
 	t.Helper()
 	var got []Value
-	if !EachYieldableElement(data, path, func(i int, v Value) bool {
+	if !EachYieldableElement(data, path, func(i int, v Value, text []byte) bool {
 		if i != len(got) {
 			t.Fatalf("element %d after %d elements", i, len(got))
 		}
-		got = append(got, v)
+		if tv, err := ParseYieldableJSONWith(text, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true}); err != nil || !tv.Equal(v) {
+			t.Fatalf("element %d is %s, its text %q reads as %s (%v)", i, v.Stringify(), text, tv.Stringify(), err)
+		}
+		got = append(got, cloneValue(v)) // v's storage is the next element's
 		return true
 	}) {
 		return false
@@ -85,6 +92,56 @@ func checkStream(t *testing.T, data []byte, path []string) bool {
 		}
 	}
 	return true
+}
+
+// cloneValue copies v's objects and arrays.
+func cloneValue(v Value) Value {
+	switch v.kind {
+	case KindArray:
+		v.arr = slices.Clone(v.arr)
+		for i, e := range v.arr {
+			v.arr[i] = cloneValue(e)
+		}
+	case KindObject:
+		v.members = slices.Clone(v.members)
+		for i, m := range v.members {
+			v.members[i].Value = cloneValue(m.Value)
+		}
+	}
+	return v
+}
+
+// TestEachYieldableElementReusesStorage: the elements are read into the same storage, so reading twice as
+// many costs no more allocations, and each element is still whole when each sees it.
+func TestEachYieldableElementReusesStorage(t *testing.T) {
+	file := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"deltas":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"i":%d,"patches":[{"action":"replace","document":{"publicKeys":[{"id":"k%d","purposes":["a","b"]}]}}]}`, i, i)
+		}
+		b.WriteString(`]}`)
+		return []byte(b.String())
+	}
+	allocs := func(data []byte) float64 {
+		return testing.AllocsPerRun(5, func() {
+			if !EachYieldableElement(data, []string{"deltas"}, func(i int, v Value, _ []byte) bool {
+				n, _ := v.Field("i").Num()
+				id, _ := v.Field("patches").Elems()[0].Field("document").Field("publicKeys").Elems()[0].Field("id").Str()
+				k, err := strconv.Atoi(strings.TrimPrefix(id, "k"))
+				return int(n) == i && k == i && err == nil
+			}) {
+				t.Fatal("an element was not what the file holds")
+			}
+		})
+	}
+	small, large := allocs(file(200)), allocs(file(400))
+	if large > small+4 {
+		t.Fatalf("%v allocations for 200 elements, %v for 400: the storage is not reused", small, large)
+	}
 }
 
 func FuzzEachYieldableElement(f *testing.F) {

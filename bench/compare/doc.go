@@ -9,7 +9,10 @@
 //   - history: one DID with a create and a chain of updates, resolved from its operations;
 //   - many: many DIDs, each a create and a few updates, resolved from their operations;
 //   - batch: a batch (half creates, half updates) read from disk, parsed and validated: warm passes, and
-//     the cold first pass in a fresh process; its peak RSS is the memory row.
+//     the cold first pass in a fresh process; its peak RSS is the memory row;
+//   - limits (ours only, once a round): what bounds the batch task, measured on the batch's own files by
+//     our worker on one core: inflate, JSON parse and SHA-256 throughput, and how far past the reference
+//     a reader could go if inflating and parsing were all it did.
 //
 // Throughput is counted in CPU time (user + system of the whole process, collector and V8's helper threads
 // included): on a shared machine wall time mostly measures the other processes. Wall-clock figures are

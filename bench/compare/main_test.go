@@ -52,6 +52,19 @@ func TestCompareTiny(t *testing.T) {
 	if !strings.Contains(out.String(), "peak memory for reading that batch") {
 		t.Fatalf("no memory row:\n%s", out.String())
 	}
+	limitsLine := regexp.MustCompile(`inflate ([0-9]+) MB/s .* JSON parse ([0-9]+) MB/s .* SHA-256 ([0-9]+) MB/s .* over the batch's ([0-9]+) files`)
+	m := limitsLine.FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no limits line:\n%s", out.String())
+	}
+	for _, v := range m[1:] {
+		if strings.Trim(v, "0") == "" {
+			t.Errorf("a zero figure in the limits line %q", m[0])
+		}
+	}
+	if !strings.Contains(out.String(), "inflating and parsing alone:") {
+		t.Fatalf("no bound from the limits:\n%s", out.String())
+	}
 }
 
 // TestWorkerRejectsWrongResults gives our worker DIDs that do not resolve (a long-form DID whose initial

@@ -25,7 +25,8 @@ type run1 struct {
 // sample is what one process measured: its passes and its peak RSS (VmHWM, see workerResult).
 type sample struct {
 	Passes []pass
-	MaxRSS int64 // bytes
+	MaxRSS int64   // bytes
+	Limits *limits // the limits task's
 }
 
 // side names.
@@ -38,7 +39,7 @@ const (
 type results map[string]map[string][]sample
 
 // runs are the processes of one round: the batch twice, for warm passes and for one cold pass alone (its
-// peak RSS is the memory of reading one batch).
+// peak RSS is the memory of reading one batch), and the limits of the batch task (ours only).
 func runs(o options) map[string]run1 {
 	return map[string]run1{
 		"longform":   {"longform", o.passes},
@@ -46,10 +47,11 @@ func runs(o options) map[string]run1 {
 		"many":       {"many", o.passes},
 		"batch":      {"batch", o.passes},
 		"batch-cold": {"batch", 1},
+		"limits":     {"limits", 1},
 	}
 }
 
-var runOrder = []string{"longform", "history", "many", "batch", "batch-cold"}
+var runOrder = []string{"longform", "history", "many", "batch", "batch-cold", "limits"}
 
 func measure(ctx context.Context, o options, dir string, log *slog.Logger) (results, error) {
 	script := filepath.Join(dir, "reference.mjs")
@@ -67,6 +69,9 @@ func measure(ctx context.Context, o options, dir string, log *slog.Logger) (resu
 			sides := []string{ours, theirs}
 			if (round+i)%2 == 1 {
 				sides = []string{theirs, ours}
+			}
+			if r.task == "limits" {
+				sides = []string{ours}
 			}
 			for _, side := range sides {
 				var cmd *exec.Cmd
@@ -108,5 +113,5 @@ func runProcess(cmd *exec.Cmd) (sample, error) {
 	if wr.PeakRSS <= 0 {
 		return sample{}, fmt.Errorf("worker reported no peak RSS")
 	}
-	return sample{Passes: wr.Passes, MaxRSS: wr.PeakRSS}, nil
+	return sample{Passes: wr.Passes, MaxRSS: wr.PeakRSS, Limits: wr.Limits}, nil
 }

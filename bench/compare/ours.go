@@ -37,6 +37,8 @@ type workerResult struct {
 	// parent's getrusage of the child is not used: Linux carries the forking process's high-water mark
 	// into the child's ru_maxrss at exec, so every child would look at least as large as this command.
 	PeakRSS int64 `json:"peakRss"`
+	// Limits are the limits task's figures (its one pass is the whole measurement).
+	Limits *limits `json:"limits,omitempty"`
 }
 
 func workerMain(task string, stdout, stderr io.Writer) int {
@@ -56,6 +58,15 @@ func workerMain(task string, stdout, stderr io.Writer) int {
 }
 
 func runWorker(task, dir string, passes int) (workerResult, error) {
+	if task == "limits" {
+		cpu0, t0 := report.Self().CPU(), time.Now()
+		l, err := measureLimits(dir)
+		if err != nil {
+			return workerResult{}, err
+		}
+		return workerResult{Passes: []pass{{Ops: l.Operations, CPUNs: int64(report.Self().CPU() - cpu0), WallNs: int64(time.Since(t0))}},
+			PeakRSS: report.ReadMemory().HWM, Limits: &l}, nil
+	}
 	once, err := setupOurs(task, dir)
 	if err != nil {
 		return workerResult{}, err

@@ -90,5 +90,31 @@ func printResults(w io.Writer, o options, res results, loadAtStart string) {
 	a, b := medianRSS(res["batch-cold"][ours]), medianRSS(res["batch-cold"][theirs])
 	fmt.Fprintf(w, "| peak memory for reading that batch (fresh process, one pass) | %s | %s | %.2f× of the reference's | | | | |\n",
 		report.MiB(int64(a)), report.MiB(int64(b)), a/b)
+	if l, ok := medianLimits(res["limits"][ours]); ok {
+		floor := l.perOp(l.InflateNs + l.ParseNs)
+		fmt.Fprintf(w, "\nlimits of the batch task (ionode, one core, median of %d rounds): %s\n", len(res["limits"][ours]), l)
+		if ref := medianRate(res["batch"][theirs], false, true); ref > 0 {
+			fmt.Fprintf(w, "inflating and parsing alone: %.2f µs/op, so no reader built on them goes past %.0f× the reference's warm batch rate\n",
+				floor, 1e6/ref/floor)
+		}
+	}
 	fmt.Fprintf(w, "\nload avg: %s (start) / %s (end); %d passes per process, the first one cold\n", loadAtStart, report.LoadAverage(), o.passes)
+}
+
+// medianLimits is the median of each stage's time over the samples (the sizes are the same in every one).
+func medianLimits(samples []sample) (limits, bool) {
+	var l limits
+	var inflate, parse, hash []float64
+	for _, s := range samples {
+		if s.Limits == nil {
+			continue
+		}
+		l = *s.Limits
+		inflate, parse, hash = append(inflate, float64(l.InflateNs)), append(parse, float64(l.ParseNs)), append(hash, float64(l.SHA256Ns))
+	}
+	if len(inflate) == 0 {
+		return limits{}, false
+	}
+	l.InflateNs, l.ParseNs, l.SHA256Ns = int64(median(inflate)), int64(median(parse)), int64(median(hash))
+	return l, true
 }

@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.Float64Var(&o.rate, "rate", 1000, "open-loop request rate (requests/s)")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "open-loop run length")
 	fs.IntVar(&o.workers, "workers", 64, "open loop: most requests in flight (connections)")
-	fs.DurationVar(&o.spin, "spin", 200*time.Microsecond, "open loop: the load generator busy-waits this long before each request is due instead of sleeping (0: sleep only)")
+	fs.DurationVar(&o.spin, "spin", 50*time.Microsecond, "open loop: the most the load generator busy-waits before each request is due (it sleeps until then; also capped at a quarter of the interval between requests; 0: sleep only)")
 	fs.IntVar(&o.closedWorkers, "closed-workers", 8, "closed loop: concurrent clients")
 	fs.DurationVar(&o.closedDuration, "closed-duration", 10*time.Second, "closed-loop run length (0: skip)")
 	fs.StringVar(&o.dir, "dir", "", "working directory (default: a temporary one, removed at the end)")
@@ -153,6 +153,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		t.Add("open loop: node CPU", "%.1f s (%.0f %% of one core)", cpu.CPU().Seconds(), 100*cpu.CPU().Seconds()/open.Elapsed.Seconds())
 		t.Add("open loop: time runnable but waiting for a CPU (machine shared): node, load generator", "%s, %s",
 			wait.Round(time.Millisecond), open.RunQueueWait.Round(time.Millisecond))
+		t.Add("open loop: CPU per request: node, load generator (its dispatcher thread; of which spinning)", "%s, %s (%s; %s)",
+			perRequest(cpu.CPU(), open.Sent), perRequest(open.CPU, open.Sent), perRequest(open.Dispatcher.CPU, open.Sent), perRequest(open.Dispatcher.Spun, open.Sent))
+		t.Add("open loop: how late the load generator sent (from the due time)", "p50 %s, p99 %s, p99.9 %s, max %s",
+			ms(open.Dispatcher.Late.P50), ms(open.Dispatcher.Late.P99), ms(open.Dispatcher.Late.P999), ms(open.Dispatcher.Late.Max))
 		if open.Status[http.StatusOK] != open.Summary.Count || open.Errors > 0 {
 			return open, fmt.Errorf("open loop: not every request answered 200: %v, %d errors (%s)", open.Status, open.Errors, open.FirstErr)
 		}
@@ -224,6 +228,16 @@ func writeHeapProfile(path string) {
 	}
 }
 
+// perRequest formats d divided over n requests in microseconds.
+func perRequest(d time.Duration, n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f µs", float64(d)/float64(n)/float64(time.Microsecond))
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.3f ms", float64(d)/float64(time.Millisecond)) }
+
 func verdict(ok bool) string {
 	if ok {
 		return "met"
@@ -249,6 +263,7 @@ func child(ctx context.Context, args []string) (loadgen.Result, error) {
 	}
 	res.Summary.Restore()
 	res.ServiceSummary.Restore()
+	res.Dispatcher.Late.Restore()
 	return res, nil
 }
 

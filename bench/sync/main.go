@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/bench/internal/chainbuild"
-	"github.com/ionode/ionode/bench/internal/ferret"
 	"github.com/ionode/ionode/bench/internal/loadgen"
 	"github.com/ionode/ionode/bench/internal/report"
+	"github.com/ionode/ionode/internal/ferrettest"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -151,7 +151,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if *storeKind == "ferretdb" {
 		// A separate server, as mongod would be: its CPU and memory are not the node's.
-		srv, err := ferret.Start(filepath.Join(work, "ferretdb"))
+		srv, err := ferrettest.StartIn(filepath.Join(work, "ferretdb"))
 		if err != nil {
 			return err
 		}

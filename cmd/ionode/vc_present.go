@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
@@ -21,6 +22,7 @@ import (
 // vpFlags are `vc present`'s flags for VP-JWTs (VC-JWT credentials); SD-JWT VCs use the rest.
 type vpFlags struct {
 	request string
+	use     []string
 	ttl     time.Duration
 	resolve resolveFlags
 }
@@ -28,6 +30,7 @@ type vpFlags struct {
 func (p *vpFlags) bind(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&p.request, "request", "", "answer this OpenID4VP request (openid4vp:// URL or request_uri) with the held VC-JWTs and SD-JWT VCs")
+	f.StringArrayVar(&p.use, "use", nil, "with --request: present this credential (a file, or the credential itself; repeatable) for the credential queries it answers, before any other held one; an error if it answers none")
 	f.DurationVar(&p.ttl, "valid-for", 5*time.Minute, "lifetime of the VP-JWT")
 	p.resolve.bind(cmd)
 }
@@ -47,6 +50,9 @@ func presentVCJWT(cmd *cobra.Command, p *vpFlags, args []string, holderKey, hold
 	}
 	h := &credential.Issuer{Signer: signer}
 	if p.request == "" {
+		if len(p.use) > 0 {
+			return fail(exitInvalidInput, "--use chooses among the credentials that answer a --request")
+		}
 		if slices.ContainsFunc(held, sdjwt.Is) {
 			return fail(exitInvalidInput, "an SD-JWT VC is presented alone (with --disclose), or among others with --request")
 		}
@@ -68,6 +74,18 @@ func presentVCJWT(cmd *cobra.Command, p *vpFlags, args []string, holderKey, hold
 
 // answerRequest runs the holder's side of OpenID4VP and prints the verifier's answer.
 func answerRequest(cmd *cobra.Command, p *vpFlags, h *credential.Issuer, held []string) error {
+	var choice holder.Choice
+	if len(p.use) > 0 {
+		var err error
+		if choice.Use, err = readCredentials(cmd, p.use); err != nil {
+			return err
+		}
+		for _, u := range choice.Use {
+			if !slices.Contains(held, u) {
+				held = append(held, u)
+			}
+		}
+	}
 	ar, err := holder.ParseAuthorizationRequest(p.request)
 	if err != nil {
 		return fail(exitInvalidInput, "--request: %v", err)
@@ -90,12 +108,14 @@ func answerRequest(cmd *cobra.Command, p *vpFlags, h *credential.Issuer, held []
 	}
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "verifier %s, signed by %s\n", oneLine(name), r.DID)
-	outcome, err := w.Answer(ctx, r, held)
+	outcome, err := w.Answer(ctx, r, held, choice)
 	if err != nil {
 		return walletFailure("the answer", err)
 	}
-	for id, vc := range outcome.Presented {
-		fmt.Fprintf(out, "presented for %s: %s\n", id, describeHeld(vc))
+	for _, id := range slices.Sorted(maps.Keys(outcome.Presented)) {
+		for _, vc := range outcome.Presented[id] {
+			fmt.Fprintf(out, "presented for %s: %s\n", id, describeHeld(vc))
+		}
 	}
 	if !outcome.Accepted {
 		reason := outcome.Error

@@ -43,6 +43,15 @@ func holderFiles(t *testing.T, issuer *credential.Issuer, types ...string) (keyF
 	return keyFile, h.DID(), vcFiles
 }
 
+// presentTo runs `vc present --request walletURL` with the did:key holder of keyFile and args; it
+// returns the exit code, stdout and stderr.
+func presentTo(keyFile, walletURL string, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	all := append([]string{"vc", "present", "--holder-key", keyFile, "--holder-kid", "did:key", "--allow-loopback", "--request", walletURL}, args...)
+	code := run(context.Background(), all, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
 // TestVCPresentRequest: `vc present --request` answers a node's OpenID4VP request with a held VC-JWT,
 // and the node's status route shows the verified presentation.
 func TestVCPresentRequest(t *testing.T) {
@@ -60,10 +69,7 @@ func TestVCPresentRequest(t *testing.T) {
 		return resp.RequestID, resp.URL
 	}
 	present := func(walletURL string, extra ...string) (int, string, string) {
-		var stdout, stderr bytes.Buffer
-		args := append([]string{"vc", "present", "--holder-key", keyFile, "--holder-kid", "did:key", "--allow-loopback", "--request", walletURL}, extra...)
-		code := run(context.Background(), args, &stdout, &stderr)
-		return code, stdout.String(), stderr.String()
+		return presentTo(keyFile, walletURL, extra...)
 	}
 
 	id, walletURL := create()

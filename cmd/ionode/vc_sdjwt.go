@@ -113,11 +113,22 @@ vc verify: did:ion through --node); a DCQL query gets a VP-JWT per jwt_vc_json q
 query, an SD-JWT VC disclosing only the claims asked for with a KB-JWT; a presentation_definition gets a
 VP-JWT and a presentation_submission meeting its submission_requirements. The answer is posted to its
 response_uri (direct_post, or encrypted for direct_post.jwt). Exit status: 0 accepted, 4 the request did
-not verify or the verifier refused, 2 no held credential matches.`,
+not verify or the verifier refused, 2 no held credential matches.
+
+Choosing among held credentials (DCQL): a credential answers a query by format, type or vct, and its
+claims and their values; of a query's claim_sets, the first it satisfies is the one disclosed. Of
+credential_sets, the first option (in the verifier's order) all of whose queries can be answered is
+answered, optional sets too when possible. When several credentials answer one query, the newest (by
+iat; the first given among equals) is presented, one per query even when the query allows multiple;
+--use FILE presents FILE's credentials instead for the queries they answer (and prefers the options
+holding those queries; with multiple, all of them), and fails if one answers nothing (for a
+presentation_definition, FILE's credentials are matched to descriptors first).`,
 		Example: `  ionode vc present --disclose given_name,address.locality --holder-key holder.jwk \
     --audience https://verifier.example --nonce 8Hk2… - < pid.sd-jwt
   ionode vc present --holder-key holder.jwk --holder-kid did:key --node http://127.0.0.1:3000 \
-    --request 'openid4vp://?client_id=…&request_uri=…' employee.jwt`,
+    --request 'openid4vp://?client_id=…&request_uri=…' employee.jwt
+  ionode vc present --holder-key holder.jwk --holder-kid did:key --request "$URL" \
+    --use badge-2025.jwt wallet/*.jwt`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			vcjwt := func(args []string) error {

@@ -26,22 +26,7 @@ type KeyBinding struct {
 // Disclosures that contain it), and a KB-JWT when kb is not nil. It does not verify the issuer's
 // signature: the holder checks its credentials with a Verifier when it receives them.
 func Present(issued string, disclose []string, kb *KeyBinding) (string, error) {
-	s, err := Parse(issued)
-	if err != nil {
-		return "", err
-	}
-	if s.KBJWT != "" {
-		return "", errors.New("the SD-JWT already carries a KB-JWT")
-	}
-	tok, err := credential.ParseJWS(s.JWT, nil)
-	if err != nil {
-		return "", err
-	}
-	var payload map[string]any
-	if err := decodeJSON(tok.Payload(), &payload); err != nil {
-		return "", fmt.Errorf("issuer-signed JWT payload: %w", err)
-	}
-	p, err := process(payload, s.Disclosures)
+	s, p, err := openIssued(issued)
 	if err != nil {
 		return "", err
 	}
@@ -76,6 +61,42 @@ func Present(issued string, disclose []string, kb *KeyBinding) (string, error) {
 		return "", err
 	}
 	return out.String(), nil
+}
+
+// openIssued parses an issued SD-JWT (without a KB-JWT) and applies all its Disclosures, without
+// verifying the issuer's signature: what a holder does with its own credential.
+func openIssued(issued string) (*SDJWT, *processed, error) {
+	s, err := Parse(issued)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.KBJWT != "" {
+		return nil, nil, errors.New("the SD-JWT already carries a KB-JWT")
+	}
+	tok, err := credential.ParseJWS(s.JWT, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var payload map[string]any
+	if err := decodeJSON(tok.Payload(), &payload); err != nil {
+		return nil, nil, fmt.Errorf("issuer-signed JWT payload: %w", err)
+	}
+	p, err := process(payload, s.Disclosures)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, p, nil
+}
+
+// HolderClaims returns an issued SD-JWT's claims with every Disclosure applied, without verifying the
+// issuer's signature: a wallet reads its own credential to choose what to present (DCQL claims and
+// values are matched against all it could disclose).
+func HolderClaims(issued string) (map[string]any, error) {
+	_, p, err := openIssued(issued)
+	if err != nil {
+		return nil, err
+	}
+	return p.claims, nil
 }
 
 // selected reports whether a Disclosure at path is needed for one of the wanted paths: it is the

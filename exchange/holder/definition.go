@@ -40,7 +40,7 @@ func (w *Wallet) presentDefinition(r *Request, held []string) (*Response, error)
 		return nil, fmt.Errorf("%w: %w", ErrNoMatch, err)
 	}
 	sub := presex.Submission{ID: newSubmissionID(), DefinitionID: d.ID}
-	out := &Response{Chosen: map[string]string{}}
+	out := &Response{Chosen: map[string][]string{}}
 	place := map[int]int{} // held index → index in the VP's verifiableCredential
 	var vcs []string
 	for k, ok := range chosen {
@@ -56,7 +56,7 @@ func (w *Wallet) presentDefinition(r *Request, held []string) (*Response, error)
 		id := d.InputDescriptors[k].ID
 		sub.DescriptorMap = append(sub.DescriptorMap, presex.Descriptor{ID: id, Format: vpFormat, Path: "$",
 			PathNested: &presex.Descriptor{ID: id, Format: vcFormat, Path: fmt.Sprintf("$.verifiableCredential[%d]", p)}})
-		out.Chosen[id] = held[i]
+		out.Chosen[id] = []string{held[i]}
 	}
 	if len(vcs) == 0 {
 		return nil, fmt.Errorf("%w: the definition's requirements are met by presenting nothing", ErrNoMatch)

@@ -6,13 +6,20 @@
 // fetches the request object and refuses it unless it is a JWT of typ oauth-authz-req+jwt signed by a
 // key of the verifier's DID (client_id "decentralized_identifier:<DID>", or in draft-era requests the
 // bare DID with client_id_scheme "did"; the key found through DID resolution), unexpired, asking for a
-// DCQL query or a DIF PE v2 presentation_definition, by direct_post or direct_post.jwt. For DCQL it
-// picks, for each credential query, a held VC-JWT whose types match and signs one VP-JWT per query, or
-// for a dc+sd-jwt query a held SD-JWT VC of an accepted vct, presented (credential/sdjwt) with only the
-// Disclosures the query's claims paths need and a KB-JWT for the client_id and nonce;
+// DCQL query or a DIF PE v2 presentation_definition, by direct_post or direct_post.jwt. For DCQL
+// (exchange/dcql, the verifier's own rules) it finds, for each credential query, the held credentials
+// that answer it: format, types or vct, claims and their values (a held SD-JWT VC with every Disclosure
+// applied), and of claim_sets the first each satisfies. Of credential_sets it answers the first option
+// (the verifier's order) it can meet in each set, optional sets when it can; without sets, every query.
+// Several credentials for one query: the newest by iat (the first held among equals), one even when the
+// query allows multiple, unless Choice.Use names credentials: they alone are candidates for the queries
+// they answer (all of them with multiple), and options holding those queries come first. It signs one
+// VP-JWT per chosen VC-JWT, and presents a chosen SD-JWT VC (credential/sdjwt) with only the
+// Disclosures its claim set needs and a KB-JWT for the client_id and nonce;
 // for a presentation definition it matches held VC-JWTs to input descriptors by their constraints, lets
-// exchange/presex choose the fewest its submission_requirements need, signs one VP-JWT of them and
-// writes the presentation_submission. The response goes to response_uri as a form, or for
+// exchange/presex choose the fewest its submission_requirements need (Choice.Use's credentials are
+// matched first, and one left out is an error), signs one VP-JWT of them and writes the
+// presentation_submission. The response goes to response_uri as a form, or for
 // direct_post.jwt as a JWE to the key of the request's client_metadata.jwks (exchange/jwe).
 //
 // For issuance it reads a credential offer (by value or by reference) with a pre-authorized code, the

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/exchange/oid4vp"
 )
 
 // readHeld decodes a held credential's JWT payload into v without verifying it: the wallet only chooses
@@ -23,20 +24,35 @@ func readHeld(jwt string, v any) (*credential.JWS, error) {
 
 // credentialTypes reads the types of a held VC-JWT (vc.type, or type for a VC 2.0 vc+jwt).
 func credentialTypes(jwt string) ([]string, error) {
-	var c struct {
-		VC *struct {
-			Type typeList `json:"type"`
-		} `json:"vc"`
-		Type typeList `json:"type"`
-	}
+	c, err := readVCJWT(jwt)
+	return c.types, err
+}
+
+// readVCJWT reads a held VC-JWT for DCQL: its types, its credential as JSON (the vc claim, or a VC 2.0
+// vc+jwt's payload; DCQL claims paths start there, as the verifier's do) with issuer and type filled in
+// as verified credentials carry them, and its issuance time (iat, or nbf).
+func readVCJWT(jwt string) (heldCredential, error) {
+	var c map[string]any
 	jws, err := readHeld(jwt, &c)
 	if err != nil {
-		return nil, err
+		return heldCredential{}, err
 	}
-	if typ := strings.ToLower(jws.Header().Typ); c.VC != nil && typ != "vc+jwt" && typ != "application/vc+jwt" {
-		return c.VC.Type, nil
+	vc, _ := c["vc"].(map[string]any)
+	if typ := strings.ToLower(jws.Header().Typ); vc == nil || typ == "vc+jwt" || typ == "application/vc+jwt" {
+		vc = c
 	}
-	return c.Type, nil
+	var types typeList
+	if b, err := json.Marshal(vc["type"]); err == nil {
+		_ = types.UnmarshalJSON(b) // no types: the credential matches no type query
+	}
+	if iss, ok := c["iss"].(string); ok {
+		vc["issuer"] = iss
+	}
+	h := heldCredential{format: oid4vp.FormatJWTVC, types: types, claims: vc, iat: numberClaim(c["iat"])}
+	if h.iat == 0 {
+		h.iat = numberClaim(c["nbf"])
+	}
+	return h, nil
 }
 
 // typeList is a type member: one string or an array of them.

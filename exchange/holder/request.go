@@ -12,6 +12,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/ionode/ionode/credential"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/exchange/jwe"
 	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/exchange/presex"
@@ -85,7 +86,7 @@ type Request struct {
 	ResponseMode string // direct_post, or direct_post.jwt (the response is encrypted to EncryptTo)
 	// DCQL is the query of an OpenID4VP 1.0 request; Definition is set instead in a draft-era request
 	// (DIF Presentation Exchange v2), answered with a presentation_submission.
-	DCQL       oid4vp.DCQLQuery
+	DCQL       dcql.Query
 	Definition *presex.Definition
 	// EncryptTo and Enc are the verifier's key and content encryption for direct_post.jwt.
 	EncryptTo *jose.JSONWebKey
@@ -95,16 +96,16 @@ type Request struct {
 
 // requestClaims are the members of a request object this wallet reads.
 type requestClaims struct {
-	ClientID       string            `json:"client_id"`
-	ClientIDScheme string            `json:"client_id_scheme"` // draft-era: "did" with a bare DID
-	ResponseType   string            `json:"response_type"`
-	ResponseMode   string            `json:"response_mode"`
-	ResponseURI    string            `json:"response_uri"`
-	Nonce          string            `json:"nonce"`
-	State          string            `json:"state"`
-	DCQL           *oid4vp.DCQLQuery `json:"dcql_query"`
-	Definition     json.RawMessage   `json:"presentation_definition"`
-	Exp            *int64            `json:"exp"`
+	ClientID       string          `json:"client_id"`
+	ClientIDScheme string          `json:"client_id_scheme"` // draft-era: "did" with a bare DID
+	ResponseType   string          `json:"response_type"`
+	ResponseMode   string          `json:"response_mode"`
+	ResponseURI    string          `json:"response_uri"`
+	Nonce          string          `json:"nonce"`
+	State          string          `json:"state"`
+	DCQL           json.RawMessage `json:"dcql_query"`
+	Definition     json.RawMessage `json:"presentation_definition"`
+	Exp            *int64          `json:"exp"`
 	ClientMetadata struct {
 		ClientName string          `json:"client_name"`
 		JWKS       json.RawMessage `json:"jwks"`
@@ -177,8 +178,9 @@ func parseRequestClaims(payload []byte) (*Request, error) {
 // definition, exactly one of them.
 func (c *requestClaims) query(r *Request) error {
 	hasDefinition := len(c.Definition) > 0 && string(c.Definition) != "null"
+	hasDCQL := len(c.DCQL) > 0 && string(c.DCQL) != "null"
 	switch {
-	case hasDefinition && c.DCQL != nil:
+	case hasDefinition && hasDCQL:
 		return refuse("the request object has both a dcql_query and a presentation_definition")
 	case hasDefinition:
 		d, err := presex.ParseDefinition(c.Definition)
@@ -187,11 +189,16 @@ func (c *requestClaims) query(r *Request) error {
 		}
 		r.Definition = d
 		return nil
-	case c.DCQL == nil || len(c.DCQL.Credentials) == 0:
+	case !hasDCQL:
 		return refuse("the request object has no dcql_query or presentation_definition asking for credentials")
-	case len(c.DCQL.Credentials) > oid4vp.MaxPresentations:
+	}
+	q, err := dcql.Parse(c.DCQL)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrRequest, err)
+	}
+	if len(q.Credentials) > oid4vp.MaxPresentations {
 		return refuse("the request asks for more than %d credentials", oid4vp.MaxPresentations)
 	}
-	r.DCQL = *c.DCQL
+	r.DCQL = *q
 	return nil
 }

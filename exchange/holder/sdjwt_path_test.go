@@ -3,21 +3,21 @@ package holder
 import (
 	"testing"
 
-	"github.com/ionode/ionode/exchange/oid4vp"
+	"github.com/ionode/ionode/exchange/dcql"
 )
 
 func TestDisclosurePath(t *testing.T) {
 	tests := []struct {
-		path oid4vp.ClaimsPath
+		path dcql.ClaimsPath
 		want string // "" = refused
 	}{
-		{oid4vp.ClaimsPath{"given_name"}, "given_name"},
-		{oid4vp.ClaimsPath{"address", "locality"}, "address.locality"},
-		{oid4vp.ClaimsPath{"nationalities", nil}, "nationalities.*"},
-		{oid4vp.ClaimsPath{"nationalities", 1}, "nationalities.1"},
-		{oid4vp.ClaimsPath{"a.b"}, ""},
-		{oid4vp.ClaimsPath{"address", "7"}, ""},
-		{oid4vp.ClaimsPath{"*"}, ""},
+		{dcql.ClaimsPath{"given_name"}, "given_name"},
+		{dcql.ClaimsPath{"address", "locality"}, "address.locality"},
+		{dcql.ClaimsPath{"nationalities", nil}, "nationalities.*"},
+		{dcql.ClaimsPath{"nationalities", 1}, "nationalities.1"},
+		{dcql.ClaimsPath{"a.b"}, ""},
+		{dcql.ClaimsPath{"address", "7"}, ""},
+		{dcql.ClaimsPath{"*"}, ""},
 	}
 	for _, tt := range tests {
 		got, err := disclosurePath(tt.path)

@@ -3,6 +3,7 @@ package holder_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,11 +34,11 @@ func TestAnswerSDJWT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := w.Answer(context.Background(), r, []string{n.issue(t, "VerifiedEmployee", w.Holder.Signer.DID()), pid})
+	out, err := w.Answer(context.Background(), r, []string{n.issue(t, "VerifiedEmployee", w.Holder.Signer.DID()), pid}, holder.Choice{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !out.Accepted || out.Presented["credential_0"] != pid {
+	if !out.Accepted || !slices.Equal(out.Presented["credential_0"], []string{pid}) {
 		t.Fatalf("outcome %+v", out)
 	}
 	ev := n.status(t, id)
@@ -56,7 +57,7 @@ func TestAnswerSDJWT(t *testing.T) {
 	if r, err = w.Fetch(context.Background(), ar); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Answer(context.Background(), r, []string{pid}); !errors.Is(err, holder.ErrNoMatch) {
+	if _, err := w.Answer(context.Background(), r, []string{pid}, holder.Choice{}); !errors.Is(err, holder.ErrNoMatch) {
 		t.Fatalf("another vct: %v", err)
 	}
 }

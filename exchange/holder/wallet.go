@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -152,8 +154,8 @@ type Outcome struct {
 	// Error, Description and Code are the verifier's OAuth error (Code: its stable failure code, when
 	// the verifier gives one, as ionode does).
 	Error, Description, Code string
-	// Presented maps each credential query id to the credential chosen for it.
-	Presented map[string]string
+	// Presented maps each credential query id to the credentials chosen for it.
+	Presented map[string][]string
 }
 
 // Response is what the wallet sends a verifier, before any encryption.
@@ -163,49 +165,62 @@ type Response struct {
 	VPToken string
 	// Submission is the presentation_submission (JSON) of a draft-era answer.
 	Submission string
-	// Chosen is the held credential presented for each credential query or input descriptor id.
-	Chosen map[string]string
+	// Chosen are the held credentials presented for each credential query or input descriptor id.
+	Chosen map[string][]string
 }
 
 // Present answers r with held credentials: for a presentation definition, as presentDefinition says;
-// for DCQL, one presentation per credential query: a VP-JWT holding the first held VC-JWT whose types
-// match the query, or for dc+sd-jwt an SD-JWT+KB of the first held SD-JWT VC of an accepted vct
-// (presentSDJWT). A query no held credential answers is an error: DCQL asks for all of them unless it says
-// otherwise.
-func (w *Wallet) Present(r *Request, held []string) (*Response, error) {
+// for DCQL, as choose picks (each credential query's candidates by format, type or vct, claims and
+// values; the first satisfiable option of each credential set; the newest credential by iat, or those
+// named in choice): a VP-JWT per chosen VC-JWT, or for dc+sd-jwt an SD-JWT+KB disclosing the claims of
+// the claim set the credential satisfies (presentSDJWT). Nothing satisfying a required set is an error
+// wrapping ErrNoMatch: DCQL asks for all of a set's option or nothing.
+func (w *Wallet) Present(r *Request, held []string, choice Choice) (*Response, error) {
 	if r.Definition != nil {
-		return w.presentDefinition(r, held)
+		// The definition's matching takes the first held credential that meets a descriptor: the named
+		// ones go first, and each must have been chosen.
+		first := slices.Concat(choice.Use, slices.DeleteFunc(slices.Clone(held), func(h string) bool { return slices.Contains(choice.Use, h) }))
+		out, err := w.presentDefinition(r, first)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range choice.Use {
+			if !slices.ContainsFunc(slices.Collect(maps.Values(out.Chosen)), func(c []string) bool { return slices.Contains(c, u) }) {
+				return nil, fmt.Errorf("%w: %w: %s", ErrNoMatch, errUnusable, credential.Truncate(u))
+			}
+		}
+		return out, nil
 	}
-	token := make(map[string][]string, len(r.DCQL.Credentials))
-	chosen := make(map[string]string, len(r.DCQL.Credentials))
 	for _, q := range r.DCQL.Credentials {
-		if q.Format == oid4vp.FormatSDJWT {
-			vp, vc, err := w.presentSDJWT(r, q, held)
+		if q.Format != oid4vp.FormatJWTVC && q.Format != oid4vp.FormatSDJWT {
+			return nil, refuse("credential query %q asks for format %q; this wallet presents %s and %s", credential.Truncate(q.ID), credential.Truncate(q.Format), oid4vp.FormatJWTVC, oid4vp.FormatSDJWT)
+		}
+	}
+	ids, cands, err := choose(&r.DCQL, held, choice)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkChoice(choice, ids, cands); err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, id := range ids {
+		total += len(cands[id])
+	}
+	if total > oid4vp.MaxPresentations {
+		return nil, fmt.Errorf("%w: %d credentials chosen, more than the %d a response may hold", ErrNoMatch, total, oid4vp.MaxPresentations)
+	}
+	token := make(map[string][]string, len(ids))
+	chosen := make(map[string][]string, len(ids))
+	for _, id := range ids {
+		for _, c := range cands[id] {
+			vp, err := w.presentOne(r, c)
 			if err != nil {
 				return nil, err
 			}
-			token[q.ID], chosen[q.ID] = []string{vp}, vc
-			continue
+			token[id] = append(token[id], vp)
+			chosen[id] = append(chosen[id], c.raw)
 		}
-		if q.Format != oid4vp.FormatJWTVC {
-			return nil, refuse("credential query %q asks for format %q; this wallet presents %s and %s", credential.Truncate(q.ID), credential.Truncate(q.Format), oid4vp.FormatJWTVC, oid4vp.FormatSDJWT)
-		}
-		vc := ""
-		for _, h := range held {
-			types, err := credentialTypes(h)
-			if err == nil && q.Meta.MatchTypes(types) {
-				vc = h
-				break
-			}
-		}
-		if vc == "" {
-			return nil, fmt.Errorf("%w: %q asks for a credential of type %v", ErrNoMatch, credential.Truncate(q.ID), q.Meta.TypeValues)
-		}
-		vp, err := w.Holder.Present([]string{vc}, r.ClientID, r.Nonce, w.TTL)
-		if err != nil {
-			return nil, fmt.Errorf("sign the presentation: %w", err)
-		}
-		token[q.ID], chosen[q.ID] = []string{vp}, vc
 	}
 	b, err := json.Marshal(token)
 	if err != nil {
@@ -214,17 +229,29 @@ func (w *Wallet) Present(r *Request, held []string) (*Response, error) {
 	return &Response{VPToken: string(b), Chosen: chosen}, nil
 }
 
+// presentOne presents one chosen credential: a VP-JWT of a VC-JWT, or an SD-JWT+KB.
+func (w *Wallet) presentOne(r *Request, c candidate) (string, error) {
+	if c.format == oid4vp.FormatSDJWT {
+		return w.presentSDJWT(r, c)
+	}
+	vp, err := w.Holder.Present([]string{c.raw}, r.ClientID, r.Nonce, w.TTL)
+	if err != nil {
+		return "", fmt.Errorf("sign the presentation: %w", err)
+	}
+	return vp, nil
+}
+
 // ErrNoMatch is returned when no held credential answers a credential query.
 var ErrNoMatch = errors.New("no held credential matches the request")
 
 // Answer presents held credentials for r and posts them to its response_uri (direct_post, or
 // direct_post.jwt encrypted to the verifier's key). A verifier's refusal is an Outcome with Accepted
 // false, not an error.
-func (w *Wallet) Answer(ctx context.Context, r *Request, held []string) (*Outcome, error) {
+func (w *Wallet) Answer(ctx context.Context, r *Request, held []string, choice Choice) (*Outcome, error) {
 	if err := w.checkURL("response_uri", r.ResponseURI); err != nil {
 		return nil, err
 	}
-	presented, err := w.Present(r, held)
+	presented, err := w.Present(r, held, choice)
 	if err != nil {
 		return nil, err
 	}

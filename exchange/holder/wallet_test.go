@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,11 +116,11 @@ func TestAnswer(t *testing.T) {
 		t.Fatalf("request: %+v", r)
 	}
 	employee, member := n.issue(t, "VerifiedEmployee", w.Holder.Signer.DID()), n.issue(t, "Membership", w.Holder.Signer.DID())
-	out, err := w.Answer(context.Background(), r, []string{member, n.issue(t, "Other", w.Holder.Signer.DID()), employee})
+	out, err := w.Answer(context.Background(), r, []string{member, n.issue(t, "Other", w.Holder.Signer.DID()), employee}, holder.Choice{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !out.Accepted || out.Presented["credential_0"] != employee || out.Presented["credential_1"] != member {
+	if !out.Accepted || !slices.Equal(out.Presented["credential_0"], []string{employee}) || !slices.Equal(out.Presented["credential_1"], []string{member}) {
 		t.Fatalf("outcome: %+v", out)
 	}
 	ev := n.status(t, id)
@@ -144,11 +145,11 @@ func TestAnswerRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Answer(context.Background(), r, []string{n.issue(t, "Other", w.Holder.Signer.DID())}); !errors.Is(err, holder.ErrNoMatch) {
+	if _, err := w.Answer(context.Background(), r, []string{n.issue(t, "Other", w.Holder.Signer.DID())}, holder.Choice{}); !errors.Is(err, holder.ErrNoMatch) {
 		t.Fatalf("no matching credential: %v", err)
 	}
 	// A credential of someone else: the node refuses the presentation.
-	out, err := w.Answer(context.Background(), r, []string{n.issue(t, "VerifiedEmployee", "did:example:bob")})
+	out, err := w.Answer(context.Background(), r, []string{n.issue(t, "VerifiedEmployee", "did:example:bob")}, holder.Choice{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +301,7 @@ func TestPlainHTTPRefused(t *testing.T) {
 		if _, err := w.Fetch(context.Background(), holder.AuthorizationRequest{RequestURI: tc.uri}); !errors.Is(err, holder.ErrRequest) || !strings.Contains(err.Error(), "plain http") {
 			t.Errorf("%s (loopback allowed %v): %v", tc.uri, tc.allowLocal, err)
 		}
-		if _, err := w.Answer(context.Background(), &holder.Request{ResponseURI: tc.uri}, nil); !errors.Is(err, holder.ErrRequest) || !strings.Contains(err.Error(), "plain http") {
+		if _, err := w.Answer(context.Background(), &holder.Request{ResponseURI: tc.uri}, nil, holder.Choice{}); !errors.Is(err, holder.ErrRequest) || !strings.Contains(err.Error(), "plain http") {
 			t.Errorf("response_uri %s (loopback allowed %v): %v", tc.uri, tc.allowLocal, err)
 		}
 	}

@@ -2,68 +2,45 @@ package oid4vp
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 )
 
 // FormatJWTVC is the OpenID4VP credential format identifier of VC-JWTs (VCDM 1.1 JWT encoding).
 const FormatJWTVC = "jwt_vc_json"
 
-// DCQLQuery is a Digital Credentials Query Language query (OpenID4VP 1.0 §6), the subset this
-// verifier asks with: credential queries by format and type.
-type DCQLQuery struct {
-	Credentials []CredentialQuery `json:"credentials"`
-}
-
-// CredentialQuery asks for one credential.
-type CredentialQuery struct {
-	ID     string         `json:"id"`
-	Format string         `json:"format"`
-	Meta   CredentialMeta `json:"meta"`
-	Claims []ClaimsQuery  `json:"claims,omitempty"`
-}
-
-// CredentialMeta constrains W3C VCs: the credential's type must include every type of one of the
-// inner arrays (OpenID4VP 1.0 Appendix B.1); and SD-JWT VCs: vct must be one of VCTValues (B.3).
-type CredentialMeta struct {
-	TypeValues [][]string `json:"type_values,omitempty"`
-	VCTValues  []string   `json:"vct_values,omitempty"`
-}
-
-// BuildDCQL turns the Request Service API's requestedCredentials into a DCQL query: query i asks for
-// requested credential i.
-func BuildDCQL(requested []exchange.RequestedCredential) DCQLQuery {
-	q := DCQLQuery{Credentials: make([]CredentialQuery, len(requested))}
+// BuildDCQL turns the Request Service API's requestedCredentials (and ionode.credentialSets) into a
+// DCQL query: query i asks for requested credential i, under its id or "credential_<i>". The query is
+// checked by exchange/dcql's rules (unique ids, sets naming existing ids, claim sets naming claims,
+// values), so a request the verifier would build but not evaluate is refused when it is created.
+func BuildDCQL(requested []exchange.RequestedCredential, sets []dcql.CredentialSet) (dcql.Query, error) {
+	q := dcql.Query{Credentials: make([]dcql.CredentialQuery, len(requested)), CredentialSets: sets}
 	for i, rc := range requested {
-		if rc.Format == FormatSDJWT {
-			q.Credentials[i] = sdjwtQuery(queryID(i), rc)
-			continue
+		c := dcql.CredentialQuery{ID: rc.ID, Format: FormatJWTVC, Multiple: rc.Multiple, Meta: dcql.Meta{TypeValues: [][]string{{rc.Type}}}, ClaimSets: rc.ClaimSets}
+		if c.ID == "" {
+			c.ID = queryID(i)
 		}
-		q.Credentials[i] = CredentialQuery{ID: queryID(i), Format: FormatJWTVC, Meta: CredentialMeta{TypeValues: [][]string{{rc.Type}}}}
+		if rc.Format == FormatSDJWT {
+			c.Format, c.Meta = FormatSDJWT, dcql.Meta{VCTValues: []string{rc.Type}}
+		}
+		for k, cr := range rc.Claims {
+			p, err := dcql.ParseClaimsPath(cr.Path)
+			if err != nil {
+				return dcql.Query{}, exchange.BadField(fmt.Sprintf("requestedCredentials[%d].claims[%d].path", i, k), "%v", err)
+			}
+			c.Claims = append(c.Claims, dcql.ClaimsQuery{ID: cr.ID, Path: p, Values: cr.Values})
+		}
+		q.Credentials[i] = c
 	}
-	return q
+	if err := q.Validate(); err != nil {
+		return dcql.Query{}, exchange.BadField("requestedCredentials", "%v", err)
+	}
+	return q, nil
 }
 
 func queryID(i int) string { return "credential_" + strconv.Itoa(i) }
-
-// matchTypes reports whether types satisfies meta.
-func (m CredentialMeta) matchTypes(types []string) bool {
-	for _, set := range m.TypeValues {
-		ok := true
-		for _, t := range set {
-			if !slices.Contains(types, t) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
-		}
-	}
-	return len(m.TypeValues) == 0
-}
 
 // checkRequested validates the relying party's requestedCredentials.
 func checkRequested(requested []exchange.RequestedCredential) error {

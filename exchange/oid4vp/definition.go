@@ -11,6 +11,7 @@ import (
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/exchange/presex"
 	"github.com/ionode/ionode/internal/jsonlimit"
 )
@@ -50,6 +51,9 @@ func usesDefinition(pr exchange.PresentationRequest) (bool, error) {
 		}
 		return false, nil
 	case QueryPresentationDefinition:
+		if len(pr.Extensions.CredentialSets) > 0 {
+			return false, exchange.BadField("ionode.credentialSets", "credential sets need ionode.query %q (a presentation definition has ionode.submissionRequirements)", QueryDCQL)
+		}
 		return true, nil
 	}
 	return false, exchange.BadField("ionode.query", "%q or %q", QueryDCQL, QueryPresentationDefinition)
@@ -66,6 +70,10 @@ func buildDefinition(pr exchange.PresentationRequest) (*presex.Definition, error
 		// The draft-era path asks for VC-JWTs only: an SD-JWT VC it would silently ask for as one is refused.
 		if rc.Format != "" && rc.Format != FormatJWTVC {
 			return nil, exchange.BadField("requestedCredentials.format", "ionode.query %q asks for %s credentials only", QueryPresentationDefinition, FormatJWTVC)
+		}
+		// DCQL's own features have no presentation definition equivalent here: refused, not dropped.
+		if len(rc.Claims) > 0 || len(rc.ClaimSets) > 0 || rc.Multiple || rc.ID != "" {
+			return nil, exchange.BadField(fmt.Sprintf("requestedCredentials[%d]", i), "id, claims, claimSets and multiple need ionode.query %q", QueryDCQL)
 		}
 		reqs[i] = presex.Requirement{Type: rc.Type, Purpose: rc.Purpose, Issuers: rc.AcceptedIssuers, Group: rc.Group}
 	}
@@ -146,7 +154,7 @@ func (v *Verifier) verifySubmission(ctx context.Context, s *spec, resp Response,
 			return werr
 		}
 		rc := s.Request.RequestedCredentials[m.Descriptor]
-		q := CredentialQuery{ID: m.DescriptorID, Format: FormatJWTVC, Meta: CredentialMeta{TypeValues: [][]string{{rc.Type}}}}
+		q := dcql.CredentialQuery{ID: m.DescriptorID, Format: FormatJWTVC, Meta: dcql.Meta{TypeValues: [][]string{{rc.Type}}}}
 		data, werr := matchCredential(q, rc, cr, rec)
 		if werr != nil {
 			return werr

@@ -23,6 +23,15 @@
 // aud = client_id), then matched to the vct, acceptedIssuers and every requested claim (ClaimsPath.Select;
 // a missing one fails with claim_not_disclosed). The callback names the claims shown and the paths disclosed.
 //
+// DCQL's combinations come through the same extension (exchange/dcql evaluates them, as the Go wallet
+// does): requestedCredentials[].id names a credential query, .multiple allows several credentials for
+// it, .claims[].values restricts a claim's values and .claimSets lists alternative claim combinations
+// (the first the credential satisfies is checked), for SD-JWT VCs and VC-JWTs alike (a VC-JWT's paths
+// start at the credential: ["credentialSubject", …]); ionode.credentialSets lists DCQL credential_sets.
+// An answer meeting no option of a required set fails with credential_sets_not_met (without sets, a
+// missing credential with credential_missing); claim_sets_not_met, claim_value_mismatch and
+// multiple_credentials_not_requested name the other failures. The query is checked when it is created.
+//
 // A request is single use: the response moves it retrieved → verified or error by compare-and-swap, so
 // a replayed or concurrent second response is refused, as is a request_uri fetched after the response
 // and anything after expiry. Wallet input is bounded (MaxResponseBytes, MaxPresentations) before it is

@@ -19,6 +19,7 @@ import (
 	"github.com/ionode/ionode/credential/httpapi"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/internal/credtest"
 	"github.com/ionode/ionode/node/store/pebble"
@@ -170,7 +171,7 @@ func (h *harness) create(t testing.TB, rc exchange.RequestedCredential) exchange
 // wallet is what the holder's wallet reads from the request object.
 type wallet struct {
 	requestURI, responseURI, nonce, clientID, state string
-	dcql                                            oid4vp.DCQLQuery
+	dcql                                            dcql.Query
 }
 
 // fetch follows the create response's URL to the request object and reads it (the signature is
@@ -200,12 +201,12 @@ func (h *harness) fetch(t testing.TB, cr exchange.CreateResponse) (wallet, int, 
 	}
 	payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	var claims struct {
-		ClientID     string           `json:"client_id"`
-		ResponseMode string           `json:"response_mode"`
-		ResponseURI  string           `json:"response_uri"`
-		Nonce        string           `json:"nonce"`
-		State        string           `json:"state"`
-		DCQL         oid4vp.DCQLQuery `json:"dcql_query"`
+		ClientID     string     `json:"client_id"`
+		ResponseMode string     `json:"response_mode"`
+		ResponseURI  string     `json:"response_uri"`
+		Nonce        string     `json:"nonce"`
+		State        string     `json:"state"`
+		DCQL         dcql.Query `json:"dcql_query"`
 	}
 	if err := json.Unmarshal(payload, &claims); err != nil {
 		t.Fatal(err)

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/exchange/jwe"
 	"github.com/ionode/ionode/exchange/oid4vp"
 	"github.com/ionode/ionode/exchange/presex"
@@ -29,7 +31,7 @@ type requestObject struct {
 		SubjectSyntax  []string           `json:"subject_syntax_types_supported"`
 		VPFormatsGiven json.RawMessage    `json:"vp_formats_supported"`
 	} `json:"client_metadata"`
-	DCQL       *oid4vp.DCQLQuery  `json:"dcql_query"`
+	DCQL       *dcql.Query        `json:"dcql_query"`
 	Definition *presex.Definition `json:"presentation_definition"`
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/exchange/jwe"
 	"github.com/ionode/ionode/exchange/siop"
 	"github.com/ionode/ionode/internal/jsonlimit"
@@ -93,7 +94,13 @@ func newSpec(pr exchange.PresentationRequest) (*spec, error) {
 			return nil, err
 		}
 	case s.wantsVP():
-		s.DCQL = BuildDCQL(pr.RequestedCredentials)
+		var sets []dcql.CredentialSet
+		if pr.Extensions != nil {
+			sets = pr.Extensions.CredentialSets
+		}
+		if s.DCQL, err = BuildDCQL(pr.RequestedCredentials, sets); err != nil {
+			return nil, err
+		}
 	}
 	if s.mode() == ModeDirectPostJWT {
 		key, err := jwe.NewKey()

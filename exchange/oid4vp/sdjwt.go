@@ -9,6 +9,7 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/resolver"
 )
 
@@ -22,48 +23,21 @@ const CodeClaimNotDisclosed = "claim_not_disclosed"
 // default).
 var sdjwtAlgorithms = []string{credential.ES256K, credential.EdDSA, credential.ES256}
 
-// sdjwtQuery asks for an SD-JWT VC of vct rc.Type with the claims rc names.
-func sdjwtQuery(id string, rc exchange.RequestedCredential) CredentialQuery {
-	q := CredentialQuery{ID: id, Format: FormatSDJWT, Meta: CredentialMeta{VCTValues: []string{rc.Type}}}
-	for _, c := range rc.Claims {
-		p, _ := ParseClaimsPath(c.Path) // checked by checkFormat when the request was created
-		q.Claims = append(q.Claims, ClaimsQuery{ID: c.ID, Path: p})
-	}
-	return q
-}
-
-// checkFormat validates requested credential i's format extension and claims.
+// checkFormat validates requested credential i's format extension (its claims are checked with the
+// DCQL query they become: BuildDCQL).
 func checkFormat(i int, rc exchange.RequestedCredential) error {
-	field := fmt.Sprintf("requestedCredentials[%d]", i)
 	switch rc.Format {
-	case "", FormatJWTVC:
-		if len(rc.Claims) > 0 {
-			return exchange.BadField(field+".claims", "claims are asked for with format %s only", FormatSDJWT)
-		}
+	case "", FormatJWTVC, FormatSDJWT:
 		return nil
-	case FormatSDJWT:
-	default:
-		return exchange.BadField(field+".format", "format must be %s or %s", FormatJWTVC, FormatSDJWT)
 	}
-	if len(rc.Claims) > MaxClaimsQueries {
-		return exchange.BadField(field+".claims", "at most %d claims", MaxClaimsQueries)
-	}
-	for k, c := range rc.Claims {
-		if len(c.ID) > 64 {
-			return exchange.BadField(fmt.Sprintf("%s.claims[%d].id", field, k), "an id of at most 64 characters")
-		}
-		if _, err := ParseClaimsPath(c.Path); err != nil {
-			return exchange.BadField(fmt.Sprintf("%s.claims[%d].path", field, k), "%v", err)
-		}
-	}
-	return nil
+	return exchange.BadField(fmt.Sprintf("requestedCredentials[%d].format", i), "format must be %s or %s", FormatJWTVC, FormatSDJWT)
 }
 
 // answerSDJWT verifies one SD-JWT+KB presented for query q: the sdjwt verifier checks the issuer's
 // signature, the Disclosures, the KB-JWT (nonce = the request's nonce, aud = client_id), status and the
 // trust policy, and logs the audit record under the request's id (issuer, vct, outcome; no claim). Then
 // the query's vct, acceptedIssuers and claims are matched, and the verified credential is added to ev.
-func (v *Verifier) answerSDJWT(ctx context.Context, r *exchange.Request, q CredentialQuery, rc exchange.RequestedCredential, vp string, ev *exchange.Event) *WalletError {
+func (v *Verifier) answerSDJWT(ctx context.Context, r *exchange.Request, q dcql.CredentialQuery, rc exchange.RequestedCredential, vp string, ev *exchange.Event) *WalletError {
 	if v.SDJWT == nil {
 		return walletErr(CodeWrongType, "this verifier does not verify %s", FormatSDJWT)
 	}
@@ -82,10 +56,8 @@ func (v *Verifier) answerSDJWT(ctx context.Context, r *exchange.Request, q Crede
 	if len(rc.AcceptedIssuers) > 0 && !slices.Contains(rc.AcceptedIssuers, res.Issuer) {
 		return walletErr(CodeIssuer, "issuer %s is not accepted for %s", res.Issuer, rc.Type)
 	}
-	for _, c := range q.Claims {
-		if _, _, err := c.Path.Select(res.Claims); err != nil {
-			return walletErr(CodeClaimNotDisclosed, "requested claim %s: %v", c.Path, err)
-		}
+	if werr := checkClaims(q, res.Claims); werr != nil {
+		return werr
 	}
 	if res.KeyBinding != nil && res.KeyBinding.Holder != "" {
 		holder, _ := resolver.SplitDIDURL(res.KeyBinding.Holder)

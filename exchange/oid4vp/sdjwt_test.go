@@ -267,7 +267,8 @@ func TestSDJWTRequestRefused(t *testing.T) {
 	h := newSDHarness(t)
 	bad := []exchange.RequestedCredential{
 		{Type: pidVCT, Format: "mso_mdoc"},
-		{Type: "VerifiedEmployee", Claims: []exchange.ClaimRequest{{Path: []any{"x"}}}},
+		{Type: pidVCT, Format: oid4vp.FormatSDJWT, Claims: []exchange.ClaimRequest{{ID: "x", Path: []any{"x"}}}, ClaimSets: [][]string{{"y"}}},
+		{Type: pidVCT, Format: oid4vp.FormatSDJWT, Claims: []exchange.ClaimRequest{{Path: []any{"x"}, Values: []any{nil}}}},
 		pidRequest([]any{}),
 		pidRequest([]any{"a", -1}),
 		pidRequest([]any{"a", true}),

@@ -43,6 +43,32 @@ func newSDWalletNode(t *testing.T, sdKey *credential.Signer) *walletNode {
 	return n
 }
 
+// newSDWalletSetup is what the SD-JWT wallet tests start from: the issuer key of the node's dc+sd-jwt
+// configuration, the node, the holder's key (EdDSA did:key) as the npm wallet takes it, and offers of a
+// PID (pid's claims) and of an employee VC-JWT (displayName Erika).
+func newSDWalletSetup(t *testing.T) (sdKey *credential.Signer, n *walletNode, holder *credential.Signer, wallet map[string]any, pidOffer, employeeOffer *oid4vci.Offer) {
+	t.Helper()
+	sdKey = credtest.KeyDID(t, credential.ES256)
+	n = newSDWalletNode(t, sdKey)
+	holder = credtest.KeyDID(t, credential.EdDSA)
+	jwk, _ := credential.MarshalPrivateJWK(holder.PrivateKey())
+	wallet = map[string]any{"jwk": json.RawMessage(jwk), "alg": "EdDSA", "didUrl": holder.KID}
+	pidOffer = n.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{"pid"}, Claims: pid, TTL: time.Hour})
+	employeeOffer = n.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{oid4vcitest.Employee}, Claims: map[string]any{"displayName": "Erika"}, TTL: time.Hour})
+	return sdKey, n, holder, wallet, pidOffer, employeeOffer
+}
+
+// disclosedPaths are the paths a verified SD-JWT VC's holder disclosed, as JSON, sorted.
+func disclosedPaths(vcd exchange.VerifiedCredentialData) []string {
+	var paths []string
+	for _, p := range vcd.Disclosed {
+		b, _ := json.Marshal(p)
+		paths = append(paths, string(b))
+	}
+	slices.Sort(paths)
+	return paths
+}
+
 // TestSDJWTWalletInterop: the independent wallet receives a dc+sd-jwt credential from the node's issuer
 // (@openid4vc/openid4vci), resolves a DCQL request for some of its claims by claims path
 // (@openid4vc/openid4vp), has the OpenWallet Foundation's dcql library pick the claims that answer the
@@ -52,13 +78,7 @@ func newSDWalletNode(t *testing.T, sdKey *credential.Signer) *walletNode {
 // wallet answers both queries in one vp_token.
 func TestSDJWTWalletInterop(t *testing.T) {
 	requireWallet(t)
-	sdKey := credtest.KeyDID(t, credential.ES256)
-	n := newSDWalletNode(t, sdKey)
-	holder := credtest.KeyDID(t, credential.EdDSA)
-	jwk, _ := credential.MarshalPrivateJWK(holder.PrivateKey())
-	wallet := map[string]any{"jwk": json.RawMessage(jwk), "alg": "EdDSA", "didUrl": holder.KID}
-	o := n.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{"pid"}, Claims: pid, TTL: time.Hour})
-	employeeOffer := n.Offer(t, oid4vci.OfferRequest{ConfigurationIDs: []string{oid4vcitest.Employee}, Claims: map[string]any{"displayName": "Erika"}, TTL: time.Hour})
+	sdKey, n, holder, wallet, o, employeeOffer := newSDWalletSetup(t)
 	employee := exchange.RequestedCredential{Type: oid4vcitest.Employee, AcceptedIssuers: []string{n.Signer.DID()}}
 	askFor := func(ext exchange.PresentationExtensions, also []exchange.RequestedCredential, claims ...[]any) exchange.CreateResponse {
 		rc := pidRequest(claims...)
@@ -115,12 +135,7 @@ func TestSDJWTWalletInterop(t *testing.T) {
 			}
 			return
 		}
-		var paths []string
-		for _, p := range vcd.Disclosed {
-			b, _ := json.Marshal(p)
-			paths = append(paths, string(b))
-		}
-		slices.Sort(paths)
+		paths := disclosedPaths(vcd)
 		if vcd.Issuer != sdKey.DID() || !slices.Equal(vcd.Type, []string{pidVCT}) || string(vcd.Claims) != shown ||
 			!slices.Equal(paths, disclosed) || vcd.CredentialState.RevocationStatus != "VALID" {
 			t.Fatalf("verified %s %v %s, claims %s, disclosed %v", vcd.Issuer, vcd.Type, vcd.CredentialState.RevocationStatus, vcd.Claims, paths)

@@ -12,6 +12,7 @@ import (
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/sdjwt"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/exchange/presex"
 )
 
@@ -47,7 +48,7 @@ type Verifier struct {
 // asked: the DCQL query or, for draft-era wallets, a presentation definition.
 type spec struct {
 	Request    exchange.PresentationRequest `json:"request"`
-	DCQL       DCQLQuery                    `json:"dcql"`
+	DCQL       dcql.Query                   `json:"dcql"`
 	Definition *presex.Definition           `json:"presentationDefinition,omitempty"`
 	// EncKey is the private key of a direct_post.jwt request (exchange/jwe).
 	EncKey json.RawMessage `json:"enc_key,omitempty"`
@@ -299,12 +300,17 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 		}
 		return ev, nil
 	}
+	answered := make(map[string]bool, len(s.DCQL.Credentials))
 	for i, q := range s.DCQL.Credentials {
 		rc := s.Request.RequestedCredentials[i]
 		vps := token[q.ID]
 		if len(vps) == 0 {
-			return nil, walletErr(CodeUnanswered, "no presentation for %s (%s)", q.ID, rc.Type)
+			continue // whether it was needed is the credential sets' to say (checkAnswered)
 		}
+		if len(vps) > 1 && !q.Multiple {
+			return nil, walletErr(CodeMultiple, "%d presentations for %s, which asks for one", len(vps), q.ID)
+		}
+		answered[q.ID] = true
 		for _, vp := range vps {
 			if q.Format == FormatSDJWT {
 				if werr := v.answerSDJWT(ctx, r, q, rc, vp, ev); werr != nil {
@@ -319,6 +325,9 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 			if len(res.Credentials) == 0 {
 				return nil, walletErr(CodeUnanswered, "presentation for %s holds no credential", q.ID)
 			}
+			if len(res.Credentials) > 1 && !q.Multiple {
+				return nil, walletErr(CodeMultiple, "%d credentials for %s, which asks for one", len(res.Credentials), q.ID)
+			}
 			for _, cr := range res.Credentials {
 				data, werr := matchCredential(q, rc, cr.Credential, rec)
 				if werr != nil {
@@ -331,18 +340,30 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 			}
 		}
 	}
+	if werr := checkAnswered(&s.DCQL, answered); werr != nil {
+		return nil, werr
+	}
 	if werr := v.checkIDToken(ctx, r, s, resp, ev); werr != nil {
 		return nil, werr
 	}
 	return ev, nil
 }
 
-func matchCredential(q CredentialQuery, rc exchange.RequestedCredential, vc *credential.VerifiedCredential, rec *revocations) (exchange.VerifiedCredentialData, *WalletError) {
-	if !q.Meta.matchTypes(vc.Types) {
+func matchCredential(q dcql.CredentialQuery, rc exchange.RequestedCredential, vc *credential.VerifiedCredential, rec *revocations) (exchange.VerifiedCredentialData, *WalletError) {
+	if !q.Meta.MatchTypes(vc.Types) {
 		return exchange.VerifiedCredentialData{}, walletErr(CodeWrongType, "credential types %v do not include %s", vc.Types, rc.Type)
 	}
 	if len(rc.AcceptedIssuers) > 0 && !slices.Contains(rc.AcceptedIssuers, vc.Issuer) {
 		return exchange.VerifiedCredentialData{}, walletErr(CodeIssuer, "issuer %s is not accepted for %s", vc.Issuer, rc.Type)
+	}
+	if len(q.Claims) > 0 {
+		claims, err := verifiedClaims(vc)
+		if err != nil {
+			return exchange.VerifiedCredentialData{}, walletErr(CodeMalformed, "credential for %s: %v", q.ID, err)
+		}
+		if werr := checkClaims(q, claims); werr != nil {
+			return exchange.VerifiedCredentialData{}, werr
+		}
 	}
 	state := "VALID"
 	if rec.revoked(vc) {

@@ -40,7 +40,7 @@ func Answer(ctx context.Context, walletURL string, h *credential.Issuer, vcs []s
 	if err != nil {
 		return 0, err
 	}
-	out, err := w.Answer(ctx, r, vcs)
+	out, err := w.Answer(ctx, r, vcs, holder.Choice{})
 	if err != nil {
 		return 0, err
 	}

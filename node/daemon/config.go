@@ -30,6 +30,10 @@ type Config struct {
 	// DIDs whose blocks are not cached cost a file read each: size it to the store for the fastest
 	// resolution.
 	StoreCacheMB int
+	// AnswerCacheMB bounds the did:ion resolution answers kept serialized in memory, in MiB (0:
+	// ion.DefaultAnswerBytes; negative: none). Each is served only while the DID's cached state is the
+	// one it was computed from.
+	AnswerCacheMB int
 	// GCPercent is the Go garbage collector's target (GOGC) that Start sets for the process; it is left
 	// alone when 0 or when the GOGC environment variable is set. See gc.go.
 	GCPercent int
@@ -315,4 +319,12 @@ func (h HTTPConfig) validate() error {
 		}
 	}
 	return nil
+}
+
+// answerBytes is ion.NewAnswers's budget for AnswerCacheMB.
+func (c Config) answerBytes() int64 {
+	if c.AnswerCacheMB < 0 {
+		return -1
+	}
+	return int64(c.AnswerCacheMB) << 20
 }

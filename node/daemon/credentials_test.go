@@ -90,7 +90,7 @@ func TestIdentifiersOtherMethods(t *testing.T) {
 	pub, _, _ := ed25519.GenerateKey(nil)
 	didKey, _ := key.DIDKey(pub)
 	ionRes := &ion.Resolver{Network: sidetree.Regtest(), Log: credtest.EmptyLog{}}
-	r := identifiers{ion: ionRes, methods: &resolver.Dispatcher{Methods: map[string]resolver.Method{"ion": resolver.ION(ionRes), "key": key.Key{}}}}
+	r := identifiers{answers: ion.NewAnswers(ionRes, 0), methods: &resolver.Dispatcher{Methods: map[string]resolver.Method{"ion": resolver.ION(ionRes), "key": key.Key{}}}}
 	suffixOnly := "did:ion:EiDyOQbbZAa3aiRzeCkV7LOx3SERjjH93EXoIM3UoN4oWg"
 	tests := []struct {
 		did    string
@@ -114,6 +114,11 @@ func TestIdentifiersOtherMethods(t *testing.T) {
 		}
 		if _, ok := res.Body.Get(tc.field); res.Status != tc.status || !ok {
 			t.Errorf("%s: %d %s, want %d with %s", tc.did, res.Status, res.Body.Stringify(), tc.status, tc.field)
+		}
+		// The serialized answer GET /identifiers/{did} sends is the same resolution, byte for byte.
+		ans, err := r.Answer(context.Background(), tc.did)
+		if err != nil || ans.Status != res.Status || string(ans.Body) != string(res.Body.Stringify()) {
+			t.Errorf("%s: answer %v %v, want %d %s", tc.did, ans, err, res.Status, res.Body.Stringify())
 		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/btcsuite/btcd/btcutil/v2"
 
 	"github.com/ionode/ionode/anchor"
-	"github.com/ionode/ionode/node/internal/ferrettest"
+	"github.com/ionode/ionode/internal/ferrettest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/testnet"
 )

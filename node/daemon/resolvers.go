@@ -3,8 +3,8 @@ package daemon
 import (
 	"context"
 
-	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver"
+	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/resolver/methods"
 	"github.com/ionode/ionode/resolver/web"
 	"github.com/ionode/ionode/sidetree"
@@ -21,14 +21,31 @@ func (d *Daemon) dispatcher(client *web.Client) *resolver.Dispatcher {
 // resolver, so those answers stay exactly ION's; DIDs of other methods through the dispatcher, as W3C
 // DID Resolution results with the Universal Resolver's statuses.
 type identifiers struct {
-	ion     node.DIDResolver
+	answers *ion.Answers // ION's resolver, its answers kept serialized
 	methods *resolver.Dispatcher
 }
 
-func (r identifiers) Resolve(ctx context.Context, did string) (sidetree.Resolution, error) {
+// Answer is Resolve serialized; did:ion answers come from the node's remembered answers.
+func (r identifiers) Answer(ctx context.Context, did string) (*ion.Answer, error) {
+	if isION(did) {
+		return r.answers.Answer(ctx, did)
+	}
+	res, err := r.Resolve(ctx, did)
+	if err != nil {
+		return nil, err
+	}
+	return ion.NewAnswer(res), nil
+}
+
+// isION: did:ion and anything that is not a DID go to ION's resolver.
+func isION(did string) bool {
 	name, err := resolver.MethodName(did)
-	if err != nil || name == "ion" {
-		return r.ion.Resolve(ctx, did)
+	return err != nil || name == "ion"
+}
+
+func (r identifiers) Resolve(ctx context.Context, did string) (sidetree.Resolution, error) {
+	if isION(did) {
+		return r.answers.Resolve(ctx, did)
 	}
 	res, err := r.methods.Resolve(ctx, did)
 	body, perr := sidetree.ParseJSON(resolver.ResultJSON(res, err))

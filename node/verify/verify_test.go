@@ -1,4 +1,4 @@
-package verify_test
+package verify
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ionode/ionode/node/verify"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -67,7 +66,7 @@ func TestVerdictsMatchSequentialOrder(t *testing.T) {
 		for i := range got {
 			got[i].Verdict = sidetree.VerdictValid
 		}
-		if err := verify.Verdicts(context.Background(), got, workers); err != nil {
+		if err := Verdicts(context.Background(), got, workers); err != nil {
 			t.Fatalf("workers %d: %v", workers, err)
 		}
 		for i := range got {
@@ -83,7 +82,7 @@ func TestVerdictsCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, workers := range []int{1, 4} {
-		if err := verify.Verdicts(ctx, ops, workers); err == nil {
+		if err := Verdicts(ctx, ops, workers); err == nil {
 			t.Errorf("workers %d: no error for a canceled context", workers)
 		}
 	}
@@ -93,7 +92,7 @@ func BenchmarkVerdicts(b *testing.B) {
 	ops := mixedBatch(b, 1000)
 	b.ResetTimer()
 	for range b.N {
-		if err := verify.Verdicts(context.Background(), ops, 0); err != nil {
+		if err := Verdicts(context.Background(), ops, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -24,9 +24,20 @@ func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
 	}
 	var s slab
 	f := &ChunkFile{}
-	// Each delta is written out before the next is read, and raw is not changed: its text may back them.
-	if sidetree.EachYieldableElement(raw, []string{"deltas"}, func(_ int, d sidetree.Value) bool {
-		if !d.IsJSObjectType() || sidetree.ValidateDeltaSize(d, p) != nil {
+	// Each delta is written out before the next is read, unless its text is already what writing it out
+	// would give (then the text is kept, its length the size checked). raw is not changed: it backs them.
+	if sidetree.EachYieldableElement(raw, []string{"deltas"}, func(_ int, d sidetree.Value, text []byte) bool {
+		if !d.IsJSObjectType() {
+			return false
+		}
+		if sidetree.IsStringifyForm(text, d) {
+			if len(text) > p.MaxDeltaSizeInBytes || sidetree.ValidateDelta(d) != nil {
+				return false
+			}
+			f.Deltas = append(f.Deltas, text)
+			return true
+		}
+		if sidetree.ValidateDeltaSize(d, p) != nil {
 			return false
 		}
 		f.Deltas = append(f.Deltas, s.stringify(d, p.MaxDeltaSizeInBytes))

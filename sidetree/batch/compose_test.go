@@ -27,7 +27,7 @@ func TestComposeReleasesFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prov, provProof, chunk, err := r.readProvisional(tx, core)
+	prov, provProof, chunk, err := r.readProvisional(tx, core, coreProof)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*Provisional
 	check := func(_ int, payload sidetree.Value) error { return sidetree.ValidateUpdateSignedData(payload) }
 	f := &ProvisionalProofFile{}
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
-	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value) bool {
+	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte) bool {
 		jws, err := proof(i, v, "update proof", check)
 		f.Updates = append(f.Updates, jws)
 		return err == nil
@@ -132,7 +132,8 @@ func proof(i int, proof sidetree.Value, what string, payloadCheck func(int, side
 	if proof.Kind() == sidetree.KindNull {
 		return "", sidetree.Errorf(sidetree.CodeJwsCompactJwsNotString, "%s cannot be null", what)
 	}
-	jws, err := sidetree.ParseCompactJWS(proof.Field("signedData"))
+	signedData := proof.Field("signedData")
+	jws, err := sidetree.ParseCompactJWS(signedData)
 	if err != nil {
 		return "", err
 	}
@@ -143,7 +144,9 @@ func proof(i int, proof sidetree.Value, what string, payloadCheck func(int, side
 	if err := payloadCheck(i, payload); err != nil {
 		return "", err
 	}
-	return jws.Compact(), nil
+	// The string is the compact JWS it was parsed from: no need to join its parts again.
+	compact, _ := signedData.Str()
+	return compact, nil
 }
 
 // proofsValue is the JSON of proofs, {signedData} each.

@@ -48,6 +48,11 @@ type Reader struct {
 	// CheckCore, when set, runs after the core index file is read and checked against the paid count:
 	// the reference verifies the writer's value time lock there (a failure voids the transaction).
 	CheckCore func(*CoreIndexFile) error
+	// Signed, when set, is called with the batch's recovers, deactivates and updates once their
+	// references and proofs are read, before the chunk file is fetched, so that their signatures can be
+	// checked while the chunk file is read. When Read returns no error, its operations were composed
+	// from exactly these parts.
+	Signed func([]SignedPart)
 }
 
 // Read returns the transaction's anchored operations. On a core-stage failure it returns no operations
@@ -60,7 +65,7 @@ func (r *Reader) Read(tx Transaction) ([]sidetree.AnchoredOperation, error) {
 		return nil, &StageError{Stage: StageCore, Err: err}
 	}
 	files := Files{Core: core, CoreProof: coreProof}
-	files.Provisional, files.ProvisionalProof, files.Chunk, err = r.readProvisional(tx, core)
+	files.Provisional, files.ProvisionalProof, files.Chunk, err = r.readProvisional(tx, core, coreProof)
 	if err != nil {
 		files.Provisional, files.ProvisionalProof, files.Chunk = nil, nil, nil
 		return Compose(tx.Number, tx.Time, files), &StageError{Stage: StageProvisional, Err: err}
@@ -109,9 +114,10 @@ func (r *Reader) readCore(tx Transaction) (*CoreIndexFile, *CoreProofFile, error
 	return core, proof, nil
 }
 
-func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile) (*ProvisionalIndexFile, *ProvisionalProofFile, *ChunkFile, error) {
+func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof *CoreProofFile) (*ProvisionalIndexFile, *ProvisionalProofFile, *ChunkFile, error) {
 	p := r.Parameters
 	if core.ProvisionalIndexFileURI == "" {
+		r.signed(Files{Core: core, CoreProof: coreProof})
 		return nil, nil, nil, nil
 	}
 	data, err := r.Fetch(core.ProvisionalIndexFileURI, p.MaxProvisionalIndexFileSizeInBytes)
@@ -145,6 +151,7 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile) (*Provisio
 				"proof count %d differs from the %d updates", len(proof.Updates), len(prov.Updates))
 		}
 	}
+	r.signed(Files{Core: core, CoreProof: coreProof, Provisional: prov, ProvisionalProof: proof})
 	data, err = r.Fetch(prov.ChunkFileURI, p.MaxChunkFileSizeInBytes)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("fetch chunk file %s: %w", prov.ChunkFileURI, err)
@@ -158,6 +165,12 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile) (*Provisio
 			"chunk file has %d deltas for %d operations with a delta", len(chunk.Deltas), want)
 	}
 	return prov, proof, chunk, nil
+}
+
+func (r *Reader) signed(f Files) {
+	if r.Signed != nil {
+		r.Signed(signedParts(f))
+	}
 }
 
 func suffixesOf(refs []Reference) []string {

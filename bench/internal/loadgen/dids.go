@@ -53,7 +53,7 @@ func (d DIDs) Run(ctx context.Context) (Result, error) {
 	if _, err := ClosedLoop(ctx, c, workers, 500*time.Millisecond, next); err != nil {
 		return res, err
 	}
-	wait0 := report.RunQueueWait()
+	wait0, cpu0 := report.RunQueueWait(), report.Self().CPU()
 	switch d.Mode {
 	case "open":
 		res, err = OpenLoop(ctx, Open{Rate: d.Rate, Duration: d.Duration, Conns: workers, Timeout: 10 * time.Second, Spin: d.Spin}, next)
@@ -64,7 +64,7 @@ func (d DIDs) Run(ctx context.Context) (Result, error) {
 	default:
 		err = fmt.Errorf("load mode %q: want open, closed or warm", d.Mode)
 	}
-	res.RunQueueWait = report.RunQueueWait() - wait0
+	res.RunQueueWait, res.CPU = report.RunQueueWait()-wait0, report.Self().CPU()-cpu0
 	return res, err
 }
 

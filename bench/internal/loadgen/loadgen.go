@@ -29,6 +29,10 @@ type Result struct {
 	// RunQueueWait is the load generator's own time waiting for a CPU during the run (set by DIDs.Run; by the caller of the other runs).
 	RunQueueWait   time.Duration `json:"run_queue_wait"`
 	ServiceSummary Summary       `json:"service_summary"`
+	// CPU is the load generator process's CPU time during the run (set by DIDs.Run).
+	CPU time.Duration `json:"cpu"`
+	// Dispatcher: the open loop's dispatcher thread (OpenLoop only).
+	Dispatcher Dispatcher `json:"dispatcher"`
 }
 
 // Summary is the latency distribution of the answered requests.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -46,6 +47,10 @@ func TestOpenLoopChargesTheQueue(t *testing.T) {
 	// 40 requests due over 200 ms, served one at a time at 20 ms: the last waits ≈ 600 ms.
 	if res.Summary.Max < 400*time.Millisecond {
 		t.Fatalf("max latency %v does not include the queueing", res.Summary.Max)
+	}
+	// The one connection is busy, so the dispatcher itself sends late: its lateness says so.
+	if d := res.Dispatcher; d.Late.Count != 40 || d.Late.Max < 400*time.Millisecond || (runtime.GOOS == "linux" && d.CPU <= 0) {
+		t.Fatalf("dispatcher %+v: want 40 sends, the last ≥ 400 ms late, its CPU counted", d)
 	}
 	// Two workers that each wait for an answer of at least 20 ms get at most 2 × 1 s / 20 ms answers
 	// in a second, however fast the machine; how many fewer depends on its load, so only one is asked for.

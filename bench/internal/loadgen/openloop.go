@@ -19,10 +19,11 @@ type Open struct {
 	Duration time.Duration // how long requests are sent
 	Conns    int           // keep-alive connections: the most requests in flight
 	Timeout  time.Duration // per request, from when it was sent (0: 10 s)
-	// Spin: the dispatcher sleeps until Spin before each request is due and busy-waits the rest. On a
-	// VM a nanosleep wakes 0.1 ms late at the median and up to a few ms at the tail, and that lateness
-	// would be counted as the server's. Spinning costs the generator up to Spin × Rate of a core (20 %
-	// for 200 µs at 1,000/s); 0 turns it off.
+	// Spin bounds the busy-wait before each request. On a VM a nanosleep wakes 0.1 ms late at the
+	// median and up to a few ms at the tail, and that lateness is counted as the server's. The
+	// dispatcher sleeps until a margin before each due time and spins the rest; the margin follows the
+	// median lateness of the run's own sleeps, capped at Spin and at a quarter of the interval between
+	// requests, so spinning costs at most min(Spin × Rate, 25 %) of a core. 0: sleep only.
 	Spin time.Duration
 }
 
@@ -54,22 +55,17 @@ func OpenLoop(ctx context.Context, o Open, next Request) (Result, error) {
 	defer pool.close()
 
 	interval := time.Duration(float64(time.Second) / o.Rate)
+	pace := newPacer(o.Spin, interval)
+	late := make([]time.Duration, 0, total)
 	var buf bytes.Buffer
 	// The dispatcher sleeps on its own OS thread (sleepUntil), so requests leave when they are due.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	cpu0 := threadCPU()
 	start := time.Now()
 	for i := 0; i < total; i++ {
 		due := start.Add(time.Duration(i) * interval)
-		for time.Until(due) > o.Spin && ctx.Err() == nil {
-			until := due.Add(-o.Spin)
-			if limit := time.Now().Add(10 * time.Millisecond); limit.Before(until) {
-				until = limit // wake now and then to see a cancelled context
-			}
-			sleepUntil(until)
-		}
-		for time.Now().Before(due) {
-		}
+		pace.wait(ctx, due)
 		if err = ctx.Err(); err != nil {
 			break
 		}
@@ -98,13 +94,27 @@ func OpenLoop(ctx context.Context, o Open, next Request) (Result, error) {
 		if err != nil {
 			break
 		}
-		c.send(due, buf.Bytes())
+		at := time.Now()
+		late = append(late, at.Sub(due))
+		c.send(due, at, buf.Bytes())
 	}
+	dispatched := time.Since(start)
+	rec.res.Dispatcher = Dispatcher{CPU: threadCPU() - cpu0, Spun: pace.spun, Sleeps: pace.sleeps, Late: Summarize(late, dispatched)}
 	pool.inflight.Wait()
 	rec.res.Elapsed = time.Since(start)
 	rec.res.Summary = Summarize(rec.res.Latencies, rec.res.Elapsed)
 	rec.res.ServiceSummary = Summarize(rec.res.Service, rec.res.Elapsed)
 	return rec.res, err
+}
+
+// Dispatcher is what the open loop's dispatcher cost and how late it sent.
+type Dispatcher struct {
+	CPU    time.Duration `json:"cpu"`    // the dispatcher thread's CPU time (0 where the OS cannot tell)
+	Spun   time.Duration `json:"spun"`   // of which busy-waiting before due times
+	Sleeps int           `json:"sleeps"` // nanosleeps
+	// Late is how long after its due time each request was written (a late wake-up, a busy
+	// connection pool or a CPU the dispatcher waited for); the latency from the due time includes it.
+	Late Summary `json:"late"`
 }
 
 // pool is the open loop's connections; idle holds those with no request in flight.
@@ -166,10 +176,10 @@ func (c *poolConn) dial(ctx context.Context) error {
 
 // send writes one request and hands its times to the reader; a failed write closes the connection,
 // so the reader fails too and records the error.
-func (c *poolConn) send(due time.Time, req []byte) {
+func (c *poolConn) send(due, at time.Time, req []byte) {
 	c.p.inflight.Add(1)
 	conn := c.conn
-	c.pending <- sent{due: due, at: time.Now()}
+	c.pending <- sent{due: due, at: at}
 	if _, err := conn.Write(req); err != nil {
 		conn.Close()
 	}

@@ -48,6 +48,11 @@ function issuerFrame(frame, raw, byDigest) {
   return out
 }
 
+// sdClaims are the claims of a held SD-JWT VC with every Disclosure applied, as dcql matches them.
+export async function sdClaims(sd) {
+  return instance(null).getClaims(sd)
+}
+
 // presentSDJWT answers DCQL credential query queryId of query with the SD-JWT VC sd, disclosing what
 // dcql selects minus the top-level claims in withhold (to test a verifier's refusal), bound to aud and
 // nonce. holder is {alg, sign(data) -> base64url signature}.

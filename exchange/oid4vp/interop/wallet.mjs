@@ -22,6 +22,8 @@
 //        response unencrypted.
 //        A DCQL query for dc+sd-jwt is answered by ./sdjwt.mjs (dcql picks the claims, @sd-jwt/sd-jwt-vc
 //        presents them with a KB-JWT); withhold leaves top-level claims out of what dcql picked.
+//        With "choose":true dcql also picks, among all held credentials, which credential queries to
+//        answer (the first satisfiable option of each credential set) and with which credential.
 //   {"op":"resubmit", "response":"name"}  posts a sent response again (a replay)
 //   {"op":"advance", "by":"6m"}  moves the verifier's clock (../../oid4vci/interop/driver.mjs)
 import crypto from 'node:crypto'
@@ -34,6 +36,7 @@ import { b64u, receive as receiveCredential, resolver, sign, signJwt, stage } fr
 import { drive } from '../../oid4vci/interop/driver.mjs'
 import { encryptJwe, jarmOptions, protectedEnc, tamperJwe } from './jarm.mjs'
 import { presentSDJWT } from './sdjwt.mjs'
+import { chooseByDcql } from './choose.mjs'
 
 // verifyJwt checks a request object signed by a DID (the only signer ionode's requests use): did-jwt
 // resolves the kid and checks the signature, expiry and audience (the static self-issued wallet).
@@ -133,7 +136,9 @@ async function respond(cmd) {
   if (req.dcql) {
     // DCQL (1.0): the answer to each credential query is an array of presentations, of the credential
     // held for its format (cmd.credentials) or else of cmd.credential.
-    const heldFor = (q) => cmd.credentials?.[q.format] || cmd.credential
+    // With choose, dcql picks the queries to answer (credential sets) and their credentials (./choose.mjs).
+    const chosen = cmd.choose ? await stage('present', () => chooseByDcql(req.dcql.query, credentials)) : null
+    const heldFor = (q) => chosen?.[q.id] || cmd.credentials?.[q.format] || cmd.credential
     const present = (q) =>
       q.format !== 'dc+sd-jwt'
         ? presentation(cmd, req, heldFor(q))
@@ -147,7 +152,10 @@ async function respond(cmd) {
             withhold: cmd.withhold || [],
           })
     const token = {}
-    for (const q of req.dcql.query.credentials) token[q.id] = [await stage('present', () => present(q))]
+    for (const q of req.dcql.query.credentials) {
+      if (chosen && !chosen[q.id]) continue
+      token[q.id] = [await stage('present', () => present(q))]
+    }
     answer = { vp_token: token }
   } else if (req.pex?.presentation_definition) {
     const vp = await stage('present', () => presentation(cmd, req, cmd.credential))

@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/ionode/ionode/internal/ferrettest"
 	"github.com/ionode/ionode/internal/storetest"
-	"github.com/ionode/ionode/node/internal/ferrettest"
 	"github.com/ionode/ionode/node/store"
 )
 

@@ -1,4 +1,4 @@
-package oid4vp
+package dcql
 
 import (
 	"encoding/json"
@@ -9,12 +9,10 @@ import (
 	"strings"
 )
 
-// Bounds on DCQL claims queries: a relying party names a few claims, each a few levels deep.
+// Bounds on claims paths: a relying party names claims a few levels deep.
 const (
 	// MaxClaimsPath bounds the components of one claims path pointer.
 	MaxClaimsPath = 16
-	// MaxClaimsQueries bounds the claims one credential query asks for.
-	MaxClaimsQueries = 64
 	// maxPathIndex bounds an array index in a path (no credential holds more elements).
 	maxPathIndex = 1 << 20
 )
@@ -26,12 +24,6 @@ var ErrClaimsPath = errors.New("invalid claims path")
 // ClaimsPath is a DCQL claims path pointer (OpenID4VP 1.0 §7): from the credential's top, each
 // component selects an object member (string), every element of an array (nil) or one element (int).
 type ClaimsPath []any
-
-// ClaimsQuery asks for one claim of a credential (the subset this verifier uses: path, id).
-type ClaimsQuery struct {
-	ID   string     `json:"id,omitempty"`
-	Path ClaimsPath `json:"path"`
-}
 
 // UnmarshalJSON reads a path and checks it (ParseClaimsPath).
 func (p *ClaimsPath) UnmarshalJSON(b []byte) error {

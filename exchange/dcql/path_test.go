@@ -1,4 +1,4 @@
-package oid4vp
+package dcql
 
 import (
 	"encoding/json"

@@ -1,7 +1,7 @@
 // Package ferrettest starts an embedded FerretDB v1 as a real MongoDB-wire server for the MongoDB
-// store's tests and benchmarks, on either of its backends: SQLite (files in a temporary directory) or
-// PostgreSQL (a cluster of its own, started from the system's PostgreSQL binaries). Only tests import
-// it, so FerretDB never reaches the production binary.
+// store's tests and the benchmarks, on either of its backends: SQLite (files in a temporary directory) or
+// PostgreSQL (a cluster of its own, started from the system's PostgreSQL binaries). Only tests and
+// bench/ commands import it, so FerretDB never reaches the production binary.
 package ferrettest
 
 import (
@@ -24,8 +24,17 @@ type Server struct {
 	pg     *postgres // the PostgreSQL backend's cluster, nil on SQLite
 }
 
+// StartIn runs FerretDB on 127.0.0.1 with a random port and its SQLite files in dir, which it keeps after
+// Stop (a benchmark's store outlives the run). Its logs are dropped unless they are errors.
+func StartIn(dir string) (*Server, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return run(ferretdb.Config{Handler: "sqlite", SQLiteURL: "file:" + dir + "/"})
+}
+
 // Start runs FerretDB on 127.0.0.1 with a random port and its SQLite files in a new temporary
-// directory. Its logs are dropped unless they are errors.
+// directory, deleted by Stop. Its logs are dropped unless they are errors.
 func Start() (*Server, error) {
 	dir, err := os.MkdirTemp("", "ferretdb-")
 	if err != nil {
@@ -60,7 +69,7 @@ func run(cfg ferretdb.Config) (*Server, error) {
 	case s.URI = <-uri:
 	case <-time.After(30 * time.Second):
 		s.Stop()
-		return nil, fmt.Errorf("start FerretDB: listener not ready")
+		return nil, fmt.Errorf("start FerretDB: listener not ready after 30 s")
 	}
 	return s, nil
 }
