@@ -3,8 +3,8 @@
 # issued to a holder through OpenID4VCI (`ionode request issuance` / `ionode vc receive`), then a relying
 # party's presentation request answered by the holder over OpenID4VP (`ionode request presentation` /
 # `ionode vc present --request`), whose status shows presentation_verified with the claims, and the same
-# with a draft-era presentation_definition request, and an SD-JWT VC issued and presented with one claim
-# disclosed.
+# with a draft-era presentation_definition request, an SD-JWT VC issued and presented with one claim
+# disclosed, and a request with DCQL credential and claim sets answered by the holder's choice and --use.
 # CI runs it from .ci/run; run it yourself with: bash scripts/wallet-walkthrough.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,4 +126,30 @@ curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" "$node/v1.0/verifiableCred
 grep -q '"presentation_verified"' "$work/pid-status.out" || fail "no presentation_verified (dc+sd-jwt)"
 grep -q '"Alice"' "$work/pid-status.out" || fail "given_name missing from the status"
 if grep -q Liddell "$work/pid-status.out"; then fail "family_name was disclosed"; fi
+
+# 8. DCQL credential and claim sets: a PID (family_name with a birthdate it lacks, or else given_name)
+# or else the employee credential. The holder, given both, presents the PID with given_name alone; told
+# --use employee.jwt, the employee credential.
+sets_request() {
+  curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" -H 'Content-Type: application/json' -d '{"registration":{"clientName":"Contoso"},
+    "requestedCredentials":[{"id":"pid","type":"urn:example:pid","format":"dc+sd-jwt","acceptedIssuers":["'"$did"'"],
+      "claims":[{"id":"f","path":["family_name"]},{"id":"b","path":["birthdate"]},{"id":"g","path":["given_name"]}],"claimSets":[["f","b"],["g"]]},
+      {"id":"badge","type":"VerifiedEmployee","acceptedIssuers":["'"$did"'"]}],
+    "ionode":{"credentialSets":[{"options":[["pid"],["badge"]]}]}}' \
+    "$node/v1.0/verifiableCredentials/createPresentationRequest" > "$work/sets-request.out" || fail "createPresentationRequest (credential sets) failed"
+  request=$(grep -oE 'openid4vp://[^"]+' "$work/sets-request.out" | sed 's/\\u0026/\&/g')
+  id=$(grep -oE '"requestId":"[^"]+"' "$work/sets-request.out" | cut -d'"' -f4)
+}
+sets_request
+ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
+  --request "$request" "$work/employee.jwt" "$work/pid.sd-jwt" > "$work/present-sets.out" 2> "$work/present-sets.err" || fail "vc present (credential sets) failed"
+grep -q '^presented for pid' "$work/present-sets.out" && grep -q '^accepted$' "$work/present-sets.out" || fail "the PID was not presented for the first option"
+if grep -q '^presented for badge' "$work/present-sets.out"; then fail "both options were answered"; fi
+curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" "$node/v1.0/verifiableCredentials/requests/$id" > "$work/sets-status.out" || fail "status of the credential sets request"
+grep -q '"Alice"' "$work/sets-status.out" || fail "given_name missing from the status (credential sets)"
+if grep -q Liddell "$work/sets-status.out"; then fail "family_name was disclosed outside the chosen claim set"; fi
+sets_request
+ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback --use "$work/employee.jwt" \
+  --request "$request" "$work/pid.sd-jwt" > "$work/present-use.out" 2> "$work/present-use.err" || fail "vc present --use failed"
+grep -q '^presented for badge' "$work/present-use.out" && grep -q '^accepted$' "$work/present-use.out" || fail "--use did not present the employee credential"
 echo "wallet walkthrough passed in $(( $(date +%s) - start ))s"

@@ -3,6 +3,7 @@ package sidetree
 import (
 	"encoding/base64"
 	"strings"
+	"unsafe"
 )
 
 // EncodeBase64URL encodes data as base64url without padding, ION's encoding for every binary value.
@@ -39,7 +40,11 @@ const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 // DecodeBase64URL decodes a base64url string the way the reference does: the characters must be
 // base64url, and, like Node's decoder, trailing bits that do not make a whole byte are dropped rather than
 // rejected. Callers that compare encodings compare strings, as the reference does.
-func DecodeBase64URL(s string) ([]byte, error) {
+func DecodeBase64URL(s string) ([]byte, error) { return decodeBase64URL(s, 0) }
+
+// decodeBase64URL is DecodeBase64URL with room for spare more bytes after the decoded ones, so that a
+// caller that writes more next to them allocates once.
+func decodeBase64URL(s string, spare int) ([]byte, error) {
 	if s == "" {
 		return nil, notBase64URL(s)
 	}
@@ -53,12 +58,15 @@ func DecodeBase64URL(s string) ([]byte, error) {
 	}
 	// The decoder rejects every byte outside the alphabet ('=' too, without padding) except '\r' and
 	// '\n', which it skips: those two are looked for at memchr speed instead of checking every byte twice.
-	// Non-strict decoding ignores non-zero trailing bits, as Node does.
-	out, err := base64.RawURLEncoding.DecodeString(trimmed)
+	// Non-strict decoding ignores non-zero trailing bits, as Node does. The decoder only reads its input,
+	// so it reads the string's own bytes.
+	n := base64.RawURLEncoding.DecodedLen(len(trimmed))
+	out := make([]byte, n, n+spare)
+	n, err := base64.RawURLEncoding.Decode(out, unsafe.Slice(unsafe.StringData(trimmed), len(trimmed)))
 	if err != nil || strings.IndexByte(trimmed, '\n') >= 0 || strings.IndexByte(trimmed, '\r') >= 0 {
 		return nil, notBase64URL(s)
 	}
-	return out, nil
+	return out[:n], nil
 }
 
 // notBase64URL is the reference Encoder's rejection of a string with a non-base64url character.

@@ -41,7 +41,8 @@ func parseJSON(data []byte, owned bool, jcs *jcsCheck) (Value, error) {
 		p.jcs = *jcs
 		defer func() { *jcs = p.jcs }()
 	}
-	defer p.store.release()
+	whole := false
+	defer func() { p.store.release(whole) }()
 	// Strings without escapes are cut from one copy of the input: an operation or a long-form DID has
 	// dozens of them, and one allocation beats dozens. A value kept from the input keeps that copy alive,
 	// which costs no more than the strings did, as they make up most of it.
@@ -55,6 +56,7 @@ func parseJSON(data []byte, owned bool, jcs *jcsCheck) (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
+	whole = true // every object and array read was kept
 	p.skipSpace()
 	if p.pos != len(p.data) {
 		return Value{}, p.errorf("unexpected data after the JSON value")

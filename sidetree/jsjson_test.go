@@ -240,3 +240,44 @@ func TestParseChunksSized(t *testing.T) {
 		}
 	}
 }
+
+// TestParseStoreReleaseClears reads documents, whole and failed, with one store and checks that
+// releasing it leaves no item in any scratch: a pooled scratch must not keep a document alive.
+func TestParseStoreReleaseClears(t *testing.T) {
+	s := &parseStore{}
+	for _, doc := range []struct {
+		data  string
+		whole bool
+	}{
+		{`{"a":{"b":[1,2,3,4,5,6,7,8,9,10],"c":{"d":1,"e":2,"f":3,"g":4,"h":5,"i":6,"j":7,"k":8,"l":9}}}`, true},
+		{`{"a":{"b":[1,2]}}`, true},
+		{`{"a":{"b":[1,2,3],"c":{"d":1,"e":2,"f":3,"g":`, false},
+		{`[[["x","y","z"]]]`, true},
+	} {
+		p := jsonParser{data: []byte(doc.data), src: doc.data, store: s}
+		_, err := p.value(0)
+		if (err == nil) != doc.whole {
+			t.Fatalf("%s: %v", doc.data, err)
+		}
+		s.members.release(doc.whole)
+		s.elems.release(doc.whole)
+		for depth, sc := range s.members.scratch {
+			for i, m := range sc[:cap(sc)] {
+				if m.Key != "" || !isZeroValue(m.Value) {
+					t.Fatalf("after %s: member scratch %d keeps %q at %d", doc.data, depth, m.Key, i)
+				}
+			}
+		}
+		for depth, sc := range s.elems.scratch {
+			for i, e := range sc[:cap(sc)] {
+				if !isZeroValue(e) {
+					t.Fatalf("after %s: element scratch %d keeps %v at %d", doc.data, depth, e, i)
+				}
+			}
+		}
+	}
+}
+
+func isZeroValue(v Value) bool {
+	return v.kind == 0 && !v.b && !v.plain && v.n == 0 && v.s == "" && v.arr == nil && v.members == nil
+}

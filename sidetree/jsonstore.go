@@ -19,6 +19,7 @@ type parseStore struct {
 // depthStore is the scratch per depth and the document's chunk for one kind of item.
 type depthStore[T any] struct {
 	scratch [][]T
+	used    []int // how far each depth's scratch was used by the items kept
 	chunk   []T
 	// chunkSize is how many items a chunk holds, from the input's size.
 	chunkSize int
@@ -52,10 +53,13 @@ func (s *parseStore) sizeChunksFor(data []byte) {
 	s.members.chunkSize, s.elems.chunkSize = min(max(colons, 4), maxItems), min(max(elems, 4), maxItems)
 }
 
-// release returns the scratch to the pool, emptied: a pooled slice must not keep a document alive.
-func (s *parseStore) release() {
-	s.members.release()
-	s.elems.release()
+// release returns the scratch to the pool, emptied: a pooled slice must not keep a document alive. After
+// a whole read, each scratch is emptied as far as it was used (a scratch grown by a large document
+// would otherwise cost every small one after it a clear of its whole capacity); after a failed one,
+// which may have written past that, wholly.
+func (s *parseStore) release(whole bool) {
+	s.members.release(whole)
+	s.elems.release(whole)
 	parseStores.Put(s)
 }
 
@@ -93,9 +97,9 @@ func (d *depthStore[T]) take(depth int) []T {
 // keep copies items into the chunk, capped at their length, and keeps scratch for depth's next use.
 func (d *depthStore[T]) keep(depth int, scratch, items []T) []T {
 	for len(d.scratch) <= depth {
-		d.scratch = append(d.scratch, nil)
+		d.scratch, d.used = append(d.scratch, nil), append(d.used, 0)
 	}
-	d.scratch[depth] = scratch[:0]
+	d.scratch[depth], d.used[depth] = scratch[:0], max(d.used[depth], len(scratch))
 	if len(d.chunk)+len(items) > cap(d.chunk) {
 		d.chunk = make([]T, 0, max(len(items), d.chunkSize))
 	}
@@ -111,12 +115,18 @@ func (s *parseStore) rewind() {
 	s.elems.chunk = s.elems.chunk[:0]
 }
 
-func (d *depthStore[T]) release() {
+func (d *depthStore[T]) release(whole bool) {
 	for i, sc := range d.scratch {
 		if cap(sc) > maxPooledScratch {
-			d.scratch[i] = nil
+			d.scratch[i], d.used[i] = nil, 0
+			continue
 		}
-		clear(sc[:cap(sc)])
+		n := cap(sc)
+		if whole {
+			n = d.used[i]
+		}
+		clear(sc[:n])
+		d.used[i] = 0
 	}
 	d.chunk = nil
 }

@@ -161,6 +161,10 @@ func (v Value) IsUndefined() bool { return v.kind == kindUndefined }
 // ForInKeys lists the keys a JavaScript for-in loop over v visits (see forInKeys).
 func (v Value) ForInKeys() []string { return forInKeys(v) }
 
+// ForInKeyNotIn returns the first key a for-in loop over v visits that is not in allowed, if any, without
+// listing the keys.
+func (v Value) ForInKeyNotIn(allowed ...string) (string, bool) { return forInKeyNotIn(v, allowed...) }
+
 // IsJSObjectType reports whether typeof v is "object" in JavaScript (objects, arrays and null).
 func (v Value) IsJSObjectType() bool { return isJSObjectType(v) }
 

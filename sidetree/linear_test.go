@@ -31,6 +31,10 @@ func TestJSONReadersLinear(t *testing.T) {
 	readers := map[string]func([]byte) (Value, error){
 		"yieldable-json": ParseYieldableJSON,
 		"JSON.parse":     ParseJSON,
+		// A long-form DID's state is read with its JCS form checked as it goes (jcsCheck).
+		"JSON.parse checking JCS": func(data []byte) (Value, error) {
+			return parseJSON(data, false, &jcsCheck{spanKeys: [2]string{"delta", "suffixData"}})
+		},
 	}
 	for shape, gen := range adversarialJSON() {
 		for name, read := range readers {

@@ -16,6 +16,8 @@ type initialState struct {
 	value             Value
 	delta, suffixData []byte // their JCS forms, slices of raw; nil if the state has no such member
 	indexKey          bool   // some object of the state has an array-index key
+	// spare is room after raw, in the same allocation, for the request body.
+	spare []byte
 }
 
 // parseInitialState parses the create operation a long-form DID carries as the reference's
@@ -60,10 +62,13 @@ func parseInitialState(encoded, suffix string, p Parameters) (*Operation, error)
 // readInitialState decodes and parses a long-form DID's initial state, which must be the base64url of its
 // own JCS form.
 func readInitialState(encoded string) (initialState, error) {
-	raw, err := DecodeBase64URL(encoded)
+	// The request body is at most the state, its head, its middle and a brace: room for it comes with the
+	// decoded bytes.
+	raw, err := decodeBase64URL(encoded, len(requestHead)+len(requestMid)+1+base64.RawURLEncoding.DecodedLen(len(encoded)))
 	if err != nil {
 		return initialState{}, err
 	}
+	raw, spare := raw[:len(raw):len(raw)], raw[len(raw):len(raw):cap(raw)]
 	jcs := jcsCheck{spanKeys: [2]string{"delta", "suffixData"}}
 	state, err := parseJSON(raw, true, &jcs) // raw is ours, and is never changed
 	if err != nil {
@@ -72,7 +77,7 @@ func readInitialState(encoded string) (initialState, error) {
 	if jcs.differs || !isCanonicalBase64URL(encoded, len(raw)) {
 		return initialState{}, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
 	}
-	is := initialState{raw: raw, value: state, indexKey: jcs.indexKey}
+	is := initialState{raw: raw, value: state, indexKey: jcs.indexKey, spare: spare}
 	if at := jcs.spans[0]; at[1] > 0 {
 		is.delta = raw[at[0]:at[1]:at[1]]
 	}
@@ -86,18 +91,23 @@ func readInitialState(encoded string) (initialState, error) {
 // from canonical text, a value stringifies as its JCS slice unless some object has an array-index key,
 // which JavaScript lists first.
 func (is *initialState) request() []byte {
-	const (
-		head = `{"type":"create","suffixData":`
-		mid  = `,"delta":`
-	)
 	suffixData, delta := is.value.Field("suffixData"), is.value.Field("delta")
 	if is.indexKey && (hasArrayIndexKey(suffixData) || hasArrayIndexKey(delta)) {
 		return Object(Member{"type", String(string(OpCreate))}, Member{"suffixData", suffixData}, Member{"delta", delta}).Stringify()
 	}
-	b := make([]byte, 0, len(head)+len(is.suffixData)+len(mid)+len(is.delta)+1)
-	b = append(append(append(append(append(b, head...), is.suffixData...), mid...), is.delta...), '}')
-	return b
+	b := is.spare[:0]
+	if n := len(requestHead) + len(is.suffixData) + len(requestMid) + len(is.delta) + 1; cap(b) < n {
+		b = make([]byte, 0, n)
+	}
+	b = append(append(append(append(append(b, requestHead...), is.suffixData...), requestMid...), is.delta...), '}')
+	return b[:len(b):len(b)]
 }
+
+// The request body around the suffix data and the delta.
+const (
+	requestHead = `{"type":"create","suffixData":`
+	requestMid  = `,"delta":`
+)
 
 // hasArrayIndexKey reports whether some object in v has a key that is an array index.
 func hasArrayIndexKey(v Value) bool {

@@ -121,7 +121,8 @@ credential_sets, the first option (in the verifier's order) all of whose queries
 answered, optional sets too when possible. When several credentials answer one query, the newest (by
 iat; the first given among equals) is presented, one per query even when the query allows multiple;
 --use FILE presents FILE's credentials instead for the queries they answer (and prefers the options
-holding those queries; with multiple, all of them), and fails if one answers nothing.`,
+holding those queries; with multiple, all of them), and fails if one answers nothing (for a
+presentation_definition, FILE's credentials are matched to descriptors first).`,
 		Example: `  ionode vc present --disclose given_name,address.locality --holder-key holder.jwk \
     --audience https://verifier.example --nonce 8Hk2… - < pid.sd-jwt
   ionode vc present --holder-key holder.jwk --holder-kid did:key --node http://127.0.0.1:3000 \

@@ -282,16 +282,6 @@ func (m Meta) MatchVCT(vct string) bool {
 	return len(m.VCTValues) == 0 || slices.Contains(m.VCTValues, vct)
 }
 
-// Credential returns the credential query of id.
-func (q *Query) Credential(id string) (*CredentialQuery, bool) {
-	for i := range q.Credentials {
-		if q.Credentials[i].ID == id {
-			return &q.Credentials[i], true
-		}
-	}
-	return nil, false
-}
-
 func truncate(s string) string {
 	if len(s) > 64 {
 		return s[:64] + "…"

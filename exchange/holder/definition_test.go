@@ -3,6 +3,7 @@ package holder_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/ionode/ionode/exchange"
@@ -102,5 +103,31 @@ func TestAnswerDefinitionNoMatch(t *testing.T) {
 	}
 	if _, err := w.Answer(context.Background(), r, []string{n.issue(t, "Membership", w.Holder.Signer.DID())}, holder.Choice{}); !errors.Is(err, holder.ErrNoMatch) || !errors.Is(err, presex.ErrRequirement) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestAnswerDefinitionUse: for a presentation definition the credentials Choice.Use names are matched
+// first (of two employee credentials, the named one goes); one the submission does not take is an
+// error, not silently dropped.
+func TestAnswerDefinitionUse(t *testing.T) {
+	n := newNode(t)
+	w := newWallet(t)
+	holderDID := w.Holder.Signer.DID()
+	first, second, member := n.issue(t, "VerifiedEmployee", holderDID), n.issue(t, "VerifiedEmployee", holderDID), n.issue(t, "Membership", holderDID)
+	fetch := func() *holder.Request {
+		_, walletURL := n.createWith(t, &exchange.PresentationExtensions{Query: oid4vp.QueryPresentationDefinition}, exchange.RequestedCredential{Type: "VerifiedEmployee"})
+		ar, _ := holder.ParseAuthorizationRequest(walletURL)
+		r, err := w.Fetch(context.Background(), ar)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	out, err := w.Answer(context.Background(), fetch(), []string{first, second}, holder.Choice{Use: []string{second}})
+	if err != nil || !out.Accepted || !slices.Equal(out.Presented["credential_0"], []string{second}) {
+		t.Fatalf("answer %+v %v", out, err)
+	}
+	if _, err := w.Answer(context.Background(), fetch(), []string{first, member}, holder.Choice{Use: []string{member}}); !errors.Is(err, holder.ErrNoMatch) {
+		t.Fatalf("a named credential the definition does not take: %v", err)
 	}
 }

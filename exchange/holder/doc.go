@@ -17,8 +17,9 @@
 // VP-JWT per chosen VC-JWT, and presents a chosen SD-JWT VC (credential/sdjwt) with only the
 // Disclosures its claim set needs and a KB-JWT for the client_id and nonce;
 // for a presentation definition it matches held VC-JWTs to input descriptors by their constraints, lets
-// exchange/presex choose the fewest its submission_requirements need, signs one VP-JWT of them and
-// writes the presentation_submission. The response goes to response_uri as a form, or for
+// exchange/presex choose the fewest its submission_requirements need (Choice.Use's credentials are
+// matched first, and one left out is an error), signs one VP-JWT of them and writes the
+// presentation_submission. The response goes to response_uri as a form, or for
 // direct_post.jwt as a JWE to the key of the request's client_metadata.jwks (exchange/jwe).
 //
 // For issuance it reads a credential offer (by value or by reference) with a pre-authorized code, the

@@ -1,15 +1,23 @@
 package holder
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/ionode/ionode/exchange/dcql"
 	"github.com/ionode/ionode/internal/worktest"
 )
 
 const seedClaims = `{"client_id":"decentralized_identifier:did:key:z6Mk","response_type":"vp_token","response_mode":"direct_post",` +
 	`"response_uri":"https://v.example/r","nonce":"n","state":"s","exp":1900000000,` +
 	`"dcql_query":{"credentials":[{"id":"q","format":"jwt_vc_json","meta":{"type_values":[["T"]]}}]},"client_metadata":{"client_name":"C"}}`
+
+// seedSetsClaims asks with DCQL credential sets, claim sets and values.
+var seedSetsClaims = strings.Replace(seedClaims, `"dcql_query":{"credentials":[{"id":"q","format":"jwt_vc_json","meta":{"type_values":[["T"]]}}]}`,
+	`"dcql_query":{"credentials":[{"id":"q","format":"jwt_vc_json","meta":{"type_values":[["T"]]}},`+
+		`{"id":"p","format":"dc+sd-jwt","meta":{"vct_values":["urn:p"]},"claims":[{"id":"g","path":["given_name"],"values":["A",1,true]},{"id":"l","path":["address","locality"]}],"claim_sets":[["g","l"],["g"]]}],`+
+		`"credential_sets":[{"options":[["p"],["q"]]},{"options":[["q"]],"required":false}]}`, 1)
 
 // seedDraftClaims is a draft-era request (client_id_scheme did, a presentation definition) asking for an
 // encrypted response.
@@ -20,7 +28,7 @@ const seedDraftClaims = `{"client_id":"did:key:z6Mk","client_id_scheme":"did","r
 	`"x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"}]}}}`
 
 func FuzzParseRequestClaims(f *testing.F) {
-	for _, s := range []string{seedClaims, seedDraftClaims, `{}`, `[]`, `null`, `{"client_id":"decentralized_identifier:did:x"}`, strings.Repeat("[", 40), `{"exp":1e400}`} {
+	for _, s := range []string{seedClaims, seedSetsClaims, seedDraftClaims, `{}`, `[]`, `null`, `{"client_id":"decentralized_identifier:did:x"}`, strings.Repeat("[", 40), `{"exp":1e400}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
@@ -55,7 +63,10 @@ func TestParseRequestClaimsLinear(t *testing.T) {
 	places := map[string]func(v string) string{
 		"unknown member": func(v string) string { return strings.Replace(seedClaims, `{"client_id"`, `{"x":`+v+`,"client_id"`, 1) },
 		"client_name":    func(v string) string { return strings.Replace(seedClaims, `"client_name":"C"`, `"client_name":`+v, 1) },
-		"definition":     func(v string) string { return strings.Replace(seedDraftClaims, `"id":"d",`, `"id":"d","x":`+v+`,`, 1) },
+		"dcql meta": func(v string) string {
+			return strings.Replace(seedSetsClaims, `"meta":{"vct_values"`, `"meta":{"x":`+v+`,"vct_values"`, 1)
+		},
+		"definition": func(v string) string { return strings.Replace(seedDraftClaims, `"id":"d",`, `"id":"d","x":`+v+`,`, 1) },
 		"jwks": func(v string) string {
 			return strings.Replace(seedDraftClaims, `"use":"enc",`, `"use":"enc","x5c":`+v+`,`, 1)
 		},
@@ -104,5 +115,21 @@ func TestParseOfferLinear(t *testing.T) {
 				worktest.Linear(t, n, func(n int) []byte { return []byte(embed(gen(n))) }, func(in []byte) { _, _ = parseOffer(in) })
 			})
 		})
+	}
+}
+
+// TestParseRequestClaimsSets: a request object's DCQL credential sets, claim sets and values reach the
+// wallet as exchange/dcql parsed them; a set naming no credential query refuses the request.
+func TestParseRequestClaimsSets(t *testing.T) {
+	r, err := parseRequestClaims([]byte(seedSetsClaims))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.DCQL.CredentialSets) != 2 || r.DCQL.CredentialSets[1].IsRequired() || len(r.DCQL.Credentials[1].ClaimSets) != 2 || len(r.DCQL.Credentials[1].Claims[0].Values) != 3 {
+		t.Fatalf("parsed %+v", r.DCQL)
+	}
+	bad := strings.Replace(seedSetsClaims, `[["p"],["q"]]`, `[["p"],["z"]]`, 1)
+	if _, err := parseRequestClaims([]byte(bad)); !errors.Is(err, ErrRequest) || !errors.Is(err, dcql.ErrQuery) {
+		t.Fatalf("a set naming no query: %v", err)
 	}
 }

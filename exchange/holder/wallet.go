@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,7 +177,19 @@ type Response struct {
 // wrapping ErrNoMatch: DCQL asks for all of a set's option or nothing.
 func (w *Wallet) Present(r *Request, held []string, choice Choice) (*Response, error) {
 	if r.Definition != nil {
-		return w.presentDefinition(r, held)
+		// The definition's matching takes the first held credential that meets a descriptor: the named
+		// ones go first, and each must have been chosen.
+		first := slices.Concat(choice.Use, slices.DeleteFunc(slices.Clone(held), func(h string) bool { return slices.Contains(choice.Use, h) }))
+		out, err := w.presentDefinition(r, first)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range choice.Use {
+			if !slices.ContainsFunc(slices.Collect(maps.Values(out.Chosen)), func(c []string) bool { return slices.Contains(c, u) }) {
+				return nil, fmt.Errorf("%w: %w: %s", ErrNoMatch, errUnusable, credential.Truncate(u))
+			}
+		}
+		return out, nil
 	}
 	for _, q := range r.DCQL.Credentials {
 		if q.Format != oid4vp.FormatJWTVC && q.Format != oid4vp.FormatSDJWT {
@@ -188,6 +202,13 @@ func (w *Wallet) Present(r *Request, held []string, choice Choice) (*Response, e
 	}
 	if err := checkChoice(choice, ids, cands); err != nil {
 		return nil, err
+	}
+	total := 0
+	for _, id := range ids {
+		total += len(cands[id])
+	}
+	if total > oid4vp.MaxPresentations {
+		return nil, fmt.Errorf("%w: %d credentials chosen, more than the %d a response may hold", ErrNoMatch, total, oid4vp.MaxPresentations)
 	}
 	token := make(map[string][]string, len(ids))
 	chosen := make(map[string][]string, len(ids))

@@ -108,14 +108,8 @@ func parseJSONFile(raw []byte, notJSON sidetree.Code) (sidetree.Value, error) {
 
 // onlyProperties is the reference's for-in check of allowed properties.
 func onlyProperties(v sidetree.Value, allowed []string, code sidetree.Code, what string) error {
-	for _, k := range v.ForInKeys() {
-		ok := false
-		for _, a := range allowed {
-			ok = ok || a == k
-		}
-		if !ok {
-			return sidetree.Errorf(code, "unexpected property %q in %s", truncate(k), what)
-		}
+	if k, found := v.ForInKeyNotIn(allowed...); found {
+		return sidetree.Errorf(code, "unexpected property %q in %s", truncate(k), what)
 	}
 	return nil
 }
