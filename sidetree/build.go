@@ -277,7 +277,8 @@ func checkRequest(body Value, p Parameters) error {
 }
 
 func hashCanonical(v Value) (string, error) {
-	c, err := v.Canonicalize()
+	var buf [canonicalBufSize]byte
+	c, err := v.appendCanonical(buf[:0])
 	if err != nil {
 		return "", &Error{Code: CodeInvalidJSON, Message: "value cannot be canonicalized", Err: err}
 	}

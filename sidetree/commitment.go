@@ -2,16 +2,21 @@ package sidetree
 
 import "crypto/sha256"
 
-// canonicalOrEmpty canonicalizes v; a value JCS cannot express hashes as nothing, which never matches.
-func canonicalOrEmpty(v Value) ([]byte, bool) {
-	c, err := v.Canonicalize()
+// canonicalOrEmpty canonicalizes v into buf (which may be on the caller's stack); a value JCS cannot
+// express hashes as nothing, which never matches.
+func canonicalOrEmpty(v Value, buf []byte) ([]byte, bool) {
+	c, err := v.appendCanonical(buf[:0])
 	return c, err == nil
 }
+
+// canonicalBufSize fits the JCS form of a key or a suffix data, so hashing one allocates nothing.
+const canonicalBufSize = 256
 
 // RevealValueOf returns the reveal value of a public key: base64url(multihash(JCS(key))). It is "" when
 // the key cannot be canonicalized.
 func RevealValueOf(key Value) string {
-	c, ok := canonicalOrEmpty(key)
+	var buf [canonicalBufSize]byte
+	c, ok := canonicalOrEmpty(key, buf[:])
 	if !ok {
 		return ""
 	}
@@ -21,7 +26,8 @@ func RevealValueOf(key Value) string {
 // CommitmentOf returns the commitment to a public key: the multihash of the SHA-256 digest of its
 // canonical form, i.e. SHA-256 applied twice with only the outer hash in multihash form.
 func CommitmentOf(key Value) string {
-	c, ok := canonicalOrEmpty(key)
+	var buf [canonicalBufSize]byte
+	c, ok := canonicalOrEmpty(key, buf[:])
 	if !ok {
 		return ""
 	}
@@ -48,7 +54,8 @@ func CommitmentFromRevealValue(reveal string) (string, error) {
 
 // ComputeDIDSuffix returns the DID unique suffix: base64url(multihash(JCS(suffixData))).
 func ComputeDIDSuffix(suffixData Value) (string, error) {
-	c, err := suffixData.Canonicalize()
+	var buf [canonicalBufSize]byte
+	c, err := suffixData.appendCanonical(buf[:0])
 	if err != nil {
 		return "", &Error{Code: CodeInvalidJSON, Message: "suffix data cannot be canonicalized", Err: err}
 	}

@@ -414,11 +414,15 @@ func (v Value) String() string { return string(v.Stringify()) }
 var errNotCanonicalizable = errors.New("value has a number JCS cannot represent")
 
 // Canonicalize serializes v by RFC 8785 (JCS), as the reference's `canonicalize` package does.
-func (v Value) Canonicalize() ([]byte, error) {
+func (v Value) Canonicalize() ([]byte, error) { return v.appendCanonical(make([]byte, 0, 256)) }
+
+// appendCanonical appends v's JCS form to dst. A caller that only hashes the form passes a buffer on its
+// own stack: a batch hashes one suffix data per create, and a heap buffer each was a tenth of reading one.
+func (v Value) appendCanonical(dst []byte) ([]byte, error) {
 	if v.hasNonFinite() {
 		return nil, errNotCanonicalizable
 	}
-	return v.appendJSON(make([]byte, 0, 256), true), nil
+	return v.appendJSON(dst, true), nil
 }
 
 func (v Value) hasNonFinite() bool {

@@ -149,7 +149,8 @@ func verifyCommitment(key Value, commitment string) bool {
 	if commitment == "" {
 		return false
 	}
-	c, ok := canonicalOrEmpty(key)
+	var buf [canonicalBufSize]byte
+	c, ok := canonicalOrEmpty(key, buf[:])
 	return ok && VerifyDoubleHash(c, commitment)
 }
 

@@ -80,6 +80,7 @@ func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, err
 		if !ok {
 			return nil, sidetree.Errorf(sidetree.CodeCoreIndexFileCreatePropertyNotArray, "create must be an array")
 		}
+		f.Creates = make([]sidetree.Value, 0, len(list))
 		for _, ref := range list {
 			if err := onlyProperties(ref, []string{"suffixData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, "create operation reference"); err != nil {
 				return nil, err
@@ -90,6 +91,7 @@ func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, err
 			}
 			f.Creates = append(f.Creates, suffixData)
 		}
+		f.CreateSuffixes = make([]string, 0, len(f.Creates))
 		for _, sd := range f.Creates {
 			suffix, err := sidetree.ComputeDIDSuffix(sd)
 			if err != nil {
