@@ -7,10 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/ionode/ionode/internal/cputime"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver/ion"
@@ -91,22 +90,12 @@ func BenchmarkResolveHandler(b *testing.B) {
 				get(p)
 			}
 			b.ReportAllocs()
-			cpu0 := processCPU(b)
+			cpu0 := cputime.Self()
 			for i := 0; b.Loop(); i++ {
 				get(paths[i%dids])
 			}
 			// CPU time, not wall time: on a shared machine the wall clock also counts other processes.
-			b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cputime.Self()-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 	}
-}
-
-// processCPU is the process's user and system CPU time (getrusage), garbage collection included.
-func processCPU(b *testing.B) time.Duration {
-	b.Helper()
-	var r syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(r.Utime.Nano() + r.Stime.Nano())
 }

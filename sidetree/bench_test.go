@@ -3,12 +3,12 @@ package sidetree
 import (
 	"crypto/sha256"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+
+	"github.com/ionode/ionode/internal/cputime/cputimetest"
 )
 
 // benchFixture is one DID with a valid operation of each type against its created state.
@@ -121,7 +121,7 @@ func BenchmarkResolveLongForm(b *testing.B) {
 	p := Mainnet().Latest()
 	var body []byte // reused, as the node's handler and bench/compare reuse theirs
 	b.ReportAllocs()
-	defer reportCPUTime(b)()
+	defer cputimetest.Report(b)()
 	for i := 0; i < b.N; i++ {
 		did, err := ParseDID(long, "ion", p)
 		if err != nil {
@@ -133,28 +133,6 @@ func BenchmarkResolveLongForm(b *testing.B) {
 		}
 		body = res.Body.AppendStringify(body[:0])
 	}
-}
-
-// reportCPUTime reports the process's CPU time (user and system, all threads, so the collector's too) per
-// iteration as cpu-ns/op. On a shared machine ns/op counts the time other processes held the cores; the
-// CPU time counts only this one's work. Call it as `defer reportCPUTime(b)()` right before the loop.
-func reportCPUTime(b *testing.B) func() {
-	b.Helper()
-	start := cpuTime(b)
-	b.ResetTimer()
-	return func() {
-		b.StopTimer()
-		b.ReportMetric(float64((cpuTime(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
-}
-
-func cpuTime(b *testing.B) time.Duration {
-	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkLongFormStages measures the stages of BenchmarkResolveLongForm one by one, on the same DID,
@@ -206,7 +184,7 @@ func BenchmarkLongFormStages(b *testing.B) {
 		b.Run(s.name, func(b *testing.B) {
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
-			defer reportCPUTime(b)()
+			defer cputimetest.Report(b)()
 			for b.Loop() {
 				s.run()
 			}

@@ -3,13 +3,13 @@ package oid4vp_test
 import (
 	"encoding/json"
 	"net/http"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ionode/ionode/credential"
 	"github.com/ionode/ionode/credential/status"
 	"github.com/ionode/ionode/exchange"
+	"github.com/ionode/ionode/internal/cputime"
 )
 
 // BenchmarkPresentationExchange runs complete exchanges over HTTP against a node on loopback: the
@@ -57,21 +57,13 @@ func benchExchanges(b *testing.B, h *harness, body []byte, answer func(b *testin
 	}
 	exchangeOnce(b) // warms the DID and status-list caches
 	b.ResetTimer()
-	start, cpu0 := time.Now(), cpuTime(b)
+	start, cpu0 := time.Now(), cputime.Self()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			exchangeOnce(b)
 		}
 	})
-	wall, cpu := time.Since(start), cpuTime(b)-cpu0
+	wall, cpu := time.Since(start), cputime.Self()-cpu0
 	b.ReportMetric(float64(b.N)/wall.Seconds(), "exchanges/s")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/exchange")
-}
-
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -10,7 +10,7 @@ import (
 
 	kpgzip "github.com/klauspost/compress/gzip"
 
-	"github.com/ionode/ionode/internal/cputime"
+	"github.com/ionode/ionode/internal/cputime/cputimetest"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -66,7 +66,7 @@ func BenchmarkRead10k(b *testing.B) {
 		r := &Reader{Parameters: p, Fetch: cas.fetch}
 		b.Run(kind, func(b *testing.B) {
 			b.ReportAllocs()
-			defer reportCPU(b)()
+			defer cputimetest.Report(b)()
 			for range b.N {
 				ops, err := r.Read(Transaction{Number: 1, OperationCount: count, CoreIndexFileURI: uri})
 				if err != nil || len(ops) != 10_000 {
@@ -97,7 +97,7 @@ func BenchmarkGunzip10k(b *testing.B) {
 				n += len(raw)
 			}
 			b.SetBytes(int64(n))
-			defer reportCPU(b)()
+			defer cputimetest.Report(b)()
 			for range b.N {
 				for _, data := range cas {
 					if _, err := decompress(data, max, "", ""); err != nil {
@@ -148,22 +148,11 @@ func BenchmarkInflate10k(b *testing.B) {
 				}
 				b.SetBytes(int64(inflate()))
 				b.ReportAllocs()
-				defer reportCPU(b)()
+				defer cputimetest.Report(b)()
 				for range b.N {
 					inflate()
 				}
 			})
 		}
-	}
-}
-
-// reportCPU reports the process's CPU time per iteration as cpu-ns/op: on a shared machine ns/op also
-// counts the time other processes held the core. Call it as `defer reportCPU(b)()` right before the loop.
-func reportCPU(b *testing.B) func() {
-	start := cputime.Self()
-	b.ResetTimer()
-	return func() {
-		b.StopTimer()
-		b.ReportMetric(float64(cputime.Self()-start)/float64(b.N), "cpu-ns/op")
 	}
 }
