@@ -110,14 +110,23 @@ func BenchmarkVerifyES256K(b *testing.B) {
 	}
 }
 
-// BenchmarkResolveLongForm is a GET /identifiers request for a long-form DID: parse it, resolve, serialize.
-func BenchmarkResolveLongForm(b *testing.B) {
-	f := newBenchFixture(b)
-	op, _ := ParseOperation(f.create)
+// benchLongFormDID is the long-form DID of the bench fixture's create operation.
+func benchLongFormDID(b *testing.B) string {
+	b.Helper()
+	op, err := ParseOperation(newBenchFixture(b).create)
+	if err != nil {
+		b.Fatal(err)
+	}
 	long, err := LongFormDID("ion", op.SuffixData, op.Delta)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return long
+}
+
+// BenchmarkResolveLongForm is a GET /identifiers request for a long-form DID: parse it, resolve, serialize.
+func BenchmarkResolveLongForm(b *testing.B) {
+	long := benchLongFormDID(b)
 	p := Mainnet().Latest()
 	var body []byte // reused, as the node's handler and bench/compare reuse theirs
 	b.ReportAllocs()
@@ -142,12 +151,7 @@ func BenchmarkResolveLongForm(b *testing.B) {
 // then compose). What bounds the whole: sha256
 // reports MB/s over the initial state's length.
 func BenchmarkLongFormStages(b *testing.B) {
-	f := newBenchFixture(b)
-	op, _ := ParseOperation(f.create)
-	long, err := LongFormDID("ion", op.SuffixData, op.Delta)
-	if err != nil {
-		b.Fatal(err)
-	}
+	long := benchLongFormDID(b)
 	p := Mainnet().Latest()
 	encoded := long[strings.LastIndex(long, ":")+1:]
 	raw, err := DecodeBase64URL(encoded)
