@@ -68,40 +68,45 @@ ip=
 grep -q '"issuance_successful"' "$work/issuance.out" || fail "no issuance_successful"
 echo "issued: $(cat "$work/receive.out")"
 
+# present OUT ARGS...: the holder answers a request (ARGS: --request URL, credential files, flags); its
+# output goes to OUT.out and OUT.err.
+present() {
+  local out=$1
+  shift
+  ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback "$@" > "$work/$out.out" 2> "$work/$out.err"
+}
+
+# ask_and_answer NAME ARGS...: a relying party asks for a VerifiedEmployee credential from this issuer
+# (ARGS: more `request presentation` flags), the holder answers with employee.jwt, and the relying party's
+# command must end with presentation_verified. Sets $request.
+ask_and_answer() {
+  local name=$1
+  shift
+  ionode request presentation --node "$node" --type VerifiedEmployee --accepted-issuer "$did" --client-name Contoso \
+    "$@" --poll 250ms > "$work/$name.out" 2> "$work/$name.err" &
+  rp=$!
+  waitfor "$work/$name.out" 'openid4vp://'
+  request=$(grep -oE 'openid4vp://[^[:space:]]+' "$work/$name.out")
+  present "present-$name" --request "$request" "$work/employee.jwt" || fail "vc present ($name) failed"
+  grep -q '^accepted$' "$work/present-$name.out" || fail "the verifier did not accept ($name)"
+  wait "$rp" || fail "request presentation ($name) did not end with presentation_verified"
+  rp=
+  grep -q '"requestStatus": "presentation_verified"' "$work/$name.out" || fail "no presentation_verified ($name)"
+}
+
 # 4. A relying party asks for a VerifiedEmployee credential from this issuer; the holder answers.
-ionode request presentation --node "$node" --type VerifiedEmployee --accepted-issuer "$did" --client-name Contoso \
-  --poll 250ms > "$work/presentation.out" 2> "$work/presentation.err" &
-rp=$!
-waitfor "$work/presentation.out" 'openid4vp://'
-request=$(grep -oE 'openid4vp://[^[:space:]]+' "$work/presentation.out")
-ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
-  --request "$request" "$work/employee.jwt" > "$work/present.out" 2> "$work/present.err" || fail "vc present failed"
-grep -q '^accepted$' "$work/present.out" || fail "the verifier did not accept"
-wait "$rp" || fail "request presentation did not end with presentation_verified"
-rp=
-grep -q '"requestStatus": "presentation_verified"' "$work/presentation.out" || fail "no presentation_verified"
+ask_and_answer presentation
 grep -q '"displayName": "Alice"' "$work/presentation.out" || fail "the claims are missing from the status"
 
 # 5. The same request answered again is refused (single use), with exit code 4.
 code=0
-ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
-  --request "$request" "$work/employee.jwt" > /dev/null 2> "$work/replay.err" || code=$?
+present replay --request "$request" "$work/employee.jwt" || code=$?
 [ "$code" = 4 ] || fail "replayed request: exit code $code, want 4"
 grep -q request_already_used "$work/replay.err" || fail "replay refused without request_already_used"
 
 # 6. A draft-era request (DIF Presentation Exchange presentation_definition, client_id_scheme did): the
 # same holder answers with a presentation_submission.
-ionode request presentation --node "$node" --type VerifiedEmployee --accepted-issuer "$did" --client-name Contoso \
-  --query presentation_definition --poll 250ms > "$work/definition.out" 2> "$work/definition.err" &
-rp=$!
-waitfor "$work/definition.out" 'openid4vp://'
-request=$(grep -oE 'openid4vp://[^[:space:]]+' "$work/definition.out")
-ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
-  --request "$request" "$work/employee.jwt" > "$work/present-definition.out" 2> "$work/present-definition.err" || fail "vc present (presentation_definition) failed"
-grep -q '^accepted$' "$work/present-definition.out" || fail "the verifier did not accept the presentation_submission"
-wait "$rp" || fail "request presentation (presentation_definition) did not end with presentation_verified"
-rp=
-grep -q '"requestStatus": "presentation_verified"' "$work/definition.out" || fail "no presentation_verified (presentation_definition)"
+ask_and_answer definition --query presentation_definition
 
 # 7. An SD-JWT VC: issued from a dc+sd-jwt configuration, then presented for a DCQL query that asks for
 # given_name alone; the holder discloses that claim and not family_name.
@@ -114,13 +119,16 @@ ionode vc receive --holder-key "$work/holder.jwk" --holder-kid did:key --out "$w
   > "$work/pid-receive.out" 2> "$work/pid-receive.err" || fail "vc receive (dc+sd-jwt) failed"
 wait "$ip" || fail "request issuance (dc+sd-jwt) did not end with issuance_successful"
 ip=
-curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" -H 'Content-Type: application/json' -d '{"registration":{"clientName":"Contoso"},
-  "requestedCredentials":[{"type":"urn:example:pid","format":"dc+sd-jwt","acceptedIssuers":["'"$did"'"],"claims":[{"path":["given_name"]}]}]}' \
-  "$node/v1.0/verifiableCredentials/createPresentationRequest" > "$work/pid-request.out" || fail "createPresentationRequest (dc+sd-jwt) failed"
-request=$(grep -oE 'openid4vp://[^"]+' "$work/pid-request.out" | sed 's/\\u0026/\&/g')
-id=$(grep -oE '"requestId":"[^"]+"' "$work/pid-request.out" | cut -d'"' -f4)
-ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
-  --request "$request" "$work/employee.jwt" "$work/pid.sd-jwt" > "$work/present-pid.out" 2> "$work/present-pid.err" || fail "vc present (dc+sd-jwt) failed"
+# create_request NAME BODY: createPresentationRequest with BODY (JSON); sets $request and $id.
+create_request() {
+  curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" -H 'Content-Type: application/json' -d "$2" \
+    "$node/v1.0/verifiableCredentials/createPresentationRequest" > "$work/$1-request.out" || fail "createPresentationRequest ($1) failed"
+  request=$(grep -oE 'openid4vp://[^"]+' "$work/$1-request.out" | sed 's/\\u0026/\&/g')
+  id=$(grep -oE '"requestId":"[^"]+"' "$work/$1-request.out" | cut -d'"' -f4)
+}
+create_request pid '{"registration":{"clientName":"Contoso"},
+  "requestedCredentials":[{"type":"urn:example:pid","format":"dc+sd-jwt","acceptedIssuers":["'"$did"'"],"claims":[{"path":["given_name"]}]}]}'
+present present-pid --request "$request" "$work/employee.jwt" "$work/pid.sd-jwt" || fail "vc present (dc+sd-jwt) failed"
 grep -q '^accepted$' "$work/present-pid.out" || fail "the verifier did not accept the SD-JWT VC"
 curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" "$node/v1.0/verifiableCredentials/requests/$id" > "$work/pid-status.out" || fail "status of the dc+sd-jwt request"
 grep -q '"presentation_verified"' "$work/pid-status.out" || fail "no presentation_verified (dc+sd-jwt)"
@@ -131,25 +139,20 @@ if grep -q Liddell "$work/pid-status.out"; then fail "family_name was disclosed"
 # or else the employee credential. The holder, given both, presents the PID with given_name alone; told
 # --use employee.jwt, the employee credential.
 sets_request() {
-  curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" -H 'Content-Type: application/json' -d '{"registration":{"clientName":"Contoso"},
+  create_request sets '{"registration":{"clientName":"Contoso"},
     "requestedCredentials":[{"id":"pid","type":"urn:example:pid","format":"dc+sd-jwt","acceptedIssuers":["'"$did"'"],
       "claims":[{"id":"f","path":["family_name"]},{"id":"b","path":["birthdate"]},{"id":"g","path":["given_name"]}],"claimSets":[["f","b"],["g"]]},
       {"id":"badge","type":"VerifiedEmployee","acceptedIssuers":["'"$did"'"]}],
-    "ionode":{"credentialSets":[{"options":[["pid"],["badge"]]}]}}' \
-    "$node/v1.0/verifiableCredentials/createPresentationRequest" > "$work/sets-request.out" || fail "createPresentationRequest (credential sets) failed"
-  request=$(grep -oE 'openid4vp://[^"]+' "$work/sets-request.out" | sed 's/\\u0026/\&/g')
-  id=$(grep -oE '"requestId":"[^"]+"' "$work/sets-request.out" | cut -d'"' -f4)
+    "ionode":{"credentialSets":[{"options":[["pid"],["badge"]]}]}}'
 }
 sets_request
-ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback \
-  --request "$request" "$work/employee.jwt" "$work/pid.sd-jwt" > "$work/present-sets.out" 2> "$work/present-sets.err" || fail "vc present (credential sets) failed"
+present present-sets --request "$request" "$work/employee.jwt" "$work/pid.sd-jwt" || fail "vc present (credential sets) failed"
 grep -q '^presented for pid' "$work/present-sets.out" && grep -q '^accepted$' "$work/present-sets.out" || fail "the PID was not presented for the first option"
 if grep -q '^presented for badge' "$work/present-sets.out"; then fail "both options were answered"; fi
 curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" "$node/v1.0/verifiableCredentials/requests/$id" > "$work/sets-status.out" || fail "status of the credential sets request"
 grep -q '"Alice"' "$work/sets-status.out" || fail "given_name missing from the status (credential sets)"
 if grep -q Liddell "$work/sets-status.out"; then fail "family_name was disclosed outside the chosen claim set"; fi
 sets_request
-ionode vc present --holder-key "$work/holder.jwk" --holder-kid did:key --allow-loopback --use "$work/employee.jwt" \
-  --request "$request" "$work/pid.sd-jwt" > "$work/present-use.out" 2> "$work/present-use.err" || fail "vc present --use failed"
+present present-use --use "$work/employee.jwt" --request "$request" "$work/pid.sd-jwt" || fail "vc present --use failed"
 grep -q '^presented for badge' "$work/present-use.out" && grep -q '^accepted$' "$work/present-use.out" || fail "--use did not present the employee credential"
 echo "wallet walkthrough passed in $(( $(date +%s) - start ))s"
