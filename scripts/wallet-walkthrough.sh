@@ -119,12 +119,14 @@ ionode vc receive --holder-key "$work/holder.jwk" --holder-kid did:key --out "$w
   > "$work/pid-receive.out" 2> "$work/pid-receive.err" || fail "vc receive (dc+sd-jwt) failed"
 wait "$ip" || fail "request issuance (dc+sd-jwt) did not end with issuance_successful"
 ip=
-# create_request NAME BODY: createPresentationRequest with BODY (JSON); sets $request and $id.
+# create_request NAME BODY: createPresentationRequest with BODY (JSON, given whole with --body and not
+# followed); sets $request and $id.
 create_request() {
-  curl -fsS -H "Authorization: Bearer $ION_ADMIN_TOKEN" -H 'Content-Type: application/json' -d "$2" \
-    "$node/v1.0/verifiableCredentials/createPresentationRequest" > "$work/$1-request.out" || fail "createPresentationRequest ($1) failed"
-  request=$(grep -oE 'openid4vp://[^"]+' "$work/$1-request.out" | sed 's/\\u0026/\&/g')
-  id=$(grep -oE '"requestId":"[^"]+"' "$work/$1-request.out" | cut -d'"' -f4)
+  printf '%s' "$2" | ionode request presentation --node "$node" --body - --follow=false \
+    > "$work/$1-request.out" 2> "$work/$1-request.err" || fail "request presentation --body ($1) failed"
+  request=$(grep -oE 'openid4vp://[^[:space:]]+' "$work/$1-request.out")
+  id=$(sed -n 's/^request \([^,]*\),.*/\1/p' "$work/$1-request.out")
+  [ -n "$request" ] && [ -n "$id" ] || fail "request presentation --body ($1) printed no request"
 }
 create_request pid '{"registration":{"clientName":"Contoso"},
   "requestedCredentials":[{"type":"urn:example:pid","format":"dc+sd-jwt","acceptedIssuers":["'"$did"'"],"claims":[{"path":["given_name"]}]}]}'

@@ -24,10 +24,10 @@ func newRequestCommand(getenv func(string) string) *cobra.Command {
 
 func newRequestPresentationCommand(getenv func(string) string) *cobra.Command {
 	var (
-		node, token, clientName, purpose, callbackURL, query string
-		types, issuers                                       []string
-		allowRevoked, follow                                 bool
-		poll                                                 time.Duration
+		node, token, clientName, purpose, callbackURL, query, bodyFile string
+		types, issuers                                                 []string
+		allowRevoked, follow                                           bool
+		poll                                                           time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "presentation",
@@ -36,26 +36,40 @@ func newRequestPresentationCommand(getenv func(string) string) *cobra.Command {
 admin token), prints the wallet URL and a QR code, and polls the request's status until the wallet has
 answered or the request expired. Exit status: 0 verified (the result is printed as JSON), 4 refused, 1
 expired.`,
-		Example: `  ionode request presentation --node http://127.0.0.1:3000 --type VerifiedEmployee --accepted-issuer did:ion:EiA…`,
-		Args:    cobra.NoArgs,
+		Example: `  ionode request presentation --node http://127.0.0.1:3000 --type VerifiedEmployee --accepted-issuer did:ion:EiA…
+  ionode request presentation --node http://127.0.0.1:3000 --body request.json   # any body the API takes, e.g. DCQL credential sets`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if node == "" || len(types) == 0 {
-				return fail(exitInvalidInput, "--node and at least one --type are required")
-			}
 			if token == "" {
 				token = getenv("ION_ADMIN_TOKEN")
 			}
-			body := exchange.PresentationRequest{Registration: exchange.Registration{ClientName: clientName, Purpose: purpose}}
-			if callbackURL != "" {
-				body.Callback = &exchange.Callback{URL: callbackURL}
+			var body any
+			if bodyFile != "" {
+				raw, err := readRequestBody(cmd, bodyFile, []string{"type", "accepted-issuer", "client-name", "purpose", "callback-url", "query", "allow-revoked"})
+				if err != nil {
+					return err
+				}
+				body = raw
+			} else {
+				if len(types) == 0 {
+					return fail(exitInvalidInput, "at least one --type (or --body) is required")
+				}
+				b := exchange.PresentationRequest{Registration: exchange.Registration{ClientName: clientName, Purpose: purpose}}
+				if callbackURL != "" {
+					b.Callback = &exchange.Callback{URL: callbackURL}
+				}
+				if query != oid4vp.QueryDCQL {
+					b.Extensions = &exchange.PresentationExtensions{Query: query}
+				}
+				for _, t := range types {
+					rc := exchange.RequestedCredential{Type: t, Purpose: purpose, AcceptedIssuers: issuers}
+					rc.Configuration.Validation.AllowRevoked = allowRevoked
+					b.RequestedCredentials = append(b.RequestedCredentials, rc)
+				}
+				body = b
 			}
-			if query != oid4vp.QueryDCQL {
-				body.Extensions = &exchange.PresentationExtensions{Query: query}
-			}
-			for _, t := range types {
-				rc := exchange.RequestedCredential{Type: t, Purpose: purpose, AcceptedIssuers: issuers}
-				rc.Configuration.Validation.AllowRevoked = allowRevoked
-				body.RequestedCredentials = append(body.RequestedCredentials, rc)
+			if node == "" {
+				return fail(exitInvalidInput, "--node is required")
 			}
 			c := nodeClient{base: strings.TrimRight(node, "/")}
 			created, qr, err := createRequest(cmd, c, "/createPresentationRequest", token, body)
@@ -79,6 +93,7 @@ expired.`,
 	f.StringVar(&clientName, "client-name", "ionode", "the relying party's name shown by the wallet")
 	f.StringVar(&purpose, "purpose", "", "why the credentials are asked for, shown by the wallet")
 	f.StringVar(&callbackURL, "callback-url", "", "the relying party's callback URL (optional)")
+	f.StringVar(&bodyFile, "body", "", bodyFlagHelp("createPresentationRequest"))
 	f.StringVar(&query, "query", oid4vp.QueryDCQL, "how the wallet is asked: dcql (OpenID4VP 1.0) or presentation_definition (DIF Presentation Exchange, for draft-era wallets)")
 	f.BoolVar(&allowRevoked, "allow-revoked", false, "accept revoked credentials (reported as REVOKED)")
 	f.BoolVar(&follow, "follow", true, "poll the status until the wallet answers or the request expires")

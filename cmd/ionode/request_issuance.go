@@ -14,9 +14,9 @@ import (
 
 func newRequestIssuanceCommand(getenv func(string) string) *cobra.Command {
 	var (
-		node, token, authority, clientName, typ, claimsJSON, pin, callbackURL string
-		follow                                                                bool
-		poll                                                                  time.Duration
+		node, token, authority, clientName, typ, claimsJSON, pin, callbackURL, bodyFile string
+		follow                                                                          bool
+		poll                                                                            time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "issuance",
@@ -27,26 +27,40 @@ token): an OpenID4VCI credential offer of --type with --claims. Prints the walle
 request's status until the wallet has received the credential or the request expired. Exit status: 0
 issued (the status is printed as JSON), 4 the issuance failed, 1 expired.`,
 		Example: `  ionode request issuance --node http://127.0.0.1:3000 --authority did:ion:EiA… --type VerifiedEmployee \
-    --claims '{"displayName":"Alice"}' --pin 4821`,
+    --claims '{"displayName":"Alice"}' --pin 4821
+  ionode request issuance --node http://127.0.0.1:3000 --body issuance.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if node == "" || typ == "" || authority == "" {
-				return fail(exitInvalidInput, "--node, --authority and --type are required")
-			}
 			if token == "" {
 				token = getenv("ION_ADMIN_TOKEN")
 			}
-			body := issuance.Request{Authority: authority, Type: typ, Registration: exchange.Registration{ClientName: clientName}}
-			if claimsJSON != "" {
-				if err := json.Unmarshal([]byte(claimsJSON), &body.Claims); err != nil || body.Claims == nil {
-					return fail(exitInvalidInput, "--claims must be a JSON object: %v", err)
+			var body any
+			if bodyFile != "" {
+				raw, err := readRequestBody(cmd, bodyFile, []string{"authority", "type", "claims", "pin", "client-name", "callback-url"})
+				if err != nil {
+					return err
 				}
+				body, pin = raw, bodyPin(raw)
+			} else {
+				if typ == "" || authority == "" {
+					return fail(exitInvalidInput, "--authority and --type (or --body) are required")
+				}
+				b := issuance.Request{Authority: authority, Type: typ, Registration: exchange.Registration{ClientName: clientName}}
+				if claimsJSON != "" {
+					if err := json.Unmarshal([]byte(claimsJSON), &b.Claims); err != nil || b.Claims == nil {
+						return fail(exitInvalidInput, "--claims must be a JSON object: %v", err)
+					}
+				}
+				if pin != "" {
+					b.Pin = &issuance.Pin{Value: pin, Length: len(pin)}
+				}
+				if callbackURL != "" {
+					b.Callback = &exchange.Callback{URL: callbackURL}
+				}
+				body = b
 			}
-			if pin != "" {
-				body.Pin = &issuance.Pin{Value: pin, Length: len(pin)}
-			}
-			if callbackURL != "" {
-				body.Callback = &exchange.Callback{URL: callbackURL}
+			if node == "" {
+				return fail(exitInvalidInput, "--node is required")
 			}
 			c := nodeClient{base: strings.TrimRight(node, "/")}
 			created, qr, err := createRequest(cmd, c, "/createIssuanceRequest", token, body)
@@ -68,6 +82,7 @@ issued (the status is printed as JSON), 4 the issuance failed, 1 expired.`,
 	f := cmd.Flags()
 	f.StringVar(&node, "node", "", "the node's URL, e.g. http://127.0.0.1:3000")
 	f.StringVar(&token, "admin-token", "", "the node's admin bearer token (default $ION_ADMIN_TOKEN)")
+	f.StringVar(&bodyFile, "body", "", bodyFlagHelp("createIssuanceRequest"))
 	f.StringVar(&authority, "authority", "", "the node's issuer DID")
 	f.StringVar(&typ, "type", "", "the credential configuration id (or type) to offer")
 	f.StringVar(&claimsJSON, "claims", "", `the credential's claims, a JSON object, e.g. '{"displayName":"Alice"}'`)

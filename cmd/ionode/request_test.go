@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,8 +30,20 @@ func TestRequestPresentation(t *testing.T) {
 	}
 
 	for _, query := range []string{oid4vp.QueryDCQL, oid4vp.QueryPresentationDefinition} {
-		t.Run(query, func(t *testing.T) { requestPresentation(t, srv.URL, query, issuer, holder, vc) })
+		t.Run(query, func(t *testing.T) {
+			requestPresentation(t, srv.URL, holder, vc, "--type", "VerifiedEmployee", "--accepted-issuer", issuer.Signer.DID(), "--query", query)
+		})
 	}
+	// --body sends a whole createPresentationRequest body: here DCQL credential sets, which no flag
+	// builds (an employee badge or a passport; the wallet holds the badge).
+	bodyFile := filepath.Join(t.TempDir(), "request.json")
+	body := `{"registration":{"clientName":"Door"},"requestedCredentials":[` +
+		`{"id":"badge","type":"VerifiedEmployee","acceptedIssuers":["` + issuer.Signer.DID() + `"]},{"id":"passport","type":"Passport"}],` +
+		`"ionode":{"credentialSets":[{"options":[["passport"],["badge"]]}]}}`
+	if err := os.WriteFile(bodyFile, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("body", func(t *testing.T) { requestPresentation(t, srv.URL, holder, vc, "--body", bodyFile) })
 
 	// Bad input exits 2 with a message.
 	var out, errOut lockedBuffer
@@ -42,15 +56,42 @@ func TestRequestPresentation(t *testing.T) {
 	if code := run(context.Background(), []string{"request", "presentation", "--node", srv.URL, "--admin-token", "tok", "--type", "T", "--query", "sparql"}, &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), "ionode.query") {
 		t.Fatalf("unknown query: exit %d, %q", code, errOut.String())
 	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"body and flags", []string{"--body", bodyFile, "--type", "T", "--purpose", "p"}, "leave out --type, --purpose"},
+		{"body not an object", []string{"--body", writeFile(t, "[1]")}, "not a JSON object"},
+		{"body not JSON", []string{"--body", writeFile(t, `{"a":`)}, "not a JSON object"},
+		{"body missing", []string{"--body", filepath.Join(t.TempDir(), "none.json")}, "no such file"},
+		{"body refused by the node", []string{"--body", writeFile(t, `{"requestedCredentials":[]}`)}, "HTTP 400"},
+	} {
+		errOut = lockedBuffer{}
+		args := append([]string{"request", "presentation", "--node", srv.URL, "--admin-token", "tok"}, tc.args...)
+		if code := run(context.Background(), args, &out, &errOut); code != exitInvalidInput || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%s: exit %d, %q; want 2 and %q", tc.name, code, errOut.String(), tc.want)
+		}
+	}
 }
 
-// requestPresentation runs the command asking with query while the test wallet answers.
-func requestPresentation(t *testing.T, node, query string, issuer, holder *credential.Issuer, vc string) {
+// writeFile writes data to a new file and returns its path.
+func writeFile(t *testing.T, data string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// requestPresentation runs the command with args while the test wallet answers with vc.
+func requestPresentation(t *testing.T, node string, holder *credential.Issuer, vc string, args ...string) {
+	t.Helper()
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(context.Background(), []string{"request", "presentation", "--node", node, "--admin-token", "tok",
-			"--type", "VerifiedEmployee", "--accepted-issuer", issuer.Signer.DID(), "--poll", "20ms", "--query", query}, &stdout, &stderr)
+		done <- run(context.Background(), append([]string{"request", "presentation", "--node", node, "--admin-token", "tok", "--poll", "20ms"}, args...), &stdout, &stderr)
 	}()
 	wantURL := regexp.MustCompile(`openid4vp://\S+`)
 	var walletURL string

@@ -36,12 +36,12 @@ func TestRequestIssuanceAndReceive(t *testing.T) {
 	}
 	keyFile, holderDID, _ := holderFiles(t, nil)
 
-	offer := func(t *testing.T, stdout *lockedBuffer, done chan int) string {
+	flags := []string{"--authority", env.Signer.DID(), "--type", oid4vcitest.Employee, "--claims", `{"displayName":"Alice"}`, "--pin", "4821"}
+	offer := func(t *testing.T, stdout *lockedBuffer, done chan int, body ...string) string {
 		t.Helper()
 		var stderr lockedBuffer
 		go func() {
-			done <- run(context.Background(), []string{"request", "issuance", "--node", admin.URL, "--admin-token", "tok", "--authority", env.Signer.DID(),
-				"--type", oid4vcitest.Employee, "--claims", `{"displayName":"Alice"}`, "--pin", "4821", "--poll", "20ms"}, stdout, &stderr)
+			done <- run(context.Background(), append([]string{"request", "issuance", "--node", admin.URL, "--admin-token", "tok", "--poll", "20ms"}, body...), stdout, &stderr)
 		}()
 		for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(10 * time.Millisecond) {
 			if u := regexp.MustCompile(`openid-credential-offer://\S+`).FindString(stdout.String()); u != "" && strings.Contains(stdout.String(), "█") {
@@ -60,7 +60,7 @@ func TestRequestIssuanceAndReceive(t *testing.T) {
 
 	var stdout lockedBuffer
 	done := make(chan int, 1)
-	offerURL := offer(t, &stdout, done)
+	offerURL := offer(t, &stdout, done, flags...)
 	if !strings.Contains(stdout.String(), "PIN (tell the holder apart from the QR code): 4821") {
 		t.Fatalf("no PIN printed: %q", stdout.String())
 	}
@@ -88,10 +88,19 @@ func TestRequestIssuanceAndReceive(t *testing.T) {
 		t.Fatal("request issuance did not see the credential issued")
 	}
 
-	// A wrong PIN: the issuer refuses, exit 4.
+	// A wrong PIN: the issuer refuses, exit 4. This offer's body is given whole (--body), as an Entra
+	// user writes it, and its PIN is still printed.
+	bodyFile := filepath.Join(dir, "issuance.json")
+	body := `{"authority":"` + env.Signer.DID() + `","type":"` + oid4vcitest.Employee + `","claims":{"displayName":"Alice"},"pin":{"value":"4821","length":4},"registration":{"clientName":"HR"}}`
+	if err := os.WriteFile(bodyFile, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	done = make(chan int, 1)
 	stdout = lockedBuffer{}
-	offerURL = offer(t, &stdout, done)
+	offerURL = offer(t, &stdout, done, "--body", bodyFile)
+	if !strings.Contains(stdout.String(), "PIN (tell the holder apart from the QR code): 4821") {
+		t.Fatalf("--body: no PIN printed: %q", stdout.String())
+	}
 	if code, _, errOut := receive("--tx-code", "1111", offerURL); code != exitNotValid || !strings.Contains(errOut, "invalid_grant") {
 		t.Fatalf("wrong PIN: exit %d, %q", code, errOut)
 	}
@@ -99,6 +108,9 @@ func TestRequestIssuanceAndReceive(t *testing.T) {
 	var o, e lockedBuffer
 	if code := run(context.Background(), []string{"request", "issuance", "--node", admin.URL, "--type", "T"}, &o, &e); code != exitInvalidInput || !strings.Contains(e.String(), "--authority") {
 		t.Fatalf("no --authority: exit %d, %q", code, e.String())
+	}
+	if code := run(context.Background(), []string{"request", "issuance", "--node", admin.URL, "--body", bodyFile, "--pin", "1234"}, &o, &e); code != exitInvalidInput || !strings.Contains(e.String(), "leave out --pin") {
+		t.Fatalf("--body with --pin: exit %d, %q", code, e.String())
 	}
 	if code, _, errOut := receive("openid-credential-offer://?x=1"); code != exitInvalidInput || !strings.Contains(errOut, "credential_offer_uri") {
 		t.Fatalf("no offer: exit %d, %q", code, errOut)
