@@ -76,6 +76,7 @@ func TestCredentialAndClaimSets(t *testing.T) {
 		{"badge with loyalty cards", []answer{{"badge", alice}, {"loyalty", card1}, {"loyalty", card2}}, nil, "", 3},
 		{"badge of another value", []answer{{"badge", bob}}, nil, oid4vp.CodeClaimValue, 0},
 		{"two badges", []answer{{"badge", alice}, {"badge", alice}}, nil, oid4vp.CodeMultiple, 0},
+		{"a presentation for no query", []answer{{"badge", alice}, {"passport", card1}}, nil, oid4vp.CodeMalformed, 0},
 		{"only the optional set", []answer{{"loyalty", card1}}, nil, oid4vp.CodeCredentialSets, 0},
 		{"wrong type for the query", []answer{{"badge", card1}}, nil, oid4vp.CodeWrongType, 0},
 	}

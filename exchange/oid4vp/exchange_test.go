@@ -340,11 +340,11 @@ func TestPresentationRefusals(t *testing.T) {
 		{"holder is not the subject", accepted, func(w wallet) string {
 			return h.present(t, w, otherHolder, []string{h.issue(t, h.issuer, holderDID, nil)}, w.nonce)
 		}, string(credential.CodeHolderMismatch), ""},
-		{"answer to another query", accepted, func(w wallet) string {
+		{"answer to a query the request has not", accepted, func(w wallet) string {
 			vp, _ := h.holder.Present([]string{h.issue(t, h.issuer, holderDID, nil)}, w.clientID, w.nonce, time.Minute)
 			tok, _ := json.Marshal(map[string][]string{"someone_else": {vp}})
 			return string(tok)
-		}, oid4vp.CodeUnanswered, ""},
+		}, oid4vp.CodeMalformed, ""},
 		{"not JSON", accepted, func(wallet) string { return "eyJ.not.json" }, oid4vp.CodeMalformed, ""},
 		{"deeply nested", accepted, func(wallet) string { return strings.Repeat("[", 100) }, oid4vp.CodeMalformed, ""},
 	}

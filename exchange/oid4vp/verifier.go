@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"time"
@@ -299,6 +300,13 @@ func (v *Verifier) verify(ctx context.Context, r *exchange.Request, s *spec, res
 			return nil, werr
 		}
 		return ev, nil
+	}
+	// Every key of the vp_token must name a credential query (OpenID4VP 1.0 §8.1): a presentation for
+	// none would otherwise be neither checked nor reported. Sorted, so the error names the same one.
+	for _, id := range slices.Sorted(maps.Keys(token)) {
+		if !slices.ContainsFunc(s.DCQL.Credentials, func(q dcql.CredentialQuery) bool { return q.ID == id }) {
+			return nil, walletErr(CodeMalformed, "vp_token answers %q, which names no credential query of the request", id)
+		}
 	}
 	answered := make(map[string]bool, len(s.DCQL.Credentials))
 	for i, q := range s.DCQL.Credentials {
