@@ -291,7 +291,37 @@ async function checkRequestPage(label, page, consoleWatch) {
   page.off("request", count);
   check(`${label}: polling stops when the request ends`, polls === 0, `${polls} status reads after the end`);
 
+  await checkWholeBody(label, page, statusOf);
   await checkOfferPage(label, page, statusOf);
+}
+
+// checkWholeBody creates a presentation request from a whole body written on the page (DCQL credential
+// sets, which no field of the form builds: a passport or else the employee credential); the holder
+// answers with its employee credential and the page follows the request to presentation_verified.
+async function checkWholeBody(label, page, statusOf) {
+  await page.locator("#req-advanced summary").click();
+  await page.locator("#req-body").fill("[1]");
+  await page.locator("#req-create").click();
+  const bad = await page.locator("#req-result .notice.error").innerText();
+  check(`${label}: a body that is not an object explained`, /must be a JSON object/.test(bad), bad);
+  await page.locator("#req-body").fill(JSON.stringify({
+    registration: { clientName: "explorer sets" },
+    requestedCredentials: [{ id: "passport", type: "Passport" }, { id: "badge", type: "VerifiedEmployee", acceptedIssuers: [opt.did] }],
+    ionode: { credentialSets: [{ options: [["passport"], ["badge"]] }] },
+  }));
+  await page.locator("#req-create").click();
+  await page.locator("#req-qr").waitFor();
+  const url = await page.locator("#req-url").innerText();
+  await page.waitForFunction(() => document.getElementById("req-status")?.dataset.status === "request_created");
+  const id = await page.locator("#req-request-id").innerText();
+  const { stdout } = await promisify(execFile)(opt.ionode, ["vc", "present", "--holder-key", opt["holder-key"], "--holder-kid", "did:jwk",
+    "--allow-loopback", "--request", url, opt["holder-vc"]], { timeout });
+  check(`${label}: whole body: the holder answers the credential set's second option`, /^presented for badge/m.test(stdout) && /^accepted$/m.test(stdout), stdout);
+  await page.waitForFunction(() => /^presentation_(verified|error)$/.test(document.getElementById("req-status")?.dataset.status || ""));
+  const final = await page.locator("#req-status").getAttribute("data-status");
+  check(`${label}: whole body: page reaches presentation_verified`, final === "presentation_verified", JSON.stringify(await statusOf(id)));
+  await page.locator("#req-body").fill("");
+  await page.locator("#req-advanced summary").click();
 }
 
 // checkOfferPage offers a credential with a PIN from the same page; the holder redeems it with the PIN

@@ -543,6 +543,20 @@
     return String(buf[0] % 10000).padStart(4, "0");
   }
 
+  // wholeBody reads the whole-body field: a JSON object sent as written (with a QR code unless it says
+  // otherwise), or an Error whose message is for the user.
+  function wholeBody(text) {
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error("The request body is not valid JSON.");
+    }
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("The request body must be a JSON object, as the Request Service API takes it.");
+    if (body.includeQRCode === undefined) body.includeQRCode = true;
+    return body;
+  }
+
   // requestBody builds the Request Service API body of the form, or throws an Error whose message is for
   // the user.
   function requestBody(kind, type) {
@@ -581,7 +595,8 @@
     const target = $("req-result");
     const kind = requestKind();
     const type = $("req-type").value.trim();
-    if (!type) {
+    const whole = $("req-body").value.trim();
+    if (!type && !whole) {
       target.replaceChildren(notice("error", kind === "presentation"
         ? "Name the credential type to ask for, for example VerifiedEmployee."
         : "Name the credential to offer: one of the node's credential configurations, for example VerifiedEmployee."));
@@ -589,7 +604,7 @@
     }
     let body;
     try {
-      body = requestBody(kind, type);
+      body = whole ? wholeBody(whole) : requestBody(kind, type);
     } catch (e) {
       target.replaceChildren(notice("error", e.message));
       return;
