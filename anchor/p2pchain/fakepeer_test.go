@@ -74,13 +74,30 @@ func (f *fakePeer) accept() {
 			NewestBlock: func() (*chainhash.Hash, int32, error) {
 				return &tip, int32(len(f.blocks) - 1), nil
 			},
-			Listeners: peer.MessageListeners{OnGetHeaders: f.onGetHeaders, OnGetData: f.onGetData},
+			Listeners: peer.MessageListeners{OnGetHeaders: f.onGetHeaders, OnGetData: f.onGetData, OnVerAck: f.onVerAck},
 		})
 		f.mu.Lock()
 		f.peers = append(f.peers, p)
 		f.mu.Unlock()
 		p.AssociateConnection(conn)
 	}
+}
+
+// onVerAck makes a withholding peer announce its whole chain as soon as it is connected, as a node
+// announcing blocks with their headers does. Its getheaders answer alone would not do: when the honest
+// peer's headers arrive first, that answer is empty and the adversary never announced what it then
+// refuses to serve. The announcement is queued before any getheaders answer (the source's verack comes
+// before its getheaders), so it is always processed before the source counts this peer as synced.
+func (f *fakePeer) onVerAck(p *peer.Peer, _ *wire.MsgVerAck) {
+	if f.mode != withhold {
+		return
+	}
+	out := wire.NewMsgHeaders()
+	for i := 1; i < len(f.blocks) && len(out.Headers) < wire.MaxBlockHeadersPerMsg; i++ {
+		h := f.blocks[i].Header
+		_ = out.AddBlockHeader(&h)
+	}
+	p.QueueMessage(out, nil)
 }
 
 func (f *fakePeer) onGetHeaders(p *peer.Peer, msg *wire.MsgGetHeaders) {
