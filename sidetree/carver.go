@@ -33,13 +33,13 @@ func carve[T any](pool *[]T, n int) []T {
 // objectOf returns an object of the given members, whose keys must be distinct and not array indices.
 func (c *carver) objectOf(members ...Member) Value {
 	o := c.object(len(members))
-	o.setMembers(append(o.members(), members...))
+	o.appendMembers(members...)
 	return o
 }
 
 // arrayOf returns an array of the given elements.
 func (c *carver) arrayOf(elems ...Value) Value {
 	a := c.array(len(elems))
-	a.setArr(append(a.arr(), elems...))
+	a.appendElems(elems...)
 	return a
 }

@@ -102,10 +102,10 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	for _, key := range keys {
 		ref := refOf(key)
 		vm := a.object(4)
-		vm.setMembers(append(vm.members(), Member{"id", ref}, Member{"controller", id}))
+		vm.appendMembers(Member{"id", ref}, Member{"controller", id})
 		setIfDefined(&vm, "type", field(key, "type"))
 		setIfDefined(&vm, "publicKeyJwk", field(key, "publicKeyJwk"))
-		methods.setArr(append(methods.arr(), vm))
+		methods.appendElems(vm)
 		purposes := field(key, "purposes").Elems()
 		for i := range purposes {
 			purpose, ok := uniqueStringAt(purposes, i)
@@ -114,46 +114,46 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 			}
 			for j := range rels {
 				if rels[j].purpose == purpose {
-					relationships[j].setArr(append(relationships[j].arr(), ref))
+					relationships[j].appendElems(ref)
 					break
 				}
 			}
 		}
 	}
 	document := a.object(documentLen)
-	document.setMembers(append(document.members(), Member{"id", id},
-		Member{"@context", a.arrayOf(String(didDocumentContext), a.objectOf(Member{"@base", id}))}))
+	document.appendMembers(Member{"id", id},
+		Member{"@context", a.arrayOf(String(didDocumentContext), a.objectOf(Member{"@base", id}))})
 	if hasServices {
 		out := a.array(services.Len())
 		for _, svc := range services.Elems() {
 			s := a.object(3)
-			s.setMembers(append(s.members(), Member{"id", refOf(svc)}))
+			s.appendMembers(Member{"id", refOf(svc)})
 			setIfDefined(&s, "type", field(svc, "type"))
 			setIfDefined(&s, "serviceEndpoint", field(svc, "serviceEndpoint"))
-			out.setArr(append(out.arr(), s))
+			out.appendElems(s)
 		}
-		document.setMembers(append(document.members(), Member{"service", out}))
+		document.appendMembers(Member{"service", out})
 	}
 	if len(keys) > 0 {
-		document.setMembers(append(document.members(), Member{"verificationMethod", methods}))
+		document.appendMembers(Member{"verificationMethod", methods})
 	}
 	for j, r := range rels {
 		document.Set(r.purpose, relationships[j]) // JavaScript's order, should a purpose ever be an array index
 	}
 	method := a.object(3)
-	method.setMembers(append(method.members(), Member{"published", Bool(published)},
-		Member{"recoveryCommitment", String(state.NextRecoveryCommitment)}))
+	method.appendMembers(Member{"published", Bool(published)},
+		Member{"recoveryCommitment", String(state.NextRecoveryCommitment)})
 	if state.NextUpdateCommitment != "" {
-		method.setMembers(append(method.members(), Member{"updateCommitment", String(state.NextUpdateCommitment)}))
+		method.appendMembers(Member{"updateCommitment", String(state.NextUpdateCommitment)})
 	}
 	metadata := a.object(3)
-	metadata.setMembers(append(metadata.members(), Member{"method", method}))
+	metadata.appendMembers(Member{"method", method})
 	if did.IsShortForm() {
-		metadata.setMembers(append(metadata.members(), Member{"canonicalId", shortForm}))
+		metadata.appendMembers(Member{"canonicalId", shortForm})
 	} else {
-		metadata.setMembers(append(metadata.members(), Member{"equivalentId", a.arrayOf(shortForm)}))
+		metadata.appendMembers(Member{"equivalentId", a.arrayOf(shortForm)})
 		if published {
-			metadata.setMembers(append(metadata.members(), Member{"canonicalId", shortForm}))
+			metadata.appendMembers(Member{"canonicalId", shortForm})
 		}
 	}
 	return a.objectOf(

@@ -64,21 +64,43 @@ func (v Value) num() float64 {
 	return math.Float64frombits(v.word)
 }
 
-// arr returns an array's elements (nil for other kinds).
+// arr returns an array's elements (nil for other kinds), capped at their length: what reads them
+// needs no more, and it costs one check less. arrRoom is the slice with its capacity, to append to.
 func (v Value) arr() []Value {
-	if v.kind != KindArray || v.ptr == nil {
+	if v.kind != KindArray {
+		return nil
+	}
+	return unsafe.Slice((*Value)(v.ptr), v.nkids) // nil for a nil ptr, whose length is 0
+}
+
+func (v Value) arrRoom() []Value {
+	if v.kind != KindArray {
 		return nil
 	}
 	return unsafe.Slice((*Value)(v.ptr), v.word)[:v.nkids]
 }
 
-// members returns an object's members (nil for other kinds).
+// members returns an object's members (nil for other kinds), capped at their length; membersRoom is
+// the slice with its capacity.
 func (v Value) members() []Member {
-	if v.kind != KindObject || v.ptr == nil {
+	if v.kind != KindObject {
+		return nil
+	}
+	return unsafe.Slice((*Member)(v.ptr), v.nkids)
+}
+
+func (v Value) membersRoom() []Member {
+	if v.kind != KindObject {
 		return nil
 	}
 	return unsafe.Slice((*Member)(v.ptr), v.word)[:v.nkids]
 }
+
+// appendElems appends to an array, in the room it has if any; appendMembers appends to an object the
+// same way, without Set's checks (the keys must be new, and not array indices).
+func (v *Value) appendElems(es ...Value) { v.setArr(append(v.arrRoom(), es...)) }
+
+func (v *Value) appendMembers(ms ...Member) { v.setMembers(append(v.membersRoom(), ms...)) }
 
 // setStr makes v's text s (v is a string).
 func (v *Value) setStr(s string) {
@@ -225,10 +247,10 @@ func (v *Value) Set(key string, val Value) {
 // grown returns the members with room for one more, starting at four: most objects of a DID document
 // have two to six properties, and growing from one would copy them three times.
 func (v *Value) grown() []Member {
-	if v.members() == nil || v.word == 0 {
+	if v.word == 0 {
 		return make([]Member, 0, 4)
 	}
-	return v.members()
+	return v.membersRoom()
 }
 
 // Delete removes a property of an object.
@@ -283,7 +305,7 @@ func (v Value) DeepCopy() Value {
 			if m.Key == "__proto__" {
 				continue
 			}
-			out.setMembers(append(out.members(), Member{Key: m.Key, Value: m.Value.DeepCopy()}))
+			out.appendMembers(Member{Key: m.Key, Value: m.Value.DeepCopy()})
 		}
 		return out
 	default:

@@ -40,6 +40,19 @@ func TestValueLayout(t *testing.T) {
 	if (Value{kind: KindArray}).Elems() != nil || (Value{kind: KindObject}).Members() != nil {
 		t.Error("a nil array or object reads back as not nil")
 	}
+	// What Elems and Members hand out is capped at its length, so a caller's append copies instead of
+	// writing into room the value still owns (an object grows by four, a composed result is carved).
+	o := Object(Member{"a", Null()})
+	if ms := o.Members(); cap(ms) != len(ms) {
+		t.Errorf("Members: length %d, capacity %d", len(ms), cap(ms))
+	}
+	var c carver
+	c.values = make([]Value, 0, 8)
+	a := c.array(4)
+	a.appendElems(Null())
+	if es := a.Elems(); cap(es) != len(es) {
+		t.Errorf("Elems: length %d, capacity %d", len(es), cap(es))
+	}
 	// Each accessor answers for its own kind only: a string's bytes are not an array's elements.
 	s := String("not elements")
 	if s.Elems() != nil || s.Members() != nil || s.Len() != 0 {
