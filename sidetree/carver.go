@@ -11,12 +11,12 @@ type carver struct {
 
 // object returns an empty object with room for n members.
 func (c *carver) object(n int) Value {
-	return Value{kind: KindObject, members: carve(&c.members, n)}
+	return objectValue(carve(&c.members, n))
 }
 
 // array returns an empty array with room for n elements.
 func (c *carver) array(n int) Value {
-	return Value{kind: KindArray, arr: carve(&c.values, n)}
+	return arrayValue(carve(&c.values, n))
 }
 
 // carve returns an empty slice with room for n items from *pool, or a new one when *pool is used up.
@@ -33,13 +33,13 @@ func carve[T any](pool *[]T, n int) []T {
 // objectOf returns an object of the given members, whose keys must be distinct and not array indices.
 func (c *carver) objectOf(members ...Member) Value {
 	o := c.object(len(members))
-	o.members = append(o.members, members...)
+	o.appendMembers(members...)
 	return o
 }
 
 // arrayOf returns an array of the given elements.
 func (c *carver) arrayOf(elems ...Value) Value {
 	a := c.array(len(elems))
-	a.arr = append(a.arr, elems...)
+	a.appendElems(elems...)
 	return a
 }

@@ -18,10 +18,10 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	}
 	// The DID is written two or more times (a long-form one is ~1 KB): scanned for escapes once, here,
 	// if ParseDID did not already know. Its short form is a prefix of it.
-	id := Value{kind: KindString, s: did.String(), plain: did.plain || jsonPlain(did.String())}
+	id := stringValue(did.String(), did.plain || jsonPlain(did.String()))
 	shortForm := id
 	if !did.IsShortForm() {
-		shortForm.s = did.ShortForm
+		shortForm.setStr(did.ShortForm)
 	}
 	doc := state.Document
 	keys := field(doc, "publicKeys").Elems()
@@ -88,9 +88,9 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	// refOf takes the next reference, "#" and the id of the key or service, in the order written above.
 	refOf := func(item Value) Value {
 		itemID := field(item, "id")
-		ref := allRefs[:1+len(itemID.s)]
+		ref := allRefs[:1+len(itemID.str())]
 		allRefs = allRefs[len(ref):]
-		return Value{kind: KindString, s: ref, plain: itemID.plain} // "#" and a plain id are plain
+		return stringValue(ref, itemID.plain) // "#" and a plain id are plain
 	}
 
 	methods := a.array(len(keys))
@@ -102,10 +102,10 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 	for _, key := range keys {
 		ref := refOf(key)
 		vm := a.object(4)
-		vm.members = append(vm.members, Member{"id", ref}, Member{"controller", id})
+		vm.appendMembers(Member{"id", ref}, Member{"controller", id})
 		setIfDefined(&vm, "type", field(key, "type"))
 		setIfDefined(&vm, "publicKeyJwk", field(key, "publicKeyJwk"))
-		methods.arr = append(methods.arr, vm)
+		methods.appendElems(vm)
 		purposes := field(key, "purposes").Elems()
 		for i := range purposes {
 			purpose, ok := uniqueStringAt(purposes, i)
@@ -114,46 +114,46 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 			}
 			for j := range rels {
 				if rels[j].purpose == purpose {
-					relationships[j].arr = append(relationships[j].arr, ref)
+					relationships[j].appendElems(ref)
 					break
 				}
 			}
 		}
 	}
 	document := a.object(documentLen)
-	document.members = append(document.members, Member{"id", id},
+	document.appendMembers(Member{"id", id},
 		Member{"@context", a.arrayOf(String(didDocumentContext), a.objectOf(Member{"@base", id}))})
 	if hasServices {
 		out := a.array(services.Len())
 		for _, svc := range services.Elems() {
 			s := a.object(3)
-			s.members = append(s.members, Member{"id", refOf(svc)})
+			s.appendMembers(Member{"id", refOf(svc)})
 			setIfDefined(&s, "type", field(svc, "type"))
 			setIfDefined(&s, "serviceEndpoint", field(svc, "serviceEndpoint"))
-			out.arr = append(out.arr, s)
+			out.appendElems(s)
 		}
-		document.members = append(document.members, Member{"service", out})
+		document.appendMembers(Member{"service", out})
 	}
 	if len(keys) > 0 {
-		document.members = append(document.members, Member{"verificationMethod", methods})
+		document.appendMembers(Member{"verificationMethod", methods})
 	}
 	for j, r := range rels {
 		document.Set(r.purpose, relationships[j]) // JavaScript's order, should a purpose ever be an array index
 	}
 	method := a.object(3)
-	method.members = append(method.members, Member{"published", Bool(published)},
+	method.appendMembers(Member{"published", Bool(published)},
 		Member{"recoveryCommitment", String(state.NextRecoveryCommitment)})
 	if state.NextUpdateCommitment != "" {
-		method.members = append(method.members, Member{"updateCommitment", String(state.NextUpdateCommitment)})
+		method.appendMembers(Member{"updateCommitment", String(state.NextUpdateCommitment)})
 	}
 	metadata := a.object(3)
-	metadata.members = append(metadata.members, Member{"method", method})
+	metadata.appendMembers(Member{"method", method})
 	if did.IsShortForm() {
-		metadata.members = append(metadata.members, Member{"canonicalId", shortForm})
+		metadata.appendMembers(Member{"canonicalId", shortForm})
 	} else {
-		metadata.members = append(metadata.members, Member{"equivalentId", a.arrayOf(shortForm)})
+		metadata.appendMembers(Member{"equivalentId", a.arrayOf(shortForm)})
 		if published {
-			metadata.members = append(metadata.members, Member{"canonicalId", shortForm})
+			metadata.appendMembers(Member{"canonicalId", shortForm})
 		}
 	}
 	return a.objectOf(

@@ -55,7 +55,7 @@ func TestResolutionResultPartsAreSeparate(t *testing.T) {
 	}
 	for _, name := range []string{"authentication", "keyAgreement", "service", "verificationMethod"} {
 		list := document.Field(name)
-		list.arr = append(list.arr, String("#extra"))
+		list.appendElems(String("#extra"))
 	}
 	metadata := res.Field("didDocumentMetadata")
 	metadata.Set("extra", String("x"))

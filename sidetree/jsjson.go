@@ -109,7 +109,7 @@ func (p *jsonParser) value(depth int) (Value, error) {
 		return p.array(depth)
 	case c == '"':
 		s, plain, err := p.strPlain()
-		return Value{kind: KindString, s: s, plain: plain}, err
+		return stringValue(s, plain), err
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case p.literal("true"):
@@ -137,7 +137,7 @@ func (p *jsonParser) object(depth int) (Value, error) {
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
-		return Value{kind: KindObject, members: []Member{}}, nil
+		return objectValue([]Member{}), nil
 	}
 	prevKey := ""
 	for i := 0; ; i++ {
@@ -177,7 +177,7 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			if p.checkJCS && b.anyIndexKey {
 				p.jcs.indexKey = true
 			}
-			return Value{kind: KindObject, members: p.storage().keepMembers(depth, b.props, b.ordered())}, nil
+			return objectValue(p.storage().keepMembers(depth, b.props, b.ordered())), nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")
 		}
@@ -189,7 +189,7 @@ func (p *jsonParser) array(depth int) (Value, error) {
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
-		return Value{kind: KindArray, arr: []Value{}}, nil
+		return arrayValue([]Value{}), nil
 	}
 	elems := p.storage().elemScratch(depth)
 	for {
@@ -208,7 +208,7 @@ func (p *jsonParser) array(depth int) (Value, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			return Value{kind: KindArray, arr: p.storage().keepElems(depth, elems)}, nil
+			return arrayValue(p.storage().keepElems(depth, elems)), nil
 		default:
 			return Value{}, p.errorf("expected ',' or ']'")
 		}
@@ -256,7 +256,7 @@ func (p *jsonParser) number() (Value, error) {
 	if p.checkJCS {
 		p.jcs.number(p.data[start:p.pos], n)
 	}
-	return Value{kind: KindNumber, n: n}, nil
+	return Number(n), nil
 }
 
 func (p *jsonParser) str() (string, error) {
@@ -428,15 +428,15 @@ func (v Value) appendCanonical(dst []byte) ([]byte, error) {
 func (v Value) hasNonFinite() bool {
 	switch v.kind {
 	case KindNumber:
-		return math.IsInf(v.n, 0) || math.IsNaN(v.n)
+		return math.IsInf(v.num(), 0) || math.IsNaN(v.num())
 	case KindArray:
-		for _, e := range v.arr {
+		for _, e := range v.arr() {
 			if e.hasNonFinite() {
 				return true
 			}
 		}
 	case KindObject:
-		for _, m := range v.members {
+		for _, m := range v.members() {
 			if m.Value.hasNonFinite() {
 				return true
 			}
@@ -455,15 +455,15 @@ func (v Value) appendJSON(b []byte, canonical bool) []byte {
 		}
 		return append(b, "false"...)
 	case KindNumber:
-		return appendNumber(b, v.n)
+		return appendNumber(b, v.num())
 	case KindString:
 		if v.plain {
-			return appendPlainString(b, v.s)
+			return appendPlainString(b, v.str())
 		}
-		return appendString(b, v.s)
+		return appendString(b, v.str())
 	case KindArray:
 		b = append(b, '[')
-		for i, e := range v.arr {
+		for i, e := range v.arr() {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -471,7 +471,7 @@ func (v Value) appendJSON(b []byte, canonical bool) []byte {
 		}
 		return append(b, ']')
 	default:
-		ms := v.members
+		ms := v.members()
 		if canonical && len(ms) > 1 {
 			ms = sortedMembers(ms)
 		}

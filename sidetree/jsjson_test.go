@@ -115,22 +115,22 @@ func checkPlainStrings(t *testing.T, v Value) {
 	unmarked = func(v Value) Value {
 		switch v.kind {
 		case KindString:
-			if v.plain && !jsonPlain(v.s) {
-				t.Fatalf("%q is marked plain", v.s)
+			if v.plain && !jsonPlain(v.str()) {
+				t.Fatalf("%q is marked plain", v.str())
 			}
 			v.plain = false
 		case KindArray:
-			arr := make([]Value, len(v.arr))
-			for i, e := range v.arr {
+			arr := make([]Value, len(v.arr()))
+			for i, e := range v.arr() {
 				arr[i] = unmarked(e)
 			}
-			v.arr = arr
+			v.setArr(arr)
 		case KindObject:
-			ms := make([]Member, len(v.members))
-			for i, m := range v.members {
+			ms := make([]Member, len(v.members()))
+			for i, m := range v.members() {
 				ms[i] = Member{m.Key, unmarked(m.Value)}
 			}
-			v.members = ms
+			v.setMembers(ms)
 		}
 		return v
 	}
@@ -159,7 +159,7 @@ func TestParsedStringsPlain(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.json, err)
 		}
-		if v.plain && !jsonPlain(v.s) {
+		if v.plain && !jsonPlain(v.str()) {
 			t.Errorf("%s: marked plain", tc.json)
 		}
 		if tc.plain && !v.plain {
@@ -279,5 +279,5 @@ func TestParseStoreReleaseClears(t *testing.T) {
 }
 
 func isZeroValue(v Value) bool {
-	return v.kind == 0 && !v.b && !v.plain && v.n == 0 && v.s == "" && v.arr == nil && v.members == nil
+	return v == Value{}
 }

@@ -32,17 +32,17 @@ func (c *sizeCounter) value(v Value) {
 		}
 	case KindNumber:
 		var buf [32]byte
-		c.n += len(appendNumber(buf[:0], v.n))
+		c.n += len(appendNumber(buf[:0], v.num()))
 	case KindString:
-		c.str(v.s)
+		c.str(v.str())
 	case KindArray:
-		c.n += 2 + max(len(v.arr)-1, 0)
-		for _, e := range v.arr {
+		c.n += 2 + max(len(v.arr())-1, 0)
+		for _, e := range v.arr() {
 			c.value(e)
 		}
 	default:
-		c.n += 2 + max(len(v.members)-1, 0) + len(v.members) // braces, commas, colons
-		for _, m := range v.members {
+		c.n += 2 + max(len(v.members())-1, 0) + len(v.members()) // braces, commas, colons
+		for _, m := range v.members() {
 			c.str(m.Key)
 			c.value(m.Value)
 		}

@@ -23,19 +23,19 @@ func jsString(v Value) string {
 		return "false"
 	case KindNumber:
 		switch {
-		case math.IsNaN(v.n):
+		case math.IsNaN(v.num()):
 			return "NaN"
-		case math.IsInf(v.n, 1):
+		case math.IsInf(v.num(), 1):
 			return "Infinity"
-		case math.IsInf(v.n, -1):
+		case math.IsInf(v.num(), -1):
 			return "-Infinity"
 		}
-		return string(appendNumber(nil, v.n))
+		return string(appendNumber(nil, v.num()))
 	case KindString:
-		return v.s
+		return v.str()
 	case KindArray:
 		var b strings.Builder
-		for i, e := range v.arr {
+		for i, e := range v.arr() {
 			if i > 0 {
 				b.WriteByte(',')
 			}

@@ -15,15 +15,15 @@ func isJSObjectType(v Value) bool {
 func forInKeys(v Value) []string {
 	switch v.kind {
 	case KindObject:
-		keys := make([]string, len(v.members))
-		for i, m := range v.members {
+		keys := make([]string, len(v.members()))
+		for i, m := range v.members() {
 			keys[i] = m.Key
 		}
 		return keys
 	case KindArray:
-		return indexKeys(len(v.arr))
+		return indexKeys(len(v.arr()))
 	case KindString:
-		return indexKeys(utf16Len(v.s))
+		return indexKeys(utf16Len(v.str()))
 	}
 	return nil
 }
@@ -34,15 +34,15 @@ func forInKeys(v Value) []string {
 func forInKeyNotIn(v Value, allowed ...string) (string, bool) {
 	switch v.kind {
 	case KindObject:
-		for _, m := range v.members {
+		for _, m := range v.members() {
 			if !contains(allowed, m.Key) {
 				return m.Key, true
 			}
 		}
 	case KindArray, KindString:
-		n := len(v.arr)
+		n := len(v.arr())
 		if v.kind == KindString {
-			n = utf16Len(v.s)
+			n = utf16Len(v.str())
 		}
 		for i := range min(n, 64) { // forInKeys' bound
 			if k := itoa(i); !contains(allowed, k) {
@@ -89,11 +89,11 @@ func objectKeysLen(v Value) (int, error) {
 	case KindNull, kindUndefined:
 		return 0, newError(CodeInvalidJSON, "cannot convert %s to object", jsTypeName(v))
 	case KindObject:
-		return len(v.members), nil
+		return len(v.members()), nil
 	case KindArray:
-		return len(v.arr), nil
+		return len(v.arr()), nil
 	case KindString:
-		return utf16Len(v.s), nil
+		return utf16Len(v.str()), nil
 	}
 	return 0, nil
 }
@@ -139,9 +139,9 @@ func sameValueZero(a, b Value) bool {
 	case KindBool:
 		return a.b == b.b
 	case KindNumber:
-		return a.n == b.n
+		return a.num() == b.num()
 	case KindString:
-		return a.s == b.s
+		return a.str() == b.str()
 	}
 	return false
 }

@@ -1,9 +1,11 @@
 package sidetree
 
 import (
+	"math"
 	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Kind is the JSON type of a Value.
@@ -32,11 +34,107 @@ type Value struct {
 	b    bool
 	// plain marks a string known, where it was made, to need no escaping (jsonPlain), so that writing
 	// it is one copy: most of a resolution result is such text (a long-form DID several times over).
-	plain   bool
-	n       float64
-	s       string
-	arr     []Value
-	members []Member
+	plain bool
+	// A Value is 24 bytes with one pointer: a document is a tree of them, and what a tree costs to
+	// allocate, copy and mark for the collector is in proportion (as a struct of a float, a string and
+	// two slices it was 80 bytes, with three pointers). What the words hold depends on the kind:
+	//   string: ptr its bytes, word its length;
+	//   number: word its IEEE bits;
+	//   array:  ptr its first element (*Value), nkids and word the length and capacity;
+	//   object: ptr its first member (*Member), nkids and word the length and capacity.
+	// A nil ptr is a nil slice; an empty one that is not nil points at Go's zero-size base.
+	nkids uint32
+	word  uint64
+	ptr   unsafe.Pointer
+}
+
+// str returns a string's text ("" for other kinds).
+func (v Value) str() string {
+	if v.kind != KindString {
+		return ""
+	}
+	return unsafe.String((*byte)(v.ptr), int(v.word))
+}
+
+// num returns a number's value (0 for other kinds).
+func (v Value) num() float64 {
+	if v.kind != KindNumber {
+		return 0
+	}
+	return math.Float64frombits(v.word)
+}
+
+// arr returns an array's elements (nil for other kinds), capped at their length: what reads them
+// needs no more, and it costs one check less. arrRoom is the slice with its capacity, to append to.
+func (v Value) arr() []Value {
+	if v.kind != KindArray {
+		return nil
+	}
+	return unsafe.Slice((*Value)(v.ptr), v.nkids) // nil for a nil ptr, whose length is 0
+}
+
+func (v Value) arrRoom() []Value {
+	if v.kind != KindArray {
+		return nil
+	}
+	return unsafe.Slice((*Value)(v.ptr), v.word)[:v.nkids]
+}
+
+// members returns an object's members (nil for other kinds), capped at their length; membersRoom is
+// the slice with its capacity.
+func (v Value) members() []Member {
+	if v.kind != KindObject {
+		return nil
+	}
+	return unsafe.Slice((*Member)(v.ptr), v.nkids)
+}
+
+func (v Value) membersRoom() []Member {
+	if v.kind != KindObject {
+		return nil
+	}
+	return unsafe.Slice((*Member)(v.ptr), v.word)[:v.nkids]
+}
+
+// appendElems appends to an array, in the room it has if any; appendMembers appends to an object the
+// same way, without Set's checks (the keys must be new, and not array indices).
+func (v *Value) appendElems(es ...Value) { v.setArr(append(v.arrRoom(), es...)) }
+
+func (v *Value) appendMembers(ms ...Member) { v.setMembers(append(v.membersRoom(), ms...)) }
+
+// setStr makes v's text s (v is a string).
+func (v *Value) setStr(s string) {
+	v.ptr, v.word = unsafe.Pointer(unsafe.StringData(s)), uint64(len(s))
+}
+
+// setArr makes v's elements es (v is an array).
+func (v *Value) setArr(es []Value) {
+	v.ptr, v.nkids, v.word = unsafe.Pointer(unsafe.SliceData(es)), uint32(len(es)), uint64(cap(es))
+}
+
+// setMembers makes v's members ms (v is an object).
+func (v *Value) setMembers(ms []Member) {
+	v.ptr, v.nkids, v.word = unsafe.Pointer(unsafe.SliceData(ms)), uint32(len(ms)), uint64(cap(ms))
+}
+
+// stringValue is the string s, plain if the caller knows it needs no escaping (jsonPlain).
+func stringValue(s string, plain bool) Value {
+	v := Value{kind: KindString, plain: plain}
+	v.setStr(s)
+	return v
+}
+
+// arrayValue is the array of es, objectValue the object of ms, both taken as they are.
+func arrayValue(es []Value) Value {
+	v := Value{kind: KindArray}
+	v.setArr(es)
+	return v
+}
+
+func objectValue(ms []Member) Value {
+	v := Value{kind: KindObject}
+	v.setMembers(ms)
+	return v
 }
 
 // Member is one property of an object: Key and Value. (It is the type the JSON reader builds objects
@@ -50,22 +148,22 @@ func Null() Value { return Value{kind: KindNull} }
 func Bool(b bool) Value { return Value{kind: KindBool, b: b} }
 
 // Number returns a JSON number.
-func Number(n float64) Value { return Value{kind: KindNumber, n: n} }
+func Number(n float64) Value { return Value{kind: KindNumber, word: math.Float64bits(n)} }
 
 // String returns a JSON string.
-func String(s string) Value { return Value{kind: KindString, s: s} }
+func String(s string) Value { return stringValue(s, false) }
 
 // Array returns a JSON array of the given elements.
 func Array(elems ...Value) Value {
 	if elems == nil {
 		elems = []Value{}
 	}
-	return Value{kind: KindArray, arr: elems}
+	return arrayValue(elems)
 }
 
 // Object returns a JSON object with the given properties, set in order as JavaScript would.
 func Object(members ...Member) Value {
-	v := Value{kind: KindObject, members: make([]Member, 0, len(members))}
+	v := objectValue(make([]Member, 0, len(members)))
 	for _, m := range members {
 		v.Set(m.Key, m.Value)
 	}
@@ -79,33 +177,34 @@ func (v Value) Kind() Kind { return v.kind }
 func (v Value) IsObject() bool { return v.kind == KindObject }
 
 // Str returns the string and whether v is a string.
-func (v Value) Str() (string, bool) { return v.s, v.kind == KindString }
+func (v Value) Str() (string, bool) { return v.str(), v.kind == KindString }
 
 // Num returns the number and whether v is a number.
-func (v Value) Num() (float64, bool) { return v.n, v.kind == KindNumber }
+func (v Value) Num() (float64, bool) { return v.num(), v.kind == KindNumber }
 
 // Boolean returns the boolean and whether v is a boolean.
 func (v Value) Boolean() (bool, bool) { return v.b, v.kind == KindBool }
 
 // Elems returns the elements of an array (nil for other kinds).
-func (v Value) Elems() []Value { return v.arr }
+func (v Value) Elems() []Value { return v.arr() }
 
 // Members returns the properties of an object in JavaScript's enumeration order (nil for other kinds).
-func (v Value) Members() []Member { return v.members }
+func (v Value) Members() []Member { return v.members() }
 
 // Len returns the number of elements or properties.
 func (v Value) Len() int {
 	if v.kind == KindArray {
-		return len(v.arr)
+		return len(v.arr())
 	}
-	return len(v.members)
+	return len(v.members())
 }
 
 // Get returns the property named key of an object.
 func (v Value) Get(key string) (Value, bool) {
-	for i := range v.members {
-		if v.members[i].Key == key {
-			return v.members[i].Value, true
+	ms := v.members()
+	for i := range ms {
+		if ms[i].Key == key {
+			return ms[i].Value, true
 		}
 	}
 	return Value{}, false
@@ -120,43 +219,46 @@ func (v Value) Has(key string) bool {
 // Set sets a property of an object the way JavaScript assignment does: an existing key keeps its
 // position, an array-index key goes among the other index keys in ascending order, any other key goes last.
 func (v *Value) Set(key string, val Value) {
-	for i := range v.members {
-		if v.members[i].Key == key {
-			v.members[i].Value = val
+	ms := v.members()
+	for i := range ms {
+		if ms[i].Key == key {
+			ms[i].Value = val
 			return
 		}
 	}
 	if idx, ok := arrayIndex(key); ok {
 		at := 0
-		for at < len(v.members) {
-			other, isIndex := arrayIndex(v.members[at].Key)
+		for at < len(ms) {
+			other, isIndex := arrayIndex(ms[at].Key)
 			if !isIndex || other > idx {
 				break
 			}
 			at++
 		}
-		v.members = append(v.grown(), Member{})
-		copy(v.members[at+1:], v.members[at:])
-		v.members[at] = Member{Key: key, Value: val}
+		ms = append(v.grown(), Member{})
+		copy(ms[at+1:], ms[at:])
+		ms[at] = Member{Key: key, Value: val}
+		v.setMembers(ms)
 		return
 	}
-	v.members = append(v.grown(), Member{Key: key, Value: val})
+	v.setMembers(append(v.grown(), Member{Key: key, Value: val}))
 }
 
 // grown returns the members with room for one more, starting at four: most objects of a DID document
 // have two to six properties, and growing from one would copy them three times.
 func (v *Value) grown() []Member {
-	if cap(v.members) == 0 {
+	if v.word == 0 {
 		return make([]Member, 0, 4)
 	}
-	return v.members
+	return v.membersRoom()
 }
 
 // Delete removes a property of an object.
 func (v *Value) Delete(key string) {
-	for i := range v.members {
-		if v.members[i].Key == key {
-			v.members = append(v.members[:i], v.members[i+1:]...)
+	ms := v.members()
+	for i := range ms {
+		if ms[i].Key == key {
+			v.setMembers(append(ms[:i], ms[i+1:]...))
 			return
 		}
 	}
@@ -190,20 +292,20 @@ func arrayIndex(key string) (uint32, bool) {
 func (v Value) DeepCopy() Value {
 	switch v.kind {
 	case KindNull:
-		return Value{kind: KindObject, members: []Member{}}
+		return objectValue([]Member{})
 	case KindArray:
-		out := make([]Value, len(v.arr))
-		for i, e := range v.arr {
+		out := make([]Value, len(v.arr()))
+		for i, e := range v.arr() {
 			out[i] = e.DeepCopy()
 		}
-		return Value{kind: KindArray, arr: out}
+		return arrayValue(out)
 	case KindObject:
-		out := Value{kind: KindObject, members: make([]Member, 0, len(v.members))}
-		for _, m := range v.members {
+		out := objectValue(make([]Member, 0, len(v.members())))
+		for _, m := range v.members() {
 			if m.Key == "__proto__" {
 				continue
 			}
-			out.members = append(out.members, Member{Key: m.Key, Value: m.Value.DeepCopy()})
+			out.appendMembers(Member{Key: m.Key, Value: m.Value.DeepCopy()})
 		}
 		return out
 	default:
@@ -222,25 +324,25 @@ func (v Value) Equal(o Value) bool {
 	case KindBool:
 		return v.b == o.b
 	case KindNumber:
-		return v.n == o.n
+		return v.num() == o.num()
 	case KindString:
-		return v.s == o.s
+		return v.str() == o.str()
 	case KindArray:
-		if len(v.arr) != len(o.arr) {
+		if len(v.arr()) != len(o.arr()) {
 			return false
 		}
-		for i := range v.arr {
-			if !v.arr[i].Equal(o.arr[i]) {
+		for i := range v.arr() {
+			if !v.arr()[i].Equal(o.arr()[i]) {
 				return false
 			}
 		}
 		return true
 	default:
-		if len(v.members) != len(o.members) {
+		if len(v.members()) != len(o.members()) {
 			return false
 		}
-		for i := range v.members {
-			if v.members[i].Key != o.members[i].Key || !v.members[i].Value.Equal(o.members[i].Value) {
+		for i := range v.members() {
+			if v.members()[i].Key != o.members()[i].Key || !v.members()[i].Value.Equal(o.members()[i].Value) {
 				return false
 			}
 		}

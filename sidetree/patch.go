@@ -237,7 +237,7 @@ func ApplyPatches(doc *Value, patches Value) {
 		case PatchReplace:
 			// Object.assign of the patch document into the cleared document: an empty array adds nothing.
 			replacement := field(p, "document")
-			*doc = Value{kind: KindObject, members: []Member{}}
+			*doc = objectValue([]Member{})
 			for _, m := range replacement.Members() {
 				doc.Set(m.Key, m.Value)
 			}
@@ -247,7 +247,7 @@ func ApplyPatches(doc *Value, patches Value) {
 			for _, k := range field(p, "publicKeys").Elems() {
 				merged = upsertByID(merged, k)
 			}
-			doc.Set("publicKeys", Value{kind: KindArray, arr: merged})
+			doc.Set("publicKeys", arrayValue(merged))
 		case PatchRemovePublicKeys:
 			removeByIDs(doc, "publicKeys", field(p, "ids"))
 		case PatchAddServices:
@@ -255,7 +255,7 @@ func ApplyPatches(doc *Value, patches Value) {
 			for _, s := range field(p, "services").Elems() {
 				services = upsertByID(services, s)
 			}
-			doc.Set("services", Value{kind: KindArray, arr: services})
+			doc.Set("services", arrayValue(services))
 		case PatchRemoveServices:
 			removeByIDs(doc, "services", field(p, "ids"))
 		}
@@ -293,5 +293,5 @@ func removeByIDs(doc *Value, prop string, ids Value) {
 			kept = append(kept, item)
 		}
 	}
-	doc.Set(prop, Value{kind: KindArray, arr: kept})
+	doc.Set(prop, arrayValue(kept))
 }

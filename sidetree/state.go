@@ -154,4 +154,4 @@ func verifyCommitment(key Value, commitment string) bool {
 	return ok && VerifyDoubleHash(c, commitment)
 }
 
-func emptyObject() Value { return Value{kind: KindObject, members: []Member{}} }
+func emptyObject() Value { return objectValue([]Member{}) }

@@ -65,11 +65,11 @@ func stringifyFormKeys(text []byte) (keys int, ok bool) {
 
 // memberCount is the number of members of all of v's objects.
 func memberCount(v Value) int {
-	n := len(v.members)
-	for _, m := range v.members {
+	n := len(v.members())
+	for _, m := range v.members() {
 		n += memberCount(m.Value)
 	}
-	for _, e := range v.arr {
+	for _, e := range v.arr() {
 		n += memberCount(e)
 	}
 	return n

@@ -638,7 +638,7 @@ func (p *yieldableParser) value(n *yNode) (Value, error) {
 		}
 		members = append(members, Member{Key: prop.Key, Value: v})
 	}
-	return Value{kind: KindObject, members: members}, nil
+	return objectValue(members), nil
 }
 
 // inheritsKeys reports whether a prototype adds keys that for-in would visit.

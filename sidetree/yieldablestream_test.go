@@ -98,14 +98,14 @@ func checkStream(t *testing.T, data []byte, path []string) bool {
 func cloneValue(v Value) Value {
 	switch v.kind {
 	case KindArray:
-		v.arr = slices.Clone(v.arr)
-		for i, e := range v.arr {
-			v.arr[i] = cloneValue(e)
+		v.setArr(slices.Clone(v.arr()))
+		for i, e := range v.arr() {
+			v.arr()[i] = cloneValue(e)
 		}
 	case KindObject:
-		v.members = slices.Clone(v.members)
-		for i, m := range v.members {
-			v.members[i].Value = cloneValue(m.Value)
+		v.setMembers(slices.Clone(v.members()))
+		for i, m := range v.members() {
+			v.members()[i].Value = cloneValue(m.Value)
 		}
 	}
 	return v
