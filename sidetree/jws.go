@@ -100,7 +100,8 @@ func (j JWS) PayloadValue() (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	return ParseYieldableJSONWith(raw, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true})
+	// raw is this call's own: the payload's strings may share it.
+	return ParseOwnedYieldableJSONWith(raw, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true})
 }
 
 // Compact returns the compact serialization.
