@@ -56,3 +56,39 @@ func TestComposeReleasesFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestComposeBodiesApart: the bodies share slab blocks, so each must be capped at its length: appending
+// to one must not write into the next, and a later Read must not change them.
+func TestComposeBodiesApart(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	requests, _ := randomBatch(t, 40, 4)
+	cas := memCAS{}
+	anchor, _, err := Build(requests, "", p, cas.put)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var count int
+	var coreURI string
+	fmt.Sscanf(anchor, "%d.%s", &count, &coreURI)
+	r := &Reader{Parameters: p, Fetch: cas.fetch}
+	tx := Transaction{Number: 1, Time: 1, OperationCount: count, CoreIndexFileURI: coreURI}
+	ops, err := r.Read(tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]string, len(ops))
+	for i, op := range ops {
+		want[i] = string(op.Raw)
+	}
+	for i := range ops {
+		_ = append(ops[i].Raw, "}}}}"...)
+	}
+	if _, err := r.Read(tx); err != nil {
+		t.Fatal(err)
+	}
+	for i, op := range ops {
+		if string(op.Raw) != want[i] {
+			t.Fatalf("body %d changed: %s", i, op.Raw)
+		}
+	}
+}
