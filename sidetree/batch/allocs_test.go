@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/ionode/ionode/sidetree"
@@ -18,16 +17,8 @@ func TestReadAllocationsPerOperation(t *testing.T) {
 	p := sidetree.Mainnet().Latest()
 	requests, _ := randomBatch(t, 240, 5)
 	allocs := func(n int) float64 {
-		cas := memCAS{}
-		anchor, _, err := Build(requests[:n], "", p, cas.put)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var count int
-		var uri string
-		fmt.Sscanf(anchor, "%d.%s", &count, &uri)
+		cas, _, tx := builtBatch(t, requests[:n], p)
 		r := &Reader{Parameters: p, Fetch: cas.fetch}
-		tx := Transaction{Number: 1, OperationCount: count, CoreIndexFileURI: uri}
 		return testing.AllocsPerRun(5, func() {
 			if ops, err := r.Read(tx); err != nil || len(ops) != n {
 				t.Fatal(len(ops), err)
