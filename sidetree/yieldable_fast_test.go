@@ -39,8 +39,8 @@ func TestYieldableFastPath(t *testing.T) {
 func checkFastPath(t *testing.T, data []byte) {
 	t.Helper()
 	for name, lim := range yieldableVariants {
-		v, same, err := parseYieldable(data, lim, false)
-		owned, ownedSame, ownedErr := parseYieldable(bytes.Clone(data), lim, true)
+		v, same, err := parseYieldable(data, lim, false, nil)
+		owned, ownedSame, ownedErr := parseYieldable(bytes.Clone(data), lim, true, nil)
 		if (err == nil) != (ownedErr == nil) || same != ownedSame || err == nil && !bytes.Equal(v.Stringify(), owned.Stringify()) {
 			t.Fatalf("%s: the owned reading (%v, %v) differs from the copying one (%v, %v)", name, ownedSame, ownedErr, same, err)
 		}
