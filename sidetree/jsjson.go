@@ -184,10 +184,12 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			if p.checkJCS && b.anyIndexKey {
-				p.jcs.indexKey = true
+			members := b.ordered()
+			if p.checkJCS {
+				p.jcs.indexKey = p.jcs.indexKey || b.anyIndexKey
+				p.jcs.repeatedKey = p.jcs.repeatedKey || len(members) != i+1
 			}
-			return Value{kind: KindObject, members: p.storage().keepMembers(depth, b.props, b.ordered())}, nil
+			return Value{kind: KindObject, members: p.storage().keepMembers(depth, b.props, members)}, nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")
 		}

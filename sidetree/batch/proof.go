@@ -73,7 +73,7 @@ func parseProvisionalProof(data []byte, p sidetree.Parameters, each func(i int, 
 	f = &ProvisionalProofFile{}
 	var payloads sidetree.PayloadReader
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
-	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte) bool {
+	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte, _ bool) bool {
 		jws, parsed, err := parseProof(&payloads, i, v, "update proof", check)
 		if err != nil {
 			return false
