@@ -246,7 +246,7 @@ func ValidateRequest(raw []byte, p Parameters) (*Operation, error) {
 	// RequestHandler parses the body with yieldable-json first and checks the delta of what that parser
 	// made; only then does Operation.parse parse it again with JSON.parse (the same value where the
 	// yieldable reading was JSON.parse's already).
-	y, sameAsJSON, err := parseYieldable(raw, YieldableLimits{MaxDepth: RequestYieldableDepth})
+	y, sameAsJSON, err := parseYieldable(raw, YieldableLimits{MaxDepth: RequestYieldableDepth}, false, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -45,23 +45,35 @@ func DecodeBase64URL(s string) ([]byte, error) { return decodeBase64URL(s, 0) }
 // decodeBase64URL is DecodeBase64URL with room for spare more bytes after the decoded ones, so that a
 // caller that writes more next to them allocates once.
 func decodeBase64URL(s string, spare int) ([]byte, error) {
+	trimmed, err := trimBase64URL(s)
+	if err != nil {
+		return nil, err
+	}
+	n := base64.RawURLEncoding.DecodedLen(len(trimmed))
+	return decodeTrimmedBase64URL(make([]byte, n, n+spare), s, trimmed)
+}
+
+// trimBase64URL drops the lone last character that Node decodes to nothing (it must still be base64url).
+func trimBase64URL(s string) (string, error) {
 	if s == "" {
-		return nil, notBase64URL(s)
+		return "", notBase64URL(s)
 	}
-	trimmed := s
 	if len(s)%4 == 1 {
-		// Node decodes the lone last character to nothing; it must still be base64url.
 		if !base64URLByte[s[len(s)-1]] {
-			return nil, notBase64URL(s)
+			return "", notBase64URL(s)
 		}
-		trimmed = s[:len(s)-1]
+		return s[:len(s)-1], nil
 	}
+	return s, nil
+}
+
+// decodeTrimmedBase64URL decodes trimmed (s as trimBase64URL trimmed it) into out, which has room for
+// its decoded length, and returns the decoded bytes.
+func decodeTrimmedBase64URL(out []byte, s, trimmed string) ([]byte, error) {
 	// The decoder rejects every byte outside the alphabet ('=' too, without padding) except '\r' and
 	// '\n', which it skips: those two are looked for at memchr speed instead of checking every byte twice.
 	// Non-strict decoding ignores non-zero trailing bits, as Node does. The decoder only reads its input,
 	// so it reads the string's own bytes.
-	n := base64.RawURLEncoding.DecodedLen(len(trimmed))
-	out := make([]byte, n, n+spare)
 	n, err := base64.RawURLEncoding.Decode(out, unsafe.Slice(unsafe.StringData(trimmed), len(trimmed)))
 	if err != nil || strings.IndexByte(trimmed, '\n') >= 0 || strings.IndexByte(trimmed, '\r') >= 0 {
 		return nil, notBase64URL(s)

@@ -27,6 +27,13 @@ func parseOwnedJSON(data []byte) (Value, error) { return parseJSON(data, true, n
 
 // parseJSON reads data; with jcs set, it also checks whether data is the JCS form of what it reads.
 func parseJSON(data []byte, owned bool, jcs *jcsCheck) (Value, error) {
+	return parseJSONIn(data, owned, jcs, nil)
+}
+
+// parseJSONIn is parseJSON keeping the objects and arrays read in store, when not nil, instead of a
+// pooled store's chunks: a caller reading many small documents that it keeps (a proof file's payloads)
+// then shares the chunks between them.
+func parseJSONIn(data []byte, owned bool, jcs *jcsCheck, store *parseStore) (Value, error) {
 	if !utf8.Valid(data) {
 		// Buffer.toString() first: each maximal invalid subpart (a surrogate's encoding included) becomes
 		// one U+FFFD, as Node's decoder does.
@@ -36,13 +43,16 @@ func parseJSON(data []byte, owned bool, jcs *jcsCheck) (Value, error) {
 			jcs.differs = true // JCS writes UTF-8
 		}
 	}
-	p := jsonParser{data: data, store: getParseStore(data), checkJCS: jcs != nil}
+	p := jsonParser{data: data, store: store, checkJCS: jcs != nil}
 	if jcs != nil {
 		p.jcs = *jcs
 		defer func() { *jcs = p.jcs }()
 	}
 	whole := false
-	defer func() { p.store.release(whole) }()
+	if store == nil {
+		p.store = getParseStore(data)
+		defer func() { p.store.release(whole) }()
+	}
 	// Strings without escapes are cut from one copy of the input: an operation or a long-form DID has
 	// dozens of them, and one allocation beats dozens. A value kept from the input keeps that copy alive,
 	// which costs no more than the strings did, as they make up most of it.
@@ -174,10 +184,12 @@ func (p *jsonParser) object(depth int) (Value, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			if p.checkJCS && b.anyIndexKey {
-				p.jcs.indexKey = true
+			members := b.ordered()
+			if p.checkJCS {
+				p.jcs.indexKey = p.jcs.indexKey || b.anyIndexKey
+				p.jcs.repeatedKey = p.jcs.repeatedKey || len(members) != i+1
 			}
-			return objectValue(p.storage().keepMembers(depth, b.props, b.ordered())), nil
+			return objectValue(p.storage().keepMembers(depth, b.props, members)), nil
 		default:
 			return Value{}, p.errorf("expected ',' or '}'")
 		}

@@ -92,15 +92,28 @@ const MaxSignedDataPayloadBytes = 16 << 10
 // (JsonAsync), not JSON.parse, so it accepts and rejects what the reference does, within
 // MaxSignedDataPayloadBytes. The payload's properties are read one by one, so inherited ones ("__proto__")
 // are refused, and nesting is held to the depth at which the reference crashes reading a batch.
-func (j JWS) PayloadValue() (Value, error) {
+func (j JWS) PayloadValue() (Value, error) { return j.payloadValue(nil) }
+
+// payloadValue is PayloadValue, decoding and parsing into r's blocks when r is not nil.
+func (j JWS) payloadValue(r *PayloadReader) (Value, error) {
 	if n := len(j.Payload) * 3 / 4; n > MaxSignedDataPayloadBytes { // the decoded length, before decoding
 		return Value{}, newError(CodeInvalidJSON, "signed data payload of %d bytes is over the limit of %d bytes", n, MaxSignedDataPayloadBytes)
 	}
-	raw, err := DecodeBase64URL(j.Payload)
+	var raw []byte
+	var err error
+	var store *parseStore
+	if r == nil {
+		raw, err = DecodeBase64URL(j.Payload)
+	} else {
+		raw, err = r.decode(j.Payload)
+		store = &r.store
+	}
 	if err != nil {
 		return Value{}, err
 	}
-	return ParseYieldableJSONWith(raw, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true})
+	// raw is this call's own (or r's, which never writes it again): the payload's strings may share it.
+	v, _, err := parseYieldable(raw, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true}, true, store)
+	return v, err
 }
 
 // Compact returns the compact serialization.

@@ -74,7 +74,7 @@ func readInitialState(encoded string) (initialState, error) {
 	if err != nil {
 		return initialState{}, &Error{Code: CodeDidInitialStateJcsIsNotJson, Message: "Long form initial state should be encoded jcs.", Err: err}
 	}
-	if jcs.differs || !isCanonicalBase64URL(encoded, len(raw)) {
+	if !jcs.isJCS() || !isCanonicalBase64URL(encoded, len(raw)) {
 		return initialState{}, jsError(CodeDidInitialStateJcsIsNotJcs, "Initial state object and JCS string mismatch.")
 	}
 	is := initialState{raw: raw, value: state, indexKey: jcs.indexKey, spare: spare}

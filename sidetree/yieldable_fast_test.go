@@ -1,6 +1,7 @@
 package sidetree
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -34,11 +35,15 @@ func TestYieldableFastPath(t *testing.T) {
 }
 
 // checkFastPath: where parseYieldable takes JSON.parse's reading, the transcription of yieldable-json
-// must read the same value.
+// must read the same value, whether its strings share data's memory (owned) or copy it.
 func checkFastPath(t *testing.T, data []byte) {
 	t.Helper()
 	for name, lim := range yieldableVariants {
-		v, same, err := parseYieldable(data, lim)
+		v, same, err := parseYieldable(data, lim, false, nil)
+		owned, ownedSame, ownedErr := parseYieldable(bytes.Clone(data), lim, true, nil)
+		if (err == nil) != (ownedErr == nil) || same != ownedSame || err == nil && !bytes.Equal(v.Stringify(), owned.Stringify()) {
+			t.Fatalf("%s: the owned reading (%v, %v) differs from the copying one (%v, %v)", name, ownedSame, ownedErr, same, err)
+		}
 		if err != nil || !same {
 			continue
 		}

@@ -7,7 +7,8 @@ import (
 
 // EachYieldableElement reads data of the plain shape {"<path[0]>":{"<path[1]>":…[e0,e1,…]}} (each object
 // along the path with that one key, once), calling each on every element of the innermost array in order
-// (with the element's text in data),
+// (with the element's text in data, and whether that text is the element's JSON.stringify form, so that
+// a caller can keep the text instead of writing the element out: one pass instead of a second scan),
 // so that a caller can keep what it needs of an element and drop the rest instead of holding a whole-file
 // tree: a 10,000-delta chunk file is ~25 MB as one tree.
 //
@@ -25,11 +26,11 @@ import (
 // An element's objects and arrays live only until each returns: the next element is read into the same
 // storage, so that a 10,000-element file costs a few allocations instead of a few per element. each must
 // copy what it keeps of v (its strings excepted, which are data's).
-func EachYieldableElement(data []byte, path []string, each func(i int, v Value, text []byte) bool) bool {
+func EachYieldableElement(data []byte, path []string, each func(i int, v Value, text []byte, stringify bool) bool) bool {
 	if len(path) == 0 || len(data) == 0 || !utf8.Valid(data) || hasYieldableDivergence(data) {
 		return false
 	}
-	p := jsonParser{data: data, src: unsafe.String(&data[0], len(data)), store: &parseStore{}}
+	p := jsonParser{data: data, src: unsafe.String(&data[0], len(data)), store: &parseStore{}, checkJCS: true}
 	p.store.sizeChunks(elementChunkBytes)
 	depth := 0
 	for _, key := range path {
@@ -60,8 +61,9 @@ func EachYieldableElement(data []byte, path []string, each func(i int, v Value, 
 		for i := 0; ; i++ {
 			p.skipSpace()
 			start := p.pos
+			p.jcs = jcsCheck{buf: p.jcs.buf[:0]}
 			v, err := p.value(depth)
-			if err != nil || hasProtoKey(v) || !each(i, v, data[start:p.pos:p.pos]) {
+			if err != nil || hasProtoKey(v) || !each(i, v, data[start:p.pos:p.pos], p.jcs.isStringify()) {
 				return false
 			}
 			p.store.rewind()

@@ -1,6 +1,7 @@
 package sidetree
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,7 +48,7 @@ func TestEachYieldableElement(t *testing.T) {
 // TestEachYieldableElementStops: each returning false ends the stream, and the caller is told.
 func TestEachYieldableElementStops(t *testing.T) {
 	calls := 0
-	if EachYieldableElement([]byte(`{"d":[1,2,3]}`), []string{"d"}, func(i int, _ Value, _ []byte) bool { calls++; return i < 1 }) {
+	if EachYieldableElement([]byte(`{"d":[1,2,3]}`), []string{"d"}, func(i int, _ Value, _ []byte, _ bool) bool { calls++; return i < 1 }) {
 		t.Fatal("a refused element reported as streamed")
 	}
 	if calls != 2 {
@@ -60,12 +61,15 @@ func TestEachYieldableElementStops(t *testing.T) {
 func checkStream(t *testing.T, data []byte, path []string) bool {
 	t.Helper()
 	var got []Value
-	if !EachYieldableElement(data, path, func(i int, v Value, text []byte) bool {
+	if !EachYieldableElement(data, path, func(i int, v Value, text []byte, stringify bool) bool {
 		if i != len(got) {
 			t.Fatalf("element %d after %d elements", i, len(got))
 		}
 		if tv, err := ParseYieldableJSONWith(text, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true}); err != nil || !tv.Equal(v) {
 			t.Fatalf("element %d is %s, its text %q reads as %s (%v)", i, v.Stringify(), text, tv.Stringify(), err)
+		}
+		if out := v.AppendStringify(nil); stringify && !bytes.Equal(out, text) {
+			t.Fatalf("element %d: its text %q is said to be its JSON.stringify form, which is %q", i, text, out)
 		}
 		got = append(got, cloneValue(v)) // v's storage is the next element's
 		return true
@@ -128,7 +132,7 @@ func TestEachYieldableElementReusesStorage(t *testing.T) {
 	}
 	allocs := func(data []byte) float64 {
 		return testing.AllocsPerRun(5, func() {
-			if !EachYieldableElement(data, []string{"deltas"}, func(i int, v Value, _ []byte) bool {
+			if !EachYieldableElement(data, []string{"deltas"}, func(i int, v Value, _ []byte, _ bool) bool {
 				n, _ := v.Field("i").Num()
 				id, _ := v.Field("patches").Elems()[0].Field("document").Field("publicKeys").Elems()[0].Field("id").Str()
 				k, err := strconv.Atoi(strings.TrimPrefix(id, "k"))

@@ -128,4 +128,4 @@ func (l limits) String() string {
 		mbps(l.InflatedBytes, l.SHA256Ns), l.perOp(l.SHA256Ns), l.Files, report.MiB(l.CompressedBytes), report.MiB(l.InflatedBytes))
 }
 
-func keepGoing(int, sidetree.Value, []byte) bool { return true }
+func keepGoing(int, sidetree.Value, []byte, bool) bool { return true }

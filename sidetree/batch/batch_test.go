@@ -154,20 +154,13 @@ func TestRoundTrip(t *testing.T) {
 func TestMissingProvisionalFiles(t *testing.T) {
 	p := sidetree.Mainnet().Latest()
 	requests, _ := randomBatch(t, 40, 3)
-	cas := memCAS{}
-	anchor, files, err := Build(requests, "", p, cas.put)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var count int
-	var coreURI string
-	fmt.Sscanf(anchor, "%d.%s", &count, &coreURI)
+	cas, files, tx := builtBatch(t, requests, p)
 	for _, f := range files {
 		if f.Kind == "chunk" {
 			delete(cas, f.URI)
 		}
 	}
-	ops, err := (&Reader{Parameters: p, Fetch: cas.fetch}).Read(Transaction{Number: 1, OperationCount: count, CoreIndexFileURI: coreURI})
+	ops, err := (&Reader{Parameters: p, Fetch: cas.fetch}).Read(tx)
 	if StageOf(err) != StageProvisional || !errors.Is(err, errMissing) {
 		t.Fatalf("err = %v", err)
 	}
@@ -181,10 +174,25 @@ func TestMissingProvisionalFiles(t *testing.T) {
 		}
 	}
 	// Without the core index file nothing comes back, and the core stage is named.
-	delete(cas, coreURI)
-	if ops, err := (&Reader{Parameters: p, Fetch: cas.fetch}).Read(Transaction{Number: 1, OperationCount: count, CoreIndexFileURI: coreURI}); ops != nil || StageOf(err) != StageCore || !errors.Is(err, errMissing) {
+	delete(cas, tx.CoreIndexFileURI)
+	if ops, err := (&Reader{Parameters: p, Fetch: cas.fetch}).Read(tx); ops != nil || StageOf(err) != StageCore || !errors.Is(err, errMissing) {
 		t.Fatalf("ops %d, err %v", len(ops), err)
 	}
 }
 
 func newChaCha(seed byte) *rand.ChaCha8 { return rand.NewChaCha8([32]byte{seed}) }
+
+// builtBatch builds requests into a batch in a new memCAS and returns it, the files written, and the
+// batch's transaction (number 1, time 1).
+func builtBatch(t testing.TB, requests [][]byte, p sidetree.Parameters) (memCAS, []Written, Transaction) {
+	t.Helper()
+	cas := memCAS{}
+	anchor, written, err := Build(requests, "", p, cas.put)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var count int
+	var uri string
+	fmt.Sscanf(anchor, "%d.%s", &count, &uri)
+	return cas, written, Transaction{Number: 1, Time: 1, OperationCount: count, CoreIndexFileURI: uri}
+}

@@ -3,7 +3,6 @@ package batch
 import (
 	"bytes"
 	stdgzip "compress/gzip"
-	"fmt"
 	"io"
 	"sync"
 	"testing"
@@ -55,20 +54,13 @@ func BenchmarkRead10k(b *testing.B) {
 	p := sidetree.Mainnet().Latest()
 	for _, kind := range []string{"creates", "mixed"} {
 		requests := benchBatches(b)[kind]
-		cas := memCAS{}
-		anchor, _, err := Build(requests, "", p, cas.put)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var count int
-		var uri string
-		fmt.Sscanf(anchor, "%d.%s", &count, &uri)
+		cas, _, tx := builtBatch(b, requests, p)
 		r := &Reader{Parameters: p, Fetch: cas.fetch}
 		b.Run(kind, func(b *testing.B) {
 			b.ReportAllocs()
 			defer cputimetest.Report(b)()
 			for range b.N {
-				ops, err := r.Read(Transaction{Number: 1, OperationCount: count, CoreIndexFileURI: uri})
+				ops, err := r.Read(tx)
 				if err != nil || len(ops) != 10_000 {
 					b.Fatal(len(ops), err)
 				}

@@ -26,11 +26,11 @@ func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
 	f := &ChunkFile{}
 	// Each delta is written out before the next is read, unless its text is already what writing it out
 	// would give (then the text is kept, its length the size checked). raw is not changed: it backs them.
-	if sidetree.EachYieldableElement(raw, []string{"deltas"}, func(_ int, d sidetree.Value, text []byte) bool {
+	if sidetree.EachYieldableElement(raw, []string{"deltas"}, func(_ int, d sidetree.Value, text []byte, stringify bool) bool {
 		if !d.IsJSObjectType() {
 			return false
 		}
-		if sidetree.IsStringifyForm(text, d) {
+		if stringify {
 			if len(text) > p.MaxDeltaSizeInBytes || sidetree.ValidateDelta(d) != nil {
 				return false
 			}

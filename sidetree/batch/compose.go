@@ -1,10 +1,6 @@
 package batch
 
-import (
-	"bytes"
-
-	"github.com/ionode/ionode/sidetree"
-)
+import "github.com/ionode/ionode/sidetree"
 
 // Files are the parsed files of one batch; the provisional ones are nil when absent or unusable.
 type Files struct {
@@ -23,7 +19,8 @@ type Files struct {
 //
 // Compose consumes f: each suffix data, delta and proof is cleared once its operation is composed, so that
 // a 10,000-operation batch's parsed files are released while its request bodies are built instead of
-// both being held at once.
+// both being held at once. The bodies share blocks of a slab (one allocation per ~64 KB of bodies instead
+// of one per operation): each is capped at its length, and keeping one keeps at most its block.
 func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 	core := f.Core
 	var deltas [][]byte
@@ -38,6 +35,7 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 	// Each body is written here as JSON.stringify writes the reference's object ({type, …, delta}), the
 	// delta being the text the chunk file's was parsed into, then copied at its exact size.
 	var scratch []byte
+	var bodies slab
 	// withDelta closes a body with the i-th delta, if the chunk file has it, and releases the delta.
 	withDelta := func(b []byte, i int) []byte {
 		if i < len(deltas) {
@@ -48,7 +46,7 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 	}
 	add := func(t sidetree.OperationType, suffix string) {
 		ops = append(ops, sidetree.AnchoredOperation{
-			Type: t, DIDSuffix: suffix, Raw: bytes.Clone(scratch),
+			Type: t, DIDSuffix: suffix, Raw: bodies.clone(scratch),
 			TransactionNumber: txNumber, TransactionTime: txTime, OperationIndex: uint32(len(ops)),
 		})
 	}

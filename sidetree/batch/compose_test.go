@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"fmt"
 	"reflect"
 	"testing"
 
@@ -13,16 +12,8 @@ import (
 func TestComposeReleasesFiles(t *testing.T) {
 	p := sidetree.Mainnet().Latest()
 	requests, _ := randomBatch(t, 40, 3)
-	cas := memCAS{}
-	anchor, _, err := Build(requests, "", p, cas.put)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var count int
-	var coreURI string
-	fmt.Sscanf(anchor, "%d.%s", &count, &coreURI)
+	cas, _, tx := builtBatch(t, requests, p)
 	r := &Reader{Parameters: p, Fetch: cas.fetch}
-	tx := Transaction{Number: 1, Time: 1, OperationCount: count, CoreIndexFileURI: coreURI}
 	core, coreProof, err := r.readCore(tx)
 	if err != nil {
 		t.Fatal(err)
@@ -35,8 +26,8 @@ func TestComposeReleasesFiles(t *testing.T) {
 		t.Fatalf("the batch should hold every type: %d creates, %d recovers, %d deactivates, %d updates",
 			len(core.Creates), len(core.Recovers), len(core.Deactivates), len(prov.Updates))
 	}
-	if ops := Compose(tx.Number, tx.Time, Files{core, coreProof, prov, provProof, chunk}); len(ops) != count {
-		t.Fatalf("%d operations composed, want %d", len(ops), count)
+	if ops := Compose(tx.Number, tx.Time, Files{core, coreProof, prov, provProof, chunk}); len(ops) != tx.OperationCount {
+		t.Fatalf("%d operations composed, want %d", len(ops), tx.OperationCount)
 	}
 	for i, d := range chunk.Deltas {
 		if d != nil {
@@ -53,6 +44,34 @@ func TestComposeReleasesFiles(t *testing.T) {
 			if proof != "" {
 				t.Errorf("proof %d kept", i)
 			}
+		}
+	}
+}
+
+// TestComposeBodiesApart: the bodies share slab blocks, so each must be capped at its length: appending
+// to one must not write into the next, and a later Read must not change them.
+func TestComposeBodiesApart(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	requests, _ := randomBatch(t, 40, 4)
+	cas, _, tx := builtBatch(t, requests, p)
+	r := &Reader{Parameters: p, Fetch: cas.fetch}
+	ops, err := r.Read(tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]string, len(ops))
+	for i, op := range ops {
+		want[i] = string(op.Raw)
+	}
+	for i := range ops {
+		_ = append(ops[i].Raw, "}}}}"...)
+	}
+	if _, err := r.Read(tx); err != nil {
+		t.Fatal(err)
+	}
+	for i, op := range ops {
+		if string(op.Raw) != want[i] {
+			t.Fatalf("body %d changed: %s", i, op.Raw)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package batch
 import (
 	"bytes"
 	"compress/gzip"
-	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -150,14 +149,8 @@ func TestGzipBomb(t *testing.T) {
 func TestAnchorCountRules(t *testing.T) {
 	p := sidetree.Mainnet().Latest()
 	requests, _ := randomBatch(t, 10, 11)
-	cas := memCAS{}
-	anchor, _, err := Build(requests, "", p, cas.put)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var count int
-	var uri string
-	fmt.Sscanf(anchor, "%d.%s", &count, &uri)
+	cas, _, tx := builtBatch(t, requests, p)
+	count, uri := tx.OperationCount, tx.CoreIndexFileURI
 	r := &Reader{Parameters: p, Fetch: cas.fetch}
 	tests := []struct {
 		paid int

@@ -21,15 +21,16 @@ func ParseCoreProofFile(data []byte, p sidetree.Parameters, deactivateSuffixes [
 		return nil, err
 	}
 	f := &CoreProofFile{}
+	var payloads sidetree.PayloadReader
 	if v := ops.Field("recover"); !v.IsUndefined() {
-		if f.Recovers, err = proofs(v, sidetree.CodeCoreProofFileRecoverPropertyNotAnArray, "recover proof", func(_ int, payload sidetree.Value) error {
+		if f.Recovers, err = proofs(&payloads, v, sidetree.CodeCoreProofFileRecoverPropertyNotAnArray, "recover proof", func(_ int, payload sidetree.Value) error {
 			return sidetree.ValidateRecoverSignedData(payload)
 		}); err != nil {
 			return nil, err
 		}
 	}
 	if v := ops.Field("deactivate"); !v.IsUndefined() {
-		if f.Deactivates, err = proofs(v, sidetree.CodeCoreProofFileDeactivatePropertyNotAnArray, "deactivate proof", func(i int, payload sidetree.Value) error {
+		if f.Deactivates, err = proofs(&payloads, v, sidetree.CodeCoreProofFileDeactivatePropertyNotAnArray, "deactivate proof", func(i int, payload sidetree.Value) error {
 			if i < len(deactivateSuffixes) {
 				return sidetree.ValidateDeactivateSignedData(payload, deactivateSuffixes[i])
 			}
@@ -70,9 +71,10 @@ func parseProvisionalProof(data []byte, p sidetree.Parameters, each func(i int, 
 	}
 	check := func(_ int, payload sidetree.Value) error { return sidetree.ValidateUpdateSignedData(payload) }
 	f = &ProvisionalProofFile{}
+	var payloads sidetree.PayloadReader
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
-	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte) bool {
-		jws, parsed, err := parseProof(i, v, "update proof", check)
+	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte, _ bool) bool {
+		jws, parsed, err := parseProof(&payloads, i, v, "update proof", check)
 		if err != nil {
 			return false
 		}
@@ -101,7 +103,8 @@ func parseProvisionalProofWhole(raw []byte, check func(int, sidetree.Value) erro
 		return nil, err
 	}
 	f := &ProvisionalProofFile{}
-	if f.Updates, err = proofs(ops.Field("update"), sidetree.CodeProvisionalProofFileUpdatePropertyNotAnArray, "update proof", check); err != nil {
+	var payloads sidetree.PayloadReader
+	if f.Updates, err = proofs(&payloads, ops.Field("update"), sidetree.CodeProvisionalProofFileUpdatePropertyNotAnArray, "update proof", check); err != nil {
 		return nil, err
 	}
 	if len(f.Updates) == 0 {
@@ -127,15 +130,15 @@ func proofOperations(model sidetree.Value, allowed []string, notFound sidetree.C
 	return ops, nil
 }
 
-// proofs parses a list of {signedData} proofs, checking each JWS and its payload.
-func proofs(v sidetree.Value, notArray sidetree.Code, what string, payloadCheck func(int, sidetree.Value) error) ([]string, error) {
+// proofs parses a list of {signedData} proofs, checking each JWS and its payload (read by payloads).
+func proofs(payloads *sidetree.PayloadReader, v sidetree.Value, notArray sidetree.Code, what string, payloadCheck func(int, sidetree.Value) error) ([]string, error) {
 	list, ok := arrayOf(v)
 	if !ok {
 		return nil, sidetree.Errorf(notArray, "%ss must be an array", what)
 	}
 	out := make([]string, 0, len(list))
 	for i, p := range list {
-		jws, err := proof(i, p, what, payloadCheck)
+		jws, err := proof(payloads, i, p, what, payloadCheck)
 		if err != nil {
 			return nil, err
 		}
@@ -145,13 +148,13 @@ func proofs(v sidetree.Value, notArray sidetree.Code, what string, payloadCheck 
 }
 
 // proof parses the i-th {signedData} proof of a list and returns its compact JWS.
-func proof(i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, error) {
-	compact, _, err := parseProof(i, proof, what, payloadCheck)
+func proof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, error) {
+	compact, _, err := parseProof(payloads, i, proof, what, payloadCheck)
 	return compact, err
 }
 
 // parseProof is proof, returning also the JWS and payload it parsed.
-func parseProof(i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, sidetree.ParsedJWS, error) {
+func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, sidetree.ParsedJWS, error) {
 	if err := onlyProperties(proof, []string{"signedData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
 		return "", sidetree.ParsedJWS{}, err
 	}
@@ -163,7 +166,7 @@ func parseProof(i int, proof sidetree.Value, what string, payloadCheck func(int,
 	if err != nil {
 		return "", sidetree.ParsedJWS{}, err
 	}
-	payload, err := signedDataPayload(jws)
+	payload, err := signedDataPayload(payloads, jws)
 	if err != nil {
 		return "", sidetree.ParsedJWS{}, err
 	}
@@ -186,8 +189,8 @@ func proofsValue(jws []string) sidetree.Value {
 
 // signedDataPayload decodes a proof's payload as the reference's parseSignedDataPayload methods do:
 // Encoder.decodeAsString, then JsonAsync.parse (yieldable-json, not JSON.parse).
-func signedDataPayload(jws sidetree.JWS) (sidetree.Value, error) {
-	v, err := jws.PayloadValue()
+func signedDataPayload(payloads *sidetree.PayloadReader, jws sidetree.JWS) (sidetree.Value, error) {
+	v, err := payloads.Value(jws)
 	if err != nil {
 		return sidetree.Value{}, sidetree.Errorf(sidetree.CodeInvalidJSON, "signed data payload is not JSON: %v", err)
 	}

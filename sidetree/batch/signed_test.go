@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -50,14 +49,7 @@ func TestSignedParts(t *testing.T) {
 	}
 	for name, requests := range map[string][][]byte{"every type": forgeEvery(t, requests), "deactivates only": forgeEvery(t, deactivatesOnly)} {
 		t.Run(name, func(t *testing.T) {
-			cas := memCAS{}
-			anchor, written, err := Build(requests, "", p, cas.put)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var count int
-			var coreURI string
-			fmt.Sscanf(anchor, "%d.%s", &count, &coreURI)
+			cas, written, tx := builtBatch(t, requests, p)
 			chunkURI := ""
 			for _, w := range written {
 				if w.Kind == "chunk" {
@@ -67,7 +59,7 @@ func TestSignedParts(t *testing.T) {
 			var parts []SignedPart
 			calls := 0
 			r := recordingReader(t, p, cas, chunkURI, &parts, &calls)
-			ops, err := r.Read(Transaction{Number: 1, Time: 1, OperationCount: count, CoreIndexFileURI: coreURI})
+			ops, err := r.Read(tx)
 			if err != nil || len(ops) != len(requests) || calls != 1 {
 				t.Fatalf("%d operations of %d, %d calls, %v", len(ops), len(requests), calls, err)
 			}
