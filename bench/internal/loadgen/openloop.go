@@ -127,20 +127,16 @@ type pool struct {
 }
 
 // poolConn is one connection and its reader goroutine. Only the reader replaces conn (after a failed
-// or closing answer, before it puts the connection back in idle), so the dispatcher, which reads conn
-// only between taking it from idle and handing the request to the reader, never races it; mu orders
-// the replacement with pool.close.
+// or closing answer, before it puts the connection back in idle), so the dispatcher, which uses conn
+// only between taking it from idle and handing the request to the reader, never races it.
 type poolConn struct {
 	p       *pool
 	addr    string
 	timeout time.Duration
 	rec     *recorder
+	conn    net.Conn
 	br      *bufio.Reader
 	pending chan sent
-
-	mu     sync.Mutex
-	conn   net.Conn
-	closed bool // by pool.close: a connection dialed afterwards is closed at once
 }
 
 type sent struct{ due, at time.Time }
@@ -160,14 +156,9 @@ func dialPool(ctx context.Context, addr string, n int, timeout time.Duration, re
 	return p, nil
 }
 
-// close ends the readers: each is waiting for an answer on its connection (or for its request).
 func (p *pool) close() {
 	for _, c := range p.conns {
 		close(c.pending)
-		c.mu.Lock()
-		c.closed = true
-		c.conn.Close()
-		c.mu.Unlock()
 	}
 }
 
@@ -176,40 +167,24 @@ func (c *poolConn) dial(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		conn.Close()
-	}
 	c.conn, c.br = conn, bufio.NewReader(conn)
 	return nil
 }
 
 // send writes one request and hands its times to the reader; a failed write closes the connection,
-// so the reader fails too and records the error. The reader is already waiting on the connection, so
-// the answer wakes it once (the netpoller), not the request too (a channel wake-up handing it the
-// request, then a read that finds nothing yet): on a 2-core VM each wake-up costs microseconds of the
-// CPU the measured node shares.
+// so the reader fails too and records the error.
 func (c *poolConn) send(due, at time.Time, req []byte) {
 	c.p.inflight.Add(1)
 	conn := c.conn
-	conn.SetReadDeadline(at.Add(c.timeout))
 	c.pending <- sent{due: due, at: at}
 	if _, err := conn.Write(req); err != nil {
 		conn.Close()
 	}
 }
 
-// read reads each answer, then takes the times of the request it answers (sent before the request was
-// written). Something read while no request is out (the server closing an idle connection) is charged
-// to the next request sent on the connection, which fails as it would have.
 func (c *poolConn) read(ctx context.Context) {
-	for {
-		a, err := readAnswer(c.br)
-		s, ok := <-c.pending
-		if !ok {
-			return // pool.close closed the connection
-		}
+	for s := range c.pending {
+		a, err := c.answer(s.at)
 		c.rec.record(s.due, s.at, a.status, err)
 		if err != nil || a.close {
 			c.conn.Close()
@@ -219,10 +194,10 @@ func (c *poolConn) read(ctx context.Context) {
 				return
 			}
 		}
-		c.conn.SetReadDeadline(time.Time{}) // idle: no request, no deadline
 		c.p.inflight.Done()
 		c.p.idle <- c
 	}
+	c.conn.Close()
 }
 
 // lost retires a connection that could not be dialed again.
@@ -233,6 +208,11 @@ func (p *pool) lost(err error) {
 	if p.alive--; p.alive == 0 {
 		close(p.dead)
 	}
+}
+
+func (c *poolConn) answer(sentAt time.Time) (answer, error) {
+	c.conn.SetReadDeadline(sentAt.Add(c.timeout))
+	return readAnswer(c.br)
 }
 
 // render writes requests 0..total-1 (first is request 0) one after the other into raw; request i is
