@@ -83,13 +83,18 @@ func (a *API) register(r *mux.Router, origins []string) {
 }
 
 func (a *API) handleResolve(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	// did:ion as ION's router decodes it (one decodeURIComponent); any other method with its own
 	// percent-encoding kept (did:web:host%3A8443), as the driver API reads it.
 	did := mux.Vars(r)["did"]
 	if !strings.HasPrefix(did, "did:ion:") {
 		did = pathDID(r, "/identifiers/")
 	}
+	a.resolve(w, r, did)
+}
+
+// resolve answers GET /identifiers/{did} for did (from the router or resolveRoute).
+func (a *API) resolve(w http.ResponseWriter, r *http.Request, did string) {
+	start := time.Now()
 	ans, err := a.answer(r.Context(), did)
 	if err != nil {
 		a.logger().Error("resolution failed", "did", did, "err", err)

@@ -71,7 +71,7 @@ func (rt *Routes) Handler() http.Handler {
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
-	return withRequestLog(rt.logger(), withTimeout(timeout, withCORS(rt.CORSOrigins, withBodyLimit(maxBody, rt.router()))))
+	return withRequestLog(rt.logger(), timeout, withCORS(rt.CORSOrigins, withBodyLimit(maxBody, resolveRoute(rt.API, rt.router()))))
 }
 
 // router is every route, unwrapped (the OpenAPI test walks it).
@@ -179,14 +179,6 @@ func (rt *Routes) logger() *slog.Logger {
 	return slog.Default()
 }
 
-func withTimeout(d time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
-
 // A client's X-Request-Id is kept when it is a plain token, so a caller can follow its request in our
 // logs; anything else is replaced (it is echoed back and logged).
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -221,7 +213,10 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
+// withRequestLog gives each request an id, its deadline (timeout from now), an access log line and
+// panic recovery. The id and the deadline go into one derived request: each r.WithContext copies the
+// request.
+func withRequestLog(log *slog.Logger, timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || !requestIDPattern.MatchString(id) {
@@ -247,6 +242,8 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
 			}
 		}()
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey{}, id), timeout)
+		defer cancel()
+		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
 }

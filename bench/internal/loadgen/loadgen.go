@@ -64,19 +64,19 @@ type recorder struct {
 }
 
 // record counts one answer (resp) or transport error, its latency from due and from sent.
-func (r *recorder) record(due, sent time.Time, resp *http.Response, err error) {
+func (r *recorder) record(due, sent time.Time, status int, err error) {
 	took, service := time.Since(due), time.Since(sent)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.res.Sent++
-	if err != nil || resp == nil {
+	if err != nil || status == 0 {
 		r.res.Errors++
 		if r.res.FirstErr == "" && err != nil {
 			r.res.FirstErr = err.Error()
 		}
 		return
 	}
-	r.res.Status[resp.StatusCode]++
+	r.res.Status[status]++
 	r.res.Latencies = append(r.res.Latencies, took)
 	r.res.Service = append(r.res.Service, service)
 }
@@ -112,14 +112,16 @@ func ClosedLoop(ctx context.Context, c *http.Client, workers int, d time.Duratio
 				}
 				t := time.Now()
 				resp, err := c.Do(req)
+				status := 0
 				if err == nil {
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
+					status = resp.StatusCode
 				}
 				if ctx.Err() != nil { // cut off by the end of the run: not an answer
 					return
 				}
-				rec.record(t, t, resp, err)
+				rec.record(t, t, status, err)
 			}
 		}()
 	}

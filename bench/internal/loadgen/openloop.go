@@ -5,12 +5,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/ionode/ionode/bench/internal/report"
 )
 
 // Open configures an open-loop run.
@@ -32,9 +33,10 @@ type Open struct {
 // while every connection is busy waits for one, and its latency counts the wait.
 //
 // The dispatcher writes each request on its connection itself and one reader goroutine per
-// connection reads the answer (as wrk2 does), instead of handing each request to a client goroutine:
+// connection reads the answer (as wrk2 does) with readAnswer, instead of handing each request to a client goroutine:
 // on a two-core VM that handoff (waking another thread) delayed the send by up to a millisecond at
-// the tail, which the latency from the due time would charge to the server.
+// the tail, which the latency from the due time would charge to the server. The requests are written
+// out before the run starts, and Result.CPU and RunQueueWait cover the run alone.
 func OpenLoop(ctx context.Context, o Open, next Request) (Result, error) {
 	total := int(o.Rate * o.Duration.Seconds())
 	rec := &recorder{res: Result{Status: map[int]int{}, Latencies: make([]time.Duration, 0, total), Service: make([]time.Duration, 0, total)}}
@@ -54,33 +56,23 @@ func OpenLoop(ctx context.Context, o Open, next Request) (Result, error) {
 	}
 	defer pool.close()
 
+	// Every request is written out before the run, so sending one costs a write and nothing else.
+	raw, ends, err := render(first, total, next)
+	if err != nil {
+		return rec.res, err
+	}
 	interval := time.Duration(float64(time.Second) / o.Rate)
 	pace := newPacer(o.Spin, interval)
 	late := make([]time.Duration, 0, total)
-	var buf bytes.Buffer
 	// The dispatcher sleeps on its own OS thread (sleepUntil), so requests leave when they are due.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	cpu0 := threadCPU()
+	cpu0, proc0, wait0 := threadCPU(), report.Self().CPU(), report.RunQueueWait()
 	start := time.Now()
 	for i := 0; i < total; i++ {
 		due := start.Add(time.Duration(i) * interval)
 		pace.wait(ctx, due)
 		if err = ctx.Err(); err != nil {
-			break
-		}
-		req := first
-		if i > 0 {
-			if req, err = next(i); err != nil {
-				break
-			}
-		}
-		if req.URL.Host != first.URL.Host {
-			err = fmt.Errorf("request %d goes to %s, not %s", i, req.URL.Host, first.URL.Host)
-			break
-		}
-		buf.Reset()
-		if err = req.Write(&buf); err != nil {
 			break
 		}
 		var c *poolConn
@@ -96,12 +88,17 @@ func OpenLoop(ctx context.Context, o Open, next Request) (Result, error) {
 		}
 		at := time.Now()
 		late = append(late, at.Sub(due))
-		c.send(due, at, buf.Bytes())
+		from := 0
+		if i > 0 {
+			from = ends[i-1]
+		}
+		c.send(due, at, raw[from:ends[i]])
 	}
 	dispatched := time.Since(start)
 	rec.res.Dispatcher = Dispatcher{CPU: threadCPU() - cpu0, Spun: pace.spun, Sleeps: pace.sleeps, Late: Summarize(late, dispatched)}
 	pool.inflight.Wait()
 	rec.res.Elapsed = time.Since(start)
+	rec.res.CPU, rec.res.RunQueueWait = report.Self().CPU()-proc0, report.RunQueueWait()-wait0
 	rec.res.Summary = Summarize(rec.res.Latencies, rec.res.Elapsed)
 	rec.res.ServiceSummary = Summarize(rec.res.Service, rec.res.Elapsed)
 	return rec.res, err
@@ -187,9 +184,9 @@ func (c *poolConn) send(due, at time.Time, req []byte) {
 
 func (c *poolConn) read(ctx context.Context) {
 	for s := range c.pending {
-		resp, err := c.answer(s.at)
-		c.rec.record(s.due, s.at, resp, err)
-		if err != nil || resp.Close {
+		a, err := c.answer(s.at)
+		c.rec.record(s.due, s.at, a.status, err)
+		if err != nil || a.close {
 			c.conn.Close()
 			if derr := c.dial(ctx); derr != nil {
 				c.p.inflight.Done()
@@ -213,13 +210,33 @@ func (p *pool) lost(err error) {
 	}
 }
 
-func (c *poolConn) answer(sentAt time.Time) (*http.Response, error) {
+func (c *poolConn) answer(sentAt time.Time) (answer, error) {
 	c.conn.SetReadDeadline(sentAt.Add(c.timeout))
-	resp, err := http.ReadResponse(c.br, nil)
-	if err != nil {
-		return nil, err
+	return readAnswer(c.br)
+}
+
+// render writes requests 0..total-1 (first is request 0) one after the other into raw; request i is
+// raw[ends[i-1]:ends[i]]. All must go to first's host.
+func render(first *http.Request, total int, next Request) (raw []byte, ends []int, err error) {
+	var buf bytes.Buffer
+	ends = make([]int, total)
+	for i := range total {
+		req := first
+		if i > 0 {
+			if req, err = next(i); err != nil {
+				return nil, nil, err
+			}
+		}
+		if req.URL.Host != first.URL.Host {
+			return nil, nil, fmt.Errorf("request %d goes to %s, not %s", i, req.URL.Host, first.URL.Host)
+		}
+		if req.Method != http.MethodGet || req.Body != nil {
+			return nil, nil, fmt.Errorf("request %d: the open loop sends GET requests without a body, not %s", i, req.Method)
+		}
+		if err := req.Write(&buf); err != nil {
+			return nil, nil, err
+		}
+		ends[i] = buf.Len()
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp, err
+	return buf.Bytes(), ends, nil
 }
