@@ -26,7 +26,7 @@ type CoreIndexFile struct {
 
 // Suffixes lists the DIDs of the core operations: creates, recovers, deactivates.
 func (f *CoreIndexFile) Suffixes() []string {
-	out := append([]string(nil), f.CreateSuffixes...)
+	out := append(make([]string, 0, f.count()), f.CreateSuffixes...)
 	for _, r := range f.Recovers {
 		out = append(out, r.DIDSuffix)
 	}
@@ -34,6 +34,11 @@ func (f *CoreIndexFile) Suffixes() []string {
 		out = append(out, r.DIDSuffix)
 	}
 	return out
+}
+
+// count is len(f.Suffixes()), without listing them.
+func (f *CoreIndexFile) count() int {
+	return len(f.CreateSuffixes) + len(f.Recovers) + len(f.Deactivates)
 }
 
 // ParseCoreIndexFile parses a compressed core index file as the reference's CoreIndexFile.parse.

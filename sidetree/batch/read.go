@@ -92,7 +92,7 @@ func (r *Reader) readCore(tx Transaction) (*CoreIndexFile, *CoreProofFile, error
 	if err != nil {
 		return nil, nil, err
 	}
-	if n := len(core.Suffixes()); n > tx.OperationCount {
+	if n := core.count(); n > tx.OperationCount {
 		return nil, nil, sidetree.Errorf(sidetree.CodeCoreIndexFileOperationCountExceededPaidLimit,
 			"operation count %d in core index file exceeds the paid %d", n, tx.OperationCount)
 	}
@@ -133,7 +133,7 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	coreCount := len(core.Suffixes())
+	coreCount := core.count()
 	if maxUpdates := tx.OperationCount - coreCount; len(prov.Updates) > maxUpdates {
 		return nil, nil, nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileUpdateOperationCountGreaterThanMaxPaidCount,
 			"%d updates exceed the %d paid for", len(prov.Updates), maxUpdates)
