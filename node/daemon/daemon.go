@@ -154,12 +154,13 @@ func (d *Daemon) routes(ctx context.Context, baseURL string) (*node.Routes, erro
 	if err != nil {
 		return nil, err
 	}
-	d.methods = d.dispatcher(client)
+	answers := ion.NewAnswers(res, d.cfg.answerBytes()) // one cache for GET /identifiers and the verifiers
+	d.methods = d.dispatcher(answers, client)
 	creds, err := d.openCredentials(ctx, d.methods, client, baseURL)
 	if err != nil {
 		return nil, err
 	}
-	api := &node.API{Network: d.network, Resolver: identifiers{answers: ion.NewAnswers(res, d.cfg.answerBytes()), methods: d.methods}, Version: Version, Logger: d.log, Metrics: d.Metrics, MaxQueueDepth: d.cfg.MaxQueueDepth}
+	api := &node.API{Network: d.network, Resolver: identifiers{answers: answers, methods: d.methods}, Version: Version, Logger: d.log, Metrics: d.Metrics, MaxQueueDepth: d.cfg.MaxQueueDepth}
 	if d.acceptsOperations() {
 		api.Queue, api.Log = d.Store, d.Store
 		guard := &node.WriteGuard{PerIP: rate.Limit(d.cfg.WriteRatePerIP), Burst: max(1, int(2*d.cfg.WriteRatePerIP))}

@@ -11,10 +11,10 @@ import (
 )
 
 // dispatcher resolves every DID method the node knows through one resolver.Dispatcher: did:ion from the
-// node's store (its state cache is generation-checked, so a cached state is never older than the
+// node's store through answers (the cache GET /identifiers serves from) (its state cache is generation-checked, so a cached state is never older than the
 // store's operations for the DID), did:web over the SSRF-guarded client, did:key and did:jwk offline.
-func (d *Daemon) dispatcher(client *web.Client) *resolver.Dispatcher {
-	return methods.New(d.Resolver(), web.New(client, web.Options{MaxTTL: d.cfg.Credentials.WebMaxTTL, Logger: d.log}), d.log)
+func (d *Daemon) dispatcher(answers *ion.Answers, client *web.Client) *resolver.Dispatcher {
+	return methods.New(answers, web.New(client, web.Options{MaxTTL: d.cfg.Credentials.WebMaxTTL, Logger: d.log}), d.log)
 }
 
 // identifiers answers GET /identifiers/{did}: did:ion (and anything that is not a DID) through ION's

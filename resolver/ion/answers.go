@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 
+	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -44,6 +45,12 @@ func ETag(body []byte) string {
 	return `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
 }
 
+// Generations is an operation log that reads a DID's generation alone (both of the node's stores do):
+// one small read that tells whether anything was stored or rolled back for the DID since.
+type Generations interface {
+	Generation(ctx context.Context, didSuffix string) (uint64, error)
+}
+
 // DefaultAnswerBytes bounds Answers by default: about 90,000 answers of a DID with one key and one
 // service (1.2 KB of body, plus its key and bookkeeping).
 const DefaultAnswerBytes = 128 << 20
@@ -52,18 +59,19 @@ const DefaultAnswerBytes = 128 << 20
 // the Answer and the entry), so the budget bounds real memory.
 const answerOverhead = 256
 
-// Answers remembers the serialized answers of a Resolver, so that a DID resolved again costs no JSON
-// parse of its stored state, no document composition and no serialization.
+// Answers is the node's one cache of did:ion resolutions: a Resolver's answers remembered serialized
+// (for GET /identifiers, Answer) and, once a verifier asks for them, parsed (Method), so that a DID
+// resolved again costs no state decoding, no document composition, no serialization and no parse.
 //
-// An answer is a pure function of the DID string and the DID's state, and the state comes from the
-// resolver's StateCache, which serves a state only at the DID's current generation. So each answer is
-// kept with the SHA-256 of the cached state encoding it was computed from, and served only while the
-// cache returns that same encoding for the DID: a create, update, recovery, deactivation or rollback
-// changes or drops the cached state, and the next resolution computes the answer again. The check reads
-// the state cache on every request (memory, for the embedded store's recently served DIDs); it never
-// trusts a time or the answer cache's own bookkeeping.
+// It never serves a stale answer: an answer is kept with the DID's generation read from the store
+// before it was computed, and served only while a fresh read of the generation returns that same
+// number. Anchoring the DID's create, an update, a recovery, a deactivation or a reorg's rollback each
+// give the DID a new generation (never a reused one), so the next resolution sees them, on any replica
+// sharing the store; an operation stored while an answer is computed leaves the answer's generation
+// behind, so it is never served. No time-to-live is involved.
 type Answers struct {
-	r *Resolver
+	r    *Resolver
+	gens Generations // nil when r.Log cannot tell generations: nothing is remembered
 
 	mu     sync.Mutex
 	lru    *simplelru.LRU[string, *answerEntry]
@@ -72,28 +80,34 @@ type Answers struct {
 }
 
 type answerEntry struct {
-	suffix string
-	state  [sha256.Size]byte // of the cached state encoding the answer was computed from
-	answer *Answer
+	suffix     string
+	generation uint64 // read before the answer was computed
+	answer     *Answer
+
+	parse  sync.Once
+	result *resolver.Result // Method's outcome, parsed from answer on first use
+	err    error
+	parsed int64 // bytes counted for result once parsed (under Answers.mu)
 }
 
-// answerSize counts Body's capacity, not its length: the serializer's slice grows in steps, and the
-// budget is for memory held.
-func answerSize(did string, a *Answer) int64 {
-	return int64(len(did)+cap(a.Body)+len(a.ETag)) + answerOverhead
+// size counts Body's capacity, not its length: the serializer's slice grows in steps, and the budget is
+// for memory held. Caller holds Answers.mu.
+func (e *answerEntry) size(did string) int64 {
+	return int64(len(did)+len(e.suffix)+cap(e.answer.Body)+len(e.answer.ETag)) + answerOverhead + e.parsed
 }
 
 // NewAnswers returns r's answers, remembered within budget bytes (DefaultAnswerBytes when 0; none when
-// negative, or when r has no state cache).
+// negative, or when r.Log does not implement Generations).
 func NewAnswers(r *Resolver, budget int64) *Answers {
 	if budget == 0 {
 		budget = DefaultAnswerBytes
 	}
 	a := &Answers{r: r, budget: budget}
-	if budget > 0 && r.Cache != nil {
+	a.gens, _ = r.Log.(Generations)
+	if budget > 0 && a.gens != nil {
 		// The LRU's own entry limit is never reached: the byte budget evicts first.
 		a.lru, _ = simplelru.NewLRU(int(min(budget/answerOverhead, 1<<30)), func(did string, e *answerEntry) {
-			a.bytes -= answerSize(did, e.answer)
+			a.bytes -= e.size(did)
 		})
 	}
 	return a
@@ -106,48 +120,123 @@ func (a *Answers) Resolve(ctx context.Context, did string) (sidetree.Resolution,
 
 // Answer resolves did as Resolver.Resolve does, serialized. Errors are failures of the store.
 func (a *Answers) Answer(ctx context.Context, did string) (*Answer, error) {
+	e, err := a.entry(ctx, did)
+	if err != nil {
+		return nil, err
+	}
+	return e.answer, nil
+}
+
+// entry returns did's remembered entry while the DID's generation stands, or computes a new one (kept
+// when the DID parses and its generation could be read).
+func (a *Answers) entry(ctx context.Context, did string) (*answerEntry, error) {
 	if a.lru == nil {
 		res, err := a.r.Resolve(ctx, did)
 		if err != nil {
 			return nil, err
 		}
-		return NewAnswer(res), nil
+		return &answerEntry{answer: NewAnswer(res)}, nil
 	}
 	a.mu.Lock()
 	e, ok := a.lru.Get(did)
 	a.mu.Unlock()
 	if ok {
-		data, cached, err := a.r.Cache.CachedState(ctx, e.suffix)
-		if err == nil && cached && sha256.Sum256(data) == e.state {
-			return e.answer, nil
+		if gen, err := a.gens.Generation(ctx, e.suffix); err == nil && gen == e.generation {
+			return e, nil
 		}
 	}
-	res, parsed, data, cached, err := a.r.resolve(ctx, did)
+	// The generation is read before the answer is computed: an operation stored meanwhile leaves it
+	// behind the store's, so the answer is never served.
+	var suffix string
+	var gen uint64
+	keep := false
+	if parsed, err := sidetree.ParseDID(did, a.r.Network.Method, a.r.Network.Latest()); err == nil {
+		suffix = parsed.Suffix
+		gen, err = a.gens.Generation(ctx, suffix)
+		keep = err == nil
+	}
+	res, err := a.r.Resolve(ctx, did)
 	if err != nil {
 		return nil, err
 	}
-	ans := NewAnswer(res)
-	if cached {
-		a.add(did, &answerEntry{suffix: parsed.Suffix, state: sha256.Sum256(data), answer: ans})
+	e = &answerEntry{suffix: suffix, generation: gen, answer: NewAnswer(res)}
+	if keep {
+		a.add(did, e)
 	}
-	return ans, nil
+	return e, nil
 }
 
 func (a *Answers) add(did string, e *answerEntry) {
-	size := answerSize(did, e.answer)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	size := e.size(did)
 	if size > a.budget/8 {
 		return // one huge answer must not flush everything else
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if old, ok := a.lru.Peek(did); ok {
-		a.bytes -= answerSize(did, old.answer)
-	}
-	a.lru.Add(did, e)
+	a.lru.Add(did, e) // evicts (and uncounts) an older entry of did
 	a.bytes += size
+	a.trim()
+}
+
+// trim evicts the least recently used entries until the budget holds. Caller holds a.mu.
+func (a *Answers) trim() {
 	for a.bytes > a.budget {
 		if _, _, ok := a.lru.RemoveOldest(); !ok {
 			break
 		}
 	}
+}
+
+// Method is did:ion as a resolver.Method (what a verifier resolves issuers with), from the same
+// remembered answers: each is parsed into a resolver.Result once, on first use.
+func (a *Answers) Method() resolver.Method { return answersMethod{a} }
+
+type answersMethod struct{ a *Answers }
+
+func (m answersMethod) Resolve(ctx context.Context, did string) (*resolver.Result, error) {
+	e, err := m.a.entry(ctx, did)
+	if err != nil {
+		return resolver.ION(failed{err}).Resolve(ctx, did) // the method's error for a store failure
+	}
+	e.parse.Do(func() {
+		// The answer's body parses back to the resolution it was serialized from; resolver.ION makes
+		// the Result from it exactly as from the resolver.
+		body, err := sidetree.ParseJSON(e.answer.Body)
+		if err != nil {
+			e.result, e.err = nil, &resolver.Error{Code: resolver.CodeInternal, Message: "did:ion answer", Err: err}
+			return
+		}
+		e.result, e.err = resolver.ION(resolved{sidetree.Resolution{Status: e.answer.Status, Body: body}}).Resolve(ctx, did)
+		m.a.counted(did, e)
+	})
+	return e.result, e.err
+}
+
+// counted adds e's parsed result to the budget while e is still remembered under did.
+func (a *Answers) counted(did string, e *answerEntry) {
+	if a.lru == nil || e.result == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if cur, ok := a.lru.Peek(did); !ok || cur != e {
+		return
+	}
+	// The Result holds the document and metadata JSON and their parsed form: about twice the body.
+	extra := 2 * int64(len(e.answer.Body))
+	e.parsed = extra
+	a.bytes += extra
+	a.trim()
+}
+
+// resolved is a resolver.IONResolver that answers with one resolution.
+type resolved struct{ res sidetree.Resolution }
+
+func (r resolved) Resolve(context.Context, string) (sidetree.Resolution, error) { return r.res, nil }
+
+// failed is a resolver.IONResolver that fails with one error.
+type failed struct{ err error }
+
+func (f failed) Resolve(context.Context, string) (sidetree.Resolution, error) {
+	return sidetree.Resolution{}, f.err
 }

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/ionode/ionode/node/store/pebble"
+	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/sidetree"
 )
@@ -15,7 +19,8 @@ import (
 // TestAnswersNeverStale follows one DID through its create, a recovery, a deactivation and two
 // rollbacks on the node's embedded store (its state cache and in-memory layer on), and checks after
 // each step that Answers serves exactly what a resolver without any cache computes from the
-// operations, for the short and the long form, the first time and again. The second resolution of a
+// operations, serialized (Answer) and parsed (Method), for the short and the long form, the first time
+// and again. The second resolution of a
 // step must come from memory: the test also proves answers are kept.
 func TestAnswersNeverStale(t *testing.T) {
 	ctx, s := t.Context(), openStore(t)
@@ -40,6 +45,7 @@ func TestAnswersNeverStale(t *testing.T) {
 	}
 
 	answers := ion.NewAnswers(&ion.Resolver{Network: network, Log: s, Cache: s}, 0)
+	method := answers.Method()
 	truth := &ion.Resolver{Network: network, Log: s} // no cache: every answer from the operations
 	short := "did:ion:" + create.DIDSuffix
 	check := func(step string, wantStatus int) {
@@ -61,6 +67,13 @@ func TestAnswersNeverStale(t *testing.T) {
 			for _, got := range []*ion.Answer{first, again} {
 				if got.Status != want.Status || !bytes.Equal(got.Body, want.Body) || got.ETag != want.ETag || got.Published != want.Published {
 					t.Fatalf("%s, %.30s: served %d %s\nwant %d %s", step, did, got.Status, got.Body, want.Status, want.Body)
+				}
+			}
+			// The verifiers' view of the same cache: the Result the plain method makes, first and again.
+			wantResult := resolver.ResultJSON(resolver.ION(truth).Resolve(ctx, did))
+			for range 2 {
+				if got := resolver.ResultJSON(method.Resolve(ctx, did)); !bytes.Equal(got, wantResult) {
+					t.Fatalf("%s, %.30s: method served %s\nwant %s", step, did, got, wantResult)
 				}
 			}
 			if did == short && want.Status != wantStatus { // the long form resolves unpublished too
@@ -157,4 +170,213 @@ func newKey(t *testing.T) sidetree.JWK {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// memoryLog is an operation log with generations, as the node's stores keep them: every write bumps
+// the DID's generation. It counts the operation reads (each one a resolution computed).
+type memoryLog struct {
+	mu     sync.Mutex
+	ops    map[string][]sidetree.AnchoredOperation
+	gens   map[string]uint64
+	reads  int
+	onRead func() // runs after Operations has read, as an observer storing an operation meanwhile
+}
+
+func newMemoryLog() *memoryLog {
+	return &memoryLog{ops: map[string][]sidetree.AnchoredOperation{}, gens: map[string]uint64{}}
+}
+
+func (l *memoryLog) put(op sidetree.AnchoredOperation) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ops[op.DIDSuffix] = append(l.ops[op.DIDSuffix], op)
+	l.gens[op.DIDSuffix]++
+}
+
+func (l *memoryLog) Operations(_ context.Context, suffix string) ([]sidetree.AnchoredOperation, uint64, error) {
+	l.mu.Lock()
+	ops, gen := append([]sidetree.AnchoredOperation(nil), l.ops[suffix]...), l.gens[suffix]
+	l.reads++
+	hook := l.onRead
+	l.onRead = nil
+	l.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+	return ops, gen, nil
+}
+
+func (l *memoryLog) Generation(_ context.Context, suffix string) (uint64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.gens[suffix], nil
+}
+
+func (l *memoryLog) readCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.reads
+}
+
+// withoutGenerations hides Generation: a log that cannot tell them.
+type withoutGenerations struct{ l *memoryLog }
+
+func (w withoutGenerations) Operations(ctx context.Context, suffix string) ([]sidetree.AnchoredOperation, uint64, error) {
+	return w.l.Operations(ctx, suffix)
+}
+
+type testDID struct {
+	create     *sidetree.CreateRequest
+	recovery   sidetree.JWK
+	deactivate sidetree.Value
+}
+
+func newTestDID(t *testing.T) testDID {
+	t.Helper()
+	recovery, err := sidetree.GenerateES256K(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	create, err := sidetree.NewCreateRequest("ion", recovery.Public(), recovery.Public(), sidetree.Document{}, sidetree.Mainnet().Latest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deactivate, err := sidetree.NewDeactivateRequest(create.DIDSuffix, recovery, sidetree.Mainnet().Latest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testDID{create: create, recovery: recovery, deactivate: deactivate}
+}
+
+func (d testDID) anchoredCreate() sidetree.AnchoredOperation {
+	return sidetree.AnchoredOperation{Type: sidetree.OpCreate, DIDSuffix: d.create.DIDSuffix, Raw: d.create.Body.Stringify(), TransactionNumber: 1}
+}
+
+func (d testDID) anchoredDeactivate() sidetree.AnchoredOperation {
+	return sidetree.AnchoredOperation{Type: sidetree.OpDeactivate, DIDSuffix: d.create.DIDSuffix, Raw: d.deactivate.Stringify(), TransactionNumber: 2}
+}
+
+func published(t *testing.T, res *resolver.Result) bool {
+	t.Helper()
+	var meta struct {
+		Method struct {
+			Published bool `json:"published"`
+		} `json:"method"`
+	}
+	if err := json.Unmarshal(res.Metadata.Raw, &meta); err != nil {
+		t.Fatalf("metadata %s: %v", res.Metadata.Raw, err)
+	}
+	return meta.Method.Published
+}
+
+// TestCachedFollowsTheStore: a remembered answer is served only while the DID's generation is the one
+// it was computed at; the create, a deactivation and a write racing with the computation are all seen.
+func TestCachedFollowsTheStore(t *testing.T) {
+	ctx := t.Context()
+	log, did := newMemoryLog(), newTestDID(t)
+	c := ion.NewAnswers(&ion.Resolver{Network: sidetree.Mainnet(), Log: log}, 0).Method()
+	resolve := func(want string, wantPublished bool, wantReads int) *resolver.Result {
+		t.Helper()
+		res, err := c.Resolve(ctx, did.create.LongForm)
+		if err != nil {
+			t.Fatalf("%s: %v", want, err)
+		}
+		if published(t, res) != wantPublished {
+			t.Fatalf("%s: published %v, want %v", want, !wantPublished, wantPublished)
+		}
+		if got := log.readCount(); got != wantReads {
+			t.Fatalf("%s: %d resolutions computed, want %d", want, got, wantReads)
+		}
+		return res
+	}
+
+	first := resolve("unpublished", false, 1)
+	if again := resolve("unpublished, remembered", false, 1); again != first {
+		t.Fatal("a remembered answer was recomputed")
+	}
+	log.put(did.anchoredCreate())
+	resolve("create anchored", true, 2)
+	resolve("create anchored, remembered", true, 2)
+
+	// The short form is its own entry and follows the same generation.
+	if res, err := c.Resolve(ctx, "did:ion:"+did.create.DIDSuffix); err != nil || !published(t, res) {
+		t.Fatalf("short form: %v", err)
+	}
+
+	log.put(did.anchoredDeactivate())
+	for range 2 {
+		_, err := c.Resolve(ctx, did.create.LongForm)
+		var re *resolver.Error
+		if !errors.As(err, &re) || re.Code != resolver.CodeDeactivated {
+			t.Fatalf("after the deactivation: %v, want %s", err, resolver.CodeDeactivated)
+		}
+	}
+
+	// An operation stored while an answer is computed: the answer computed from the older log must not
+	// be served afterwards.
+	log2, did2 := newMemoryLog(), newTestDID(t)
+	c2 := ion.NewAnswers(&ion.Resolver{Network: sidetree.Mainnet(), Log: log2}, 0).Method()
+	log2.onRead = func() { log2.put(did2.anchoredCreate()) }
+	if res, err := c2.Resolve(ctx, did2.create.LongForm); err != nil || published(t, res) {
+		t.Fatalf("racing resolution: %v", err)
+	}
+	if res, err := c2.Resolve(ctx, did2.create.LongForm); err != nil || !published(t, res) {
+		t.Fatalf("after the racing create: %v; the answer from before it was served", err)
+	}
+}
+
+func TestCachedWithoutGenerationsResolvesEveryTime(t *testing.T) {
+	log, did := newMemoryLog(), newTestDID(t)
+	c := ion.NewAnswers(&ion.Resolver{Network: sidetree.Mainnet(), Log: withoutGenerations{log}}, 0).Method()
+	for i := 1; i <= 3; i++ {
+		if _, err := c.Resolve(t.Context(), did.create.LongForm); err != nil {
+			t.Fatal(err)
+		}
+		if got := log.readCount(); got != i {
+			t.Fatalf("%d resolutions computed after %d calls", got, i)
+		}
+	}
+}
+
+// TestMethodBounded: the parsed results count against the same byte budget as the answers.
+func TestMethodBounded(t *testing.T) {
+	log := newMemoryLog()
+	// Room for a few long-form answers (~2 KB each, and twice that once parsed).
+	c := ion.NewAnswers(&ion.Resolver{Network: sidetree.Mainnet(), Log: log}, 64<<10).Method()
+	var dids []testDID
+	for range 20 {
+		dids = append(dids, newTestDID(t))
+	}
+	for pass := 1; pass <= 2; pass++ {
+		for _, d := range dids {
+			if _, err := c.Resolve(t.Context(), d.create.LongForm); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Resolving them again in order evicts each before it is asked for again.
+		if got := log.readCount(); got != pass*len(dids) {
+			t.Fatalf("pass %d: %d resolutions computed, want %d", pass, got, pass*len(dids))
+		}
+	}
+	last := dids[len(dids)-1].create.LongForm
+	if _, err := c.Resolve(t.Context(), last); err != nil || log.readCount() != 2*len(dids) {
+		t.Fatalf("the most recent answer was not kept: %v", err)
+	}
+}
+
+// TestCachedErrors: DIDs that do not resolve get the same error as without the cache, every time.
+func TestCachedErrors(t *testing.T) {
+	r := &ion.Resolver{Network: sidetree.Mainnet(), Log: newMemoryLog()}
+	c, plain := ion.NewAnswers(r, 0).Method(), resolver.ION(r)
+	did := newTestDID(t)
+	for _, bad := range []string{"did:ion:not-a-suffix!", "did:ion:" + did.create.DIDSuffix, did.create.LongForm + "x", "did:ion:test:" + did.create.DIDSuffix} {
+		_, want := plain.Resolve(t.Context(), bad)
+		for range 2 {
+			_, err := c.Resolve(t.Context(), bad)
+			var got, exp *resolver.Error
+			if !errors.As(err, &got) || !errors.As(want, &exp) || got.Code != exp.Code {
+				t.Fatalf("%.40s: err %v, want %v", bad, err, want)
+			}
+		}
+	}
 }

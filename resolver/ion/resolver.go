@@ -39,76 +39,58 @@ type Resolver struct {
 // Resolve resolves a DID string. A malformed DID is not an error: it is a 400 resolution with ION's code.
 // Errors are failures of the store.
 func (r *Resolver) Resolve(ctx context.Context, did string) (sidetree.Resolution, error) {
-	res, _, _, _, err := r.resolve(ctx, did)
-	return res, err
-}
-
-// resolve is Resolve, also returning the parsed DID (nil when malformed) and the encoded state the
-// answer was computed from, with whether the state cache holds exactly that encoding for the DID now
-// (cached: false when there is no cache, no anchored operation, or the state could not be cached).
-func (r *Resolver) resolve(ctx context.Context, did string) (_ sidetree.Resolution, _ *sidetree.DID, data []byte, cached bool, _ error) {
 	parsed, err := sidetree.ParseDID(did, r.Network.Method, r.Network.Latest())
 	if err != nil {
-		return sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(err)}, nil, nil, false, nil
+		return sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(err)}, nil
 	}
-	state, data, cached, err := r.state(ctx, parsed.Suffix)
+	state, err := r.State(ctx, parsed.Suffix)
 	var unresolvable *sidetree.Error
 	if errors.As(err, &unresolvable) {
-		return sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(unresolvable)}, parsed, nil, false, nil
+		return sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(unresolvable)}, nil
 	}
 	if err != nil {
-		return sidetree.Resolution{}, parsed, nil, false, err
+		return sidetree.Resolution{}, err
 	}
-	return sidetree.ResolveDIDState(parsed, state), parsed, data, cached, nil
+	return sidetree.ResolveDIDState(parsed, state), nil
 }
 
 // State returns the published state of a DID suffix, nil when it has no valid create. A *sidetree.Error
 // means the reference fails this DID's resolution (see sidetree.Resolve); other errors are the store's.
 func (r *Resolver) State(ctx context.Context, suffix string) (*sidetree.State, error) {
-	state, _, _, err := r.state(ctx, suffix)
-	return state, err
-}
-
-// state is State, also returning the state's encoding and whether the state cache holds it.
-func (r *Resolver) state(ctx context.Context, suffix string) (_ *sidetree.State, data []byte, cached bool, _ error) {
 	if r.Cache != nil {
 		data, ok, err := r.Cache.CachedState(ctx, suffix)
 		if err != nil {
-			return nil, nil, false, fmt.Errorf("read cached state of %s: %w", suffix, err)
+			return nil, fmt.Errorf("read cached state of %s: %w", suffix, err)
 		}
 		if ok {
 			if len(data) == 0 {
-				return nil, data, true, nil // cached "no valid create"
+				return nil, nil // cached "no valid create"
 			}
 			state, err := sidetree.DecodeState(data)
 			if err == nil {
-				return state, data, true, nil
+				return state, nil
 			}
 			r.logger().Warn("discarding unreadable cached DID state", "suffix", suffix, "err", err)
 		}
 	}
 	ops, generation, err := r.Log.Operations(ctx, suffix)
 	if err != nil {
-		return nil, nil, false, fmt.Errorf("read operations of %s: %w", suffix, err)
+		return nil, fmt.Errorf("read operations of %s: %w", suffix, err)
 	}
 	state, err := sidetree.Resolve(ops)
 	if err != nil {
-		return nil, nil, false, fmt.Errorf("resolve %s: %w", suffix, err)
+		return nil, fmt.Errorf("resolve %s: %w", suffix, err)
 	}
 	if r.Cache != nil && len(ops) > 0 {
-		data = nil
+		var data []byte
 		if state != nil {
 			data = sidetree.EncodeState(state)
 		}
 		if err := r.Cache.CacheState(ctx, suffix, generation, data); err != nil {
 			r.logger().Warn("caching DID state failed", "suffix", suffix, "err", err)
-			return state, nil, false, nil
 		}
-		// Whether the cache kept it (the generation may have moved on) is the next read's to tell:
-		// an answer remembered under this encoding is only served while the cache returns it.
-		return state, data, true, nil
 	}
-	return state, nil, false, nil
+	return state, nil
 }
 
 func (r *Resolver) logger() *slog.Logger {

@@ -15,7 +15,7 @@ import (
 )
 
 // New returns a dispatcher for did:ion through didION (an *ion.Resolver over a store with generations
-// remembers its answers: ion.Cached), did:web through didWeb (nil: web.New with a
+// remembers its answers in a new ion.Answers; an *ion.Answers serves from its own), did:web through didWeb (nil: web.New with a
 // default Client: HTTPS only, no loopback, private or link-local address), did:key and did:jwk.
 // logger may be nil.
 func New(didION resolver.IONResolver, didWeb *web.Resolver, logger *slog.Logger) *resolver.Dispatcher {
@@ -23,9 +23,12 @@ func New(didION resolver.IONResolver, didWeb *web.Resolver, logger *slog.Logger)
 		didWeb = web.New(nil, web.Options{})
 	}
 	ionMethod := resolver.ION(didION)
-	if r, ok := didION.(*ion.Resolver); ok {
-		// A node's own store: answers are remembered while the DID's generation stands (ion.Cached).
-		ionMethod = ion.NewCached(r, 0)
+	switch r := didION.(type) {
+	case *ion.Answers: // the node's one answer cache, shared with GET /identifiers
+		ionMethod = r.Method()
+	case *ion.Resolver:
+		// A node's own store: answers are remembered while the DID's generation stands (ion.Answers).
+		ionMethod = ion.NewAnswers(r, 0).Method()
 	}
 	return &resolver.Dispatcher{Methods: map[string]resolver.Method{
 		"ion": ionMethod,

@@ -16,9 +16,16 @@ import (
 // runs under mu too, so an add cannot slip in between a bump's commit and its forget with a stale state.
 type stateMemo struct {
 	mu     sync.Mutex
-	lru    *simplelru.LRU[string, []byte]
+	lru    *simplelru.LRU[string, memoState]
 	bytes  int64
 	budget int64
+}
+
+// memoState is a remembered state with the generation it is current at: while the entry exists, that
+// is the DID's generation in the store (the same argument as for the state), so Generation reads it too.
+type memoState struct {
+	generation uint64
+	data       []byte
 }
 
 // memoEntryOverhead approximates an entry's bookkeeping beyond its key and value (list element, map
@@ -31,13 +38,13 @@ func newStateMemo(budget int64) *stateMemo {
 	}
 	m := &stateMemo{budget: budget}
 	// The LRU's own entry limit is never reached: the byte budget evicts first.
-	m.lru, _ = simplelru.NewLRU(int(min(budget/memoEntryOverhead, 1<<30)), func(k string, v []byte) {
-		m.bytes -= memoSize(k, v)
+	m.lru, _ = simplelru.NewLRU(int(min(budget/memoEntryOverhead, 1<<30)), func(k string, v memoState) {
+		m.bytes -= memoSize(k, v.data)
 	})
 	return m
 }
 
-func memoSize(k string, v []byte) int64 { return int64(len(k)+len(v)) + memoEntryOverhead }
+func memoSize(k string, v []byte) int64 { return int64(len(k)+len(v)+8) + memoEntryOverhead }
 
 // get returns a remembered state. The slice is shared: callers must not modify it.
 func (m *stateMemo) get(suffix string) ([]byte, bool) {
@@ -46,7 +53,19 @@ func (m *stateMemo) get(suffix string) ([]byte, bool) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.lru.Get(suffix)
+	v, ok := m.lru.Get(suffix)
+	return v.data, ok
+}
+
+// generation returns the generation of a remembered state: the DID's current one.
+func (m *stateMemo) generation(suffix string) (uint64, bool) {
+	if m == nil {
+		return 0, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.lru.Get(suffix)
+	return v.generation, ok
 }
 
 // add remembers data as suffix's state if current() still reports generation (read under mu).
@@ -62,9 +81,9 @@ func (m *stateMemo) add(suffix string, generation uint64, data []byte, current f
 		return err
 	}
 	if old, ok := m.lru.Peek(suffix); ok {
-		m.bytes -= memoSize(suffix, old)
+		m.bytes -= memoSize(suffix, old.data)
 	}
-	m.lru.Add(suffix, data)
+	m.lru.Add(suffix, memoState{generation: generation, data: data})
 	m.bytes += size
 	for m.bytes > m.budget {
 		if _, _, ok := m.lru.RemoveOldest(); !ok {

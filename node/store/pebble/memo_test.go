@@ -181,3 +181,45 @@ func TestStateMemoReopen(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerationFromMemo: while the memo holds a DID's state, Generation answers from it, and what it
+// answers is the store's generation through writes and rollbacks.
+func TestGenerationFromMemo(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	ctx := context.Background()
+	check := func(step string) {
+		t.Helper()
+		ops, gen, err := s.Operations(ctx, "did")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CacheState(ctx, "did", gen, []byte(fmt.Sprint(len(ops)))); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := s.memo.generation("did"); !ok {
+			t.Fatalf("%s: the memo does not hold the state just cached", step)
+		}
+		for range 2 {
+			if got, err := s.Generation(ctx, "did"); err != nil || got != gen {
+				t.Fatalf("%s: Generation = %d, %v; the store's is %d", step, got, err, gen)
+			}
+		}
+	}
+	for i := range 3 {
+		if err := s.PutOperations(ctx, []sidetree.AnchoredOperation{storetest.Op("did", uint64(1000+i)<<32, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprint("write ", i))
+	}
+	if err := s.RollbackAfter(ctx, 1000<<32|0xffffffff); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Generation(ctx, "did"); err != nil || got != s.generation {
+		t.Fatalf("after the rollback: Generation = %d, %v; the store's is %d", got, err, s.generation)
+	}
+	check("rollback")
+}

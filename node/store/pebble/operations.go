@@ -125,10 +125,14 @@ func (s *Store) Operations(ctx context.Context, suffix string) ([]sidetree.Ancho
 	return ops, gen, nil
 }
 
-// Generation reads a DID's generation alone.
+// Generation reads a DID's generation alone: from the state memo when it holds the DID (no Pebble read,
+// for the answer cache's check on every hit).
 func (s *Store) Generation(ctx context.Context, suffix string) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
+	}
+	if gen, ok := s.memo.generation(suffix); ok {
+		return gen, nil
 	}
 	return s.getUint(nameKey(prefixGeneration, suffix))
 }
