@@ -105,10 +105,7 @@ func NewAnswers(r *Resolver, budget int64) *Answers {
 	a := &Answers{r: r, budget: budget}
 	a.gens, _ = r.Log.(Generations)
 	if budget > 0 && a.gens != nil {
-		// The LRU's own entry limit is never reached: the byte budget evicts first.
-		a.lru, _ = simplelru.NewLRU(int(min(budget/answerOverhead, 1<<30)), func(did string, e *answerEntry) {
-			a.bytes -= e.size(did)
-		})
+		a.lru, _ = newAnswerLRU(a)
 	}
 	return a
 }
@@ -166,6 +163,14 @@ func (a *Answers) entry(ctx context.Context, did string) (*answerEntry, error) {
 	return e, nil
 }
 
+// newAnswerLRU is a's LRU, uncounting what it evicts. Its own entry limit is never reached: the byte
+// budget evicts first.
+func newAnswerLRU(a *Answers) (*simplelru.LRU[string, *answerEntry], error) {
+	return simplelru.NewLRU(int(min(a.budget/answerOverhead, 1<<30)), func(did string, e *answerEntry) {
+		a.bytes -= e.size(did)
+	})
+}
+
 func (a *Answers) add(did string, e *answerEntry) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -173,7 +178,11 @@ func (a *Answers) add(did string, e *answerEntry) {
 	if size > a.budget/8 {
 		return // one huge answer must not flush everything else
 	}
-	a.lru.Add(did, e) // evicts (and uncounts) an older entry of did
+	// Replacing a key does not call the LRU's eviction callback: the older entry of did is uncounted here.
+	if old, ok := a.lru.Peek(did); ok {
+		a.bytes -= old.size(did)
+	}
+	a.lru.Add(did, e)
 	a.bytes += size
 	a.trim()
 }
