@@ -7,6 +7,9 @@ import "github.com/ionode/ionode/sidetree"
 type CoreProofFile struct {
 	Recovers    []string
 	Deactivates []string
+	// parsedRecovers and parsedDeactivates are each proof's JWS and payload as the read parsed them: the
+	// reader hands them to the verdicts so that they are not parsed twice.
+	parsedRecovers, parsedDeactivates []sidetree.ParsedJWS
 }
 
 // ParseCoreProofFile parses a compressed core proof file as the reference's CoreProofFile.parse; each
@@ -23,14 +26,14 @@ func ParseCoreProofFile(data []byte, p sidetree.Parameters, deactivateSuffixes [
 	f := &CoreProofFile{}
 	var payloads sidetree.PayloadReader
 	if v := ops.Field("recover"); !v.IsUndefined() {
-		if f.Recovers, err = proofs(&payloads, v, sidetree.CodeCoreProofFileRecoverPropertyNotAnArray, "recover proof", func(_ int, payload sidetree.Value) error {
+		if f.Recovers, f.parsedRecovers, err = proofs(&payloads, v, sidetree.CodeCoreProofFileRecoverPropertyNotAnArray, "recover proof", func(_ int, payload sidetree.Value) error {
 			return sidetree.ValidateRecoverSignedData(payload)
 		}); err != nil {
 			return nil, err
 		}
 	}
 	if v := ops.Field("deactivate"); !v.IsUndefined() {
-		if f.Deactivates, err = proofs(&payloads, v, sidetree.CodeCoreProofFileDeactivatePropertyNotAnArray, "deactivate proof", func(i int, payload sidetree.Value) error {
+		if f.Deactivates, f.parsedDeactivates, err = proofs(&payloads, v, sidetree.CodeCoreProofFileDeactivatePropertyNotAnArray, "deactivate proof", func(i int, payload sidetree.Value) error {
 			if i < len(deactivateSuffixes) {
 				return sidetree.ValidateDeactivateSignedData(payload, deactivateSuffixes[i])
 			}
@@ -48,8 +51,9 @@ func ParseCoreProofFile(data []byte, p sidetree.Parameters, deactivateSuffixes [
 // ProvisionalProofFile is a parsed provisional proof file: each update's compact JWS signed data.
 type ProvisionalProofFile struct {
 	Updates []string
-	// parsed is each update's JWS and payload as the streamed read parsed them (nil when the file was
-	// read whole): the reader hands them to the verdicts so that they are not parsed twice.
+	// parsed is each update's JWS and payload as the read parsed them (when the file streamed, the
+	// stream handed them out instead): the reader hands them to the verdicts so that they are not parsed
+	// twice.
 	parsed []sidetree.ParsedJWS
 }
 
@@ -104,7 +108,7 @@ func parseProvisionalProofWhole(raw []byte, check func(int, sidetree.Value) erro
 	}
 	f := &ProvisionalProofFile{}
 	var payloads sidetree.PayloadReader
-	if f.Updates, err = proofs(&payloads, ops.Field("update"), sidetree.CodeProvisionalProofFileUpdatePropertyNotAnArray, "update proof", check); err != nil {
+	if f.Updates, f.parsed, err = proofs(&payloads, ops.Field("update"), sidetree.CodeProvisionalProofFileUpdatePropertyNotAnArray, "update proof", check); err != nil {
 		return nil, err
 	}
 	if len(f.Updates) == 0 {
@@ -130,27 +134,23 @@ func proofOperations(model sidetree.Value, allowed []string, notFound sidetree.C
 	return ops, nil
 }
 
-// proofs parses a list of {signedData} proofs, checking each JWS and its payload (read by payloads).
-func proofs(payloads *sidetree.PayloadReader, v sidetree.Value, notArray sidetree.Code, what string, payloadCheck func(int, sidetree.Value) error) ([]string, error) {
+// proofs parses a list of {signedData} proofs, checking each JWS and its payload (read by payloads), and
+// returns each compact JWS and what was parsed of it.
+func proofs(payloads *sidetree.PayloadReader, v sidetree.Value, notArray sidetree.Code, what string, payloadCheck func(int, sidetree.Value) error) ([]string, []sidetree.ParsedJWS, error) {
 	list, ok := arrayOf(v)
 	if !ok {
-		return nil, sidetree.Errorf(notArray, "%ss must be an array", what)
+		return nil, nil, sidetree.Errorf(notArray, "%ss must be an array", what)
 	}
 	out := make([]string, 0, len(list))
+	parsed := make([]sidetree.ParsedJWS, 0, len(list))
 	for i, p := range list {
-		jws, err := proof(payloads, i, p, what, payloadCheck)
+		jws, pj, err := parseProof(payloads, i, p, what, payloadCheck)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, jws)
+		out, parsed = append(out, jws), append(parsed, pj)
 	}
-	return out, nil
-}
-
-// proof parses the i-th {signedData} proof of a list and returns its compact JWS.
-func proof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, error) {
-	compact, _, err := parseProof(payloads, i, proof, what, payloadCheck)
-	return compact, err
+	return out, parsed, nil
 }
 
 // parseProof is proof, returning also the JWS and payload it parsed.

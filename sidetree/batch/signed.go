@@ -34,9 +34,15 @@ func signedParts(f Files) []SignedPart {
 	}
 	for i, ref := range core.Recovers {
 		add(sidetree.OpRecover, ref, proofAt(f.CoreProof, i, true))
+		if f.CoreProof != nil && i < len(f.CoreProof.parsedRecovers) {
+			out[len(out)-1].Parsed = &f.CoreProof.parsedRecovers[i]
+		}
 	}
 	for i, ref := range core.Deactivates {
 		add(sidetree.OpDeactivate, ref, proofAt(f.CoreProof, i, false))
+		if f.CoreProof != nil && i < len(f.CoreProof.parsedDeactivates) {
+			out[len(out)-1].Parsed = &f.CoreProof.parsedDeactivates[i]
+		}
 	}
 	for i, ref := range updates {
 		var proof *string

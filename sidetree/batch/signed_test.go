@@ -65,8 +65,9 @@ func TestSignedParts(t *testing.T) {
 			}
 			checkPartVerdicts(t, parts, ops)
 			for _, part := range parts {
-				// The streamed provisional proof file's updates come already parsed, the core proofs not.
-				if (part.Parsed != nil) != (part.Type == sidetree.OpUpdate) {
+				// Every proof comes already parsed: the streamed provisional proof file's updates and the
+				// core proof file's recovers and deactivates.
+				if (part.Parsed != nil) != (part.SignedData != "") {
 					t.Errorf("%s %d: parsed form %v", part.Type, part.Index, part.Parsed != nil)
 				}
 				if part.Parsed != nil && part.Parsed.JWS.Compact() != part.SignedData {
