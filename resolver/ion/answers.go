@@ -137,27 +137,32 @@ func (a *Answers) entry(ctx context.Context, did string) (*answerEntry, error) {
 	a.mu.Lock()
 	e, ok := a.lru.Get(did)
 	a.mu.Unlock()
+	// The generation is read before the answer is computed: an operation stored meanwhile leaves it
+	// behind the store's, so the answer is never served. A stale entry's fresh read is that read.
+	var gen uint64
+	known := false
 	if ok {
-		if gen, err := a.gens.Generation(ctx, e.suffix); err == nil && gen == e.generation {
+		g, err := a.gens.Generation(ctx, e.suffix)
+		if err == nil && g == e.generation {
 			return e, nil
 		}
+		gen, known = g, err == nil
 	}
-	// The generation is read before the answer is computed: an operation stored meanwhile leaves it
-	// behind the store's, so the answer is never served.
-	var suffix string
-	var gen uint64
-	keep := false
-	if parsed, err := sidetree.ParseDID(did, a.r.Network.Method, a.r.Network.Latest()); err == nil {
-		suffix = parsed.Suffix
-		gen, err = a.gens.Generation(ctx, suffix)
-		keep = err == nil
+	parsed, malformed := a.r.parse(did)
+	if parsed == nil {
+		return &answerEntry{answer: NewAnswer(malformed)}, nil // not kept: it has no generation
 	}
-	res, err := a.r.Resolve(ctx, did)
+	if !known {
+		var err error
+		gen, err = a.gens.Generation(ctx, parsed.Suffix)
+		known = err == nil
+	}
+	res, err := a.r.resolveParsed(ctx, parsed)
 	if err != nil {
 		return nil, err
 	}
-	e = &answerEntry{suffix: suffix, generation: gen, answer: NewAnswer(res)}
-	if keep {
+	e = &answerEntry{suffix: parsed.Suffix, generation: gen, answer: NewAnswer(res)}
+	if known {
 		a.add(did, e)
 	}
 	return e, nil

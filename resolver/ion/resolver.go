@@ -39,10 +39,24 @@ type Resolver struct {
 // Resolve resolves a DID string. A malformed DID is not an error: it is a 400 resolution with ION's code.
 // Errors are failures of the store.
 func (r *Resolver) Resolve(ctx context.Context, did string) (sidetree.Resolution, error) {
+	parsed, malformed := r.parse(did)
+	if parsed == nil {
+		return malformed, nil
+	}
+	return r.resolveParsed(ctx, parsed)
+}
+
+// parse parses a DID string of r's network; a malformed one gives nil and its 400 resolution.
+func (r *Resolver) parse(did string) (*sidetree.DID, sidetree.Resolution) {
 	parsed, err := sidetree.ParseDID(did, r.Network.Method, r.Network.Latest())
 	if err != nil {
-		return sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(err)}, nil
+		return nil, sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(err)}
 	}
+	return parsed, sidetree.Resolution{}
+}
+
+// resolveParsed is Resolve of a parsed DID.
+func (r *Resolver) resolveParsed(ctx context.Context, parsed *sidetree.DID) (sidetree.Resolution, error) {
 	state, err := r.State(ctx, parsed.Suffix)
 	var unresolvable *sidetree.Error
 	if errors.As(err, &unresolvable) {
