@@ -7,8 +7,7 @@ import (
 	"encoding/base64"
 	"sync"
 
-	"github.com/hashicorp/golang-lru/v2/simplelru"
-
+	"github.com/ionode/ionode/internal/sizedlru"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/sidetree"
 )
@@ -73,10 +72,8 @@ type Answers struct {
 	r    *Resolver
 	gens Generations // nil when r.Log cannot tell generations: nothing is remembered
 
-	mu     sync.Mutex
-	lru    *simplelru.LRU[string, *answerEntry]
-	bytes  int64
-	budget int64
+	mu  sync.Mutex
+	lru *sizedlru.LRU[*answerEntry]
 }
 
 type answerEntry struct {
@@ -91,7 +88,7 @@ type answerEntry struct {
 }
 
 // size counts Body's capacity, not its length: the serializer's slice grows in steps, and the budget is
-// for memory held. Caller holds Answers.mu.
+// for memory held. Caller holds Answers.mu (e.parsed).
 func (e *answerEntry) size(did string) int64 {
 	return int64(len(did)+len(e.suffix)+cap(e.answer.Body)+len(e.answer.ETag)) + answerOverhead + e.parsed
 }
@@ -102,12 +99,16 @@ func NewAnswers(r *Resolver, budget int64) *Answers {
 	if budget == 0 {
 		budget = DefaultAnswerBytes
 	}
-	a := &Answers{r: r, budget: budget}
+	a := &Answers{r: r}
 	a.gens, _ = r.Log.(Generations)
 	if budget > 0 && a.gens != nil {
-		a.lru, _ = newAnswerLRU(a)
+		a.lru = newAnswerLRU(budget)
 	}
 	return a
+}
+
+func newAnswerLRU(budget int64) *sizedlru.LRU[*answerEntry] {
+	return sizedlru.New(budget, func(did string, e *answerEntry) int64 { return e.size(did) })
 }
 
 // Resolve is the resolver's Resolve, not remembered (for callers that need the parsed body).
@@ -168,37 +169,10 @@ func (a *Answers) entry(ctx context.Context, did string) (*answerEntry, error) {
 	return e, nil
 }
 
-// newAnswerLRU is a's LRU, uncounting what it evicts. Its own entry limit is never reached: the byte
-// budget evicts first.
-func newAnswerLRU(a *Answers) (*simplelru.LRU[string, *answerEntry], error) {
-	return simplelru.NewLRU(int(min(a.budget/answerOverhead, 1<<30)), func(did string, e *answerEntry) {
-		a.bytes -= e.size(did)
-	})
-}
-
 func (a *Answers) add(did string, e *answerEntry) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	size := e.size(did)
-	if size > a.budget/8 {
-		return // one huge answer must not flush everything else
-	}
-	// Replacing a key does not call the LRU's eviction callback: the older entry of did is uncounted here.
-	if old, ok := a.lru.Peek(did); ok {
-		a.bytes -= old.size(did)
-	}
 	a.lru.Add(did, e)
-	a.bytes += size
-	a.trim()
-}
-
-// trim evicts the least recently used entries until the budget holds. Caller holds a.mu.
-func (a *Answers) trim() {
-	for a.bytes > a.budget {
-		if _, _, ok := a.lru.RemoveOldest(); !ok {
-			break
-		}
-	}
 }
 
 // Method is did:ion as a resolver.Method (what a verifier resolves issuers with), from the same
@@ -239,8 +213,7 @@ func (a *Answers) counted(did string, e *answerEntry) {
 	// The Result holds the document and metadata JSON and their parsed form: about twice the body.
 	extra := 2 * int64(len(e.answer.Body))
 	e.parsed = extra
-	a.bytes += extra
-	a.trim()
+	a.lru.Grew(extra)
 }
 
 // resolved is a resolver.IONResolver that answers with one resolution.

@@ -8,12 +8,7 @@ import (
 // uncounted, so the bytes counted stay the bytes held however often a DID changes, and the budget keeps
 // holding other DIDs' answers.
 func TestAnswersBudgetCountsReplacements(t *testing.T) {
-	a := &Answers{budget: 1 << 20}
-	lru, err := newAnswerLRU(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.lru = lru
+	a := &Answers{lru: newAnswerLRU(1 << 20)}
 	entry := func(gen uint64) *answerEntry {
 		return &answerEntry{suffix: "EiA", generation: gen, answer: &Answer{Status: 200, Body: make([]byte, 1000)}}
 	}
@@ -26,8 +21,8 @@ func TestAnswersBudgetCountsReplacements(t *testing.T) {
 		e, _ := a.lru.Peek(did)
 		held += e.size(did)
 	}
-	if a.bytes != held {
-		t.Fatalf("counted %d bytes, holding %d", a.bytes, held)
+	if a.lru.Bytes() != held {
+		t.Fatalf("counted %d bytes, holding %d", a.lru.Bytes(), held)
 	}
 	if _, ok := a.lru.Peek("did:ion:other"); !ok {
 		t.Fatal("another DID's answer was evicted by one DID's replacements")

@@ -3,7 +3,7 @@ package pebble
 import (
 	"sync"
 
-	"github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/ionode/ionode/internal/sizedlru"
 )
 
 // stateMemo keeps recently served DID states in memory, in front of the persisted state cache. A
@@ -15,10 +15,8 @@ import (
 // the batch is committed. An entry is added only after re-reading the generation under mu, and forget
 // runs under mu too, so an add cannot slip in between a bump's commit and its forget with a stale state.
 type stateMemo struct {
-	mu     sync.Mutex
-	lru    *simplelru.LRU[string, memoState]
-	bytes  int64
-	budget int64
+	mu  sync.Mutex
+	lru *sizedlru.LRU[memoState]
 }
 
 // memoState is a remembered state with the generation it is current at: while the entry exists, that
@@ -36,12 +34,7 @@ func newStateMemo(budget int64) *stateMemo {
 	if budget <= 0 {
 		return nil
 	}
-	m := &stateMemo{budget: budget}
-	// The LRU's own entry limit is never reached: the byte budget evicts first.
-	m.lru, _ = simplelru.NewLRU(int(min(budget/memoEntryOverhead, 1<<30)), func(k string, v memoState) {
-		m.bytes -= memoSize(k, v.data)
-	})
-	return m
+	return &stateMemo{lru: sizedlru.New(budget, func(k string, v memoState) int64 { return memoSize(k, v.data) })}
 }
 
 func memoSize(k string, v []byte) int64 { return int64(len(k)+len(v)+8) + memoEntryOverhead }
@@ -70,8 +63,7 @@ func (m *stateMemo) generation(suffix string) (uint64, bool) {
 
 // add remembers data as suffix's state if current() still reports generation (read under mu).
 func (m *stateMemo) add(suffix string, generation uint64, data []byte, current func() (uint64, error)) error {
-	size := memoSize(suffix, data)
-	if m == nil || size > m.budget/8 {
+	if m == nil || !m.lru.Fits(memoSize(suffix, data)) {
 		return nil // one huge state must not flush everything else
 	}
 	m.mu.Lock()
@@ -80,16 +72,7 @@ func (m *stateMemo) add(suffix string, generation uint64, data []byte, current f
 	if err != nil || gen != generation {
 		return err
 	}
-	if old, ok := m.lru.Peek(suffix); ok {
-		m.bytes -= memoSize(suffix, old.data)
-	}
 	m.lru.Add(suffix, memoState{generation: generation, data: data})
-	m.bytes += size
-	for m.bytes > m.budget {
-		if _, _, ok := m.lru.RemoveOldest(); !ok {
-			break
-		}
-	}
 	return nil
 }
 

@@ -19,8 +19,8 @@ func TestStateMemoBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if m.bytes > m.budget {
-		t.Fatalf("memo holds %d bytes, budget %d", m.bytes, m.budget)
+	if m.lru.Bytes() > 10*(memoEntryOverhead+100) {
+		t.Fatalf("memo holds %d bytes, budget %d", m.lru.Bytes(), 10*(memoEntryOverhead+100))
 	}
 	if _, ok := m.get("did-00"); ok {
 		t.Error("oldest entry kept past the budget")
@@ -29,19 +29,19 @@ func TestStateMemoBudget(t *testing.T) {
 		t.Error("newest entry evicted")
 	}
 	// Re-adding a key replaces it without double-counting its bytes.
-	before := m.bytes
+	before := m.lru.Bytes()
 	if err := m.add("did-19", 7, make([]byte, 94), gen); err != nil {
 		t.Fatal(err)
 	}
-	if m.bytes != before {
-		t.Errorf("re-adding a key changed the byte count %d → %d", before, m.bytes)
+	if m.lru.Bytes() != before {
+		t.Errorf("re-adding a key changed the byte count %d → %d", before, m.lru.Bytes())
 	}
 	m.forget(map[string]struct{}{"did-19": {}})
 	if _, ok := m.get("did-19"); ok {
 		t.Error("forgotten entry still served")
 	}
-	if m.bytes != before-memoSize("did-19", make([]byte, 94)) {
-		t.Errorf("forget left %d bytes counted", m.bytes)
+	if m.lru.Bytes() != before-memoSize("did-19", make([]byte, 94)) {
+		t.Errorf("forget left %d bytes counted", m.lru.Bytes())
 	}
 }
 
