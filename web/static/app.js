@@ -546,15 +546,22 @@
   // wholeBody reads the whole-body field: a JSON object sent as written (with a QR code unless it says
   // otherwise), or an Error whose message is for the user.
   function wholeBody(text) {
-    let body;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error("The request body is not valid JSON.");
-    }
-    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("The request body must be a JSON object, as the Request Service API takes it.");
+    const body = jsonObject(text, "The request body is not valid JSON.",
+      "The request body must be a JSON object, as the Request Service API takes it.");
     if (body.includeQRCode === undefined) body.includeQRCode = true;
     return body;
+  }
+
+  // jsonObject parses text that must be a JSON object, or throws an Error with the sentence for the user.
+  function jsonObject(text, notJSON, notObject) {
+    let v;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      throw new Error(notJSON);
+    }
+    if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error(notObject);
+    return v;
   }
 
   // requestBody builds the Request Service API body of the form, or throws an Error whose message is for
@@ -572,15 +579,8 @@
     if (!authority) throw new Error("Name the issuer: the DID of the node's issuer key, as the node was configured.");
     body.authority = authority;
     const text = $("req-claims").value.trim();
-    let claims = {};
-    if (text) {
-      try {
-        claims = JSON.parse(text);
-      } catch {
-        throw new Error("The claims are not valid JSON: write an object such as {\"displayName\": \"Alice\"}.");
-      }
-      if (!claims || typeof claims !== "object" || Array.isArray(claims)) throw new Error("The claims must be a JSON object of names and values.");
-    }
+    const claims = text ? jsonObject(text, "The claims are not valid JSON: write an object such as {\"displayName\": \"Alice\"}.",
+      "The claims must be a JSON object of names and values.") : {};
     body.type = type;
     body.claims = claims;
     if ($("req-pin").checked) {
