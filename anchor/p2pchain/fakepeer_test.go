@@ -83,21 +83,17 @@ func (f *fakePeer) accept() {
 	}
 }
 
-// onVerAck makes a withholding peer announce its whole chain as soon as it is connected, as a node
-// announcing blocks with their headers does. Its getheaders answer alone would not do: when the honest
-// peer's headers arrive first, that answer is empty and the adversary never announced what it then
-// refuses to serve. The announcement is queued before any getheaders answer (the source's verack comes
-// before its getheaders), so it is always processed before the source counts this peer as synced.
+// onVerAck makes the withholding and the bad-proof-of-work peers announce their whole chain as soon as
+// they are connected, as a node announcing blocks with their headers does. Their getheaders answer alone
+// would not do: when the honest peer's headers arrive first, that answer is empty and the adversary never
+// shows what it misbehaves with. The announcement is queued before any getheaders answer (the source's
+// verack comes before its getheaders), so it is always processed before the source counts this peer as
+// synced.
 func (f *fakePeer) onVerAck(p *peer.Peer, _ *wire.MsgVerAck) {
-	if f.mode != withhold {
+	if f.mode != withhold && f.mode != badPoW {
 		return
 	}
-	out := wire.NewMsgHeaders()
-	for i := 1; i < len(f.blocks) && len(out.Headers) < wire.MaxBlockHeadersPerMsg; i++ {
-		h := f.blocks[i].Header
-		_ = out.AddBlockHeader(&h)
-	}
-	p.QueueMessage(out, nil)
+	p.QueueMessage(f.headersFrom(1), nil)
 }
 
 func (f *fakePeer) onGetHeaders(p *peer.Peer, msg *wire.MsgGetHeaders) {
@@ -111,6 +107,12 @@ locate:
 			}
 		}
 	}
+	p.QueueMessage(f.headersFrom(start), nil)
+}
+
+// headersFrom is the headers message from height start on; a bad-proof-of-work peer's last header has
+// its nonce changed until its hash misses its target.
+func (f *fakePeer) headersFrom(start int) *wire.MsgHeaders {
 	out := wire.NewMsgHeaders()
 	for i := start; i < len(f.blocks) && len(out.Headers) < wire.MaxBlockHeadersPerMsg; i++ {
 		h := f.blocks[i].Header
@@ -126,7 +128,7 @@ locate:
 			}
 		}
 	}
-	p.QueueMessage(out, nil)
+	return out
 }
 
 func (f *fakePeer) onGetData(p *peer.Peer, msg *wire.MsgGetData) {
