@@ -143,6 +143,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// first resolutions after a restart) and after one resolution of every DID (a node that has been
 	// serving a while). The target is judged on the second, the first is reported beside it.
 	openRun := func(label string) (loadgen.Result, error) {
+		gc0 := report.ReadGC()
 		open, cpu, err := gen("open", "-rate", fmt.Sprint(o.rate), "-duration", o.duration.String(), "-workers", strconv.Itoa(o.workers), "-spin", o.spin.String())
 		if err != nil {
 			return open, err
@@ -155,6 +156,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			wait.Round(time.Millisecond), open.RunQueueWait.Round(time.Millisecond))
 		t.Add("open loop: CPU per request: node, load generator (its dispatcher thread; of which spinning)", "%s, %s (%s; %s)",
 			perRequest(cpu.CPU(), open.Sent), perRequest(open.CPU, open.Sent), perRequest(open.Dispatcher.CPU, open.Sent), perRequest(open.Dispatcher.Spun, open.Sent))
+		gc := report.ReadGC().Sub(gc0)
+		t.Add("open loop: node's garbage collector", "%s", gc)
+		t.Add("open loop: node's goroutines waiting, runnable, for a thread (runtime/metrics)", "%s", gc.Scheduling())
 		t.Add("open loop: how late the load generator sent (from the due time)", "p50 %s, p99 %s, p99.9 %s, max %s",
 			ms(open.Dispatcher.Late.P50), ms(open.Dispatcher.Late.P99), ms(open.Dispatcher.Late.P999), ms(open.Dispatcher.Late.Max))
 		if open.Status[http.StatusOK] != open.Summary.Count || open.Errors > 0 {

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"math"
 	"runtime"
+	"runtime/metrics"
 	"strings"
 	"syscall"
 	"testing"
@@ -35,5 +37,33 @@ func TestReadMemory(t *testing.T) {
 	m := ReadMemory()
 	if m.RSS <= 0 || m.HWM < m.RSS {
 		t.Fatalf("%+v", m)
+	}
+}
+
+func TestReadGC(t *testing.T) {
+	before := ReadGC()
+	runtime.GC()
+	runtime.GC()
+	d := ReadGC().Sub(before)
+	if d.Cycles < 2 {
+		t.Fatalf("%d cycles counted for two runtime.GC calls", d.Cycles)
+	}
+	if d.pauses == nil || histQuantile(d.pauses, 1) == "-" {
+		t.Fatalf("no stop-the-world pause counted: %s", d)
+	}
+}
+
+func TestHistQuantile(t *testing.T) {
+	h := &metrics.Float64Histogram{Buckets: []float64{0, 0.001, 0.002, math.Inf(1)}, Counts: []uint64{98, 1, 1}}
+	for _, tc := range []struct {
+		q    float64
+		want string
+	}{{0.5, "≤ 1.000 ms"}, {0.99, "≤ 2.000 ms"}, {1, "> 2.000 ms"}} {
+		if got := histQuantile(h, tc.q); got != tc.want {
+			t.Errorf("q %v: %s, want %s", tc.q, got, tc.want)
+		}
+	}
+	if got := histQuantile(&metrics.Float64Histogram{Buckets: []float64{0, 1}, Counts: []uint64{0}}, 0.5); got != "-" {
+		t.Errorf("empty histogram: %s", got)
 	}
 }
