@@ -7,41 +7,47 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ionode/ionode/internal/bytecache"
 	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/sidetree"
 )
 
 func TestStateMemoBudget(t *testing.T) {
-	m := newStateMemo(10 * (memoEntryOverhead + 100))
+	m := newStateMemo(1) // the smallest: bytecache.Granule
 	gen := func() (uint64, error) { return 7, nil }
-	for i := range 20 {
-		if err := m.add(fmt.Sprintf("did-%02d", i), 7, make([]byte, 94), gen); err != nil {
+	state := make([]byte, 60<<10)
+	n := 3 * bytecache.Granule / len(state)
+	for i := range n {
+		if err := m.add(fmt.Sprintf("did-%04d", i), 7, state, gen); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if m.lru.Bytes() > 10*(memoEntryOverhead+100) {
-		t.Fatalf("memo holds %d bytes, budget %d", m.lru.Bytes(), 10*(memoEntryOverhead+100))
+	if s := m.c.Stats(); s.Bytes > bytecache.Granule {
+		t.Fatalf("memo holds %d bytes, budget %d", s.Bytes, bytecache.Granule)
 	}
-	if _, ok := m.get("did-00"); ok {
+	if _, ok := m.get("did-0000"); ok {
 		t.Error("oldest entry kept past the budget")
 	}
-	if _, ok := m.get("did-19"); !ok {
+	newest := fmt.Sprintf("did-%04d", n-1)
+	if _, ok := m.get(newest); !ok {
 		t.Error("newest entry evicted")
 	}
-	// Re-adding a key replaces it without double-counting its bytes.
-	before := m.lru.Bytes()
-	if err := m.add("did-19", 7, make([]byte, 94), gen); err != nil {
+	// Re-adding a key replaces it: it is served with its new generation.
+	if err := m.add(newest, 8, []byte("new"), func() (uint64, error) { return 8, nil }); err != nil {
 		t.Fatal(err)
 	}
-	if m.lru.Bytes() != before {
-		t.Errorf("re-adding a key changed the byte count %d → %d", before, m.lru.Bytes())
+	if data, ok := m.get(newest); !ok || string(data) != "new" {
+		t.Errorf("replaced entry: %q, %v", data, ok)
 	}
-	m.forget(map[string]struct{}{"did-19": {}})
-	if _, ok := m.get("did-19"); ok {
+	if g, ok := m.generation(newest); !ok || g != 8 {
+		t.Errorf("replaced entry's generation: %d, %v", g, ok)
+	}
+	m.forget(map[string]struct{}{newest: {}})
+	if _, ok := m.get(newest); ok {
 		t.Error("forgotten entry still served")
 	}
-	if m.lru.Bytes() != before-memoSize("did-19", make([]byte, 94)) {
-		t.Errorf("forget left %d bytes counted", m.lru.Bytes())
+	if _, ok := m.generation(newest); ok {
+		t.Error("forgotten entry's generation still served")
 	}
 }
 
@@ -57,7 +63,7 @@ func TestStateMemoAdd(t *testing.T) {
 		{"current generation", 10, func() (uint64, error) { return 3, nil }, true, nil},
 		{"generation moved on", 10, func() (uint64, error) { return 4, nil }, false, nil},
 		{"read error", 10, func() (uint64, error) { return 0, errRead }, false, errRead},
-		{"larger than an eighth of the budget", 1 << 20, func() (uint64, error) { return 3, nil }, false, nil},
+		{"larger than an entry may be", bytecache.MaxEntry, func() (uint64, error) { return 3, nil }, false, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
