@@ -33,6 +33,8 @@ type Config struct {
 	// AnswerCacheMB bounds the did:ion resolution answers kept serialized in memory, in MiB (0:
 	// ion.DefaultAnswerBytes; negative: none), for GET /identifiers and the node's verifiers alike. Each
 	// is served only while the DID's generation in the store is the one read before it was computed.
+	// The serialized answers are kept outside the Go heap in whole 32 MiB (internal/bytecache); the
+	// verifiers' parsed results take up to an eighth more.
 	AnswerCacheMB int
 	// GCPercent is the Go garbage collector's target (GOGC) that Start sets for the process; it is left
 	// alone when 0 or when the GOGC environment variable is set. See gc.go.

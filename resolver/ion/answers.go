@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"sync"
 
+	"github.com/ionode/ionode/internal/bytecache"
 	"github.com/ionode/ionode/internal/sizedlru"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/sidetree"
@@ -50,13 +51,14 @@ type Generations interface {
 	Generation(ctx context.Context, didSuffix string) (uint64, error)
 }
 
-// DefaultAnswerBytes bounds Answers by default: about 90,000 answers of a DID with one key and one
-// service (1.2 KB of body, plus its key and bookkeeping).
+// DefaultAnswerBytes bounds Answers by default: about 75,000–100,000 answers of a DID with one key and
+// one service (1.2 KB of body, its DID, suffix, ETag and a header), kept outside the Go heap
+// (internal/bytecache), plus an eighth of it for the verifiers' parsed results.
 const DefaultAnswerBytes = 128 << 20
 
-// answerOverhead approximates an entry's bookkeeping beyond its key and body (list element, map slot,
-// the Answer and the entry), so the budget bounds real memory.
-const answerOverhead = 256
+// parsedOverhead approximates a parsed result's bookkeeping beyond three times its body (the document
+// and metadata JSON and their parsed form).
+const parsedOverhead = 256
 
 // Answers is the node's one cache of did:ion resolutions: a Resolver's answers remembered serialized
 // (for GET /identifiers, Answer) and, once a verifier asks for them, parsed (Method), so that a DID
@@ -66,35 +68,33 @@ const answerOverhead = 256
 // before it was computed, and served only while a fresh read of the generation returns that same
 // number. Anchoring the DID's create, an update, a recovery, a deactivation or a reorg's rollback each
 // give the DID a new generation (never a reused one), so the next resolution sees them, on any replica
-// sharing the store; an operation stored while an answer is computed leaves the answer's generation
-// behind, so it is never served. No time-to-live is involved.
+// sharing the store; an operation stored while an answer is computed leaves the answer behind, so it is
+// never served. No time-to-live is involved.
+//
+// The serialized answers live outside the Go heap (internal/bytecache), each copied out when served: a
+// node with 100,000 answers kept as Go values made every garbage collection mark about half a million
+// objects while requests waited. The parsed results are Go values in an LRU of their own, an eighth of
+// the budget: verifiers resolve few DIDs (their issuers) often.
 type Answers struct {
 	r    *Resolver
 	gens Generations // nil when r.Log cannot tell generations: nothing is remembered
 
-	mu  sync.Mutex
-	lru *sizedlru.LRU[*answerEntry]
+	kept *bytecache.Cache // serialized answers by DID (keptAnswer)
+
+	mu     sync.Mutex
+	parsed *sizedlru.LRU[*parsedEntry] // Method's results by DID
 }
 
-type answerEntry struct {
-	suffix     string
-	generation uint64 // read before the answer was computed
-	answer     *Answer
-
-	parse  sync.Once
-	result *resolver.Result // Method's outcome, parsed from answer on first use
-	err    error
-	parsed int64 // bytes counted for result once parsed (under Answers.mu)
-}
-
-// size counts Body's capacity, not its length: the serializer's slice grows in steps, and the budget is
-// for memory held. Caller holds Answers.mu (e.parsed).
-func (e *answerEntry) size(did string) int64 {
-	return int64(len(did)+len(e.suffix)+cap(e.answer.Body)+len(e.answer.ETag)) + answerOverhead + e.parsed
+type parsedEntry struct {
+	generation uint64
+	result     *resolver.Result
+	err        error
+	size       int64
 }
 
 // NewAnswers returns r's answers, remembered within budget bytes (DefaultAnswerBytes when 0; none when
-// negative, or when r.Log does not implement Generations).
+// negative, or when r.Log does not implement Generations). The serialized answers' part is rounded as
+// bytecache.New rounds it (whole 32 MiB, at least one).
 func NewAnswers(r *Resolver, budget int64) *Answers {
 	if budget == 0 {
 		budget = DefaultAnswerBytes
@@ -102,13 +102,10 @@ func NewAnswers(r *Resolver, budget int64) *Answers {
 	a := &Answers{r: r}
 	a.gens, _ = r.Log.(Generations)
 	if budget > 0 && a.gens != nil {
-		a.lru = newAnswerLRU(budget)
+		a.kept = bytecache.New(budget)
+		a.parsed = sizedlru.New(max(budget/8, 1), func(_ string, e *parsedEntry) int64 { return e.size })
 	}
 	return a
-}
-
-func newAnswerLRU(budget int64) *sizedlru.LRU[*answerEntry] {
-	return sizedlru.New(budget, func(did string, e *answerEntry) int64 { return e.size(did) })
 }
 
 // Resolve is the resolver's Resolve, not remembered (for callers that need the parsed body).
@@ -116,42 +113,39 @@ func (a *Answers) Resolve(ctx context.Context, did string) (sidetree.Resolution,
 	return a.r.Resolve(ctx, did)
 }
 
+// Kept reports the serialized answers' counters (entries, memory, gets and misses).
+func (a *Answers) Kept() bytecache.Stats { return a.kept.Stats() }
+
 // Answer resolves did as Resolver.Resolve does, serialized. Errors are failures of the store.
 func (a *Answers) Answer(ctx context.Context, did string) (*Answer, error) {
-	e, err := a.entry(ctx, did)
-	if err != nil {
-		return nil, err
-	}
-	return e.answer, nil
+	ans, _, _, err := a.answer(ctx, did)
+	return ans, err
 }
 
-// entry returns did's remembered entry while the DID's generation stands, or computes a new one (kept
-// when the DID parses and its generation could be read).
-func (a *Answers) entry(ctx context.Context, did string) (*answerEntry, error) {
-	if a.lru == nil {
+// answer returns did's answer, remembered while the DID's generation stands or computed anew (and kept
+// when the DID parses and its generation could be read), with that generation.
+func (a *Answers) answer(ctx context.Context, did string) (_ *Answer, gen uint64, known bool, _ error) {
+	if a.kept == nil {
 		res, err := a.r.Resolve(ctx, did)
 		if err != nil {
-			return nil, err
+			return nil, 0, false, err
 		}
-		return &answerEntry{answer: NewAnswer(res)}, nil
+		return NewAnswer(res), 0, false, nil
 	}
-	a.mu.Lock()
-	e, ok := a.lru.Get(did)
-	a.mu.Unlock()
 	// The generation is read before the answer is computed: an operation stored meanwhile leaves it
 	// behind the store's, so the answer is never served. A stale entry's fresh read is that read.
-	var gen uint64
-	known := false
-	if ok {
-		g, err := a.gens.Generation(ctx, e.suffix)
-		if err == nil && g == e.generation {
-			return e, nil
+	if v, ok := a.kept.Get(nil, did); ok {
+		if k, ok := decodeKept(v); ok {
+			g, err := a.gens.Generation(ctx, k.suffix)
+			if err == nil && g == k.generation {
+				return k.answer, g, true, nil
+			}
+			gen, known = g, err == nil
 		}
-		gen, known = g, err == nil
 	}
 	parsed, malformed := a.r.parse(did)
 	if parsed == nil {
-		return &answerEntry{answer: NewAnswer(malformed)}, nil // not kept: it has no generation
+		return NewAnswer(malformed), 0, false, nil // not kept: it has no generation
 	}
 	if !known {
 		var err error
@@ -160,60 +154,49 @@ func (a *Answers) entry(ctx context.Context, did string) (*answerEntry, error) {
 	}
 	res, err := a.r.resolveParsed(ctx, parsed)
 	if err != nil {
-		return nil, err
+		return nil, 0, false, err
 	}
-	e = &answerEntry{suffix: parsed.Suffix, generation: gen, answer: NewAnswer(res)}
+	ans := NewAnswer(res)
 	if known {
-		a.add(did, e)
+		a.kept.Set(did, encodeKept(gen, parsed.Suffix, ans))
 	}
-	return e, nil
-}
-
-func (a *Answers) add(did string, e *answerEntry) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.lru.Add(did, e)
+	return ans, gen, known, nil
 }
 
 // Method is did:ion as a resolver.Method (what a verifier resolves issuers with), from the same
-// remembered answers: each is parsed into a resolver.Result once, on first use.
+// remembered answers: each is parsed into a resolver.Result once per generation, on first use.
 func (a *Answers) Method() resolver.Method { return answersMethod{a} }
 
 type answersMethod struct{ a *Answers }
 
 func (m answersMethod) Resolve(ctx context.Context, did string) (*resolver.Result, error) {
-	e, err := m.a.entry(ctx, did)
+	ans, gen, known, err := m.a.answer(ctx, did)
 	if err != nil {
 		return resolver.ION(failed{err}).Resolve(ctx, did) // the method's error for a store failure
 	}
-	e.parse.Do(func() {
-		// The answer's body parses back to the resolution it was serialized from; resolver.ION makes
-		// the Result from it exactly as from the resolver.
-		body, err := sidetree.ParseJSON(e.answer.Body)
-		if err != nil {
-			e.result, e.err = nil, &resolver.Error{Code: resolver.CodeInternal, Message: "did:ion answer", Err: err}
-			return
+	if known {
+		m.a.mu.Lock()
+		e, ok := m.a.parsed.Get(did)
+		m.a.mu.Unlock()
+		if ok && e.generation == gen {
+			return e.result, e.err
 		}
-		e.result, e.err = resolver.ION(resolved{sidetree.Resolution{Status: e.answer.Status, Body: body}}).Resolve(ctx, did)
-		m.a.counted(did, e)
-	})
+	}
+	// The answer's body parses back to the resolution it was serialized from; resolver.ION makes the
+	// Result from it exactly as from the resolver.
+	e := &parsedEntry{generation: gen, size: 3*int64(len(ans.Body)) + int64(len(did)) + parsedOverhead}
+	body, err := sidetree.ParseJSON(ans.Body)
+	if err != nil {
+		e.err = &resolver.Error{Code: resolver.CodeInternal, Message: "did:ion answer", Err: err}
+	} else {
+		e.result, e.err = resolver.ION(resolved{sidetree.Resolution{Status: ans.Status, Body: body}}).Resolve(ctx, did)
+	}
+	if known && m.a.parsed.Fits(e.size) {
+		m.a.mu.Lock()
+		m.a.parsed.Add(did, e)
+		m.a.mu.Unlock()
+	}
 	return e.result, e.err
-}
-
-// counted adds e's parsed result to the budget while e is still remembered under did.
-func (a *Answers) counted(did string, e *answerEntry) {
-	if a.lru == nil || e.result == nil {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if cur, ok := a.lru.Peek(did); !ok || cur != e {
-		return
-	}
-	// The Result holds the document and metadata JSON and their parsed form: about twice the body.
-	extra := 2 * int64(len(e.answer.Body))
-	e.parsed = extra
-	a.lru.Grew(extra)
 }
 
 // resolved is a resolver.IONResolver that answers with one resolution.

@@ -1,30 +1,52 @@
 package ion
 
 import (
+	"bytes"
 	"testing"
 )
 
-// TestAnswersBudgetCountsReplacements: an answer replaced under the same DID (a new generation) is
-// uncounted, so the bytes counted stay the bytes held however often a DID changes, and the budget keeps
-// holding other DIDs' answers.
-func TestAnswersBudgetCountsReplacements(t *testing.T) {
-	a := &Answers{lru: newAnswerLRU(1 << 20)}
-	entry := func(gen uint64) *answerEntry {
-		return &answerEntry{suffix: "EiA", generation: gen, answer: &Answer{Status: 200, Body: make([]byte, 1000)}}
+// TestKeptRoundTrip: a kept answer decodes to what was kept; cut short it decodes as nothing.
+func TestKeptRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		suffix string
+		a      Answer
+	}{
+		{"published", "EiA-suffix", Answer{Status: 200, Body: []byte(`{"didDocument":{}}`), Published: true, ETag: `"abc"`}},
+		{"unpublished", "EiB", Answer{Status: 200, Body: []byte(`{}`)}},
+		{"not found, empty body", "EiC", Answer{Status: 404}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := encodeKept(42, tc.suffix, &tc.a)
+			k, ok := decodeKept(v)
+			if !ok || k.generation != 42 || k.suffix != tc.suffix || !sameAnswer(k.answer, &tc.a) {
+				t.Fatalf("decoded %+v %+v, %v", k, k.answer, ok)
+			}
+			for n := range keptHeader + len(tc.suffix) + 1 + len(tc.a.ETag) {
+				if _, ok := decodeKept(v[:n]); ok {
+					t.Fatalf("%d of %d bytes decoded", n, len(v))
+				}
+			}
+		})
 	}
-	a.add("did:ion:other", entry(1))
-	for gen := range uint64(5000) {
-		a.add("did:ion:EiA", entry(gen))
-	}
-	var held int64
-	for _, did := range a.lru.Keys() {
-		e, _ := a.lru.Peek(did)
-		held += e.size(did)
-	}
-	if a.lru.Bytes() != held {
-		t.Fatalf("counted %d bytes, holding %d", a.lru.Bytes(), held)
-	}
-	if _, ok := a.lru.Peek("did:ion:other"); !ok {
-		t.Fatal("another DID's answer was evicted by one DID's replacements")
-	}
+}
+
+// FuzzDecodeKept: any bytes decode without panicking, and what decodes encodes back to bytes that
+// decode the same.
+func FuzzDecodeKept(f *testing.F) {
+	f.Add(encodeKept(7, "EiA", &Answer{Status: 200, Body: []byte("{}"), Published: true, ETag: `"e"`}))
+	f.Fuzz(func(t *testing.T, v []byte) {
+		k, ok := decodeKept(v)
+		if !ok {
+			return
+		}
+		again, ok := decodeKept(encodeKept(k.generation, k.suffix, k.answer))
+		if !ok || again.generation != k.generation || again.suffix != k.suffix || !sameAnswer(again.answer, k.answer) {
+			t.Fatalf("%+v re-encoded as %+v", k, again)
+		}
+	})
+}
+
+func sameAnswer(a, b *Answer) bool {
+	return a.Status == b.Status && a.Published == b.Published && a.ETag == b.ETag && bytes.Equal(a.Body, b.Body)
 }

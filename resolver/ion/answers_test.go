@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ionode/ionode/internal/bytecache"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/ion"
@@ -60,7 +61,9 @@ func TestAnswersNeverStale(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", step, err)
 			}
+			before := answers.Kept()
 			again, err := answers.Answer(ctx, did)
+			after := answers.Kept()
 			if err != nil {
 				t.Fatalf("%s: %v", step, err)
 			}
@@ -82,8 +85,8 @@ func TestAnswersNeverStale(t *testing.T) {
 			if wantStatus == 404 {
 				continue // nothing anchored: no state to remember an answer by
 			}
-			if again != first {
-				t.Fatalf("%s, %.30s: the answer was computed again, not remembered", step, did)
+			if after.Gets != before.Gets+1 || after.Misses != before.Misses || after.Entries != before.Entries {
+				t.Fatalf("%s, %.30s: the answer was computed again, not remembered (%+v → %+v)", step, did, before, after)
 			}
 		}
 	}
@@ -107,7 +110,8 @@ func TestAnswersNeverStale(t *testing.T) {
 	}
 }
 
-// TestAnswersBounded: the byte budget holds, evicting the least recently used answers.
+// TestAnswersBounded: the serialized answers stay within their capacity, and answers evicted from it
+// are computed again.
 func TestAnswersBounded(t *testing.T) {
 	ctx, s, key := t.Context(), openStore(t), newKey(t)
 	network := sidetree.Mainnet()
@@ -124,31 +128,39 @@ func TestAnswersBounded(t *testing.T) {
 		}
 		dids = append(dids, "did:ion:"+c.DIDSuffix)
 	}
-	// Room for about ten answers of ~1 KB each (with their keys and bookkeeping).
+	// A budget under the smallest capacity takes the smallest; answers evicted from it are computed again,
+	// the same.
 	answers := ion.NewAnswers(&ion.Resolver{Network: network, Log: s, Cache: s}, 16<<10)
-	first := map[string]*ion.Answer{}
+	if got := answers.Kept().Capacity; got != bytecache.Granule {
+		t.Fatalf("capacity %d for a 16 KiB budget, want %d", got, bytecache.Granule)
+	}
+	first := map[string][]byte{}
 	for _, did := range dids {
 		a, err := answers.Answer(ctx, did)
 		if err != nil || a.Status != 200 {
 			t.Fatalf("%v %v", a, err)
 		}
-		first[did] = a
+		first[did] = a.Body
 	}
-	kept := 0
-	for _, did := range dids {
-		if a, _ := answers.Answer(ctx, did); a == first[did] {
-			kept++
+	ion.FlushKept(answers)
+	if s := answers.Kept(); s.Bytes > uint64(s.Capacity) {
+		t.Fatalf("%d bytes kept, capacity %d", s.Bytes, s.Capacity)
+	}
+	for pass := range 2 {
+		before := answers.Kept()
+		for _, did := range dids {
+			if a, err := answers.Answer(ctx, did); err != nil || !bytes.Equal(a.Body, first[did]) {
+				t.Fatalf("pass %d, %s: %v %s", pass, did, err, a.Body)
+			}
 		}
-	}
-	// Resolving them again in order evicts each before it is asked for again: a cache over its budget
-	// (or unbounded) would have kept them all.
-	if kept != 0 {
-		t.Fatalf("%d of %d answers kept within a budget for about ten", kept, len(dids))
-	}
-	last := dids[len(dids)-1]
-	a1, _ := answers.Answer(ctx, last)
-	if a2, _ := answers.Answer(ctx, last); a1 != a2 {
-		t.Fatal("the most recent answer was not kept")
+		// The first pass after the flush computes every answer again; the second is served from memory.
+		misses, want := answers.Kept().Misses-before.Misses, uint64(len(dids))
+		if pass == 1 {
+			want = 0
+		}
+		if misses != want {
+			t.Fatalf("pass %d: %d answers not kept, want %d", pass, misses, want)
+		}
 	}
 }
 
@@ -338,29 +350,37 @@ func TestCachedWithoutGenerationsResolvesEveryTime(t *testing.T) {
 	}
 }
 
-// TestMethodBounded: the parsed results count against the same byte budget as the answers.
+// TestMethodBounded: the parsed results are bounded by their part of the budget (an eighth): parsing them
+// again costs no resolution while the serialized answers are kept.
 func TestMethodBounded(t *testing.T) {
 	log := newMemoryLog()
-	// Room for a few long-form answers (~2 KB each, and twice that once parsed).
-	c := ion.NewAnswers(&ion.Resolver{Network: sidetree.Mainnet(), Log: log}, 64<<10).Method()
+	// Parsed results get 64 KiB: room for about nine of the twenty long-form answers (~2 KB, counted
+	// three times over).
+	c := ion.NewAnswers(&ion.Resolver{Network: sidetree.Mainnet(), Log: log}, 512<<10).Method()
 	var dids []testDID
 	for range 20 {
 		dids = append(dids, newTestDID(t))
 	}
+	results := map[string]*resolver.Result{}
 	for pass := 1; pass <= 2; pass++ {
 		for _, d := range dids {
-			if _, err := c.Resolve(t.Context(), d.create.LongForm); err != nil {
+			res, err := c.Resolve(t.Context(), d.create.LongForm)
+			if err != nil {
 				t.Fatal(err)
 			}
+			// Resolving them again in order evicts each parsed result before it is asked for again.
+			if pass == 2 && res == results[d.create.LongForm] {
+				t.Fatalf("a parsed result was kept past its budget")
+			}
+			results[d.create.LongForm] = res
 		}
-		// Resolving them again in order evicts each before it is asked for again.
-		if got := log.readCount(); got != pass*len(dids) {
-			t.Fatalf("pass %d: %d resolutions computed, want %d", pass, got, pass*len(dids))
+		if got := log.readCount(); got != len(dids) {
+			t.Fatalf("pass %d: %d resolutions computed, want %d (the serialized answers are kept)", pass, got, len(dids))
 		}
 	}
 	last := dids[len(dids)-1].create.LongForm
-	if _, err := c.Resolve(t.Context(), last); err != nil || log.readCount() != 2*len(dids) {
-		t.Fatalf("the most recent answer was not kept: %v", err)
+	if res, err := c.Resolve(t.Context(), last); err != nil || res != results[last] {
+		t.Fatalf("the most recent parsed result was not kept: %v", err)
 	}
 }
 

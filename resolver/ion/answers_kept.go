@@ -1,0 +1,57 @@
+package ion
+
+import (
+	"encoding/binary"
+)
+
+// A kept answer's bytes: the DID's generation when it was computed (8 bytes, big-endian), the status
+// (2), flags (1: published), the suffix's length (2) and the suffix, the ETag's length (1) and the
+// ETag, then the body.
+const keptHeader = 8 + 2 + 1 + 2
+
+const keptPublished = 1
+
+// keptAnswer is a kept answer decoded.
+type keptAnswer struct {
+	generation uint64
+	suffix     string // to read the DID's generation again
+	answer     *Answer
+}
+
+// encodeKept serializes an answer to keep, computed at generation for the DID of suffix.
+func encodeKept(generation uint64, suffix string, a *Answer) []byte {
+	if len(suffix) > 0xffff || len(a.ETag) > 0xff || a.Status < 0 || a.Status > 0xffff {
+		return nil // never for a did:ion answer; an empty value decodes as nothing
+	}
+	v := make([]byte, keptHeader, keptHeader+len(suffix)+1+len(a.ETag)+len(a.Body))
+	binary.BigEndian.PutUint64(v, generation)
+	binary.BigEndian.PutUint16(v[8:], uint16(a.Status))
+	if a.Published {
+		v[10] = keptPublished
+	}
+	binary.BigEndian.PutUint16(v[11:], uint16(len(suffix)))
+	v = append(v, suffix...)
+	v = append(v, byte(len(a.ETag)))
+	v = append(v, a.ETag...)
+	return append(v, a.Body...)
+}
+
+// decodeKept reads what encodeKept wrote; the answer's body is v's tail (v is the caller's copy).
+func decodeKept(v []byte) (keptAnswer, bool) {
+	if len(v) < keptHeader {
+		return keptAnswer{}, false
+	}
+	n := int(binary.BigEndian.Uint16(v[11:]))
+	rest := v[keptHeader:]
+	if len(rest) < n+1 || len(rest) < n+1+int(rest[n]) {
+		return keptAnswer{}, false
+	}
+	suffix, etagLen := rest[:n], int(rest[n])
+	etag, body := rest[n+1:n+1+etagLen], rest[n+1+etagLen:]
+	return keptAnswer{
+		generation: binary.BigEndian.Uint64(v),
+		suffix:     string(suffix),
+		answer: &Answer{Status: int(binary.BigEndian.Uint16(v[8:])), Body: body[:len(body):len(body)],
+			Published: v[10]&keptPublished != 0, ETag: string(etag)},
+	}, true
+}
