@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -257,6 +258,9 @@ func child(ctx context.Context, args []string) (loadgen.Result, error) {
 		return res, err
 	}
 	cmd := exec.CommandContext(ctx, exe, args...)
+	// GOGC is for the node (this process): a load generator collecting on another schedule would make
+	// runs with different node settings differ in the generator too.
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GOGC=") })
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
