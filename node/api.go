@@ -101,6 +101,9 @@ func (a *API) resolve(w http.ResponseWriter, r *http.Request, did string) {
 		writeError(w, http.StatusInternalServerError, "internal_error", "the node could not read its store")
 		return
 	}
+	// Once written (net/http copies what it is given and keeps no slice of it), the answer's memory
+	// serves the next request.
+	defer ans.Release()
 	a.Metrics.observeResolution("ion", ans.Status, time.Since(start))
 	if cacheResolution(w, r, ans) {
 		return

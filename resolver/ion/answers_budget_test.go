@@ -18,12 +18,13 @@ func TestKeptRoundTrip(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := encodeKept(42, tc.suffix, &tc.a)
-			k, ok := decodeKept(v)
-			if !ok || k.generation != 42 || k.suffix != tc.suffix || !sameAnswer(k.answer, &tc.a) {
-				t.Fatalf("decoded %+v %+v, %v", k, k.answer, ok)
+			var a Answer
+			k, ok := decodeKept(v, &a)
+			if !ok || k.generation != 42 || k.suffix != tc.suffix || !sameAnswer(&a, &tc.a) {
+				t.Fatalf("decoded %+v %+v, %v", k, a, ok)
 			}
 			for n := range keptHeader + len(tc.suffix) + 1 + len(tc.a.ETag) {
-				if _, ok := decodeKept(v[:n]); ok {
+				if _, ok := decodeKept(v[:n], &a); ok {
 					t.Fatalf("%d of %d bytes decoded", n, len(v))
 				}
 			}
@@ -36,13 +37,14 @@ func TestKeptRoundTrip(t *testing.T) {
 func FuzzDecodeKept(f *testing.F) {
 	f.Add(encodeKept(7, "EiA", &Answer{Status: 200, Body: []byte("{}"), Published: true, ETag: `"e"`}))
 	f.Fuzz(func(t *testing.T, v []byte) {
-		k, ok := decodeKept(v)
+		var a, b Answer
+		k, ok := decodeKept(v, &a)
 		if !ok {
 			return
 		}
-		again, ok := decodeKept(encodeKept(k.generation, k.suffix, k.answer))
-		if !ok || again.generation != k.generation || again.suffix != k.suffix || !sameAnswer(again.answer, k.answer) {
-			t.Fatalf("%+v re-encoded as %+v", k, again)
+		again, ok := decodeKept(encodeKept(k.generation, k.suffix, &a), &b)
+		if !ok || again != k || !sameAnswer(&a, &b) {
+			t.Fatalf("%+v %+v re-encoded as %+v %+v", k, a, again, b)
 		}
 	})
 }

@@ -11,11 +11,10 @@ const keptHeader = 8 + 2 + 1 + 2
 
 const keptPublished = 1
 
-// keptAnswer is a kept answer decoded.
+// keptAnswer is a kept answer's header decoded.
 type keptAnswer struct {
 	generation uint64
 	suffix     string // to read the DID's generation again
-	answer     *Answer
 }
 
 // encodeKept serializes an answer to keep, computed at generation for the DID of suffix.
@@ -36,8 +35,8 @@ func encodeKept(generation uint64, suffix string, a *Answer) []byte {
 	return append(v, a.Body...)
 }
 
-// decodeKept reads what encodeKept wrote; the answer's body is v's tail (v is the caller's copy).
-func decodeKept(v []byte) (keptAnswer, bool) {
+// decodeKept reads what encodeKept wrote into a, whose body is v's tail (v is the caller's copy).
+func decodeKept(v []byte, a *Answer) (keptAnswer, bool) {
 	if len(v) < keptHeader {
 		return keptAnswer{}, false
 	}
@@ -48,10 +47,7 @@ func decodeKept(v []byte) (keptAnswer, bool) {
 	}
 	suffix, etagLen := rest[:n], int(rest[n])
 	etag, body := rest[n+1:n+1+etagLen], rest[n+1+etagLen:]
-	return keptAnswer{
-		generation: binary.BigEndian.Uint64(v),
-		suffix:     string(suffix),
-		answer: &Answer{Status: int(binary.BigEndian.Uint16(v[8:])), Body: body[:len(body):len(body)],
-			Published: v[10]&keptPublished != 0, ETag: string(etag)},
-	}, true
+	a.Status, a.Body = int(binary.BigEndian.Uint16(v[8:])), body[:len(body):len(body)]
+	a.Published, a.ETag = v[10]&keptPublished != 0, string(etag)
+	return keptAnswer{generation: binary.BigEndian.Uint64(v), suffix: string(suffix)}, true
 }

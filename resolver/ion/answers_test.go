@@ -400,3 +400,45 @@ func TestCachedErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswersReleased: answers served from memory and released are recycled for the next ones, from
+// goroutines resolving at once; every answer read before its release is the DID's own.
+func TestAnswersReleased(t *testing.T) {
+	ctx, log := t.Context(), newMemoryLog()
+	r := &ion.Resolver{Network: sidetree.Mainnet(), Log: log}
+	answers := ion.NewAnswers(r, 0)
+	var dids []string
+	want := map[string][]byte{}
+	for range 8 {
+		d := newTestDID(t)
+		log.put(d.anchoredCreate())
+		did := "did:ion:" + d.create.DIDSuffix
+		res, err := r.Resolve(ctx, did)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dids, want[did] = append(dids, did), ion.NewAnswer(res).Body
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 400 {
+				did := dids[(g+i)%len(dids)]
+				a, err := answers.Answer(ctx, did)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if !bytes.Equal(a.Body, want[did]) {
+					t.Errorf("%s: served %.60s", did, a.Body)
+					return
+				}
+				a.Release()
+			}
+		})
+	}
+	wg.Wait()
+	if s := answers.Kept(); s.Gets-s.Misses < 4*400-uint64(len(dids))*4 {
+		t.Fatalf("%d of %d answers served from memory", s.Gets-s.Misses, s.Gets)
+	}
+}
