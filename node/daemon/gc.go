@@ -6,13 +6,14 @@ import (
 	"runtime/debug"
 )
 
-// DefaultGCPercent halves Go's default heap growth between collections. A node's live heap is mostly
-// the store's block cache and the in-memory DID states (with CGO_ENABLED=0 Pebble's cache is Go memory),
-// and between collections the heap grows by this percentage of it: at 100 a resolver with 100,000 DIDs
-// cycled through ~180 MB of fresh memory, which on small virtual machines (shadow page tables, memory
-// returned to the host) made resolution's tail several times slower than the memory itself was worth.
-// bench/resolve -hold measured p99 3.5–4.0 ms at 400 and 1.7–1.9 ms at 50 (README, performance); sync
-// with it (bench/sync -node daemon) still ingested 27,827 ops/s, 56 % of the single-core limit.
+// DefaultGCPercent halves Go's default heap growth between collections. With CGO_ENABLED=0 Pebble's
+// block cache is Go memory, and between collections the heap grows by this percentage of it: at 100 a
+// resolver with 100,000 DIDs cycled through ~180 MB of fresh memory, which on small virtual machines
+// (shadow page tables, memory returned to the host) made resolution's tail several times slower than the
+// memory itself was worth. The resolution caches now live outside the Go heap (internal/bytecache), so a
+// serving node's heap is small (~16 MiB) and 200 would collect a quarter as often; but sync's heap is not
+// (bench/sync -node daemon peaked at 218–236 MiB at 200 against 147–150 MiB at 50, ingesting no faster),
+// so the default stays here (README, performance).
 const DefaultGCPercent = 50
 
 // applyGCPercent sets the process's GC target from the configuration unless the operator chose one with
