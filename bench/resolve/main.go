@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -24,6 +25,7 @@ import (
 	"github.com/ionode/ionode/bench/internal/benchnode"
 	"github.com/ionode/ionode/bench/internal/loadgen"
 	"github.com/ionode/ionode/bench/internal/report"
+	"github.com/ionode/ionode/bench/internal/tracewait"
 )
 
 func main() {
@@ -175,16 +177,23 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	t.Add("warm-up", "every DID resolved once in %s", warm.Elapsed.Round(100*time.Millisecond))
+	stopTrace := func() {}
 	if o.traceFile != "" {
-		stopTrace, err := startTrace(o.traceFile)
+		if stopTrace, err = startTrace(o.traceFile); err != nil {
+			return err
+		}
+	}
+	open, err := openRun("warm (every DID resolved once)")
+	stopTrace()
+	if err != nil {
+		return err
+	}
+	if o.traceFile != "" {
+		waits, err := readTrace(o.traceFile)
 		if err != nil {
 			return err
 		}
-		defer stopTrace()
-	}
-	open, err := openRun("warm (every DID resolved once)")
-	if err != nil {
-		return err
+		t.Add("warm run's trace (the node): mark phases, goroutines' waits for a thread inside and outside them", "%s", waits)
 	}
 	t.Add(fmt.Sprintf("p99 target < 2 ms at ≥ 1,000 req/s (warm run at %.0f req/s)", o.rate), "%s", verdict(open.Summary.P99 < 2*time.Millisecond && o.rate >= 1000))
 	if o.closedDuration > 0 {
@@ -217,6 +226,16 @@ func startTrace(path string) (func(), error) {
 		return nil, err
 	}
 	return func() { trace.Stop(); f.Close() }, nil
+}
+
+// readTrace reads the goroutines' waits for a thread from a trace file.
+func readTrace(path string) (tracewait.Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return tracewait.Result{}, err
+	}
+	defer f.Close()
+	return tracewait.Read(bufio.NewReader(f))
 }
 
 // writeHeapProfile writes the live heap after a collection, so the profile shows what stays.

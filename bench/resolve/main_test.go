@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -26,12 +27,12 @@ func TestSmoke(t *testing.T) {
 		t.Skip("starts btcd, a node and a load generator process")
 	}
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"-dids", "250", "-rate", "200", "-duration", "1s", "-closed-duration", "500ms", "-closed-workers", "2", "-dir", t.TempDir()}, &out)
+	err := run(context.Background(), []string{"-dids", "250", "-rate", "200", "-duration", "1s", "-closed-duration", "500ms", "-closed-workers", "2", "-dir", t.TempDir(), "-trace", filepath.Join(t.TempDir(), "warm.trace")}, &out)
 	t.Log(out.String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"250 DIDs", "open loop 200 req/s", "closed loop 2 clients", "map[200:", "| machine |", "node's garbage collector | ", " cycles, live heap "} {
+	for _, want := range []string{"250 DIDs", "open loop 200 req/s", "closed loop 2 clients", "map[200:", "| machine |", "node's garbage collector | ", " cycles, live heap ", " mark phases, "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}
