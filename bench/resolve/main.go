@@ -162,6 +162,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		gc := report.ReadGC().Sub(gc0)
 		t.Add("open loop: node's garbage collector", "%s", gc)
 		t.Add("open loop: node's goroutines waiting, runnable, for a thread (runtime/metrics)", "%s", gc.Scheduling())
+		t.Add("open loop: node's heap allocation per request (runtime/metrics; the whole process)", "%s", gc.PerRequest(open.Sent))
 		t.Add("open loop: how late the load generator sent (from the due time)", "p50 %s, p99 %s, p99.9 %s, max %s",
 			ms(open.Dispatcher.Late.P50), ms(open.Dispatcher.Late.P99), ms(open.Dispatcher.Late.P999), ms(open.Dispatcher.Late.Max))
 		if open.Status[http.StatusOK] != open.Summary.Count || open.Errors > 0 {

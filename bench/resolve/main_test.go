@@ -32,7 +32,7 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"250 DIDs", "open loop 200 req/s", "closed loop 2 clients", "map[200:", "| machine |", "node's garbage collector | ", " cycles, live heap ", " mark phases, "} {
+	for _, want := range []string{"250 DIDs", "open loop 200 req/s", "closed loop 2 clients", "map[200:", "| machine |", "node's garbage collector | ", " cycles, live heap ", " mark phases, ", "heap allocation per request"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}

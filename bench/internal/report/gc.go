@@ -15,6 +15,8 @@ type GC struct {
 	// Mark CPU by kind: assists (taken from the goroutines that allocate), dedicated and idle workers.
 	Assist, Dedicated, Idle time.Duration
 	LiveHeap                uint64 // bytes marked live by the last cycle
+	// Allocated: bytes and objects allocated on the heap, cumulative (Sub: during the run).
+	AllocBytes, AllocObjects uint64
 	// stop-the-world pauses and goroutine scheduling latencies (runnable → running), cumulative
 	pauses, sched *metrics.Float64Histogram
 }
@@ -27,6 +29,8 @@ var gcMetrics = []string{
 	"/gc/heap/live:bytes",
 	"/sched/pauses/total/gc:seconds",
 	"/sched/latencies:seconds",
+	"/gc/heap/allocs:bytes",
+	"/gc/heap/allocs:objects",
 }
 
 // ReadGC samples the collector's and the scheduler's counters.
@@ -40,13 +44,15 @@ func ReadGC() GC {
 	return GC{
 		Cycles: s[0].Value.Uint64(), Assist: seconds(s[1].Value), Dedicated: seconds(s[2].Value), Idle: seconds(s[3].Value),
 		LiveHeap: s[4].Value.Uint64(), pauses: s[5].Value.Float64Histogram(), sched: s[6].Value.Float64Histogram(),
+		AllocBytes: s[7].Value.Uint64(), AllocObjects: s[8].Value.Uint64(),
 	}
 }
 
 // Sub is what happened between earlier and g (LiveHeap stays g's).
 func (g GC) Sub(earlier GC) GC {
 	return GC{Cycles: g.Cycles - earlier.Cycles, Assist: g.Assist - earlier.Assist, Dedicated: g.Dedicated - earlier.Dedicated,
-		Idle: g.Idle - earlier.Idle, LiveHeap: g.LiveHeap, pauses: subHist(g.pauses, earlier.pauses), sched: subHist(g.sched, earlier.sched)}
+		Idle: g.Idle - earlier.Idle, LiveHeap: g.LiveHeap, pauses: subHist(g.pauses, earlier.pauses), sched: subHist(g.sched, earlier.sched),
+		AllocBytes: g.AllocBytes - earlier.AllocBytes, AllocObjects: g.AllocObjects - earlier.AllocObjects}
 }
 
 // String summarizes the collector's work: cycles, mark CPU and the pauses.
@@ -54,6 +60,14 @@ func (g GC) String() string {
 	return fmt.Sprintf("%d cycles, live heap %s; mark CPU %s (assists %s, dedicated %s, idle %s); stop-the-world pauses p99 %s, max %s",
 		g.Cycles, MiB(int64(g.LiveHeap)), (g.Assist + g.Dedicated + g.Idle).Round(time.Millisecond), g.Assist.Round(time.Millisecond),
 		g.Dedicated.Round(time.Millisecond), g.Idle.Round(time.Millisecond), histQuantile(g.pauses, 0.99), histQuantile(g.pauses, 1))
+}
+
+// PerRequest is what was allocated per request over n requests.
+func (g GC) PerRequest(n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f B in %.1f objects", float64(g.AllocBytes)/float64(n), float64(g.AllocObjects)/float64(n))
 }
 
 // Scheduling summarizes how long goroutines waited, runnable, for a thread (the runtime samples them).

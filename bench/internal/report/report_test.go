@@ -48,6 +48,10 @@ func TestReadGC(t *testing.T) {
 	if d.Cycles < 2 {
 		t.Fatalf("%d cycles counted for two runtime.GC calls", d.Cycles)
 	}
+	sink = make([]byte, 1<<20)
+	if a := ReadGC().Sub(before); a.AllocBytes < 1<<20 || a.AllocObjects < 1 {
+		t.Fatalf("a 1 MiB allocation counted as %d bytes in %d objects", a.AllocBytes, a.AllocObjects)
+	}
 	if d.pauses == nil || histQuantile(d.pauses, 1) == "-" {
 		t.Fatalf("no stop-the-world pause counted: %s", d)
 	}
@@ -67,3 +71,5 @@ func TestHistQuantile(t *testing.T) {
 		t.Errorf("empty histogram: %s", got)
 	}
 }
+
+var sink []byte
