@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"sync"
 
 	"github.com/ionode/ionode/internal/sizedlru"
@@ -26,15 +27,51 @@ type Answer struct {
 
 // NewAnswer serializes a resolution.
 func NewAnswer(res sidetree.Resolution) *Answer {
-	body := res.Body.AppendStringify(nil)
-	if cap(body)-len(body) > len(body)/8 {
-		body = bytes.Clone(body) // an answer may be kept: not with up to twice its size in spare capacity
-	}
-	a := &Answer{Status: res.Status, Body: body, Published: res.Published()}
+	scratch := getScratch()
+	defer putScratch(scratch)
+	*scratch = res.Body.AppendStringify((*scratch)[:0])
+	return newAnswer(res.Status, *scratch, res.Published())
+}
+
+// newAnswer is the answer of a serialized resolution, its body copied out of the caller's scratch
+// (an answer may be kept: at its size, not with the spare capacity of a growing buffer).
+func newAnswer(status int, body []byte, published bool) *Answer {
+	a := &Answer{Status: status, Body: bytes.Clone(body), Published: published}
 	if a.Status == 200 && a.Published {
 		a.ETag = ETag(a.Body)
 	}
 	return a
+}
+
+// answerParsed is the answer to a parsed DID: the body written straight from the DID's state
+// (sidetree.AppendResolveDIDState, what bench/compare measures), not composed and then serialized.
+func (r *Resolver) answerParsed(ctx context.Context, parsed *sidetree.DID) (*Answer, error) {
+	state, err := r.State(ctx, parsed.Suffix)
+	var unresolvable *sidetree.Error
+	if errors.As(err, &unresolvable) {
+		return NewAnswer(sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(unresolvable)}), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	scratch := getScratch()
+	defer putScratch(scratch)
+	var status int
+	var published bool
+	*scratch, status, published = sidetree.AppendResolveDIDState((*scratch)[:0], parsed, state)
+	return newAnswer(status, *scratch, published), nil
+}
+
+// scratches are the buffers answers are written into before they are copied out at their size.
+var scratches = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+func getScratch() *[]byte { return scratches.Get().(*[]byte) }
+
+// putScratch keeps a buffer for the next answer unless one answer made it large.
+func putScratch(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		scratches.Put(b)
+	}
 }
 
 // ETag is the strong entity tag of a resolution body: the quoted base64url of the first 16 bytes of its
@@ -129,11 +166,15 @@ func (a *Answers) Answer(ctx context.Context, did string) (*Answer, error) {
 // when the DID parses and its generation could be read).
 func (a *Answers) entry(ctx context.Context, did string) (*answerEntry, error) {
 	if a.lru == nil {
-		res, err := a.r.Resolve(ctx, did)
+		parsed, malformed := a.r.parse(did)
+		if parsed == nil {
+			return &answerEntry{answer: NewAnswer(malformed)}, nil
+		}
+		ans, err := a.r.answerParsed(ctx, parsed)
 		if err != nil {
 			return nil, err
 		}
-		return &answerEntry{answer: NewAnswer(res)}, nil
+		return &answerEntry{answer: ans}, nil
 	}
 	a.mu.Lock()
 	e, ok := a.lru.Get(did)
@@ -158,11 +199,11 @@ func (a *Answers) entry(ctx context.Context, did string) (*answerEntry, error) {
 		gen, err = a.gens.Generation(ctx, parsed.Suffix)
 		known = err == nil
 	}
-	res, err := a.r.resolveParsed(ctx, parsed)
+	ans, err := a.r.answerParsed(ctx, parsed)
 	if err != nil {
 		return nil, err
 	}
-	e = &answerEntry{suffix: parsed.Suffix, generation: gen, answer: NewAnswer(res)}
+	e = &answerEntry{suffix: parsed.Suffix, generation: gen, answer: ans}
 	if known {
 		a.add(did, e)
 	}
