@@ -123,7 +123,7 @@ func validatePublicKeys(keys Value) error {
 	if keys.Kind() != KindArray {
 		return codeError(CodeDocumentComposerPublicKeysNotArray)
 	}
-	seen := make(map[string]bool, keys.Len())
+	var seen idSet
 	for _, key := range keys.Elems() {
 		if k, found := forInKeyNotIn(key, "id", "type", "purposes", "publicKeyJwk"); found {
 			return jsError(CodeDocumentComposerPublicKeyUnknownProperty, "Unexpected property, "+k+", in publicKey.")
@@ -143,10 +143,9 @@ func validatePublicKeys(keys Value) error {
 			return err
 		}
 		idStr, _ := id.Str()
-		if seen[idStr] {
+		if seen.add(idStr) {
 			return codeError(CodeDocumentComposerPublicKeyIdDuplicated)
 		}
-		seen[idStr] = true
 		if key.Has("purposes") {
 			purposes := field(key, "purposes")
 			if purposes.Kind() != KindArray {
@@ -174,7 +173,7 @@ func validateServices(services Value) error {
 	if services.Kind() != KindArray {
 		return codeError(CodeDocumentComposerPatchServicesNotArray)
 	}
-	seen := make(map[string]bool, services.Len())
+	var seen idSet
 	for _, svc := range services.Elems() {
 		n, err := objectKeysLen(svc)
 		if err != nil {
@@ -188,10 +187,9 @@ func validateServices(services Value) error {
 			return err
 		}
 		idStr, _ := id.Str()
-		if seen[idStr] {
+		if seen.add(idStr) {
 			return jsError(CodeDocumentComposerPatchServiceIdNotUnique, "Service id has to be unique")
 		}
-		seen[idStr] = true
 		typ, ok := field(svc, "type").Str()
 		if !ok {
 			return codeError(CodeDocumentComposerPatchServiceTypeNotString)
