@@ -235,7 +235,7 @@ func ApplyPatches(doc *Value, patches Value) {
 		case PatchReplace:
 			// Object.assign of the patch document into the cleared document: an empty array adds nothing.
 			replacement := field(p, "document")
-			*doc = objectValue([]Member{})
+			*doc = objectValue(make([]Member, 0, len(replacement.Members()))) // sized: Set would start at four
 			for _, m := range replacement.Members() {
 				doc.Set(m.Key, m.Value)
 			}
