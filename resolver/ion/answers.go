@@ -166,11 +166,7 @@ func (a *Answers) Answer(ctx context.Context, did string) (*Answer, error) {
 // when the DID parses and its generation could be read).
 func (a *Answers) entry(ctx context.Context, did string) (*answerEntry, error) {
 	if a.lru == nil {
-		parsed, malformed := a.r.parse(did)
-		if parsed == nil {
-			return &answerEntry{answer: NewAnswer(malformed)}, nil
-		}
-		ans, err := a.r.answerParsed(ctx, parsed)
+		ans, err := a.r.Answer(ctx, did)
 		if err != nil {
 			return nil, err
 		}
