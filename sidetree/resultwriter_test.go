@@ -59,6 +59,9 @@ func TestAppendResolutionResult(t *testing.T) {
 		"services": Object(Member{"services", Array(Object(Member{"id", String("s\"")}, Member{"serviceEndpoint", Null()}), Number(1))}),
 		"no services": Object(Member{"publicKeys", Array(key(String("a"), String("x"), String("x"), Number(1)),
 			key(String("b"), String("y"), String("x")))}),
+		// A key object made with a member twice (only code can make one): the first is the one read.
+		"repeated member": Object(Member{"publicKeys", Array(objectValue([]Member{{"id", String("a")}, {"purposes", Array(String("x"))},
+			{"id", String("b")}, {"purposes", Array(String("y"))}, {"type", Null()}, {"type", String("t")}}))}),
 		// Purposes the document already has as members, or array indices: only the tree places them.
 		"purpose service": Object(Member{"publicKeys", Array(key(String("a"), String("authentication"), String("service")))}),
 		"purpose id":      Object(Member{"publicKeys", Array(key(String("a"), String("id")))}),
