@@ -128,26 +128,26 @@ func validatePublicKeys(keys Value) error {
 		if k, found := forInKeyNotIn(key, "id", "type", "purposes", "publicKeyJwk"); found {
 			return jsError(CodeDocumentComposerPublicKeyUnknownProperty, "Unexpected property, "+k+", in publicKey.")
 		}
-		jwk, err := propertyOf(key, "publicKeyJwk")
-		if err != nil {
+		if !key.IsObject() {
+			if _, err := propertyOf(key, "publicKeyJwk"); err != nil { // null and undefined throw
+				return err
+			}
+		}
+		parts := keyPartsOf(key) // all missing for a key that is no object, as its properties are
+		if err := validateNonArrayObject(parts.jwk, "publicKeyJwk"); err != nil {
 			return err
 		}
-		if err := validateNonArrayObject(jwk, "publicKeyJwk"); err != nil {
-			return err
-		}
-		if field(key, "type").Kind() != KindString {
+		if parts.typ.Kind() != KindString {
 			return codeError(CodeDocumentComposerPublicKeyTypeMissingOrIncorrectType)
 		}
-		id := field(key, "id")
-		if err := validateID(id); err != nil {
+		if err := validateID(parts.id); err != nil {
 			return err
 		}
-		idStr, _ := id.Str()
+		idStr, _ := parts.id.Str()
 		if seen.add(idStr) {
 			return codeError(CodeDocumentComposerPublicKeyIdDuplicated)
 		}
-		if key.Has("purposes") {
-			purposes := field(key, "purposes")
+		if purposes := parts.purposes; purposes.Kind() != kindUndefined {
 			if purposes.Kind() != KindArray {
 				return codeError(CodeDocumentComposerPublicKeyPurposesIncorrectType)
 			}

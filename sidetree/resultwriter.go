@@ -26,8 +26,7 @@ func AppendResolutionResult(dst []byte, state *State, did *DID, published bool) 
 		return appendDeactivatedResult(dst, did.ShortForm, published)
 	}
 	doc := state.Document
-	// Each key's members are read once, here: looking each up by name where it is written was a quarter
-	// of the writer's time.
+	// Each key's members are read once, here (keyPartsOf).
 	var partStore [4]keyParts
 	keys := partStore[:0]
 	for _, key := range field(doc, "publicKeys").Elems() {
@@ -115,35 +114,6 @@ func AppendResolutionResult(dst []byte, state *State, did *DID, published bool) 
 		b = append(appendStr(append(b, resultEquivalent...), shortForm, plain), ']')
 	}
 	return append(b, "}}"...)
-}
-
-// keyParts are the members of a document's key that its verification method and relationships show,
-// each missing (kindUndefined) when the key has none.
-type keyParts struct{ id, typ, jwk, purposes Value }
-
-// keyPartsOf reads a key's parts in one pass over its members, each the first of its name as Get finds it.
-func keyPartsOf(key Value) keyParts {
-	undefined := Value{kind: kindUndefined}
-	k := keyParts{undefined, undefined, undefined, undefined}
-	for _, m := range key.Members() {
-		var to *Value
-		switch m.Key {
-		case "id":
-			to = &k.id
-		case "type":
-			to = &k.typ
-		case "publicKeyJwk":
-			to = &k.jwk
-		case "purposes":
-			to = &k.purposes
-		default:
-			continue
-		}
-		if to.kind == kindUndefined {
-			*to = m.Value
-		}
-	}
-	return k
 }
 
 // appendDeactivatedResult writes deactivatedResult(did, published).
