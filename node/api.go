@@ -145,7 +145,7 @@ func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, sidetree.ErrorBody(err).Stringify())
 		return
 	}
-	var created sidetree.Value
+	var created []byte // a create is answered with the DID's resolution result, as the reference answers it
 	if op.Type == sidetree.OpCreate {
 		state := sidetree.ApplyParsed(op, 0, nil)
 		if state == nil {
@@ -153,7 +153,7 @@ func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		did := &sidetree.DID{Method: a.Network.Method, Suffix: op.DIDSuffix, ShortForm: "did:" + a.Network.Method + ":" + op.DIDSuffix}
-		created = sidetree.ResolutionResult(state, did, false)
+		created = sidetree.AppendResolutionResult(nil, state, did, false)
 		anchored, err := a.anchoredCreate(r.Context(), op.DIDSuffix)
 		if err != nil {
 			a.logger().Error("reading a DID's operations failed", "suffix", op.DIDSuffix, "err", err)
@@ -186,7 +186,7 @@ func (a *API) handleOperation(w http.ResponseWriter, r *http.Request) {
 	a.Metrics.observeOperation(string(op.Type), "queued")
 	a.logger().Info("operation queued", "type", op.Type, "suffix", op.DIDSuffix)
 	if op.Type == sidetree.OpCreate {
-		writeJSON(w, http.StatusOK, created.Stringify())
+		writeJSON(w, http.StatusOK, created)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

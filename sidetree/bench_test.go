@@ -124,7 +124,8 @@ func benchLongFormDID(b *testing.B) string {
 	return long
 }
 
-// BenchmarkResolveLongForm is a GET /identifiers request for a long-form DID: parse it, resolve, serialize.
+// BenchmarkResolveLongForm is a GET /identifiers request for a long-form DID: parse it, resolve, write the
+// body (as the node's handler and bench/compare do).
 func BenchmarkResolveLongForm(b *testing.B) {
 	long := benchLongFormDID(b)
 	p := Mainnet().Latest()
@@ -136,11 +137,10 @@ func BenchmarkResolveLongForm(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res := ResolveDID(did, nil)
-		if res.Status != 200 {
-			b.Fatal(res.Status)
+		var status int
+		if body, status, _ = AppendResolveDID(body[:0], did, nil); status != 200 {
+			b.Fatal(status)
 		}
-		body = res.Body.AppendStringify(body[:0])
 	}
 }
 
@@ -148,7 +148,7 @@ func BenchmarkResolveLongForm(b *testing.B) {
 // in the order a resolution runs them: json-parse is the plain JSON.parse of the decoded state, read-state
 // what ParseDID does instead (decode, parse, check its JCS form as it reads), parse-did the whole of
 // ParseDID (read-state to request, and the rest of its checks), resolve the whole of ResolveDID (apply,
-// then compose). What bounds the whole: sha256
+// then compose), write what a request does instead of compose and serialize. What bounds the whole: sha256
 // reports MB/s over the initial state's length.
 func BenchmarkLongFormStages(b *testing.B) {
 	long := benchLongFormDID(b)
@@ -183,6 +183,7 @@ func BenchmarkLongFormStages(b *testing.B) {
 		{"compose", func() { ResolutionResult(res.State, did, false) }},
 		{"resolve", func() { ResolveDID(did, nil) }},
 		{"serialize", func() { buf = res.Body.AppendStringify(buf[:0]) }},
+		{"write", func() { buf = AppendResolutionResult(buf[:0], res.State, did, false) }}, // compose and serialize's work, without the tree
 	}
 	for _, s := range stages {
 		b.Run(s.name, func(b *testing.B) {

@@ -95,7 +95,11 @@ func ResolutionResult(state *State, did *DID, published bool) Value {
 
 	methods := a.array(len(keys))
 	var relStore2 [len(relStore)]Value // each relationship's array, as rels orders them
-	relationships := relStore2[:len(rels)]
+	relationships := relStore2[:0]
+	if len(rels) > len(relStore2) {
+		relationships = make([]Value, 0, len(rels)) // more than ION's purposes: only a hand-made state
+	}
+	relationships = relationships[:len(rels)]
 	for j, r := range rels {
 		relationships[j] = a.array(r.n)
 	}

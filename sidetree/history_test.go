@@ -306,6 +306,7 @@ func TestHistories(t *testing.T) {
 			}
 			did, _ := ParseDID("did:ion:"+h.suffix, "ion", p)
 			res := ResolveDID(did, h.sorted())
+			checkAppendResolveDID(t, did, h.sorted())
 			wantStatus := http.StatusOK
 			if sc.deactivated {
 				wantStatus = http.StatusGone

@@ -123,32 +123,31 @@ func validatePublicKeys(keys Value) error {
 	if keys.Kind() != KindArray {
 		return codeError(CodeDocumentComposerPublicKeysNotArray)
 	}
-	seen := make(map[string]bool, keys.Len())
+	var seen idSet
 	for _, key := range keys.Elems() {
 		if k, found := forInKeyNotIn(key, "id", "type", "purposes", "publicKeyJwk"); found {
 			return jsError(CodeDocumentComposerPublicKeyUnknownProperty, "Unexpected property, "+k+", in publicKey.")
 		}
-		jwk, err := propertyOf(key, "publicKeyJwk")
-		if err != nil {
+		if !key.IsObject() {
+			if _, err := propertyOf(key, "publicKeyJwk"); err != nil { // null and undefined throw
+				return err
+			}
+		}
+		parts := keyPartsOf(key) // all missing for a key that is no object, as its properties are
+		if err := validateNonArrayObject(parts.jwk, "publicKeyJwk"); err != nil {
 			return err
 		}
-		if err := validateNonArrayObject(jwk, "publicKeyJwk"); err != nil {
-			return err
-		}
-		if field(key, "type").Kind() != KindString {
+		if parts.typ.Kind() != KindString {
 			return codeError(CodeDocumentComposerPublicKeyTypeMissingOrIncorrectType)
 		}
-		id := field(key, "id")
-		if err := validateID(id); err != nil {
+		if err := validateID(parts.id); err != nil {
 			return err
 		}
-		idStr, _ := id.Str()
-		if seen[idStr] {
+		idStr, _ := parts.id.Str()
+		if seen.add(idStr) {
 			return codeError(CodeDocumentComposerPublicKeyIdDuplicated)
 		}
-		seen[idStr] = true
-		if key.Has("purposes") {
-			purposes := field(key, "purposes")
+		if purposes := parts.purposes; purposes.Kind() != kindUndefined {
 			if purposes.Kind() != KindArray {
 				return codeError(CodeDocumentComposerPublicKeyPurposesIncorrectType)
 			}
@@ -174,7 +173,7 @@ func validateServices(services Value) error {
 	if services.Kind() != KindArray {
 		return codeError(CodeDocumentComposerPatchServicesNotArray)
 	}
-	seen := make(map[string]bool, services.Len())
+	var seen idSet
 	for _, svc := range services.Elems() {
 		n, err := objectKeysLen(svc)
 		if err != nil {
@@ -188,10 +187,9 @@ func validateServices(services Value) error {
 			return err
 		}
 		idStr, _ := id.Str()
-		if seen[idStr] {
+		if seen.add(idStr) {
 			return jsError(CodeDocumentComposerPatchServiceIdNotUnique, "Service id has to be unique")
 		}
-		seen[idStr] = true
 		typ, ok := field(svc, "type").Str()
 		if !ok {
 			return codeError(CodeDocumentComposerPatchServiceTypeNotString)
@@ -237,7 +235,7 @@ func ApplyPatches(doc *Value, patches Value) {
 		case PatchReplace:
 			// Object.assign of the patch document into the cleared document: an empty array adds nothing.
 			replacement := field(p, "document")
-			*doc = objectValue([]Member{})
+			*doc = objectValue(make([]Member, 0, len(replacement.Members()))) // sized: Set would start at four
 			for _, m := range replacement.Members() {
 				doc.Set(m.Key, m.Value)
 			}

@@ -24,20 +24,51 @@ func ResolveDID(did *DID, anchored []AnchoredOperation) Resolution {
 // ResolveDIDState is ResolveDID for a published state already computed (nil when the DID has no valid
 // anchored create), e.g. from a cache.
 func ResolveDIDState(did *DID, state *State) Resolution {
+	state, status, published := resolvedState(did, state)
+	if state == nil {
+		return Resolution{Status: status, Body: notFoundBody()}
+	}
+	return Resolution{Status: status, Body: ResolutionResult(state, did, published), State: state}
+}
+
+// AppendResolveDID is ResolveDID serialized: it appends the body's JSON.stringify form to dst and
+// returns it with the status and whether the DID is published (Resolution.Published), writing the body
+// straight from the state instead of composing it (AppendResolutionResult).
+func AppendResolveDID(dst []byte, did *DID, anchored []AnchoredOperation) (body []byte, status int, published bool) {
+	state, err := Resolve(anchored)
+	if err != nil {
+		return ErrorBody(err).AppendStringify(dst), http.StatusBadRequest, false
+	}
+	return AppendResolveDIDState(dst, did, state)
+}
+
+// AppendResolveDIDState is ResolveDIDState serialized, as AppendResolveDID is ResolveDID.
+func AppendResolveDIDState(dst []byte, did *DID, state *State) (body []byte, status int, published bool) {
+	state, status, published = resolvedState(did, state)
+	if state == nil {
+		return notFoundBody().AppendStringify(dst), status, false
+	}
+	return AppendResolutionResult(dst, state, did, published), status, published
+}
+
+// resolvedState is the state a DID resolves to given its published state (nil when none), the HTTP
+// status and whether it is published; nil when the DID is not found.
+func resolvedState(did *DID, state *State) (*State, int, bool) {
 	published := state != nil
 	if state == nil && !did.IsShortForm() {
 		// The reference applies the embedded create at transaction 0: it is a theoretical state.
 		state = ApplyParsed(did.Create, 0, nil)
 	}
-	if state == nil {
-		return Resolution{Status: http.StatusNotFound, Body: ErrorBody(newError(CodeDidNotFound, "DID Not Found"))}
+	switch {
+	case state == nil:
+		return nil, http.StatusNotFound, false
+	case state.Deactivated():
+		return state, http.StatusGone, published
 	}
-	status := http.StatusOK
-	if state.Deactivated() {
-		status = http.StatusGone
-	}
-	return Resolution{Status: status, Body: ResolutionResult(state, did, published), State: state}
+	return state, http.StatusOK, published
 }
+
+func notFoundBody() Value { return ErrorBody(newError(CodeDidNotFound, "DID Not Found")) }
 
 // ErrorBody is ION's error body, {code, message}. The message of our own codes is ours.
 func ErrorBody(err error) Value {

@@ -99,6 +99,7 @@ func TestSidetreeVectorsLongForm(t *testing.T) {
 		t.Fatalf("suffix %s, create operation's %s", did.Suffix, op.DIDSuffix)
 	}
 	res := ResolveDID(did, nil)
+	checkAppendResolveDID(t, did, nil)
 	want := sidetreeVector(t, "resolution", "longFormResponseDidDocument.json")
 	if res.Status != http.StatusOK || !sameJSON(t, res.Body, want) {
 		t.Fatalf("long-form resolution (status %d)\n got %s\nwant %s", res.Status, res.Body, want)
@@ -136,6 +137,7 @@ func TestSidetreeVectorsResolutionAfterEachOperation(t *testing.T) {
 			t.Fatal(err)
 		}
 		res := ResolveDID(did, anchored)
+		checkAppendResolveDID(t, did, anchored)
 		want := sidetreeVector(t, "resolution", results[i])
 		if res.Status != statuses[i] || !sameJSON(t, res.Body, want) {
 			t.Errorf("after %s (status %d, want %d)\n got %s\nwant %s", name, res.Status, statuses[i], res.Body, want)

@@ -1,9 +1,11 @@
 package ion
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"sync"
 
 	"github.com/ionode/ionode/internal/bytecache"
@@ -46,11 +48,51 @@ func (a *Answer) Release() {
 
 // NewAnswer serializes a resolution.
 func NewAnswer(res sidetree.Resolution) *Answer {
-	a := &Answer{Status: res.Status, Body: res.Body.AppendStringify(nil), Published: res.Published()}
+	scratch := getScratch()
+	defer putScratch(scratch)
+	*scratch = res.Body.AppendStringify((*scratch)[:0])
+	return newAnswer(res.Status, *scratch, res.Published())
+}
+
+// newAnswer is the answer of a serialized resolution, its body copied out of the caller's scratch
+// (an answer may be kept: at its size, not with the spare capacity of a growing buffer).
+func newAnswer(status int, body []byte, published bool) *Answer {
+	a := &Answer{Status: status, Body: bytes.Clone(body), Published: published}
 	if a.Status == 200 && a.Published {
 		a.ETag = ETag(a.Body)
 	}
 	return a
+}
+
+// answerParsed is the answer to a parsed DID: the body written straight from the DID's state
+// (sidetree.AppendResolveDIDState, what bench/compare measures), not composed and then serialized.
+func (r *Resolver) answerParsed(ctx context.Context, parsed *sidetree.DID) (*Answer, error) {
+	state, err := r.State(ctx, parsed.Suffix)
+	var unresolvable *sidetree.Error
+	if errors.As(err, &unresolvable) {
+		return NewAnswer(sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(unresolvable)}), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	scratch := getScratch()
+	defer putScratch(scratch)
+	var status int
+	var published bool
+	*scratch, status, published = sidetree.AppendResolveDIDState((*scratch)[:0], parsed, state)
+	return newAnswer(status, *scratch, published), nil
+}
+
+// scratches are the buffers answers are written into before they are copied out at their size.
+var scratches = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+func getScratch() *[]byte { return scratches.Get().(*[]byte) }
+
+// putScratch keeps a buffer for the next answer unless one answer made it large.
+func putScratch(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		scratches.Put(b)
+	}
 }
 
 // ETag is the strong entity tag of a resolution body: the quoted base64url of the first 16 bytes of its
@@ -141,11 +183,11 @@ func (a *Answers) Answer(ctx context.Context, did string) (*Answer, error) {
 // when the DID parses and its generation could be read), with that generation.
 func (a *Answers) answer(ctx context.Context, did string) (_ *Answer, gen uint64, known bool, _ error) {
 	if a.kept == nil {
-		res, err := a.r.Resolve(ctx, did)
+		ans, err := a.r.Answer(ctx, did)
 		if err != nil {
 			return nil, 0, false, err
 		}
-		return NewAnswer(res), 0, false, nil
+		return ans, 0, false, nil
 	}
 	// The generation is read before the answer is computed: an operation stored meanwhile leaves it
 	// behind the store's, so the answer is never served. A stale entry's fresh read is that read.
@@ -173,11 +215,10 @@ func (a *Answers) answer(ctx context.Context, did string) (_ *Answer, gen uint64
 		gen, err = a.gens.Generation(ctx, parsed.Suffix)
 		known = err == nil
 	}
-	res, err := a.r.resolveParsed(ctx, parsed)
+	ans, err := a.r.answerParsed(ctx, parsed)
 	if err != nil {
 		return nil, 0, false, err
 	}
-	ans := NewAnswer(res)
 	if known {
 		a.kept.Set(did, encodeKept(gen, parsed.Suffix, ans))
 	}

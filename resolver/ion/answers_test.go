@@ -67,7 +67,11 @@ func TestAnswersNeverStale(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", step, err)
 			}
-			for _, got := range []*ion.Answer{first, again} {
+			direct, err := truth.Answer(ctx, did) // written from the state, nothing kept
+			if err != nil {
+				t.Fatalf("%s: %v", step, err)
+			}
+			for _, got := range []*ion.Answer{first, again, direct} {
 				if got.Status != want.Status || !bytes.Equal(got.Body, want.Body) || got.ETag != want.ETag || got.Published != want.Published {
 					t.Fatalf("%s, %.30s: served %d %s\nwant %d %s", step, did, got.Status, got.Body, want.Status, want.Body)
 				}

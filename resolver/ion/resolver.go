@@ -46,6 +46,16 @@ func (r *Resolver) Resolve(ctx context.Context, did string) (sidetree.Resolution
 	return r.resolveParsed(ctx, parsed)
 }
 
+// Answer is Resolve serialized, as GET /identifiers/{did} sends it: the body is written straight from the
+// DID's state (see answerParsed). Errors are failures of the store.
+func (r *Resolver) Answer(ctx context.Context, did string) (*Answer, error) {
+	parsed, malformed := r.parse(did)
+	if parsed == nil {
+		return NewAnswer(malformed), nil
+	}
+	return r.answerParsed(ctx, parsed)
+}
+
 // parse parses a DID string of r's network; a malformed one gives nil and its 400 resolution.
 func (r *Resolver) parse(did string) (*sidetree.DID, sidetree.Resolution) {
 	parsed, err := sidetree.ParseDID(did, r.Network.Method, r.Network.Latest())
