@@ -18,7 +18,7 @@ func TestComposeReleasesFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prov, provProof, chunk, err := r.readProvisional(tx, core, coreProof)
+	prov, provProof, chunk, err := r.readProvisional(tx, core, coreProof, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
