@@ -115,6 +115,22 @@ func parseFile(data []byte, sizeLimit int, decompressFailure, notJSON sidetree.C
 	return parseJSONFile(raw, notJSON)
 }
 
+// readIndexFile decompresses an index file and reads it one reference at a time (stream), when it is of
+// the plain shape (sidetree.WalkYieldable) and passes every check as it is read, instead of first
+// making a whole-file tree; any other file is read whole, as the reference reads it, so that its meaning
+// and its error are the reference's.
+func readIndexFile[F any](data []byte, sizeLimit int, failure sidetree.Code, stream func([]byte) (F, bool), whole func([]byte) (F, error)) (F, error) {
+	raw, err := decompressFile(nil, data, sizeLimit, failure)
+	if err != nil {
+		var none F
+		return none, err
+	}
+	if f, ok := stream(raw); ok {
+		return f, nil
+	}
+	return whole(raw)
+}
+
 // decompressFile decompresses a file within its size limit times the reference's multiplier, into dst's
 // memory when it fits.
 func decompressFile(dst, data []byte, sizeLimit int, decompressFailure sidetree.Code) ([]byte, error) {

@@ -43,19 +43,11 @@ func (f *CoreIndexFile) count() int {
 }
 
 // ParseCoreIndexFile parses a compressed core index file as the reference's CoreIndexFile.parse.
-//
-// A file of the plain shape (sidetree.WalkYieldable) is checked one reference at a time as it is read;
-// any other, or one that fails a check, is read whole as the reference reads it, so that its meaning
-// and its error are the reference's.
+// See readIndexFile.
 func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, error) {
-	raw, err := decompressFile(nil, data, p.MaxCoreIndexFileSizeInBytes, sidetree.CodeCoreIndexFileDecompressionFailure)
-	if err != nil {
-		return nil, err
-	}
-	if f, ok := streamCoreIndexFile(raw, p); ok {
-		return f, nil
-	}
-	return parseCoreIndexWhole(raw, p)
+	return readIndexFile(data, p.MaxCoreIndexFileSizeInBytes, sidetree.CodeCoreIndexFileDecompressionFailure,
+		func(raw []byte) (*CoreIndexFile, bool) { return streamCoreIndexFile(raw, p) },
+		func(raw []byte) (*CoreIndexFile, error) { return parseCoreIndexWhole(raw, p) })
 }
 
 // parseCoreIndexWhole reads a decompressed core index file as one tree.

@@ -54,6 +54,13 @@ func TestFilesLinear(t *testing.T) {
 		{"core: many members", 2000, coreParser(p), func(n int) string {
 			return `{"operations":{` + strings.Repeat(`"create":[],`, n) + `"recover":[]}}`
 		}},
+		{"provisional: many updates, read one at a time", 1000, provParser(p), func(n int) string {
+			refs := make([]string, n)
+			for i := range refs {
+				refs[i] = fmt.Sprintf(`{"didSuffix":"EiBRx4tyq4pXcxESSRaAbFV1lbKEOXh6nRRq%010d","revealValue":"%s"}`, i, mh)
+			}
+			return `{"chunks":[{"chunkFileUri":"` + cid + `"}],"provisionalProofFileUri":"` + cid + `","operations":{"update":[` + strings.Join(refs, ",") + `]}}`
+		}},
 		{"core: nesting", 1000, coreParser(p), func(n int) string {
 			return `{"x":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}`
 		}},
