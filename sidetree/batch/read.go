@@ -166,10 +166,15 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("fetch provisional proof file %s: %w", prov.ProvisionalProofFileURI, err)
 		}
-		if r.Signed != nil && r.Void != nil {
+		switch {
+		case r.Signed != nil && r.Void != nil:
 			proof, handed, err = r.streamProvisionalProof(data, core, coreProof, prov)
-		} else {
+		case r.Signed != nil:
 			proof, _, err = parseProvisionalProof(data, p, len(prov.Updates), nil)
+		default:
+			// Nothing takes the parsed proofs (only Signed does): each is dropped once checked, so that a
+			// batch's payloads are not held to its end.
+			proof, _, err = parseProvisionalProof(data, p, len(prov.Updates), func(int, string, sidetree.ParsedJWS) {})
 		}
 		if err != nil {
 			return nil, nil, nil, err

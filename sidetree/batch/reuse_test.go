@@ -37,3 +37,23 @@ func TestOperationsOutliveNextRead(t *testing.T) {
 		}
 	}
 }
+
+// TestReadWithoutSignedKeepsNoPayloads: without Signed, nothing takes the parsed proofs, so the read does
+// not hold every payload of the provisional proof file until it returns.
+func TestReadWithoutSignedKeepsNoPayloads(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	requests, _ := randomBatch(t, 40, 13)
+	cas, _, tx := builtBatch(t, requests, p)
+	r := &Reader{Parameters: p, Fetch: cas.fetch}
+	core, coreProof, err := r.readCore(tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, proof, _, err := r.readProvisional(tx, core, coreProof, nil)
+	if err != nil || proof == nil || len(proof.Updates) == 0 {
+		t.Fatalf("no updates read (%v)", err)
+	}
+	if len(proof.parsed) != 0 {
+		t.Fatalf("%d parsed proofs kept for no one", len(proof.parsed))
+	}
+}
