@@ -186,21 +186,23 @@ func arrayOf(v sidetree.Value) ([]sidetree.Value, bool) {
 	return v.Elems(), true
 }
 
-// duplicates reports whether a list has a repeated entry.
-func duplicates(lists ...[]string) bool {
-	n := 0
-	for _, l := range lists {
-		n += len(l)
-	}
-	// Sized up front: a 10,000-operation batch would otherwise grow the set a dozen times.
-	seen := make(map[string]struct{}, n)
-	for _, l := range lists {
-		for _, s := range l {
-			if _, ok := seen[s]; ok {
-				return true
-			}
-			seen[s] = struct{}{}
+// addAll adds the DID of each of list to set (sized by the caller: a 10,000-operation batch would
+// otherwise grow it a dozen times), reporting false at the first that is there already: the check that a
+// batch names each DID once.
+func addAll[T any](set map[string]struct{}, list []T, did func(T) string) bool {
+	for _, e := range list {
+		s := did(e)
+		if _, ok := set[s]; ok {
+			return false
 		}
+		set[s] = struct{}{}
 	}
-	return false
+	return true
 }
+
+// addReferences is addAll of the references' DIDs.
+func addReferences(set map[string]struct{}, refs []Reference) bool {
+	return addAll(set, refs, func(r Reference) string { return r.DIDSuffix })
+}
+
+func itself(s string) string { return s }

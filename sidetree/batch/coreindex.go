@@ -23,6 +23,10 @@ type CoreIndexFile struct {
 	Deactivates []Reference
 
 	CreateSuffixes []string // computed from the suffix data
+
+	// suffixes is the set of Suffixes, made by the one-operation-per-DID check and kept for the check of
+	// the provisional index file's updates against it.
+	suffixes map[string]struct{}
 }
 
 // Suffixes lists the DIDs of the core operations: creates, recovers, deactivates.
@@ -138,7 +142,8 @@ func createSuffixData(ref sidetree.Value) (sidetree.Value, error) {
 // finish makes the checks that involve several parts of the file, in the reference's order, once its
 // operations are read: one operation per DID, then the two URIs (undefined when absent).
 func (f *CoreIndexFile) finish(provisionalURI, proofURI sidetree.Value, p sidetree.Parameters) error {
-	if duplicates(f.Suffixes()) {
+	f.suffixes = make(map[string]struct{}, f.count())
+	if !addAll(f.suffixes, f.CreateSuffixes, itself) || !addReferences(f.suffixes, f.Recovers) || !addReferences(f.suffixes, f.Deactivates) {
 		return sidetree.Errorf(sidetree.CodeCoreIndexFileMultipleOperationsForTheSameDid, "core index file has several operations for one DID")
 	}
 	var err error

@@ -67,7 +67,7 @@ func parseProvisionalIndexWhole(raw []byte, p sidetree.Parameters) (*Provisional
 		if f.Updates, err = references(ops.Field("update"), sidetree.CodeProvisionalIndexFileUpdateOperationsNotArray, "update reference"); err != nil {
 			return nil, err
 		}
-		if duplicates(f.Suffixes()) {
+		if !addReferences(make(map[string]struct{}, len(f.Updates)), f.Updates) {
 			return nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileMultipleOperationsForTheSameDid, "provisional index file has several updates for one DID")
 		}
 	}
@@ -130,7 +130,7 @@ func streamProvisionalIndexFile(raw []byte, p sidetree.Parameters) (f *Provision
 		}
 		return false
 	})
-	if !walked || chunks != 1 || operations != updates || duplicates(f.Suffixes()) || f.proofURI(proofURI, p) != nil {
+	if !walked || chunks != 1 || operations != updates || !addReferences(make(map[string]struct{}, len(f.Updates)), f.Updates) || f.proofURI(proofURI, p) != nil {
 		return nil, false
 	}
 	return f, true

@@ -155,7 +155,7 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 		return nil, nil, nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileUpdateOperationCountGreaterThanMaxPaidCount,
 			"%d updates exceed the %d paid for", len(prov.Updates), maxUpdates)
 	}
-	if duplicates(core.Suffixes(), prov.Suffixes()) {
+	if updatesRepeatCore(core, prov) {
 		return nil, nil, nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileDidReferenceDuplicatedWithCoreIndexFile,
 			"provisional index file references a DID of the core index file")
 	}
@@ -201,6 +201,22 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 			"chunk file has %d deltas for %d operations with a delta", len(chunk.Deltas), want)
 	}
 	return prov, proof, chunk, nil
+}
+
+// updatesRepeatCore reports an update of a DID the core index file has an operation for. (Each file's own
+// DIDs are distinct: its parse checked.)
+func updatesRepeatCore(core *CoreIndexFile, prov *ProvisionalIndexFile) bool {
+	set := core.suffixes
+	if set == nil { // a CoreIndexFile not made by ParseCoreIndexFile
+		set = map[string]struct{}{}
+		addAll(set, core.Suffixes(), itself)
+	}
+	for _, u := range prov.Updates {
+		if _, ok := set[u.DIDSuffix]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // streamProvisionalProof parses the provisional proof file as ParseProvisionalProofFile does, handing

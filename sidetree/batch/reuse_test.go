@@ -57,3 +57,32 @@ func TestReadWithoutSignedKeepsNoPayloads(t *testing.T) {
 		t.Fatalf("%d parsed proofs kept for no one", len(proof.parsed))
 	}
 }
+
+// TestUpdateOfACoreDID: an update of a DID the core index file has an operation for fails the
+// provisional stage with the reference's code, whether or not the core index file came from its parser.
+func TestUpdateOfACoreDID(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	sd := `{"deltaHash":"` + mh + `","recoveryCommitment":"` + mh2 + `"}`
+	parsed, err := sidetree.ParseJSON([]byte(sd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	suffix, err := sidetree.ComputeDIDSuffix(parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cas := memCAS{}
+	prov, _ := cas.put(gz(`{"chunks":[{"chunkFileUri":"` + cid + `"}],"provisionalProofFileUri":"` + cid + `","operations":{"update":[{"didSuffix":"` + suffix + `","revealValue":"` + mh + `"}]}}`))
+	core, _ := cas.put(gz(`{"provisionalIndexFileUri":"` + prov + `","operations":{"create":[{"suffixData":` + sd + `}]}}`))
+	ops, err := (&Reader{Parameters: p, Fetch: cas.fetch}).Read(Transaction{Number: 1, Time: 1, OperationCount: 2, CoreIndexFileURI: core})
+	if StageOf(err) != StageProvisional || sidetree.CodeOf(err) != sidetree.CodeProvisionalIndexFileDidReferenceDuplicatedWithCoreIndexFile || len(ops) != 1 {
+		t.Fatalf("%d operations, err %v", len(ops), err)
+	}
+	update := &ProvisionalIndexFile{Updates: []Reference{{DIDSuffix: suffix, RevealValue: mh}}}
+	if !updatesRepeatCore(&CoreIndexFile{CreateSuffixes: []string{suffix}}, update) {
+		t.Fatal("a core index file made by hand: the repeated DID was not seen")
+	}
+	if updatesRepeatCore(&CoreIndexFile{CreateSuffixes: []string{mh2}}, update) {
+		t.Fatal("a DID seen twice that is there once")
+	}
+}
