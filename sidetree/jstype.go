@@ -155,6 +155,9 @@ func (v Value) Field(key string) Value {
 	return field(v, key)
 }
 
+// Undefined returns what Field returns for a missing property.
+func Undefined() Value { return Value{kind: kindUndefined} }
+
 // IsUndefined reports whether v stands for a missing property.
 func (v Value) IsUndefined() bool { return v.kind == kindUndefined }
 

@@ -1,6 +1,7 @@
 package sidetree
 
 import (
+	"slices"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -52,29 +53,8 @@ func EachYieldableElement(data []byte, path []string, each func(i int, v Value, 
 		depth++
 	}
 	p.skipSpace()
-	if !p.consume('[') {
+	if !p.eachElement(depth, each) {
 		return false
-	}
-	depth++
-	p.skipSpace()
-	if !p.consume(']') {
-		for i := 0; ; i++ {
-			p.skipSpace()
-			start := p.pos
-			p.jcs = jcsCheck{buf: p.jcs.buf[:0]}
-			v, err := p.value(depth)
-			if err != nil || hasProtoKey(v) || !each(i, v, data[start:p.pos:p.pos], p.jcs.isStringify()) {
-				return false
-			}
-			p.store.rewind()
-			p.skipSpace()
-			if p.consume(']') {
-				break
-			}
-			if !p.consume(',') {
-				return false
-			}
-		}
 	}
 	for range path {
 		p.skipSpace()
@@ -84,6 +64,136 @@ func EachYieldableElement(data []byte, path []string, each func(i int, v Value, 
 	}
 	p.skipSpace()
 	return p.pos == len(p.data)
+}
+
+// eachElement reads the array at p, calling each on every element (see EachYieldableElement); depth is
+// the array's.
+func (p *jsonParser) eachElement(depth int, each func(i int, v Value, text []byte, stringify bool) bool) bool {
+	if !p.consume('[') {
+		return false
+	}
+	depth++
+	p.skipSpace()
+	if p.consume(']') {
+		return true
+	}
+	for i := 0; ; i++ {
+		p.skipSpace()
+		v, text, stringify, ok := p.streamedValue(depth)
+		if !ok || !each(i, v, text, stringify) {
+			return false
+		}
+		p.store.rewind()
+		p.skipSpace()
+		if p.consume(']') {
+			return true
+		}
+		if !p.consume(',') {
+			return false
+		}
+	}
+}
+
+// streamedValue reads the value at p into storage the next rewind reuses, with its text and whether that
+// text is its JSON.stringify form. A "__proto__" key, which JSON.parse and yieldable-json read
+// differently, fails it.
+func (p *jsonParser) streamedValue(depth int) (v Value, text []byte, stringify, ok bool) {
+	start := p.pos
+	p.jcs = jcsCheck{buf: p.jcs.buf[:0]}
+	v, err := p.value(depth)
+	if err != nil || hasProtoKey(v) {
+		return Value{}, nil, false, false
+	}
+	return v, p.data[start:p.pos:p.pos], p.jcs.isStringify(), true
+}
+
+// WalkYieldable reads data, when it is a plain object, one member at a time, so that a file of a few
+// properties and long arrays (a core or provisional index file) is checked as it is read instead of
+// first becoming a whole-file tree. visit is called in the order of the text:
+//   - for a member of the top-level object whose value is an object: with elem -1 and an empty object,
+//     and then for each of that object's members, their path two keys long;
+//   - for a member whose value is an array: with elem -1 and an empty array, then with each element and
+//     its index, as EachYieldableElement calls each;
+//   - for any other member: with elem -1 and its value.
+//
+// Values and elements live until visit returns (it must copy what it keeps, strings excepted, which
+// share data). As for EachYieldableElement, the walk only runs where yieldable-json's reading of data is
+// JSON.parse's, and returns false, perhaps after some calls, for data of any other reading, for an
+// object it walks that repeats a key, has a "__proto__" key or more than maxWalkedMembers members, or
+// when visit returns false: the caller then reads data whole, which gives every input its exact meaning
+// and error.
+func WalkYieldable(data []byte, visit func(path []string, elem int, v Value, text []byte, stringify bool) bool) bool {
+	if len(data) == 0 || !utf8.Valid(data) || hasYieldableDivergence(data) {
+		return false
+	}
+	p := jsonParser{data: data, src: unsafe.String(&data[0], len(data)), store: &parseStore{}, checkJCS: true}
+	p.store.sizeChunks(elementChunkBytes)
+	p.skipSpace()
+	if !p.walkObject(nil, 0, visit) {
+		return false
+	}
+	p.skipSpace()
+	return p.pos == len(p.data)
+}
+
+// maxWalkedMembers bounds the members of an object WalkYieldable walks (index files have at most four),
+// which keeps its repeated-key check linear.
+const maxWalkedMembers = 8
+
+func (p *jsonParser) walkObject(path []string, depth int, visit func([]string, int, Value, []byte, bool) bool) bool {
+	if !p.consume('{') {
+		return false
+	}
+	var keys [maxWalkedMembers]string
+	p.skipSpace()
+	if p.consume('}') {
+		return true
+	}
+	for n := 0; ; n++ {
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return false
+		}
+		key, err := p.str()
+		if err != nil || key == "__proto__" || n == maxWalkedMembers || slices.Contains(keys[:n], key) {
+			return false
+		}
+		keys[n] = key
+		p.skipSpace()
+		if !p.consume(':') {
+			return false
+		}
+		p.skipSpace()
+		if !p.walkMember(append(path[:len(path):len(path)], key), depth+1, visit) {
+			return false
+		}
+		p.skipSpace()
+		if p.consume('}') {
+			return true
+		}
+		if !p.consume(',') {
+			return false
+		}
+	}
+}
+
+func (p *jsonParser) walkMember(path []string, depth int, visit func([]string, int, Value, []byte, bool) bool) bool {
+	if p.pos < len(p.data) {
+		switch c := p.data[p.pos]; {
+		case c == '{' && len(path) == 1:
+			return visit(path, -1, objectValue(nil), nil, false) && p.walkObject(path, depth, visit)
+		case c == '[':
+			return visit(path, -1, arrayValue(nil), nil, false) && p.eachElement(depth, func(i int, v Value, text []byte, stringify bool) bool {
+				return visit(path, i, v, text, stringify)
+			})
+		}
+	}
+	v, text, stringify, ok := p.streamedValue(depth)
+	if !ok || !visit(path, -1, v, text, stringify) {
+		return false
+	}
+	p.store.rewind()
+	return true
 }
 
 // elementChunkBytes sizes the storage an element is read into for an element of about this many bytes

@@ -160,3 +160,133 @@ func FuzzEachYieldableElement(f *testing.F) {
 		checkStream(t, data, []string{"deltas"})
 	})
 }
+
+func TestWalkYieldable(t *testing.T) {
+	tests := []struct {
+		name, in string
+		walks    bool
+	}{
+		{"core index", `{"writerLockId":"w","provisionalIndexFileUri":"Qm","operations":{"create":[{"suffixData":{"a":1}}],"recover":[]}}`, true},
+		{"arrays at the top", `{"chunks":[{"chunkFileUri":"Qm"}],"operations":{"update":[1,2]}}`, true},
+		{"white space everywhere", " {\n\"a\" :\t{ \"b\" : [ 1 , 2 ] } , \"c\" : null }\r\n", true},
+		{"empty", `{}`, true},
+		{"an object two deep is a value", `{"a":{"b":{"c":[1]}}}`, true},
+		{"escaped key", `{"\u0061":[1]}`, true},
+		{"duplicate key", `{"a":1,"a":2}`, false},
+		{"duplicate key one deep", `{"a":{"b":[1],"b":[2]}}`, false},
+		{"__proto__ key", `{"__proto__":{"a":1}}`, false},
+		{"__proto__ in an element", `{"a":[{"__proto__":{"a":1}}]}`, false},
+		{"too many members", `{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9}`, false},
+		{"not an object", `[1]`, false},
+		{"trailing data", `{"a":[1]}x`, false},
+		{"trailing comma", `{"a":[1,]}`, false},
+		{"yieldable-json's [1 2]", `{"a":[1 2]}`, false},
+		{"signed exponent", `{"a":1e-2}`, false},
+		{"invalid UTF-8", "{\"a\":\"\xff\"}", false},
+		{"not JSON", `{"a":tru}`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := checkWalk(t, []byte(tc.in)); got != tc.walks {
+				t.Fatalf("walked %v, want %v", got, tc.walks)
+			}
+		})
+	}
+}
+
+// checkWalk walks data and, where it walks, checks that the values it was given, put back together,
+// are the whole file's yieldable-json reading.
+func checkWalk(t *testing.T, data []byte) bool {
+	t.Helper()
+	top := Object()
+	if !WalkYieldable(data, func(path []string, i int, v Value, text []byte, stringify bool) bool {
+		if text != nil {
+			if tv, err := ParseYieldableJSONWith(text, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true}); err != nil || !tv.Equal(v) {
+				t.Fatalf("%q: %s, its text %q reads as %s (%v)", path, v.Stringify(), text, tv.Stringify(), err)
+			}
+			if out := v.AppendStringify(nil); stringify && !bytes.Equal(out, text) {
+				t.Fatalf("%q: its text %q is said to be its JSON.stringify form, which is %q", path, text, out)
+			}
+		}
+		v = cloneValue(v) // v's storage is the next value's
+		parent := &top
+		if len(path) == 2 {
+			outer := top.Field(path[0])
+			parent = &outer
+			defer func() { top.Set(path[0], outer) }()
+		}
+		key := path[len(path)-1]
+		if i < 0 {
+			if parent.Has(key) {
+				t.Fatalf("%q given twice", path)
+			}
+			parent.Set(key, v)
+			return true
+		}
+		arr := parent.Field(key)
+		if arr.Kind() != KindArray || arr.Len() != i {
+			t.Fatalf("%q: element %d after %s", path, i, arr.Stringify())
+		}
+		arr.appendElems(v)
+		parent.Set(key, arr)
+		return true
+	}) {
+		return false
+	}
+	whole, err := ParseYieldableJSONWith(data, YieldableLimits{MaxDepth: BatchYieldableDepth, RefusePrototypes: true})
+	if err != nil {
+		t.Fatalf("walked, but the whole reading fails: %v", err)
+	}
+	if !whole.Equal(top) {
+		t.Fatalf("walked as %s, the whole reading is %s", top.Stringify(), whole.Stringify())
+	}
+	return true
+}
+
+// TestWalkYieldableReusesStorage: the elements are read into the same storage, so walking twice as many
+// costs no more allocations.
+func TestWalkYieldableReusesStorage(t *testing.T) {
+	file := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"w":"x","operations":{"create":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"suffixData":{"i":%d,"deltaHash":"h"}}`, i)
+		}
+		b.WriteString(`]}}`)
+		return []byte(b.String())
+	}
+	allocs := func(data []byte) float64 {
+		return testing.AllocsPerRun(5, func() {
+			if !WalkYieldable(data, func(path []string, i int, v Value, _ []byte, _ bool) bool {
+				if i < 0 {
+					return true
+				}
+				n, _ := v.Field("suffixData").Field("i").Num()
+				return int(n) == i
+			}) {
+				t.Fatal("an element was not what the file holds")
+			}
+		})
+	}
+	small, large := allocs(file(200)), allocs(file(400))
+	if large > small+4 {
+		t.Fatalf("%v allocations for 200 elements, %v for 400: the storage is not reused", small, large)
+	}
+}
+
+func FuzzWalkYieldable(f *testing.F) {
+	for _, name := range []string{"coreIndex.json", "provisionalIndex.json"} {
+		seed, err := os.ReadFile(filepath.Join("batch", "testdata", "seeds", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(seed)
+	}
+	f.Add([]byte(`{"a":{"b":[{"__proto__":1}],"c":{"d":[]}},"e":"\u0041"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkWalk(t, data)
+	})
+}

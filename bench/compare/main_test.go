@@ -62,6 +62,10 @@ func TestCompareTiny(t *testing.T) {
 			t.Errorf("a zero figure in the limits line %q", m[0])
 		}
 	}
+	split := regexp.MustCompile(`warm ionode ([0-9.]+) \+ ([0-9.]+) µs \(([0-9]+)\), reference ([0-9.]+) \+ [0-9.]+ µs \([0-9]+\); cold`)
+	if m := split.FindStringSubmatch(out.String()); m == nil || strings.Trim(m[1], "0.") == "" || strings.Trim(m[4], "0.") == "" {
+		t.Fatalf("no user and system split of the batch's CPU:\n%s", out.String())
+	}
 	if !strings.Contains(out.String(), "inflating and parsing alone:") {
 		t.Fatalf("no bound from the limits:\n%s", out.String())
 	}

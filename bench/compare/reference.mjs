@@ -102,11 +102,13 @@ const pass = await setup();
 const passes = [];
 for (let i = 0; i < Number(passesArg); i++) {
   const cpu0 = process.cpuUsage();
+  const faults0 = process.resourceUsage().minorPageFault;
   const t0 = process.hrtime.bigint();
   const ops = await pass();
   const wall = Number(process.hrtime.bigint() - t0);
   const cpu = process.cpuUsage(cpu0);
-  passes.push({ ops, cpuNs: (cpu.user + cpu.system) * 1000, wallNs: wall });
+  const faults = process.resourceUsage().minorPageFault - faults0;
+  passes.push({ ops, cpuNs: (cpu.user + cpu.system) * 1000, wallNs: wall, sysNs: cpu.system * 1000, faults });
 }
 // VmHWM, not process.resourceUsage().maxRSS: Linux carries the parent's high-water mark into a child's
 // ru_maxrss at exec (see workerResult in ours.go).

@@ -98,6 +98,9 @@ func printResults(w io.Writer, o options, res results, loadAtStart string) {
 				floor, 1e6/ref/floor)
 		}
 	}
+	fmt.Fprintf(w, "\nthe batch's CPU per operation, user + system (page faults per pass), median of %d rounds: warm ionode %s, reference %s; cold ionode %s, reference %s\n",
+		o.rounds, medianSplit(res["batch"][ours], false), medianSplit(res["batch"][theirs], false),
+		medianSplit(res["batch-cold"][ours], true), medianSplit(res["batch-cold"][theirs], true))
 	fmt.Fprintf(w, "\nload avg: %s (start) / %s (end); %d passes per process, the first one cold\n", loadAtStart, report.LoadAverage(), o.passes)
 }
 
@@ -117,4 +120,27 @@ func medianLimits(samples []sample) (limits, bool) {
 	}
 	l.InflateNs, l.ParseNs, l.SHA256Ns = int64(median(inflate)), int64(median(parse)), int64(median(hash))
 	return l, true
+}
+
+// medianSplit is the user and system CPU time per operation of the samples' warm passes (or cold one),
+// and their page faults per pass: the system part is mostly first touches of memory.
+func medianSplit(samples []sample, cold bool) string {
+	var user, sys, faults []float64
+	for _, s := range samples {
+		passes := s.Passes[:1]
+		if !cold && len(s.Passes) > 1 {
+			passes = s.Passes[1:]
+		}
+		var ops, cpuNs, sysNs, f int64
+		for _, p := range passes {
+			ops, cpuNs, sysNs, f = ops+int64(p.Ops), cpuNs+p.CPUNs, sysNs+p.SysNs, f+p.Faults
+		}
+		if ops == 0 {
+			continue
+		}
+		user = append(user, float64(cpuNs-sysNs)/1e3/float64(ops))
+		sys = append(sys, float64(sysNs)/1e3/float64(ops))
+		faults = append(faults, float64(f)/float64(len(passes)))
+	}
+	return fmt.Sprintf("%.2f + %.2f µs (%.0f)", median(user), median(sys), median(faults))
 }

@@ -18,20 +18,31 @@ var (
 	benchRequests map[string][][]byte
 )
 
-// benchBatches are ION's largest batch (10,000 operations) of creates only and of a mix of all four.
+// benchBatches are ION's largest batch (10,000 operations) of creates only, of a mix of all four, and of
+// half creates and half updates (the shape bench/compare reads against the reference).
 func benchBatches(b *testing.B) map[string][][]byte {
 	benchOnce.Do(func() {
 		mixed, _ := randomBatch(b, 10_000, 77)
-		var creates [][]byte
+		var creates, updates [][]byte
+		seen := map[string]bool{} // a batch holds one operation per DID
 		for len(creates) < 10_000 {
 			more, _ := randomBatch(b, 2_000, uint64(len(creates)))
 			for _, r := range more {
-				if op, _ := sidetree.ParseOperation(r); op.Type == sidetree.OpCreate {
+				op, _ := sidetree.ParseOperation(r)
+				if seen[op.DIDSuffix] {
+					continue
+				}
+				seen[op.DIDSuffix] = true
+				switch op.Type {
+				case sidetree.OpCreate:
 					creates = append(creates, r)
+				case sidetree.OpUpdate:
+					updates = append(updates, r)
 				}
 			}
 		}
-		benchRequests = map[string][][]byte{"mixed": mixed, "creates": creates[:10_000]}
+		half := append(append([][]byte(nil), creates[:5_000]...), updates[:5_000]...)
+		benchRequests = map[string][][]byte{"mixed": mixed, "creates": creates[:10_000], "half": half}
 	})
 	return benchRequests
 }
@@ -52,7 +63,7 @@ func BenchmarkBuild10k(b *testing.B) {
 
 func BenchmarkRead10k(b *testing.B) {
 	p := sidetree.Mainnet().Latest()
-	for _, kind := range []string{"creates", "mixed"} {
+	for _, kind := range []string{"creates", "mixed", "half"} {
 		requests := benchBatches(b)[kind]
 		cas, _, tx := builtBatch(b, requests, p)
 		r := &Reader{Parameters: p, Fetch: cas.fetch}

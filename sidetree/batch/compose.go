@@ -52,9 +52,9 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 	}
 	for i, sd := range core.Creates {
 		scratch = append(scratch[:0], `{"type":"create","suffixData":`...)
-		scratch = withDelta(sd.AppendStringify(scratch), i)
+		scratch = withDelta(append(scratch, sd...), i)
 		add(sidetree.OpCreate, core.CreateSuffixes[i])
-		core.Creates[i] = sidetree.Value{}
+		core.Creates[i] = nil
 	}
 	for i, ref := range core.Recovers {
 		scratch = withDelta(signedBody(scratch[:0], sidetree.OpRecover, ref, proofAt(f.CoreProof, i, true)), len(core.Creates)+i)

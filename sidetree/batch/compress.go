@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"io"
+	"sync"
 
 	// Reading uses klauspost's inflater: the same format and checks as compress/gzip's, in about three
 	// quarters of the CPU time (BenchmarkInflate10k). Writing stays with compress/gzip, whose output at
@@ -35,14 +36,26 @@ func compress(data []byte) []byte {
 // A failure carries the file's code, as the reference wraps decompression errors; an output over the
 // limit carries oversize.
 func decompress(data []byte, max int, failure, oversize sidetree.Code) ([]byte, error) {
+	return decompressInto(nil, data, max, failure, oversize)
+}
+
+// gzipReaders keeps gzip readers for the next file: Reset reuses a reader's 32 KB window and Huffman
+// tables (flate.Resetter), which a new reader allocates again for every file.
+var gzipReaders = sync.Pool{New: func() any { return new(kpgzip.Reader) }}
+
+// decompressInto is decompress writing the output into dst's memory (from its start) when it fits.
+func decompressInto(dst, data []byte, max int, failure, oversize sidetree.Code) ([]byte, error) {
 	in := bytes.NewReader(data)
-	var zr kpgzip.Reader
-	var out bytes.Buffer
-	out.Grow(sizeHint(data, max))
+	zr := gzipReaders.Get().(*kpgzip.Reader)
+	defer gzipReaders.Put(zr)
+	out := dst[:0]
+	if hint := sizeHint(data, max); cap(out) < hint {
+		out = make([]byte, 0, hint)
+	}
 	for member := 0; ; member++ {
 		rest := data[len(data)-in.Len():]
 		if member > 0 && (len(rest) == 0 || rest[0] == 0) {
-			return out.Bytes(), nil
+			return out, nil
 		}
 		if len(rest) >= 4 && rest[0] == 0x1f && rest[1] == 0x8b && rest[3]&0xe0 != 0 {
 			return nil, sidetree.Errorf(failure, "gzip header has unknown flags set")
@@ -52,10 +65,24 @@ func decompress(data []byte, max int, failure, oversize sidetree.Code) ([]byte, 
 			return nil, sidetree.Errorf(failure, "not gzip data: %v", err)
 		}
 		zr.Multistream(false)
-		if _, err := io.Copy(&out, io.LimitReader(&zr, int64(max-out.Len())+1)); err != nil {
-			return nil, sidetree.Errorf(failure, "gzip data is corrupt or truncated: %v", err)
+		for {
+			if len(out) > max {
+				return nil, sidetree.Errorf(oversize, "decompressed data exceeds %d bytes", max)
+			}
+			if len(out) == cap(out) {
+				out = append(make([]byte, 0, min(2*cap(out)+bytes.MinRead, max+1)), out...)
+			}
+			// Never more than max+1 bytes in all: one past the limit is enough to refuse the file.
+			n, err := zr.Read(out[len(out):min(cap(out), max+1)])
+			out = out[:len(out)+n]
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, sidetree.Errorf(failure, "gzip data is corrupt or truncated: %v", err)
+			}
 		}
-		if out.Len() > max {
+		if len(out) > max {
 			return nil, sidetree.Errorf(oversize, "decompressed data exceeds %d bytes", max)
 		}
 	}
@@ -72,7 +99,7 @@ func sizeHint(data []byte, max int) int {
 		return 0
 	}
 	isize := int(binary.LittleEndian.Uint32(data[len(data)-4:]))
-	// bytes.Buffer.ReadFrom asks for MinRead spare bytes before it sees the end.
+	// MinRead spare bytes, so that the read that sees the end does not find the buffer full first.
 	return min(isize+bytes.MinRead, max+1, len(data)*maxDeflateRatio)
 }
 
@@ -81,20 +108,37 @@ const codeChunkFileDecompressionFailure sidetree.Code = "chunk_file_decompressio
 
 // parseFile decompresses and parses a file's JSON.
 func parseFile(data []byte, sizeLimit int, decompressFailure, notJSON sidetree.Code) (sidetree.Value, error) {
-	raw, err := decompressFile(data, sizeLimit, decompressFailure)
+	raw, err := decompressFile(nil, data, sizeLimit, decompressFailure)
 	if err != nil {
 		return sidetree.Value{}, err
 	}
 	return parseJSONFile(raw, notJSON)
 }
 
-// decompressFile decompresses a file within its size limit times the reference's multiplier.
-func decompressFile(data []byte, sizeLimit int, decompressFailure sidetree.Code) ([]byte, error) {
+// readIndexFile decompresses an index file and reads it one reference at a time (stream), when it is of
+// the plain shape (sidetree.WalkYieldable) and passes every check as it is read, instead of first
+// making a whole-file tree; any other file is read whole, as the reference reads it, so that its meaning
+// and its error are the reference's.
+func readIndexFile[F any](data []byte, sizeLimit int, failure sidetree.Code, stream func([]byte) (F, bool), whole func([]byte) (F, error)) (F, error) {
+	raw, err := decompressFile(nil, data, sizeLimit, failure)
+	if err != nil {
+		var none F
+		return none, err
+	}
+	if f, ok := stream(raw); ok {
+		return f, nil
+	}
+	return whole(raw)
+}
+
+// decompressFile decompresses a file within its size limit times the reference's multiplier, into dst's
+// memory when it fits.
+func decompressFile(dst, data []byte, sizeLimit int, decompressFailure sidetree.Code) ([]byte, error) {
 	oversize := decompressFailure
 	if decompressFailure == codeChunkFileDecompressionFailure {
 		oversize = sidetree.CodeCompressorMaxAllowedDecompressedDataSizeExceeded
 	}
-	return decompress(data, sizeLimit*decompressionMultiplier, decompressFailure, oversize)
+	return decompressInto(dst, data, sizeLimit*decompressionMultiplier, decompressFailure, oversize)
 }
 
 // parseJSONFile parses a decompressed file's JSON.
@@ -142,21 +186,23 @@ func arrayOf(v sidetree.Value) ([]sidetree.Value, bool) {
 	return v.Elems(), true
 }
 
-// duplicates reports whether a list has a repeated entry.
-func duplicates(lists ...[]string) bool {
-	n := 0
-	for _, l := range lists {
-		n += len(l)
-	}
-	// Sized up front: a 10,000-operation batch would otherwise grow the set a dozen times.
-	seen := make(map[string]struct{}, n)
-	for _, l := range lists {
-		for _, s := range l {
-			if _, ok := seen[s]; ok {
-				return true
-			}
-			seen[s] = struct{}{}
+// addAll adds the DID of each of list to set (sized by the caller: a 10,000-operation batch would
+// otherwise grow it a dozen times), reporting false at the first that is there already: the check that a
+// batch names each DID once.
+func addAll[T any](set map[string]struct{}, list []T, did func(T) string) bool {
+	for _, e := range list {
+		s := did(e)
+		if _, ok := set[s]; ok {
+			return false
 		}
+		set[s] = struct{}{}
 	}
-	return false
+	return true
 }
+
+// addReferences is addAll of the references' DIDs.
+func addReferences(set map[string]struct{}, refs []Reference) bool {
+	return addAll(set, refs, func(r Reference) string { return r.DIDSuffix })
+}
+
+func itself(s string) string { return s }

@@ -16,12 +16,17 @@ type CoreIndexFile struct {
 	WriterLockID            string // empty when none
 	ProvisionalIndexFileURI string // empty when absent (a batch of deactivates only)
 	CoreProofFileURI        string // empty when absent (no recovers or deactivates)
-	// Creates are the create references' suffix data, as in the file.
-	Creates     []sidetree.Value
+	// Creates are the create references' suffix data, each in its JSON.stringify form (the form it takes
+	// in the operation's request body).
+	Creates     [][]byte
 	Recovers    []Reference
 	Deactivates []Reference
 
 	CreateSuffixes []string // computed from the suffix data
+
+	// suffixes is the set of Suffixes, made by the one-operation-per-DID check and kept for the check of
+	// the provisional index file's updates against it.
+	suffixes map[string]struct{}
 }
 
 // Suffixes lists the DIDs of the core operations: creates, recovers, deactivates.
@@ -42,8 +47,16 @@ func (f *CoreIndexFile) count() int {
 }
 
 // ParseCoreIndexFile parses a compressed core index file as the reference's CoreIndexFile.parse.
+// See readIndexFile.
 func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, error) {
-	model, err := parseFile(data, p.MaxCoreIndexFileSizeInBytes, sidetree.CodeCoreIndexFileDecompressionFailure, sidetree.CodeCoreIndexFileNotJson)
+	return readIndexFile(data, p.MaxCoreIndexFileSizeInBytes, sidetree.CodeCoreIndexFileDecompressionFailure,
+		func(raw []byte) (*CoreIndexFile, bool) { return streamCoreIndexFile(raw, p) },
+		func(raw []byte) (*CoreIndexFile, error) { return parseCoreIndexWhole(raw, p) })
+}
+
+// parseCoreIndexWhole reads a decompressed core index file as one tree.
+func parseCoreIndexWhole(raw []byte, p sidetree.Parameters) (*CoreIndexFile, error) {
+	model, err := parseJSONFile(raw, sidetree.CodeCoreIndexFileNotJson)
 	if err != nil {
 		return nil, err
 	}
@@ -59,14 +72,9 @@ func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, err
 	}
 	f := &CoreIndexFile{}
 	if model.Has("writerLockId") {
-		lock, ok := model.Field("writerLockId").Str()
-		if !ok {
-			return nil, sidetree.Errorf(sidetree.CodeCoreIndexFileWriterLockIdPropertyNotString, "writerLockId must be a string")
-		}
-		if err := checkWriterLockID(lock, p); err != nil {
+		if f.WriterLockID, err = writerLockID(model.Field("writerLockId"), p); err != nil {
 			return nil, err
 		}
-		f.WriterLockID = lock
 	}
 	operations := sidetree.Object()
 	if model.Has("operations") {
@@ -85,24 +93,22 @@ func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, err
 		if !ok {
 			return nil, sidetree.Errorf(sidetree.CodeCoreIndexFileCreatePropertyNotArray, "create must be an array")
 		}
-		f.Creates = make([]sidetree.Value, 0, len(list))
+		// Every reference is checked before any suffix is computed, as in the reference.
 		for _, ref := range list {
-			if err := onlyProperties(ref, []string{"suffixData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, "create operation reference"); err != nil {
+			if _, err := createSuffixData(ref); err != nil {
 				return nil, err
 			}
-			suffixData := ref.Field("suffixData")
-			if err := sidetree.ValidateSuffixData(suffixData); err != nil {
-				return nil, err
-			}
-			f.Creates = append(f.Creates, suffixData)
 		}
-		f.CreateSuffixes = make([]string, 0, len(f.Creates))
-		for _, sd := range f.Creates {
+		var texts slab
+		f.Creates = make([][]byte, 0, len(list))
+		f.CreateSuffixes = make([]string, 0, len(list))
+		for _, ref := range list {
+			sd := ref.Field("suffixData")
 			suffix, err := sidetree.ComputeDIDSuffix(sd)
 			if err != nil {
 				return nil, err
 			}
-			f.CreateSuffixes = append(f.CreateSuffixes, suffix)
+			f.Creates, f.CreateSuffixes = append(f.Creates, texts.stringify(sd, maxSuffixDataText)), append(f.CreateSuffixes, suffix)
 		}
 	}
 	if f.Recovers, err = references(operations.Field("recover"), sidetree.CodeCoreIndexFileRecoverPropertyNotArray, "recover reference"); err != nil {
@@ -111,26 +117,135 @@ func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, err
 	if f.Deactivates, err = references(operations.Field("deactivate"), sidetree.CodeCoreIndexFileDeactivatePropertyNotArray, "deactivate reference"); err != nil {
 		return nil, err
 	}
-	if duplicates(f.Suffixes()) {
-		return nil, sidetree.Errorf(sidetree.CodeCoreIndexFileMultipleOperationsForTheSameDid, "core index file has several operations for one DID")
-	}
-	if !model.Has("provisionalIndexFileUri") {
-		// Without a provisional index file there is no chunk file, so no deltas: deactivates only.
-		if len(f.Creates)+len(f.Recovers) != 0 {
-			return nil, sidetree.Errorf(sidetree.CodeCoreIndexFileProvisionalIndexFileUriMissing,
-				"provisional index file URI must exist since there are %d creates and %d recoveries", len(f.Creates), len(f.Recovers))
-		}
-	} else if f.ProvisionalIndexFileURI, err = casURI(model.Field("provisionalIndexFileUri"), p, "provisional index file URI"); err != nil {
+	if err := f.finish(model.Field("provisionalIndexFileUri"), model.Field("coreProofFileUri"), p); err != nil {
 		return nil, err
 	}
-	if len(f.Recovers)+len(f.Deactivates) > 0 {
-		if f.CoreProofFileURI, err = casURI(model.Field("coreProofFileUri"), p, "core proof file URI"); err != nil {
-			return nil, err
-		}
-	} else if !model.Field("coreProofFileUri").IsUndefined() {
-		return nil, sidetree.Errorf(sidetree.CodeCoreIndexFileCoreProofFileUriNotAllowed, "core proof file URI not allowed without recovers and deactivates")
-	}
 	return f, nil
+}
+
+// maxSuffixDataText is what a create's suffix data is expected to fit in when written out (two hashes
+// and a type), a size hint for the slab its texts are written into.
+const maxSuffixDataText = 256
+
+// createSuffixData checks a create reference ({suffixData}) and returns its suffix data.
+func createSuffixData(ref sidetree.Value) (sidetree.Value, error) {
+	if err := onlyProperties(ref, []string{"suffixData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, "create operation reference"); err != nil {
+		return sidetree.Value{}, err
+	}
+	suffixData := ref.Field("suffixData")
+	if err := sidetree.ValidateSuffixData(suffixData); err != nil {
+		return sidetree.Value{}, err
+	}
+	return suffixData, nil
+}
+
+// finish makes the checks that involve several parts of the file, in the reference's order, once its
+// operations are read: one operation per DID, then the two URIs (undefined when absent).
+func (f *CoreIndexFile) finish(provisionalURI, proofURI sidetree.Value, p sidetree.Parameters) error {
+	f.suffixes = make(map[string]struct{}, f.count())
+	if !addAll(f.suffixes, f.CreateSuffixes, itself) || !addReferences(f.suffixes, f.Recovers) || !addReferences(f.suffixes, f.Deactivates) {
+		return sidetree.Errorf(sidetree.CodeCoreIndexFileMultipleOperationsForTheSameDid, "core index file has several operations for one DID")
+	}
+	var err error
+	if provisionalURI.IsUndefined() {
+		// Without a provisional index file there is no chunk file, so no deltas: deactivates only.
+		if len(f.Creates)+len(f.Recovers) != 0 {
+			return sidetree.Errorf(sidetree.CodeCoreIndexFileProvisionalIndexFileUriMissing,
+				"provisional index file URI must exist since there are %d creates and %d recoveries", len(f.Creates), len(f.Recovers))
+		}
+	} else if f.ProvisionalIndexFileURI, err = casURI(provisionalURI, p, "provisional index file URI"); err != nil {
+		return err
+	}
+	if len(f.Recovers)+len(f.Deactivates) > 0 {
+		if f.CoreProofFileURI, err = casURI(proofURI, p, "core proof file URI"); err != nil {
+			return err
+		}
+	} else if !proofURI.IsUndefined() {
+		return sidetree.Errorf(sidetree.CodeCoreIndexFileCoreProofFileUriNotAllowed, "core proof file URI not allowed without recovers and deactivates")
+	}
+	return nil
+}
+
+// streamCoreIndexFile reads a decompressed core index file of the plain shape one reference at a time,
+// with ParseCoreIndexFile's checks. ok is false when the file is of another shape or fails a check: then
+// only the whole-file reading gives the reference's meaning and error.
+func streamCoreIndexFile(raw []byte, p sidetree.Parameters) (f *CoreIndexFile, ok bool) {
+	f = &CoreIndexFile{}
+	provisionalURI, proofURI := sidetree.Undefined(), sidetree.Undefined()
+	var texts slab
+	// The suffix data text inside a create reference's, when that is written as JSON.stringify writes it.
+	const prefix = `{"suffixData":`
+	walked := sidetree.WalkYieldable(raw, func(path []string, i int, v sidetree.Value, text []byte, stringify bool) bool {
+		switch {
+		case len(path) == 1 && i < 0:
+			switch path[0] {
+			case "writerLockId":
+				lock, err := writerLockID(v, p)
+				f.WriterLockID = lock
+				return err == nil
+			case "provisionalIndexFileUri", "coreProofFileUri":
+				// Only a string is kept: the value's storage is reused once this returns.
+				if _, isString := v.Str(); !isString {
+					return false
+				}
+				if path[0] == "coreProofFileUri" {
+					proofURI = v
+				} else {
+					provisionalURI = v
+				}
+				return true
+			case "operations":
+				return v.Kind() == sidetree.KindObject
+			}
+		case len(path) == 2 && path[0] == "operations":
+			if i < 0 {
+				return v.Kind() == sidetree.KindArray && (path[1] == "create" || path[1] == "recover" || path[1] == "deactivate")
+			}
+			switch path[1] {
+			case "create":
+				sd, err := createSuffixData(v)
+				if err != nil {
+					return false
+				}
+				suffix, err := sidetree.ComputeDIDSuffix(sd)
+				if err != nil {
+					return false
+				}
+				if stringify && v.Len() == 1 {
+					text = text[len(prefix) : len(text)-1 : len(text)-1]
+				} else {
+					text = texts.stringify(sd, maxSuffixDataText)
+				}
+				f.Creates, f.CreateSuffixes = append(f.Creates, text), append(f.CreateSuffixes, suffix)
+				return true
+			case "recover":
+				ref, err := reference(v, "recover reference", "recover reference didSuffix", "recover reference revealValue")
+				f.Recovers = append(f.Recovers, ref)
+				return err == nil
+			case "deactivate":
+				ref, err := reference(v, "deactivate reference", "deactivate reference didSuffix", "deactivate reference revealValue")
+				f.Deactivates = append(f.Deactivates, ref)
+				return err == nil
+			}
+		}
+		return false
+	})
+	if !walked || f.finish(provisionalURI, proofURI, p) != nil {
+		return nil, false
+	}
+	return f, true
+}
+
+// writerLockID checks a writerLockId property.
+func writerLockID(v sidetree.Value, p sidetree.Parameters) (string, error) {
+	lock, ok := v.Str()
+	if !ok {
+		return "", sidetree.Errorf(sidetree.CodeCoreIndexFileWriterLockIdPropertyNotString, "writerLockId must be a string")
+	}
+	if err := checkWriterLockID(lock, p); err != nil {
+		return "", err
+	}
+	return lock, nil
 }
 
 func checkWriterLockID(lock string, p sidetree.Parameters) error {
@@ -153,21 +268,31 @@ func references(v sidetree.Value, notArray sidetree.Code, what string) ([]Refere
 	out := make([]Reference, 0, len(list))
 	// The names for the errors are joined once, not twice per reference (a third of a batch's allocations).
 	suffixWhat, revealWhat := what+" didSuffix", what+" revealValue"
-	for _, ref := range list {
-		if err := onlyProperties(ref, []string{"didSuffix", "revealValue"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
+	for _, v := range list {
+		ref, err := reference(v, what, suffixWhat, revealWhat)
+		if err != nil {
 			return nil, err
 		}
-		if err := sidetree.ValidateEncodedMultihash(ref.Field("didSuffix"), suffixWhat); err != nil {
-			return nil, err
-		}
-		if err := sidetree.ValidateEncodedMultihash(ref.Field("revealValue"), revealWhat); err != nil {
-			return nil, err
-		}
-		suffix, _ := ref.Field("didSuffix").Str()
-		reveal, _ := ref.Field("revealValue").Str()
-		out = append(out, Reference{DIDSuffix: suffix, RevealValue: reveal})
+		out = append(out, ref)
 	}
 	return out, nil
+}
+
+// reference checks one {didSuffix, revealValue} reference (what names it in errors, suffixWhat and
+// revealWhat its two properties).
+func reference(ref sidetree.Value, what, suffixWhat, revealWhat string) (Reference, error) {
+	if err := onlyProperties(ref, []string{"didSuffix", "revealValue"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
+		return Reference{}, err
+	}
+	if err := sidetree.ValidateEncodedMultihash(ref.Field("didSuffix"), suffixWhat); err != nil {
+		return Reference{}, err
+	}
+	if err := sidetree.ValidateEncodedMultihash(ref.Field("revealValue"), revealWhat); err != nil {
+		return Reference{}, err
+	}
+	suffix, _ := ref.Field("didSuffix").Str()
+	reveal, _ := ref.Field("revealValue").Str()
+	return Reference{DIDSuffix: suffix, RevealValue: reveal}, nil
 }
 
 // referencesValue is the JSON of references, {didSuffix, revealValue} each.

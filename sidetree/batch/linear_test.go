@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -42,6 +43,23 @@ func TestFilesLinear(t *testing.T) {
 		}},
 		{"core: repeated keys", 4000, coreParser(p), func(n int) string {
 			return `{` + strings.Repeat(`"writerLockId":"\n\n\n",`, n) + `"provisionalIndexFileUri":"` + cid + `"}`
+		}},
+		{"core: many creates, read one at a time", 1000, coreParser(p), func(n int) string {
+			refs := make([]string, n)
+			for i := range refs {
+				refs[i] = fmt.Sprintf(`{"suffixData":{"deltaHash":"%s","recoveryCommitment":"EiBRx4tyq4pXcxESSRaAbFV1lbKEOXh6nRRq%010d"}}`, mh, i)
+			}
+			return `{"provisionalIndexFileUri":"` + cid + `","operations":{"create":[` + strings.Join(refs, ",") + `]}}`
+		}},
+		{"core: many members", 2000, coreParser(p), func(n int) string {
+			return `{"operations":{` + strings.Repeat(`"create":[],`, n) + `"recover":[]}}`
+		}},
+		{"provisional: many updates, read one at a time", 1000, provParser(p), func(n int) string {
+			refs := make([]string, n)
+			for i := range refs {
+				refs[i] = fmt.Sprintf(`{"didSuffix":"EiBRx4tyq4pXcxESSRaAbFV1lbKEOXh6nRRq%010d","revealValue":"%s"}`, i, mh)
+			}
+			return `{"chunks":[{"chunkFileUri":"` + cid + `"}],"provisionalProofFileUri":"` + cid + `","operations":{"update":[` + strings.Join(refs, ",") + `]}}`
 		}},
 		{"core: nesting", 1000, coreParser(p), func(n int) string {
 			return `{"x":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}`

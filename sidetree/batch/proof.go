@@ -61,20 +61,26 @@ type ProvisionalProofFile struct {
 // ProvisionalProofFile.parse. A file of the plain shape {"operations":{"update":[…]}} is read one proof
 // at a time (sidetree.EachYieldableElement); any other, or one with an invalid proof, is read whole.
 func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*ProvisionalProofFile, error) {
-	f, _, err := parseProvisionalProof(data, p, nil)
+	f, _, err := parseProvisionalProof(data, p, 0, nil)
 	return f, err
 }
 
-// parseProvisionalProof is ParseProvisionalProofFile. When each is set, it receives every proof the
-// stream checks (instead of f keeping its parsed form); streamed reports whether the stream's proofs
-// are the file's, false when it was read whole.
-func parseProvisionalProof(data []byte, p sidetree.Parameters, each func(i int, jws string, parsed sidetree.ParsedJWS)) (f *ProvisionalProofFile, streamed bool, err error) {
-	raw, err := decompressFile(data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
+// parseProvisionalProof is ParseProvisionalProofFile expecting about want proofs (the provisional index
+// file's update count: a capacity, not a check). When each is set, it receives every proof the stream
+// checks (instead of f keeping its parsed form); streamed reports whether the stream's proofs are the
+// file's, false when it was read whole.
+func parseProvisionalProof(data []byte, p sidetree.Parameters, want int, each func(i int, jws string, parsed sidetree.ParsedJWS)) (f *ProvisionalProofFile, streamed bool, err error) {
+	raw, err := decompressFile(nil, data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
 	if err != nil {
 		return nil, false, err
 	}
 	check := func(_ int, payload sidetree.Value) error { return sidetree.ValidateUpdateSignedData(payload) }
-	f = &ProvisionalProofFile{}
+	// No more than the file could hold: want comes from a file the writer wrote too.
+	want = min(want, len(raw)/len(`{"signedData":"..."},`)+1)
+	f = &ProvisionalProofFile{Updates: make([]string, 0, want)}
+	if each == nil {
+		f.parsed = make([]sidetree.ParsedJWS, 0, want)
+	}
 	var payloads sidetree.PayloadReader
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
 	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte, _ bool) bool {

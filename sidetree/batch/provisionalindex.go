@@ -20,8 +20,16 @@ func (f *ProvisionalIndexFile) Suffixes() []string {
 
 // ParseProvisionalIndexFile parses a compressed provisional index file as the reference's
 // ProvisionalIndexFile.parse.
+// See readIndexFile.
 func ParseProvisionalIndexFile(data []byte, p sidetree.Parameters) (*ProvisionalIndexFile, error) {
-	model, err := parseFile(data, p.MaxProvisionalIndexFileSizeInBytes, sidetree.CodeProvisionalIndexFileDecompressionFailure, sidetree.CodeProvisionalIndexFileNotJson)
+	return readIndexFile(data, p.MaxProvisionalIndexFileSizeInBytes, sidetree.CodeProvisionalIndexFileDecompressionFailure,
+		func(raw []byte) (*ProvisionalIndexFile, bool) { return streamProvisionalIndexFile(raw, p) },
+		func(raw []byte) (*ProvisionalIndexFile, error) { return parseProvisionalIndexWhole(raw, p) })
+}
+
+// parseProvisionalIndexWhole reads a decompressed provisional index file as one tree.
+func parseProvisionalIndexWhole(raw []byte, p sidetree.Parameters) (*ProvisionalIndexFile, error) {
+	model, err := parseJSONFile(raw, sidetree.CodeProvisionalIndexFileNotJson)
 	if err != nil {
 		return nil, err
 	}
@@ -59,16 +67,71 @@ func ParseProvisionalIndexFile(data []byte, p sidetree.Parameters) (*Provisional
 		if f.Updates, err = references(ops.Field("update"), sidetree.CodeProvisionalIndexFileUpdateOperationsNotArray, "update reference"); err != nil {
 			return nil, err
 		}
-		if duplicates(f.Suffixes()) {
+		if !addReferences(make(map[string]struct{}, len(f.Updates)), f.Updates) {
 			return nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileMultipleOperationsForTheSameDid, "provisional index file has several updates for one DID")
 		}
 	}
-	if len(f.Updates) > 0 {
-		if f.ProvisionalProofFileURI, err = casURI(model.Field("provisionalProofFileUri"), p, "provisional proof file URI"); err != nil {
-			return nil, err
-		}
-	} else if !model.Field("provisionalProofFileUri").IsUndefined() {
-		return nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileProvisionalProofFileUriNotAllowed, "provisional proof file URI not allowed without updates")
+	if err := f.proofURI(model.Field("provisionalProofFileUri"), p); err != nil {
+		return nil, err
 	}
 	return f, nil
+}
+
+// proofURI checks the provisional proof file URI (undefined when absent) against the updates.
+func (f *ProvisionalIndexFile) proofURI(v sidetree.Value, p sidetree.Parameters) error {
+	if len(f.Updates) == 0 {
+		if !v.IsUndefined() {
+			return sidetree.Errorf(sidetree.CodeProvisionalIndexFileProvisionalProofFileUriNotAllowed, "provisional proof file URI not allowed without updates")
+		}
+		return nil
+	}
+	var err error
+	f.ProvisionalProofFileURI, err = casURI(v, p, "provisional proof file URI")
+	return err
+}
+
+// streamProvisionalIndexFile reads a decompressed provisional index file of the plain shape one
+// reference at a time, with ParseProvisionalIndexFile's checks. ok is false when the file is of another
+// shape or fails a check: then only the whole-file reading gives the reference's meaning and error.
+func streamProvisionalIndexFile(raw []byte, p sidetree.Parameters) (f *ProvisionalIndexFile, ok bool) {
+	f = &ProvisionalIndexFile{}
+	proofURI := sidetree.Undefined()
+	chunks, operations, updates := -1, false, false // chunks: their count, -1 before the list
+	walked := sidetree.WalkYieldable(raw, func(path []string, i int, v sidetree.Value, _ []byte, _ bool) bool {
+		switch {
+		case len(path) == 1 && path[0] == "chunks":
+			if i < 0 {
+				chunks = 0
+				return v.Kind() == sidetree.KindArray
+			}
+			chunks++
+			if v.Kind() != sidetree.KindObject || v.Len() != 1 {
+				return false
+			}
+			uri, err := casURI(v.Field("chunkFileUri"), p, "chunk file URI")
+			f.ChunkFileURI = uri
+			return err == nil
+		case len(path) == 1 && path[0] == "provisionalProofFileUri":
+			// Only a string is kept: the value's storage is reused once this returns.
+			_, isString := v.Str()
+			proofURI = v
+			return isString
+		case len(path) == 1 && path[0] == "operations":
+			operations = true
+			return v.Kind() == sidetree.KindObject
+		case len(path) == 2 && path[0] == "operations" && path[1] == "update":
+			if i < 0 {
+				updates = true
+				return v.Kind() == sidetree.KindArray
+			}
+			ref, err := reference(v, "update reference", "update reference didSuffix", "update reference revealValue")
+			f.Updates = append(f.Updates, ref)
+			return err == nil
+		}
+		return false
+	})
+	if !walked || chunks != 1 || operations != updates || !addReferences(make(map[string]struct{}, len(f.Updates)), f.Updates) || f.proofURI(proofURI, p) != nil {
+		return nil, false
+	}
+	return f, true
 }

@@ -3,6 +3,7 @@ package batch
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/ionode/ionode/sidetree"
 )
@@ -70,13 +71,27 @@ func (r *Reader) Read(tx Transaction) ([]sidetree.AnchoredOperation, error) {
 		return nil, &StageError{Stage: StageCore, Err: err}
 	}
 	files := Files{Core: core, CoreProof: coreProof}
-	files.Provisional, files.ProvisionalProof, files.Chunk, err = r.readProvisional(tx, core, coreProof)
+	buf := chunkBuffers.Get().(*chunkBuffer)
+	files.Provisional, files.ProvisionalProof, files.Chunk, err = r.readProvisional(tx, core, coreProof, buf.b)
 	if err != nil {
 		files.Provisional, files.ProvisionalProof, files.Chunk = nil, nil, nil
 		return Compose(tx.Number, tx.Time, files), &StageError{Stage: StageProvisional, Err: err}
 	}
-	return Compose(tx.Number, tx.Time, files), nil
+	ops := Compose(tx.Number, tx.Time, files)
+	if files.Chunk != nil {
+		// Compose copied the deltas into the bodies: nothing holds the chunk file's text any more.
+		buf.b = files.Chunk.raw[:0]
+		chunkBuffers.Put(buf)
+	}
+	return ops, nil
 }
+
+// chunkBuffers keeps a decompressed chunk file's memory for the next Read, the largest of a batch's files
+// and the only one whose text nothing keeps after Compose (the others' strings are in the operations or
+// in the parts handed to Signed): megabytes that would be allocated, cleared and faulted in again.
+var chunkBuffers = sync.Pool{New: func() any { return new(chunkBuffer) }}
+
+type chunkBuffer struct{ b []byte }
 
 func (r *Reader) readCore(tx Transaction) (*CoreIndexFile, *CoreProofFile, error) {
 	p := r.Parameters
@@ -119,7 +134,9 @@ func (r *Reader) readCore(tx Transaction) (*CoreIndexFile, *CoreProofFile, error
 	return core, proof, nil
 }
 
-func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof *CoreProofFile) (*ProvisionalIndexFile, *ProvisionalProofFile, *ChunkFile, error) {
+// readProvisional reads the provisional files, decompressing the chunk file into chunkBuf's memory when it
+// fits.
+func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof *CoreProofFile, chunkBuf []byte) (*ProvisionalIndexFile, *ProvisionalProofFile, *ChunkFile, error) {
 	p := r.Parameters
 	if core.ProvisionalIndexFileURI == "" {
 		r.signed(Files{Core: core, CoreProof: coreProof})
@@ -138,7 +155,7 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 		return nil, nil, nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileUpdateOperationCountGreaterThanMaxPaidCount,
 			"%d updates exceed the %d paid for", len(prov.Updates), maxUpdates)
 	}
-	if duplicates(core.Suffixes(), prov.Suffixes()) {
+	if updatesRepeatCore(core, prov) {
 		return nil, nil, nil, sidetree.Errorf(sidetree.CodeProvisionalIndexFileDidReferenceDuplicatedWithCoreIndexFile,
 			"provisional index file references a DID of the core index file")
 	}
@@ -149,10 +166,15 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("fetch provisional proof file %s: %w", prov.ProvisionalProofFileURI, err)
 		}
-		if r.Signed != nil && r.Void != nil {
+		switch {
+		case r.Signed != nil && r.Void != nil:
 			proof, handed, err = r.streamProvisionalProof(data, core, coreProof, prov)
-		} else {
-			proof, err = ParseProvisionalProofFile(data, p)
+		case r.Signed != nil:
+			proof, _, err = parseProvisionalProof(data, p, len(prov.Updates), nil)
+		default:
+			// Nothing takes the parsed proofs (only Signed does): each is dropped once checked, so that a
+			// batch's payloads are not held to its end.
+			proof, _, err = parseProvisionalProof(data, p, len(prov.Updates), func(int, string, sidetree.ParsedJWS) {})
 		}
 		if err != nil {
 			return nil, nil, nil, err
@@ -169,15 +191,32 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("fetch chunk file %s: %w", prov.ChunkFileURI, err)
 	}
-	chunk, err := ParseChunkFile(data, p)
+	want := len(core.Creates) + len(core.Recovers) + len(prov.Updates)
+	chunk, err := parseChunkFile(chunkBuf, data, p, want)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if want := len(core.Creates) + len(core.Recovers) + len(prov.Updates); len(chunk.Deltas) != want {
+	if len(chunk.Deltas) != want {
 		return nil, nil, nil, sidetree.Errorf(sidetree.CodeChunkFileDeltaCountIncorrect,
 			"chunk file has %d deltas for %d operations with a delta", len(chunk.Deltas), want)
 	}
 	return prov, proof, chunk, nil
+}
+
+// updatesRepeatCore reports an update of a DID the core index file has an operation for. (Each file's own
+// DIDs are distinct: its parse checked.)
+func updatesRepeatCore(core *CoreIndexFile, prov *ProvisionalIndexFile) bool {
+	set := core.suffixes
+	if set == nil { // a CoreIndexFile not made by ParseCoreIndexFile
+		set = map[string]struct{}{}
+		addAll(set, core.Suffixes(), itself)
+	}
+	for _, u := range prov.Updates {
+		if _, ok := set[u.DIDSuffix]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // streamProvisionalProof parses the provisional proof file as ParseProvisionalProofFile does, handing
@@ -186,7 +225,7 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 func (r *Reader) streamProvisionalProof(data []byte, core *CoreIndexFile, coreProof *CoreProofFile, prov *ProvisionalIndexFile) (*ProvisionalProofFile, bool, error) {
 	r.Signed(signedParts(Files{Core: core, CoreProof: coreProof}))
 	first := len(core.Creates) + len(core.Recovers) + len(core.Deactivates)
-	proof, streamed, err := parseProvisionalProof(data, r.Parameters, func(i int, jws string, parsed sidetree.ParsedJWS) {
+	proof, streamed, err := parseProvisionalProof(data, r.Parameters, len(prov.Updates), func(i int, jws string, parsed sidetree.ParsedJWS) {
 		if i < len(prov.Updates) {
 			r.Signed([]SignedPart{{Index: first + i, Type: sidetree.OpUpdate, Reference: prov.Updates[i], SignedData: jws, Parsed: &parsed}})
 		}

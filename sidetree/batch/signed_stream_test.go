@@ -63,7 +63,7 @@ func TestSignedPartsStreamed(t *testing.T) {
 // keeps, holds them as they were.
 func rotatedFirst(t *testing.T, compressed []byte, p sidetree.Parameters) []byte {
 	t.Helper()
-	raw, err := decompressFile(compressed, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
+	raw, err := decompressFile(nil, compressed, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,24 +102,33 @@ func TestChunkFileHeldAsText(t *testing.T) {
 
 // FuzzParseProvisionalProofFile also checks that a file read one proof at a time reads as it does whole.
 func FuzzParseProvisionalProofFile(f *testing.F) {
-	seeds(f)
 	p := sidetree.Mainnet().Latest()
 	check := func(_ int, payload sidetree.Value) error { return sidetree.ValidateUpdateSignedData(payload) }
+	fuzzAsWhole(f, p.MaxProofFileSizeInBytes,
+		func(data []byte) (*ProvisionalProofFile, error) { return ParseProvisionalProofFile(data, p) },
+		func(text []byte) (*ProvisionalProofFile, error) { return parseProvisionalProofWhole(text, check) },
+		func(a, b *ProvisionalProofFile) bool { return slices.Equal(a.Updates, b.Updates) })
+}
+
+// fuzzAsWhole fuzzes a file's parser against the reading of the whole decompressed file: the same error
+// code, or the same file.
+func fuzzAsWhole[F any](f *testing.F, sizeLimit int, parse, whole func([]byte) (F, error), same func(a, b F) bool) {
+	seeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, raw bool) {
 		if !raw {
 			data = compress(data)
 		}
-		got, err := ParseProvisionalProofFile(data, p)
-		text, derr := decompress(data, p.MaxProofFileSizeInBytes*decompressionMultiplier, "", "")
+		got, err := parse(data)
+		text, derr := decompress(data, sizeLimit*decompressionMultiplier, "", "")
 		if derr != nil {
 			return
 		}
-		want, werr := parseProvisionalProofWhole(text, check)
+		want, werr := whole(text)
 		if sidetree.CodeOf(err) != sidetree.CodeOf(werr) || (err == nil) != (werr == nil) {
 			t.Fatalf("read as %v, whole as %v", err, werr)
 		}
-		if err == nil && !slices.Equal(got.Updates, want.Updates) {
-			t.Fatalf("proofs %q, whole %q", got.Updates, want.Updates)
+		if err == nil && !same(got, want) {
+			t.Fatalf("read as %+v, whole as %+v", got, want)
 		}
 	})
 }

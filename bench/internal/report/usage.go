@@ -14,6 +14,7 @@ import (
 type Usage struct {
 	User, System time.Duration
 	MaxRSS       int64 // bytes (getrusage ru_maxrss)
+	MinorFaults  int64 // page faults served without I/O (ru_minflt): first touches of memory, mostly
 }
 
 // CPU is user plus system time.
@@ -21,7 +22,7 @@ func (u Usage) CPU() time.Duration { return u.User + u.System }
 
 // Sub is the CPU used since an earlier reading (MaxRSS stays the later high-water mark).
 func (u Usage) Sub(earlier Usage) Usage {
-	return Usage{User: u.User - earlier.User, System: u.System - earlier.System, MaxRSS: u.MaxRSS}
+	return Usage{User: u.User - earlier.User, System: u.System - earlier.System, MaxRSS: u.MaxRSS, MinorFaults: u.MinorFaults - earlier.MinorFaults}
 }
 
 // FromRusage converts a getrusage result (Linux: ru_maxrss in KiB).
@@ -30,9 +31,10 @@ func FromRusage(r *syscall.Rusage) Usage {
 		return Usage{}
 	}
 	return Usage{
-		User:   time.Duration(r.Utime.Nano()),
-		System: time.Duration(r.Stime.Nano()),
-		MaxRSS: r.Maxrss * 1024,
+		User:        time.Duration(r.Utime.Nano()),
+		System:      time.Duration(r.Stime.Nano()),
+		MaxRSS:      r.Maxrss * 1024,
+		MinorFaults: r.Minflt,
 	}
 }
 

@@ -1,0 +1,88 @@
+package batch
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/ionode/ionode/sidetree"
+)
+
+// TestOperationsOutliveNextRead: what Read returns stays as it was while later reads reuse memory (the
+// chunk file's buffer, the gzip readers): the node stores the operations after other reads have run.
+func TestOperationsOutliveNextRead(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	first, _ := randomBatch(t, 80, 11)
+	second, _ := randomBatch(t, 40, 12) // smaller: its files fit in memory the first read used
+	casA, _, txA := builtBatch(t, first, p)
+	casB, _, txB := builtBatch(t, second, p)
+	opsA, err := (&Reader{Parameters: p, Fetch: casA.fetch}).Read(txA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := make([]sidetree.AnchoredOperation, len(opsA))
+	for i, op := range opsA {
+		kept[i] = op
+		kept[i].Raw = bytes.Clone(op.Raw)
+		kept[i].DIDSuffix = string(append([]byte(nil), op.DIDSuffix...))
+	}
+	// Several reads of another batch, by other readers, as the node's concurrent transactions do.
+	for range 3 {
+		if _, err := (&Reader{Parameters: p, Fetch: casB.fetch}).Read(txB); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, op := range opsA {
+		if op.DIDSuffix != kept[i].DIDSuffix || !bytes.Equal(op.Raw, kept[i].Raw) || op.Type != kept[i].Type {
+			t.Fatalf("operation %d changed after later reads:\nwas %s %s\nnow %s %s", i, kept[i].DIDSuffix, kept[i].Raw, op.DIDSuffix, op.Raw)
+		}
+	}
+}
+
+// TestReadWithoutSignedKeepsNoPayloads: without Signed, nothing takes the parsed proofs, so the read does
+// not hold every payload of the provisional proof file until it returns.
+func TestReadWithoutSignedKeepsNoPayloads(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	requests, _ := randomBatch(t, 40, 13)
+	cas, _, tx := builtBatch(t, requests, p)
+	r := &Reader{Parameters: p, Fetch: cas.fetch}
+	core, coreProof, err := r.readCore(tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, proof, _, err := r.readProvisional(tx, core, coreProof, nil)
+	if err != nil || proof == nil || len(proof.Updates) == 0 {
+		t.Fatalf("no updates read (%v)", err)
+	}
+	if len(proof.parsed) != 0 {
+		t.Fatalf("%d parsed proofs kept for no one", len(proof.parsed))
+	}
+}
+
+// TestUpdateOfACoreDID: an update of a DID the core index file has an operation for fails the
+// provisional stage with the reference's code, whether or not the core index file came from its parser.
+func TestUpdateOfACoreDID(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	sd := `{"deltaHash":"` + mh + `","recoveryCommitment":"` + mh2 + `"}`
+	parsed, err := sidetree.ParseJSON([]byte(sd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	suffix, err := sidetree.ComputeDIDSuffix(parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cas := memCAS{}
+	prov, _ := cas.put(gz(`{"chunks":[{"chunkFileUri":"` + cid + `"}],"provisionalProofFileUri":"` + cid + `","operations":{"update":[{"didSuffix":"` + suffix + `","revealValue":"` + mh + `"}]}}`))
+	core, _ := cas.put(gz(`{"provisionalIndexFileUri":"` + prov + `","operations":{"create":[{"suffixData":` + sd + `}]}}`))
+	ops, err := (&Reader{Parameters: p, Fetch: cas.fetch}).Read(Transaction{Number: 1, Time: 1, OperationCount: 2, CoreIndexFileURI: core})
+	if StageOf(err) != StageProvisional || sidetree.CodeOf(err) != sidetree.CodeProvisionalIndexFileDidReferenceDuplicatedWithCoreIndexFile || len(ops) != 1 {
+		t.Fatalf("%d operations, err %v", len(ops), err)
+	}
+	update := &ProvisionalIndexFile{Updates: []Reference{{DIDSuffix: suffix, RevealValue: mh}}}
+	if !updatesRepeatCore(&CoreIndexFile{CreateSuffixes: []string{suffix}}, update) {
+		t.Fatal("a core index file made by hand: the repeated DID was not seen")
+	}
+	if updatesRepeatCore(&CoreIndexFile{CreateSuffixes: []string{mh2}}, update) {
+		t.Fatal("a DID seen twice that is there once")
+	}
+}
