@@ -48,3 +48,17 @@ func BenchmarkPointRead(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGeneration reads DIDs' generations alone, one round trip each: what every resolution served
+// from the node's answer cache costs against this store (the Pebble store answers most of them from its
+// in-memory state memo); on every server of servers():
+// go test -run=^$ -bench=Generation -benchtime=1000x ./node/store/mongo/
+func BenchmarkGeneration(b *testing.B) {
+	for name, uri := range servers() {
+		b.Run(name, func(b *testing.B) {
+			s := openDB(b, uri, Options{Timeout: 10 * time.Minute})
+			suffixes := storetest.LoadForReads(b, s, 2_000, benchBatch(name))
+			storetest.MeasureGenerations(b, s, suffixes)
+		})
+	}
+}
