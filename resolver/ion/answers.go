@@ -41,8 +41,12 @@ func (a *Answer) Release() {
 	if a == nil || !a.pooled {
 		return
 	}
-	buf := a.buf
-	*a = Answer{buf: buf[:0]}
+	a.recycle()
+}
+
+// recycle empties a pooled answer, keeping its buffer, and hands it back to servedAnswers.
+func (a *Answer) recycle() {
+	*a = Answer{buf: a.buf[:0]}
 	servedAnswers.Put(a)
 }
 
@@ -204,8 +208,7 @@ func (a *Answers) answer(ctx context.Context, did string) (_ *Answer, gen uint64
 			gen, known = g, err == nil
 		}
 	}
-	*served = Answer{buf: served.buf[:0]}
-	servedAnswers.Put(served)
+	served.recycle()
 	parsed, malformed := a.r.parse(did)
 	if parsed == nil {
 		return NewAnswer(malformed), 0, false, nil // not kept: it has no generation
