@@ -1,5 +1,6 @@
 // Package sizedlru is a least-recently-used map bounded by the bytes its entries hold rather than by
-// their number: the node's caches of DID states and of resolution answers share it.
+// their number: the answer cache keeps the verifiers' parsed results in it (resolver/ion.Answers; the
+// serialized answers and the DID states live outside the Go heap, in internal/bytecache).
 package sizedlru
 
 import (
@@ -38,12 +39,11 @@ func (l *LRU[V]) Add(key string, v V) {
 		l.bytes -= l.size(key, old)
 	}
 	l.lru.Add(key, v)
-	l.Grew(size)
+	l.grow(size)
 }
 
-// Grew counts delta more bytes held by the entries (one whose size grew in place) and evicts until the
-// budget holds.
-func (l *LRU[V]) Grew(delta int64) {
+// grow counts delta more bytes held by the entries and evicts until the budget holds.
+func (l *LRU[V]) grow(delta int64) {
 	l.bytes += delta
 	for l.bytes > l.budget {
 		if _, _, ok := l.lru.RemoveOldest(); !ok {

@@ -63,15 +63,15 @@ func TestCountsWhatItHolds(t *testing.T) {
 	}
 }
 
-// TestGrew: an entry that grows in place is counted through Grew, and the budget is kept.
-func TestGrew(t *testing.T) {
+// TestGrow: bytes counted through grow (an entry grown in place) evict until the budget is kept.
+func TestGrow(t *testing.T) {
 	type entry struct{ n int64 }
 	l := New(1000, func(_ string, e *entry) int64 { return e.n })
 	a, b := &entry{100}, &entry{100}
 	l.Add("a", a)
 	l.Add("b", b)
 	b.n += 850
-	l.Grew(850)
+	l.grow(850)
 	if _, ok := l.Peek("a"); ok || l.Bytes() != 950 {
 		t.Fatalf("a held %v, %d bytes counted; want a evicted and 950", ok, l.Bytes())
 	}
