@@ -93,7 +93,7 @@ func BenchmarkGunzip10k(b *testing.B) {
 		b.Run(kind, func(b *testing.B) {
 			n := 0
 			for _, data := range cas {
-				raw, err := decompress(data, max, "", "")
+				raw, err := decompress(nil, data, max, "", "")
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -103,7 +103,7 @@ func BenchmarkGunzip10k(b *testing.B) {
 			defer cputimetest.Report(b)()
 			for range b.N {
 				for _, data := range cas {
-					if _, err := decompress(data, max, "", ""); err != nil {
+					if _, err := decompress(nil, data, max, "", ""); err != nil {
 						b.Fatal(err)
 					}
 				}

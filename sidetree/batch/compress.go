@@ -29,22 +29,17 @@ func compress(data []byte) []byte {
 	return buf.Bytes()
 }
 
-// decompress gunzips data as Node's zlib gunzip does, reading at most max+1 bytes of output. Like Node, it
-// reads gzip members one after another, and stops without error where the input left after a member is
-// empty or starts with a zero byte (padding); any other byte must start a valid member. zlib also refuses
-// a header with reserved flag bits set (so does klauspost's reader; checked here first for the message).
-// A failure carries the file's code, as the reference wraps decompression errors; an output over the
-// limit carries oversize.
-func decompress(data []byte, max int, failure, oversize sidetree.Code) ([]byte, error) {
-	return decompressInto(nil, data, max, failure, oversize)
-}
-
 // gzipReaders keeps gzip readers for the next file: Reset reuses a reader's 32 KB window and Huffman
 // tables (flate.Resetter), which a new reader allocates again for every file.
 var gzipReaders = sync.Pool{New: func() any { return new(kpgzip.Reader) }}
 
-// decompressInto is decompress writing the output into dst's memory (from its start) when it fits.
-func decompressInto(dst, data []byte, max int, failure, oversize sidetree.Code) ([]byte, error) {
+// decompress gunzips data as Node's zlib gunzip does, reading at most max+1 bytes of output, into dst's
+// memory (from its start) when it fits. Like Node, it reads gzip members one after another, and stops
+// without error where the input left after a member is empty or starts with a zero byte (padding); any
+// other byte must start a valid member. zlib also refuses a header with reserved flag bits set (so does
+// klauspost's reader; checked here first for the message). A failure carries the file's code, as the
+// reference wraps decompression errors; an output over the limit carries oversize.
+func decompress(dst, data []byte, max int, failure, oversize sidetree.Code) ([]byte, error) {
 	in := bytes.NewReader(data)
 	zr := gzipReaders.Get().(*kpgzip.Reader)
 	defer gzipReaders.Put(zr)
@@ -138,7 +133,7 @@ func decompressFile(dst, data []byte, sizeLimit int, decompressFailure sidetree.
 	if decompressFailure == codeChunkFileDecompressionFailure {
 		oversize = sidetree.CodeCompressorMaxAllowedDecompressedDataSizeExceeded
 	}
-	return decompressInto(dst, data, sizeLimit*decompressionMultiplier, decompressFailure, oversize)
+	return decompress(dst, data, sizeLimit*decompressionMultiplier, decompressFailure, oversize)
 }
 
 // parseJSONFile parses a decompressed file's JSON.

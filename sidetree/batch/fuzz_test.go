@@ -64,7 +64,7 @@ func FuzzParseChunkFile(f *testing.F) {
 		if err != nil {
 			return
 		}
-		text, err := decompress(data, p.MaxChunkFileSizeInBytes*decompressionMultiplier, "", "")
+		text, err := decompress(nil, data, p.MaxChunkFileSizeInBytes*decompressionMultiplier, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestWriteSeeds(t *testing.T) {
 	}
 	os.MkdirAll(filepath.Join("testdata", "seeds"), 0o755)
 	for _, w := range files {
-		raw, err := decompress(w.Data, 1<<24, "", "")
+		raw, err := decompress(nil, w.Data, 1<<24, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}

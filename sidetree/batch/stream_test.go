@@ -119,7 +119,7 @@ func fuzzAsWhole[F any](f *testing.F, sizeLimit int, parse, whole func([]byte) (
 			data = compress(data)
 		}
 		got, err := parse(data)
-		text, derr := decompress(data, sizeLimit*decompressionMultiplier, "", "")
+		text, derr := decompress(nil, data, sizeLimit*decompressionMultiplier, "", "")
 		if derr != nil {
 			return
 		}
