@@ -21,11 +21,9 @@ var errNotJSON = errors.New("not valid JSON")
 // by U+FFFD, duplicate keys keep the last value at the first position, array-index keys come first.
 func ParseJSON(data []byte) (Value, error) { return parseJSON(data, false, nil) }
 
-// parseOwnedJSON is ParseJSON for data that nothing changes while the value is in use (bytes its caller
-// has just made and keeps to itself): the value's strings share data's memory instead of a copy.
-func parseOwnedJSON(data []byte) (Value, error) { return parseJSON(data, true, nil) }
-
-// parseJSON reads data; with jcs set, it also checks whether data is the JCS form of what it reads.
+// parseJSON reads data; with jcs set, it also checks whether data is the JCS form of what it reads. With
+// owned set, data is bytes nothing changes while the value is in use (bytes its caller has just made and
+// keeps to itself): the value's strings share data's memory instead of a copy.
 func parseJSON(data []byte, owned bool, jcs *jcsCheck) (Value, error) {
 	return parseJSONIn(data, owned, jcs, nil)
 }

@@ -75,7 +75,7 @@ func ParseOwnedYieldableJSONWith(data []byte, lim YieldableLimits) (Value, error
 
 // parseYieldable is ParseYieldableJSONWith that also reports whether the value is JSON.parse's reading
 // of data too (ParseJSON's own result), so a caller that needs both readings parses once. owned is
-// parseOwnedJSON's: nothing changes data while the value is in use; store is parseJSONIn's.
+// parseJSON's: nothing changes data while the value is in use; store is parseJSONIn's.
 func parseYieldable(data []byte, lim YieldableLimits, owned bool, store *parseStore) (v Value, sameAsJSON bool, err error) {
 	// Valid JSON without the few constructs the two readers treat differently means the same to both,
 	// and JSON.parse's reading is several times faster.
