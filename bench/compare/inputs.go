@@ -149,6 +149,10 @@ func writeBatch(dir string, k gen.Keys, n int, p sidetree.Parameters) error {
 	}
 	requests = append(requests, updates...)
 	files := filepath.Join(dir, "files")
+	// A -dir used before holds another batch's files, which the limits task would read as this one's.
+	if err := os.RemoveAll(files); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(files, 0o755); err != nil {
 		return err
 	}

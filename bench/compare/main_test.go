@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/ionode/ionode/bench/internal/gen"
 	"github.com/ionode/ionode/interop"
+	"github.com/ionode/ionode/sidetree"
 )
 
 // TestMain lets the test binary be its own worker: measure starts os.Executable with workerEnv set.
@@ -100,5 +103,29 @@ func TestWorkerRejectsWrongResults(t *testing.T) {
 				t.Fatal("a DID that does not resolve was counted")
 			}
 		})
+	}
+}
+
+// TestBatchReusedDir writes two batches into the same -dir: the limits must read only the second's
+// files (a stale batch's files once made them measure both).
+func TestBatchReusedDir(t *testing.T) {
+	dir := t.TempDir()
+	k, err := gen.NewKeys(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := sidetree.Mainnet().Latest()
+	for _, n := range []int{40, 20} {
+		if err := writeBatch(dir, k, n, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "files"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Half creates, half updates: a core index, a provisional index, a provisional proof and a chunk file.
+	if len(entries) != 4 {
+		t.Fatalf("%d files after writing a batch into a used directory, want the batch's 4", len(entries))
 	}
 }
