@@ -157,7 +157,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		t.Add("open loop: node CPU", "%.1f s (%.0f %% of one core)", cpu.CPU().Seconds(), 100*cpu.CPU().Seconds()/open.Elapsed.Seconds())
 		t.Add("open loop: time runnable but waiting for a CPU (machine shared): node, load generator", "%s, %s",
 			wait.Round(time.Millisecond), open.RunQueueWait.Round(time.Millisecond))
-		t.Add("open loop: CPU per request: node, load generator (its dispatcher thread; of which spinning)", "%s, %s (%s; %s)",
+		t.Add("open loop: CPU per request: node, load generator (its event loop thread; of which spinning)", "%s, %s (%s; %s)",
 			perRequest(cpu.CPU(), open.Sent), perRequest(open.CPU, open.Sent), perRequest(open.Dispatcher.CPU, open.Sent), perRequest(open.Dispatcher.Spun, open.Sent))
 		gc := report.ReadGC().Sub(gc0)
 		t.Add("open loop: node's garbage collector", "%s", gc)

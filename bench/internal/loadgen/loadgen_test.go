@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -127,5 +128,26 @@ func TestOpenLoopServerGone(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the open loop kept waiting for a connection")
+	}
+}
+
+// TestOpenLoopTimeout: a server that never answers costs each request its timeout, counted as a
+// transport error, and the run ends instead of waiting for the answers.
+func TestOpenLoopTimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // the client gave up and closed the connection
+	}))
+	defer srv.Close()
+	next := func(int) (*http.Request, error) { return http.NewRequest("GET", srv.URL, nil) }
+	start := time.Now()
+	res, err := OpenLoop(context.Background(), Open{Rate: 100, Duration: 100 * time.Millisecond, Conns: 4, Timeout: 100 * time.Millisecond}, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 10 || res.Errors != 10 || !strings.Contains(res.FirstErr, "no answer within") {
+		t.Fatalf("sent %d, errors %d (%q), status %v", res.Sent, res.Errors, res.FirstErr, res.Status)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("the run took %v", took)
 	}
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // pacer makes the open loop's dispatcher wait for each request's due time at a bounded CPU cost. It
-// sleeps (nanosleep: no CPU) until margin before the due time and busy-waits the rest. margin follows
+// sleeps (no CPU) until margin before the due time and busy-waits the rest. margin follows
 // the median of how late this run's sleeps woke, so on a quiet machine the spin shrinks to what the
 // kernel's wake-up actually needs, and it never exceeds maxSpin: the busy-wait costs at most
 // maxSpin × rate of a core. A sleep that wakes later than margin sends late, and the latency, always
@@ -31,29 +31,37 @@ func newPacer(maxSpin, interval time.Duration) *pacer {
 	return &pacer{maxSpin: maxSpin, margin: maxSpin / 2, step: max(maxSpin/64, 250*time.Nanosecond)}
 }
 
-// wait returns at due (or as soon after it as the thread runs), or early when ctx is done.
-func (p *pacer) wait(ctx context.Context, due time.Time) {
+// wait returns at due (or as soon after it as the thread runs), or early when ctx is done. sleep
+// blocks until the time it is given or until something else needs the caller (then it reports false,
+// and the wake-up says nothing about the sleep's lateness).
+func (p *pacer) wait(ctx context.Context, due time.Time, sleep func(until time.Time) (full bool, err error)) error {
 	for ctx.Err() == nil {
 		left := time.Until(due)
 		if left <= 0 {
-			return
+			return nil
 		}
 		if left <= p.margin {
 			spinStart := time.Now()
 			for time.Now().Before(due) {
 			}
 			p.spun += time.Since(spinStart)
-			return
+			return nil
 		}
 		// Wake now and then to see a cancelled context.
 		target := due.Add(-p.margin)
 		if limit := time.Now().Add(10 * time.Millisecond); limit.Before(target) {
 			target = limit
 		}
-		sleepUntil(target)
-		p.sleeps++
-		p.observe(time.Since(target))
+		full, err := sleep(target)
+		if err != nil {
+			return err
+		}
+		if full {
+			p.sleeps++
+			p.observe(time.Since(target))
+		}
 	}
+	return nil
 }
 
 // observe moves margin toward the median lateness (equal steps up and down settle where half the

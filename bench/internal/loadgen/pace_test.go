@@ -60,7 +60,9 @@ func TestPacerWait(t *testing.T) {
 		p := newPacer(spin, time.Millisecond)
 		for range 20 {
 			due := time.Now().Add(300 * time.Microsecond)
-			p.wait(context.Background(), due)
+			if err := p.wait(context.Background(), due, sleepFor); err != nil {
+				t.Fatal(err)
+			}
 			if now := time.Now(); now.Before(due) {
 				t.Fatalf("spin %v: returned %v before due", spin, due.Sub(now))
 			}
@@ -76,8 +78,16 @@ func TestPacerWait(t *testing.T) {
 	cancel()
 	p := newPacer(0, time.Millisecond)
 	start := time.Now()
-	p.wait(ctx, start.Add(time.Hour))
+	if err := p.wait(ctx, start.Add(time.Hour), sleepFor); err != nil {
+		t.Fatal(err)
+	}
 	if p.sleeps != 0 {
 		t.Fatalf("slept %d times with a cancelled context", p.sleeps)
 	}
+}
+
+// sleepFor sleeps until the time it is given, as the event loop's wait does when no answer arrives.
+func sleepFor(until time.Time) (bool, error) {
+	time.Sleep(time.Until(until))
+	return true, nil
 }
