@@ -271,6 +271,9 @@ func epollWait(epfd int, events []unix.EpollEvent, wait time.Duration) (int, err
 	ts := unix.NsecToTimespec(int64(wait))
 	n, _, errno := unix.Syscall6(unix.SYS_EPOLL_PWAIT2, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)),
 		uintptr(unsafe.Pointer(&ts)), 0, 0)
+	if errno == unix.ENOSYS { // before Linux 5.11: a millisecond timeout, rounded up
+		return unix.EpollWait(epfd, events, int((wait+time.Millisecond-1)/time.Millisecond))
+	}
 	if errno != 0 {
 		return 0, errno
 	}
