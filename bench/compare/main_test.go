@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ionode/ionode/bench/internal/gen"
 	"github.com/ionode/ionode/interop"
+	"github.com/ionode/ionode/node/daemon"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -76,6 +78,10 @@ func TestCompareTiny(t *testing.T) {
 		if strings.Trim(side[0], "0.") == "" && strings.Trim(side[1], "0.") == "" {
 			t.Errorf("no CPU time in the split %q", m[0])
 		}
+	}
+	// Unless GOGC says otherwise, our worker runs at the node's collector setting.
+	if _, set := os.LookupEnv("GOGC"); !set && !strings.Contains(out.String(), fmt.Sprintf("at GC percent %d (the node's", daemon.DefaultGCPercent)) {
+		t.Fatalf("no line saying our worker ran at the node's GC percent:\n%s", out.String())
 	}
 	if !strings.Contains(out.String(), "inflating and parsing alone:") {
 		t.Fatalf("no bound from the limits:\n%s", out.String())

@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"time"
 
 	"github.com/ionode/ionode/bench/internal/report"
+	"github.com/ionode/ionode/node/daemon"
 	"github.com/ionode/ionode/node/verify"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/sidetree/batch"
@@ -49,13 +52,19 @@ type workerResult struct {
 	PeakRSS int64 `json:"peakRss"`
 	// Limits are the limits task's figures (its one pass is the whole measurement).
 	Limits *limits `json:"limits,omitempty"`
+	// GCPercent is the collector target our worker ran with (the reference's worker leaves it out).
+	GCPercent int `json:"gcPercent,omitempty"`
 }
 
 func workerMain(task string, stdout, stderr io.Writer) int {
+	// Our code runs as the node runs it: `ionode serve` sets this collector target at start (node/daemon:
+	// fresh memory is expensive on small VMs), so the worker does too, rather than Go's default of 100.
+	daemon.ApplyGCPercent(daemon.DefaultGCPercent, slog.New(slog.DiscardHandler))
 	passes, err := strconv.Atoi(os.Getenv(workerPassesEnv))
 	if err == nil {
 		var res workerResult
 		res, err = runWorker(task, os.Getenv(workerDirEnv), passes)
+		res.GCPercent = debug.SetGCPercent(-1) // reads it back; nothing runs after
 		if err == nil {
 			err = json.NewEncoder(stdout).Encode(res)
 		}

@@ -62,7 +62,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Daemon, err er
 	if err := cfg.checkSecretFiles(); err != nil {
 		return nil, err
 	}
-	applyGCPercent(cfg.GCPercent, log)
+	ApplyGCPercent(cfg.GCPercent, log)
 	d := &Daemon{cfg: cfg, network: network, log: log, Metrics: node.NewMetrics(), errs: make(chan error, 8)}
 	defer func() {
 		if err != nil {

@@ -16,9 +16,9 @@ import (
 // so the default stays here (README, performance).
 const DefaultGCPercent = 50
 
-// applyGCPercent sets the process's GC target from the configuration unless the operator chose one with
+// ApplyGCPercent sets the process's GC target from the configuration unless the operator chose one with
 // GOGC, which always wins.
-func applyGCPercent(percent int, log *slog.Logger) {
+func ApplyGCPercent(percent int, log *slog.Logger) {
 	if percent <= 0 {
 		return
 	}

@@ -30,7 +30,7 @@ func TestApplyGCPercent(t *testing.T) {
 				t.Setenv("GOGC", v) // restored after the test
 				os.Unsetenv("GOGC")
 			}
-			applyGCPercent(tc.percent, log)
+			ApplyGCPercent(tc.percent, log)
 			if got := debug.SetGCPercent(100); got != tc.want {
 				t.Errorf("GC percent = %d, want %d", got, tc.want)
 			}
