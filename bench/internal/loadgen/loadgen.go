@@ -139,10 +139,7 @@ func Summarize(latencies []time.Duration, elapsed time.Duration) Summary {
 	}
 	sorted := slices.Clone(latencies)
 	slices.Sort(sorted)
-	at := func(q float64) time.Duration {
-		i := int(q*float64(len(sorted))+0.999999) - 1
-		return sorted[min(max(i, 0), len(sorted)-1)]
-	}
+	at := func(q float64) time.Duration { return NearestRank(sorted, q) }
 	s.P50, s.P90, s.P99, s.P999, s.Max = at(0.50), at(0.90), at(0.99), at(0.999), sorted[len(sorted)-1]
 	if elapsed > 0 {
 		s.Throughput = float64(len(sorted)) / elapsed.Seconds()
@@ -150,6 +147,16 @@ func Summarize(latencies []time.Duration, elapsed time.Duration) Summary {
 	us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 	s.P50us, s.P90us, s.P99us, s.P999us, s.MaxUS = us(s.P50), us(s.P90), us(s.P99), us(s.P999), us(s.Max)
 	return s
+}
+
+// NearestRank is the q-quantile of sorted durations by the nearest-rank method (the smallest value with
+// at least q of them at or below it); 0 when there are none.
+func NearestRank(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.999999) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
 // Restore fills the durations from the microsecond fields after a JSON round trip.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/exp/trace"
+
+	"github.com/ionode/ionode/bench/internal/loadgen"
 )
 
 // markPhase is the runtime's name for the collector's concurrent mark phase in a trace.
@@ -27,13 +29,9 @@ type Result struct {
 // Waits are goroutine waits for a thread.
 type Waits []time.Duration
 
-// Quantile is the q-quantile wait (0 when there are none).
-func (w Waits) Quantile(q float64) time.Duration {
-	if len(w) == 0 {
-		return 0
-	}
-	return w[min(len(w)-1, int(q*float64(len(w))))]
-}
+// Quantile is the q-quantile wait by nearest rank, as the load generator's latencies (0 when there are
+// none).
+func (w Waits) Quantile(q float64) time.Duration { return loadgen.NearestRank(w, q) }
 
 // Over counts the waits longer than d.
 func (w Waits) Over(d time.Duration) int {
