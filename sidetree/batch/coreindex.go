@@ -49,7 +49,12 @@ func (f *CoreIndexFile) count() int {
 // ParseCoreIndexFile parses a compressed core index file as the reference's CoreIndexFile.parse.
 // See readIndexFile.
 func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, error) {
-	return readIndexFile(data, p.MaxCoreIndexFileSizeInBytes, sidetree.CodeCoreIndexFileDecompressionFailure,
+	return parseCoreIndexFile(nil, data, p)
+}
+
+// parseCoreIndexFile is ParseCoreIndexFile decompressing as decompressInto does.
+func parseCoreIndexFile(dst *[]byte, data []byte, p sidetree.Parameters) (*CoreIndexFile, error) {
+	return readIndexFile(dst, data, p.MaxCoreIndexFileSizeInBytes, sidetree.CodeCoreIndexFileDecompressionFailure,
 		func(raw []byte) (*CoreIndexFile, bool) { return streamCoreIndexFile(raw, p) },
 		func(raw []byte) (*CoreIndexFile, error) { return parseCoreIndexWhole(raw, p) })
 }

@@ -61,16 +61,26 @@ type ProvisionalProofFile struct {
 // ProvisionalProofFile.parse. A file of the plain shape {"operations":{"update":[…]}} is read one proof
 // at a time (sidetree.EachYieldableElement); any other, or one with an invalid proof, is read whole.
 func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*ProvisionalProofFile, error) {
-	f, _, err := parseProvisionalProof(data, p, 0, nil)
+	f, _, err := parseProvisionalProof(nil, data, p, 0, proofSink{})
 	return f, err
 }
 
-// parseProvisionalProof is ParseProvisionalProofFile expecting about want proofs (the provisional index
-// file's update count: a capacity, not a check). When each is set, it receives every proof the stream
-// checks (instead of f keeping its parsed form); streamed reports whether the stream's proofs are the
-// file's, false when it was read whole.
-func parseProvisionalProof(data []byte, p sidetree.Parameters, want int, each func(i int, jws string, parsed sidetree.ParsedJWS)) (f *ProvisionalProofFile, streamed bool, err error) {
-	raw, err := decompressFile(nil, data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
+// proofSink says where the parsed form of the proofs a provisional proof file streams goes.
+type proofSink struct {
+	// each, when set, receives every proof the stream checks, instead of the file keeping its parsed form.
+	each func(i int, jws string, parsed sidetree.ParsedJWS)
+	// drop: no one keeps the parsed forms (each, if set, is done with one when it returns), so the next
+	// proof's payload is read into the same memory: a 10,000-proof file then reuses one block of payloads
+	// instead of allocating megabytes that are garbage at once.
+	drop bool
+}
+
+// parseProvisionalProof is ParseProvisionalProofFile decompressing as decompressInto does, expecting
+// about want proofs (the provisional index file's update count: a capacity, not a check), and handing
+// the streamed proofs' parsed forms to sink. streamed reports whether the stream's proofs are the file's,
+// false when it was read whole.
+func parseProvisionalProof(dst *[]byte, data []byte, p sidetree.Parameters, want int, sink proofSink) (f *ProvisionalProofFile, streamed bool, err error) {
+	raw, err := decompressInto(dst, data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
 	if err != nil {
 		return nil, false, err
 	}
@@ -78,7 +88,7 @@ func parseProvisionalProof(data []byte, p sidetree.Parameters, want int, each fu
 	// No more than the file could hold: want comes from a file the writer wrote too.
 	want = min(want, len(raw)/len(`{"signedData":"..."},`)+1)
 	f = &ProvisionalProofFile{Updates: make([]string, 0, want)}
-	if each == nil {
+	if sink.each == nil && !sink.drop {
 		f.parsed = make([]sidetree.ParsedJWS, 0, want)
 	}
 	var payloads sidetree.PayloadReader
@@ -89,10 +99,14 @@ func parseProvisionalProof(data []byte, p sidetree.Parameters, want int, each fu
 			return false
 		}
 		f.Updates = append(f.Updates, jws)
-		if each != nil {
-			each(i, jws, parsed)
-		} else {
+		switch {
+		case sink.each != nil:
+			sink.each(i, jws, parsed)
+		case !sink.drop:
 			f.parsed = append(f.parsed, parsed)
+		}
+		if sink.drop {
+			payloads.Rewind()
 		}
 		return true
 	}) && len(f.Updates) > 0 {

@@ -2,6 +2,8 @@ package batch
 
 import (
 	"bytes"
+	"math"
+	"runtime"
 	"testing"
 
 	"github.com/ionode/ionode/sidetree"
@@ -45,11 +47,11 @@ func TestReadWithoutSignedKeepsNoPayloads(t *testing.T) {
 	requests, _ := randomBatch(t, 40, 13)
 	cas, _, tx := builtBatch(t, requests, p)
 	r := &Reader{Parameters: p, Fetch: cas.fetch}
-	core, coreProof, err := r.readCore(tx)
+	core, coreProof, err := r.readCore(tx, new(readBuffer))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, proof, _, err := r.readProvisional(tx, core, coreProof, nil)
+	_, proof, _, err := r.readProvisional(tx, core, coreProof, new(readBuffer))
 	if err != nil || proof == nil || len(proof.Updates) == 0 {
 		t.Fatalf("no updates read (%v)", err)
 	}
@@ -84,5 +86,46 @@ func TestUpdateOfACoreDID(t *testing.T) {
 	}
 	if updatesRepeatCore(&CoreIndexFile{CreateSuffixes: []string{mh2}}, update) {
 		t.Fatal("a DID seen twice that is there once")
+	}
+}
+
+// TestWarmReadReusesFileMemory: without Signed, a Read after another decompresses the index and proof
+// files into the memory the earlier one used, and reads the proofs' payloads into one block, instead of
+// allocating them again (bytes counted, not time). With Signed, whose parts hold that text, it must not:
+// the difference is at least the files' size.
+func TestWarmReadReusesFileMemory(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	requests, _ := randomBatch(t, 240, 14)
+	cas, _, tx := builtBatch(t, requests, p)
+	text := 0 // the decompressed index and provisional proof files
+	for _, data := range cas {
+		raw, err := decompress(nil, data, 1<<30, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(raw, []byte(`{"deltas"`)) && !bytes.Contains(raw, []byte(`"recover":[{"signedData"`)) && !bytes.Contains(raw, []byte(`"deactivate":[{"signedData"`)) {
+			text += len(raw)
+		}
+	}
+	warm := func(r *Reader) uint64 {
+		least := uint64(math.MaxUint64)
+		for range 4 {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := r.Read(tx)
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			least = min(least, after.TotalAlloc-before.TotalAlloc)
+		}
+		return least
+	}
+	plain := warm(&Reader{Parameters: p, Fetch: cas.fetch})
+	signed := warm(&Reader{Parameters: p, Fetch: cas.fetch, Signed: func([]SignedPart) {}})
+	if signed < plain+uint64(text) {
+		t.Errorf("a warm read allocates %d bytes without Signed, %d with it: want at least the %d bytes of the index and proof files less", plain, signed, text)
+	} else {
+		t.Logf("a warm read allocates %d bytes without Signed, %d with it (index and proof files: %d bytes)", plain, signed, text)
 	}
 }
