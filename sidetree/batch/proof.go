@@ -92,9 +92,14 @@ func parseProvisionalProof(dst *[]byte, data []byte, p sidetree.Parameters, want
 		f.parsed = make([]sidetree.ParsedJWS, 0, want)
 	}
 	var payloads sidetree.PayloadReader
+	var plain func(sidetree.JWS) bool
+	if sink.drop && sink.each == nil {
+		// No one takes the payloads: one written as ION's writers write it is checked without its tree.
+		plain = payloads.PlainUpdateValid
+	}
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
 	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte, _ bool) bool {
-		jws, parsed, err := parseProof(&payloads, i, v, "update proof", check)
+		jws, parsed, err := parseProof(&payloads, i, v, "update proof", check, plain)
 		if err != nil {
 			return false
 		}
@@ -164,7 +169,7 @@ func proofs(payloads *sidetree.PayloadReader, v sidetree.Value, notArray sidetre
 	out := make([]string, 0, len(list))
 	parsed := make([]sidetree.ParsedJWS, 0, len(list))
 	for i, p := range list {
-		jws, pj, err := parseProof(payloads, i, p, what, payloadCheck)
+		jws, pj, err := parseProof(payloads, i, p, what, payloadCheck, nil)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -173,8 +178,9 @@ func proofs(payloads *sidetree.PayloadReader, v sidetree.Value, notArray sidetre
 	return out, parsed, nil
 }
 
-// parseProof is proof, returning also the JWS and payload it parsed.
-func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, sidetree.ParsedJWS, error) {
+// parseProof is proof, returning also the JWS and payload it parsed. When plain is set and says the
+// JWS's payload passes payloadCheck, the payload is not parsed (the ParsedJWS has none).
+func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error, plain func(sidetree.JWS) bool) (string, sidetree.ParsedJWS, error) {
 	if err := onlyProperties(proof, []string{"signedData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
 		return "", sidetree.ParsedJWS{}, err
 	}
@@ -186,6 +192,11 @@ func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, w
 	if err != nil {
 		return "", sidetree.ParsedJWS{}, err
 	}
+	// The string is the compact JWS it was parsed from: no need to join its parts again.
+	compact, _ := signedData.Str()
+	if plain != nil && plain(jws) {
+		return compact, sidetree.ParsedJWS{JWS: jws}, nil
+	}
 	payload, err := signedDataPayload(payloads, jws)
 	if err != nil {
 		return "", sidetree.ParsedJWS{}, err
@@ -193,8 +204,6 @@ func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, w
 	if err := payloadCheck(i, payload); err != nil {
 		return "", sidetree.ParsedJWS{}, err
 	}
-	// The string is the compact JWS it was parsed from: no need to join its parts again.
-	compact, _ := signedData.Str()
 	return compact, sidetree.ParsedJWS{JWS: jws, Payload: payload}, nil
 }
 

@@ -129,3 +129,33 @@ func TestWarmReadReusesFileMemory(t *testing.T) {
 		t.Logf("a warm read allocates %d bytes without Signed, %d with it (index and proof files: %d bytes)", plain, signed, text)
 	}
 }
+
+// TestBuiltUpdatesArePlain: the updates ION's writers sign (Build's, from ion-sdk-shaped requests) take
+// the provisional proof file's shortcut (sidetree.PayloadReader.PlainUpdateValid), so a Read without
+// Signed checks them without a tree each.
+func TestBuiltUpdatesArePlain(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	requests, _ := randomBatch(t, 120, 15)
+	_, written, _ := builtBatch(t, requests, p)
+	var payloads sidetree.PayloadReader
+	checked := 0
+	for _, w := range written {
+		if w.Kind != "provisionalProof" {
+			continue
+		}
+		proof, err := ParseProvisionalProofFile(w.Data, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, signed := range proof.Updates {
+			jws, err := sidetree.ParseCompactJWS(sidetree.String(signed))
+			if err != nil || !payloads.PlainUpdateValid(jws) {
+				t.Fatalf("update proof %s: not of the plain form (%v)", signed, err)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("the batch has no updates")
+	}
+}
