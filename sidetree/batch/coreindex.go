@@ -212,14 +212,16 @@ func streamCoreIndexFile(raw []byte, p sidetree.Parameters) (f *CoreIndexFile, o
 				if err != nil {
 					return false
 				}
-				suffix, err := sidetree.ComputeDIDSuffix(sd)
-				if err != nil {
-					return false
-				}
+				var suffix string
 				if stringify && v.Len() == 1 {
 					text = text[len(prefix) : len(text)-1 : len(text)-1]
+					suffix, err = sidetree.ComputeDIDSuffixOfText(sd, text)
 				} else {
+					suffix, err = sidetree.ComputeDIDSuffix(sd)
 					text = texts.stringify(sd, maxSuffixDataText)
+				}
+				if err != nil {
+					return false
 				}
 				f.Creates, f.CreateSuffixes = append(f.Creates, text), append(f.CreateSuffixes, suffix)
 				return true
