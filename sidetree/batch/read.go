@@ -47,7 +47,9 @@ type Reader struct {
 	Parameters sidetree.Parameters
 	Fetch      Fetch
 	// CheckCore, when set, runs after the core index file is read and checked against the paid count:
-	// the reference verifies the writer's value time lock there (a failure voids the transaction).
+	// the reference verifies the writer's value time lock there (a failure voids the transaction). It
+	// must not keep the file (or its strings) past its call: without Signed, the next Read reuses the
+	// file's memory.
 	CheckCore func(*CoreIndexFile) error
 	// Signed, when set, is called with the batch's recovers, deactivates and updates once their
 	// references and proofs are read, before the chunk file is fetched, so that their signatures can be
