@@ -3,6 +3,7 @@ package sidetree
 import (
 	"bytes"
 	"encoding/base64"
+	"strings"
 	"unsafe"
 )
 
@@ -39,6 +40,27 @@ func (r *PayloadReader) PlainUpdateValid(j JWS) bool {
 		return false
 	}
 	return isPlainUpdate(out)
+}
+
+// PlainUpdateJWS is ParseCompactJWS of v then PlainUpdateValid of the JWS, where both pass and the header
+// is the one ION's writers write: ok then says that ParseCompactJWS returns this JWS and that its payload
+// passes ValidateUpdateSignedData. The payload is not scanned for its alphabet and then decoded: decoding
+// it checks the alphabet. False says only that ParseCompactJWS and the general path decide.
+func (r *PayloadReader) PlainUpdateJWS(v Value) (JWS, bool) {
+	s, ok := v.Str()
+	if !ok {
+		return JWS{}, false
+	}
+	protected, rest, _ := strings.Cut(s, ".")
+	payload, signature, ok := strings.Cut(rest, ".")
+	if !ok || protected != es256kHeader || strings.IndexByte(signature, '.') >= 0 || !IsBase64URL(signature) {
+		return JWS{}, false
+	}
+	j := JWS{Protected: protected, Payload: payload, Signature: signature}
+	if !r.PlainUpdateValid(j) {
+		return JWS{}, false
+	}
+	return j, true
 }
 
 // isPlainUpdate reports whether b is the plain form of an update's payload (see PlainUpdateValid).

@@ -105,3 +105,29 @@ func TestPlainUpdateValidBounded(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlainUpdateJWS: whatever the shortcut accepts, ParseCompactJWS reads as the same JWS, and its
+// payload passes the general path.
+func FuzzPlainUpdateJWS(f *testing.F) {
+	payload := EncodeBase64URL([]byte(plainUpdatePayload(plainX, plainY, plainDelta)))
+	sig := strings.Repeat("s", 86)
+	f.Add(es256kHeader + "." + payload + "." + sig)
+	f.Add(es256kHeader + "." + payload + "." + sig + ".")
+	f.Add(es256kHeader + "." + payload + ".")
+	f.Add(EncodeBase64URL([]byte(`{"alg":"ES256K" }`)) + "." + payload + "." + sig)
+	f.Add(es256kHeader + "." + payload + "." + sig[1:] + "+")
+	f.Fuzz(func(t *testing.T, compact string) {
+		var r PayloadReader
+		got, ok := r.PlainUpdateJWS(String(compact))
+		if !ok {
+			return
+		}
+		want, err := ParseCompactJWS(String(compact))
+		if err != nil || got != want {
+			t.Fatalf("%q: the shortcut reads %+v, ParseCompactJWS %+v (%v)", compact, got, want, err)
+		}
+		if _, valid := generalUpdateValid(want); !valid {
+			t.Fatalf("%q: the shortcut accepts a payload the general path refuses", compact)
+		}
+	})
+}

@@ -92,10 +92,10 @@ func parseProvisionalProof(dst *[]byte, data []byte, p sidetree.Parameters, want
 		f.parsed = make([]sidetree.ParsedJWS, 0, want)
 	}
 	var payloads sidetree.PayloadReader
-	var plain func(sidetree.JWS) bool
+	var plain func(sidetree.Value) (sidetree.JWS, bool)
 	if sink.drop && sink.each == nil {
 		// No one takes the payloads: one written as ION's writers write it is checked without its tree.
-		plain = payloads.PlainUpdateValid
+		plain = payloads.PlainUpdateJWS
 	}
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
 	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte, _ bool) bool {
@@ -178,9 +178,10 @@ func proofs(payloads *sidetree.PayloadReader, v sidetree.Value, notArray sidetre
 	return out, parsed, nil
 }
 
-// parseProof is proof, returning also the JWS and payload it parsed. When plain is set and says the
-// JWS's payload passes payloadCheck, the payload is not parsed (the ParsedJWS has none).
-func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error, plain func(sidetree.JWS) bool) (string, sidetree.ParsedJWS, error) {
+// parseProof is proof, returning also the JWS and payload it parsed. When plain is set and reads the
+// signed data as a JWS whose payload passes payloadCheck, the payload is not parsed (the ParsedJWS has
+// none).
+func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error, plain func(sidetree.Value) (sidetree.JWS, bool)) (string, sidetree.ParsedJWS, error) {
 	if err := onlyProperties(proof, []string{"signedData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
 		return "", sidetree.ParsedJWS{}, err
 	}
@@ -188,14 +189,16 @@ func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, w
 		return "", sidetree.ParsedJWS{}, sidetree.Errorf(sidetree.CodeJwsCompactJwsNotString, "%s cannot be null", what)
 	}
 	signedData := proof.Field("signedData")
+	// The string is the compact JWS it was parsed from: no need to join its parts again.
+	compact, _ := signedData.Str()
+	if plain != nil {
+		if jws, ok := plain(signedData); ok {
+			return compact, sidetree.ParsedJWS{JWS: jws}, nil
+		}
+	}
 	jws, err := sidetree.ParseCompactJWS(signedData)
 	if err != nil {
 		return "", sidetree.ParsedJWS{}, err
-	}
-	// The string is the compact JWS it was parsed from: no need to join its parts again.
-	compact, _ := signedData.Str()
-	if plain != nil && plain(jws) {
-		return compact, sidetree.ParsedJWS{JWS: jws}, nil
 	}
 	payload, err := signedDataPayload(payloads, jws)
 	if err != nil {
