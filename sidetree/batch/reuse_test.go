@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math"
 	"runtime"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ionode/ionode/sidetree"
@@ -156,5 +158,58 @@ func TestBuiltUpdatesArePlain(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("the batch has no updates")
+	}
+}
+
+// TestConcurrentReadsKeepTheirOperations: readers running at once, as the node's transactions do, each
+// reusing file memory the others gave back, return exactly what a lone read returns.
+func TestConcurrentReadsKeepTheirOperations(t *testing.T) {
+	p := sidetree.Mainnet().Latest()
+	type batch struct {
+		cas  memCAS
+		tx   Transaction
+		want []sidetree.AnchoredOperation
+	}
+	batches := make([]batch, 4)
+	for i := range batches {
+		requests, _ := randomBatch(t, 30+20*i, uint64(20+i))
+		cas, _, tx := builtBatch(t, requests, p)
+		ops, err := (&Reader{Parameters: p, Fetch: cas.fetch}).Read(tx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range ops { // copies, in memory no read reuses
+			ops[j].Raw, ops[j].DIDSuffix = bytes.Clone(ops[j].Raw), strings.Clone(ops[j].DIDSuffix)
+		}
+		batches[i] = batch{cas, tx, ops}
+	}
+	var wg sync.WaitGroup
+	results := make([][][]sidetree.AnchoredOperation, len(batches))
+	for i, b := range batches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				ops, err := (&Reader{Parameters: p, Fetch: b.cas.fetch}).Read(b.tx)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				results[i] = append(results[i], ops)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, b := range batches {
+		for _, ops := range results[i] {
+			if len(ops) != len(b.want) {
+				t.Fatalf("batch %d: %d operations, want %d", i, len(ops), len(b.want))
+			}
+			for j, op := range ops {
+				if op.DIDSuffix != b.want[j].DIDSuffix || !bytes.Equal(op.Raw, b.want[j].Raw) || op.Type != b.want[j].Type {
+					t.Fatalf("batch %d operation %d: %s %s, want %s %s", i, j, op.DIDSuffix, op.Raw, b.want[j].DIDSuffix, b.want[j].Raw)
+				}
+			}
+		}
 	}
 }
