@@ -61,3 +61,32 @@ func ComputeDIDSuffix(suffixData Value) (string, error) {
 	}
 	return HashThenEncode(c), nil
 }
+
+// ComputeDIDSuffixOfText is ComputeDIDSuffix(suffixData) for suffix data read from text, its
+// JSON.stringify form (a streamed reader's text of it when it reports that form). Suffix data as ION's
+// writers write it, an object of strings under ASCII keys in ascending order, is written the same by JCS
+// (which writes strings as JSON.stringify does, and sorts the keys): text is then hashed as it is,
+// instead of being written out again.
+func ComputeDIDSuffixOfText(suffixData Value, text []byte) (string, error) {
+	if !isSortedStrings(suffixData) {
+		return ComputeDIDSuffix(suffixData)
+	}
+	return HashThenEncode(text), nil
+}
+
+// isSortedStrings reports whether v is an object whose values are all strings and whose keys are ASCII
+// in strictly ascending order (so their UTF-16 order, JCS's, is their bytes' order), none starting with a
+// digit (JSON.stringify writes array-index keys first, whatever their place).
+func isSortedStrings(v Value) bool {
+	if v.Kind() != KindObject {
+		return false
+	}
+	prev := ""
+	for i, m := range v.members() {
+		if m.Value.Kind() != KindString || m.Key == "" || m.Key[0] >= '0' && m.Key[0] <= '9' || !isASCII(m.Key) || i > 0 && m.Key <= prev {
+			return false
+		}
+		prev = m.Key
+	}
+	return true
+}

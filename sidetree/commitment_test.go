@@ -47,3 +47,30 @@ func TestCanonicalHashesAllocateOnlyTheResult(t *testing.T) {
 		})
 	}
 }
+
+// FuzzComputeDIDSuffixOfText: hashing the JSON.stringify text of suffix data, where the shortcut takes
+// it, gives ComputeDIDSuffix's suffix.
+func FuzzComputeDIDSuffixOfText(f *testing.F) {
+	for _, s := range []string{
+		`{"deltaHash":"EiA","recoveryCommitment":"EiB"}`,
+		`{"deltaHash":"EiA","recoveryCommitment":"EiB","type":"abc"}`,
+		`{"recoveryCommitment":"EiB","deltaHash":"EiA"}`,
+		`{"10":"a","9":"b"}`,
+		`{"a":"\u00e9","b":"\n"}`,
+		`{"é":"a","z":"b"}`,
+		`{"a":1,"b":"c"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := ParseJSON(data)
+		if err != nil {
+			return
+		}
+		want, wantErr := ComputeDIDSuffix(v)
+		got, err := ComputeDIDSuffixOfText(v, v.Stringify())
+		if got != want || (err == nil) != (wantErr == nil) {
+			t.Fatalf("%s: suffix %q (%v) from its text, %q (%v) from its JCS form", data, got, err, want, wantErr)
+		}
+	})
+}

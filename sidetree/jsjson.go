@@ -83,6 +83,9 @@ type jsonParser struct {
 	// (It is held here, not pointed to, so that a caller's check stays on its stack.)
 	checkJCS bool
 	jcs      jcsCheck
+	// protoFree: data has no "__proto__" key, as it holds neither that text nor any escape that could
+	// spell it, so the streamed values need not be searched for one (see streamedValue).
+	protoFree bool
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {

@@ -42,3 +42,11 @@ func (r *PayloadReader) decode(s string) ([]byte, error) {
 	r.buf = r.buf[:start+len(out)]
 	return out[:len(out):len(out)], nil
 }
+
+// Rewind lets the next payloads reuse r's memory from its start: every value returned so far is
+// overwritten by what is read next, so none of them may still be in use (a reader that only checks each
+// payload and drops it reads a whole proof file into one block).
+func (r *PayloadReader) Rewind() {
+	r.buf = r.buf[:0]
+	r.store.rewind()
+}

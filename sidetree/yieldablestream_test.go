@@ -33,6 +33,9 @@ func TestEachYieldableElement(t *testing.T) {
 		{"yieldable-json's [1 2]", `{"operations":{"update":[1 2]}}`, false},
 		{"signed exponent", `{"operations":{"update":[1e-2]}}`, false},
 		{"__proto__ in an element", `{"operations":{"update":[{"__proto__":{"a":1}}]}}`, false},
+		{"__proto__ escaped in an element", `{"operations":{"update":[{"\u005f_proto__":{"a":1}}]}}`, false},
+		{"__proto__ deep in an element", `{"operations":{"update":[{"a":[{"b":{"__proto__":1}}]}]}}`, false},
+		{"__proto__ as a string", `{"operations":{"update":["__proto__"]}}`, true},
 		{"invalid UTF-8", "{\"operations\":{\"update\":[\"\xff\"]}}", false},
 		{"not JSON", `{"operations":{"update":[tru]}}`, false},
 	}

@@ -8,8 +8,6 @@ import "github.com/ionode/ionode/sidetree"
 // times the size of the text.
 type ChunkFile struct {
 	Deltas [][]byte
-	// raw is the decompressed file, which deltas kept as written share.
-	raw []byte
 }
 
 // ParseChunkFile parses a compressed chunk file as the reference's ChunkFile.parse: each delta must be a
@@ -23,16 +21,16 @@ func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
 	return parseChunkFile(nil, data, p, 0)
 }
 
-// parseChunkFile is ParseChunkFile decompressing into dst's memory when it fits, expecting about want
-// deltas (the count the index files give: a capacity, not a check).
-func parseChunkFile(dst, data []byte, p sidetree.Parameters, want int) (*ChunkFile, error) {
-	raw, err := decompressFile(dst, data, p.MaxChunkFileSizeInBytes, codeChunkFileDecompressionFailure)
+// parseChunkFile is ParseChunkFile decompressing as decompressInto does, expecting about want deltas
+// (the count the index files give: a capacity, not a check).
+func parseChunkFile(dst *[]byte, data []byte, p sidetree.Parameters, want int) (*ChunkFile, error) {
+	raw, err := decompressInto(dst, data, p.MaxChunkFileSizeInBytes, codeChunkFileDecompressionFailure)
 	if err != nil {
 		return nil, err
 	}
 	var s slab
 	// No more than the file could hold: want comes from files the writer wrote too.
-	f := &ChunkFile{raw: raw, Deltas: make([][]byte, 0, min(want, len(raw)/len(`{},`)+1))}
+	f := &ChunkFile{Deltas: make([][]byte, 0, min(want, len(raw)/len(`{},`)+1))}
 	// Each delta is written out before the next is read, unless its text is already what writing it out
 	// would give (then the text is kept, its length the size checked). raw is not changed: it backs them.
 	if sidetree.EachYieldableElement(raw, []string{"deltas"}, func(_ int, d sidetree.Value, text []byte, stringify bool) bool {

@@ -1,6 +1,10 @@
 package batch
 
-import "github.com/ionode/ionode/sidetree"
+import (
+	"strings"
+
+	"github.com/ionode/ionode/sidetree"
+)
 
 // Files are the parsed files of one batch; the provisional ones are nil when absent or unusable.
 type Files struct {
@@ -20,7 +24,9 @@ type Files struct {
 // Compose consumes f: each suffix data, delta and proof is cleared once its operation is composed, so that
 // a 10,000-operation batch's parsed files are released while its request bodies are built instead of
 // both being held at once. The bodies share blocks of a slab (one allocation per ~64 KB of bodies instead
-// of one per operation): each is capped at its length, and keeping one keeps at most its block.
+// of one per operation): each is capped at its length, and keeping one keeps at most its block. The DIDs
+// of recovers, deactivates and updates are copied into one string, so that the operations hold none of
+// the files' text.
 func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 	core := f.Core
 	var deltas [][]byte
@@ -44,6 +50,7 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 		}
 		return append(b, '}')
 	}
+	dids := signedDIDs(f)
 	add := func(t sidetree.OperationType, suffix string) {
 		ops = append(ops, sidetree.AnchoredOperation{
 			Type: t, DIDSuffix: suffix, Raw: bodies.clone(scratch),
@@ -58,12 +65,12 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 	}
 	for i, ref := range core.Recovers {
 		scratch = withDelta(signedBody(scratch[:0], sidetree.OpRecover, ref, proofAt(f.CoreProof, i, true)), len(core.Creates)+i)
-		add(sidetree.OpRecover, ref.DIDSuffix)
+		add(sidetree.OpRecover, dids.next(ref.DIDSuffix))
 		clearProof(f.CoreProof, i, true)
 	}
 	for i, ref := range core.Deactivates {
 		scratch = append(signedBody(scratch[:0], sidetree.OpDeactivate, ref, proofAt(f.CoreProof, i, false)), '}')
-		add(sidetree.OpDeactivate, ref.DIDSuffix)
+		add(sidetree.OpDeactivate, dids.next(ref.DIDSuffix))
 		clearProof(f.CoreProof, i, false)
 	}
 	if f.Provisional == nil {
@@ -75,7 +82,7 @@ func Compose(txNumber, txTime uint64, f Files) []sidetree.AnchoredOperation {
 			proof = &f.ProvisionalProof.Updates[i]
 		}
 		scratch = withDelta(signedBody(scratch[:0], sidetree.OpUpdate, ref, proof), len(core.Creates)+len(core.Recovers)+i)
-		add(sidetree.OpUpdate, ref.DIDSuffix)
+		add(sidetree.OpUpdate, dids.next(ref.DIDSuffix))
 		if proof != nil {
 			*proof = ""
 		}
@@ -115,4 +122,36 @@ func signedBody(b []byte, t sidetree.OperationType, ref Reference, proof *string
 		b = sidetree.String(*proof).AppendStringify(append(b, `,"signedData":`...))
 	}
 	return b
+}
+
+// didCopies hands out copies of the DIDs of a batch's signed operations, made as one string.
+type didCopies struct{ all string }
+
+// signedDIDs copies the DIDs of f's recovers, deactivates and updates, in Compose's order.
+func signedDIDs(f Files) *didCopies {
+	refs := [][]Reference{f.Core.Recovers, f.Core.Deactivates}
+	if f.Provisional != nil {
+		refs = append(refs, f.Provisional.Updates)
+	}
+	n := 0
+	for _, list := range refs {
+		for _, r := range list {
+			n += len(r.DIDSuffix)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, list := range refs {
+		for _, r := range list {
+			b.WriteString(r.DIDSuffix)
+		}
+	}
+	return &didCopies{all: b.String()}
+}
+
+// next returns the copy of did, the next DID in signedDIDs' order.
+func (d *didCopies) next(did string) string {
+	out := d.all[:len(did)]
+	d.all = d.all[len(did):]
+	return out
 }

@@ -13,11 +13,11 @@ func TestComposeReleasesFiles(t *testing.T) {
 	requests, _ := randomBatch(t, 40, 3)
 	cas, _, tx := builtBatch(t, requests, p)
 	r := &Reader{Parameters: p, Fetch: cas.fetch}
-	core, coreProof, err := r.readCore(tx)
+	core, coreProof, err := r.readCore(tx, new(readBuffer))
 	if err != nil {
 		t.Fatal(err)
 	}
-	prov, provProof, chunk, err := r.readProvisional(tx, core, coreProof, nil)
+	prov, provProof, chunk, err := r.readProvisional(tx, core, coreProof, new(readBuffer))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,12 @@ func (f *CoreIndexFile) count() int {
 // ParseCoreIndexFile parses a compressed core index file as the reference's CoreIndexFile.parse.
 // See readIndexFile.
 func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, error) {
-	return readIndexFile(data, p.MaxCoreIndexFileSizeInBytes, sidetree.CodeCoreIndexFileDecompressionFailure,
+	return parseCoreIndexFile(nil, data, p)
+}
+
+// parseCoreIndexFile is ParseCoreIndexFile decompressing as decompressInto does.
+func parseCoreIndexFile(dst *[]byte, data []byte, p sidetree.Parameters) (*CoreIndexFile, error) {
+	return readIndexFile(dst, data, p.MaxCoreIndexFileSizeInBytes, sidetree.CodeCoreIndexFileDecompressionFailure,
 		func(raw []byte) (*CoreIndexFile, bool) { return streamCoreIndexFile(raw, p) },
 		func(raw []byte) (*CoreIndexFile, error) { return parseCoreIndexWhole(raw, p) })
 }
@@ -207,14 +212,16 @@ func streamCoreIndexFile(raw []byte, p sidetree.Parameters) (f *CoreIndexFile, o
 				if err != nil {
 					return false
 				}
-				suffix, err := sidetree.ComputeDIDSuffix(sd)
-				if err != nil {
-					return false
-				}
+				var suffix string
 				if stringify && v.Len() == 1 {
 					text = text[len(prefix) : len(text)-1 : len(text)-1]
+					suffix, err = sidetree.ComputeDIDSuffixOfText(sd, text)
 				} else {
+					suffix, err = sidetree.ComputeDIDSuffix(sd)
 					text = texts.stringify(sd, maxSuffixDataText)
+				}
+				if err != nil {
+					return false
 				}
 				f.Creates, f.CreateSuffixes = append(f.Creates, text), append(f.CreateSuffixes, suffix)
 				return true

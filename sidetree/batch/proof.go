@@ -61,16 +61,26 @@ type ProvisionalProofFile struct {
 // ProvisionalProofFile.parse. A file of the plain shape {"operations":{"update":[…]}} is read one proof
 // at a time (sidetree.EachYieldableElement); any other, or one with an invalid proof, is read whole.
 func ParseProvisionalProofFile(data []byte, p sidetree.Parameters) (*ProvisionalProofFile, error) {
-	f, _, err := parseProvisionalProof(data, p, 0, nil)
+	f, _, err := parseProvisionalProof(nil, data, p, 0, proofSink{})
 	return f, err
 }
 
-// parseProvisionalProof is ParseProvisionalProofFile expecting about want proofs (the provisional index
-// file's update count: a capacity, not a check). When each is set, it receives every proof the stream
-// checks (instead of f keeping its parsed form); streamed reports whether the stream's proofs are the
-// file's, false when it was read whole.
-func parseProvisionalProof(data []byte, p sidetree.Parameters, want int, each func(i int, jws string, parsed sidetree.ParsedJWS)) (f *ProvisionalProofFile, streamed bool, err error) {
-	raw, err := decompressFile(nil, data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
+// proofSink says where the parsed form of the proofs a provisional proof file streams goes.
+type proofSink struct {
+	// each, when set, receives every proof the stream checks, instead of the file keeping its parsed form.
+	each func(i int, jws string, parsed sidetree.ParsedJWS)
+	// drop: no one keeps the parsed forms (each, if set, is done with one when it returns), so the next
+	// proof's payload is read into the same memory: a 10,000-proof file then reuses one block of payloads
+	// instead of allocating megabytes that are garbage at once.
+	drop bool
+}
+
+// parseProvisionalProof is ParseProvisionalProofFile decompressing as decompressInto does, expecting
+// about want proofs (the provisional index file's update count: a capacity, not a check), and handing
+// the streamed proofs' parsed forms to sink. streamed reports whether the stream's proofs are the file's,
+// false when it was read whole.
+func parseProvisionalProof(dst *[]byte, data []byte, p sidetree.Parameters, want int, sink proofSink) (f *ProvisionalProofFile, streamed bool, err error) {
+	raw, err := decompressInto(dst, data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
 	if err != nil {
 		return nil, false, err
 	}
@@ -78,21 +88,30 @@ func parseProvisionalProof(data []byte, p sidetree.Parameters, want int, each fu
 	// No more than the file could hold: want comes from a file the writer wrote too.
 	want = min(want, len(raw)/len(`{"signedData":"..."},`)+1)
 	f = &ProvisionalProofFile{Updates: make([]string, 0, want)}
-	if each == nil {
+	if sink.each == nil && !sink.drop {
 		f.parsed = make([]sidetree.ParsedJWS, 0, want)
 	}
 	var payloads sidetree.PayloadReader
+	var plain func(sidetree.Value) (sidetree.JWS, bool)
+	if sink.drop && sink.each == nil {
+		// No one takes the payloads: one written as ION's writers write it is checked without its tree.
+		plain = payloads.PlainUpdateJWS
+	}
 	// Each proof is written out (Compact) before the next is read, and raw is not changed.
 	if sidetree.EachYieldableElement(raw, []string{"operations", "update"}, func(i int, v sidetree.Value, _ []byte, _ bool) bool {
-		jws, parsed, err := parseProof(&payloads, i, v, "update proof", check)
+		jws, parsed, err := parseProof(&payloads, i, v, "update proof", check, plain)
 		if err != nil {
 			return false
 		}
 		f.Updates = append(f.Updates, jws)
-		if each != nil {
-			each(i, jws, parsed)
-		} else {
+		switch {
+		case sink.each != nil:
+			sink.each(i, jws, parsed)
+		case !sink.drop:
 			f.parsed = append(f.parsed, parsed)
+		}
+		if sink.drop {
+			payloads.Rewind()
 		}
 		return true
 	}) && len(f.Updates) > 0 {
@@ -150,7 +169,7 @@ func proofs(payloads *sidetree.PayloadReader, v sidetree.Value, notArray sidetre
 	out := make([]string, 0, len(list))
 	parsed := make([]sidetree.ParsedJWS, 0, len(list))
 	for i, p := range list {
-		jws, pj, err := parseProof(payloads, i, p, what, payloadCheck)
+		jws, pj, err := parseProof(payloads, i, p, what, payloadCheck, nil)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -159,8 +178,10 @@ func proofs(payloads *sidetree.PayloadReader, v sidetree.Value, notArray sidetre
 	return out, parsed, nil
 }
 
-// parseProof is proof, returning also the JWS and payload it parsed.
-func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error) (string, sidetree.ParsedJWS, error) {
+// parseProof is proof, returning also the JWS and payload it parsed. When plain is set and reads the
+// signed data as a JWS whose payload passes payloadCheck, the payload is not parsed (the ParsedJWS has
+// none).
+func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, what string, payloadCheck func(int, sidetree.Value) error, plain func(sidetree.Value) (sidetree.JWS, bool)) (string, sidetree.ParsedJWS, error) {
 	if err := onlyProperties(proof, []string{"signedData"}, sidetree.CodeInputValidatorInputContainsNowAllowedProperty, what); err != nil {
 		return "", sidetree.ParsedJWS{}, err
 	}
@@ -168,6 +189,13 @@ func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, w
 		return "", sidetree.ParsedJWS{}, sidetree.Errorf(sidetree.CodeJwsCompactJwsNotString, "%s cannot be null", what)
 	}
 	signedData := proof.Field("signedData")
+	// The string is the compact JWS it was parsed from: no need to join its parts again.
+	compact, _ := signedData.Str()
+	if plain != nil {
+		if jws, ok := plain(signedData); ok {
+			return compact, sidetree.ParsedJWS{JWS: jws}, nil
+		}
+	}
 	jws, err := sidetree.ParseCompactJWS(signedData)
 	if err != nil {
 		return "", sidetree.ParsedJWS{}, err
@@ -179,8 +207,6 @@ func parseProof(payloads *sidetree.PayloadReader, i int, proof sidetree.Value, w
 	if err := payloadCheck(i, payload); err != nil {
 		return "", sidetree.ParsedJWS{}, err
 	}
-	// The string is the compact JWS it was parsed from: no need to join its parts again.
-	compact, _ := signedData.Str()
 	return compact, sidetree.ParsedJWS{JWS: jws, Payload: payload}, nil
 }
 

@@ -22,7 +22,12 @@ func (f *ProvisionalIndexFile) Suffixes() []string {
 // ProvisionalIndexFile.parse.
 // See readIndexFile.
 func ParseProvisionalIndexFile(data []byte, p sidetree.Parameters) (*ProvisionalIndexFile, error) {
-	return readIndexFile(data, p.MaxProvisionalIndexFileSizeInBytes, sidetree.CodeProvisionalIndexFileDecompressionFailure,
+	return parseProvisionalIndexFile(nil, data, p)
+}
+
+// parseProvisionalIndexFile is ParseProvisionalIndexFile decompressing as decompressInto does.
+func parseProvisionalIndexFile(dst *[]byte, data []byte, p sidetree.Parameters) (*ProvisionalIndexFile, error) {
+	return readIndexFile(dst, data, p.MaxProvisionalIndexFileSizeInBytes, sidetree.CodeProvisionalIndexFileDecompressionFailure,
 		func(raw []byte) (*ProvisionalIndexFile, bool) { return streamProvisionalIndexFile(raw, p) },
 		func(raw []byte) (*ProvisionalIndexFile, error) { return parseProvisionalIndexWhole(raw, p) })
 }

@@ -47,7 +47,9 @@ type Reader struct {
 	Parameters sidetree.Parameters
 	Fetch      Fetch
 	// CheckCore, when set, runs after the core index file is read and checked against the paid count:
-	// the reference verifies the writer's value time lock there (a failure voids the transaction).
+	// the reference verifies the writer's value time lock there (a failure voids the transaction). It
+	// must not keep the file (or its strings) past its call: without Signed, the next Read reuses the
+	// file's memory.
 	CheckCore func(*CoreIndexFile) error
 	// Signed, when set, is called with the batch's recovers, deactivates and updates once their
 	// references and proofs are read, before the chunk file is fetched, so that their signatures can be
@@ -66,34 +68,55 @@ type Reader struct {
 // deltas and a *StageError for StageProvisional: the reference stores those, and retries the transaction
 // later if the failure was a fetch that may succeed then.
 func (r *Reader) Read(tx Transaction) ([]sidetree.AnchoredOperation, error) {
-	core, coreProof, err := r.readCore(tx)
+	buf := readBuffers.Get().(*readBuffer)
+	// Without Signed, nothing that outlives Read holds the index and proof files' text: Compose copies
+	// what the operations keep (their DIDs too), so those files' memory can serve the next Read. With
+	// Signed, the parts handed over hold it (their DIDs and proofs) for as long as their taker wants.
+	buf.text = r.Signed == nil
+	core, coreProof, err := r.readCore(tx, buf)
 	if err != nil {
 		return nil, &StageError{Stage: StageCore, Err: err}
 	}
 	files := Files{Core: core, CoreProof: coreProof}
-	buf := chunkBuffers.Get().(*chunkBuffer)
-	files.Provisional, files.ProvisionalProof, files.Chunk, err = r.readProvisional(tx, core, coreProof, buf.b)
+	files.Provisional, files.ProvisionalProof, files.Chunk, err = r.readProvisional(tx, core, coreProof, buf)
 	if err != nil {
 		files.Provisional, files.ProvisionalProof, files.Chunk = nil, nil, nil
 		return Compose(tx.Number, tx.Time, files), &StageError{Stage: StageProvisional, Err: err}
 	}
 	ops := Compose(tx.Number, tx.Time, files)
-	if files.Chunk != nil {
-		// Compose copied the deltas into the bodies: nothing holds the chunk file's text any more.
-		buf.b = files.Chunk.raw[:0]
-		chunkBuffers.Put(buf)
-	}
+	// Compose copied the deltas, suffix data and proofs into the bodies: nothing holds the files' text.
+	buf.reset()
+	readBuffers.Put(buf)
 	return ops, nil
 }
 
-// chunkBuffers keeps a decompressed chunk file's memory for the next Read, the largest of a batch's files
-// and the only one whose text nothing keeps after Compose (the others' strings are in the operations or
-// in the parts handed to Signed): megabytes that would be allocated, cleared and faulted in again.
-var chunkBuffers = sync.Pool{New: func() any { return new(chunkBuffer) }}
+// readBuffers keeps the memory of a Read's decompressed files for the next Read: the chunk file's always
+// (the largest of a batch's files, whose text nothing keeps after Compose), the index and provisional
+// proof files' when nothing else keeps them (see Read): megabytes that would otherwise be allocated,
+// cleared and faulted in again for every batch. A failed Read keeps its memory (an error may hold a
+// file's text).
+var readBuffers = sync.Pool{New: func() any { return new(readBuffer) }}
 
-type chunkBuffer struct{ b []byte }
+type readBuffer struct {
+	core, provisional, proof, chunk []byte
+	text                            bool // the index and proof files may be read into this memory
+}
 
-func (r *Reader) readCore(tx Transaction) (*CoreIndexFile, *CoreProofFile, error) {
+// reset empties the buffers for the next Read.
+func (b *readBuffer) reset() {
+	b.core, b.provisional, b.proof, b.chunk = b.core[:0], b.provisional[:0], b.proof[:0], b.chunk[:0]
+}
+
+// forText is where a file whose text Signed's parts may hold is read: p (one of b's buffers), or nil
+// (fresh memory) when they may hold it.
+func (b *readBuffer) forText(p *[]byte) *[]byte {
+	if !b.text {
+		return nil
+	}
+	return p
+}
+
+func (r *Reader) readCore(tx Transaction, buf *readBuffer) (*CoreIndexFile, *CoreProofFile, error) {
 	p := r.Parameters
 	if tx.OperationCount > p.MaxOperationsPerBatch {
 		return nil, nil, sidetree.Errorf(sidetree.CodeTransactionProcessorPaidOperationCountExceedsLimit,
@@ -103,7 +126,7 @@ func (r *Reader) readCore(tx Transaction) (*CoreIndexFile, *CoreProofFile, error
 	if err != nil {
 		return nil, nil, fmt.Errorf("fetch core index file %s: %w", tx.CoreIndexFileURI, err)
 	}
-	core, err := ParseCoreIndexFile(data, p)
+	core, err := parseCoreIndexFile(buf.forText(&buf.core), data, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -134,9 +157,8 @@ func (r *Reader) readCore(tx Transaction) (*CoreIndexFile, *CoreProofFile, error
 	return core, proof, nil
 }
 
-// readProvisional reads the provisional files, decompressing the chunk file into chunkBuf's memory when it
-// fits.
-func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof *CoreProofFile, chunkBuf []byte) (*ProvisionalIndexFile, *ProvisionalProofFile, *ChunkFile, error) {
+// readProvisional reads the provisional files, decompressing them into buf's memory where it may.
+func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof *CoreProofFile, buf *readBuffer) (*ProvisionalIndexFile, *ProvisionalProofFile, *ChunkFile, error) {
 	p := r.Parameters
 	if core.ProvisionalIndexFileURI == "" {
 		r.signed(Files{Core: core, CoreProof: coreProof})
@@ -146,7 +168,7 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("fetch provisional index file %s: %w", core.ProvisionalIndexFileURI, err)
 	}
-	prov, err := ParseProvisionalIndexFile(data, p)
+	prov, err := parseProvisionalIndexFile(buf.forText(&buf.provisional), data, p)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -170,11 +192,11 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 		case r.Signed != nil && r.Void != nil:
 			proof, handed, err = r.streamProvisionalProof(data, core, coreProof, prov)
 		case r.Signed != nil:
-			proof, _, err = parseProvisionalProof(data, p, len(prov.Updates), nil)
+			proof, _, err = parseProvisionalProof(nil, data, p, len(prov.Updates), proofSink{})
 		default:
 			// Nothing takes the parsed proofs (only Signed does): each is dropped once checked, so that a
 			// batch's payloads are not held to its end.
-			proof, _, err = parseProvisionalProof(data, p, len(prov.Updates), func(int, string, sidetree.ParsedJWS) {})
+			proof, _, err = parseProvisionalProof(buf.forText(&buf.proof), data, p, len(prov.Updates), proofSink{drop: true})
 		}
 		if err != nil {
 			return nil, nil, nil, err
@@ -192,7 +214,7 @@ func (r *Reader) readProvisional(tx Transaction, core *CoreIndexFile, coreProof 
 		return nil, nil, nil, fmt.Errorf("fetch chunk file %s: %w", prov.ChunkFileURI, err)
 	}
 	want := len(core.Creates) + len(core.Recovers) + len(prov.Updates)
-	chunk, err := parseChunkFile(chunkBuf, data, p, want)
+	chunk, err := parseChunkFile(&buf.chunk, data, p, want)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -225,11 +247,11 @@ func updatesRepeatCore(core *CoreIndexFile, prov *ProvisionalIndexFile) bool {
 func (r *Reader) streamProvisionalProof(data []byte, core *CoreIndexFile, coreProof *CoreProofFile, prov *ProvisionalIndexFile) (*ProvisionalProofFile, bool, error) {
 	r.Signed(signedParts(Files{Core: core, CoreProof: coreProof}))
 	first := len(core.Creates) + len(core.Recovers) + len(core.Deactivates)
-	proof, streamed, err := parseProvisionalProof(data, r.Parameters, len(prov.Updates), func(i int, jws string, parsed sidetree.ParsedJWS) {
+	proof, streamed, err := parseProvisionalProof(nil, data, r.Parameters, len(prov.Updates), proofSink{each: func(i int, jws string, parsed sidetree.ParsedJWS) {
 		if i < len(prov.Updates) {
 			r.Signed([]SignedPart{{Index: first + i, Type: sidetree.OpUpdate, Reference: prov.Updates[i], SignedData: jws, Parsed: &parsed}})
 		}
-	})
+	}})
 	if err != nil || !streamed || len(proof.Updates) != len(prov.Updates) {
 		r.Void()
 		return proof, false, err
