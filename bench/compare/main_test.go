@@ -80,8 +80,9 @@ func TestCompareTiny(t *testing.T) {
 		}
 	}
 	// Unless GOGC says otherwise, our worker runs at the node's collector setting.
-	if _, set := os.LookupEnv("GOGC"); !set && !strings.Contains(out.String(), fmt.Sprintf("at GC percent %d (the node's", daemon.DefaultGCPercent)) {
-		t.Fatalf("no line saying our worker ran at the node's GC percent:\n%s", out.String())
+	want := fmt.Sprintf("GC percent %d with a %d MiB heap floor (the node's settings)", daemon.DefaultGCPercent, daemon.DefaultGCHeapFloorMB)
+	if _, set := os.LookupEnv("GOGC"); !set && !strings.Contains(out.String(), want) {
+		t.Fatalf("no line saying our worker ran with the node's collector settings:\n%s", out.String())
 	}
 	if !strings.Contains(out.String(), "inflating and parsing alone:") {
 		t.Fatalf("no bound from the limits:\n%s", out.String())

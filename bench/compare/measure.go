@@ -27,8 +27,8 @@ type sample struct {
 	Passes []pass
 	MaxRSS int64   // bytes
 	Limits *limits // the limits task's
-	// GCPercent is the collector target our worker ran with (0 for the reference's).
-	GCPercent int
+	// GC is the collector settings our worker ran with ("" for the reference's).
+	GC string
 }
 
 // side names.
@@ -115,5 +115,5 @@ func runProcess(cmd *exec.Cmd) (sample, error) {
 	if wr.PeakRSS <= 0 {
 		return sample{}, fmt.Errorf("worker reported no peak RSS")
 	}
-	return sample{Passes: wr.Passes, MaxRSS: wr.PeakRSS, Limits: wr.Limits, GCPercent: wr.GCPercent}, nil
+	return sample{Passes: wr.Passes, MaxRSS: wr.PeakRSS, Limits: wr.Limits, GC: wr.GC}, nil
 }

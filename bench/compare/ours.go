@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -52,19 +51,17 @@ type workerResult struct {
 	PeakRSS int64 `json:"peakRss"`
 	// Limits are the limits task's figures (its one pass is the whole measurement).
 	Limits *limits `json:"limits,omitempty"`
-	// GCPercent is the collector target our worker ran with (the reference's worker leaves it out).
-	GCPercent int `json:"gcPercent,omitempty"`
+	// GC says which collector settings our worker ran with (the reference's worker leaves it out).
+	GC string `json:"gc,omitempty"`
 }
 
 func workerMain(task string, stdout, stderr io.Writer) int {
-	// Our code runs as the node runs it: `ionode serve` sets this collector target at start (node/daemon:
-	// fresh memory is expensive on small VMs), so the worker does too, rather than Go's default of 100.
-	daemon.ApplyGCPercent(daemon.DefaultGCPercent, slog.New(slog.DiscardHandler))
+	gc := workerGC()
 	passes, err := strconv.Atoi(os.Getenv(workerPassesEnv))
 	if err == nil {
 		var res workerResult
 		res, err = runWorker(task, os.Getenv(workerDirEnv), passes)
-		res.GCPercent = debug.SetGCPercent(-1) // reads it back; nothing runs after
+		res.GC = gc
 		if err == nil {
 			err = json.NewEncoder(stdout).Encode(res)
 		}
@@ -74,6 +71,19 @@ func workerMain(task string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// workerGC applies the node's collector settings as `ionode serve` does at start (node/daemon: fresh
+// memory is expensive on small VMs), so that our code runs as the node runs it rather than at Go's
+// default, and says what it applied.
+func workerGC() string {
+	if v, ok := os.LookupEnv("GOGC"); ok {
+		return "GOGC=" + v + " from the environment"
+	}
+	if daemon.ApplyGC(daemon.DefaultGCPercent, daemon.DefaultGCHeapFloorMB, slog.New(slog.DiscardHandler)) == nil {
+		return fmt.Sprintf("GC percent %d, no heap floor", daemon.DefaultGCPercent)
+	}
+	return fmt.Sprintf("GC percent %d with a %d MiB heap floor (the node's settings)", daemon.DefaultGCPercent, daemon.DefaultGCHeapFloorMB)
 }
 
 func runWorker(task, dir string, passes int) (workerResult, error) {

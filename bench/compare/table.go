@@ -102,7 +102,7 @@ func printResults(w io.Writer, o options, res results, loadAtStart string) {
 		o.rounds, medianSplit(res["batch"][ours], false), medianSplit(res["batch"][theirs], false),
 		medianSplit(res["batch-cold"][ours], true), medianSplit(res["batch-cold"][theirs], true))
 	if s := res["batch"][ours]; len(s) > 0 {
-		fmt.Fprintf(w, "\nionode's worker ran with GOMAXPROCS=1 at GC percent %d (the node's setting; GOGC overrides it)\n", s[0].GCPercent)
+		fmt.Fprintf(w, "\nionode's worker ran with GOMAXPROCS=1 and %s\n", s[0].GC)
 	}
 	fmt.Fprintf(w, "\nload avg: %s (start) / %s (end); %d passes per process, the first one cold\n", loadAtStart, report.LoadAverage(), o.passes)
 }

@@ -39,6 +39,9 @@ type Config struct {
 	// GCPercent is the Go garbage collector's target (GOGC) that Start sets for the process; it is left
 	// alone when 0 or when the GOGC environment variable is set. See gc.go.
 	GCPercent int
+	// GCHeapFloorMB lets the heap grow to this many MiB before a collection while the live heap is small,
+	// whatever GCPercent says (0: no floor; GOGC in the environment turns it off). See gc.go.
+	GCHeapFloorMB int
 
 	BitcoinRPC      string // host:port or URL of btcd / Bitcoin Core RPC
 	BitcoinUser     string
@@ -160,6 +163,7 @@ func DefaultConfig() Config {
 		DataDir:            defaultDataDir(),
 		MongoDatabase:      "ionode",
 		GCPercent:          DefaultGCPercent,
+		GCHeapFloorMB:      DefaultGCHeapFloorMB,
 		Confirmations:      1,
 		GenesisHeight:      -1,
 		IPFS:               "embedded",
@@ -229,6 +233,9 @@ func (c *Config) Validate() (sidetree.Network, error) {
 	}
 	if c.GCPercent < 0 {
 		return network, fmt.Errorf("--gc-percent %d: must be 0 (Go's default) or more", c.GCPercent)
+	}
+	if c.GCHeapFloorMB < 0 {
+		return network, fmt.Errorf("--gc-heap-floor-mb %d: must be 0 (no floor) or more", c.GCHeapFloorMB)
 	}
 	if c.StoreCacheMB < 0 {
 		return network, fmt.Errorf("--store-cache-mb %d: must be 0 (the default) or more", c.StoreCacheMB)

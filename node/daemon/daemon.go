@@ -62,8 +62,10 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Daemon, err er
 	if err := cfg.checkSecretFiles(); err != nil {
 		return nil, err
 	}
-	ApplyGCPercent(cfg.GCPercent, log)
 	d := &Daemon{cfg: cfg, network: network, log: log, Metrics: node.NewMetrics(), errs: make(chan error, 8)}
+	if floor := ApplyGC(cfg.GCPercent, cfg.GCHeapFloorMB, log); floor != nil {
+		d.closers = append(d.closers, func(context.Context) error { floor.Stop(); return nil })
+	}
 	defer func() {
 		if err != nil {
 			d.Close(context.Background())

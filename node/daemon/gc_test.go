@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestApplyGCPercent(t *testing.T) {
+func TestApplyGC(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	before := debug.SetGCPercent(100)
 	t.Cleanup(func() { debug.SetGCPercent(before) })
@@ -15,11 +15,15 @@ func TestApplyGCPercent(t *testing.T) {
 		name    string
 		gogc    string // "" : unset
 		percent int
+		floorMB int
 		want    int
 	}{
-		{"configured", "", 50, 50},
-		{"zero leaves Go's default", "", 0, 100},
-		{"GOGC wins", "200", 50, 100},
+		{"configured", "", 50, 0, 50},
+		{"zero is Go's default", "", 0, 0, 100},
+		{"GOGC wins", "200", 50, 0, 100},
+		{"GOGC wins over the floor", "200", 50, 128, 100},
+		// The test process's live heap is a few MiB: a 128 MiB floor raises the percentage.
+		{"the floor raises it", "", 50, 128, -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -30,9 +34,16 @@ func TestApplyGCPercent(t *testing.T) {
 				t.Setenv("GOGC", v) // restored after the test
 				os.Unsetenv("GOGC")
 			}
-			ApplyGCPercent(tc.percent, log)
-			if got := debug.SetGCPercent(100); got != tc.want {
-				t.Errorf("GC percent = %d, want %d", got, tc.want)
+			f := ApplyGC(tc.percent, tc.floorMB, log)
+			got := debug.SetGCPercent(100)
+			if f != nil {
+				f.Stop()
+			}
+			if (f != nil) != (tc.floorMB > 0 && tc.gogc == "") {
+				t.Errorf("floor started: %v", f != nil)
+			}
+			if tc.want < 0 && got <= tc.percent || tc.want >= 0 && got != tc.want {
+				t.Errorf("GC percent = %d, want %d (-1: more than %d)", got, tc.want, tc.percent)
 			}
 		})
 	}
