@@ -80,7 +80,10 @@ func TestCompareTiny(t *testing.T) {
 		}
 	}
 	// Unless GOGC says otherwise, our worker runs at the node's collector setting.
-	want := fmt.Sprintf("GC percent %d with a %d MiB heap floor (the node's settings)", daemon.DefaultGCPercent, daemon.DefaultGCHeapFloorMB)
+	want := fmt.Sprintf("GC percent %d, no heap floor (the node's defaults)", daemon.DefaultGCPercent)
+	if daemon.DefaultGCHeapFloorMB > 0 {
+		want = fmt.Sprintf("GC percent %d with a %d MiB heap floor (the node's defaults)", daemon.DefaultGCPercent, daemon.DefaultGCHeapFloorMB)
+	}
 	if _, set := os.LookupEnv("GOGC"); !set && !strings.Contains(out.String(), want) {
 		t.Fatalf("no line saying our worker ran with the node's collector settings:\n%s", out.String())
 	}

@@ -81,9 +81,9 @@ func workerGC() string {
 		return "GOGC=" + v + " from the environment"
 	}
 	if daemon.ApplyGC(daemon.DefaultGCPercent, daemon.DefaultGCHeapFloorMB, slog.New(slog.DiscardHandler)) == nil {
-		return fmt.Sprintf("GC percent %d, no heap floor", daemon.DefaultGCPercent)
+		return fmt.Sprintf("GC percent %d, no heap floor (the node's defaults)", daemon.DefaultGCPercent)
 	}
-	return fmt.Sprintf("GC percent %d with a %d MiB heap floor (the node's settings)", daemon.DefaultGCPercent, daemon.DefaultGCHeapFloorMB)
+	return fmt.Sprintf("GC percent %d with a %d MiB heap floor (the node's defaults)", daemon.DefaultGCPercent, daemon.DefaultGCHeapFloorMB)
 }
 
 func runWorker(task, dir string, passes int) (workerResult, error) {

@@ -26,6 +26,7 @@ import (
 	"github.com/ionode/ionode/bench/internal/loadgen"
 	"github.com/ionode/ionode/bench/internal/report"
 	"github.com/ionode/ionode/bench/internal/tracewait"
+	"github.com/ionode/ionode/node/daemon"
 )
 
 func main() {
@@ -42,6 +43,7 @@ type options struct {
 	workers        int
 	spin           time.Duration
 	closedWorkers  int
+	gcHeapFloorMB  int
 	closedDuration time.Duration
 	dir            string
 	verbose        bool
@@ -62,6 +64,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.workers, "workers", 64, "open loop: most requests in flight (connections)")
 	fs.DurationVar(&o.spin, "spin", 50*time.Microsecond, "open loop: the most the load generator busy-waits before each request is due (it sleeps until then; also capped at a quarter of the interval between requests; 0: sleep only)")
 	fs.IntVar(&o.closedWorkers, "closed-workers", 8, "closed loop: concurrent clients")
+	fs.IntVar(&o.gcHeapFloorMB, "gc-heap-floor-mb", 0, "the node's --gc-heap-floor-mb (0: its default)")
 	fs.DurationVar(&o.closedDuration, "closed-duration", 10*time.Second, "closed-loop run length (0: skip)")
 	fs.StringVar(&o.dir, "dir", "", "working directory (default: a temporary one, removed at the end)")
 	fs.BoolVar(&o.verbose, "v", false, "log the node")
@@ -101,7 +104,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := os.WriteFile(didFile, []byte(strings.Join(suffixes, "\n")), 0o600); err != nil {
 		return err
 	}
-	n, err := benchnode.Serve(ctx, dataDir, benchnode.Options{Logger: log})
+	n, err := benchnode.Serve(ctx, dataDir, benchnode.Options{Logger: log, Configure: func(c *daemon.Config) {
+		if o.gcHeapFloorMB > 0 {
+			c.GCHeapFloorMB = o.gcHeapFloorMB
+		}
+	}})
 	if err != nil {
 		return err
 	}

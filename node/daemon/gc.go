@@ -18,12 +18,16 @@ import (
 // so the default stays here (README, performance).
 const DefaultGCPercent = 50
 
-// DefaultGCHeapFloorMB keeps a serving node from collecting while its heap is small: with the caches
-// outside the Go heap its live heap is ~16 MiB, which at DefaultGCPercent meant a collection every 8 MiB
-// allocated (several a second at 5,000 requests/s), each a window in which requests wait longer for a
-// thread. A sync's live heap is larger than the floor, so its target and peak memory stay as
-// DefaultGCPercent sets them (README, performance).
-const DefaultGCHeapFloorMB = 128
+// DefaultGCHeapFloorMB is 0: no floor unless the operator asks for one (--gc-heap-floor-mb). A floor
+// lets a serving node collect far less often: its live heap is ~16 MiB with the caches outside the Go
+// heap, which at DefaultGCPercent means a collection every 8 MiB allocated, several a second at 5,000
+// requests/s, each a window in which requests wait longer for a thread (README, performance: a 128 MiB
+// floor took the 5,000/s p99 from 2.1–3.3 ms to 1.65–2.3 ms, +120 MiB RSS). But every byte under the floor
+// is memory the process has to fault in before it first collects, which on small VMs costs more than
+// the collections it saves in a short-lived or freshly started process (bench/compare's workers with a
+// 128 MiB floor: long-form resolution 27× → 13.5× the reference, a batch's peak RSS 25 → 65 MiB), and a
+// sync's peak RSS grew 177 → 225 MiB: so it stays the operator's choice.
+const DefaultGCHeapFloorMB = 0
 
 // ApplyGC sets the process's collector target from the configuration: percent (0: Go's default), raised
 // while the live heap is small so that the heap may grow to floorMB MiB before a collection (0: no
