@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/bench/internal/gen"
+	"github.com/ionode/ionode/internal/gcfloor"
 	"github.com/ionode/ionode/interop"
-	"github.com/ionode/ionode/node/daemon"
 	"github.com/ionode/ionode/sidetree"
 )
 
@@ -80,9 +80,9 @@ func TestCompareTiny(t *testing.T) {
 		}
 	}
 	// Unless GOGC says otherwise, our worker runs at the node's collector setting.
-	want := fmt.Sprintf("GC percent %d, no heap floor (the node's defaults)", daemon.DefaultGCPercent)
-	if daemon.DefaultGCHeapFloorMB > 0 {
-		want = fmt.Sprintf("GC percent %d with a %d MiB heap floor (the node's defaults)", daemon.DefaultGCPercent, daemon.DefaultGCHeapFloorMB)
+	want := fmt.Sprintf("GC percent %d, no heap floor (the node's defaults)", gcfloor.DefaultPercent)
+	if gcfloor.DefaultFloorMB > 0 {
+		want = fmt.Sprintf("GC percent %d with a %d MiB heap floor (the node's defaults)", gcfloor.DefaultPercent, gcfloor.DefaultFloorMB)
 	}
 	if _, set := os.LookupEnv("GOGC"); !set && !strings.Contains(out.String(), want) {
 		t.Fatalf("no line saying our worker ran with the node's collector settings:\n%s", out.String())

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ionode/ionode/cas"
 	"github.com/ionode/ionode/cas/kubo"
+	"github.com/ionode/ionode/internal/gcfloor"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/store"
 	"github.com/ionode/ionode/node/store/mongo"
@@ -63,7 +64,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Daemon, err er
 		return nil, err
 	}
 	d := &Daemon{cfg: cfg, network: network, log: log, Metrics: node.NewMetrics(), errs: make(chan error, 8)}
-	if floor := ApplyGC(cfg.GCPercent, cfg.GCHeapFloorMB, log); floor != nil {
+	if floor := gcfloor.Apply(cfg.GCPercent, cfg.GCHeapFloorMB, log); floor != nil {
 		d.closers = append(d.closers, func(context.Context) error { floor.Stop(); return nil })
 	}
 	defer func() {

@@ -1,49 +1,10 @@
 package daemon
 
-import (
-	"log/slog"
-	"os"
-	"runtime/debug"
+import "github.com/ionode/ionode/internal/gcfloor"
 
-	"github.com/ionode/ionode/internal/gcfloor"
+// The node's collector settings (--gc-percent, --gc-heap-floor-mb) and why: internal/gcfloor, which
+// holds them so that bench/compare's workers can run as the node does without linking the daemon.
+const (
+	DefaultGCPercent     = gcfloor.DefaultPercent
+	DefaultGCHeapFloorMB = gcfloor.DefaultFloorMB
 )
-
-// DefaultGCPercent halves Go's default heap growth between collections. With CGO_ENABLED=0 Pebble's
-// block cache is Go memory, and between collections the heap grows by this percentage of it: at 100 a
-// resolver with 100,000 DIDs cycled through ~180 MB of fresh memory, which on small virtual machines
-// (shadow page tables, memory returned to the host) made resolution's tail several times slower than the
-// memory itself was worth. The resolution caches now live outside the Go heap (internal/bytecache), so a
-// serving node's heap is small (~16 MiB) and 200 would collect a quarter as often; but sync's heap is not
-// (bench/sync -node daemon peaked at 218–236 MiB at 200 against 147–150 MiB at 50, ingesting no faster),
-// so the default stays here (README, performance).
-const DefaultGCPercent = 50
-
-// DefaultGCHeapFloorMB is 0: no floor unless the operator asks for one (--gc-heap-floor-mb). A floor
-// lets a serving node collect far less often: its live heap is ~16 MiB with the caches outside the Go
-// heap, which at DefaultGCPercent means a collection every 8 MiB allocated, several a second at 5,000
-// requests/s, each a window in which requests wait longer for a thread (README, performance: a 128 MiB
-// floor took the 5,000/s p99 from 2.1–3.3 ms to 1.65–2.3 ms, +120 MiB RSS). But every byte under the floor
-// is memory the process has to fault in before it first collects, which on small VMs costs more than
-// the collections it saves in a short-lived or freshly started process (bench/compare's workers with a
-// 128 MiB floor: long-form resolution 27× → 13.5× the reference, a batch's peak RSS 25 → 65 MiB), and a
-// sync's peak RSS grew 177 → 225 MiB: so it stays the operator's choice.
-const DefaultGCHeapFloorMB = 0
-
-// ApplyGC sets the process's collector target from the configuration: percent (0: Go's default), raised
-// while the live heap is small so that the heap may grow to floorMB MiB before a collection (0: no
-// floor). GOGC in the environment wins over both. The Floor it returns, when not nil, keeps adjusting
-// after every collection until it is stopped.
-func ApplyGC(percent, floorMB int, log *slog.Logger) *gcfloor.Floor {
-	if v, ok := os.LookupEnv("GOGC"); ok {
-		log.Debug("GOGC set in the environment; --gc-percent and --gc-heap-floor-mb ignored", "GOGC", v)
-		return nil
-	}
-	if percent <= 0 {
-		percent = 100
-	}
-	if floorMB <= 0 {
-		debug.SetGCPercent(percent)
-		return nil
-	}
-	return gcfloor.Start(percent, uint64(floorMB)<<20)
-}

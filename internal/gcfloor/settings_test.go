@@ -1,4 +1,4 @@
-package daemon
+package gcfloor
 
 import (
 	"log/slog"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestApplyGC(t *testing.T) {
+func TestApply(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	before := debug.SetGCPercent(100)
 	t.Cleanup(func() { debug.SetGCPercent(before) })
@@ -34,7 +34,7 @@ func TestApplyGC(t *testing.T) {
 				t.Setenv("GOGC", v) // restored after the test
 				os.Unsetenv("GOGC")
 			}
-			f := ApplyGC(tc.percent, tc.floorMB, log)
+			f := Apply(tc.percent, tc.floorMB, log)
 			got := debug.SetGCPercent(100)
 			if f != nil {
 				f.Stop()
