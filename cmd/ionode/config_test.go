@@ -77,6 +77,8 @@ func TestServeConfigErrors(t *testing.T) {
 		{[]string{"--bitcoin-rpc", "x:1", "--ipfs-dht", "lan"}, "--ipfs-dht: cas: DHT mode \"lan\": want off, client, server or auto"},
 		{[]string{"--bitcoin-rpc", "x:1", "--ipfs", "http://kubo:5001", "--ipfs-dht", "client"}, "configure the embedded IPFS node"},
 		{[]string{"--bitcoin-rpc", "x:1", "--max-fee", "-1"}, "must not be negative"},
+		{[]string{"--bitcoin-rpc", "x:1", "--gc-percent", "-1"}, "--gc-percent -1"},
+		{[]string{"--bitcoin-rpc", "x:1", "--gc-heap-floor-mb", "-1"}, "--gc-heap-floor-mb -1: must be 0 (no floor) or more"},
 		// `printf %s "$TOKEN" | sha256sum` with $TOKEN unset: it would admit an empty token.
 		{[]string{"--bitcoin-rpc", "x:1", "--write-token-hash", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}, "--write-token-hash: token hash \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\": it is the SHA-256 of an empty token"},
 		{[]string{"--bitcoin-rpc", "x:1", "--write-token-hash", strings.Repeat("zz", 32)}, "--write-token-hash"},
