@@ -21,10 +21,10 @@ func ParseChunkFile(data []byte, p sidetree.Parameters) (*ChunkFile, error) {
 	return parseChunkFile(nil, data, p, 0)
 }
 
-// parseChunkFile is ParseChunkFile decompressing as decompressInto does, expecting about want deltas
+// parseChunkFile is ParseChunkFile decompressing as decompressFile does, expecting about want deltas
 // (the count the index files give: a capacity, not a check).
 func parseChunkFile(dst *[]byte, data []byte, p sidetree.Parameters, want int) (*ChunkFile, error) {
-	raw, err := decompressInto(dst, data, p.MaxChunkFileSizeInBytes, codeChunkFileDecompressionFailure)
+	raw, err := decompressFile(dst, data, p.MaxChunkFileSizeInBytes, codeChunkFileDecompressionFailure)
 	if err != nil {
 		return nil, err
 	}

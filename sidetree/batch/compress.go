@@ -113,9 +113,9 @@ func parseFile(data []byte, sizeLimit int, decompressFailure, notJSON sidetree.C
 // readIndexFile decompresses an index file and reads it one reference at a time (stream), when it is of
 // the plain shape (sidetree.WalkYieldable) and passes every check as it is read, instead of first
 // making a whole-file tree; any other file is read whole, as the reference reads it, so that its meaning
-// and its error are the reference's. See decompressInto for dst.
+// and its error are the reference's. See decompressFile for dst.
 func readIndexFile[F any](dst *[]byte, data []byte, sizeLimit int, failure sidetree.Code, stream func([]byte) (F, bool), whole func([]byte) (F, error)) (F, error) {
-	raw, err := decompressInto(dst, data, sizeLimit, failure)
+	raw, err := decompressFile(dst, data, sizeLimit, failure)
 	if err != nil {
 		var none F
 		return none, err
@@ -126,24 +126,20 @@ func readIndexFile[F any](dst *[]byte, data []byte, sizeLimit int, failure sidet
 	return whole(raw)
 }
 
-// decompressFile decompresses a file within its size limit times the reference's multiplier, into dst's
-// memory when it fits.
-func decompressFile(dst, data []byte, sizeLimit int, decompressFailure sidetree.Code) ([]byte, error) {
+// decompressFile decompresses a file within its size limit times the reference's multiplier. With dst
+// not nil it decompresses into *dst's memory when it fits and leaves there the memory the file went into
+// (the caller's to reuse once nothing holds the file's text); nil: fresh memory.
+func decompressFile(dst *[]byte, data []byte, sizeLimit int, decompressFailure sidetree.Code) ([]byte, error) {
 	oversize := decompressFailure
 	if decompressFailure == codeChunkFileDecompressionFailure {
 		oversize = sidetree.CodeCompressorMaxAllowedDecompressedDataSizeExceeded
 	}
-	return decompress(dst, data, sizeLimit*decompressionMultiplier, decompressFailure, oversize)
-}
-
-// decompressInto is decompressFile into *dst's memory when dst is not nil, leaving there the memory the
-// file was decompressed into (the caller's to reuse once nothing holds the file's text); nil: fresh memory.
-func decompressInto(dst *[]byte, data []byte, sizeLimit int, decompressFailure sidetree.Code) ([]byte, error) {
-	if dst == nil {
-		return decompressFile(nil, data, sizeLimit, decompressFailure)
+	var into []byte
+	if dst != nil {
+		into = *dst
 	}
-	raw, err := decompressFile(*dst, data, sizeLimit, decompressFailure)
-	if err == nil {
+	raw, err := decompress(into, data, sizeLimit*decompressionMultiplier, decompressFailure, oversize)
+	if err == nil && dst != nil {
 		*dst = raw
 	}
 	return raw, err

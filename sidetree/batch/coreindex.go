@@ -52,7 +52,7 @@ func ParseCoreIndexFile(data []byte, p sidetree.Parameters) (*CoreIndexFile, err
 	return parseCoreIndexFile(nil, data, p)
 }
 
-// parseCoreIndexFile is ParseCoreIndexFile decompressing as decompressInto does.
+// parseCoreIndexFile is ParseCoreIndexFile decompressing as decompressFile does.
 func parseCoreIndexFile(dst *[]byte, data []byte, p sidetree.Parameters) (*CoreIndexFile, error) {
 	return readIndexFile(dst, data, p.MaxCoreIndexFileSizeInBytes, sidetree.CodeCoreIndexFileDecompressionFailure,
 		func(raw []byte) (*CoreIndexFile, bool) { return streamCoreIndexFile(raw, p) },

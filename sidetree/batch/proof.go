@@ -75,12 +75,12 @@ type proofSink struct {
 	drop bool
 }
 
-// parseProvisionalProof is ParseProvisionalProofFile decompressing as decompressInto does, expecting
+// parseProvisionalProof is ParseProvisionalProofFile decompressing as decompressFile does, expecting
 // about want proofs (the provisional index file's update count: a capacity, not a check), and handing
 // the streamed proofs' parsed forms to sink. streamed reports whether the stream's proofs are the file's,
 // false when it was read whole.
 func parseProvisionalProof(dst *[]byte, data []byte, p sidetree.Parameters, want int, sink proofSink) (f *ProvisionalProofFile, streamed bool, err error) {
-	raw, err := decompressInto(dst, data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
+	raw, err := decompressFile(dst, data, p.MaxProofFileSizeInBytes, sidetree.CodeProvisionalProofFileDecompressionFailure)
 	if err != nil {
 		return nil, false, err
 	}

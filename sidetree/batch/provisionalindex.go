@@ -25,7 +25,7 @@ func ParseProvisionalIndexFile(data []byte, p sidetree.Parameters) (*Provisional
 	return parseProvisionalIndexFile(nil, data, p)
 }
 
-// parseProvisionalIndexFile is ParseProvisionalIndexFile decompressing as decompressInto does.
+// parseProvisionalIndexFile is ParseProvisionalIndexFile decompressing as decompressFile does.
 func parseProvisionalIndexFile(dst *[]byte, data []byte, p sidetree.Parameters) (*ProvisionalIndexFile, error) {
 	return readIndexFile(dst, data, p.MaxProvisionalIndexFileSizeInBytes, sidetree.CodeProvisionalIndexFileDecompressionFailure,
 		func(raw []byte) (*ProvisionalIndexFile, bool) { return streamProvisionalIndexFile(raw, p) },
