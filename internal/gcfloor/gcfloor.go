@@ -69,11 +69,15 @@ func (f *Floor) Stop() {
 	}
 }
 
+// sentinel holds a pointer so that it is never a tiny allocation: the runtime batches pointer-free
+// objects under 16 bytes into shared blocks, and a finalizer on one may never run while its block is
+// kept by a neighbour (runtime.SetFinalizer's documentation).
+type sentinel struct{ _ *Floor }
+
 // arm registers a sentinel whose finalizer runs after the next collection that finds it unreachable,
 // which is the next one: the finalizer adjusts and arms again.
 func (f *Floor) arm() {
-	sentinel := new(byte)
-	runtime.SetFinalizer(sentinel, func(*byte) {
+	runtime.SetFinalizer(&sentinel{f}, func(*sentinel) {
 		if f.adjust() {
 			f.arm()
 		}

@@ -6,25 +6,25 @@ import (
 	"runtime/debug"
 )
 
-// DefaultPercent, the node's --gc-percent, halves Go's default heap growth between collections. With CGO_ENABLED=0 Pebble's
-// block cache is Go memory, and between collections the heap grows by this percentage of it: at 100 a
-// resolver with 100,000 DIDs cycled through ~180 MB of fresh memory, which on small virtual machines
-// (shadow page tables, memory returned to the host) made resolution's tail several times slower than the
-// memory itself was worth. The resolution caches now live outside the Go heap (internal/bytecache), so a
-// serving node's heap is small (~16 MiB) and 200 would collect a quarter as often; but sync's heap is not
-// (bench/sync -node daemon peaked at 218–236 MiB at 200 against 147–150 MiB at 50, ingesting no faster),
-// so the default stays here (README, performance).
+// DefaultPercent, the node's --gc-percent, halves Go's default heap growth between collections. With
+// CGO_ENABLED=0 Pebble's block cache is Go memory, and between collections the heap grows by this
+// percentage of it: at 100 a resolver with 100,000 DIDs cycled through ~180 MB of fresh memory, which on
+// small virtual machines (shadow page tables, memory returned to the host) made resolution's tail several
+// times slower than the memory itself was worth. The resolution caches now live outside the Go heap
+// (internal/bytecache), so a serving node's heap is small (~16 MiB) and 200 would collect a quarter as
+// often; but sync's heap is not (bench/sync -node daemon peaked at 218–236 MiB at 200 against 147–150 MiB
+// at 50, ingesting no faster), so the default stays here (README, performance).
 const DefaultPercent = 50
 
-// DefaultFloorMB, the node's --gc-heap-floor-mb, is 0: no floor unless the operator asks for one (--gc-heap-floor-mb). A floor
-// lets a serving node collect far less often: its live heap is ~16 MiB with the caches outside the Go
-// heap, which at DefaultPercent means a collection every 8 MiB allocated, several a second at 5,000
+// DefaultFloorMB, the node's --gc-heap-floor-mb, is 0: no floor unless the operator asks for one. A
+// floor lets a serving node collect far less often: its live heap is ~16 MiB with the caches outside the
+// Go heap, which at DefaultPercent means a collection every 8 MiB allocated, several a second at 5,000
 // requests/s, each a window in which requests wait longer for a thread (README, performance: a 128 MiB
-// floor took the 5,000/s p99 from 2.1–3.3 ms to 1.65–2.3 ms, +120 MiB RSS). But every byte under the floor
-// is memory the process has to fault in before it first collects, which on small VMs costs more than
-// the collections it saves in a short-lived or freshly started process (bench/compare's fresh workers
-// with a 128 MiB floor resolved long-form DIDs at half the rate: 48,853 against 98,454 per CPU-second),
-// and a sync's peak RSS grew 177 → 225 MiB: so it stays the operator's choice.
+// floor took the 5,000/s p99 from 2.1–3.3 ms to 1.65–2.3 ms, +120 MiB RSS). But every byte under the
+// floor is memory the process has to fault in before it first collects, which on small VMs costs more
+// than the collections it saves in a short-lived or freshly started process (bench/compare's fresh
+// workers with a 128 MiB floor resolved long-form DIDs at half the rate: 48,853 against 98,454 per
+// CPU-second), and a sync's peak RSS grew 177 → 225 MiB: so it stays the operator's choice.
 const DefaultFloorMB = 0
 
 // Apply sets the process's collector target from the configuration: percent (0: Go's default), raised
