@@ -9,6 +9,13 @@ import (
 	"slices"
 )
 
+// answer is what the open loop keeps of a response: its status, and whether the server closes the
+// connection after it.
+type answer struct {
+	status int
+	close  bool
+}
+
 // maxHeaderBytes bounds an answer's status line and header.
 const maxHeaderBytes = 64 << 10
 

@@ -35,8 +35,8 @@ type eventLoop struct {
 	alive   int
 	lastErr error // the last failed redial
 
-	sleeps    int
 	nextCheck time.Time // when in-flight requests are next checked for their timeout
+	noPwait2  bool      // the kernel has no epoll_pwait2 (before Linux 5.11)
 }
 
 // evConn is one keep-alive connection: its socket and the request in flight on it, if any.
@@ -47,6 +47,11 @@ type evConn struct {
 	buf      []byte // the answer so far
 	eof      bool
 	answer   answerReader
+}
+
+// begin empties c for its next answer: inflight says whether a request has just been sent on it.
+func (c *evConn) begin(inflight bool) {
+	c.inflight, c.buf, c.eof, c.answer = inflight, c.buf[:0], false, answerReader{}
 }
 
 func newEventLoop(ctx context.Context, addr string, n int, timeout time.Duration, rec *recorder) (*eventLoop, error) {
@@ -96,7 +101,8 @@ func (l *eventLoop) dial(i int) error {
 		return fmt.Errorf("epoll_ctl: %w", err)
 	}
 	c := l.conns[i]
-	c.fd, c.inflight, c.buf, c.eof, c.answer = fd, false, c.buf[:0], false, answerReader{}
+	c.fd = fd
+	c.begin(false)
 	return nil
 }
 
@@ -129,7 +135,8 @@ func (l *eventLoop) send(due, at time.Time, req []byte) {
 	i := l.idle[len(l.idle)-1]
 	l.idle = l.idle[:len(l.idle)-1]
 	c := l.conns[i]
-	c.inflight, c.due, c.at, c.buf, c.eof, c.answer = true, due, at, c.buf[:0], false, answerReader{}
+	c.due, c.at = due, at
+	c.begin(true)
 	if err := writeAll(c.fd, req, at.Add(l.timeout)); err != nil {
 		l.rec.record(due, at, 0, err)
 		l.drop(i)
@@ -165,7 +172,7 @@ func writeAll(fd int, req []byte, deadline time.Time) error {
 // poll waits up to wait (0: only what is ready now) for answers and handles those that arrived. It
 // reports whether the wait ran out with nothing to handle.
 func (l *eventLoop) poll(wait time.Duration) (timedOut bool, err error) {
-	n, err := epollWait(l.epfd, l.events, max(wait, 0))
+	n, err := l.epollWait(max(wait, 0))
 	if err != nil {
 		if err == unix.EINTR {
 			return false, nil
@@ -218,8 +225,9 @@ func (l *eventLoop) readable(i int) {
 		l.fail(i, err)
 	case done:
 		l.rec.record(c.due, c.at, a.status, nil)
-		c.inflight, c.buf = false, c.buf[:0]
-		if a.close || c.eof {
+		closing := a.close || c.eof
+		c.begin(false)
+		if closing {
 			l.drop(i)
 		} else {
 			l.idle = append(l.idle, i)
@@ -266,18 +274,21 @@ func (l *eventLoop) checkTimeouts() {
 }
 
 // epollWait is epoll_pwait2: epoll_wait with a nanosecond timeout (epoll_wait's is in milliseconds, too
-// coarse for requests due every 200 µs).
-func epollWait(epfd int, events []unix.EpollEvent, wait time.Duration) (int, error) {
-	ts := unix.NsecToTimespec(int64(wait))
-	n, _, errno := unix.Syscall6(unix.SYS_EPOLL_PWAIT2, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)),
-		uintptr(unsafe.Pointer(&ts)), 0, 0)
-	if errno == unix.ENOSYS { // before Linux 5.11: a millisecond timeout, rounded up
-		return unix.EpollWait(epfd, events, int((wait+time.Millisecond-1)/time.Millisecond))
+// coarse for requests due every 200 µs). Where the kernel has none, epoll_wait with the timeout rounded up.
+func (l *eventLoop) epollWait(wait time.Duration) (int, error) {
+	if !l.noPwait2 {
+		ts := unix.NsecToTimespec(int64(wait))
+		n, _, errno := unix.Syscall6(unix.SYS_EPOLL_PWAIT2, uintptr(l.epfd), uintptr(unsafe.Pointer(&l.events[0])), uintptr(len(l.events)),
+			uintptr(unsafe.Pointer(&ts)), 0, 0)
+		if errno != unix.ENOSYS {
+			if errno != 0 {
+				return 0, errno
+			}
+			return int(n), nil
+		}
+		l.noPwait2 = true
 	}
-	if errno != 0 {
-		return 0, errno
-	}
-	return int(n), nil
+	return unix.EpollWait(l.epfd, l.events, int((wait+time.Millisecond-1)/time.Millisecond))
 }
 
 // run sends request i of raw (raw[ends[i-1]:ends[i]]) at start + i × interval, each on an idle

@@ -81,13 +81,6 @@ type Dispatcher struct {
 	Late Summary `json:"late"`
 }
 
-// answer is what the open loop keeps of a response: its status, and whether the server closes the
-// connection after it.
-type answer struct {
-	status int
-	close  bool
-}
-
 // render writes requests 0..total-1 (first is request 0) one after the other into raw; request i is
 // raw[ends[i-1]:ends[i]]. All must go to first's host.
 func render(first *http.Request, total int, next Request) (raw []byte, ends []int, err error) {
