@@ -19,7 +19,7 @@ import (
 // benchDIDs is how many DIDs the resolution benchmarks store and resolve in turn.
 const benchDIDs = 1000
 
-// resolveFixture is benchDIDs creates (one key, one service each, as bench/resolve stores them) and
+// resolveFixture is n creates (one key, one service each, as bench/resolve stores them) and
 // the resolution path of each.
 type resolveFixture struct {
 	network sidetree.Network
@@ -27,7 +27,7 @@ type resolveFixture struct {
 	paths   []string
 }
 
-func newResolveFixture(b *testing.B) *resolveFixture {
+func newResolveFixture(b testing.TB, n int) *resolveFixture {
 	b.Helper()
 	network := sidetree.Regtest()
 	var keys [3]sidetree.JWK
@@ -39,8 +39,8 @@ func newResolveFixture(b *testing.B) *resolveFixture {
 		keys[i] = k
 	}
 	recovery, update, signing := keys[0], keys[1], keys[2]
-	f := &resolveFixture{network: network, ops: make([]sidetree.AnchoredOperation, benchDIDs), paths: make([]string, benchDIDs)}
-	for i := range benchDIDs {
+	f := &resolveFixture{network: network, ops: make([]sidetree.AnchoredOperation, n), paths: make([]string, n)}
+	for i := range n {
 		doc := sidetree.Document{
 			PublicKeys: []sidetree.PublicKey{{ID: "key-1", Type: "EcdsaSecp256k1VerificationKey2019", JWK: signing.Public().Value(),
 				Purposes: []string{"authentication", "assertionMethod"}}},
@@ -60,7 +60,18 @@ func newResolveFixture(b *testing.B) *resolveFixture {
 // handler is the node's handler chain over an embedded store holding the fixture's DIDs, with every
 // state materialized and, with answers, every answer kept, as on a node that has been serving a while.
 // memo is pebble.Options.StateMemoSize; answers: node/daemon's wiring (ion.Answers).
-func (f *resolveFixture) handler(b *testing.B, memo int64, answers bool) http.Handler {
+func (f *resolveFixture) handler(b testing.TB, memo int64, answers bool) http.Handler {
+	b.Helper()
+	return f.routes(b, memo, func(r *ion.Resolver) node.DIDResolver {
+		if answers {
+			return ion.NewAnswers(r, 0)
+		}
+		return r
+	})
+}
+
+// routes is handler with the resolver that wrap makes of the store's.
+func (f *resolveFixture) routes(b testing.TB, memo int64, wrap func(*ion.Resolver) node.DIDResolver) http.Handler {
 	b.Helper()
 	ctx := context.Background()
 	s, err := pebble.Open(b.TempDir(), pebble.Options{CacheSize: 64 << 20, StateMemoSize: memo})
@@ -71,10 +82,7 @@ func (f *resolveFixture) handler(b *testing.B, memo int64, answers bool) http.Ha
 	if err := s.PutOperations(ctx, f.ops); err != nil {
 		b.Fatal(err)
 	}
-	var resolver node.DIDResolver = &ion.Resolver{Network: f.network, Log: s, Cache: s}
-	if answers {
-		resolver = ion.NewAnswers(&ion.Resolver{Network: f.network, Log: s, Cache: s}, 0)
-	}
+	resolver := wrap(&ion.Resolver{Network: f.network, Log: s, Cache: s})
 	metrics := node.NewMetrics() // one set, shared as node/daemon shares it
 	rt := &node.Routes{
 		API:     &node.API{Network: f.network, Resolver: resolver, Metrics: metrics},
@@ -97,7 +105,7 @@ func (f *resolveFixture) handler(b *testing.B, memo int64, answers bool) http.Ha
 // allocations a resolution costs the node, which bench/resolve measures over loopback.
 // BenchmarkResolveServer adds what net/http and a real connection cost.
 func BenchmarkResolveHandler(b *testing.B) {
-	f := newResolveFixture(b)
+	f := newResolveFixture(b, benchDIDs)
 	for _, tc := range []struct {
 		name    string
 		memo    int64

@@ -25,7 +25,7 @@ import (
 // allocation either), so they are the server's. cpu-ns/op is the process's CPU time, both sides:
 // client-only's is the client's share.
 func BenchmarkResolveServer(b *testing.B) {
-	f := newResolveFixture(b)
+	f := newResolveFixture(b, benchDIDs)
 	requests := make([][]byte, len(f.paths))
 	for i, p := range f.paths {
 		requests[i] = []byte("GET " + p + " HTTP/1.1\r\nHost: ionode.test\r\nUser-Agent: bench\r\n\r\n")

@@ -71,7 +71,7 @@ func (rt *Routes) Handler() http.Handler {
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
-	return withRequestLog(rt.logger(), timeout, withCORS(rt.CORSOrigins, withBodyLimit(maxBody, resolveRoute(rt.API, rt.router()))))
+	return withRequestLog(rt.logger(), withCORS(rt.CORSOrigins, withBodyLimit(maxBody, resolveRoute(rt.API, timeout, rt.router()))))
 }
 
 // router is every route, unwrapped (the OpenAPI test walks it).
@@ -191,10 +191,13 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
+// statusRecorder is the ResponseWriter below withRequestLog: it records the status and the bytes
+// written, for the access log, and holds the request's id.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	id     string
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -213,10 +216,9 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// withRequestLog gives each request an id, its deadline (timeout from now), an access log line and
-// panic recovery. The id and the deadline go into one derived request: each r.WithContext copies the
-// request.
-func withRequestLog(log *slog.Logger, timeout time.Duration, next http.Handler) http.Handler {
+// withRequestLog gives each request an id, an access log line and panic recovery. The handlers below it
+// are given a *statusRecorder, which carries the id to withDeadline.
+func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || !requestIDPattern.MatchString(id) {
@@ -225,7 +227,7 @@ func withRequestLog(log *slog.Logger, timeout time.Duration, next http.Handler) 
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w, id: id}
 		start := time.Now()
 		defer func() {
 			if p := recover(); p != nil {
@@ -242,8 +244,29 @@ func withRequestLog(log *slog.Logger, timeout time.Duration, next http.Handler) 
 					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
 			}
 		}()
-		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey{}, id), timeout)
-		defer cancel()
-		next.ServeHTTP(rec, r.WithContext(ctx))
+		next.ServeHTTP(rec, r)
 	})
+}
+
+// withDeadline gives next the request's id and its deadline (timeout from now) in its context.
+func withDeadline(timeout time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r, cancel := withRequestContext(w, r, timeout)
+		defer cancel()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withRequestContext derives r with the request's id (from withRequestLog's recorder, w) and its
+// deadline in its context, in one copy of the request (each r.WithContext copies it). A derived
+// deadline costs a request six allocations of its own (the context, its timer, the parent's table of
+// children and its done channel, the id's context, the request's copy), which the resolution route
+// spares its answers at hand (resolveRoute).
+func withRequestContext(w http.ResponseWriter, r *http.Request, timeout time.Duration) (*http.Request, context.CancelFunc) {
+	var id string
+	if rec, ok := w.(*statusRecorder); ok {
+		id = rec.id
+	}
+	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey{}, id), timeout)
+	return r.WithContext(ctx), cancel
 }

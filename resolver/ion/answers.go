@@ -112,6 +112,14 @@ type Generations interface {
 	Generation(ctx context.Context, didSuffix string) (uint64, error)
 }
 
+// HeldGenerations is an operation log that may know a DID's generation without waiting on anything:
+// the embedded store's in-memory state memo does. MongoDB's generation is a network round trip, which
+// only a request's deadline bounds, so that store does not implement it.
+type HeldGenerations interface {
+	// HeldGeneration is the DID's current generation when it is held in memory (ok false otherwise).
+	HeldGeneration(didSuffix string) (generation uint64, ok bool)
+}
+
 // DefaultAnswerBytes bounds Answers by default: about 75,000–100,000 answers of a DID with one key and
 // one service (1.2 KB of body, its DID, suffix, ETag and a header), kept outside the Go heap
 // (internal/bytecache), plus an eighth of it for the verifiers' parsed results.
@@ -138,7 +146,8 @@ const parsedOverhead = 256
 // the budget: verifiers resolve few DIDs (their issuers) often.
 type Answers struct {
 	r    *Resolver
-	gens Generations // nil when r.Log cannot tell generations: nothing is remembered
+	gens Generations     // nil when r.Log cannot tell generations: nothing is remembered
+	held HeldGenerations // nil when r.Log holds none in memory (or nothing is remembered)
 
 	kept *bytecache.Cache // serialized answers by DID (keptAnswer)
 
@@ -165,6 +174,7 @@ func NewAnswers(r *Resolver, budget int64) *Answers {
 	if budget > 0 && a.gens != nil {
 		a.kept = bytecache.New(budget)
 		a.parsed = sizedlru.New(max(budget/8, 1), func(_ string, e *parsedEntry) int64 { return e.size })
+		a.held, _ = r.Log.(HeldGenerations)
 	}
 	return a
 }
@@ -195,18 +205,14 @@ func (a *Answers) answer(ctx context.Context, did string) (_ *Answer, gen uint64
 	}
 	// The generation is read before the answer is computed: an operation stored meanwhile leaves it
 	// behind the store's, so the answer is never served. A stale entry's fresh read is that read.
-	served := servedAnswers.Get().(*Answer)
-	v, ok := a.kept.Get(served.buf[:0], did)
-	served.buf = v
+	served, k, ok := a.lookup(did)
 	if ok {
-		if k, ok := decodeKept(v, served); ok {
-			g, err := a.gens.Generation(ctx, k.suffix)
-			if err == nil && g == k.generation {
-				served.pooled = true
-				return served, g, true, nil
-			}
-			gen, known = g, err == nil
+		g, err := a.gens.Generation(ctx, k.suffix)
+		if err == nil && g == k.generation {
+			served.pooled = true
+			return served, g, true, nil
 		}
+		gen, known = g, err == nil
 	}
 	served.recycle()
 	parsed, malformed := a.r.parse(did)
@@ -226,6 +232,38 @@ func (a *Answers) answer(ctx context.Context, did string) (_ *Answer, gen uint64
 		a.kept.Set(did, encodeKept(gen, parsed.Suffix, ans))
 	}
 	return ans, gen, known, nil
+}
+
+// AnswerHeld is did's kept answer when serving it waits on nothing: the answer is kept and the store
+// holds the DID's generation in memory (HeldGenerations), equal to the answer's. Otherwise ok is false,
+// and Answer, which may read the store, has the answer. It is the check Answer makes on a hit, minus the
+// store's reads: a caller may serve it without a deadline (node's resolution route does).
+func (a *Answers) AnswerHeld(did string) (_ *Answer, ok bool) {
+	if a.held == nil {
+		return nil, false
+	}
+	served, k, ok := a.lookup(did)
+	if ok {
+		if g, held := a.held.HeldGeneration(k.suffix); held && g == k.generation {
+			served.pooled = true
+			return served, true
+		}
+	}
+	served.recycle()
+	return nil, false
+}
+
+// lookup copies did's kept answer into a served answer, with the generation and suffix it was kept
+// with (ok false: none kept). The served answer is the caller's to serve or recycle.
+func (a *Answers) lookup(did string) (served *Answer, _ keptAnswer, ok bool) {
+	served = servedAnswers.Get().(*Answer)
+	v, ok := a.kept.Get(served.buf[:0], did)
+	served.buf = v
+	if !ok {
+		return served, keptAnswer{}, false
+	}
+	k, ok := decodeKept(v, served)
+	return served, k, ok
 }
 
 // Method is did:ion as a resolver.Method (what a verifier resolves issuers with), from the same
