@@ -34,12 +34,6 @@ func cacheResolution(w http.ResponseWriter, r *http.Request, ans *ion.Answer) (d
 	return false
 }
 
-// Shared header values (net/http only reads them): a resolution sets its headers without allocating.
-var (
-	noStore = []string{"no-store"}
-	maxAge  = []string{resolutionMaxAge}
-)
-
 // cacheDriverResolution applies the same policy to the Universal Resolver driver's did:ion answers, without
 // an ETag: one resolution has several representations, chosen by the Accept header.
 func cacheDriverResolution(w http.ResponseWriter, res sidetree.Resolution) {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -192,12 +193,25 @@ func RequestID(ctx context.Context) string {
 }
 
 // statusRecorder is the ResponseWriter below withRequestLog: it records the status and the bytes
-// written, for the access log, and holds the request's id.
+// written, for the access log, and holds the request's id. It is the one allocation withRequestLog
+// makes per request: the id's characters and its header value live in it too.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int
-	id     string
+	status  int
+	bytes   int
+	id      string
+	idBytes [16]byte  // a fresh id's characters (newID)
+	idValue [1]string // X-Request-Id's value in the header map: id
+}
+
+// newID returns a fresh unpredictable id: 8 random bytes in hex, formatted into the recorder's idBytes.
+// The string shares those bytes, so it costs no allocation of its own; that is safe because they are
+// written once, here, before the string exists, and never again (the recorder is not reused).
+func (s *statusRecorder) newID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	hex.Encode(s.idBytes[:], b[:])
+	return unsafe.String(&s.idBytes[0], len(s.idBytes))
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -220,14 +234,13 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // are given a *statusRecorder, which carries the id to withDeadline.
 func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-Id")
-		if id == "" || !requestIDPattern.MatchString(id) {
-			var b [8]byte
-			rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
+		rec := &statusRecorder{ResponseWriter: w, id: r.Header.Get("X-Request-Id")}
+		if rec.id == "" || !requestIDPattern.MatchString(rec.id) {
+			rec.id = rec.newID()
 		}
-		w.Header().Set("X-Request-Id", id)
-		rec := &statusRecorder{ResponseWriter: w, id: id}
+		rec.idValue[0] = rec.id
+		w.Header()["X-Request-Id"] = rec.idValue[:]
+		id := rec.id
 		start := time.Now()
 		defer func() {
 			if p := recover(); p != nil {

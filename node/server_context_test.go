@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -87,3 +88,36 @@ func TestResolutionDeadline(t *testing.T) {
 		}
 	}
 }
+
+// TestFreshRequestIDs: a request without a usable id of its own gets a fresh one, 16 hex digits, unique,
+// the same in its header and its handler's context, and unchanged once later requests are served.
+func TestFreshRequestIDs(t *testing.T) {
+	var seen string
+	rt := &Routes{Logger: slog.New(slog.DiscardHandler), Credentials: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = RequestID(r.Context())
+	})}
+	h := rt.Handler()
+	const n = 200
+	recs := make([]*httptest.ResponseRecorder, n)
+	ids := map[string]bool{}
+	for i := range recs {
+		req := httptest.NewRequest(http.MethodGet, "/credentials/x", nil)
+		if i%2 == 1 {
+			req.Header.Set("X-Request-Id", strings.Repeat("a", 65)) // too long: replaced
+		}
+		recs[i] = httptest.NewRecorder()
+		h.ServeHTTP(recs[i], req)
+		id := recs[i].Header().Get("X-Request-Id")
+		if !generatedID.MatchString(id) || id != seen || ids[id] {
+			t.Fatalf("request %d: id %q, handler saw %q, seen before: %v", i, id, seen, ids[id])
+		}
+		ids[id] = true
+	}
+	for i, rec := range recs {
+		if id := rec.Header().Get("X-Request-Id"); !ids[id] || !generatedID.MatchString(id) {
+			t.Fatalf("request %d's id changed to %q", i, id)
+		}
+	}
+}
+
+var generatedID = regexp.MustCompile(`^[0-9a-f]{16}$`)
