@@ -262,7 +262,7 @@ func (a *Answers) lookup(did string) (served *Answer, _ keptAnswer, ok bool) {
 	if !ok {
 		return served, keptAnswer{}, false
 	}
-	k, ok := decodeKept(v, served)
+	k, ok := decodeKept(v, did, served)
 	return served, k, ok
 }
 

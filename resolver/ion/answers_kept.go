@@ -2,6 +2,7 @@ package ion
 
 import (
 	"encoding/binary"
+	"strings"
 )
 
 // A kept answer's bytes: the DID's generation when it was computed (8 bytes, big-endian), the status
@@ -35,8 +36,9 @@ func encodeKept(generation uint64, suffix string, a *Answer) []byte {
 	return append(v, a.Body...)
 }
 
-// decodeKept reads what encodeKept wrote into a, whose body is v's tail (v is the caller's copy).
-func decodeKept(v []byte, a *Answer) (keptAnswer, bool) {
+// decodeKept reads what encodeKept wrote into a, whose body is v's tail (v is the caller's copy). The
+// suffix is read as a part of did, the DID the answer is kept under, which names it: no copy on a hit.
+func decodeKept(v []byte, did string, a *Answer) (keptAnswer, bool) {
 	if len(v) < keptHeader {
 		return keptAnswer{}, false
 	}
@@ -49,5 +51,18 @@ func decodeKept(v []byte, a *Answer) (keptAnswer, bool) {
 	etag, body := rest[n+1:n+1+etagLen], rest[n+1+etagLen:]
 	a.Status, a.Body = int(binary.BigEndian.Uint16(v[8:])), body[:len(body):len(body)]
 	a.Published, a.ETag = v[10]&keptPublished != 0, string(etag)
-	return keptAnswer{generation: binary.BigEndian.Uint64(v), suffix: string(suffix)}, true
+	return keptAnswer{generation: binary.BigEndian.Uint64(v), suffix: segmentOf(did, suffix)}, true
+}
+
+// segmentOf is the colon-separated segment of did equal to b (a DID's suffix is one), or a copy of b
+// when did has none.
+func segmentOf(did string, b []byte) string {
+	for rest := did; rest != ""; {
+		seg, tail, _ := strings.Cut(rest, ":")
+		if seg == string(b) {
+			return seg
+		}
+		rest = tail
+	}
+	return string(b)
 }
