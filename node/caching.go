@@ -21,7 +21,7 @@ func cacheResolution(w http.ResponseWriter, r *http.Request, ans *ion.Answer) (d
 		h["Cache-Control"] = noStore
 		return false
 	}
-	h["Etag"] = []string{ans.ETag}
+	h["Etag"] = etagValue(w, ans.ETag)
 	h["Cache-Control"] = maxAge
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for _, candidate := range strings.Split(inm, ",") {

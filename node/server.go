@@ -194,14 +194,28 @@ func RequestID(ctx context.Context) string {
 
 // statusRecorder is the ResponseWriter below withRequestLog: it records the status and the bytes
 // written, for the access log, and holds the request's id. It is the one allocation withRequestLog
-// makes per request: the id's characters and its header value live in it too.
+// makes per request: the id's characters and the header values the node sets per request live in it
+// too, each a one-element slice of values with its capacity at its length (an Add to the header
+// copies it rather than writing into the next).
 type statusRecorder struct {
 	http.ResponseWriter
 	status  int
 	bytes   int
-	id      string
 	idBytes [16]byte  // a fresh id's characters (newID)
-	idValue [1]string // X-Request-Id's value in the header map: id
+	values  [2]string // X-Request-Id's value (the request's id), ETag's (etagValue)
+}
+
+// id is the request's id.
+func (s *statusRecorder) id() string { return s.values[0] }
+
+// etagValue is etag as ETag's value in a header map: in the request's recorder when w is one.
+func etagValue(w http.ResponseWriter, etag string) []string {
+	rec, ok := w.(*statusRecorder)
+	if !ok {
+		return []string{etag}
+	}
+	rec.values[1] = etag
+	return rec.values[1:2:2]
 }
 
 // newID returns a fresh unpredictable id: 8 random bytes in hex, formatted into the recorder's idBytes.
@@ -234,13 +248,13 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // are given a *statusRecorder, which carries the id to withDeadline.
 func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w, id: r.Header.Get("X-Request-Id")}
-		if rec.id == "" || !requestIDPattern.MatchString(rec.id) {
-			rec.id = rec.newID()
+		rec := &statusRecorder{ResponseWriter: w}
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || !requestIDPattern.MatchString(id) {
+			id = rec.newID()
 		}
-		rec.idValue[0] = rec.id
-		w.Header()["X-Request-Id"] = rec.idValue[:]
-		id := rec.id
+		rec.values[0] = id
+		w.Header()["X-Request-Id"] = rec.values[0:1:1]
 		start := time.Now()
 		defer func() {
 			if p := recover(); p != nil {
@@ -278,7 +292,7 @@ func withDeadline(timeout time.Duration, next http.Handler) http.Handler {
 func withRequestContext(w http.ResponseWriter, r *http.Request, timeout time.Duration) (*http.Request, context.CancelFunc) {
 	var id string
 	if rec, ok := w.(*statusRecorder); ok {
-		id = rec.id
+		id = rec.id()
 	}
 	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey{}, id), timeout)
 	return r.WithContext(ctx), cancel
