@@ -61,30 +61,46 @@ func NewAnswer(res sidetree.Resolution) *Answer {
 // newAnswer is the answer of a serialized resolution, its body copied out of the caller's scratch
 // (an answer may be kept: at its size, not with the spare capacity of a growing buffer).
 func newAnswer(status int, body []byte, published bool) *Answer {
-	a := &Answer{Status: status, Body: bytes.Clone(body), Published: published}
-	if a.Status == 200 && a.Published {
-		a.ETag = ETag(a.Body)
-	}
+	a := &Answer{}
+	a.set(status, bytes.Clone(body), published)
 	return a
+}
+
+// set makes a the answer of body, with its ETag when HTTP caches may keep it.
+func (a *Answer) set(status int, body []byte, published bool) {
+	a.Status, a.Body, a.Published = status, body, published
+	if status == 200 && published {
+		a.ETag = ETag(body)
+	}
 }
 
 // answerParsed is the answer to a parsed DID: the body written straight from the DID's state
 // (sidetree.AppendResolveDIDState, what bench/compare measures), not composed and then serialized.
 func (r *Resolver) answerParsed(ctx context.Context, parsed *sidetree.DID) (*Answer, error) {
-	state, err := r.State(ctx, parsed.Suffix)
-	var unresolvable *sidetree.Error
-	if errors.As(err, &unresolvable) {
-		return NewAnswer(sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(unresolvable)}), nil
-	}
+	scratch := getScratch()
+	defer putScratch(scratch)
+	body, status, published, err := r.appendAnswer(ctx, (*scratch)[:0], parsed)
+	*scratch = body
 	if err != nil {
 		return nil, err
 	}
-	scratch := getScratch()
-	defer putScratch(scratch)
-	var status int
-	var published bool
-	*scratch, status, published = sidetree.AppendResolveDIDState((*scratch)[:0], parsed, state)
-	return newAnswer(status, *scratch, published), nil
+	return newAnswer(status, body, published), nil
+}
+
+// appendAnswer appends the answer to a parsed DID to dst, with its status and whether the DID is
+// published.
+func (r *Resolver) appendAnswer(ctx context.Context, dst []byte, parsed *sidetree.DID) (_ []byte, status int, published bool, _ error) {
+	state, err := r.State(ctx, parsed.Suffix)
+	var unresolvable *sidetree.Error
+	if errors.As(err, &unresolvable) {
+		res := sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(unresolvable)}
+		return res.Body.AppendStringify(dst), res.Status, res.Published(), nil
+	}
+	if err != nil {
+		return dst, 0, false, err
+	}
+	dst, status, published = sidetree.AppendResolveDIDState(dst, parsed, state)
+	return dst, status, published, nil
 }
 
 // scratches are the buffers answers are written into before they are copied out at their size.
@@ -224,12 +240,21 @@ func (a *Answers) answer(ctx context.Context, did string) (_ *Answer, gen uint64
 		gen, err = a.gens.Generation(ctx, parsed.Suffix)
 		known = err == nil
 	}
-	ans, err := a.r.answerParsed(ctx, parsed)
+	// Written into a served answer's recycled memory: the cache keeps a copy of its own.
+	ans := servedAnswers.Get().(*Answer)
+	body, status, published, err := a.r.appendAnswer(ctx, ans.buf[:0], parsed)
+	ans.buf = body
 	if err != nil {
+		ans.recycle()
 		return nil, 0, false, err
 	}
+	ans.set(status, body[:len(body):len(body)], published)
+	ans.pooled = true
 	if known {
-		a.kept.Set(did, encodeKept(gen, parsed.Suffix, ans))
+		scratch := getScratch()
+		*scratch = encodeKept((*scratch)[:0], gen, parsed.Suffix, ans)
+		a.kept.Set(did, *scratch)
+		putScratch(scratch)
 	}
 	return ans, gen, known, nil
 }

@@ -2,6 +2,7 @@ package ion
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 )
 
@@ -18,22 +19,26 @@ type keptAnswer struct {
 	suffix     string // to read the DID's generation again
 }
 
-// encodeKept serializes an answer to keep, computed at generation for the DID of suffix.
-func encodeKept(generation uint64, suffix string, a *Answer) []byte {
+// encodeKept appends an answer to keep, computed at generation for the DID of suffix, to dst (the
+// cache keeps a copy: dst may be a reused buffer).
+func encodeKept(dst []byte, generation uint64, suffix string, a *Answer) []byte {
 	if len(suffix) > 0xffff || len(a.ETag) > 0xff || a.Status < 0 || a.Status > 0xffff {
-		return nil // never for a did:ion answer; an empty value decodes as nothing
+		return dst // never for a did:ion answer; an empty value decodes as nothing
 	}
-	v := make([]byte, keptHeader, keptHeader+len(suffix)+1+len(a.ETag)+len(a.Body))
+	n := len(dst)
+	dst = slices.Grow(dst, keptHeader+len(suffix)+1+len(a.ETag)+len(a.Body))[:n+keptHeader]
+	v := dst[n:]
 	binary.BigEndian.PutUint64(v, generation)
 	binary.BigEndian.PutUint16(v[8:], uint16(a.Status))
+	v[10] = 0
 	if a.Published {
 		v[10] = keptPublished
 	}
 	binary.BigEndian.PutUint16(v[11:], uint16(len(suffix)))
-	v = append(v, suffix...)
-	v = append(v, byte(len(a.ETag)))
-	v = append(v, a.ETag...)
-	return append(v, a.Body...)
+	dst = append(dst, suffix...)
+	dst = append(dst, byte(len(a.ETag)))
+	dst = append(dst, a.ETag...)
+	return append(dst, a.Body...)
 }
 
 // decodeKept reads what encodeKept wrote into a, whose body is v's tail (v is the caller's copy). The
