@@ -40,9 +40,10 @@ type Answerer interface {
 	Answer(ctx context.Context, did string) (*ion.Answer, error)
 }
 
-// heldAnswerer is an Answerer that can tell which of its answers are current without waiting on
-// anything (ion.Answers over the embedded store): those are served without a request deadline.
-type heldAnswerer interface {
+// HeldAnswerer is an Answerer that can tell which of its answers are current without waiting on
+// anything (ion.Answers over the embedded store): GET /identifiers serves those without a request
+// deadline.
+type HeldAnswerer interface {
 	AnswerHeld(did string) (*ion.Answer, bool)
 }
 
@@ -110,10 +111,10 @@ func (a *API) resolve(w http.ResponseWriter, r *http.Request, did string) {
 	a.serveAnswer(w, r, ans, start)
 }
 
-// resolveHeld answers GET /identifiers/{did} when the resolver has the answer at hand (heldAnswerer),
+// resolveHeld answers GET /identifiers/{did} when the resolver has the answer at hand (HeldAnswerer),
 // and reports whether it did.
 func (a *API) resolveHeld(w http.ResponseWriter, r *http.Request, did string) bool {
-	held, ok := a.Resolver.(heldAnswerer)
+	held, ok := a.Resolver.(HeldAnswerer)
 	if !ok {
 		return false
 	}

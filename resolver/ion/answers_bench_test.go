@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"testing"
 
+	"github.com/ionode/ionode/internal/storetest"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/sidetree"
@@ -21,26 +22,18 @@ func BenchmarkAnswer(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close(ctx)
+	network := sidetree.Regtest()
 	key, err := sidetree.GenerateES256K(rand.Reader)
 	if err != nil {
 		b.Fatal(err)
 	}
-	network := sidetree.Regtest()
-	doc := sidetree.Document{
+	suffix := storetest.PutCreate(b, s, network, sidetree.Document{
 		PublicKeys: []sidetree.PublicKey{{ID: "key-1", Type: "EcdsaSecp256k1VerificationKey2019", JWK: key.Public().Value(),
 			Purposes: []string{"authentication", "assertionMethod"}}},
 		Services: []sidetree.Service{{ID: "dwn", Type: "DecentralizedWebNode", Endpoint: sidetree.String("https://dwn.example.com/1")}},
-	}
-	c, err := sidetree.NewCreateRequest(network.Method, key.Public(), key.Public(), doc, network.Latest())
-	if err != nil {
-		b.Fatal(err)
-	}
-	op := sidetree.AnchoredOperation{Type: sidetree.OpCreate, DIDSuffix: c.DIDSuffix, Raw: c.Body.Stringify(), TransactionNumber: 1 << 32, TransactionTime: 1}
-	if err := s.PutOperations(ctx, []sidetree.AnchoredOperation{op}); err != nil {
-		b.Fatal(err)
-	}
+	})
 	a := ion.NewAnswers(&ion.Resolver{Network: network, Log: s, Cache: s}, 0)
-	did := "did:ion:" + c.DIDSuffix
+	did := "did:ion:" + suffix
 	for _, tc := range []struct {
 		name string
 		miss bool
