@@ -47,7 +47,8 @@ type Routes struct {
 	// (exchange.Mux; both optional).
 	Issuance http.Handler
 	Exchange http.Handler
-	// RequestTimeout bounds each request's context (default 30 s).
+	// RequestTimeout bounds each request's context (default 30 s). A resolution whose answer is at hand
+	// (HeldAnswerer) gets no derived context: serving it waits on nothing a context could bound.
 	RequestTimeout time.Duration
 	// MaxBodyBytes caps every request body (default 1 MiB; routes cap tighter where they can).
 	MaxBodyBytes int64
