@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -106,4 +107,38 @@ func checkHeader(t *testing.T, name string, h http.Header, want map[string]strin
 			t.Errorf("%s: %s: %q, want %q", name, k, h[k], v)
 		}
 	}
+}
+
+// FuzzResolveHeld: GET /identifiers/{did} answers through the node's wiring (ion.Answers over the
+// embedded store, answers at hand served without a deadline) exactly as through a resolver that keeps
+// no answers: status, body and every header but the request id's value, the first time and from the
+// kept answers.
+func FuzzResolveHeld(f *testing.F) {
+	fx := newResolveFixture(f, 2)
+	held := fx.handler(f, 0, true)
+	plain := fx.routes(f, 0, func(r *ion.Resolver) node.DIDResolver { return r })
+	for _, p := range fx.paths {
+		did := strings.TrimPrefix(p, "/identifiers/")
+		f.Add(did, "")
+		f.Add(did+"x", "*")
+		f.Add("did:ion:test:"+did[len("did:ion:"):], "")
+	}
+	f.Fuzz(func(t *testing.T, did, ifNoneMatch string) {
+		req, err := http.NewRequest(http.MethodGet, "http://node/identifiers/"+did, nil)
+		if err != nil {
+			return // not a URL a client could send
+		}
+		req.Header.Set("If-None-Match", ifNoneMatch)
+		for try := range 2 {
+			want, got := httptest.NewRecorder(), httptest.NewRecorder()
+			plain.ServeHTTP(want, req)
+			held.ServeHTTP(got, req)
+			wantHeader, gotHeader := want.Header().Clone(), got.Header().Clone()
+			delete(wantHeader, "X-Request-Id")
+			delete(gotHeader, "X-Request-Id")
+			if got.Code != want.Code || got.Body.String() != want.Body.String() || !maps.EqualFunc(gotHeader, wantHeader, slices.Equal) {
+				t.Fatalf("%q, try %d: %d %v %s\nwant %d %v %s", did, try, got.Code, gotHeader, got.Body, want.Code, wantHeader, want.Body)
+			}
+		}
+	})
 }
