@@ -119,8 +119,14 @@ func putScratch(b *[]byte) {
 // SHA-256.
 func ETag(body []byte) string {
 	sum := sha256.Sum256(body)
-	return `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
+	var tag [etagLen]byte // formatted in place: one allocation, the string's
+	tag[0], tag[etagLen-1] = '"', '"'
+	base64.RawURLEncoding.Encode(tag[1:etagLen-1], sum[:16])
+	return string(tag[:])
 }
+
+// etagLen is an ETag's length: 16 bytes in unpadded base64 (22 characters), quoted.
+const etagLen = 2 + 22
 
 // Generations is an operation log that reads a DID's generation alone (both of the node's stores do):
 // one small read that tells whether anything was stored or rolled back for the DID since.

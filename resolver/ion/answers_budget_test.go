@@ -70,3 +70,18 @@ func FuzzDecodeKept(f *testing.F) {
 func sameAnswer(a, b *Answer) bool {
 	return a.Status == b.Status && a.Published == b.Published && a.ETag == b.ETag && bytes.Equal(a.Body, b.Body)
 }
+
+// TestETag: the quoted base64url of the first 16 bytes of the body's SHA-256 (the empty body's is the
+// well-known e3b0c442…), in one allocation.
+func TestETag(t *testing.T) {
+	for body, want := range map[string]string{"": `"47DEQpj8HBSa-_TImW-5JA"`, "{}": `"RBNvo1WzZ4oRRq0W9-hkng"`,
+		`{"didDocument":{"id":"did:ion:EiA"}}`: `"SnzJNiJpWPSLqAMm5zPN8Q"`} {
+		if got := ETag([]byte(body)); got != want {
+			t.Errorf("ETag(%q) = %s, want %s", body, got, want)
+		}
+	}
+	body := []byte("{}")
+	if n := testing.AllocsPerRun(10, func() { ETag(body) }); n != 1 {
+		t.Errorf("ETag allocates %v times", n)
+	}
+}
