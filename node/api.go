@@ -40,6 +40,13 @@ type Answerer interface {
 	Answer(ctx context.Context, did string) (*ion.Answer, error)
 }
 
+// HeldAnswerer is an Answerer that can tell which of its answers are current without waiting on
+// anything (ion.Answers over the embedded store): GET /identifiers serves those without a request
+// deadline.
+type HeldAnswerer interface {
+	AnswerHeld(did string) (*ion.Answer, bool)
+}
+
 // API serves ION's HTTP API: GET /identifiers/{did}, POST /operations, GET /version.
 type API struct {
 	Network  sidetree.Network
@@ -101,6 +108,27 @@ func (a *API) resolve(w http.ResponseWriter, r *http.Request, did string) {
 		writeError(w, http.StatusInternalServerError, "internal_error", "the node could not read its store")
 		return
 	}
+	a.serveAnswer(w, r, ans, start)
+}
+
+// resolveHeld answers GET /identifiers/{did} when the resolver has the answer at hand (HeldAnswerer),
+// and reports whether it did.
+func (a *API) resolveHeld(w http.ResponseWriter, r *http.Request, did string) bool {
+	held, ok := a.Resolver.(HeldAnswerer)
+	if !ok {
+		return false
+	}
+	start := time.Now()
+	ans, ok := held.AnswerHeld(did)
+	if ok {
+		a.serveAnswer(w, r, ans, start)
+	}
+	return ok
+}
+
+// serveAnswer writes a resolution's answer (or 304 to a matching conditional request), resolved since
+// start.
+func (a *API) serveAnswer(w http.ResponseWriter, r *http.Request, ans *ion.Answer, start time.Time) {
 	// Once written (net/http copies what it is given and keeps no slice of it), the answer's memory
 	// serves the next request.
 	defer ans.Release()
@@ -243,7 +271,7 @@ func (a *API) logger() *slog.Logger {
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

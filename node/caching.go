@@ -21,7 +21,7 @@ func cacheResolution(w http.ResponseWriter, r *http.Request, ans *ion.Answer) (d
 		h["Cache-Control"] = noStore
 		return false
 	}
-	h["Etag"] = []string{ans.ETag}
+	h["Etag"] = etagValue(w, ans.ETag)
 	h["Cache-Control"] = maxAge
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for _, candidate := range strings.Split(inm, ",") {
@@ -33,12 +33,6 @@ func cacheResolution(w http.ResponseWriter, r *http.Request, ans *ion.Answer) (d
 	}
 	return false
 }
-
-// Shared header values (net/http only reads them): a resolution sets its headers without allocating.
-var (
-	noStore = []string{"no-store"}
-	maxAge  = []string{resolutionMaxAge}
-)
 
 // cacheDriverResolution applies the same policy to the Universal Resolver driver's did:ion answers, without
 // an ETag: one resolution has several representations, chosen by the Accept header.

@@ -77,9 +77,25 @@ func NewMetrics() *Metrics {
 
 func (m *Metrics) observeResolution(api string, status int, took time.Duration) {
 	if m != nil {
-		m.resolutions.WithLabelValues(strconv.Itoa(status)).Inc()
+		m.resolutions.WithLabelValues(statusLabel(status)).Inc()
 		m.latency.WithLabelValues(api).Observe(took.Seconds())
 	}
+}
+
+// statusLabel is status as a label value. The statuses a resolution answers with are constants: a
+// status formatted anew can be a small allocation per resolution.
+func statusLabel(status int) string {
+	switch status {
+	case 200:
+		return "200"
+	case 400:
+		return "400"
+	case 404:
+		return "404"
+	case 410:
+		return "410"
+	}
+	return strconv.Itoa(status)
 }
 
 // SetSync records the observer's position and the chain tip.

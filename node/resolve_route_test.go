@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ionode/ionode/sidetree"
 )
@@ -15,10 +16,10 @@ import (
 func TestResolveRouteAgreesWithMux(t *testing.T) {
 	rt := &Routes{API: &API{Network: sidetree.Mainnet(), Resolver: seenDID{}, Version: "test"}}
 	router := rt.router()
-	fast := resolveRoute(rt.API, router)
+	fast := resolveRoute(rt.API, time.Minute, router)
 	// The fast path is taken: it answers without the router.
 	w := httptest.NewRecorder()
-	resolveRoute(rt.API, http.NotFoundHandler()).ServeHTTP(w, httptest.NewRequest("GET", "/identifiers/did:ion:EiA", nil))
+	resolveRoute(rt.API, time.Minute, http.NotFoundHandler()).ServeHTTP(w, httptest.NewRequest("GET", "/identifiers/did:ion:EiA", nil))
 	if w.Code != http.StatusOK || w.Body.String() != `"did:ion:EiA"` {
 		t.Fatalf("fast path not taken: %d %s", w.Code, w.Body)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -46,7 +47,8 @@ type Routes struct {
 	// (exchange.Mux; both optional).
 	Issuance http.Handler
 	Exchange http.Handler
-	// RequestTimeout bounds each request's context (default 30 s).
+	// RequestTimeout bounds each request's context (default 30 s). A resolution whose answer is at hand
+	// (HeldAnswerer) gets no derived context: serving it waits on nothing a context could bound.
 	RequestTimeout time.Duration
 	// MaxBodyBytes caps every request body (default 1 MiB; routes cap tighter where they can).
 	MaxBodyBytes int64
@@ -71,7 +73,7 @@ func (rt *Routes) Handler() http.Handler {
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
-	return withRequestLog(rt.logger(), timeout, withCORS(rt.CORSOrigins, withBodyLimit(maxBody, resolveRoute(rt.API, rt.router()))))
+	return withRequestLog(rt.logger(), withCORS(rt.CORSOrigins, withBodyLimit(maxBody, resolveRoute(rt.API, timeout, rt.router()))))
 }
 
 // router is every route, unwrapped (the OpenAPI test walks it).
@@ -191,10 +193,40 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
+// statusRecorder is the ResponseWriter below withRequestLog: it records the status and the bytes
+// written, for the access log, and holds the request's id. It is the one allocation withRequestLog
+// makes per request: the id's characters and the header values the node sets per request live in it
+// too, each a one-element slice of values with its capacity at its length (an Add to the header
+// copies it rather than writing into the next).
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int
+	status  int
+	bytes   int
+	idBytes [16]byte  // a fresh id's characters (newID)
+	values  [2]string // X-Request-Id's value (the request's id), ETag's (etagValue)
+}
+
+// id is the request's id.
+func (s *statusRecorder) id() string { return s.values[0] }
+
+// etagValue is etag as ETag's value in a header map: in the request's recorder when w is one.
+func etagValue(w http.ResponseWriter, etag string) []string {
+	rec, ok := w.(*statusRecorder)
+	if !ok {
+		return []string{etag}
+	}
+	rec.values[1] = etag
+	return rec.values[1:2:2]
+}
+
+// newID returns a fresh unpredictable id: 8 random bytes in hex, formatted into the recorder's idBytes.
+// The string shares those bytes, so it costs no allocation of its own; that is safe because they are
+// written once, here, before the string exists, and never again (the recorder is not reused).
+func (s *statusRecorder) newID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	hex.Encode(s.idBytes[:], b[:])
+	return unsafe.String(&s.idBytes[0], len(s.idBytes))
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -213,19 +245,17 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// withRequestLog gives each request an id, its deadline (timeout from now), an access log line and
-// panic recovery. The id and the deadline go into one derived request: each r.WithContext copies the
-// request.
-func withRequestLog(log *slog.Logger, timeout time.Duration, next http.Handler) http.Handler {
+// withRequestLog gives each request an id, an access log line and panic recovery. The handlers below it
+// are given a *statusRecorder, which carries the id to withDeadline.
+func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || !requestIDPattern.MatchString(id) {
-			var b [8]byte
-			rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
+			id = rec.newID()
 		}
-		w.Header().Set("X-Request-Id", id)
-		rec := &statusRecorder{ResponseWriter: w}
+		rec.values[0] = id
+		w.Header()["X-Request-Id"] = rec.values[0:1:1]
 		start := time.Now()
 		defer func() {
 			if p := recover(); p != nil {
@@ -242,8 +272,29 @@ func withRequestLog(log *slog.Logger, timeout time.Duration, next http.Handler) 
 					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
 			}
 		}()
-		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey{}, id), timeout)
-		defer cancel()
-		next.ServeHTTP(rec, r.WithContext(ctx))
+		next.ServeHTTP(rec, r)
 	})
+}
+
+// withDeadline gives next the request's id and its deadline (timeout from now) in its context.
+func withDeadline(timeout time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r, cancel := withRequestContext(w, r, timeout)
+		defer cancel()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withRequestContext derives r with the request's id (from withRequestLog's recorder, w) and its
+// deadline in its context, in one copy of the request (each r.WithContext copies it). A derived
+// deadline costs a request six allocations of its own (the context, its timer, the parent's table of
+// children and its done channel, the id's context, the request's copy), which the resolution route
+// spares its answers at hand (resolveRoute).
+func withRequestContext(w http.ResponseWriter, r *http.Request, timeout time.Duration) (*http.Request, context.CancelFunc) {
+	var id string
+	if rec, ok := w.(*statusRecorder); ok {
+		id = rec.id()
+	}
+	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey{}, id), timeout)
+	return r.WithContext(ctx), cancel
 }

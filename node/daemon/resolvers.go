@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 
+	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/resolver/methods"
@@ -35,6 +36,17 @@ func (r identifiers) Answer(ctx context.Context, did string) (*ion.Answer, error
 		return nil, err
 	}
 	return ion.NewAnswer(res), nil
+}
+
+var _ node.HeldAnswerer = identifiers{}
+
+// AnswerHeld is the node's kept did:ion answer when serving it waits on nothing (ion.Answers.AnswerHeld):
+// GET /identifiers serves it without a request deadline.
+func (r identifiers) AnswerHeld(did string) (*ion.Answer, bool) {
+	if !isION(did) {
+		return nil, false
+	}
+	return r.answers.AnswerHeld(did)
 }
 
 // isION: did:ion and anything that is not a DID go to ION's resolver.

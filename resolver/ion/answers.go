@@ -61,30 +61,46 @@ func NewAnswer(res sidetree.Resolution) *Answer {
 // newAnswer is the answer of a serialized resolution, its body copied out of the caller's scratch
 // (an answer may be kept: at its size, not with the spare capacity of a growing buffer).
 func newAnswer(status int, body []byte, published bool) *Answer {
-	a := &Answer{Status: status, Body: bytes.Clone(body), Published: published}
-	if a.Status == 200 && a.Published {
-		a.ETag = ETag(a.Body)
-	}
+	a := &Answer{}
+	a.set(status, bytes.Clone(body), published)
 	return a
+}
+
+// set makes a the answer of body, with its ETag when HTTP caches may keep it.
+func (a *Answer) set(status int, body []byte, published bool) {
+	a.Status, a.Body, a.Published = status, body, published
+	if status == 200 && published {
+		a.ETag = ETag(body)
+	}
 }
 
 // answerParsed is the answer to a parsed DID: the body written straight from the DID's state
 // (sidetree.AppendResolveDIDState, what bench/compare measures), not composed and then serialized.
 func (r *Resolver) answerParsed(ctx context.Context, parsed *sidetree.DID) (*Answer, error) {
-	state, err := r.State(ctx, parsed.Suffix)
-	var unresolvable *sidetree.Error
-	if errors.As(err, &unresolvable) {
-		return NewAnswer(sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(unresolvable)}), nil
-	}
+	scratch := getScratch()
+	defer putScratch(scratch)
+	body, status, published, err := r.appendAnswer(ctx, (*scratch)[:0], parsed)
+	*scratch = body
 	if err != nil {
 		return nil, err
 	}
-	scratch := getScratch()
-	defer putScratch(scratch)
-	var status int
-	var published bool
-	*scratch, status, published = sidetree.AppendResolveDIDState((*scratch)[:0], parsed, state)
-	return newAnswer(status, *scratch, published), nil
+	return newAnswer(status, body, published), nil
+}
+
+// appendAnswer appends the answer to a parsed DID to dst, with its status and whether the DID is
+// published.
+func (r *Resolver) appendAnswer(ctx context.Context, dst []byte, parsed *sidetree.DID) (_ []byte, status int, published bool, _ error) {
+	state, err := r.State(ctx, parsed.Suffix)
+	var unresolvable *sidetree.Error
+	if errors.As(err, &unresolvable) {
+		res := sidetree.Resolution{Status: 400, Body: sidetree.ErrorBody(unresolvable)}
+		return res.Body.AppendStringify(dst), res.Status, res.Published(), nil
+	}
+	if err != nil {
+		return dst, 0, false, err
+	}
+	dst, status, published = sidetree.AppendResolveDIDState(dst, parsed, state)
+	return dst, status, published, nil
 }
 
 // scratches are the buffers answers are written into before they are copied out at their size.
@@ -110,6 +126,14 @@ func ETag(body []byte) string {
 // one small read that tells whether anything was stored or rolled back for the DID since.
 type Generations interface {
 	Generation(ctx context.Context, didSuffix string) (uint64, error)
+}
+
+// HeldGenerations is an operation log that may know a DID's generation without waiting on anything:
+// the embedded store's in-memory state memo does. MongoDB's generation is a network round trip, which
+// only a request's deadline bounds, so that store does not implement it.
+type HeldGenerations interface {
+	// HeldGeneration is the DID's current generation when it is held in memory (ok false otherwise).
+	HeldGeneration(didSuffix string) (generation uint64, ok bool)
 }
 
 // DefaultAnswerBytes bounds Answers by default: about 75,000–100,000 answers of a DID with one key and
@@ -138,7 +162,8 @@ const parsedOverhead = 256
 // the budget: verifiers resolve few DIDs (their issuers) often.
 type Answers struct {
 	r    *Resolver
-	gens Generations // nil when r.Log cannot tell generations: nothing is remembered
+	gens Generations     // nil when r.Log cannot tell generations: nothing is remembered
+	held HeldGenerations // nil when r.Log holds none in memory (or nothing is remembered)
 
 	kept *bytecache.Cache // serialized answers by DID (keptAnswer)
 
@@ -165,6 +190,7 @@ func NewAnswers(r *Resolver, budget int64) *Answers {
 	if budget > 0 && a.gens != nil {
 		a.kept = bytecache.New(budget)
 		a.parsed = sizedlru.New(max(budget/8, 1), func(_ string, e *parsedEntry) int64 { return e.size })
+		a.held, _ = r.Log.(HeldGenerations)
 	}
 	return a
 }
@@ -195,18 +221,14 @@ func (a *Answers) answer(ctx context.Context, did string) (_ *Answer, gen uint64
 	}
 	// The generation is read before the answer is computed: an operation stored meanwhile leaves it
 	// behind the store's, so the answer is never served. A stale entry's fresh read is that read.
-	served := servedAnswers.Get().(*Answer)
-	v, ok := a.kept.Get(served.buf[:0], did)
-	served.buf = v
+	served, k, ok := a.lookup(did)
 	if ok {
-		if k, ok := decodeKept(v, served); ok {
-			g, err := a.gens.Generation(ctx, k.suffix)
-			if err == nil && g == k.generation {
-				served.pooled = true
-				return served, g, true, nil
-			}
-			gen, known = g, err == nil
+		g, err := a.gens.Generation(ctx, k.suffix)
+		if err == nil && g == k.generation {
+			served.pooled = true
+			return served, g, true, nil
 		}
+		gen, known = g, err == nil
 	}
 	served.recycle()
 	parsed, malformed := a.r.parse(did)
@@ -218,14 +240,55 @@ func (a *Answers) answer(ctx context.Context, did string) (_ *Answer, gen uint64
 		gen, err = a.gens.Generation(ctx, parsed.Suffix)
 		known = err == nil
 	}
-	ans, err := a.r.answerParsed(ctx, parsed)
+	// Written into a served answer's recycled memory: the cache keeps a copy of its own.
+	ans := servedAnswers.Get().(*Answer)
+	body, status, published, err := a.r.appendAnswer(ctx, ans.buf[:0], parsed)
+	ans.buf = body
 	if err != nil {
+		ans.recycle()
 		return nil, 0, false, err
 	}
+	ans.set(status, body[:len(body):len(body)], published)
+	ans.pooled = true
 	if known {
-		a.kept.Set(did, encodeKept(gen, parsed.Suffix, ans))
+		scratch := getScratch()
+		*scratch = encodeKept((*scratch)[:0], gen, parsed.Suffix, ans)
+		a.kept.Set(did, *scratch)
+		putScratch(scratch)
 	}
 	return ans, gen, known, nil
+}
+
+// AnswerHeld is did's kept answer when serving it waits on nothing: the answer is kept and the store
+// holds the DID's generation in memory (HeldGenerations), equal to the answer's. Otherwise ok is false,
+// and Answer, which may read the store, has the answer. It is the check Answer makes on a hit, minus the
+// store's reads: a caller may serve it without a deadline (node's resolution route does).
+func (a *Answers) AnswerHeld(did string) (_ *Answer, ok bool) {
+	if a.held == nil {
+		return nil, false
+	}
+	served, k, ok := a.lookup(did)
+	if ok {
+		if g, held := a.held.HeldGeneration(k.suffix); held && g == k.generation {
+			served.pooled = true
+			return served, true
+		}
+	}
+	served.recycle()
+	return nil, false
+}
+
+// lookup copies did's kept answer into a served answer, with the generation and suffix it was kept
+// with (ok false: none kept). The served answer is the caller's to serve or recycle.
+func (a *Answers) lookup(did string) (served *Answer, _ keptAnswer, ok bool) {
+	served = servedAnswers.Get().(*Answer)
+	v, ok := a.kept.Get(served.buf[:0], did)
+	served.buf = v
+	if !ok {
+		return served, keptAnswer{}, false
+	}
+	k, ok := decodeKept(v, did, served)
+	return served, k, ok
 }
 
 // Method is did:ion as a resolver.Method (what a verifier resolves issuers with), from the same

@@ -57,6 +57,9 @@ func TestAnswersNeverStale(t *testing.T) {
 				t.Fatalf("%s: %v", step, err)
 			}
 			want := ion.NewAnswer(res)
+			if held, ok := answers.AnswerHeld(did); ok { // what is kept is stale or absent before first
+				t.Fatalf("%s, %.30s: held %d %s before the answer was computed", step, did, held.Status, held.Body)
+			}
 			first, err := answers.Answer(ctx, did)
 			if err != nil {
 				t.Fatalf("%s: %v", step, err)
@@ -92,6 +95,12 @@ func TestAnswersNeverStale(t *testing.T) {
 			if after.Gets != before.Gets+1 || after.Misses != before.Misses || after.Entries != before.Entries {
 				t.Fatalf("%s, %.30s: the answer was computed again, not remembered (%+v → %+v)", step, did, before, after)
 			}
+			// The store's state memo holds the DID's generation: the kept answer is at hand.
+			held, ok := answers.AnswerHeld(did)
+			if !ok || held.Status != want.Status || !bytes.Equal(held.Body, want.Body) || held.ETag != want.ETag || held.Published != want.Published {
+				t.Fatalf("%s, %.30s: held %v", step, did, ok)
+			}
+			held.Release()
 		}
 	}
 	check("nothing anchored", 404)
@@ -351,6 +360,27 @@ func TestCachedWithoutGenerationsResolvesEveryTime(t *testing.T) {
 		if got := log.readCount(); got != i {
 			t.Fatalf("%d resolutions computed after %d calls", got, i)
 		}
+	}
+}
+
+// TestAnswerHeldOnlyFromMemory: a log that reads generations only through Generation (which may wait,
+// as MongoDB's round trip does) never has an answer at hand, kept or not: each is served by Answer,
+// under the caller's context.
+func TestAnswerHeldOnlyFromMemory(t *testing.T) {
+	log, did := newMemoryLog(), newTestDID(t)
+	log.put(did.anchoredCreate())
+	answers := ion.NewAnswers(&ion.Resolver{Network: sidetree.Mainnet(), Log: log}, 0)
+	short := "did:ion:" + did.create.DIDSuffix
+	for range 2 {
+		if _, err := answers.Answer(t.Context(), short); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if log.readCount() != 1 {
+		t.Fatalf("%d resolutions computed: the answer was not kept", log.readCount())
+	}
+	if _, ok := answers.AnswerHeld(short); ok {
+		t.Fatal("an answer at hand from a log that holds no generation in memory")
 	}
 }
 

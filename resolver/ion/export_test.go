@@ -12,3 +12,6 @@ func FlushKept(a *Answers) {
 		a.kept.Set(fmt.Sprint("flush-", i), v)
 	}
 }
+
+// ForgetKept drops did's kept answer: its next resolution misses.
+func ForgetKept(a *Answers, did string) { a.kept.Del(did) }

@@ -137,6 +137,10 @@ func (s *Store) Generation(ctx context.Context, suffix string) (uint64, error) {
 	return s.getUint(nameKey(prefixGeneration, suffix))
 }
 
+// HeldGeneration is a DID's generation when the state memo holds the DID: a read of memory that waits on
+// nothing (ion.HeldGenerations), current for the reason the memo's states are.
+func (s *Store) HeldGeneration(suffix string) (uint64, bool) { return s.memo.generation(suffix) }
+
 func decodeOperation(k, v []byte) (sidetree.AnchoredOperation, error) {
 	suffix, txnum, index, ok := parseOperationKey(k)
 	if !ok {

@@ -1,0 +1,144 @@
+package node_test
+
+import (
+	"context"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ionode/ionode/node"
+	"github.com/ionode/ionode/resolver/ion"
+)
+
+// countedAnswers counts the answers ion.Answers computes or checks through the store (Answer), as
+// opposed to those it has at hand (AnswerHeld, promoted).
+type countedAnswers struct {
+	*ion.Answers
+	answered atomic.Int64
+}
+
+func (c *countedAnswers) Answer(ctx context.Context, did string) (*ion.Answer, error) {
+	c.answered.Add(1)
+	return c.Answers.Answer(ctx, did)
+}
+
+// TestResolutionHeldAnswer: a resolution served from an answer at hand (no deadline, no store read)
+// sends exactly what the same resolution sends through the store: status, body and headers, names and
+// values, over a real connection; and a conditional request is answered 304 the same way.
+func TestResolutionHeldAnswer(t *testing.T) {
+	f := newResolveFixture(t, 1)
+	counted := &countedAnswers{}
+	srv := httptest.NewServer(f.routes(t, 0, func(r *ion.Resolver) node.DIDResolver {
+		counted.Answers = ion.NewAnswers(r, 0)
+		return counted
+	}))
+	defer srv.Close()
+	get := func(base, etag string) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base+f.paths[0], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, string(body)
+	}
+	// The fixture's handler resolved the DID once (through the store); the state memo now holds it.
+	viaStore := counted.answered.Load()
+	if viaStore != 1 {
+		t.Fatalf("the fixture's warm-up took Answer %d times", viaStore)
+	}
+	resp, body := get(srv.URL, "")
+	if n := counted.answered.Load(); n != viaStore {
+		t.Fatalf("a kept answer went through the store (%d Answer calls)", n)
+	}
+	etag := resp.Header.Get("Etag")
+	wantHeader := map[string]string{"Cache-Control": "public, max-age=30", "Content-Type": "application/json", "Etag": etag,
+		"Content-Length": resp.Header.Get("Content-Length"), "Date": resp.Header.Get("Date"), "X-Request-Id": ""}
+	checkHeader(t, "held", resp.Header, wantHeader)
+	if resp.StatusCode != http.StatusOK || len(etag) != 24 || len(body) == 0 {
+		t.Fatalf("held: %d, ETag %q, %d bytes", resp.StatusCode, etag, len(body))
+	}
+	notModified, _ := get(srv.URL, etag)
+	checkHeader(t, "held, conditional", notModified.Header, map[string]string{"Cache-Control": "public, max-age=30", "Etag": etag,
+		"Date": notModified.Header.Get("Date"), "X-Request-Id": ""})
+	if notModified.StatusCode != http.StatusNotModified {
+		t.Fatalf("held, conditional: %d", notModified.StatusCode)
+	}
+
+	// The same DID through the store: the kept answer is dropped, so Answer computes it again.
+	plain := httptest.NewServer(f.routes(t, 0, func(r *ion.Resolver) node.DIDResolver { return r }))
+	defer plain.Close()
+	resp2, body2 := get(plain.URL, "")
+	wantHeader["Content-Length"], wantHeader["Date"] = resp.Header.Get("Content-Length"), resp2.Header.Get("Date")
+	checkHeader(t, "through the store", resp2.Header, wantHeader)
+	if resp2.StatusCode != resp.StatusCode || body2 != body {
+		t.Fatalf("through the store: %d %s\nheld: %d %s", resp2.StatusCode, body2, resp.StatusCode, body)
+	}
+}
+
+var generatedID = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// checkHeader: h has exactly the names of want, each with one value, want's (X-Request-Id: a
+// generated id).
+func checkHeader(t *testing.T, name string, h http.Header, want map[string]string) {
+	t.Helper()
+	if got, wantNames := slices.Sorted(maps.Keys(h)), slices.Sorted(maps.Keys(want)); !slices.Equal(got, wantNames) {
+		t.Fatalf("%s: header names %q, want %q", name, got, wantNames)
+	}
+	for k, v := range want {
+		if len(h[k]) != 1 || (k == "X-Request-Id" && !generatedID.MatchString(h[k][0])) || (k != "X-Request-Id" && h[k][0] != v) {
+			t.Errorf("%s: %s: %q, want %q", name, k, h[k], v)
+		}
+	}
+}
+
+// FuzzResolveHeld: GET /identifiers/{did} answers through the node's wiring (ion.Answers over the
+// embedded store, answers at hand served without a deadline) exactly as through a resolver that keeps
+// no answers: status, body and every header but the request id's value, the first time and from the
+// kept answers.
+func FuzzResolveHeld(f *testing.F) {
+	fx := newResolveFixture(f, 2)
+	held := fx.handler(f, 0, true)
+	plain := fx.routes(f, 0, func(r *ion.Resolver) node.DIDResolver { return r })
+	for _, p := range fx.paths {
+		did := strings.TrimPrefix(p, "/identifiers/")
+		f.Add(did, "")
+		f.Add(did+"x", "*")
+		f.Add("did:ion:test:"+did[len("did:ion:"):], "")
+	}
+	f.Fuzz(func(t *testing.T, did, ifNoneMatch string) {
+		req, err := http.NewRequest(http.MethodGet, "http://node/identifiers/"+did, nil)
+		if err != nil {
+			return // not a URL a client could send
+		}
+		req.Header.Set("If-None-Match", ifNoneMatch)
+		for try := range 2 {
+			want, got := httptest.NewRecorder(), httptest.NewRecorder()
+			plain.ServeHTTP(want, req)
+			held.ServeHTTP(got, req)
+			wantHeader, gotHeader := want.Header().Clone(), got.Header().Clone()
+			delete(wantHeader, "X-Request-Id")
+			delete(gotHeader, "X-Request-Id")
+			if got.Code != want.Code || got.Body.String() != want.Body.String() || !maps.EqualFunc(gotHeader, wantHeader, slices.Equal) {
+				t.Fatalf("%q, try %d: %d %v %s\nwant %d %v %s", did, try, got.Code, gotHeader, got.Body, want.Code, wantHeader, want.Body)
+			}
+		}
+	})
+}
