@@ -1,6 +1,7 @@
 // Command compare measures ionode against the ION reference node side by side, on identical inputs, one
 // core each: ours as a child process of this command with GOMAXPROCS=1 and the node's collector settings
-// (internal/gcfloor.Apply with the node's defaults, as `ionode serve` runs; GOGC, when set, wins there too), the reference
+// (internal/gcfloor.Apply with the node's defaults, as `ionode serve` runs: GC percent 50, and a heap
+// floor that holds only while the node answers many requests, so never in the worker; GOGC, when set, wins), the reference
 // (@decentralized-identity/sidetree 1.0.6, installed by `npm ci` in interop/) as a Node.js child process.
 // The sides alternate over several rounds; every round starts a fresh process per side and task, so each
 // task's peak RSS (the child's own VmHWM) is its own and the first pass of each process is a cold one.

@@ -75,16 +75,20 @@ func workerMain(task string, stdout, stderr io.Writer) int {
 
 // workerGC applies the node's collector settings as `ionode serve` does at start (internal/gcfloor:
 // fresh memory is expensive on small VMs), so that our code runs as the node runs it rather than at Go's
-// default, and says what it applied. (The worker does not link node/daemon: its packages' initialization
-// alone raised every task's peak RSS by ~40 MiB.)
+// default, and says what it applied. The node's heap floor holds only while it answers requests at
+// gcfloor.DefaultBusyRate; the worker answers none, as a syncing node answering few, so its floor is
+// started with a request count that stays at zero. (The worker does not link node/daemon: its packages'
+// initialization alone raised every task's peak RSS by ~40 MiB.)
 func workerGC() string {
 	if v, ok := os.LookupEnv("GOGC"); ok {
 		return "GOGC=" + v + " from the environment"
 	}
-	if gcfloor.Apply(gcfloor.DefaultPercent, gcfloor.DefaultFloorMB, slog.New(slog.DiscardHandler)) == nil {
+	idle := &gcfloor.RequestRate{MinPerSecond: gcfloor.DefaultBusyRate}
+	if gcfloor.Apply(gcfloor.DefaultPercent, gcfloor.DefaultFloorMB, idle, slog.New(slog.DiscardHandler)) == nil {
 		return fmt.Sprintf("GC percent %d, no heap floor (the node's defaults)", gcfloor.DefaultPercent)
 	}
-	return fmt.Sprintf("GC percent %d with a %d MiB heap floor (the node's defaults)", gcfloor.DefaultPercent, gcfloor.DefaultFloorMB)
+	return fmt.Sprintf("GC percent %d; the node's %d MiB heap floor holds only while it answers %d requests/s or more, so not here (the node's defaults)",
+		gcfloor.DefaultPercent, gcfloor.DefaultFloorMB, gcfloor.DefaultBusyRate)
 }
 
 func runWorker(task, dir string, passes int) (workerResult, error) {

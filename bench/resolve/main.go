@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.workers, "workers", 64, "open loop: most requests in flight (connections)")
 	fs.DurationVar(&o.spin, "spin", 50*time.Microsecond, "open loop: the most the load generator busy-waits before each request is due (it sleeps until then; also capped at a quarter of the interval between requests; 0: sleep only)")
 	fs.IntVar(&o.closedWorkers, "closed-workers", 8, "closed loop: concurrent clients")
-	fs.IntVar(&o.gcHeapFloorMB, "gc-heap-floor-mb", 0, "the node's --gc-heap-floor-mb (0: its default)")
+	fs.IntVar(&o.gcHeapFloorMB, "gc-heap-floor-mb", -1, "the node's --gc-heap-floor-mb (0: no floor; negative: the node's default)")
 	fs.DurationVar(&o.closedDuration, "closed-duration", 10*time.Second, "closed-loop run length (0: skip)")
 	fs.StringVar(&o.dir, "dir", "", "working directory (default: a temporary one, removed at the end)")
 	fs.BoolVar(&o.verbose, "v", false, "log the node")
@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	n, err := benchnode.Serve(ctx, dataDir, benchnode.Options{Logger: log, Configure: func(c *daemon.Config) {
-		if o.gcHeapFloorMB > 0 {
+		if o.gcHeapFloorMB >= 0 {
 			c.GCHeapFloorMB = o.gcHeapFloorMB
 		}
 	}})

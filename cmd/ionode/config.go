@@ -29,7 +29,7 @@ func bindServeFlags(c *serveConfig, f *pflag.FlagSet) {
 	f.IntVar(&c.StoreCacheMB, "store-cache-mb", c.StoreCacheMB, "embedded store's block cache in MiB; 0: 256. Size it to the store (about 0.85 GB per million operations) for the fastest resolution")
 	f.IntVar(&c.AnswerCacheMB, "answer-cache-mb", c.AnswerCacheMB, "did:ion resolution answers kept serialized in memory, in MiB (each served only while the DID's state is unchanged); 0: 128, negative: none")
 	f.IntVar(&c.GCPercent, "gc-percent", c.GCPercent, "Go garbage collector target (as GOGC, which wins when set); lower keeps the heap smaller and resolution's latency tail shorter on small VMs; 0: Go's default (100)")
-	f.IntVar(&c.GCHeapFloorMB, "gc-heap-floor-mb", c.GCHeapFloorMB, "while the live heap is small, let it grow to this many MiB before the garbage collector runs, whatever --gc-percent says: for a node that serves resolution under load (fewer collections, a shorter latency tail; costs that much more memory); 0: no floor; GOGC, when set, turns it off")
+	f.IntVar(&c.GCHeapFloorMB, "gc-heap-floor-mb", c.GCHeapFloorMB, "while the node answers 1,000 HTTP requests/s or more and its live heap is small, let the heap grow to this many MiB before the garbage collector runs, whatever --gc-percent says (fewer collections, a shorter latency tail under load; up to that much more memory while busy); 0: no floor; GOGC, when set, turns it off")
 	f.BoolVar(&c.ReadOnly, "read-only", c.ReadOnly, "resolver replica: serve resolution from a shared MongoDB, observe and write nothing")
 	f.StringVar(&c.BitcoinRPC, "bitcoin-rpc", c.BitcoinRPC, "Bitcoin RPC address (btcd or Bitcoin Core), host:port")
 	f.StringVar(&c.BitcoinUser, "bitcoin-user", c.BitcoinUser, "Bitcoin RPC user")

@@ -12,6 +12,7 @@
 package gcfloor
 
 import (
+	"log/slog"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -37,21 +38,26 @@ func Percent(percent int, floor, live uint64) int {
 	return max(percent, int(need))
 }
 
-// Floor re-sets the GC percentage after every collection from the live heap the collection found.
+// Floor re-sets the GC percentage after every collection from the live heap the collection found and,
+// when it has a Demand, from whether the process is busy.
 type Floor struct {
 	percent int
 	floor   uint64
+	demand  Demand // nil: the floor always holds
+	log     *slog.Logger
 
 	mu      sync.Mutex // Stop against the finalizer goroutine's adjust
 	stopped bool
 	sample  []metrics.Sample
-	set     int // the percentage last set
+	set     int  // the percentage last set
+	held    bool // whether the floor held for the current cycle
 }
 
 // Start sets the GC percentage to percent, raised while the live heap is small so that the collector's
-// target stays at least floor bytes, and keeps it so after every collection until Stop.
-func Start(percent int, floor uint64) *Floor {
-	f := &Floor{percent: percent, floor: floor, sample: []metrics.Sample{{Name: liveHeapMetric}}}
+// target stays at least floor bytes, and keeps it so after every collection until Stop. With a demand,
+// the floor holds only for the cycles after a collection at which demand was busy.
+func Start(percent int, floor uint64, demand Demand, log *slog.Logger) *Floor {
+	f := &Floor{percent: percent, floor: floor, demand: demand, log: log, sample: []metrics.Sample{{Name: liveHeapMetric}}}
 	f.set = percent
 	debug.SetGCPercent(percent)
 	f.adjust()
@@ -91,11 +97,19 @@ func (f *Floor) adjust() bool {
 	if f.stopped {
 		return false
 	}
-	metrics.Read(f.sample)
-	if f.sample[0].Value.Kind() != metrics.KindUint64 {
-		return true // the runtime no longer reports it: the percentage stays as configured
+	held := f.demand == nil || f.demand.Busy()
+	if held != f.held && f.log != nil {
+		f.log.Debug("GC heap floor", "held", held, "floor_mib", f.floor>>20)
 	}
-	if p := Percent(f.percent, f.floor, f.sample[0].Value.Uint64()); p != f.set {
+	f.held = held
+	p := f.percent
+	if f.held {
+		metrics.Read(f.sample)
+		if f.sample[0].Value.Kind() == metrics.KindUint64 { // else the runtime no longer reports it
+			p = Percent(f.percent, f.floor, f.sample[0].Value.Uint64())
+		}
+	}
+	if p != f.set {
 		f.set = p
 		debug.SetGCPercent(p)
 	}

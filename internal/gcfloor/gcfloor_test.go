@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync/atomic"
 	"testing"
 )
 
@@ -52,16 +53,47 @@ func TestFloorCollectsLess(t *testing.T) {
 	runtime.GC()
 	bare := cycles(64)
 
-	f := Start(50, 64<<20)
-	runtime.GC() // the first adjustment after a collection
-	runtime.GC()
-	floored := cycles(64)
-	f.Stop()
-	if got := debug.SetGCPercent(50); got != 50 {
-		t.Errorf("after Stop the percentage is %d, want 50", got)
-	}
+	floored := floorCycles(t, nil)
 	if bare < 4 || floored*4 > bare {
 		t.Fatalf("64 MiB of garbage: %d collections at 50 %%, %d with a 64 MiB floor; want at least 4× fewer", bare, floored)
 	}
 	t.Logf("64 MiB of garbage: %d collections at GOGC 50, %d with a 64 MiB floor", bare, floored)
+}
+
+// flag is a Demand whose answer the test sets.
+type flag struct{ busy atomic.Bool }
+
+func (f *flag) Busy() bool { return f.busy.Load() }
+
+// TestFloorFollowsDemand: the floor holds only while its demand is busy: idle, the garbage causes as
+// many collections as without a floor; busy, as few as with one.
+func TestFloorFollowsDemand(t *testing.T) {
+	old := debug.SetGCPercent(50)
+	defer debug.SetGCPercent(old)
+	runtime.GC()
+	bare := cycles(64)
+	var d flag
+	idle := floorCycles(t, &d)
+	d.busy.Store(true)
+	busy := floorCycles(t, &d)
+	if bare < 4 || idle*2 < bare || busy*4 > bare {
+		t.Fatalf("64 MiB of garbage: %d collections at 50 %%; with a 64 MiB floor, %d idle and %d busy; want idle about the same, busy at least 4× fewer",
+			bare, idle, busy)
+	}
+	t.Logf("64 MiB of garbage: %d collections at GOGC 50; with a 64 MiB floor %d idle, %d busy", bare, idle, busy)
+}
+
+// floorCycles starts a 64 MiB floor at GC percent 50, returns the collections 64 MiB of garbage causes
+// with it, and checks that Stop puts the percentage back.
+func floorCycles(t *testing.T, d Demand) uint64 {
+	t.Helper()
+	f := Start(50, 64<<20, d, nil)
+	runtime.GC() // the first adjustment after a collection
+	runtime.GC()
+	n := cycles(64)
+	f.Stop()
+	if got := debug.SetGCPercent(50); got != 50 {
+		t.Errorf("after Stop the percentage is %d, want 50", got)
+	}
+	return n
 }

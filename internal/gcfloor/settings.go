@@ -16,22 +16,21 @@ import (
 // at 50, ingesting no faster), so the default stays here (README, performance).
 const DefaultPercent = 50
 
-// DefaultFloorMB, the node's --gc-heap-floor-mb, is 0: no floor unless the operator asks for one. A
-// floor lets a serving node collect far less often: its live heap is ~16 MiB with the caches outside the
-// Go heap, which at DefaultPercent means a collection every 8 MiB allocated, several a second at 5,000
-// requests/s, each a window in which requests wait longer for a thread (README, performance: a 128 MiB
-// floor took the 5,000/s p99 from 2.1–3.3 ms to 1.65–2.3 ms, +120 MiB RSS). But every byte under the
-// floor is memory the process has to fault in before it first collects, which on small VMs costs more
-// than the collections it saves in a short-lived or freshly started process (bench/compare's fresh
-// workers with a 128 MiB floor resolved long-form DIDs at half the rate: 48,853 against 98,454 per
-// CPU-second), and a sync's peak RSS grew 177 → 225 MiB: so it stays the operator's choice.
-const DefaultFloorMB = 0
+// DefaultFloorMB, the node's --gc-heap-floor-mb, is the heap a busy node lets grow before it collects.
+// A serving node's live heap is ~16 MiB with the caches outside the Go heap, which at DefaultPercent
+// means a collection every 8 MiB allocated, several a second at 5,000 requests/s, each a window in which
+// requests wait longer for a thread (README, performance: a 128 MiB floor took the 5,000/s p99 from
+// 2.1–3.3 ms to 1.65–2.3 ms, for ~100 MiB more RSS). The node holds it only while busy (DefaultBusyRate):
+// every byte under the floor is memory a process faults in before it first collects, which costs more
+// than the collections it saves in a sync (peak RSS 177 → 225 MiB, bench/sync -ops 300000) or in a
+// short-lived process (bench/compare's fresh workers resolved long-form DIDs at half the rate).
+const DefaultFloorMB = 128
 
 // Apply sets the process's collector target from the configuration: percent (0: Go's default), raised
-// while the live heap is small so that the heap may grow to floorMB MiB before a collection (0: no
-// floor). GOGC in the environment wins over both. The Floor it returns, when not nil, keeps adjusting
-// after every collection until it is stopped.
-func Apply(percent, floorMB int, log *slog.Logger) *Floor {
+// while the live heap is small and demand is busy so that the heap may grow to floorMB MiB before a
+// collection (0: no floor; a nil demand: always). GOGC in the environment wins over both. The Floor it
+// returns, when not nil, keeps adjusting after every collection until it is stopped.
+func Apply(percent, floorMB int, demand Demand, log *slog.Logger) *Floor {
 	if v, ok := os.LookupEnv("GOGC"); ok {
 		log.Debug("GOGC set in the environment; --gc-percent and --gc-heap-floor-mb ignored", "GOGC", v)
 		return nil
@@ -43,5 +42,5 @@ func Apply(percent, floorMB int, log *slog.Logger) *Floor {
 		debug.SetGCPercent(percent)
 		return nil
 	}
-	return Start(percent, uint64(floorMB)<<20)
+	return Start(percent, uint64(floorMB)<<20, demand, log)
 }

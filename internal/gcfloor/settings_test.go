@@ -34,7 +34,7 @@ func TestApply(t *testing.T) {
 				t.Setenv("GOGC", v) // restored after the test
 				os.Unsetenv("GOGC")
 			}
-			f := Apply(tc.percent, tc.floorMB, log)
+			f := Apply(tc.percent, tc.floorMB, nil, log)
 			got := debug.SetGCPercent(100)
 			if f != nil {
 				f.Stop()

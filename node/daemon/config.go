@@ -39,8 +39,9 @@ type Config struct {
 	// GCPercent is the Go garbage collector's target (GOGC) that Start sets for the process; it is left
 	// alone when 0 or when the GOGC environment variable is set. See gc.go.
 	GCPercent int
-	// GCHeapFloorMB lets the heap grow to this many MiB before a collection while the live heap is small,
-	// whatever GCPercent says (0: no floor; GOGC in the environment turns it off). See gc.go.
+	// GCHeapFloorMB lets the heap grow to this many MiB before a collection while the live heap is small
+	// and the node answers 1,000 requests/s or more, whatever GCPercent says (0: no floor; GOGC in the
+	// environment turns it off). See gc.go.
 	GCHeapFloorMB int
 
 	BitcoinRPC      string // host:port or URL of btcd / Bitcoin Core RPC

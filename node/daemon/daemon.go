@@ -48,6 +48,7 @@ type Daemon struct {
 	methods    *resolver.Dispatcher
 	listener   net.Listener
 	server     *http.Server
+	requests   *gcfloor.RequestRate // the HTTP requests' rate, the heap floor's demand
 
 	closers []func(context.Context) error
 	wg      sync.WaitGroup
@@ -64,7 +65,10 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Daemon, err er
 		return nil, err
 	}
 	d := &Daemon{cfg: cfg, network: network, log: log, Metrics: node.NewMetrics(), errs: make(chan error, 8)}
-	if floor := gcfloor.Apply(cfg.GCPercent, cfg.GCHeapFloorMB, log); floor != nil {
+	// The heap floor holds while the node answers requests at DefaultBusyRate or more (newHTTPServer
+	// counts them): that is when collections sit in the requests' latency.
+	d.requests = &gcfloor.RequestRate{MinPerSecond: gcfloor.DefaultBusyRate}
+	if floor := gcfloor.Apply(cfg.GCPercent, cfg.GCHeapFloorMB, d.requests, log); floor != nil {
 		d.closers = append(d.closers, func(context.Context) error { floor.Stop(); return nil })
 	}
 	defer func() {

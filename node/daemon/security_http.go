@@ -15,9 +15,16 @@ import (
 
 // newHTTPServer is the node's server with the configured timeouts and header limit: slow clients cannot
 // hold connections open (ReadHeaderTimeout, ReadTimeout, IdleTimeout) nor stall the answers to others
-// (WriteTimeout), and a flood of headers is refused.
+// (WriteTimeout), and a flood of headers is refused. Every request is counted for the heap floor.
 func (d *Daemon) newHTTPServer(h http.Handler) *http.Server {
 	c := d.cfg.HTTP
+	if rate := d.requests; rate != nil {
+		next := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rate.Add()
+			next.ServeHTTP(w, r)
+		})
+	}
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
