@@ -2,6 +2,7 @@ package node_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -141,4 +142,63 @@ func FuzzResolveHeld(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestResolutionsConcurrent: concurrent resolutions of different DIDs, served from recycled answers
+// and per-request header values, each get their own DID's body, ETag and a request id of their own.
+func TestResolutionsConcurrent(t *testing.T) {
+	f := newResolveFixture(t, 8)
+	srv := httptest.NewServer(f.handler(t, 0, true))
+	defer srv.Close()
+	type answer struct{ body, etag string }
+	get := func(path string) (answer, string, error) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			return answer{}, "", err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return answer{string(body), resp.Header.Get("Etag")}, resp.Header.Get("X-Request-Id"), err
+	}
+	want := map[string]answer{}
+	for _, p := range f.paths {
+		a, _, err := get(p)
+		if err != nil || a.etag == "" || !strings.Contains(a.body, strings.TrimPrefix(p, "/identifiers/")) {
+			t.Fatalf("%s: %v %+v", p, err, a)
+		}
+		want[p] = a
+	}
+	const workers, each = 4, 100
+	errs := make(chan error, workers)
+	ids := make(chan string, workers*each)
+	for w := range workers {
+		go func() {
+			for i := range each {
+				p := f.paths[(w+i)%len(f.paths)]
+				got, id, err := get(p)
+				if err == nil && got != want[p] {
+					err = fmt.Errorf("%s: ETag %s and %d bytes, want %s and %d", p, got.etag, len(got.body), want[p].etag, len(want[p].body))
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				ids <- id
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		if !generatedID.MatchString(id) || seen[id] {
+			t.Fatalf("request id %q (seen before: %v)", id, seen[id])
+		}
+		seen[id] = true
+	}
 }
