@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ionode/ionode/internal/storetest"
+	"github.com/ionode/ionode/node/store/mongo"
 	"github.com/ionode/ionode/node/store/pebble"
 	"github.com/ionode/ionode/resolver/ion"
 	"github.com/ionode/ionode/sidetree"
@@ -36,5 +37,17 @@ func TestIdentifiersAnswerHeld(t *testing.T) {
 	}
 	if _, ok := ids.AnswerHeld("did:web:example.com"); ok {
 		t.Fatal("a did:web answer at hand")
+	}
+}
+
+// TestOnlyMemoryGenerationsHeld: the embedded store tells generations from memory, so its answers at
+// hand are served without a deadline; MongoDB's generation check is a network round trip, which only a
+// request's deadline bounds, so its store must not claim to hold any.
+func TestOnlyMemoryGenerationsHeld(t *testing.T) {
+	if _, ok := any((*pebble.Store)(nil)).(ion.HeldGenerations); !ok {
+		t.Error("the embedded store holds no generations: every resolution would pay for a deadline")
+	}
+	if _, ok := any((*mongo.Store)(nil)).(ion.HeldGenerations); ok {
+		t.Error("the MongoDB store claims to hold generations: its round trips would run without a deadline")
 	}
 }
