@@ -24,8 +24,8 @@ func cacheResolution(w http.ResponseWriter, r *http.Request, ans *ion.Answer) (d
 	h["Etag"] = etagValue(w, ans.ETag)
 	h["Cache-Control"] = maxAge
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		for _, candidate := range strings.Split(inm, ",") {
-			if c := strings.TrimSpace(candidate); c == ans.ETag || c == "W/"+ans.ETag || c == "*" {
+		for candidate := range strings.SplitSeq(inm, ",") { // no slice of candidates: no allocation
+			if c := strings.TrimSpace(candidate); c == "*" || strings.TrimPrefix(c, "W/") == ans.ETag {
 				w.WriteHeader(http.StatusNotModified)
 				return true
 			}

@@ -83,3 +83,33 @@ func newCreate(t *testing.T) createFixture {
 	}
 	return createFixture{req, rec}
 }
+
+// TestConditionalResolution: If-None-Match matches the answer's ETag, strong or weak, in a list or
+// alone, or "*"; anything else gets the answer. Matching allocates nothing.
+func TestConditionalResolution(t *testing.T) {
+	ans := &ion.Answer{Status: 200, Published: true, ETag: `"abc"`}
+	for inm, match := range map[string]bool{
+		`"abc"`: true, `W/"abc"`: true, `*`: true, `"x", "abc"`: true, ` "x" ,W/"abc" `: true, `"x",*`: true,
+		`"x"`: false, `"ab"`: false, `W/W/"abc"`: false, `w/"abc"`: false, `"abc`: false, `,`: false, `"abc""abc"`: false,
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/identifiers/did:ion:EiA", nil)
+		r.Header.Set("If-None-Match", inm)
+		w := httptest.NewRecorder()
+		if done := cacheResolution(w, r, ans); done != match || (match && w.Code != http.StatusNotModified) {
+			t.Errorf("If-None-Match %s: answered %v (%d), want %v", inm, done, w.Code, match)
+		}
+		if w.Header().Get("Etag") != ans.ETag || w.Header().Get("Cache-Control") != resolutionMaxAge {
+			t.Errorf("If-None-Match %s: headers %v", inm, w.Header())
+		}
+	}
+	r := httptest.NewRequest(http.MethodGet, "/identifiers/did:ion:EiA", nil)
+	r.Header.Set("If-None-Match", `"x", "y", W/"z"`)
+	w := httptest.NewRecorder()
+	rec, h := &statusRecorder{ResponseWriter: w}, w.Header() // withRequestLog's: the ETag's value in it
+	if n := testing.AllocsPerRun(100, func() {
+		clear(h)
+		cacheResolution(rec, r, ans)
+	}); n != 0 {
+		t.Errorf("matching allocates %v times", n)
+	}
+}
