@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,22 +27,31 @@ import (
 // client-only's is the client's share.
 func BenchmarkResolveServer(b *testing.B) {
 	f := newResolveFixture(b, benchDIDs)
-	requests := make([][]byte, len(f.paths))
+	requests, conditional := make([][]byte, len(f.paths)), make([][]byte, len(f.paths))
+	h := f.handler(b, 0, true)
 	for i, p := range f.paths {
 		requests[i] = []byte("GET " + p + " HTTP/1.1\r\nHost: ionode.test\r\nUser-Agent: bench\r\n\r\n")
+		// A revalidation (a browser's or a proxy's), answered 304.
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, p, nil))
+		conditional[i] = []byte("GET " + p + " HTTP/1.1\r\nHost: ionode.test\r\nUser-Agent: bench\r\nIf-None-Match: " +
+			w.Header().Get("Etag") + "\r\n\r\n")
 	}
 	// The answer client-only receives: a resolution's size and header count.
 	canned := []byte("HTTP/1.1 200 OK\r\nCache-Control: public, max-age=30\r\nContent-Type: application/json\r\n" +
 		"Etag: \"0123456789abcdefghijkl\"\r\nX-Request-Id: 0123456789abcdef\r\nDate: Sun, 06 Dec 2026 19:00:00 GMT\r\n" +
 		"Content-Length: 1200\r\n\r\n" + string(bytes.Repeat([]byte{'x'}, 1200)))
 	for _, tc := range []struct {
-		name  string
-		conns int
-		serve func(b *testing.B, l net.Listener)
+		name     string
+		conns    int
+		requests [][]byte
+		status   int
+		serve    func(b *testing.B, l net.Listener)
 	}{
-		{"client-only", 1, func(b *testing.B, l net.Listener) { go cannedServer(l, canned) }},
-		{"conns=1", 1, func(b *testing.B, l net.Listener) { serveNode(b, l, f.handler(b, 0, true)) }},
-		{"conns=4", 4, func(b *testing.B, l net.Listener) { serveNode(b, l, f.handler(b, 0, true)) }},
+		{"client-only", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { go cannedServer(l, canned) }},
+		{"conns=1", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
+		{"conns=4", 4, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
+		{"conditional", 1, conditional, http.StatusNotModified, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -56,7 +66,7 @@ func BenchmarkResolveServer(b *testing.B) {
 					b.Fatal(err)
 				}
 				defer clients[i].conn.Close()
-				if _, _, err := clients[i].roundTrip(requests[0]); err != nil { // the connection's own costs
+				if _, _, err := clients[i].roundTrip(tc.requests[0]); err != nil { // the connection's own costs
 					b.Fatal(err)
 				}
 			}
@@ -66,7 +76,7 @@ func BenchmarkResolveServer(b *testing.B) {
 			b.ResetTimer()
 			errs := make(chan error, len(clients))
 			for _, c := range clients {
-				go func() { errs <- c.drive(requests, &next, int64(b.N)) }()
+				go func() { errs <- c.drive(tc.requests, tc.status, &next, int64(b.N)) }()
 			}
 			for range clients {
 				if err := <-errs; err != nil {
@@ -120,7 +130,7 @@ func cannedServer(l net.Listener, answer []byte) {
 }
 
 // rawClient is one keep-alive HTTP/1.1 connection with one request in flight. It reads answers with
-// a Content-Length into one buffer and keeps only their status and body length: nothing is allocated
+// a Content-Length (or a 304, which has no body) into one buffer and keeps only their status and body length: nothing is allocated
 // per request (TestRawClientAllocatesNothing).
 type rawClient struct {
 	conn net.Conn
@@ -141,19 +151,19 @@ var (
 	errAnswer     = errors.New("malformed answer")
 )
 
-// drive sends requests in turn, numbered by next, until n were sent.
-func (c *rawClient) drive(requests [][]byte, next *atomic.Int64, n int64) error {
+// drive sends requests in turn, numbered by next, until n were sent, each answered with status.
+func (c *rawClient) drive(requests [][]byte, status int, next *atomic.Int64, n int64) error {
 	for {
 		i := next.Add(1) - 1
 		if i >= n {
 			return nil
 		}
-		status, _, err := c.roundTrip(requests[i%int64(len(requests))])
+		got, _, err := c.roundTrip(requests[i%int64(len(requests))])
 		if err != nil {
 			return err
 		}
-		if status != http.StatusOK {
-			return fmt.Errorf("status %d", status)
+		if got != status {
+			return fmt.Errorf("status %d, want %d", got, status)
 		}
 	}
 }
@@ -201,6 +211,9 @@ func parseHeader(h []byte) (status, bodyLen int, err error) {
 		return 0, 0, errAnswer
 	}
 	status, ok := digits(h[9:12])
+	if ok && status == http.StatusNotModified {
+		return status, 0, nil // no body, whatever the header says
+	}
 	i := bytes.Index(h, contentLength)
 	if !ok || i < 0 {
 		return 0, 0, errAnswer
@@ -244,6 +257,9 @@ func TestRawClientAllocatesNothing(t *testing.T) {
 	}
 	if allocs != 0 {
 		t.Errorf("reading an answer allocates %v times", allocs)
+	}
+	if status, n, err := readAnswer(bytes.NewReader([]byte("HTTP/1.1 304 Not Modified\r\nEtag: \"x\"\r\n\r\n")), buf); err != nil || status != 304 || n != 0 {
+		t.Errorf("304: read %d, %d bytes, %v", status, n, err)
 	}
 	for _, bad := range []string{"HTTP/1.1 200 OK\r\n\r\n", "HTTP/1.1 2x0 OK\r\nContent-Length: 1\r\n\r\nx",
 		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxy", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nx"} {
