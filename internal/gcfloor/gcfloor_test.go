@@ -6,6 +6,7 @@ import (
 	"runtime/metrics"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestPercent(t *testing.T) {
@@ -45,8 +46,8 @@ func cycles(n int) uint64 {
 	return s[0].Value.Uint64() - before
 }
 
-// TestFloorCollectsLess: with a small live heap, the same garbage causes far fewer collections with a
-// 64 MiB floor than at the bare percentage, and Stop puts the percentage back.
+// TestFloorCollectsLess: with a small live heap, 64 MiB of garbage causes at most a few collections
+// under a 64 MiB floor, and Stop puts the percentage back.
 func TestFloorCollectsLess(t *testing.T) {
 	old := debug.SetGCPercent(50)
 	defer debug.SetGCPercent(old)
@@ -54,8 +55,12 @@ func TestFloorCollectsLess(t *testing.T) {
 	bare := cycles(64)
 
 	floored := floorCycles(t, nil)
-	if bare < 4 || floored*4 > bare {
-		t.Fatalf("64 MiB of garbage: %d collections at 50 %%, %d with a 64 MiB floor; want at least 4× fewer", bare, floored)
+	// Under the floor the heap may grow to 64 MiB, so 64 MiB of garbage fits in a cycle or two. Without
+	// it there are usually many more, but how many moves with how long each mark phase takes (what is
+	// allocated during one counts as live, so on a loaded machine a single cycle can absorb it all): only
+	// the floor's side has a bound (TestFloorFollowsDemand checks the percentage itself).
+	if floored > 3 {
+		t.Fatalf("64 MiB of garbage: %d collections with a 64 MiB floor, want at most 3 (%d at 50 %%)", floored, bare)
 	}
 	t.Logf("64 MiB of garbage: %d collections at GOGC 50, %d with a 64 MiB floor", bare, floored)
 }
@@ -65,22 +70,54 @@ type flag struct{ busy atomic.Bool }
 
 func (f *flag) Busy() bool { return f.busy.Load() }
 
-// TestFloorFollowsDemand: the floor holds only while its demand is busy: idle, the garbage causes as
-// many collections as without a floor; busy, as few as with one.
+// TestFloorFollowsDemand: the floor raises the percentage at the first collection after its demand
+// turns busy, and puts the configured one back at the first after it turns idle. (Checked on the
+// percentage, not by counting collections: how many a burst of garbage causes moves with how long each
+// mark phase takes on a loaded machine.)
 func TestFloorFollowsDemand(t *testing.T) {
 	old := debug.SetGCPercent(50)
 	defer debug.SetGCPercent(old)
-	runtime.GC()
-	bare := cycles(64)
 	var d flag
-	idle := floorCycles(t, &d)
-	d.busy.Store(true)
-	busy := floorCycles(t, &d)
-	if bare < 4 || idle*2 < bare || busy*4 > bare {
-		t.Fatalf("64 MiB of garbage: %d collections at 50 %%; with a 64 MiB floor, %d idle and %d busy; want idle about the same, busy at least 4× fewer",
-			bare, idle, busy)
+	f := Start(50, 64<<20, &d, nil)
+	defer f.Stop()
+	runtime.GC()
+	runtime.GC()
+	if p := gcPercent(t); p != 50 {
+		t.Fatalf("idle: GC percent %d after two collections, want 50", p)
 	}
-	t.Logf("64 MiB of garbage: %d collections at GOGC 50; with a 64 MiB floor %d idle, %d busy", bare, idle, busy)
+	d.busy.Store(true)
+	if p := awaitPercent(t, func(p int64) bool { return p > 50 }); p <= 50 {
+		t.Fatalf("busy: GC percent %d, want it raised for the 64 MiB floor", p)
+	}
+	d.busy.Store(false)
+	if p := awaitPercent(t, func(p int64) bool { return p == 50 }); p != 50 {
+		t.Fatalf("idle again: GC percent %d, want 50", p)
+	}
+}
+
+// awaitPercent collects until the GC percentage satisfies ok (the floor adjusts in a finalizer, which
+// runs soon after a collection, not within it), for at most 5 s, and returns the last one seen.
+func awaitPercent(t *testing.T, ok func(int64) bool) int64 {
+	t.Helper()
+	var p int64
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		runtime.GC()
+		if p = gcPercent(t); ok(p) {
+			break
+		}
+	}
+	return p
+}
+
+// gcPercent is the runtime's GC percentage, read without setting it.
+func gcPercent(t *testing.T) int64 {
+	t.Helper()
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		t.Fatal("the runtime does not report /gc/gogc:percent")
+	}
+	return int64(s[0].Value.Uint64())
 }
 
 // floorCycles starts a 64 MiB floor at GC percent 50, returns the collections 64 MiB of garbage causes
