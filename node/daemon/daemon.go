@@ -48,7 +48,7 @@ type Daemon struct {
 	methods    *resolver.Dispatcher
 	listener   net.Listener
 	server     *http.Server
-	requests   *gcfloor.RequestRate // the HTTP requests' rate, the heap floor's demand
+	requests   *gcfloor.RequestRate // the HTTP requests' rate, the heap floor's demand; nil without a floor
 
 	closers []func(context.Context) error
 	wg      sync.WaitGroup
@@ -66,9 +66,11 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (_ *Daemon, err er
 	}
 	d := &Daemon{cfg: cfg, network: network, log: log, Metrics: node.NewMetrics(), errs: make(chan error, 8)}
 	// The heap floor holds while the node answers requests at DefaultBusyRate or more (newHTTPServer
-	// counts them): that is when collections sit in the requests' latency.
-	d.requests = &gcfloor.RequestRate{MinPerSecond: gcfloor.DefaultBusyRate}
-	if floor := gcfloor.Apply(cfg.GCPercent, cfg.GCHeapFloorMB, d.requests, log); floor != nil {
+	// counts them): that is when collections sit in the requests' latency. Without a floor (0, or GOGC
+	// set) nothing reads the count, so requests are not counted.
+	rate := &gcfloor.RequestRate{MinPerSecond: gcfloor.DefaultBusyRate}
+	if floor := gcfloor.Apply(cfg.GCPercent, cfg.GCHeapFloorMB, rate, log); floor != nil {
+		d.requests = rate
 		d.closers = append(d.closers, func(context.Context) error { floor.Stop(); return nil })
 	}
 	defer func() {

@@ -15,7 +15,7 @@ import (
 
 // newHTTPServer is the node's server with the configured timeouts and header limit: slow clients cannot
 // hold connections open (ReadHeaderTimeout, ReadTimeout, IdleTimeout) nor stall the answers to others
-// (WriteTimeout), and a flood of headers is refused. Every request is counted for the heap floor.
+// (WriteTimeout), and a flood of headers is refused. Every request is counted for the heap floor, when there is one.
 func (d *Daemon) newHTTPServer(h http.Handler) *http.Server {
 	c := d.cfg.HTTP
 	if rate := d.requests; rate != nil {
