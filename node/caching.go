@@ -17,21 +17,32 @@ const resolutionMaxAge = "public, max-age=30"
 // unpublished long-form DIDs (which change when they are anchored) are not stored.
 func cacheResolution(w http.ResponseWriter, r *http.Request, ans *ion.Answer) (done bool) {
 	h := w.Header()
-	if ans.Status != http.StatusOK || !ans.Published {
+	cacheable, notModified := resolutionCaching(ans, r.Header.Get("If-None-Match"))
+	if !cacheable {
 		h["Cache-Control"] = noStore
 		return false
 	}
 	h["Etag"] = etagValue(w, ans.ETag)
 	h["Cache-Control"] = maxAge
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		for candidate := range strings.SplitSeq(inm, ",") { // no slice of candidates: no allocation
-			if c := strings.TrimSpace(candidate); c == "*" || strings.TrimPrefix(c, "W/") == ans.ETag {
-				w.WriteHeader(http.StatusNotModified)
-				return true
-			}
+	if notModified {
+		w.WriteHeader(http.StatusNotModified)
+	}
+	return notModified
+}
+
+// resolutionCaching is the caching policy of a resolution answer, for both of the node's ways of
+// writing one (cacheResolution, FastResolution): whether it is cacheable (Cache-Control maxAge and its
+// ETag; otherwise noStore), and whether a request with If-None-Match inm is answered 304 instead.
+func resolutionCaching(ans *ion.Answer, inm string) (cacheable, notModified bool) {
+	if ans.Status != http.StatusOK || !ans.Published {
+		return false, false
+	}
+	for candidate := range strings.SplitSeq(inm, ",") { // no slice of candidates: no allocation
+		if c := strings.TrimSpace(candidate); c == "*" || (c != "" && strings.TrimPrefix(c, "W/") == ans.ETag) {
+			return true, true
 		}
 	}
-	return false
+	return true, false
 }
 
 // cacheDriverResolution applies the same policy to the Universal Resolver driver's did:ion answers, without

@@ -73,6 +73,13 @@ func (f *resolveFixture) handler(b testing.TB, memo int64, answers bool) http.Ha
 // routes is handler with the resolver that wrap makes of the store's.
 func (f *resolveFixture) routes(b testing.TB, memo int64, wrap func(*ion.Resolver) node.DIDResolver) http.Handler {
 	b.Helper()
+	return f.warm(b, f.routesOf(b, memo, wrap))
+}
+
+// routesOf is the node's routes over an embedded store holding the fixture's DIDs, with the resolver
+// that wrap makes of the store's, before any request.
+func (f *resolveFixture) routesOf(b testing.TB, memo int64, wrap func(*ion.Resolver) node.DIDResolver) *node.Routes {
+	b.Helper()
 	ctx := context.Background()
 	s, err := pebble.Open(b.TempDir(), pebble.Options{CacheSize: 64 << 20, StateMemoSize: memo})
 	if err != nil {
@@ -84,15 +91,20 @@ func (f *resolveFixture) routes(b testing.TB, memo int64, wrap func(*ion.Resolve
 	}
 	resolver := wrap(&ion.Resolver{Network: f.network, Log: s, Cache: s})
 	metrics := node.NewMetrics() // one set, shared as node/daemon shares it
-	rt := &node.Routes{
+	return &node.Routes{
 		API:     &node.API{Network: f.network, Resolver: resolver, Metrics: metrics},
 		Metrics: metrics,
 		Logger:  slog.New(slog.DiscardHandler),
 	}
+}
+
+// warm resolves every DID of the fixture once through rt's handler, which it returns.
+func (f *resolveFixture) warm(b testing.TB, rt *node.Routes) http.Handler {
+	b.Helper()
 	h := rt.Handler()
 	for _, p := range f.paths {
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequestWithContext(ctx, http.MethodGet, p, nil))
+		h.ServeHTTP(w, httptest.NewRequestWithContext(context.Background(), http.MethodGet, p, nil))
 		if w.Code != http.StatusOK {
 			b.Fatalf("%s: %d %s", p, w.Code, w.Body)
 		}

@@ -8,11 +8,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ionode/ionode/internal/cputime"
+	"github.com/ionode/ionode/node"
+	"github.com/ionode/ionode/resolver/ion"
 )
 
 // BenchmarkResolveServer is GET /identifiers/{did} served by the node's handler chain behind a real
@@ -29,6 +32,10 @@ func BenchmarkResolveServer(b *testing.B) {
 	f := newResolveFixture(b, benchDIDs)
 	requests, conditional := make([][]byte, len(f.paths)), make([][]byte, len(f.paths))
 	h := f.handler(b, 0, true)
+	// The same routes, over their own store, served as node/daemon serves them: on fasthttp, with the
+	// fast resolution path first (FastResolution).
+	rt := f.routesOf(b, 0, func(r *ion.Resolver) node.DIDResolver { return ion.NewAnswers(r, 0) })
+	fh, fast, taken := f.warm(b, rt), rt.FastResolution(), new(atomic.Int64)
 	for i, p := range f.paths {
 		requests[i] = []byte("GET " + p + " HTTP/1.1\r\nHost: ionode.test\r\nUser-Agent: bench\r\n\r\n")
 		// A revalidation (a browser's or a proxy's), answered 304.
@@ -52,6 +59,9 @@ func BenchmarkResolveServer(b *testing.B) {
 		{"conns=1", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
 		{"conns=4", 4, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
 		{"conditional", 1, conditional, http.StatusNotModified, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
+		{"fast/conns=1", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, fast, fh, taken) }},
+		{"fast/conns=4", 4, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, fast, fh, taken) }},
+		{"fast/conditional", 1, conditional, http.StatusNotModified, func(b *testing.B, l net.Listener) { serveFast(b, l, fast, fh, taken) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -85,6 +95,9 @@ func BenchmarkResolveServer(b *testing.B) {
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(cputime.Self()-cpu0)/float64(b.N), "cpu-ns/op")
+			if strings.HasPrefix(tc.name, "fast/") && taken.Load() < int64(b.N) {
+				b.Fatalf("the fast path took %d of %d requests", taken.Load(), b.N)
+			}
 		})
 	}
 }

@@ -219,14 +219,32 @@ func etagValue(w http.ResponseWriter, etag string) []string {
 	return rec.values[1:2:2]
 }
 
-// newID returns a fresh unpredictable id: 8 random bytes in hex, formatted into the recorder's idBytes.
-// The string shares those bytes, so it costs no allocation of its own; that is safe because they are
-// written once, here, before the string exists, and never again (the recorder is not reused).
-func (s *statusRecorder) newID() string {
+// newID returns a fresh request id formatted into the recorder's idBytes (formatRequestID).
+func (s *statusRecorder) newID() string { return formatRequestID(&s.idBytes) }
+
+// formatRequestID returns a fresh unpredictable id: 8 random bytes in hex, formatted into buf. The string
+// shares buf, so it costs no allocation of its own; that is safe as long as buf is written once, here,
+// before the string exists, and never again (each request has its own).
+func formatRequestID(buf *[16]byte) string {
 	var b [8]byte
 	rand.Read(b[:])
-	hex.Encode(s.idBytes[:], b[:])
-	return unsafe.String(&s.idBytes[0], len(s.idBytes))
+	hex.Encode(buf[:], b[:])
+	return unsafe.String(&buf[0], len(buf))
+}
+
+// keepsRequestID reports whether a client's X-Request-Id is kept as the request's id.
+func keepsRequestID(id string) bool { return id != "" && requestIDPattern.MatchString(id) }
+
+// logRequest writes a request's access log line (withRequestLog, FastResolution), when the log takes
+// info. Attributes, not key-value pairs, and only when logged: boxing them cost five allocations per
+// request even with the access log off. remote is called only then, for the same reason.
+func logRequest(ctx context.Context, log *slog.Logger, id, method, path string, status, bytes int, start time.Time, remote func() string) {
+	if !log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	log.LogAttrs(ctx, slog.LevelInfo, "http request", slog.String("request_id", id), slog.String("method", method),
+		slog.String("path", path), slog.Int("status", status), slog.Int("bytes", bytes),
+		slog.Duration("duration", time.Since(start)), slog.String("remote", remote()))
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -251,7 +269,7 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w}
 		id := r.Header.Get("X-Request-Id")
-		if id == "" || !requestIDPattern.MatchString(id) {
+		if !keepsRequestID(id) {
 			id = rec.newID()
 		}
 		rec.values[0] = id
@@ -264,13 +282,7 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 					http.Error(rec, "internal error", http.StatusInternalServerError)
 				}
 			}
-			// Attributes, not key-value pairs, and only when logged: boxing them cost five
-			// allocations per request even with the access log off.
-			if log.Enabled(r.Context(), slog.LevelInfo) {
-				log.LogAttrs(r.Context(), slog.LevelInfo, "http request", slog.String("request_id", id), slog.String("method", r.Method),
-					slog.String("path", r.URL.EscapedPath()), slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
-					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
-			}
+			logRequest(r.Context(), log, id, r.Method, r.URL.EscapedPath(), rec.status, rec.bytes, start, func() string { return r.RemoteAddr })
 		}()
 		next.ServeHTTP(rec, r)
 	})
