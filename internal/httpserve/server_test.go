@@ -21,13 +21,13 @@ func testConfig() Config {
 }
 
 // start serves h with cfg on 127.0.0.1 until the test ends and returns the server and its address.
-func start(t *testing.T, cfg Config, h http.Handler) (*Server, string) {
+func start(t testing.TB, cfg Config, h http.Handler) (*Server, string) {
 	t.Helper()
 	s := New(cfg, h)
 	return s, serveOn(t, s)
 }
 
-func serveOn(t *testing.T, s *Server) string {
+func serveOn(t testing.TB, s *Server) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -60,7 +60,7 @@ func startNetHTTP(t *testing.T, h http.Handler) string {
 }
 
 // dial opens a raw connection with a client deadline far beyond the test's timeouts.
-func dial(t *testing.T, addr string) net.Conn {
+func dial(t testing.TB, addr string) net.Conn {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
