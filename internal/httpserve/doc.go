@@ -23,6 +23,15 @@
 //     not the handler's run (net/http's covered both); the routes' own deadline bounds the handler.
 //   - Errors the transport answers itself (a malformed request 400, a header over MaxHeaderBytes 431, a
 //     request too slow 408) are plain text and close the connection, as net/http's do.
+//   - What the handler sees of a request differs from net/http's in small ways the node's routes do not
+//     read (FuzzServeRaw compares the rest with http.ReadRequest): a request without a body other than
+//     GET and HEAD carries "Content-Length: 0" and an HTTP/1.0 one "Connection: close" in r.Header; an
+//     empty Content-Type is absent; a '#' in the request target (clients never send one) ends it;
+//     repeated Cookie headers arrive as one; r.ContentLength is the body's length, also when it came
+//     chunked.
+//   - A request with both Content-Length and Transfer-Encoding: chunked is read as chunked (as net/http
+//     does) and its connection is closed after the answer, so bytes after the body are never taken for
+//     the next request (no request smuggling).
 //   - The handler sees its own copies of the request's strings: fasthttp's are views of buffers it
 //     reuses for the next request, which a handler that keeps a header or path (a cache key, a log
 //     queued for later) must not see change under it.
