@@ -278,6 +278,9 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 // writeError writes ION's error body {code, message}.
 func writeError(w http.ResponseWriter, status int, code, message string) {
-	body := sidetree.Object(sidetree.Member{Key: "code", Value: sidetree.String(code)}, sidetree.Member{Key: "message", Value: sidetree.String(message)})
-	writeJSON(w, status, body.Stringify())
+	writeJSON(w, status, errorBody(code, message))
+}
+
+func errorBody(code, message string) []byte {
+	return sidetree.Object(sidetree.Member{Key: "code", Value: sidetree.String(code)}, sidetree.Member{Key: "message", Value: sidetree.String(message)}).Stringify()
 }

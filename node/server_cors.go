@@ -57,7 +57,7 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 func withBodyLimit(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
-			writeError(w, http.StatusRequestEntityTooLarge, "request_too_large", "the request body is too large")
+			writeJSON(w, http.StatusRequestEntityTooLarge, TooLargeBody())
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
@@ -65,4 +65,11 @@ func withBodyLimit(limit int64, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// TooLargeBody is the answer's body (JSON, status 413) to a request body over the node's limit: what
+// withBodyLimit answers, and the transport (internal/httpserve) when it refuses such a body before any
+// handler runs.
+func TooLargeBody() []byte {
+	return errorBody("request_too_large", "the request body is too large")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ionode/ionode/cas"
 	"github.com/ionode/ionode/cas/kubo"
 	"github.com/ionode/ionode/internal/gcfloor"
+	"github.com/ionode/ionode/internal/httpserve"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/node/store"
 	"github.com/ionode/ionode/node/store/mongo"
@@ -47,7 +48,7 @@ type Daemon struct {
 	signerM    *signer.Metrics
 	methods    *resolver.Dispatcher
 	listener   net.Listener
-	server     *http.Server
+	server     *httpserve.Server
 	requests   *gcfloor.RequestRate // the HTTP requests' rate, the heap floor's demand; nil without a floor
 
 	closers []func(context.Context) error
@@ -288,7 +289,7 @@ func (d *Daemon) serveHTTP(ctx context.Context) error {
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		if err := d.serve(d.server, l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := d.server.Serve(l); err != nil && !errors.Is(err, httpserve.ErrServerClosed) {
 			d.errs <- fmt.Errorf("HTTP server: %w", err)
 		}
 	}()

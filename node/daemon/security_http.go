@@ -2,40 +2,42 @@ package daemon
 
 import (
 	"context"
-	"crypto/tls"
-	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
+	"github.com/valyala/fasthttp"
 	"golang.org/x/time/rate"
 
+	"github.com/ionode/ionode/internal/httpserve"
 	"github.com/ionode/ionode/node"
 )
 
-// newHTTPServer is the node's server with the configured timeouts and header limit: slow clients cannot
-// hold connections open (ReadHeaderTimeout, ReadTimeout, IdleTimeout) nor stall the answers to others
-// (WriteTimeout), and a flood of headers is refused. Every request is counted for the heap floor, when there is one.
-func (d *Daemon) newHTTPServer(h http.Handler) *http.Server {
+// newHTTPServer is the node's server (internal/httpserve, on fasthttp) with the configured timeouts and
+// limits: slow clients cannot hold connections open (ReadHeaderTimeout, ReadTimeout, IdleTimeout) nor
+// stall the answers to others (WriteTimeout), a flood of headers is refused (431) and a body over the
+// limit gets the node's JSON 413 before any handler runs. Every request is counted for the heap floor,
+// when there is one.
+func (d *Daemon) newHTTPServer(h http.Handler) *httpserve.Server {
 	c := d.cfg.HTTP
-	if rate := d.requests; rate != nil {
-		next := h
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			rate.Add()
-			next.ServeHTTP(w, r)
-		})
-	}
-	srv := &http.Server{
-		Handler:           h,
+	tooLarge := node.TooLargeBody()
+	srv := httpserve.New(httpserve.Config{
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		ReadTimeout:       c.ReadTimeout,
 		WriteTimeout:      c.WriteTimeout,
 		IdleTimeout:       c.IdleTimeout,
 		MaxHeaderBytes:    c.MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(d.log.Handler(), slog.LevelDebug),
-	}
-	if d.tls() {
-		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		MaxBodyBytes:      c.MaxBodyBytes,
+		TLSCertFile:       c.TLSCertFile,
+		TLSKeyFile:        c.TLSKeyFile,
+		Logger:            d.log,
+		TooLarge: func(ctx *fasthttp.RequestCtx) {
+			ctx.SetStatusCode(http.StatusRequestEntityTooLarge)
+			ctx.SetContentType(node.JSONContentType)
+			ctx.SetBody(tooLarge)
+		},
+	}, h)
+	if rate := d.requests; rate != nil {
+		srv.SetCount(rate.Add)
 	}
 	return srv
 }
@@ -49,14 +51,6 @@ func (d *Daemon) scheme() string {
 		return "https"
 	}
 	return "http"
-}
-
-// serve serves HTTP or, with a certificate, HTTPS on l until the server shuts down.
-func (d *Daemon) serve(srv *http.Server, l net.Listener) error {
-	if d.tls() {
-		return srv.ServeTLS(l, d.cfg.HTTP.TLSCertFile, d.cfg.HTTP.TLSKeyFile)
-	}
-	return srv.Serve(l)
 }
 
 // harden applies the HTTP limits, CORS and the writer's readiness check to the routes.

@@ -1,14 +1,40 @@
 package daemon
 
 import (
+	"context"
+	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ionode/ionode/internal/gcfloor"
+	"github.com/ionode/ionode/internal/httpserve"
+	"github.com/ionode/ionode/node"
 )
+
+// serveTest serves srv on 127.0.0.1 until the test ends and returns its base URL.
+func serveTest(t *testing.T, srv *httpserve.Server) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		if err := <-done; !errors.Is(err, httpserve.ErrServerClosed) {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return "http://" + l.Addr().String()
+}
 
 // TestHTTPServerCountsRequestsForTheFloor: every request the server answers counts toward the heap
 // floor's demand, so the floor holds under load and not without it.
@@ -16,14 +42,18 @@ func TestHTTPServerCountsRequestsForTheFloor(t *testing.T) {
 	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
 	rate := &gcfloor.RequestRate{MinPerSecond: gcfloor.DefaultBusyRate, Now: func() time.Time { return now }}
 	d := &Daemon{cfg: DefaultConfig(), log: slog.New(slog.DiscardHandler), requests: rate}
-	srv := d.newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	base := serveTest(t, d.newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })))
+	client := &http.Client{Timeout: time.Minute}
 	rate.Busy()
 	serve := func(n int) {
 		for range n {
-			w := httptest.NewRecorder()
-			srv.Handler.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/identifiers/did:ion:x", nil))
-			if w.Code != http.StatusNoContent {
-				t.Fatalf("status %d: the counting wrapper did not pass the request on", w.Code)
+			resp, err := client.Get(base + "/identifiers/did:ion:x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNoContent {
+				t.Fatalf("status %d: the server did not pass the request on", resp.StatusCode)
 			}
 		}
 	}
@@ -36,5 +66,32 @@ func TestHTTPServerCountsRequestsForTheFloor(t *testing.T) {
 	now = now.Add(time.Second)
 	if !rate.Busy() {
 		t.Fatalf("%d requests in a second: the floor's demand is not busy", gcfloor.DefaultBusyRate)
+	}
+}
+
+// TestHTTPServerRefusesLargeBodiesAsTheNode: a body over --http-max-body-bytes gets the node's own JSON
+// 413, the one withBodyLimit writes, whether its length is announced or it comes chunked; the handler
+// never runs.
+func TestHTTPServerRefusesLargeBodiesAsTheNode(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.HTTP.MaxBodyBytes = 2048
+	d := &Daemon{cfg: cfg, log: slog.New(slog.DiscardHandler)}
+	base := serveTest(t, d.newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the handler ran for %s", r.URL)
+	})))
+	body := strings.Repeat("a", 2049)
+	for name, r := range map[string]io.Reader{"announced": strings.NewReader(body), "chunked": io.MultiReader(strings.NewReader(body))} {
+		resp, err := http.Post(base+"/operations", "application/json", r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || resp.Header.Get("Content-Type") != node.JSONContentType || string(got) != string(node.TooLargeBody()) {
+			t.Errorf("%s: %d %q %s", name, resp.StatusCode, resp.Header.Get("Content-Type"), got)
+		}
+		if !strings.Contains(string(got), `"code":"request_too_large"`) {
+			t.Errorf("%s: %s", name, got)
+		}
 	}
 }
