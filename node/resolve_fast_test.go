@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"maps"
@@ -11,10 +12,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/valyala/fasthttp"
-	"github.com/valyala/fasthttp/fasthttpadaptor"
 
+	"github.com/ionode/ionode/internal/httpserve"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver/ion"
 )
@@ -48,20 +50,21 @@ func newFastPair(t testing.TB, f *resolveFixture, cors []string) *fastPair {
 	return p
 }
 
-// serveFast serves on l what node/daemon serves: answer first, h behind it (counting in taken what
-// answer took), until the test ends.
+// serveFast serves on l what node/daemon serves, as it serves it (internal/httpserve with the daemon's
+// default limits): answer first, h behind it, counting in taken what answer took, until the test ends.
 func serveFast(t testing.TB, l net.Listener, answer func(*fasthttp.RequestCtx) bool, h http.Handler, taken *atomic.Int64) {
 	t.Helper()
-	rest := fasthttpadaptor.NewFastHTTPHandler(h)
-	srv := &fasthttp.Server{ReadBufferSize: 16 << 10, NoDefaultServerHeader: true, NoDefaultContentType: true, Handler: func(c *fasthttp.RequestCtx) {
+	srv := httpserve.New(httpserve.Config{ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 16 << 10, MaxBodyBytes: 1 << 20}, h)
+	srv.SetFast(func(c *fasthttp.RequestCtx) bool {
 		if answer(c) {
 			taken.Add(1)
-			return
+			return true
 		}
-		rest(c)
-	}}
+		return false
+	})
 	go srv.Serve(l)
-	t.Cleanup(func() { srv.Shutdown() })
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
 }
 
 // bodyKey in a request's header map of the tests below is the request's body instead.

@@ -286,6 +286,8 @@ func (d *Daemon) serveHTTP(ctx context.Context) error {
 	}
 	d.harden(rt)
 	d.server = d.newHTTPServer(rt.Handler())
+	// The request the node serves most, an answer at hand, is answered natively (node.FastResolution).
+	d.server.SetFast(rt.FastResolution())
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
