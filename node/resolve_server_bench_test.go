@@ -2,6 +2,7 @@ package node_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ionode/ionode/internal/cputime"
+	"github.com/ionode/ionode/internal/httpserve"
 )
 
 // BenchmarkResolveServer is GET /identifiers/{did} served by the node's handler chain behind a real
@@ -52,6 +54,10 @@ func BenchmarkResolveServer(b *testing.B) {
 		{"conns=1", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
 		{"conns=4", 4, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
 		{"conditional", 1, conditional, http.StatusNotModified, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
+		// The same behind the daemon's transport (internal/httpserve, fasthttp), side by side.
+		{"httpserve,conns=1", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, h) }},
+		{"httpserve,conns=4", 4, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, h) }},
+		{"httpserve,conditional", 1, conditional, http.StatusNotModified, func(b *testing.B, l net.Listener) { serveFast(b, l, h) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -96,6 +102,15 @@ func serveNode(b *testing.B, l net.Listener, h http.Handler) {
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 16 << 10}
 	go srv.Serve(l)
 	b.Cleanup(func() { srv.Close() })
+}
+
+// serveFast serves h on the daemon's transport with the same timeouts until the benchmark ends.
+func serveFast(b *testing.B, l net.Listener, h http.Handler) {
+	b.Helper()
+	srv := httpserve.New(httpserve.Config{ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 16 << 10, MaxBodyBytes: 1 << 20}, h)
+	go srv.Serve(l)
+	b.Cleanup(func() { srv.Shutdown(context.Background()) })
 }
 
 // cannedServer answers every request on each connection with answer: a server that allocates nothing
