@@ -146,9 +146,9 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx) {
 	defer func() {
 		if p := recover(); p != nil {
 			// The adaptor re-panics here with a handler's panic (after logging it); a native answer's
-			// panic arrives directly. Either way this request fails and the server goes on.
+			// panic arrives directly. Either way this request fails (ctx.Error drops what was written of
+			// its answer) and the server goes on.
 			s.log.Error("panic serving a request", "panic", fmt.Sprint(p), "method", string(ctx.Method()), "path", string(ctx.Path()))
-			ctx.Response.Reset()
 			ctx.Error(http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			ctx.SetConnectionClose()
 		}
