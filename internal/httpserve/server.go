@@ -28,7 +28,8 @@ type Config struct {
 	IdleTimeout       time.Duration // an idle keep-alive connection is closed after this
 	MaxHeaderBytes    int           // request line and header; more: 431
 	MaxBodyBytes      int64         // request body; more: TooLarge's answer, before any handler runs
-	// TLSCertFile and TLSKeyFile, both set: HTTPS only, TLS ≥ 1.2.
+	// TLSCertFile and TLSKeyFile, both set: HTTPS only, TLS ≥ 1.2 (one without the other: Serve fails
+	// rather than serve plain HTTP).
 	TLSCertFile, TLSKeyFile string
 	// Logger takes the transport's own errors (malformed requests, timeouts) at Debug, as net/http's
 	// ErrorLog did; a handler's panic at Error. Nil: discarded.
