@@ -16,7 +16,7 @@ type seen struct {
 	Header                                            http.Header
 	Body                                              string
 	RemoteIP                                          string
-	Close                                             bool
+	Close, NoBody                                     bool
 	TLS                                               bool
 	ProtoMajor, ProtoMinor                            int
 }
@@ -26,7 +26,7 @@ func seeRequest(r *http.Request) seen {
 	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
 	return seen{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery,
 		RequestURI: r.RequestURI, Host: r.Host, Header: r.Header, Body: string(body), RemoteIP: ip,
-		Close: r.Close, TLS: r.TLS != nil, ProtoMajor: r.ProtoMajor, ProtoMinor: r.ProtoMinor}
+		Close: r.Close, NoBody: r.Body == http.NoBody, TLS: r.TLS != nil, ProtoMajor: r.ProtoMajor, ProtoMinor: r.ProtoMinor}
 }
 
 // echo answers what it saw as JSON, with a repeated header and the request's method as a header.

@@ -22,6 +22,9 @@ func detach(h http.Handler) http.Handler {
 		defer cancel()
 		*r = *r.WithContext(ctx)
 		own(r)
+		if r.ContentLength == 0 {
+			r.Body = http.NoBody // as net/http gives a request without a body (middleware need not wrap it)
+		}
 		if rc != nil {
 			r.Close = rc.Request.Header.ConnectionClose()
 		}
