@@ -1,7 +1,6 @@
 package node_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"maps"
@@ -12,11 +11,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/ionode/ionode/internal/httpserve"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver/ion"
 )
@@ -45,26 +42,20 @@ func newFastPair(t testing.TB, f *resolveFixture, cors []string) *fastPair {
 		t.Fatal(err)
 	}
 	p := &fastPair{plain: plain.URL, fast: "http://" + l.Addr().String(), taken: new(atomic.Int64), client: &http.Client{}}
-	serveFast(t, l, answer, h, p.taken)
+	serveFast(t, l, h, counted(answer, p.taken))
 	t.Cleanup(p.client.CloseIdleConnections)
 	return p
 }
 
-// serveFast serves on l what node/daemon serves, as it serves it (internal/httpserve with the daemon's
-// default limits): answer first, h behind it, counting in taken what answer took, until the test ends.
-func serveFast(t testing.TB, l net.Listener, answer func(*fasthttp.RequestCtx) bool, h http.Handler, taken *atomic.Int64) {
-	t.Helper()
-	srv := httpserve.New(httpserve.Config{ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 16 << 10, MaxBodyBytes: 1 << 20}, h)
-	srv.SetFast(func(c *fasthttp.RequestCtx) bool {
+// counted is answer, counting in taken the requests it takes.
+func counted(answer func(*fasthttp.RequestCtx) bool, taken *atomic.Int64) func(*fasthttp.RequestCtx) bool {
+	return func(c *fasthttp.RequestCtx) bool {
 		if answer(c) {
 			taken.Add(1)
 			return true
 		}
 		return false
-	})
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	}
 }
 
 // bodyKey in a request's header map of the tests below is the request's body instead.

@@ -2,6 +2,7 @@ package node_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/ionode/ionode/internal/cputime"
+	"github.com/ionode/ionode/internal/httpserve"
 	"github.com/ionode/ionode/node"
 	"github.com/ionode/ionode/resolver/ion"
 )
@@ -59,9 +63,22 @@ func BenchmarkResolveServer(b *testing.B) {
 		{"conns=1", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
 		{"conns=4", 4, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
 		{"conditional", 1, conditional, http.StatusNotModified, func(b *testing.B, l net.Listener) { serveNode(b, l, h) }},
-		{"fast/conns=1", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, fast, fh, taken) }},
-		{"fast/conns=4", 4, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, fast, fh, taken) }},
-		{"fast/conditional", 1, conditional, http.StatusNotModified, func(b *testing.B, l net.Listener) { serveFast(b, l, fast, fh, taken) }},
+		// The same behind the daemon's transport (internal/httpserve, fasthttp), side by side.
+		{"httpserve,conns=1", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, h, nil) }},
+		{"httpserve,conns=4", 4, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, h, nil) }},
+		{"httpserve,conditional", 1, conditional, http.StatusNotModified, func(b *testing.B, l net.Listener) { serveFast(b, l, h, nil) }},
+		// The transports alone: every request answered with a resolution-sized body that costs nothing
+		// to make, through net/http, through httpserve's adaptor, and natively (httpserve's Fast hook).
+		{"transport,net/http", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveNode(b, l, cannedHandler) }},
+		{"transport,httpserve", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, cannedHandler, nil) }},
+		{"transport,httpserve-native", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) {
+			serveFast(b, l, http.NotFoundHandler(), cannedFast)
+		}},
+		// The node as node/daemon serves it: httpserve with the node's native resolution path
+		// (FastResolution) as its Fast hook.
+		{"fast/conns=1", 1, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, fh, counted(fast, taken)) }},
+		{"fast/conns=4", 4, requests, http.StatusOK, func(b *testing.B, l net.Listener) { serveFast(b, l, fh, counted(fast, taken)) }},
+		{"fast/conditional", 1, conditional, http.StatusNotModified, func(b *testing.B, l net.Listener) { serveFast(b, l, fh, counted(fast, taken)) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -109,6 +126,40 @@ func serveNode(b *testing.B, l net.Listener, h http.Handler) {
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 16 << 10}
 	go srv.Serve(l)
 	b.Cleanup(func() { srv.Close() })
+}
+
+// serveFast serves h on the daemon's transport with the same timeouts, and fast as its Fast hook when
+// set, until the benchmark ends.
+func serveFast(b testing.TB, l net.Listener, h http.Handler, fast func(*fasthttp.RequestCtx) bool) {
+	b.Helper()
+	srv := httpserve.New(httpserve.Config{ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 16 << 10, MaxBodyBytes: 1 << 20}, h)
+	if fast != nil {
+		srv.SetFast(fast)
+	}
+	go srv.Serve(l)
+	b.Cleanup(func() { srv.Shutdown(context.Background()) })
+}
+
+// cannedBody is a resolution's size; the canned answers carry a resolution's headers.
+var cannedBody = bytes.Repeat([]byte{'x'}, 1200)
+
+var cannedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Cache-Control"] = []string{"public, max-age=30"}
+	h["Content-Type"] = []string{"application/json"}
+	h["Etag"] = []string{"\"0123456789abcdefghijkl\""}
+	h["X-Request-Id"] = []string{"0123456789abcdef"}
+	w.Write(cannedBody)
+})
+
+func cannedFast(ctx *fasthttp.RequestCtx) bool {
+	ctx.Response.Header.Set("Cache-Control", "public, max-age=30")
+	ctx.Response.Header.SetContentType("application/json")
+	ctx.Response.Header.Set("Etag", "\"0123456789abcdefghijkl\"")
+	ctx.Response.Header.Set("X-Request-Id", "0123456789abcdef")
+	ctx.Response.SetBodyRaw(cannedBody)
+	return true
 }
 
 // cannedServer answers every request on each connection with answer: a server that allocates nothing

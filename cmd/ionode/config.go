@@ -63,7 +63,7 @@ func bindServeFlags(c *serveConfig, f *pflag.FlagSet) {
 	f.Int64Var(&c.MaxFeeRate, "max-fee-rate", c.MaxFeeRate, "most satoshis per 1,000 bytes one anchor transaction may pay, fee bumps included (0: no cap)")
 	f.IntVar(&c.MaxFeeBumps, "max-fee-bumps", c.MaxFeeBumps, "how often a stuck transaction may be replaced with a higher fee (0: never)")
 	f.DurationVar(&c.HTTP.ReadHeaderTimeout, "http-read-header-timeout", c.HTTP.ReadHeaderTimeout, "time a client has to send its request headers")
-	f.DurationVar(&c.HTTP.ReadTimeout, "http-read-timeout", c.HTTP.ReadTimeout, "time a client has to send its whole request")
+	f.DurationVar(&c.HTTP.ReadTimeout, "http-read-timeout", c.HTTP.ReadTimeout, "time a client has to send its request body, counted from the end of its headers")
 	f.DurationVar(&c.HTTP.WriteTimeout, "http-write-timeout", c.HTTP.WriteTimeout, "time to write an answer before the connection is closed")
 	f.DurationVar(&c.HTTP.IdleTimeout, "http-idle-timeout", c.HTTP.IdleTimeout, "idle keep-alive connections are closed after this")
 	f.IntVar(&c.HTTP.MaxHeaderBytes, "http-max-header-bytes", c.HTTP.MaxHeaderBytes, "largest request header block accepted")

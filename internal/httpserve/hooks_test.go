@@ -39,3 +39,23 @@ func TestFastAndCount(t *testing.T) {
 		t.Errorf("the handler ran %d times, want once", handled.Load())
 	}
 }
+
+// TestFastPanics: a panic in the native hook fails its request with 500, and the server goes on.
+func TestFastPanics(t *testing.T) {
+	s := New(testConfig(), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	s.SetFast(func(ctx *fasthttp.RequestCtx) bool {
+		if string(ctx.Path()) == "/boom" {
+			ctx.Response.Header.Set("X-Half", "1")
+			ctx.SetBodyString("half an answer")
+			panic("boom")
+		}
+		return false
+	})
+	addr := serveOn(t, s)
+	if resp, body := roundTrip(t, addr, "GET /boom HTTP/1.1\r\nHost: h\r\n\r\n"); resp.StatusCode != http.StatusInternalServerError || body == "half an answer" || resp.Header.Get("X-Half") != "" {
+		t.Errorf("a panicking hook: %d %q", resp.StatusCode, body)
+	}
+	if resp, body := roundTrip(t, addr, "GET /fine HTTP/1.1\r\nHost: h\r\n\r\n"); resp.StatusCode != 200 || body != "ok" {
+		t.Errorf("after a panic: %d %q", resp.StatusCode, body)
+	}
+}

@@ -16,7 +16,7 @@ type seen struct {
 	Header                                            http.Header
 	Body                                              string
 	RemoteIP                                          string
-	Close                                             bool
+	Close, NoBody                                     bool
 	TLS                                               bool
 	ProtoMajor, ProtoMinor                            int
 }
@@ -26,7 +26,7 @@ func seeRequest(r *http.Request) seen {
 	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
 	return seen{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery,
 		RequestURI: r.RequestURI, Host: r.Host, Header: r.Header, Body: string(body), RemoteIP: ip,
-		Close: r.Close, TLS: r.TLS != nil, ProtoMajor: r.ProtoMajor, ProtoMinor: r.ProtoMinor}
+		Close: r.Close, NoBody: r.Body == http.NoBody, TLS: r.TLS != nil, ProtoMajor: r.ProtoMajor, ProtoMinor: r.ProtoMinor}
 }
 
 // echo answers what it saw as JSON, with a repeated header and the request's method as a header.
@@ -108,6 +108,36 @@ func TestMatchesNetHTTP(t *testing.T) {
 			synthesized(&got, &want)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("the handler saw\n%+v\nbehind net/http\n%+v", got, want)
+			}
+		})
+	}
+}
+
+// TestRefusesAsNetHTTP: malformed requests net/http refuses are refused too, before any handler runs.
+// (A malformed chunked body is refused here as well, where net/http starts the handler and fails its read.)
+func TestRefusesAsNetHTTP(t *testing.T) {
+	_, fast := start(t, testConfig(), echo)
+	std := startNetHTTP(t, echo)
+	post := "POST /operations HTTP/1.1\r\nHost: h\r\n"
+	for _, tc := range []struct{ name, raw string }{
+		{"HTTP/1.1 without Host", "GET / HTTP/1.1\r\n\r\n"},
+		{"two Host headers", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"},
+		{"space in the target", "GET /a b HTTP/1.1\r\nHost: h\r\n\r\n"},
+		{"NUL in a header value", "GET / HTTP/1.1\r\nHost: h\r\nX: a\x00b\r\n\r\n"},
+		{"two different Content-Lengths", post + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"},
+		{"negative Content-Length", post + "Content-Length: -1\r\n\r\n"},
+		{"Content-Length not a number", post + "Content-Length: 3x\r\n\r\nabc"},
+		{"unknown Transfer-Encoding", post + "Transfer-Encoding: gzip\r\n\r\nabc"},
+		{"not HTTP", "HELLO\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, _ := roundTrip(t, std, tc.raw)
+			got, body := roundTrip(t, fast, tc.raw)
+			if want.StatusCode != http.StatusBadRequest && want.StatusCode != http.StatusNotImplemented {
+				t.Fatalf("net/http answered %d: not a refusal", want.StatusCode)
+			}
+			if got.StatusCode/100 != 4 || got.Header.Get("X-Seen") != "" || strings.HasPrefix(body, "{") {
+				t.Errorf("%d %q, net/http %d", got.StatusCode, body, want.StatusCode)
 			}
 		})
 	}

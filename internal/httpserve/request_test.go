@@ -20,7 +20,7 @@ func TestHandlerKeepsItsStrings(t *testing.T) {
 		mu.Lock()
 		kept = append(kept, r.Method+" "+r.URL.Path+" "+r.URL.RawQuery+" "+r.Host+" "+r.RequestURI+" "+r.Header.Get("X-Id"))
 		// The concatenation above copies; keep the request's own strings too.
-		kept = append(kept, r.URL.Path, r.Header.Get("X-Id"), r.Host, r.URL.RawQuery)
+		kept = append(kept, r.URL.Path, r.Header.Get("X-Id"), r.Host, r.URL.RawQuery, r.Proto)
 		ctxs = append(ctxs, r.Context())
 		mu.Unlock()
 	}))
@@ -28,11 +28,11 @@ func TestHandlerKeepsItsStrings(t *testing.T) {
 	br := bufio.NewReader(c)
 	var want []string
 	for i := range 20 {
-		method := []string{"GET", "PUT"}[i%2]
+		method, proto := []string{"GET", "PUT"}[i%2], []string{"HTTP/1.1", "HTTP/1.0"}[i%2]
 		path, query, host, id := fmt.Sprintf("/p%02d", i), fmt.Sprintf("q=%02d", i), fmt.Sprintf("h%02d", i), fmt.Sprintf("id-%02d", i)
-		fmt.Fprintf(c, "%s %s?%s HTTP/1.1\r\nHost: %s\r\nX-Id: %s\r\nContent-Length: 0\r\n\r\n", method, path, query, host, id)
+		fmt.Fprintf(c, "%s %s?%s %s\r\nHost: %s\r\nX-Id: %s\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n", method, path, query, proto, host, id)
 		readAnswer(t, br, method)
-		want = append(want, method+" "+path+" "+query+" "+host+" "+path+"?"+query+" "+id, path, id, host, query)
+		want = append(want, method+" "+path+" "+query+" "+host+" "+path+"?"+query+" "+id, path, id, host, query, proto)
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -28,7 +28,8 @@ type Config struct {
 	IdleTimeout       time.Duration // an idle keep-alive connection is closed after this
 	MaxHeaderBytes    int           // request line and header; more: 431
 	MaxBodyBytes      int64         // request body; more: TooLarge's answer, before any handler runs
-	// TLSCertFile and TLSKeyFile, both set: HTTPS only, TLS ≥ 1.2.
+	// TLSCertFile and TLSKeyFile, both set: HTTPS only, TLS ≥ 1.2 (one without the other: Serve fails
+	// rather than serve plain HTTP).
 	TLSCertFile, TLSKeyFile string
 	// Logger takes the transport's own errors (malformed requests, timeouts) at Debug, as net/http's
 	// ErrorLog did; a handler's panic at Error. Nil: discarded.
@@ -146,9 +147,9 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx) {
 	defer func() {
 		if p := recover(); p != nil {
 			// The adaptor re-panics here with a handler's panic (after logging it); a native answer's
-			// panic arrives directly. Either way this request fails and the server goes on.
+			// panic arrives directly. Either way this request fails (ctx.Error drops what was written of
+			// its answer) and the server goes on.
 			s.log.Error("panic serving a request", "panic", fmt.Sprint(p), "method", string(ctx.Method()), "path", string(ctx.Path()))
-			ctx.Response.Reset()
 			ctx.Error(http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			ctx.SetConnectionClose()
 		}

@@ -1,9 +1,12 @@
 package httpserve
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -48,5 +51,28 @@ func TestTLS(t *testing.T) {
 		if resp.StatusCode == 200 {
 			t.Error("plain HTTP answered 200")
 		}
+	}
+}
+
+// TestTLSHalfConfigured: a certificate without its key is an error from Serve, never plain HTTP.
+func TestTLSHalfConfigured(t *testing.T) {
+	cfg := testConfig()
+	cfg.TLSCertFile, _, _ = nettest.SelfSigned(t, t.TempDir())
+	s := New(cfg, http.NotFoundHandler())
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(l) }()
+	select {
+	case err := <-done:
+		if err == nil || errors.Is(err, ErrServerClosed) {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		s.Shutdown(context.Background())
+		t.Fatal("Serve is serving with a certificate and no key")
 	}
 }

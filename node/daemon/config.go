@@ -110,7 +110,7 @@ type Config struct {
 // HTTPConfig is the HTTP server's limits, TLS and CORS.
 type HTTPConfig struct {
 	ReadHeaderTimeout time.Duration // a client must send its headers within this
-	ReadTimeout       time.Duration // ... and the whole request within this
+	ReadTimeout       time.Duration // ... and then its body within this
 	WriteTimeout      time.Duration // an answer must be written within this
 	IdleTimeout       time.Duration // an idle keep-alive connection is closed after this
 	MaxHeaderBytes    int
