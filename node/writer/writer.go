@@ -34,7 +34,8 @@ type Queue interface {
 	QueueDepth(ctx context.Context) (int, error)
 }
 
-// ContentStore stores batch files (the CAS).
+// ContentStore stores batch files (the CAS). Put returns once the file is durable: its CID is anchored
+// next, and a batch confirmed before a crash is not written again.
 type ContentStore interface {
 	Put(ctx context.Context, data []byte) (string, error)
 }
