@@ -32,11 +32,13 @@ func TestMain(m *testing.M) {
 // would hide a Put that does not sync.)
 var killSizes = []int{1, 300, 4000}
 
-// runKillChild opens a node on dir, puts the killSizes files, writes their CIDs to dir/cids, and
+// runKillChild opens a node with the DHT on dir, puts the killSizes files, writes their CIDs to dir/cids, and
 // waits to be killed.
 func runKillChild(dir string) int {
 	ctx := context.Background()
-	n, err := OpenNode(ctx, NodeConfig{DataDir: dir, ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	// With the DHT, Put also records each file for reproviding (a private DHT of one: no peers).
+	n, err := OpenNode(ctx, NodeConfig{DataDir: dir, ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, DHT: DHTServer,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -57,7 +59,8 @@ func runKillChild(dir string) int {
 	select {} // until SIGKILL: no Close, no flush
 }
 
-// TestNodePutSurvivesKill: a file is durable once Put returns. The batch writer puts a batch's files,
+// TestNodePutSurvivesKill: a file is durable once Put returns, and so is its record for announcing it
+// on the DHT. The batch writer puts a batch's files,
 // then anchors the core index file's CID on Bitcoin; if the process is killed after that (before or
 // after the batch is observed), the node is the only copy of the files, and a file lost in the crash
 // makes the anchored operations unresolvable for every node, for good.
@@ -105,7 +108,18 @@ func TestNodePutSurvivesKill(t *testing.T) {
 		t.Fatalf("the node process wrote %d CIDs, want %d", len(cids), len(killSizes))
 	}
 	n := openTestNode(t, dir)
+	roots, err := n.announcedRoots(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := map[string]bool{}
+	for _, r := range roots {
+		recorded[r.String()] = true
+	}
 	for i, size := range killSizes {
+		if !recorded[cids[i]] {
+			t.Errorf("%d-byte file %s: its record for announcing on the DHT was lost in the kill", size, cids[i])
+		}
 		got, err := n.GetLocal(context.Background(), cids[i], int64(size))
 		if err != nil {
 			t.Errorf("%d-byte file %s lost in the kill: %v", size, cids[i], err)

@@ -38,6 +38,9 @@ func (n *Node) Put(ctx context.Context, data []byte) (string, error) {
 	if err := batch.Commit(); err != nil {
 		return "", fmt.Errorf("cas: put %d bytes: %w", len(data), err)
 	}
+	if err := n.recordForAnnouncing(ctx, root); err != nil {
+		return "", err
+	}
 	// The datastore writes without syncing, and Pebble keeps such writes in memory until a 32 KiB block
 	// of its log is full: a crash lost the few hundred bytes of a batch's files after the writer had
 	// anchored their CID, when this node was their only copy (TestNodePutSurvivesKill). Blocks fetched
@@ -45,9 +48,7 @@ func (n *Node) Put(ctx context.Context, data []byte) (string, error) {
 	if err := n.ds.Sync(ctx, datastore.NewKey("")); err != nil {
 		return "", fmt.Errorf("cas: put %d bytes: sync: %w", len(data), err)
 	}
-	if err := n.announce(ctx, root); err != nil {
-		return "", err
-	}
+	n.announce(root)
 	return root.String(), nil
 }
 
