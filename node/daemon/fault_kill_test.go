@@ -239,7 +239,8 @@ func TestFaultKill(t *testing.T) {
 
 	anchored := anchoredOperations(t, ctx, btc)
 	if anchored != len(dids) {
-		t.Fatalf("anchor transactions on the chain carry %d operations, %d were posted", anchored, len(dids))
+		diagnoseKill(t, node, btc, cfg.DataDir, dids)
+		t.Fatalf("anchor transactions on the chain carry %d operations, %d were posted; the diagnosis is above", anchored, len(dids))
 	}
 	s, err := pebble.Open(filepath.Join(cfg.DataDir, "store"), pebble.Options{})
 	if err != nil {
