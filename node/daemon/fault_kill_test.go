@@ -19,6 +19,8 @@ import (
 
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/node/store/pebble"
+	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/sidetree/batch"
 	"github.com/ionode/ionode/testnet"
 )
 
@@ -309,17 +311,26 @@ func (c *child) configure(cfg Config) {
 	}
 }
 
-// checkFilesServed checks that the node serves the core index file of every anchor on the chain from
-// its own blockstore (its gateway never asks the network).
+// checkFilesServed reads every batch anchored on the chain through the node's gateway, which serves
+// its own blockstore only: every file of each batch must be there, and the batch must carry the
+// operations its anchor paid for.
 func checkFilesServed(t *testing.T, ctx context.Context, btc *testnet.Node, node *child) {
 	t.Helper()
 	anchors, err := chainAnchors(ctx, btc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	r := batch.Reader{Parameters: sidetree.Regtest().Latest(), Fetch: func(uri string, max int) ([]byte, error) {
+		status, body := getText(ctx, node.base+"/ipfs/"+uri, int64(max)+1)
+		if status != 200 {
+			return nil, fmt.Errorf("file %s: the node answers %d %s", uri, status, body)
+		}
+		return []byte(body), nil
+	}}
 	for _, a := range anchors {
-		if status, body := getText(ctx, node.base+"/ipfs/"+a.CoreIndexURI, 200); status != 200 {
-			t.Errorf("core index file %s of the anchor at height %d (%d operations): the node answers %d %s", a.CoreIndexURI, a.Height, a.Operations, status, body)
+		ops, err := r.Read(batch.Transaction{Number: uint64(a.Height) << 32, Time: uint64(a.Height), OperationCount: a.Operations, CoreIndexFileURI: a.CoreIndexURI})
+		if err != nil || len(ops) != a.Operations {
+			t.Errorf("batch of the anchor at height %d (%d operations, core index %s): %d operations read, %v", a.Height, a.Operations, a.CoreIndexURI, len(ops), err)
 		}
 	}
 }
