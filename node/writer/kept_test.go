@@ -174,3 +174,46 @@ func TestWriterKeptRestart(t *testing.T) {
 		t.Fatalf("kept %v", got)
 	}
 }
+
+// TestWriterRestoresKeptBatchFiles: a restarted writer puts the files of the batches it keeps again,
+// once: a node that lost them (a crash before its CAS synced a Put) is otherwise the only place
+// they could have come from, and its confirmed batch stays unreadable for every node.
+func TestWriterRestoresKeptBatchFiles(t *testing.T) {
+	ctx := context.Background()
+	q, c := &memQueue{}, newChain()
+	kept := &DirKept{Dir: filepath.Join(t.TempDir(), "kept")}
+	w := newWriter(q, c)
+	w.Kept, w.ConfirmationsBetweenBatches = kept, 1
+	q.add(3)
+	if n, err := w.WriteOnce(ctx); n != 3 || err != nil {
+		t.Fatalf("first batch: %d %v", n, err)
+	}
+	c.mine(1)
+	if _, err := w.WriteOnce(ctx); err != nil || len(q.ops) != 0 {
+		t.Fatalf("completion: %v, %d left", err, len(q.ops))
+	}
+	anchored := slices.Collect(maps.Keys(c.anchors))
+	if len(anchored) != 1 {
+		t.Fatalf("anchors %v", anchored)
+	}
+	_, file, _ := strings.Cut(anchored[0], ".")
+
+	// The crash lost the files; the restarted writer keeps the batch and has nothing in flight.
+	lost := &memCAS{files: map[string][]byte{}}
+	restarted := newWriter(q, c)
+	restarted.Kept, restarted.CAS, restarted.ConfirmationsBetweenBatches = &DirKept{Dir: kept.Dir}, lost, 1
+	if _, err := restarted.WriteOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := lost.files[file]; !ok || len(lost.files) != 1 {
+		t.Fatalf("files after the restart: %v, want the anchored %s", slices.Collect(maps.Keys(lost.files)), file)
+	}
+	// Once: the next cycles do not build the batch again.
+	delete(lost.files, file)
+	if _, err := restarted.WriteOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(lost.files) != 0 {
+		t.Fatalf("the files were put again on a later cycle: %v", slices.Collect(maps.Keys(lost.files)))
+	}
+}

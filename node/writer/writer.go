@@ -106,6 +106,8 @@ type Writer struct {
 
 	kept       []KeptBatch // the kept batches, read from Kept once
 	keptLoaded bool
+	// keptRestored: the kept batches' files were put again since the process started.
+	keptRestored bool
 	// lastTxID is the last anchored batch's transaction, waited on before the next batch; in memory only,
 	// so a restart does not wait (the in-flight batch, if any, is still settled from the store).
 	lastTxID string
@@ -205,7 +207,7 @@ func (w *Writer) settle(ctx context.Context) (busy bool, err error) {
 	}
 	for _, ops := range byBatch(inflight) {
 		batch := ops[0].BatchID
-		anchor, err := w.Build(requestsOf(ops), func(data []byte) (string, error) { return w.CAS.Put(ctx, data) })
+		anchor, err := w.buildBatch(ctx, ops)
 		if err != nil {
 			return true, fmt.Errorf("rebuild batch %s: %w", batch, err)
 		}
@@ -250,7 +252,7 @@ func (w *Writer) settle(ctx context.Context) (busy bool, err error) {
 }
 
 func (w *Writer) anchor(ctx context.Context, ops []Operation) (string, error) {
-	anchor, err := w.Build(requestsOf(ops), func(data []byte) (string, error) { return w.CAS.Put(ctx, data) })
+	anchor, err := w.buildBatch(ctx, ops)
 	if err != nil {
 		return "", fmt.Errorf("build batch files: %w", err)
 	}
@@ -328,6 +330,11 @@ func byBatch(ops []Operation) [][]Operation {
 		out[i] = append(out[i], op)
 	}
 	return out
+}
+
+// buildBatch builds the batch of ops, putting its files in the CAS, and returns its anchor string.
+func (w *Writer) buildBatch(ctx context.Context, ops []Operation) (string, error) {
+	return w.Build(requestsOf(ops), func(data []byte) (string, error) { return w.CAS.Put(ctx, data) })
 }
 
 func requestsOf(ops []Operation) [][]byte {
