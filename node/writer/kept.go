@@ -110,10 +110,15 @@ func (w *Writer) checkKept(ctx context.Context) error {
 	if err := w.loadKept(ctx); err != nil {
 		return err
 	}
-	if err := w.restoreKeptFiles(ctx); err != nil || len(w.kept) == 0 {
-		return err
-	}
 	var errs []error
+	// The checks below need no files: a CAS that is down delays the restoring (tried again next
+	// cycle), not the requeueing of a reorganized batch.
+	if err := w.restoreKeptFiles(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if len(w.kept) == 0 {
+		return errors.Join(errs...)
+	}
 	out := make([]KeptBatch, 0, len(w.kept))
 	for _, k := range w.kept {
 		changed := false

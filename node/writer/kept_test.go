@@ -2,6 +2,7 @@ package writer
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -215,5 +216,43 @@ func TestWriterRestoresKeptBatchFiles(t *testing.T) {
 	}
 	if len(lost.files) != 0 {
 		t.Fatalf("the files were put again on a later cycle: %v", slices.Collect(maps.Keys(lost.files)))
+	}
+}
+
+// downCAS is a CAS that is not answering.
+type downCAS struct{}
+
+func (downCAS) Put(context.Context, []byte) (string, error) { return "", errors.New("CAS down") }
+
+// TestWriterRequeuesWhileCASDown: a restarted writer whose CAS is down cannot put its kept batches'
+// files again, yet it still requeues the operations of a kept batch whose transaction a reorganization
+// undid; once the CAS answers they are anchored again.
+func TestWriterRequeuesWhileCASDown(t *testing.T) {
+	ctx := context.Background()
+	q, c := &memQueue{}, newChain()
+	kept := &DirKept{Dir: filepath.Join(t.TempDir(), "kept")}
+	w := newWriter(q, c)
+	w.Kept, w.ConfirmationsBetweenBatches = kept, 1
+	q.add(3)
+	if n, err := w.WriteOnce(ctx); n != 3 || err != nil {
+		t.Fatalf("first batch: %d %v", n, err)
+	}
+	c.mine(1)
+	if _, err := w.WriteOnce(ctx); err != nil || len(q.ops) != 0 {
+		t.Fatalf("completion: %v, %d left", err, len(q.ops))
+	}
+
+	c.conf["tx1"] = -1 // reorganized away and conflicted
+	restarted := newWriter(q, c)
+	restarted.Kept, restarted.CAS, restarted.ConfirmationsBetweenBatches = &DirKept{Dir: kept.Dir}, downCAS{}, 1
+	if n, err := restarted.WriteOnce(ctx); n != 0 || err == nil {
+		t.Fatalf("with the CAS down: anchored %d, %v", n, err)
+	}
+	if depth, _ := q.QueueDepth(ctx); depth != 3 {
+		t.Fatalf("%d operations queued again while the CAS is down, want 3", depth)
+	}
+	restarted.CAS = &memCAS{files: map[string][]byte{}}
+	if n, err := restarted.WriteOnce(ctx); n != 3 || err != nil {
+		t.Fatalf("with the CAS back: anchored %d, %v", n, err)
 	}
 }
