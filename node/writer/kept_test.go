@@ -176,11 +176,10 @@ func TestWriterKeptRestart(t *testing.T) {
 	}
 }
 
-// TestWriterRestoresKeptBatchFiles: a restarted writer puts the files of the batches it keeps again,
-// once: a node that lost them (a crash before its CAS synced a Put) is otherwise the only place
-// they could have come from, and its confirmed batch stays unreadable for every node.
-func TestWriterRestoresKeptBatchFiles(t *testing.T) {
-	ctx := context.Background()
+// keptOneBatch anchors a batch of three operations with a writer keeping its batches in a directory, and
+// has it completed (one confirmation): the batch is kept, as tx1.
+func keptOneBatch(t *testing.T, ctx context.Context) (*memQueue, *chain, *DirKept) {
+	t.Helper()
 	q, c := &memQueue{}, newChain()
 	kept := &DirKept{Dir: filepath.Join(t.TempDir(), "kept")}
 	w := newWriter(q, c)
@@ -193,6 +192,15 @@ func TestWriterRestoresKeptBatchFiles(t *testing.T) {
 	if _, err := w.WriteOnce(ctx); err != nil || len(q.ops) != 0 {
 		t.Fatalf("completion: %v, %d left", err, len(q.ops))
 	}
+	return q, c, kept
+}
+
+// TestWriterRestoresKeptBatchFiles: a restarted writer puts the files of the batches it keeps again,
+// once: a node that lost them (a crash before its CAS synced a Put) is otherwise the only place
+// they could have come from, and its confirmed batch stays unreadable for every node.
+func TestWriterRestoresKeptBatchFiles(t *testing.T) {
+	ctx := context.Background()
+	q, c, kept := keptOneBatch(t, ctx)
 	anchored := slices.Collect(maps.Keys(c.anchors))
 	if len(anchored) != 1 {
 		t.Fatalf("anchors %v", anchored)
@@ -229,18 +237,7 @@ func (downCAS) Put(context.Context, []byte) (string, error) { return "", errors.
 // undid; once the CAS answers they are anchored again.
 func TestWriterRequeuesWhileCASDown(t *testing.T) {
 	ctx := context.Background()
-	q, c := &memQueue{}, newChain()
-	kept := &DirKept{Dir: filepath.Join(t.TempDir(), "kept")}
-	w := newWriter(q, c)
-	w.Kept, w.ConfirmationsBetweenBatches = kept, 1
-	q.add(3)
-	if n, err := w.WriteOnce(ctx); n != 3 || err != nil {
-		t.Fatalf("first batch: %d %v", n, err)
-	}
-	c.mine(1)
-	if _, err := w.WriteOnce(ctx); err != nil || len(q.ops) != 0 {
-		t.Fatalf("completion: %v, %d left", err, len(q.ops))
-	}
+	q, c, kept := keptOneBatch(t, ctx)
 
 	c.conf["tx1"] = -1 // reorganized away and conflicted
 	restarted := newWriter(q, c)
