@@ -82,18 +82,25 @@ func (n *Node) startDHT(life context.Context, mode DHTMode, public bool, bootstr
 	return d, nil
 }
 
-// announce records root as a file of ours and announces it in the background: the DHT may not have
-// found its first peers yet, so a failed announcement is retried a few times, and the reprovider
-// announces every recorded root again anyway.
-func (n *Node) announce(ctx context.Context, root cid.Cid) error {
+// recordForAnnouncing records root as a file of ours, which the reprovider announces for as long as
+// the node runs (Put syncs the record with the file's blocks).
+func (n *Node) recordForAnnouncing(ctx context.Context, root cid.Cid) error {
 	if n.dht == nil {
 		return nil
 	}
 	if err := n.ds.Put(ctx, datastore.NewKey(provideKeyPrefix+root.String()), nil); err != nil {
 		return fmt.Errorf("cas: record %s for announcing: %w", root, err)
 	}
-	n.background.Go(func() { n.provideWithRetry(root) })
 	return nil
+}
+
+// announce announces a recorded root in the background: the DHT may not have found its first peers
+// yet, so a failed announcement is retried a few times, and the reprovider announces every recorded
+// root again anyway.
+func (n *Node) announce(root cid.Cid) {
+	if n.dht != nil {
+		n.background.Go(func() { n.provideWithRetry(root) })
+	}
 }
 
 // provide announces root once; a DHT walk that takes longer than two minutes is given up.

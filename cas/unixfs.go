@@ -12,6 +12,7 @@ import (
 	"github.com/ipfs/boxo/ipld/unixfs/importer"
 	uio "github.com/ipfs/boxo/ipld/unixfs/io"
 	"github.com/ipfs/go-cid"
+	"github.com/ipfs/go-datastore"
 	ipld "github.com/ipfs/go-ipld-format"
 )
 
@@ -20,7 +21,8 @@ const ChunkSize = 262144
 
 // Put stores data as a UnixFS file exactly as `ipfs add` with default
 // settings does (fixed 256 KiB chunks, balanced layout of at most 174 links
-// per node, dag-pb leaves, CIDv0) and returns its CID ("Qm…"). The blocks stay
+// per node, dag-pb leaves, CIDv0) and returns its CID ("Qm…") once the file is
+// on disk: it survives the process being killed. The blocks stay
 // in the blockstore and are served to peers over bitswap; with the DHT on, the
 // file is announced there too (and again every ReprovideInterval).
 func (n *Node) Put(ctx context.Context, data []byte) (string, error) {
@@ -36,9 +38,17 @@ func (n *Node) Put(ctx context.Context, data []byte) (string, error) {
 	if err := batch.Commit(); err != nil {
 		return "", fmt.Errorf("cas: put %d bytes: %w", len(data), err)
 	}
-	if err := n.announce(ctx, root); err != nil {
+	if err := n.recordForAnnouncing(ctx, root); err != nil {
 		return "", err
 	}
+	// The datastore writes without syncing, and Pebble keeps such writes in memory until a 32 KiB block
+	// of its log is full: a crash lost the few hundred bytes of a batch's files after the writer had
+	// anchored their CID, when this node was their only copy (TestNodePutSurvivesKill). Blocks fetched
+	// from peers stay unsynced: they have other copies.
+	if err := n.ds.Sync(ctx, datastore.NewKey("")); err != nil {
+		return "", fmt.Errorf("cas: put %d bytes: sync: %w", len(data), err)
+	}
+	n.announce(root)
 	return root.String(), nil
 }
 

@@ -14,9 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/btcsuite/btcd/btcutil/v2"
-
-	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/internal/ferrettest"
 	"github.com/ionode/ionode/sidetree"
 	"github.com/ionode/ionode/testnet"
@@ -41,21 +38,7 @@ type nodeSetup struct {
 func regtestNode(t *testing.T, ctx context.Context, btc *testnet.Node, mongoURI string, options ...func(*nodeSetup)) *Daemon {
 	t.Helper()
 	dir := t.TempDir()
-	key, err := anchor.GenerateKey(testnet.Params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wif, _ := key.WIF()
-	keyFile := filepath.Join(dir, "writer.key")
-	if err := os.WriteFile(keyFile, []byte(wif), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := btc.Fund(ctx, key.Address(), btcutil.Amount(5e8)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := btc.Generate(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
+	keyFile := fundedWriterKey(t, ctx, btc, dir)
 	rpc := btc.RPCConfig()
 	cfg := DefaultConfig()
 	cfg.Network = "regtest"

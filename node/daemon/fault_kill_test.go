@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -20,6 +19,8 @@ import (
 
 	"github.com/ionode/ionode/anchor"
 	"github.com/ionode/ionode/node/store/pebble"
+	"github.com/ionode/ionode/sidetree"
+	"github.com/ionode/ionode/sidetree/batch"
 	"github.com/ionode/ionode/testnet"
 )
 
@@ -46,7 +47,15 @@ func runChild(path string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	d, err := Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The log goes to a file the test prints the end of when it fails.
+	logFile, err := os.OpenFile(path+".log", os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log.Info("fault test: node process started", "pid", os.Getpid())
+	d, err := Start(context.Background(), cfg, log)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
@@ -98,6 +107,19 @@ func (c *child) spawn() {
 		close(exited)
 	}()
 	c.cmd, c.exited, c.killed = cmd, exited, false
+}
+
+// logPath is the node process's log file (every start appends to it).
+func (c *child) logPath() string { return c.cfg + ".log" }
+
+// note appends a line of the test's own to the node's log, so its tail shows where the kills fell.
+func (c *child) note(msg string) {
+	f, err := os.OpenFile(c.logPath(), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "time=%s msg=%q\n", time.Now().Format(time.RFC3339Nano), "fault test: "+msg)
 }
 
 // ended reports whether the process has ended.
@@ -154,6 +176,7 @@ func (c *child) kill() {
 		c.t.Fatalf("kill the node: %v", err)
 	}
 	<-c.exited
+	c.note("SIGKILL")
 	if c.waitErr == nil || !strings.Contains(c.waitErr.Error(), "killed") {
 		c.t.Fatalf("the node exited by itself: %v", c.waitErr)
 	}
@@ -181,39 +204,8 @@ func TestFaultKill(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	btc := startBitcoin(t, ctx, testnet.Config{})
-	dir := t.TempDir()
-	key, err := anchor.GenerateKey(testnet.Params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wif, _ := key.WIF()
-	keyFile := filepath.Join(dir, "writer.key")
-	if err := os.WriteFile(keyFile, []byte(wif), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := btc.Fund(ctx, key.Address(), btcutil.Amount(5e8)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := btc.Generate(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	rpc := btc.RPCConfig()
-	cfg := DefaultConfig()
-	cfg.Network, cfg.Listen, cfg.DataDir = "regtest", "127.0.0.1:0", filepath.Join(dir, "data")
-	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = rpc.Host, rpc.User, rpc.Pass
-	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
-	cfg.WriterKeyFile = keyFile
-	cfg.BatchInterval, cfg.BatchConfirmations = time.Second, 1
-	cfg.PollInterval, cfg.WriteRatePerIP = 200*time.Millisecond, 0
-	raw, err := json.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgFile := filepath.Join(dir, "config.json")
-	if err := os.WriteFile(cfgFile, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	node := &child{t: t, cfg: cfgFile}
+	node, cfg := writerChild(t, ctx, btc)
+	start := time.Now()
 	node.start()
 	defer node.stop() // a failed check leaves no node running
 
@@ -237,20 +229,20 @@ func TestFaultKill(t *testing.T) {
 		node.kill()
 		node.start()
 	}
-	c := client{t, node.base}
-	mineUntil(t, ctx, btc, "every DID published", func() bool {
-		for _, did := range dids {
-			if !published(c, did) {
-				return false
-			}
-		}
-		return true
-	})
+	t.Logf("%d operations posted over 6 rounds with a kill each, in %s", len(dids), time.Since(start).Round(time.Millisecond))
+	waitPublished(t, ctx, btc, node, cfg.DataDir, dids, 90*time.Second)
+	t.Logf("every DID published after %s", time.Since(start).Round(time.Millisecond))
+	node.kill()
+	// The node is the only copy of its batch files: they must outlive the kills too, or no node that
+	// syncs later can resolve these DIDs.
+	node.start()
+	checkFilesServed(t, ctx, btc, node)
 	node.kill()
 
-	anchored := anchoredOperations(t, btc)
+	anchored := anchoredOperations(t, ctx, btc)
 	if anchored != len(dids) {
-		t.Fatalf("anchor transactions on the chain carry %d operations, %d were posted", anchored, len(dids))
+		diagnoseKill(t, node, btc, cfg.DataDir, dids)
+		t.Fatalf("anchor transactions on the chain carry %d operations, %d were posted; the diagnosis is above", anchored, len(dids))
 	}
 	s, err := pebble.Open(filepath.Join(cfg.DataDir, "store"), pebble.Options{})
 	if err != nil {
@@ -265,30 +257,123 @@ func TestFaultKill(t *testing.T) {
 	}
 }
 
-// anchoredOperations adds up the operation counts of every ION anchor transaction on btcd's chain.
-func anchoredOperations(t *testing.T, btc *testnet.Node) int {
+// writerChild funds a new writer key on btc and returns a node process (not started) writing with it
+// into a new data directory, with its configuration: a batch every second, each waiting for one
+// confirmation, the chain polled every 200 ms.
+func writerChild(t *testing.T, ctx context.Context, btc *testnet.Node) (*child, Config) {
 	t.Helper()
-	total := 0
-	for h := int64(0); h <= blockCount(t, btc); h++ {
-		hash, err := btc.Client().GetBlockHash(h)
-		if err != nil {
-			t.Fatal(err)
+	dir := t.TempDir()
+	keyFile := fundedWriterKey(t, ctx, btc, dir)
+	rpc := btc.RPCConfig()
+	cfg := DefaultConfig()
+	cfg.Network, cfg.Listen, cfg.DataDir = "regtest", "127.0.0.1:0", filepath.Join(dir, "data")
+	cfg.BitcoinRPC, cfg.BitcoinUser, cfg.BitcoinPassword = rpc.Host, rpc.User, rpc.Pass
+	cfg.IPFSListen = []string{"/ip4/127.0.0.1/tcp/0"}
+	cfg.WriterKeyFile = keyFile
+	cfg.BatchInterval, cfg.BatchConfirmations = time.Second, 1
+	cfg.PollInterval, cfg.WriteRatePerIP, cfg.GatewayRatePerIP = 200*time.Millisecond, 0, 0
+	node := &child{t: t, cfg: filepath.Join(dir, "config.json")}
+	node.configure(cfg)
+	return node, cfg
+}
+
+// fundedWriterKey writes a new writer key to dir/writer.key and has btc pay it 5 BTC in a mined block;
+// it returns the key file.
+func fundedWriterKey(t *testing.T, ctx context.Context, btc *testnet.Node, dir string) string {
+	t.Helper()
+	key, err := anchor.GenerateKey(testnet.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wif, _ := key.WIF()
+	keyFile := filepath.Join(dir, "writer.key")
+	if err := os.WriteFile(keyFile, []byte(wif), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := btc.Fund(ctx, key.Address(), btcutil.Amount(5e8)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := btc.Generate(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	return keyFile
+}
+
+// configure writes the configuration the node process starts with next.
+func (c *child) configure(cfg Config) {
+	c.t.Helper()
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if err := os.WriteFile(c.cfg, raw, 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// checkFilesServed reads every batch anchored on the chain through the node's gateway, which serves
+// its own blockstore only: every file of each batch must be there, and the batch must carry the
+// operations its anchor paid for.
+func checkFilesServed(t *testing.T, ctx context.Context, btc *testnet.Node, node *child) {
+	t.Helper()
+	anchors, err := chainAnchors(ctx, btc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := batch.Reader{Parameters: sidetree.Regtest().Latest(), Fetch: func(uri string, max int) ([]byte, error) {
+		status, body := getText(ctx, node.base+"/ipfs/"+uri, int64(max)+1)
+		if status != 200 {
+			return nil, fmt.Errorf("file %s: the node answers %d %s", uri, status, body)
 		}
-		block, err := btc.Client().GetBlock(hash)
-		if err != nil {
-			t.Fatal(err)
+		return []byte(body), nil
+	}}
+	for _, a := range anchors {
+		ops, err := r.Read(batch.Transaction{Number: uint64(a.Height) << 32, Time: uint64(a.Height), OperationCount: a.Operations, CoreIndexFileURI: a.CoreIndexURI})
+		if err != nil || len(ops) != a.Operations {
+			t.Errorf("batch of the anchor at height %d (%d operations, core index %s): %d operations read, %v", a.Height, a.Operations, a.CoreIndexURI, len(ops), err)
 		}
-		for _, tx := range block.Transactions {
-			for _, out := range tx.TxOut {
-				if s, ok := anchor.OutputAnchorString(out.PkScript, anchor.Prefix); ok {
-					a, err := anchor.ParseAnchorString(s)
-					if err != nil {
-						t.Fatalf("anchor %q: %v", s, err)
-					}
-					total += a.Operations
-				}
+	}
+}
+
+// waitPublished mines a block every 300 ms until every DID resolves as published. When budget or ctx
+// runs out it prints what the node, its data directory, its log and the chain hold about the DIDs
+// missing (diagnoseKill), then fails.
+func waitPublished(t *testing.T, ctx context.Context, btc *testnet.Node, node *child, dataDir string, dids []string, budget time.Duration) {
+	t.Helper()
+	c := client{t, node.base}
+	deadline := time.Now().Add(budget)
+	for {
+		all := true
+		for _, did := range dids {
+			if !published(c, did) {
+				all = false
+				break
 			}
 		}
+		if all {
+			return
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			diagnoseKill(t, node, btc, dataDir, dids)
+			t.Fatalf("timed out after %s waiting for every DID published (%v); the diagnosis is above", budget, ctx.Err())
+		}
+		if _, err := btc.Generate(ctx, 1); err != nil && ctx.Err() == nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+// anchoredOperations adds up the operation counts of every ION anchor transaction on btcd's chain.
+func anchoredOperations(t *testing.T, ctx context.Context, btc *testnet.Node) int {
+	t.Helper()
+	anchors, err := chainAnchors(ctx, btc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, a := range anchors {
+		total += a.Operations
 	}
 	return total
 }

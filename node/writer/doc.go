@@ -11,5 +11,7 @@
 // A completed batch is still kept (Writer.Kept, a file in the daemon's data directory) until its
 // transaction is DefaultKeepDepth blocks deep: a reorganization deeper than the confirmations a batch
 // waits for can drop the transaction or have it mined after another of the writer's anchors in one block
-// (ION counts only a writer's first), and then the batch's operations go back to the queue.
+// (ION counts only a writer's first), and then the batch's operations go back to the queue. A restarted
+// writer puts the kept batches' files again, once: until other nodes fetch them, the writer's node may
+// be their only copy.
 package writer

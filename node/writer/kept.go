@@ -107,10 +107,18 @@ func (w *Writer) forgetKept(ctx context.Context, id string, errs *[]error) bool 
 // matches the current commitment), so the newer operation, built on the lost one's commitments, applies
 // as soon as the lost one is anchored again; the queue's one-operation-per-DID rule cannot hold both.
 func (w *Writer) checkKept(ctx context.Context) error {
-	if err := w.loadKept(ctx); err != nil || len(w.kept) == 0 {
+	if err := w.loadKept(ctx); err != nil {
 		return err
 	}
 	var errs []error
+	// The checks below need no files: a CAS that is down delays the restoring (tried again next
+	// cycle), not the requeueing of a reorganized batch.
+	if err := w.restoreKeptFiles(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if len(w.kept) == 0 {
+		return errors.Join(errs...)
+	}
 	out := make([]KeptBatch, 0, len(w.kept))
 	for _, k := range w.kept {
 		changed := false
@@ -166,4 +174,25 @@ func (w *Writer) checkKept(ctx context.Context) error {
 	}
 	w.kept = out
 	return errors.Join(errs...)
+}
+
+// restoreKeptFiles puts the files of the batches kept by an earlier process once more. Until a batch's
+// transaction is deep this node may be the only one holding its files, and a node that lost them (a
+// crash of a version whose CAS did not sync a Put, a blockstore restored from a backup) has an anchored
+// batch no node can read: building is deterministic, so the files come back as anchored, and the
+// observer's retry of the unresolvable transaction then finds them.
+func (w *Writer) restoreKeptFiles(ctx context.Context) error {
+	if w.keptRestored {
+		return nil
+	}
+	for _, k := range w.kept {
+		if k.Lost {
+			continue // its operations are being queued again
+		}
+		if _, err := w.buildBatch(ctx, k.Ops); err != nil {
+			return fmt.Errorf("restore the files of kept batch %s: %w", k.ID, err)
+		}
+	}
+	w.keptRestored = true
+	return nil
 }

@@ -2,6 +2,7 @@ package writer
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -172,5 +173,83 @@ func TestWriterKeptRestart(t *testing.T) {
 	}
 	if got := keptIDs(t, restarted); len(got) != 0 {
 		t.Fatalf("kept %v", got)
+	}
+}
+
+// keptOneBatch anchors a batch of three operations with a writer keeping its batches in a directory, and
+// has it completed (one confirmation): the batch is kept, as tx1.
+func keptOneBatch(t *testing.T, ctx context.Context) (*memQueue, *chain, *DirKept) {
+	t.Helper()
+	q, c := &memQueue{}, newChain()
+	kept := &DirKept{Dir: filepath.Join(t.TempDir(), "kept")}
+	w := newWriter(q, c)
+	w.Kept, w.ConfirmationsBetweenBatches = kept, 1
+	q.add(3)
+	if n, err := w.WriteOnce(ctx); n != 3 || err != nil {
+		t.Fatalf("first batch: %d %v", n, err)
+	}
+	c.mine(1)
+	if _, err := w.WriteOnce(ctx); err != nil || len(q.ops) != 0 {
+		t.Fatalf("completion: %v, %d left", err, len(q.ops))
+	}
+	return q, c, kept
+}
+
+// TestWriterRestoresKeptBatchFiles: a restarted writer puts the files of the batches it keeps again,
+// once: a node that lost them (a crash before its CAS synced a Put) is otherwise the only place
+// they could have come from, and its confirmed batch stays unreadable for every node.
+func TestWriterRestoresKeptBatchFiles(t *testing.T) {
+	ctx := context.Background()
+	q, c, kept := keptOneBatch(t, ctx)
+	anchored := slices.Collect(maps.Keys(c.anchors))
+	if len(anchored) != 1 {
+		t.Fatalf("anchors %v", anchored)
+	}
+	_, file, _ := strings.Cut(anchored[0], ".")
+
+	// The crash lost the files; the restarted writer keeps the batch and has nothing in flight.
+	lost := &memCAS{files: map[string][]byte{}}
+	restarted := newWriter(q, c)
+	restarted.Kept, restarted.CAS, restarted.ConfirmationsBetweenBatches = &DirKept{Dir: kept.Dir}, lost, 1
+	if _, err := restarted.WriteOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := lost.files[file]; !ok || len(lost.files) != 1 {
+		t.Fatalf("files after the restart: %v, want the anchored %s", slices.Collect(maps.Keys(lost.files)), file)
+	}
+	// Once: the next cycles do not build the batch again.
+	delete(lost.files, file)
+	if _, err := restarted.WriteOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(lost.files) != 0 {
+		t.Fatalf("the files were put again on a later cycle: %v", slices.Collect(maps.Keys(lost.files)))
+	}
+}
+
+// downCAS is a CAS that is not answering.
+type downCAS struct{}
+
+func (downCAS) Put(context.Context, []byte) (string, error) { return "", errors.New("CAS down") }
+
+// TestWriterRequeuesWhileCASDown: a restarted writer whose CAS is down cannot put its kept batches'
+// files again, yet it still requeues the operations of a kept batch whose transaction a reorganization
+// undid; once the CAS answers they are anchored again.
+func TestWriterRequeuesWhileCASDown(t *testing.T) {
+	ctx := context.Background()
+	q, c, kept := keptOneBatch(t, ctx)
+
+	c.conf["tx1"] = -1 // reorganized away and conflicted
+	restarted := newWriter(q, c)
+	restarted.Kept, restarted.CAS, restarted.ConfirmationsBetweenBatches = &DirKept{Dir: kept.Dir}, downCAS{}, 1
+	if n, err := restarted.WriteOnce(ctx); n != 0 || err == nil {
+		t.Fatalf("with the CAS down: anchored %d, %v", n, err)
+	}
+	if depth, _ := q.QueueDepth(ctx); depth != 3 {
+		t.Fatalf("%d operations queued again while the CAS is down, want 3", depth)
+	}
+	restarted.CAS = &memCAS{files: map[string][]byte{}}
+	if n, err := restarted.WriteOnce(ctx); n != 3 || err != nil {
+		t.Fatalf("with the CAS back: anchored %d, %v", n, err)
 	}
 }

@@ -271,3 +271,61 @@ func TestWriterRestart(t *testing.T) {
 		t.Fatalf("orphan batch not anchored: %v %v", err, c.anchors)
 	}
 }
+
+// TestWriterBuildsAnInFlightBatchOnce: settling a batch while it waits for its confirmation does not
+// build it again (a batch of 10,000 operations takes some 200 ms to build); a restarted writer builds it
+// once, to find its transaction, and the next batch is built when it is taken.
+func TestWriterBuildsAnInFlightBatchOnce(t *testing.T) {
+	ctx := context.Background()
+	q, c := &memQueue{}, newChain()
+	counted := func(w *Writer) *int {
+		n := new(int)
+		w.Build = func(requests [][]byte, put func([]byte) (string, error)) (string, error) {
+			*n++
+			return build(requests, put)
+		}
+		return n
+	}
+	w := newWriter(q, c)
+	w.ConfirmationsBetweenBatches = 1
+	builds := counted(w)
+	q.add(3)
+	if n, err := w.WriteOnce(ctx); n != 3 || err != nil {
+		t.Fatalf("first batch: %d %v", n, err)
+	}
+	for range 3 {
+		if n, err := w.WriteOnce(ctx); n != 0 || err != nil {
+			t.Fatalf("while unconfirmed: %d %v", n, err)
+		}
+	}
+	if *builds != 1 {
+		t.Fatalf("built %d times before its confirmation, want 1", *builds)
+	}
+
+	restarted := newWriter(q, c)
+	restarted.ConfirmationsBetweenBatches = 1
+	builds = counted(restarted)
+	for range 2 {
+		if n, err := restarted.WriteOnce(ctx); n != 0 || err != nil || len(c.anchors) != 1 {
+			t.Fatalf("after a restart: %d %v %v", n, err, c.anchors)
+		}
+	}
+	c.mine(1)
+	q.add(2)
+	if n, err := restarted.WriteOnce(ctx); n != 2 || err != nil {
+		t.Fatalf("next batch: %d %v", n, err)
+	}
+	if len(q.ops) != 2 || len(c.anchors) != 2 {
+		t.Fatalf("first batch not completed or next not anchored: %d queued, anchors %v", len(q.ops), c.anchors)
+	}
+	if *builds != 2 {
+		t.Fatalf("the restarted writer built %d times, want 2 (the batch in flight once, the next one)", *builds)
+	}
+	// The completed batch's anchor string is forgotten at the next settling.
+	if _, err := restarted.WriteOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(restarted.built) != 1 {
+		t.Fatalf("anchor strings held for %d batches, want the one in flight", len(restarted.built))
+	}
+}

@@ -5,7 +5,9 @@
 //
 // Every write that must survive a crash is one synced batch (pebble.Sync), so a transaction's
 // operations, its record and the chain watcher's cursor land together or not at all. Only the state
-// cache is written without sync: it is recomputed when lost.
+// cache (recomputed when lost) and wallet-exchange request sessions (which then fail) are written
+// without sync; Pebble holds such writes in memory until its log is next written out, so even a process
+// crash can lose them.
 //
 // # Key layout
 //

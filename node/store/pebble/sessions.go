@@ -52,8 +52,9 @@ func (s *Store) liveSession(id string, now time.Time) (sessionRecord, bool, erro
 	return r, true, nil
 }
 
-// Session writes are not synced: a record lives minutes, and a process crash keeps what Pebble's WAL
-// already handed to the kernel. Only a power loss can forget a request, which then simply fails.
+// Session writes are not synced: a record lives minutes. Pebble keeps an unsynced write in memory until
+// a 32 KiB block of its log fills or a synced write follows (a queued operation, the chain cursor), so a
+// crash of the process can forget the requests of its last moments, which then simply fail.
 func (s *Store) setSession(id string, r sessionRecord) error {
 	b := s.db.NewBatch()
 	defer b.Close()
