@@ -49,10 +49,7 @@ func (rt *Routes) FastResolution() func(*fasthttp.RequestCtx) bool {
 		api.Metrics.observeResolution("ion", ans.Status, time.Since(start))
 
 		var idBuf [16]byte
-		id := string(c.Request.Header.Peek("X-Request-Id"))
-		if !keepsRequestID(id) {
-			id = formatRequestID(&idBuf)
-		}
+		id := requestIDOf(c, &idBuf)
 		h := &c.Response.Header
 		h.Set("X-Request-Id", id)
 		status, bytes := ans.Status, 0
@@ -85,7 +82,7 @@ const fastPrefix = "/identifiers/"
 // target with anything to decode or clean (%, /, a fragment, an absolute URL) is left to Handler, whose
 // net/http parsing decides what it names.
 func fastDID(target []byte) (string, bool) {
-	path := didPath(target)
+	path := targetPath(target)
 	if len(path) <= len(fastPrefix+"did:ion:") || path[:len(fastPrefix+"did:ion:")] != fastPrefix+"did:ion:" {
 		return "", false
 	}
@@ -98,8 +95,8 @@ func fastDID(target []byte) (string, bool) {
 	return string(did), true
 }
 
-// didPath is a raw request target's path: the target up to its query.
-func didPath(target []byte) string {
+// targetPath is a raw request target's path: the target up to its query.
+func targetPath(target []byte) string {
 	s := bytesString(target)
 	for i := range len(s) {
 		if s[i] == '?' {

@@ -15,7 +15,8 @@
 //     (node.Routes.RequestTimeout), so an abandoned request still ends.
 //   - Bodies are read whole before the handler runs, bounded by MaxBodyBytes: a body over it is answered
 //     by Config.TooLarge before any handler runs (net/http let the handler start and failed its read).
-//     Such an answer is written by the transport, so the node's access log does not see it.
+//     Such an answer is written by the transport, outside the http.Handler's middleware: the node's
+//     TooLarge (node.Routes.RefuseTooLarge) gives it a request id and an access log line itself.
 //   - Answers are buffered whole by the adaptor before they are written: no route streams (none uses
 //     http.Flusher or http.Hijacker).
 //   - ReadHeaderTimeout bounds a request's header, then ReadTimeout its body from the end of the header

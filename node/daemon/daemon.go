@@ -285,7 +285,7 @@ func (d *Daemon) serveHTTP(ctx context.Context) error {
 		return err
 	}
 	d.harden(rt)
-	d.server = d.newHTTPServer(rt.Handler())
+	d.server = d.newHTTPServer(rt.Handler(), rt.RefuseTooLarge)
 	// The request the node serves most, an answer at hand, is answered natively (node.FastResolution).
 	d.server.SetFast(rt.FastResolution())
 	d.wg.Add(1)

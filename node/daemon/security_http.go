@@ -15,11 +15,10 @@ import (
 // newHTTPServer is the node's server (internal/httpserve, on fasthttp) with the configured timeouts and
 // limits: slow clients cannot hold connections open (ReadHeaderTimeout, ReadTimeout, IdleTimeout) nor
 // stall the answers to others (WriteTimeout), a flood of headers is refused (431) and a body over the
-// limit gets the node's JSON 413 before any handler runs. Every request is counted for the heap floor,
-// when there is one.
-func (d *Daemon) newHTTPServer(h http.Handler) *httpserve.Server {
+// limit gets tooLarge's answer (the routes' RefuseTooLarge: the node's JSON 413, its request id and its
+// access log line) before any handler runs. Every request is counted for the heap floor, when there is one.
+func (d *Daemon) newHTTPServer(h http.Handler, tooLarge func(*fasthttp.RequestCtx)) *httpserve.Server {
 	c := d.cfg.HTTP
-	tooLarge := node.TooLargeBody()
 	srv := httpserve.New(httpserve.Config{
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		ReadTimeout:       c.ReadTimeout,
@@ -30,11 +29,7 @@ func (d *Daemon) newHTTPServer(h http.Handler) *httpserve.Server {
 		TLSCertFile:       c.TLSCertFile,
 		TLSKeyFile:        c.TLSKeyFile,
 		Logger:            d.log,
-		TooLarge: func(ctx *fasthttp.RequestCtx) {
-			ctx.SetStatusCode(http.StatusRequestEntityTooLarge)
-			ctx.SetContentType(node.JSONContentType)
-			ctx.SetBody(tooLarge)
-		},
+		TooLarge:          tooLarge,
 	}, h)
 	if rate := d.requests; rate != nil {
 		srv.SetCount(rate.Add)

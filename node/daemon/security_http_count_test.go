@@ -42,7 +42,7 @@ func TestHTTPServerCountsRequestsForTheFloor(t *testing.T) {
 	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
 	rate := &gcfloor.RequestRate{MinPerSecond: gcfloor.DefaultBusyRate, Now: func() time.Time { return now }}
 	d := &Daemon{cfg: DefaultConfig(), log: slog.New(slog.DiscardHandler), requests: rate}
-	base := serveTest(t, d.newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })))
+	base := serveTest(t, d.newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }), nil))
 	client := &http.Client{Timeout: time.Minute}
 	rate.Busy()
 	serve := func(n int) {
@@ -76,22 +76,46 @@ func TestHTTPServerRefusesLargeBodiesAsTheNode(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.HTTP.MaxBodyBytes = 2048
 	d := &Daemon{cfg: cfg, log: slog.New(slog.DiscardHandler)}
+	var logged syncBuffer
+	rt := &node.Routes{Logger: slog.New(slog.NewTextHandler(&logged, nil))}
 	base := serveTest(t, d.newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("the handler ran for %s", r.URL)
-	})))
+	}), rt.RefuseTooLarge))
 	body := strings.Repeat("a", 2049)
-	for name, r := range map[string]io.Reader{"announced": strings.NewReader(body), "chunked": io.MultiReader(strings.NewReader(body))} {
-		resp, err := http.Post(base+"/operations", "application/json", r)
+	for _, tc := range []struct {
+		name, id string
+		body     io.Reader
+		// logged: the refusal's access log fields after its id. A chunked body over the limit is found
+		// while fasthttp reads it, and by then it has dropped the request's line and header.
+		logged string
+	}{
+		{"announced", "client-7", strings.NewReader(body), " method=POST path=/operations status=413"},
+		{"chunked", "", io.MultiReader(strings.NewReader(body)), ` method="" path="" status=413`},
+	} {
+		req, err := http.NewRequest(http.MethodPost, base+"/operations", tc.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Request-Id", tc.id)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusRequestEntityTooLarge || resp.Header.Get("Content-Type") != node.JSONContentType || string(got) != string(node.TooLargeBody()) {
-			t.Errorf("%s: %d %q %s", name, resp.StatusCode, resp.Header.Get("Content-Type"), got)
+			t.Errorf("%s: %d %q %s", tc.name, resp.StatusCode, resp.Header.Get("Content-Type"), got)
 		}
 		if !strings.Contains(string(got), `"code":"request_too_large"`) {
-			t.Errorf("%s: %s", name, got)
+			t.Errorf("%s: %s", tc.name, got)
+		}
+		// The refusal has a request id (the client's when it is kept) and an access log line under it.
+		id := resp.Header.Get("X-Request-Id")
+		if (tc.id != "" && id != tc.id) || len(id) == 0 {
+			t.Errorf("%s: X-Request-Id %q, want %q", tc.name, id, tc.id)
+		}
+		if line := "request_id=" + id + tc.logged; !strings.Contains(logged.String(), line) {
+			t.Errorf("%s: the access log lacks %q:\n%s", tc.name, line, logged.String())
 		}
 	}
 }
