@@ -42,7 +42,8 @@ type Answerer interface {
 
 // HeldAnswerer is an Answerer that can tell which of its answers are current without waiting on
 // anything (ion.Answers over the embedded store): GET /identifiers serves those without a request
-// deadline.
+// deadline. AnswerHeld reads did only during the call and keeps no reference to it: FastResolution
+// passes a view of the request's buffer, which the connection's next request overwrites.
 type HeldAnswerer interface {
 	AnswerHeld(did string) (*ion.Answer, bool)
 }

@@ -2,7 +2,6 @@ package node
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -23,15 +22,14 @@ func (rt *Routes) RefuseTooLarge(c *fasthttp.RequestCtx) {
 	c.SetStatusCode(http.StatusRequestEntityTooLarge)
 	c.SetContentType(JSONContentType)
 	c.SetBody(body)
-	if log := rt.logger(); log.Enabled(context.Background(), slog.LevelInfo) {
+	if log := rt.logger(); accessLogged(context.Background(), log) {
 		method, path := string(c.Method()), strings.Clone(targetPath(c.Request.Header.RequestURI()))
 		if len(c.Request.Header.RawHeaders()) == 0 {
 			// fasthttp finds a chunked body over the limit while reading it, and has dropped the request's
 			// line and header by then: logged unknown rather than as fasthttp's defaults (GET /).
 			method, path = "", ""
 		}
-		logRequest(context.Background(), log, id, method, path, http.StatusRequestEntityTooLarge, len(body), start,
-			func() string { return c.RemoteAddr().String() })
+		logRequest(context.Background(), log, id, method, path, http.StatusRequestEntityTooLarge, len(body), start, c.RemoteAddr().String())
 	}
 }
 

@@ -2,8 +2,8 @@ package node
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -33,7 +33,7 @@ func (rt *Routes) FastResolution() func(*fasthttp.RequestCtx) bool {
 	api, log, cors := rt.API, rt.logger(), len(rt.CORSOrigins) > 0
 	return func(c *fasthttp.RequestCtx) bool {
 		// A body (Content-Length over 0, or chunked: -1) is withBodyLimit's to judge.
-		if !c.IsGet() || c.Request.Header.ContentLength() > 0 || c.Request.Header.ContentLength() == -1 || (cors && len(c.Request.Header.Peek("Origin")) > 0) {
+		if n := c.Request.Header.ContentLength(); !c.IsGet() || n > 0 || n == -1 || (cors && len(c.Request.Header.Peek("Origin")) > 0) {
 			return false
 		}
 		did, ok := fastDID(c.Request.Header.RequestURI())
@@ -68,8 +68,8 @@ func (rt *Routes) FastResolution() func(*fasthttp.RequestCtx) bool {
 			bytes = len(ans.Body)
 		}
 		c.SetStatusCode(status)
-		if log.Enabled(context.Background(), slog.LevelInfo) { // the path is built only when logged
-			logRequest(context.Background(), log, id, http.MethodGet, fastPrefix+did, status, bytes, start, func() string { return c.RemoteAddr().String() })
+		if accessLogged(context.Background(), log) { // the path and the address are built only when logged
+			logRequest(context.Background(), log, id, http.MethodGet, fastPrefix+did, status, bytes, start, c.RemoteAddr().String())
 		}
 		return true
 	}
@@ -80,30 +80,26 @@ const fastPrefix = "/identifiers/"
 // fastDID is the DID a raw request target names when FastResolution takes it: /identifiers/did:ion:
 // and then only characters a DID's suffix is made of (any query is ignored, as Handler ignores it). A
 // target with anything to decode or clean (%, /, a fragment, an absolute URL) is left to Handler, whose
-// net/http parsing decides what it names.
+// net/http parsing decides what it names. The DID is a view of target, not a copy: AnswerHeld reads it
+// only during the call (HeldAnswerer), and the access log line copies it.
 func fastDID(target []byte) (string, bool) {
-	path := targetPath(target)
-	if len(path) <= len(fastPrefix+"did:ion:") || path[:len(fastPrefix+"did:ion:")] != fastPrefix+"did:ion:" {
+	did, ok := strings.CutPrefix(targetPath(target), fastPrefix)
+	suffix, ion := strings.CutPrefix(did, "did:ion:")
+	if !ok || !ion || suffix == "" {
 		return "", false
 	}
-	did := path[len(fastPrefix):]
-	for i := len("did:ion:"); i < len(did); i++ {
-		if c := did[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == ':' || c == '.') {
+	for i := range len(suffix) {
+		if c := suffix[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == ':' || c == '.') {
 			return "", false
 		}
 	}
-	return string(did), true
+	return did, true
 }
 
 // targetPath is a raw request target's path: the target up to its query.
 func targetPath(target []byte) string {
-	s := bytesString(target)
-	for i := range len(s) {
-		if s[i] == '?' {
-			return s[:i]
-		}
-	}
-	return s
+	path, _, _ := strings.Cut(bytesString(target), "?")
+	return path
 }
 
 // bytesString is b as a string without a copy, for reading within the request that owns b.

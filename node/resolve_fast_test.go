@@ -69,11 +69,17 @@ type answered struct {
 
 func (p *fastPair) do(t testing.TB, base, method, target string, header map[string]string) answered {
 	t.Helper()
+	return send(t, p.client, method, base+target, header)
+}
+
+// send sends one request (header[bodyKey]: its body) and reads the whole answer.
+func send(t testing.TB, client *http.Client, method, url string, header map[string]string) answered {
+	t.Helper()
 	var reqBody io.Reader
 	if b, ok := header[bodyKey]; ok {
 		reqBody = strings.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, base+target, reqBody)
+	req, err := http.NewRequestWithContext(t.Context(), method, url, reqBody)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +88,7 @@ func (p *fastPair) do(t testing.TB, base, method, target string, header map[stri
 			req.Header.Set(k, v)
 		}
 	}
-	resp, err := p.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,57 +40,45 @@ func TestResolutionHeldAnswer(t *testing.T) {
 		return counted
 	}))
 	defer srv.Close()
-	get := func(base, etag string) (*http.Response, string) {
+	get := func(base, etag string) answered {
 		t.Helper()
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base+f.paths[0], nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		header := map[string]string{}
 		if etag != "" {
-			req.Header.Set("If-None-Match", etag)
+			header["If-None-Match"] = etag
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp, string(body)
+		return send(t, http.DefaultClient, http.MethodGet, base+f.paths[0], header)
 	}
 	// The fixture's handler resolved the DID once (through the store); the state memo now holds it.
 	viaStore := counted.answered.Load()
 	if viaStore != 1 {
 		t.Fatalf("the fixture's warm-up took Answer %d times", viaStore)
 	}
-	resp, body := get(srv.URL, "")
+	resp := get(srv.URL, "")
 	if n := counted.answered.Load(); n != viaStore {
 		t.Fatalf("a kept answer went through the store (%d Answer calls)", n)
 	}
-	etag := resp.Header.Get("Etag")
+	etag := resp.header.Get("Etag")
 	wantHeader := map[string]string{"Cache-Control": "public, max-age=30", "Content-Type": "application/json", "Etag": etag,
-		"Content-Length": resp.Header.Get("Content-Length"), "Date": resp.Header.Get("Date"), "X-Request-Id": ""}
-	checkHeader(t, "held", resp.Header, wantHeader)
-	if resp.StatusCode != http.StatusOK || len(etag) != 24 || len(body) == 0 {
-		t.Fatalf("held: %d, ETag %q, %d bytes", resp.StatusCode, etag, len(body))
+		"Content-Length": resp.header.Get("Content-Length"), "Date": resp.header.Get("Date"), "X-Request-Id": ""}
+	checkHeader(t, "held", resp.header, wantHeader)
+	if resp.status != http.StatusOK || len(etag) != 24 || len(resp.body) == 0 {
+		t.Fatalf("held: %d, ETag %q, %d bytes", resp.status, etag, len(resp.body))
 	}
-	notModified, _ := get(srv.URL, etag)
-	checkHeader(t, "held, conditional", notModified.Header, map[string]string{"Cache-Control": "public, max-age=30", "Etag": etag,
-		"Date": notModified.Header.Get("Date"), "X-Request-Id": ""})
-	if notModified.StatusCode != http.StatusNotModified {
-		t.Fatalf("held, conditional: %d", notModified.StatusCode)
+	notModified := get(srv.URL, etag)
+	checkHeader(t, "held, conditional", notModified.header, map[string]string{"Cache-Control": "public, max-age=30", "Etag": etag,
+		"Date": notModified.header.Get("Date"), "X-Request-Id": ""})
+	if notModified.status != http.StatusNotModified {
+		t.Fatalf("held, conditional: %d", notModified.status)
 	}
 
 	// The same DID through the store: the kept answer is dropped, so Answer computes it again.
 	plain := httptest.NewServer(f.routes(t, 0, func(r *ion.Resolver) node.DIDResolver { return r }))
 	defer plain.Close()
-	resp2, body2 := get(plain.URL, "")
-	wantHeader["Content-Length"], wantHeader["Date"] = resp.Header.Get("Content-Length"), resp2.Header.Get("Date")
-	checkHeader(t, "through the store", resp2.Header, wantHeader)
-	if resp2.StatusCode != resp.StatusCode || body2 != body {
-		t.Fatalf("through the store: %d %s\nheld: %d %s", resp2.StatusCode, body2, resp.StatusCode, body)
+	resp2 := get(plain.URL, "")
+	wantHeader["Content-Length"], wantHeader["Date"] = resp.header.Get("Content-Length"), resp2.header.Get("Date")
+	checkHeader(t, "through the store", resp2.header, wantHeader)
+	if resp2.status != resp.status || resp2.body != resp.body {
+		t.Fatalf("through the store: %d %s\nheld: %d %s", resp2.status, resp2.body, resp.status, resp.body)
 	}
 }
 
