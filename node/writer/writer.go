@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"time"
 
 	"github.com/ionode/ionode/sidetree"
@@ -371,11 +372,7 @@ func (w *Writer) forgetBuilt(inflight [][]Operation) {
 	for _, ops := range inflight {
 		live[ops[0].BatchID] = true
 	}
-	for id := range w.built {
-		if !live[id] {
-			delete(w.built, id)
-		}
-	}
+	maps.DeleteFunc(w.built, func(id string, _ builtBatch) bool { return !live[id] })
 }
 
 // buildBatch builds the batch of ops, putting its files in the CAS, and returns its anchor string.
